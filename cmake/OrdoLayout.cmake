@@ -1,0 +1,16 @@
+# The build tree looks like an installed tree, so that paths relative to the
+# executable (CONTRACTS.md §5 plugin_dir = ../lib/ordo/connectors) work the
+# same before and after `cmake --install`.
+include(GNUInstallDirs)
+set(ORDO_BIN_DIR ${PROJECT_BINARY_DIR}/bin)
+set(ORDO_PLUGIN_BUILD_DIR ${PROJECT_BINARY_DIR}/lib/ordo/connectors)
+set(ORDO_PLUGIN_INSTALL_DIR lib/ordo/connectors)
+file(MAKE_DIRECTORY ${ORDO_BIN_DIR} ${ORDO_PLUGIN_BUILD_DIR})
+
+# ordo_add_library(NAME SOURCES... [LIBS ...]): one static library per folder.
+function(ordo_add_library name)
+  cmake_parse_arguments(L "" "" "SOURCES;LIBS" ${ARGN})
+  add_library(${name} STATIC ${L_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${L_LIBS})
+endfunction()

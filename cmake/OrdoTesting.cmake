@@ -1,0 +1,13 @@
+# One Check executable per module, one ctest entry each (STYLE.md 4.4).
+file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-results) # Check will not create it
+set(ORDO_TEST_BIN_DIR ${PROJECT_BINARY_DIR}/tests)
+
+function(ordo_add_check_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS;ENV" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} PkgConfig::CHECK)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${ORDO_TEST_BIN_DIR})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}"
+    ENVIRONMENT "CK_XML_LOG_FILE_NAME=${PROJECT_BINARY_DIR}/test-results/${name}.xml;CK_TIMEOUT_MULTIPLIER=${ORDO_TEST_TIMEOUT_MULTIPLIER};ORDO_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDO_CORPUS_DIR=${ORDO_CORPUS_DIR};ORDO_BIN=${ORDO_BIN_DIR}/ordo;${T_ENV}")
+endfunction()
