@@ -1,3 +1,6 @@
 ordo_add_check_test(test_err SOURCES unit/test_err.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_arena SOURCES unit/test_arena.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_buf SOURCES unit/test_buf.c LIBS ordo_base LABELS "unit;base")
+ordo_add_check_test(test_log SOURCES unit/test_log.c LIBS ordo_base LABELS "unit;base")
+ordo_add_check_test(test_json SOURCES unit/test_json.c LIBS ordo_base LABELS "unit;base")
+ordo_add_check_test(test_config SOURCES unit/test_config.c LIBS ordo_base LABELS "unit;base")
