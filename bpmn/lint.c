@@ -1,0 +1,307 @@
+/*
+ * bpmn/lint.c - rule table, profiles, and the runner.
+ */
+#include "bpmn/lint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpmn/lint_internal.h"
+
+_Static_assert(LINT__COUNT <= ORDO_LINT_MAX_RULES, "raise ORDO_LINT_MAX_RULES");
+
+struct rule_row {
+    const char *id;
+    enum ordo_lint_severity bpmnlint;
+    enum ordo_lint_severity ordo;
+    lint_check_fn *check;
+    const char *summary;
+};
+
+static const struct rule_row rule_rows[LINT__COUNT] = {
+#define X(e, id, bl, ordo, fn, summary)                                                            \
+    [LINT_##e] = {id, ORDO_LINT_##bl, ORDO_LINT_##ordo, fn, summary},
+    ORDO_LINT_RULE_MAP(X)
+#undef X
+};
+
+struct lint_ctx {
+    const struct ordo_bpmn_model *model;
+    struct ordo_arena *arena;
+    const struct ordo_lint_config *cfg;
+    size_t rule; /* the rule being run */
+    struct ordo_lint_finding *findings;
+    size_t count, cap;
+    const struct ordo_bpmn_node **di; /* by node order */
+};
+
+size_t ordo_lint_rule_count(void)
+{
+    return LINT__COUNT;
+}
+
+const char *ordo_lint_rule_id(size_t index)
+{
+    return index < LINT__COUNT ? rule_rows[index].id : NULL;
+}
+
+const char *ordo_lint_rule_summary(size_t index)
+{
+    return index < LINT__COUNT ? rule_rows[index].summary : NULL;
+}
+
+const char *ordo_lint_severity_name(enum ordo_lint_severity s)
+{
+    switch (s) {
+    case ORDO_LINT_WARN:
+        return "warn";
+    case ORDO_LINT_ERROR:
+        return "error";
+    default:
+        return "off";
+    }
+}
+
+enum ordo_code ordo_lint_profile_parse(const char *name, enum ordo_lint_profile *out,
+                                       struct ordo_err *err)
+{
+    if (strcmp(name, "ordo") == 0) {
+        *out = ORDO_LINT_PROFILE_ORDO;
+    } else if (strcmp(name, "bpmnlint") == 0) {
+        *out = ORDO_LINT_PROFILE_BPMNLINT;
+    } else {
+        return ordo_err_set(err, ORDO_E_INVAL,
+                            "unknown lint profile \"%s\" (expected \"ordo\" or \"bpmnlint\")", name);
+    }
+    return ORDO_OK;
+}
+
+void ordo_lint_config_init(struct ordo_lint_config *cfg, enum ordo_lint_profile profile)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < LINT__COUNT; i++) {
+        cfg->severity[i] =
+            profile == ORDO_LINT_PROFILE_BPMNLINT ? rule_rows[i].bpmnlint : rule_rows[i].ordo;
+    }
+}
+
+static bool parse_severity(const char *s, enum ordo_lint_severity *out)
+{
+    static const char *const names[] = {"off", "warn", "error"};
+
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = (enum ordo_lint_severity)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+enum ordo_code ordo_lint_config_set(struct ordo_lint_config *cfg, const char *assignment,
+                                    struct ordo_err *err)
+{
+    const char *eq = strchr(assignment, '=');
+    enum ordo_lint_severity sev;
+    size_t len;
+
+    if (!eq) {
+        return ordo_err_set(err, ORDO_E_INVAL, "expected RULE=off|warn|error, got \"%s\"",
+                            assignment);
+    }
+    len = (size_t)(eq - assignment);
+    if (!parse_severity(eq + 1, &sev)) {
+        return ordo_err_set(err, ORDO_E_INVAL,
+                            "unknown severity \"%s\" (expected off, warn or error)", eq + 1);
+    }
+    for (size_t i = 0; i < LINT__COUNT; i++) {
+        if (strlen(rule_rows[i].id) == len && strncmp(rule_rows[i].id, assignment, len) == 0) {
+            cfg->severity[i] = sev;
+            return ORDO_OK;
+        }
+    }
+    return ordo_err_set(err, ORDO_E_INVAL, "unknown lint rule \"%.*s\" (see `ordo help bpmn lint`)",
+                        (int)len, assignment);
+}
+
+void lint_report(struct lint_ctx *ctx, const struct ordo_bpmn_node *n, const char *fmt, ...)
+{
+    struct ordo_lint_finding *f;
+    va_list ap;
+    char msg[512];
+
+    if (ctx->count == ctx->cap) {
+        struct ordo_lint_finding *grown;
+
+        ctx->cap = ctx->cap ? ctx->cap * 2 : 64;
+        grown = ordo_arena_calloc(ctx->arena, ctx->cap, sizeof(*grown));
+        if (ctx->count) {
+            memcpy(grown, ctx->findings, ctx->count * sizeof(*grown));
+        }
+        ctx->findings = grown;
+    }
+    va_start(ap, fmt);
+    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    f = &ctx->findings[ctx->count++];
+    f->rule = rule_rows[ctx->rule].id;
+    f->element = n ? n->id : NULL;
+    f->severity = ctx->cfg->severity[ctx->rule];
+    f->message = ordo_arena_strdup(ctx->arena, msg);
+    f->line = n ? n->line : 0;
+}
+
+const struct ordo_bpmn_model *lint_model(const struct lint_ctx *ctx)
+{
+    return ctx->model;
+}
+
+struct ordo_arena *lint_arena(const struct lint_ctx *ctx)
+{
+    return ctx->arena;
+}
+
+const struct ordo_bpmn_node *lint_di_of(const struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    return n ? ctx->di[n->order] : NULL;
+}
+
+/* bpmnlint maps each element to the last plane element of any diagram that
+ * names it; the rules that look at shapes use the same map. */
+static void map_diagrams(struct lint_ctx *ctx, const struct ordo_bpmn_node *root)
+{
+    ctx->di = ordo_arena_calloc(ctx->arena, ordo_bpmn_model_node_count(ctx->model) + 1,
+                                sizeof(*ctx->di));
+    for (const struct ordo_bpmn_node *d = root->first; d; d = d->next) {
+        const struct ordo_bpmn_node *plane = ordo_bpmn_child(d, ORDO_BPMN_BPMN_PLANE);
+
+        if (d->kind != ORDO_BPMN_BPMN_DIAGRAM || !plane) {
+            continue;
+        }
+        for (const struct ordo_bpmn_node *e = plane->first; e; e = e->next) {
+            if (e->bpmn_element && (e->kind == ORDO_BPMN_BPMN_SHAPE ||
+                                    e->kind == ORDO_BPMN_BPMN_EDGE)) {
+                ctx->di[e->bpmn_element->order] = e;
+            }
+        }
+    }
+}
+
+/* The elements rules look at: the BPMN model proper, not vendor data. */
+static bool is_checked(const struct ordo_bpmn_node *n)
+{
+    return ordo_bpmn_is_element(n) && !n->in_extension && n->kind != ORDO_BPMN_EXTENSION &&
+           n->kind != ORDO_BPMN_UNKNOWN;
+}
+
+static int finding_cmp(const void *a, const void *b)
+{
+    const struct ordo_lint_finding *x = a;
+    const struct ordo_lint_finding *y = b;
+    int c;
+
+    if (x->line != y->line) {
+        return x->line < y->line ? -1 : 1;
+    }
+    c = strcmp(x->rule, y->rule);
+    if (c) {
+        return c;
+    }
+    c = strcmp(x->element ? x->element : "", y->element ? y->element : "");
+    return c ? c : strcmp(x->message, y->message);
+}
+
+void ordo_lint_run(const struct ordo_bpmn_model *model, const struct ordo_lint_config *cfg,
+                   struct ordo_arena *arena, struct ordo_lint_report *out)
+{
+    const struct ordo_bpmn_node *root = ordo_bpmn_model_root(model);
+    struct lint_ctx ctx = {.model = model, .arena = arena, .cfg = cfg};
+
+    memset(out, 0, sizeof(*out));
+    if (!root) {
+        return;
+    }
+    map_diagrams(&ctx, root);
+    for (const struct ordo_bpmn_node *n = root; n; n = ordo_bpmn_next(root, n)) {
+        if (!is_checked(n)) {
+            continue;
+        }
+        for (ctx.rule = 0; ctx.rule < LINT__COUNT; ctx.rule++) {
+            if (cfg->severity[ctx.rule] != ORDO_LINT_OFF) {
+                rule_rows[ctx.rule].check(&ctx, n);
+            }
+        }
+    }
+    if (ctx.count) {
+        qsort(ctx.findings, ctx.count, sizeof(*ctx.findings), finding_cmp);
+    }
+    out->findings = ctx.findings;
+    out->count = ctx.count;
+    for (size_t i = 0; i < ctx.count; i++) {
+        out->errors += ctx.findings[i].severity == ORDO_LINT_ERROR;
+        out->warnings += ctx.findings[i].severity == ORDO_LINT_WARN;
+    }
+}
+
+/* ---- helpers shared by the rule files ---- */
+
+bool lint_attr_true(const struct ordo_bpmn_node *n, const char *name)
+{
+    const char *v = ordo_bpmn_attr_get(n, NULL, name);
+
+    return v && strcmp(v, "true") == 0;
+}
+
+bool lint_blank(const char *s)
+{
+    if (!s) {
+        return true;
+    }
+    for (; *s; s++) {
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\f' && *s != '\v') {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool lint_has_condition(const struct ordo_bpmn_node *flow)
+{
+    return ordo_bpmn_child(flow, ORDO_BPMN_CONDITION_EXPRESSION) != NULL;
+}
+
+bool lint_triggered_by_event(const struct ordo_bpmn_node *n)
+{
+    return ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) && lint_attr_true(n, "triggeredByEvent");
+}
+
+bool lint_parent_is(const struct ordo_bpmn_node *n, enum ordo_bpmn_kind kind)
+{
+    return n->parent && n->parent->kind == kind;
+}
+
+bool lint_has_definition(const struct ordo_bpmn_node *event, enum ordo_bpmn_kind kind)
+{
+    return ordo_bpmn_child(event, kind) != NULL;
+}
+
+bool lint_only_definitions_of(const struct ordo_bpmn_node *event, enum ordo_bpmn_kind kind)
+{
+    if (event->nevent_definitions == 0) {
+        return false;
+    }
+    for (const struct ordo_bpmn_node *c = event->first; c; c = c->next) {
+        if (ordo_bpmn_is(c, ORDO_BPMN_C_EVENT_DEFINITION) && c->kind != kind) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool lint_is_flow_element_of(const struct ordo_bpmn_node *child)
+{
+    return ordo_bpmn_is(child, ORDO_BPMN_C_FLOW_ELEMENT) &&
+           ordo_bpmn_is(child->parent, ORDO_BPMN_C_CONTAINER);
+}

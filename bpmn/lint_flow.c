@@ -1,0 +1,285 @@
+/*
+ * bpmn/lint_flow.c - rules about sequence flows: splits, joins, starts,
+ * ends, conditions and duplicates.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "bpmn/lint_internal.h"
+
+static bool is_node_kind(const struct ordo_bpmn_node *n)
+{
+    return ordo_bpmn_is(n, ORDO_BPMN_C_EVENT) || ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) ||
+           ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY);
+}
+
+static bool is_default(const struct ordo_bpmn_node *n, const struct ordo_bpmn_node *flow)
+{
+    return n->default_flow == flow;
+}
+
+void lint_conditional_flows(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    bool conditional = n->default_flow != NULL;
+
+    for (uint32_t i = 0; i < n->noutgoing && !conditional; i++) {
+        conditional = lint_has_condition(n->outgoing[i]);
+    }
+    if (!conditional) {
+        return;
+    }
+    for (uint32_t i = 0; i < n->noutgoing; i++) {
+        if (!lint_has_condition(n->outgoing[i]) && !is_default(n, n->outgoing[i])) {
+            lint_report(ctx, n->outgoing[i], "Sequence flow is missing condition");
+        }
+    }
+}
+
+void lint_event_based_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (n->kind != ORDO_BPMN_EVENT_BASED_GATEWAY) {
+        return;
+    }
+    if (n->noutgoing < 2) {
+        lint_report(ctx, n,
+                    "An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>");
+    }
+    for (uint32_t i = 0; i < n->noutgoing; i++) {
+        if (lint_has_condition(n->outgoing[i])) {
+            lint_report(ctx, n->outgoing[i], "A <Sequence Flow> outgoing from an <Event-based "
+                                             "Gateway> must not be conditional");
+        }
+    }
+}
+
+void lint_fake_join(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if ((ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) || ordo_bpmn_is(n, ORDO_BPMN_C_EVENT)) &&
+        n->nincoming > 1) {
+        lint_report(ctx, n, "Incoming flows do not join");
+    }
+}
+
+static bool is_compensation_boundary(const struct ordo_bpmn_node *n)
+{
+    return n->kind == ORDO_BPMN_BOUNDARY_EVENT && n->nevent_definitions == 1 &&
+           lint_has_definition(n, ORDO_BPMN_COMPENSATE_EVENT_DEFINITION);
+}
+
+void lint_no_disconnected(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    bool kind = ordo_bpmn_is(n, ORDO_BPMN_C_TASK) || ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) ||
+                ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) || ordo_bpmn_is(n, ORDO_BPMN_C_EVENT);
+
+    if (!kind || lint_triggered_by_event(n)) {
+        return;
+    }
+    /* Compensation handlers hang off associations, not sequence flows; an
+     * ad-hoc sub-process has no flow order by design. */
+    if (is_compensation_boundary(n) || lint_attr_true(n, "isForCompensation") ||
+        lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS)) {
+        return;
+    }
+    if (n->nincoming == 0 && n->noutgoing == 0) {
+        lint_report(ctx, n, "Element is not connected");
+    }
+}
+
+void lint_no_gateway_join_fork(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) && n->nincoming > 1 && n->noutgoing > 1) {
+        lint_report(ctx, n, "Gateway forks and joins");
+    }
+}
+
+void lint_superfluous_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) && n->nincoming == 1 && n->noutgoing == 1) {
+        lint_report(ctx, n, "Gateway is superfluous. It only has one source and target.");
+    }
+}
+
+void lint_no_implicit_split(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    uint32_t plain = 0;
+
+    if (!ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && !ordo_bpmn_is(n, ORDO_BPMN_C_EVENT)) {
+        return;
+    }
+    for (uint32_t i = 0; i < n->noutgoing; i++) {
+        plain += !lint_has_condition(n->outgoing[i]) && !is_default(n, n->outgoing[i]);
+    }
+    if (plain > 1) {
+        lint_report(ctx, n, "Flow splits implicitly");
+    }
+}
+
+/* The nearest enclosing process (bpmnlint's findParent). */
+static const struct ordo_bpmn_node *process_of(const struct ordo_bpmn_node *n)
+{
+    while (n->parent && n->parent->kind != ORDO_BPMN_PROCESS) {
+        n = n->parent;
+    }
+    return n->parent ? n->parent : n;
+}
+
+/* A compensation boundary event is linked to its handler by an association
+ * among the process's artifacts. */
+static bool has_compensation_activity(const struct ordo_bpmn_node *n)
+{
+    for (const struct ordo_bpmn_node *a = process_of(n)->first; a; a = a->next) {
+        if (a->kind == ORDO_BPMN_ASSOCIATION && a->source == n) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool is_implicit_end(const struct ordo_bpmn_node *n)
+{
+    if (lint_triggered_by_event(n) || lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS) ||
+        n->kind == ORDO_BPMN_END_EVENT) {
+        return false;
+    }
+    if (n->kind == ORDO_BPMN_INTERMEDIATE_THROW_EVENT &&
+        lint_only_definitions_of(n, ORDO_BPMN_LINK_EVENT_DEFINITION)) {
+        return false;
+    }
+    if (n->kind == ORDO_BPMN_BOUNDARY_EVENT &&
+        lint_only_definitions_of(n, ORDO_BPMN_COMPENSATE_EVENT_DEFINITION) &&
+        has_compensation_activity(n)) {
+        return false;
+    }
+    if (ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && lint_attr_true(n, "isForCompensation")) {
+        return false;
+    }
+    return n->noutgoing == 0;
+}
+
+void lint_no_implicit_end(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (is_node_kind(n) && is_implicit_end(n)) {
+        lint_report(ctx, n, "Element is an implicit end");
+    }
+}
+
+static bool is_implicit_start(const struct ordo_bpmn_node *n)
+{
+    if ((ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && lint_attr_true(n, "isForCompensation")) ||
+        lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS) || lint_triggered_by_event(n)) {
+        return false;
+    }
+    if (n->kind == ORDO_BPMN_INTERMEDIATE_CATCH_EVENT &&
+        lint_only_definitions_of(n, ORDO_BPMN_LINK_EVENT_DEFINITION)) {
+        return false;
+    }
+    if (n->kind == ORDO_BPMN_START_EVENT || n->kind == ORDO_BPMN_BOUNDARY_EVENT) {
+        return false;
+    }
+    return n->nincoming == 0;
+}
+
+void lint_no_implicit_start(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (is_node_kind(n) && is_implicit_start(n)) {
+        lint_report(ctx, n, "Element is an implicit start");
+    }
+}
+
+void lint_superfluous_label(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    const struct ordo_bpmn_node *src = n->source;
+    bool fork;
+
+    if (n->kind != ORDO_BPMN_SEQUENCE_FLOW || lint_blank(n->name) || lint_has_condition(n)) {
+        return;
+    }
+    if (src && src->default_flow == n) {
+        return;
+    }
+    fork = src &&
+           (src->kind == ORDO_BPMN_EXCLUSIVE_GATEWAY || src->kind == ORDO_BPMN_INCLUSIVE_GATEWAY) &&
+           src->noutgoing > 1;
+    if (!fork) {
+        lint_report(ctx, n, "Sequence flow has superfluous label");
+    }
+}
+
+/* ---- no-duplicate-sequence-flows: one pass over the document's flows ---- */
+
+struct key_set {
+    const char **slots;
+    size_t cap; /* a power of two, at least twice the number of keys */
+};
+
+static uint32_t hash_key(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    }
+    return h;
+}
+
+/* Returns false if 'key' was already in the set. */
+static bool key_set_add(struct key_set *set, const char *key)
+{
+    size_t i = hash_key(key) & (set->cap - 1);
+
+    while (set->slots[i]) {
+        if (strcmp(set->slots[i], key) == 0) {
+            return false;
+        }
+        i = (i + 1) & (set->cap - 1);
+    }
+    set->slots[i] = key;
+    return true;
+}
+
+/* bpmnlint's key: source id, target id and condition text; a missing end
+ * stands for the flow's own id, an empty condition element for "undefined". */
+static const char *flow_key(struct ordo_arena *arena, const struct ordo_bpmn_node *f)
+{
+    const struct ordo_bpmn_node *c = ordo_bpmn_child(f, ORDO_BPMN_CONDITION_EXPRESSION);
+    const char *cond = c ? (c->text ? c->text : "undefined") : "";
+
+    return ordo_arena_printf(arena, "%s#%s#%s", f->source ? f->source->id : f->id,
+                             f->target ? f->target->id : f->id, cond);
+}
+
+void lint_no_duplicate_sequence_flows(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    const struct ordo_bpmn_model *m = lint_model(ctx);
+    struct ordo_arena *arena = lint_arena(ctx);
+    size_t nodes = ordo_bpmn_model_node_count(m);
+    struct key_set set = {NULL, 16};
+    bool *out_done;
+    bool *in_done;
+
+    if (n->kind != ORDO_BPMN_DEFINITIONS) {
+        return;
+    }
+    while (set.cap < nodes * 2) {
+        set.cap *= 2;
+    }
+    set.slots = ordo_arena_calloc(arena, set.cap, sizeof(*set.slots));
+    out_done = ordo_arena_calloc(arena, nodes, sizeof(*out_done));
+    in_done = ordo_arena_calloc(arena, nodes, sizeof(*in_done));
+    for (const struct ordo_bpmn_node *f = n; f; f = ordo_bpmn_next(n, f)) {
+        if (f->kind != ORDO_BPMN_SEQUENCE_FLOW || f->in_extension ||
+            key_set_add(&set, flow_key(arena, f))) {
+            continue;
+        }
+        lint_report(ctx, f, "SequenceFlow is a duplicate");
+        if (f->source && !out_done[f->source->order]) {
+            out_done[f->source->order] = true;
+            lint_report(ctx, f->source, "Duplicate outgoing sequence flows");
+        }
+        if (f->target && !in_done[f->target->order]) {
+            in_done[f->target->order] = true;
+            lint_report(ctx, f->target, "Duplicate incoming sequence flows");
+        }
+    }
+}

@@ -1,0 +1,238 @@
+/*
+ * bpmn/lint_scope.c - rules about scopes (processes and sub-processes) and
+ * the events and gateways in them.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "bpmn/lint_internal.h"
+
+static bool is_process_or_sub(const struct ordo_bpmn_node *n)
+{
+    return n->kind == ORDO_BPMN_PROCESS || ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS);
+}
+
+static const char *scope_word(const struct ordo_bpmn_node *n)
+{
+    return ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) ? "Sub process" : "Process";
+}
+
+void lint_ad_hoc_sub_process(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (n->kind != ORDO_BPMN_AD_HOC_SUB_PROCESS) {
+        return;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        if (c->kind == ORDO_BPMN_START_EVENT) {
+            lint_report(ctx, c, "A <Start Event> is not allowed in <Ad Hoc Sub Process>");
+        } else if (c->kind == ORDO_BPMN_END_EVENT) {
+            lint_report(ctx, c, "An <End Event> is not allowed in <Ad Hoc Sub Process>");
+        }
+    }
+}
+
+static void require_child(struct lint_ctx *ctx, const struct ordo_bpmn_node *n,
+                          enum ordo_bpmn_kind kind, const char *what)
+{
+    if (!is_process_or_sub(n) || n->kind == ORDO_BPMN_AD_HOC_SUB_PROCESS) {
+        return;
+    }
+    if (!ordo_bpmn_child(n, kind)) {
+        lint_report(ctx, n, "%s is missing %s", scope_word(n), what);
+    }
+}
+
+void lint_end_event_required(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    require_child(ctx, n, ORDO_BPMN_END_EVENT, "end event");
+}
+
+void lint_start_event_required(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    require_child(ctx, n, ORDO_BPMN_START_EVENT, "start event");
+}
+
+void lint_event_sub_process_typed_start_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (!lint_triggered_by_event(n)) {
+        return;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        if (c->kind == ORDO_BPMN_START_EVENT && c->nevent_definitions == 0) {
+            lint_report(ctx, c, "Start event is missing event definition");
+        }
+    }
+}
+
+void lint_sub_process_blank_start_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (!ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) || lint_triggered_by_event(n)) {
+        return;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        if (c->kind == ORDO_BPMN_START_EVENT && c->nevent_definitions > 0) {
+            lint_report(ctx, c, "Start event must be blank");
+        }
+    }
+}
+
+void lint_single_blank_start_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    int blank = 0;
+
+    if (!ordo_bpmn_is(n, ORDO_BPMN_C_CONTAINER)) {
+        return;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        blank += c->kind == ORDO_BPMN_START_EVENT && c->nevent_definitions == 0;
+    }
+    if (blank > 1) {
+        lint_report(ctx, n, "%s has multiple blank start events", scope_word(n));
+    }
+}
+
+void lint_single_event_definition(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (ordo_bpmn_is(n, ORDO_BPMN_C_EVENT) && n->nevent_definitions > 1) {
+        lint_report(ctx, n, "Event has multiple event definitions");
+    }
+}
+
+void lint_no_complex_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (n->kind == ORDO_BPMN_COMPLEX_GATEWAY) {
+        lint_report(ctx, n, "Element type <bpmn:ComplexGateway> is discouraged");
+    }
+}
+
+void lint_no_inclusive_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (n->kind == ORDO_BPMN_INCLUSIVE_GATEWAY) {
+        lint_report(ctx, n, "Element type <bpmn:InclusiveGateway> is discouraged");
+    }
+}
+
+static bool is_terminate_end(const struct ordo_bpmn_node *n)
+{
+    return n->kind == ORDO_BPMN_END_EVENT &&
+           lint_has_definition(n, ORDO_BPMN_TERMINATE_EVENT_DEFINITION);
+}
+
+/* An interrupting event sub-process ends its scope as a terminate does.
+ * isInterrupting defaults to true. */
+static bool is_interrupting_event_sub(const struct ordo_bpmn_node *n)
+{
+    if (!lint_triggered_by_event(n)) {
+        return false;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        const char *v = ordo_bpmn_attr_get(c, NULL, "isInterrupting");
+
+        if (c->kind == ORDO_BPMN_START_EVENT && (!v || strcmp(v, "true") == 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void lint_superfluous_termination(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    const struct ordo_bpmn_node *terminate = NULL;
+    int terminates = 0;
+
+    if (!is_process_or_sub(n)) {
+        return;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        if (!ordo_bpmn_is(c, ORDO_BPMN_C_FLOW_NODE) || c->noutgoing != 0) {
+            continue;
+        }
+        if (is_terminate_end(c)) {
+            terminate = c;
+            terminates++;
+        } else if (!is_interrupting_event_sub(c)) {
+            return; /* another path ends normally: the terminate ends it early */
+        }
+    }
+    if (terminates == 1) {
+        lint_report(ctx, terminate, "Termination is superfluous.");
+    }
+}
+
+/* ---- link-event ---- */
+
+static const char *link_name(const struct ordo_bpmn_node *event)
+{
+    const struct ordo_bpmn_node *def = ordo_bpmn_child(event, ORDO_BPMN_LINK_EVENT_DEFINITION);
+    const char *name = def ? ordo_bpmn_attr_get(def, NULL, "name") : NULL;
+
+    return name && *name ? name : NULL;
+}
+
+static bool is_link(const struct ordo_bpmn_node *c)
+{
+    return ordo_bpmn_is(c, ORDO_BPMN_C_EVENT) &&
+           lint_has_definition(c, ORDO_BPMN_LINK_EVENT_DEFINITION);
+}
+
+/* Check the link events named like 'first' in scope 'n' (first is the first
+ * of its name, so each name is checked once). */
+static void check_link_name(struct lint_ctx *ctx, const struct ordo_bpmn_node *n,
+                            const struct ordo_bpmn_node *first, const char *name)
+{
+    int total = 0;
+    int catches = 0;
+
+    for (const struct ordo_bpmn_node *c = first; c; c = c->next) {
+        if (is_link(c) && link_name(c) && strcmp(link_name(c), name) == 0) {
+            total++;
+            catches += ordo_bpmn_is(c, ORDO_BPMN_C_CATCH_EVENT);
+        }
+    }
+    if (total == 1) {
+        lint_report(ctx, first, "Link %s event with link name <%s> missing in scope",
+                    ordo_bpmn_is(first, ORDO_BPMN_C_THROW_EVENT) ? "catch" : "throw", name);
+        return;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        if (!is_link(c) || !link_name(c) || strcmp(link_name(c), name) != 0) {
+            continue;
+        }
+        if (catches > 1 && ordo_bpmn_is(c, ORDO_BPMN_C_CATCH_EVENT)) {
+            lint_report(ctx, c, "Duplicate link catch event with link name <%s> in scope", name);
+        } else if (catches == 0) {
+            lint_report(ctx, c, "Link catch event with link name <%s> missing in scope", name);
+        }
+    }
+}
+
+static bool named_earlier(const struct ordo_bpmn_node *n, const struct ordo_bpmn_node *until,
+                          const char *name)
+{
+    for (const struct ordo_bpmn_node *c = n->first; c && c != until; c = c->next) {
+        if (is_link(c) && link_name(c) && strcmp(link_name(c), name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void lint_link_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    if (!ordo_bpmn_is(n, ORDO_BPMN_C_CONTAINER)) {
+        return;
+    }
+    for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
+        const char *name;
+
+        if (!is_link(c)) {
+            continue;
+        }
+        name = link_name(c);
+        if (!name) {
+            lint_report(ctx, c, "Link event is missing link name");
+        } else if (!named_earlier(n, c, name)) {
+            check_link_name(ctx, n, c, name);
+        }
+    }
+}
