@@ -1,3 +1,5 @@
+# Test harness variables are named ORDOTEST_* (not ORDO_*), so the config
+# loader of an `ordo` run under ctest does not warn about them.
 # One Check executable per module, one ctest entry each (STYLE.md 4.4).
 file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/test-results) # Check will not create it
 set(ORDO_TEST_BIN_DIR ${PROJECT_BINARY_DIR}/tests)
@@ -9,5 +11,5 @@ function(ordo_add_check_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${ORDO_TEST_BIN_DIR})
   add_test(NAME ${name} COMMAND ${name})
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}"
-    ENVIRONMENT "CK_XML_LOG_FILE_NAME=${PROJECT_BINARY_DIR}/test-results/${name}.xml;CK_TIMEOUT_MULTIPLIER=${ORDO_TEST_TIMEOUT_MULTIPLIER};ORDO_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDO_CORPUS_DIR=${ORDO_CORPUS_DIR};ORDO_BIN=${ORDO_BIN_DIR}/ordo;${T_ENV}")
+    ENVIRONMENT "CK_XML_LOG_FILE_NAME=${PROJECT_BINARY_DIR}/test-results/${name}.xml;CK_TIMEOUT_MULTIPLIER=${ORDO_TEST_TIMEOUT_MULTIPLIER};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_CORPUS_DIR=${ORDO_CORPUS_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;${T_ENV}")
 endfunction()

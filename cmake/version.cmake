@@ -1,0 +1,19 @@
+# Run at build time (cmake -P): write ordo_version.h with the current commit,
+# touching the file only when it changes, so `ordo version` is never stale
+# and unchanged builds stay incremental.
+execute_process(COMMAND git rev-parse --short=12 HEAD
+                WORKING_DIRECTORY ${SRC} OUTPUT_VARIABLE commit
+                OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+execute_process(COMMAND git status --porcelain --untracked-files=no
+                WORKING_DIRECTORY ${SRC} OUTPUT_VARIABLE dirty
+                OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(commit AND dirty)
+  set(commit "${commit}-dirty")
+endif()
+set(content "#define ORDO_VERSION \"${VERSION}\"\n#define ORDO_COMMIT \"${commit}\"\n")
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT "${old}" STREQUAL "${content}")
+  file(WRITE ${OUT} "${content}")
+endif()

@@ -1,0 +1,361 @@
+/*
+ * server/cli.c - command table, dispatch, help and version.
+ *
+ * Each command is one row: its words, usage line, summary, the help text
+ * that `ordo help CMD` prints, and the function that runs it. docs/cli.md
+ * restates the same text for readers of the repository.
+ */
+#include "server/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "ordo_version.h"
+#include "server/cli_internal.h"
+
+typedef int cli_run_fn(struct cli *cli, int argc, char **argv);
+
+struct command {
+    const char *words; /* "bpmn lint" */
+    const char *usage;
+    const char *summary;
+    const char *help;
+    cli_run_fn *run;
+};
+
+static int run_version(struct cli *cli, int argc, char **argv);
+static int run_help(struct cli *cli, int argc, char **argv);
+
+#define CONFIG_HELP                                                                                \
+    "Configuration flags (--config FILE, --bpmn-max-bytes N, ...) and ORDO_* variables\n"          \
+    "apply as described in docs/configuration.md.\n"
+
+static const struct command commands[] = {
+    {"bpmn lint", "ordo bpmn lint FILE... [--json] [--strict] [--profile ordo|bpmnlint]\n"
+                  "                      [--rule RULE=off|warn|error]...",
+     "check BPMN files for modelling and executability problems",
+     "Checks each FILE (\"-\" for standard input) with the lint rules and prints one line\n"
+     "per finding: FILE:LINE: SEVERITY: MESSAGE (element \"ID\") [RULE].\n"
+     "\n"
+     "  --json                 print one JSON document with all files and findings\n"
+     "  --strict               count warnings as errors for the exit code\n"
+     "  --profile NAME         \"ordo\" (default): bpmnlint's recommended rules, with\n"
+     "                         no-inclusive-gateway off, plus Ordo's executability rules;\n"
+     "                         \"bpmnlint\": exactly bpmnlint's recommended rules\n"
+     "  --rule RULE=SEVERITY   set one rule to off, warn or error (repeatable)\n"
+     "\n"
+     "Exit status: 0 no errors, 1 errors found, 2 a file could not be read or parsed\n"
+     "(or bad usage). The rules are listed in docs/lint.md.\n" CONFIG_HELP,
+     cli_bpmn_lint},
+    {"bpmn fmt", "ordo bpmn fmt FILE [-o OUT]", "rewrite a BPMN file in Ordo's canonical layout",
+     "Parses FILE (\"-\" for standard input) and writes it back as UTF-8 with two-space\n"
+     "indentation and every namespace declared once on the root element. Ids, names,\n"
+     "diagram data, extension elements and vendor attributes are kept.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT (replaced atomically) instead of standard output\n"
+     "\n"
+     "Exit status: 0 written, 1 the output could not be written, 2 FILE could not be\n"
+     "read or parsed (or bad usage); nothing is written then.\n" CONFIG_HELP,
+     cli_bpmn_fmt},
+    {"version", "ordo version", "print the version and the commit it was built from",
+     "Prints \"ordo VERSION (commit COMMIT)\". Also: ordo --version.\n", run_version},
+    {"help", "ordo help [COMMAND...]", "show the commands, or the help of one command",
+     "Without COMMAND, lists the commands. Also: ordo COMMAND --help.\n", run_help},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+int cli_fail(struct cli *cli, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    (void)fprintf(cli->err, "ordo%s%s: ", cli->command ? " " : "",
+                  cli->command ? cli->command : "");
+    va_start(ap, fmt);
+    (void)vfprintf(cli->err, fmt, ap);
+    va_end(ap);
+    (void)fputc('\n', cli->err);
+    return code;
+}
+
+int cli_exit_for(int ordo_code)
+{
+    switch (ordo_code) {
+    case ORDO_OK:
+        return CLI_OK;
+    case ORDO_E_INVAL:
+    case ORDO_E_NOTFOUND:
+    case ORDO_E_TOOBIG:
+    case ORDO_E_UNPROCESSABLE:
+        return CLI_USAGE;
+    default:
+        return CLI_FAILED;
+    }
+}
+
+static void print_overview(FILE *f)
+{
+    (void)fprintf(f, "usage: ordo COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        (void)fprintf(f, "  %-12s %s\n", commands[i].words, commands[i].summary);
+    }
+    (void)fprintf(f, "\nRun `ordo help COMMAND` for the options of one command.\n");
+}
+
+static void print_help(FILE *f, const struct command *c)
+{
+    (void)fprintf(f, "usage: %s\n\n%s.\n\n%s", c->usage, c->summary, c->help);
+}
+
+/* The command whose words start argv, and how many words it took. */
+static const struct command *find_command(int argc, char **argv, int *nwords)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        const char *w = commands[i].words;
+        int k = 0;
+
+        while (k < argc && *w) {
+            size_t len = strcspn(w, " ");
+
+            if (strlen(argv[k]) != len || strncmp(argv[k], w, len) != 0) {
+                break;
+            }
+            w += len + (w[len] == ' ');
+            k++;
+        }
+        if (!*w) {
+            *nwords = k;
+            return &commands[i];
+        }
+    }
+    return NULL;
+}
+
+/* Is 'word' the first word of some command ("bpmn")? */
+static bool is_group(const char *word)
+{
+    size_t len = strlen(word);
+
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strncmp(commands[i].words, word, len) == 0 && commands[i].words[len] == ' ') {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void print_group(FILE *f, const char *group)
+{
+    size_t len = strlen(group);
+
+    (void)fprintf(f, "usage: ordo %s COMMAND\n\ncommands:\n", group);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strncmp(commands[i].words, group, len) == 0 && commands[i].words[len] == ' ') {
+            (void)fprintf(f, "  %-12s %s\n", commands[i].words, commands[i].summary);
+        }
+    }
+}
+
+static int run_version(struct cli *cli, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 0) {
+        return cli_fail(cli, CLI_USAGE, "takes no arguments");
+    }
+    (void)fprintf(cli->out, "ordo %s (commit %s)\n", ORDO_VERSION,
+                  ORDO_COMMIT[0] ? ORDO_COMMIT : "unknown");
+    return CLI_OK;
+}
+
+static int run_help(struct cli *cli, int argc, char **argv)
+{
+    const struct command *c;
+    int nwords = 0;
+
+    if (argc == 0) {
+        print_overview(cli->out);
+        return CLI_OK;
+    }
+    c = find_command(argc, argv, &nwords);
+    if (c && nwords == argc) {
+        print_help(cli->out, c);
+        return CLI_OK;
+    }
+    if (argc == 1 && is_group(argv[0])) {
+        print_group(cli->out, argv[0]);
+        return CLI_OK;
+    }
+    return cli_fail(cli, CLI_USAGE, "no command \"%s%s\"; run `ordo help` for the list", argv[0],
+                    argc > 1 ? " ..." : "");
+}
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            return false;
+        }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int dispatch(struct cli *cli, int argc, char **argv)
+{
+    const struct command *c;
+    int nwords = 0;
+
+    if (argc < 1) {
+        print_overview(cli->err);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[0], "--version") == 0) {
+        return run_version(cli, argc - 1, argv + 1);
+    }
+    if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
+        return run_help(cli, 0, NULL);
+    }
+    c = find_command(argc, argv, &nwords);
+    if (!c) {
+        if (is_group(argv[0])) {
+            print_group(cli->err, argv[0]);
+            return CLI_USAGE;
+        }
+        return cli_fail(cli, CLI_USAGE, "unknown command \"%s\"; run `ordo help` for the list",
+                        argv[0]);
+    }
+    cli->command = c->words;
+    if (c->run != run_help && wants_help(argc - nwords, argv + nwords)) {
+        print_help(cli->out, c);
+        return CLI_OK;
+    }
+    return c->run(cli, argc - nwords, argv + nwords);
+}
+
+int ordo_cli_main(int argc, char **argv, char **envp, FILE *out, FILE *err)
+{
+    struct cli cli = {out, err, envp, ordo_arena_new(), NULL};
+    int rc = dispatch(&cli, argc - 1, argv + 1);
+
+    ordo_arena_free(cli.arena);
+    if (fflush(out) != 0 && rc == CLI_OK) {
+        rc = cli_fail(&cli, CLI_FAILED, "could not write the output");
+    }
+    return rc;
+}
+
+/* ---- shared by the commands ---- */
+
+static const struct cli_opt *match_opt(const struct cli_opt *opts, size_t nopts, const char *arg,
+                                       size_t len, size_t *which)
+{
+    for (size_t i = 0; i < nopts; i++) {
+        const char *names[2] = {opts[i].name, opts[i].alias};
+
+        for (int k = 0; k < 2; k++) {
+            if (names[k] && strlen(names[k]) == len && strncmp(names[k], arg, len) == 0) {
+                *which = i;
+                return &opts[i];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* A long option that is not the command's: a configuration flag, kept with
+ * its value for the config loader (which rejects unknown ones). */
+static int keep_config_flag(struct cli *cli, int argc, char **argv, int *i, struct cli_args *out)
+{
+    out->flags[out->nflags++] = argv[*i];
+    if (!strchr(argv[*i], '=')) {
+        if (*i + 1 >= argc) {
+            return cli_fail(cli, CLI_USAGE, "%s needs a value (or is not an option of this command)",
+                            argv[*i]);
+        }
+        out->flags[out->nflags++] = argv[++*i];
+    }
+    return CLI_OK;
+}
+
+static int take_opt(struct cli *cli, int argc, char **argv, int *i, const struct cli_opt *o,
+                    size_t which, const char *inline_value, cli_opt_fn *on_opt, void *ctx)
+{
+    const char *value = NULL;
+
+    if (o->takes_value) {
+        if (inline_value) {
+            value = inline_value;
+        } else if (*i + 1 < argc) {
+            value = argv[++*i];
+        } else {
+            return cli_fail(cli, CLI_USAGE, "%s needs a value", o->name);
+        }
+    } else if (inline_value) {
+        return cli_fail(cli, CLI_USAGE, "%s takes no value", o->name);
+    }
+    return on_opt(ctx, which, value);
+}
+
+int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_opt *opts, size_t nopts,
+              cli_opt_fn *on_opt, void *ctx, struct cli_args *out)
+{
+    bool options = true;
+
+    out->npos = 0;
+    out->nflags = 0;
+    out->pos = ordo_arena_calloc(cli->arena, (size_t)argc + 1, sizeof(char *));
+    out->flags = ordo_arena_calloc(cli->arena, (size_t)argc + 1, sizeof(char *));
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *eq = strchr(a, '=');
+        size_t len = a[1] == '-' && eq ? (size_t)(eq - a) : strlen(a);
+        const struct cli_opt *o;
+        size_t which = 0;
+        int rc;
+
+        if (!options || a[0] != '-' || a[1] == '\0') {
+            out->pos[out->npos++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            options = false;
+            continue;
+        }
+        o = match_opt(opts, nopts, a, len, &which);
+        if (o) {
+            rc = take_opt(cli, argc, argv, &i, o, which, a[1] == '-' && eq ? eq + 1 : NULL,
+                          on_opt, ctx);
+        } else if (a[1] == '-') {
+            rc = keep_config_flag(cli, argc, argv, &i, out);
+        } else {
+            rc = cli_fail(cli, CLI_USAGE, "unknown option %s; run `ordo help %s`", a, cli->command);
+        }
+        if (rc != CLI_OK) {
+            return rc;
+        }
+    }
+    return CLI_OK;
+}
+
+static void warn_cb(void *ctx, const char *message)
+{
+    struct cli *cli = ctx;
+
+    (void)fprintf(cli->err, "ordo %s: warning: %s\n", cli->command, message);
+}
+
+bool cli_config(struct cli *cli, const struct cli_args *args, struct ordo_config *cfg)
+{
+    struct ordo_config_sources src = {args->nflags, args->flags, cli->envp, warn_cb, cli};
+    struct ordo_err err = {0};
+
+    if (ordo_config_load(cfg, cli->arena, &src, &err) != ORDO_OK) {
+        cli_fail(cli, CLI_USAGE, "%s", err.msg);
+        return false;
+    }
+    return true;
+}

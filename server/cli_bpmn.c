@@ -1,0 +1,241 @@
+/*
+ * server/cli_bpmn.c - `ordo bpmn lint` and `ordo bpmn fmt`.
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "bpmn/lint.h"
+#include "bpmn/parse.h"
+#include "bpmn/write.h"
+#include "server/cli_internal.h"
+
+static struct ordo_bpmn_parse_opts parse_opts(const struct ordo_config *cfg)
+{
+    return (struct ordo_bpmn_parse_opts){.max_bytes = (size_t)cfg->bpmn_max_bytes};
+}
+
+/* ---- lint ---- */
+
+struct lint_cmd {
+    struct cli *cli;
+    bool json;
+    bool strict;
+    enum ordo_lint_profile profile;
+    const char **rules; /* --rule values, applied after the profile */
+    size_t nrules;
+    size_t errors, warnings, unreadable;
+    json_t *files; /* --json: one object per file */
+};
+
+enum { OPT_JSON, OPT_STRICT, OPT_PROFILE, OPT_RULE };
+
+static const struct cli_opt lint_opts[] = {
+    [OPT_JSON] = {"--json", NULL, false},
+    [OPT_STRICT] = {"--strict", NULL, false},
+    [OPT_PROFILE] = {"--profile", NULL, true},
+    [OPT_RULE] = {"--rule", NULL, true},
+};
+
+static int lint_opt_cb(void *ctx, size_t which, const char *value)
+{
+    struct lint_cmd *c = ctx;
+    struct ordo_err err = {0};
+
+    switch (which) {
+    case OPT_JSON:
+        c->json = true;
+        break;
+    case OPT_STRICT:
+        c->strict = true;
+        break;
+    case OPT_PROFILE:
+        if (ordo_lint_profile_parse(value, &c->profile, &err) != ORDO_OK) {
+            return cli_fail(c->cli, CLI_USAGE, "%s", err.msg);
+        }
+        break;
+    default:
+        c->rules[c->nrules++] = value;
+        break;
+    }
+    return CLI_OK;
+}
+
+static json_t *finding_json(const struct ordo_lint_finding *f)
+{
+    return json_pack("{s:s, s:s?, s:s, s:s, s:I}", "rule", f->rule, "element", f->element,
+                     "severity", ordo_lint_severity_name(f->severity), "message", f->message,
+                     "line", (json_int_t)f->line);
+}
+
+static void print_findings(struct lint_cmd *c, const char *path, const struct ordo_lint_report *r)
+{
+    json_t *list = c->json ? json_array() : NULL;
+
+    for (size_t i = 0; i < r->count; i++) {
+        const struct ordo_lint_finding *f = &r->findings[i];
+
+        if (list) {
+            (void)json_array_append_new(list, finding_json(f));
+            continue;
+        }
+        (void)fprintf(c->cli->out, "%s:%u: %s: %s", path, (unsigned)f->line,
+                      ordo_lint_severity_name(f->severity), f->message);
+        if (f->element) {
+            (void)fprintf(c->cli->out, " (element \"%s\")", f->element);
+        }
+        (void)fprintf(c->cli->out, " [%s]\n", f->rule);
+    }
+    if (list) {
+        (void)json_array_append_new(
+            c->files, json_pack("{s:s, s:I, s:I, s:o}", "file", path, "errors",
+                                (json_int_t)r->errors, "warnings", (json_int_t)r->warnings,
+                                "findings", list));
+    }
+}
+
+static void lint_one(struct lint_cmd *c, const char *path, const struct ordo_config *cfg,
+                     const struct ordo_lint_config *rules)
+{
+    struct ordo_bpmn_parse_opts popts = parse_opts(cfg);
+    struct ordo_bpmn_model *model = NULL;
+    struct ordo_arena *arena;
+    struct ordo_lint_report report;
+    struct ordo_err err = {0};
+
+    if (ordo_bpmn_parse_file(path, &popts, &model, &err) != ORDO_OK) {
+        c->unreadable++;
+        if (c->json) {
+            (void)json_array_append_new(
+                c->files, json_pack("{s:s, s:{s:s, s:s}}", "file", path, "error", "code",
+                                    ordo_code_name(err.code), "message", err.msg));
+        } else {
+            cli_fail(c->cli, CLI_USAGE, "%s", err.msg);
+        }
+        return;
+    }
+    arena = ordo_arena_new();
+    ordo_lint_run(model, rules, arena, &report);
+    c->errors += report.errors;
+    c->warnings += report.warnings;
+    print_findings(c, path, &report);
+    ordo_arena_free(arena);
+    ordo_bpmn_model_free(model);
+}
+
+static void print_summary(struct lint_cmd *c, int nfiles)
+{
+    if (c->json) {
+        json_t *doc = json_pack("{s:o, s:I, s:I, s:I}", "files", c->files, "errors",
+                                (json_int_t)c->errors, "warnings", (json_int_t)c->warnings,
+                                "unreadable", (json_int_t)c->unreadable);
+
+        c->files = NULL; /* now owned by 'doc' */
+        (void)json_dumpf(doc, c->cli->out, JSON_INDENT(2));
+        (void)fputc('\n', c->cli->out);
+        json_decref(doc);
+        return;
+    }
+    (void)fprintf(c->cli->out, "%zu error%s, %zu warning%s in %d file%s", c->errors,
+                  c->errors == 1 ? "" : "s", c->warnings, c->warnings == 1 ? "" : "s", nfiles,
+                  nfiles == 1 ? "" : "s");
+    if (c->unreadable) {
+        (void)fprintf(c->cli->out, " (%zu could not be read)", c->unreadable);
+    }
+    (void)fputc('\n', c->cli->out);
+}
+
+static bool configure_rules(struct lint_cmd *c, struct ordo_lint_config *rules)
+{
+    struct ordo_err err = {0};
+
+    ordo_lint_config_init(rules, c->profile);
+    for (size_t i = 0; i < c->nrules; i++) {
+        if (ordo_lint_config_set(rules, c->rules[i], &err) != ORDO_OK) {
+            cli_fail(c->cli, CLI_USAGE, "%s", err.msg);
+            return false;
+        }
+    }
+    return true;
+}
+
+int cli_bpmn_lint(struct cli *cli, int argc, char **argv)
+{
+    struct lint_cmd c = {.cli = cli, .profile = ORDO_LINT_PROFILE_ORDO};
+    struct ordo_lint_config rules;
+    struct ordo_config cfg;
+    struct cli_args args;
+    int rc;
+
+    c.rules = ordo_arena_calloc(cli->arena, (size_t)argc + 1, sizeof(*c.rules));
+    rc = cli_parse(cli, argc, argv, lint_opts, sizeof(lint_opts) / sizeof(lint_opts[0]),
+                   lint_opt_cb, &c, &args);
+    if (rc != CLI_OK) {
+        return rc;
+    }
+    if (!configure_rules(&c, &rules) || !cli_config(cli, &args, &cfg)) {
+        return CLI_USAGE;
+    }
+    if (args.npos == 0) {
+        return cli_fail(cli, CLI_USAGE, "no FILE given; usage: ordo bpmn lint FILE...");
+    }
+    c.files = c.json ? json_array() : NULL;
+    for (int i = 0; i < args.npos; i++) {
+        lint_one(&c, args.pos[i], &cfg, &rules);
+    }
+    print_summary(&c, args.npos);
+    json_decref(c.files);
+    if (c.unreadable) {
+        return CLI_USAGE;
+    }
+    return c.errors || (c.strict && c.warnings) ? CLI_FAILED : CLI_OK;
+}
+
+/* ---- fmt ---- */
+
+static int fmt_opt_cb(void *ctx, size_t which, const char *value)
+{
+    (void)which;
+    *(const char **)ctx = value;
+    return CLI_OK;
+}
+
+static const struct cli_opt fmt_opts[] = {{"-o", "--output", true}};
+
+int cli_bpmn_fmt(struct cli *cli, int argc, char **argv)
+{
+    struct ordo_bpmn_model *model = NULL;
+    struct ordo_buf xml = ORDO_BUF_INIT;
+    struct ordo_bpmn_parse_opts popts;
+    struct ordo_err err = {0};
+    struct ordo_config cfg;
+    struct cli_args args;
+    const char *output = NULL;
+    int rc;
+
+    rc = cli_parse(cli, argc, argv, fmt_opts, 1, fmt_opt_cb, &output, &args);
+    if (rc != CLI_OK) {
+        return rc;
+    }
+    if (!cli_config(cli, &args, &cfg)) {
+        return CLI_USAGE;
+    }
+    if (args.npos != 1) {
+        return cli_fail(cli, CLI_USAGE, "expected one FILE; usage: ordo bpmn fmt FILE [-o OUT]");
+    }
+    popts = parse_opts(&cfg);
+    if (ordo_bpmn_parse_file(args.pos[0], &popts, &model, &err) != ORDO_OK ||
+        ordo_bpmn_write(model, &xml, &err) != ORDO_OK) {
+        rc = cli_fail(cli, cli_exit_for(err.code), "%s", err.msg);
+    } else if (output) {
+        rc = ordo_file_write_atomic(output, xml.data, xml.len, &err) == ORDO_OK
+                 ? CLI_OK
+                 : cli_fail(cli, CLI_FAILED, "%s", err.msg);
+    } else if (fwrite(xml.data, 1, xml.len, cli->out) != xml.len) {
+        rc = cli_fail(cli, CLI_FAILED, "could not write the output");
+    }
+    ordo_buf_cleanup(&xml);
+    ordo_bpmn_model_free(model);
+    return rc;
+}
