@@ -1,0 +1,6 @@
+add_library(ordo_testsupport STATIC unit/bpmn_compare.c unit/corpus.c)
+target_link_libraries(ordo_testsupport PUBLIC ordo_bpmn)
+ordo_add_check_test(test_bpmn_corpus SOURCES unit/test_bpmn_corpus.c LIBS ordo_testsupport LABELS "unit;bpmn;corpus")
+set_tests_properties(test_bpmn_corpus PROPERTIES SKIP_RETURN_CODE 77)
+ordo_add_check_test(test_bpmn_parse SOURCES unit/test_bpmn_parse.c LIBS ordo_bpmn LABELS "unit;bpmn")
+ordo_add_check_test(test_bpmn_write SOURCES unit/test_bpmn_write.c LIBS ordo_testsupport LABELS "unit;bpmn")
