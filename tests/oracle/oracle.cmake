@@ -1,0 +1,9 @@
+# Oracle tests: Ordo against the npm packages bpmn-moddle and bpmnlint on the
+# shared corpus. They skip (exit 77) with a notice without Node.js 20+, the
+# npm packages (scripts/test.sh installs them) or the corpus.
+foreach(t moddle-roundtrip bpmnlint-parity)
+  add_test(NAME oracle_${t} COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh ${t}.js)
+  set_tests_properties(oracle_${t} PROPERTIES LABELS "oracle;bpmn" SKIP_RETURN_CODE 77
+    TIMEOUT 600
+    ENVIRONMENT "ORDOTEST_CORPUS_DIR=${ORDO_CORPUS_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")
+endforeach()
