@@ -7,6 +7,7 @@
  */
 #include "server/cli.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -106,7 +107,9 @@ static void print_overview(FILE *f)
 
 static void print_help(FILE *f, const struct command *c)
 {
-    (void)fprintf(f, "usage: %s\n\n%s.\n\n%s", c->usage, c->summary, c->help);
+    /* The summary doubles as the first sentence of the help. */
+    (void)fprintf(f, "usage: %s\n\n%c%s.\n\n%s", c->usage, toupper((unsigned char)c->summary[0]),
+                  c->summary + 1, c->help);
 }
 
 /* The command whose words start argv, and how many words it took. */
