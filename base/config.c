@@ -563,7 +563,12 @@ static void warn(struct loader *ld, const char *message)
     }
 }
 
-static const char *const cli_env_names[] = {"ORDO_URL", "ORDO_API_KEY", NULL};
+/* Variables of other Ordo tools that share the ORDO_ prefix: the remote CLI
+ * commands' server address and key, and the build and test scripts' knobs
+ * (scripts/test.sh passes them to every test, which may run `ordo`). */
+static const char *const cli_env_names[] = {
+    "ORDO_URL",  "ORDO_API_KEY",   "ORDO_SKIP_NODE",  "ORDO_SKIP_DEPS",
+    "ORDO_JOBS", "ORDO_TIDY_BASE", "ORDO_CORPUS_DIR", NULL};
 
 static bool is_cli_env(const char *name)
 {
@@ -944,7 +949,8 @@ static const char md_intro[] =
     "and\n"
     "`ORDO_API_KEY` (which the remote CLI commands use to reach a server), are not config keys "
     "and\n"
-    "are never warned about.\n"
+    "are never warned about; nor are the build and test scripts' own variables (`ORDO_SKIP_NODE`,\n"
+    "`ORDO_SKIP_DEPS`, `ORDO_JOBS`, `ORDO_TIDY_BASE`, `ORDO_CORPUS_DIR`; see docs/development.md).\n"
     "\n"
     "## Keys\n"
     "\n"
