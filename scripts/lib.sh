@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# scripts/lib.sh - helpers shared by the scripts in this folder. Source it, do not run it:
+#
+#   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# It sets ORDO_ROOT (the repository root, found from this file's location, so every script works
+# from any working directory) and defines small functions for messages, timing and Node.js checks.
+
+# Not exported: `ordo` warns about ORDO_* environment variables it does not know (CONTRACTS §5).
+ORDO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# The Node.js major version the oracle and browser tests need (Debian 12 ships 18).
+ORDO_NODE_MIN=20
+
+ordo_prog=$(basename "${0:-ordo}")
+
+say() {
+    printf '%s\n' "$*"
+}
+
+warn() {
+    printf '%s: %s\n' "$ordo_prog" "$*" >&2
+}
+
+die() {
+    printf '%s: error: %s\n' "$ordo_prog" "$*" >&2
+    exit 1
+}
+
+# A notice that must not scroll by unseen (skipped tests, old tools).
+notice() {
+    printf '\n!!! NOTICE: %s\n\n' "$*"
+}
+
+# Print a command, then run it.
+run() {
+    printf '+ %s\n' "$*"
+    "$@"
+}
+
+# Microseconds since the epoch (bash 5's EPOCHREALTIME; its separator follows the locale).
+now_us() {
+    local t=${EPOCHREALTIME/[.,]/}
+    printf '%s\n' "$t"
+}
+
+# Format a duration given in microseconds as seconds with one decimal: 3.2
+fmt_secs() {
+    local us=$1
+    printf '%d.%d' $((us / 1000000)) $(((us / 100000) % 10))
+}
+
+# Number of parallel jobs: $ORDO_JOBS, else the number of cores.
+ordo_jobs() {
+    if [[ -n ${ORDO_JOBS:-} ]]; then
+        printf '%s\n' "$ORDO_JOBS"
+    else
+        nproc 2>/dev/null || printf '2\n'
+    fi
+}
+
+# The major version of the node on PATH, or nothing when node is not installed.
+node_major() {
+    local v
+    command -v node >/dev/null 2>&1 || return 0
+    v=$(node --version 2>/dev/null) || return 0
+    v=${v#v}
+    printf '%s\n' "${v%%.*}"
+}
+
+# True when node >= ORDO_NODE_MIN and npm are both installed. On false, NODE_PROBLEM says why.
+node_ok() {
+    local major
+    major=$(node_major)
+    NODE_PROBLEM=
+    if [[ -z $major ]]; then
+        NODE_PROBLEM="Node.js is not installed (need >= $ORDO_NODE_MIN)"
+    elif ! [[ $major =~ ^[0-9]+$ ]] || ((major < ORDO_NODE_MIN)); then
+        NODE_PROBLEM="Node.js $(node --version 2>/dev/null) is too old (need >= $ORDO_NODE_MIN; Debian 12's own package is 18)"
+    elif ! command -v npm >/dev/null 2>&1; then
+        NODE_PROBLEM="npm is not installed (Node.js $(node --version) is)"
+    fi
+    [[ -z $NODE_PROBLEM ]]
+}
+
+# True inside a git work tree (a Docker build context has no .git).
+in_git_tree() {
+    command -v git >/dev/null 2>&1 &&
+        git -C "$ORDO_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1
+}
