@@ -8,9 +8,9 @@
 
 /* Blocks grow geometrically so a big model needs few mallocs; an allocation
  * larger than a quarter block gets a block of its own. */
-#define FIRST_BLOCK_SIZE (8u * 1024u)
-#define MAX_BLOCK_SIZE (1024u * 1024u)
-#define ALIGN _Alignof(max_align_t)
+#define FIRST_BLOCK_SIZE ((size_t)8 * 1024)
+#define MAX_BLOCK_SIZE   ((size_t)1024 * 1024)
+#define ALIGN            _Alignof(max_align_t)
 
 struct block {
     struct block *prev;

@@ -17,7 +17,10 @@ struct ordo_buf {
     size_t cap;
 };
 
-#define ORDO_BUF_INIT {NULL, 0, 0}
+#define ORDO_BUF_INIT \
+    {                 \
+        NULL, 0, 0    \
+    }
 
 void ordo_buf_init(struct ordo_buf *b);
 void ordo_buf_cleanup(struct ordo_buf *b); /* frees; the buffer is empty again */
@@ -29,7 +32,8 @@ void ordo_buf_reserve(struct ordo_buf *b, size_t extra);
 void ordo_buf_append(struct ordo_buf *b, const void *p, size_t len);
 void ordo_buf_puts(struct ordo_buf *b, const char *s);
 void ordo_buf_putc(struct ordo_buf *b, char c);
-void ordo_buf_printf(struct ordo_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ordo_buf_printf(struct ordo_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* The content as a C string; "" for an empty buffer (never NULL). */
 const char *ordo_buf_cstr(const struct ordo_buf *b);

@@ -9,12 +9,15 @@ struct code_row {
     const char *text;
 };
 
+/* clang-format cannot lay out X-macro expansions. */
+/* clang-format off */
 static const struct code_row code_rows[ORDO_E__COUNT] = {
     [ORDO_OK] = {"ORDO_OK", 200, "success"},
 #define X(name, http, text) [ORDO_E_##name] = {"ORDO_E_" #name, http, text},
     ORDO_ERR_MAP(X)
 #undef X
 };
+/* clang-format on */
 
 static const struct code_row *row_of(enum ordo_code code)
 {

@@ -13,28 +13,31 @@
 #define ORDO_BASE_ERR_H
 
 /* One row per code: name, HTTP status it maps to, default text. */
-#define ORDO_ERR_MAP(X)                                                                            \
-    X(INVAL, 400, "malformed input")                                                               \
-    X(UNAUTHENTICATED, 401, "authentication required")                                             \
-    X(FORBIDDEN, 403, "not allowed")                                                               \
-    X(NOTFOUND, 404, "not found")                                                                  \
-    X(METHOD, 405, "method not allowed")                                                           \
-    X(CONFLICT, 409, "conflict")                                                                   \
-    X(TOOBIG, 413, "too large")                                                                    \
-    X(MEDIA, 415, "unsupported media type")                                                        \
-    X(UNPROCESSABLE, 422, "not executable or failed validation")                                   \
-    X(RATE_LIMITED, 429, "too many requests")                                                      \
-    X(INTERNAL, 500, "internal error")                                                             \
-    X(AGAIN, 503, "temporarily unavailable, retry later")                                          \
+#define ORDO_ERR_MAP(X)                                          \
+    X(INVAL, 400, "malformed input")                             \
+    X(UNAUTHENTICATED, 401, "authentication required")           \
+    X(FORBIDDEN, 403, "not allowed")                             \
+    X(NOTFOUND, 404, "not found")                                \
+    X(METHOD, 405, "method not allowed")                         \
+    X(CONFLICT, 409, "conflict")                                 \
+    X(TOOBIG, 413, "too large")                                  \
+    X(MEDIA, 415, "unsupported media type")                      \
+    X(UNPROCESSABLE, 422, "not executable or failed validation") \
+    X(RATE_LIMITED, 429, "too many requests")                    \
+    X(INTERNAL, 500, "internal error")                           \
+    X(AGAIN, 503, "temporarily unavailable, retry later")        \
     X(TIMEOUT, 504, "timed out")
 
+/* clang-format cannot lay out X-macro expansions. */
+/* clang-format off */
 enum ordo_code {
     ORDO_OK = 0,
 #define X(name, http, text) ORDO_E_##name,
     ORDO_ERR_MAP(X)
 #undef X
-        ORDO_E__COUNT
+    ORDO_E__COUNT
 };
+/* clang-format on */
 
 #define ORDO_ERR_MSG_SIZE 256 /* == CURL_ERROR_SIZE: usable as CURLOPT_ERRORBUFFER */
 

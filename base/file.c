@@ -59,8 +59,8 @@ enum ordo_code ordo_file_read(const char *path, size_t max_bytes, const char *wh
         return ordo_err_set(err, errno == ENOENT ? ORDO_E_NOTFOUND : ORDO_E_INVAL,
                             "could not open \"%s\": %s", path, strerror(errno));
     }
-    if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
-                                 (is_stdin && S_ISCHR(st.st_mode)))) {
+    if (fstat(fd, &st) != 0 ||
+        !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || (is_stdin && S_ISCHR(st.st_mode)))) {
         rc = ordo_err_set(err, ORDO_E_INVAL, "could not read \"%s\": not a regular file", path);
     } else if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max_bytes) {
         rc = too_big(path, what, max_bytes, err);

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < files.count; i++) {
         struct ordo_err err = {0};
 
-        if (ordo_file_read(files.paths[i], ORDO_BPMN_DEFAULT_MAX_BYTES, NULL, &texts[i], &err) != ORDO_OK) {
+        if (ordo_file_read(files.paths[i], ORDO_BPMN_DEFAULT_MAX_BYTES, NULL, &texts[i], &err) !=
+            ORDO_OK) {
             (void)fprintf(stderr, "bpmn_parse_bench: %s\n", err.msg);
             return 1;
         }

@@ -10,24 +10,24 @@
 
 #include "bpmn/lint_internal.h"
 
-_Static_assert(LINT__COUNT <= ORDO_LINT_MAX_RULES, "raise ORDO_LINT_MAX_RULES");
+_Static_assert(ORDO_LINT_RULE__COUNT <= ORDO_LINT_MAX_RULES, "raise ORDO_LINT_MAX_RULES");
 
 struct rule_row {
     const char *id;
     enum ordo_lint_severity bpmnlint;
     enum ordo_lint_severity ordo;
-    lint_check_fn *check;
+    ordo_lint_check_fn *check;
     const char *summary;
 };
 
-static const struct rule_row rule_rows[LINT__COUNT] = {
-#define X(e, id, bl, ordo, fn, summary)                                                            \
-    [LINT_##e] = {id, ORDO_LINT_##bl, ORDO_LINT_##ordo, fn, summary},
+static const struct rule_row rule_rows[ORDO_LINT_RULE__COUNT] = {
+#define X(e, id, bl, ordo, fn, summary) \
+    [ORDO_LINT_RULE_##e] = {id, ORDO_LINT_##bl, ORDO_LINT_##ordo, fn, summary},
     ORDO_LINT_RULE_MAP(X)
 #undef X
 };
 
-struct lint_ctx {
+struct ordo_lint_ctx {
     const struct ordo_bpmn_model *model;
     struct ordo_arena *arena;
     const struct ordo_lint_config *cfg;
@@ -39,17 +39,17 @@ struct lint_ctx {
 
 size_t ordo_lint_rule_count(void)
 {
-    return LINT__COUNT;
+    return ORDO_LINT_RULE__COUNT;
 }
 
 const char *ordo_lint_rule_id(size_t index)
 {
-    return index < LINT__COUNT ? rule_rows[index].id : NULL;
+    return index < ORDO_LINT_RULE__COUNT ? rule_rows[index].id : NULL;
 }
 
 const char *ordo_lint_rule_summary(size_t index)
 {
-    return index < LINT__COUNT ? rule_rows[index].summary : NULL;
+    return index < ORDO_LINT_RULE__COUNT ? rule_rows[index].summary : NULL;
 }
 
 const char *ordo_lint_severity_name(enum ordo_lint_severity s)
@@ -73,7 +73,8 @@ enum ordo_code ordo_lint_profile_parse(const char *name, enum ordo_lint_profile 
         *out = ORDO_LINT_PROFILE_BPMNLINT;
     } else {
         return ordo_err_set(err, ORDO_E_INVAL,
-                            "unknown lint profile \"%s\" (expected \"ordo\" or \"bpmnlint\")", name);
+                            "unknown lint profile \"%s\" (expected \"ordo\" or \"bpmnlint\")",
+                            name);
     }
     return ORDO_OK;
 }
@@ -81,7 +82,7 @@ enum ordo_code ordo_lint_profile_parse(const char *name, enum ordo_lint_profile 
 void ordo_lint_config_init(struct ordo_lint_config *cfg, enum ordo_lint_profile profile)
 {
     memset(cfg, 0, sizeof(*cfg));
-    for (size_t i = 0; i < LINT__COUNT; i++) {
+    for (size_t i = 0; i < ORDO_LINT_RULE__COUNT; i++) {
         cfg->severity[i] =
             profile == ORDO_LINT_PROFILE_BPMNLINT ? rule_rows[i].bpmnlint : rule_rows[i].ordo;
     }
@@ -116,7 +117,7 @@ enum ordo_code ordo_lint_config_set(struct ordo_lint_config *cfg, const char *as
         return ordo_err_set(err, ORDO_E_INVAL,
                             "unknown severity \"%s\" (expected off, warn or error)", eq + 1);
     }
-    for (size_t i = 0; i < LINT__COUNT; i++) {
+    for (size_t i = 0; i < ORDO_LINT_RULE__COUNT; i++) {
         if (strlen(rule_rows[i].id) == len && strncmp(rule_rows[i].id, assignment, len) == 0) {
             cfg->severity[i] = sev;
             return ORDO_OK;
@@ -126,7 +127,8 @@ enum ordo_code ordo_lint_config_set(struct ordo_lint_config *cfg, const char *as
                         (int)len, assignment);
 }
 
-void lint_report(struct lint_ctx *ctx, const struct ordo_bpmn_node *n, const char *fmt, ...)
+void ordo_lint_report(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n, const char *fmt,
+                      ...)
 {
     struct ordo_lint_finding *f;
     va_list ap;
@@ -153,27 +155,28 @@ void lint_report(struct lint_ctx *ctx, const struct ordo_bpmn_node *n, const cha
     f->line = n ? n->line : 0;
 }
 
-const struct ordo_bpmn_model *lint_model(const struct lint_ctx *ctx)
+const struct ordo_bpmn_model *ordo_lint_model(const struct ordo_lint_ctx *ctx)
 {
     return ctx->model;
 }
 
-struct ordo_arena *lint_arena(const struct lint_ctx *ctx)
+struct ordo_arena *ordo_lint_arena(const struct ordo_lint_ctx *ctx)
 {
     return ctx->arena;
 }
 
-const struct ordo_bpmn_node *lint_di_of(const struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+const struct ordo_bpmn_node *ordo_lint_di_of(const struct ordo_lint_ctx *ctx,
+                                             const struct ordo_bpmn_node *n)
 {
     return n ? ctx->di[n->order] : NULL;
 }
 
 /* bpmnlint maps each element to the last plane element of any diagram that
  * names it; the rules that look at shapes use the same map. */
-static void map_diagrams(struct lint_ctx *ctx, const struct ordo_bpmn_node *root)
+static void map_diagrams(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *root)
 {
     ctx->di = ordo_arena_calloc(ctx->arena, ordo_bpmn_model_node_count(ctx->model) + 1,
-                                sizeof(*ctx->di));
+                                sizeof(const struct ordo_bpmn_node *));
     for (const struct ordo_bpmn_node *d = root->first; d; d = d->next) {
         const struct ordo_bpmn_node *plane = ordo_bpmn_child(d, ORDO_BPMN_BPMN_PLANE);
 
@@ -181,8 +184,8 @@ static void map_diagrams(struct lint_ctx *ctx, const struct ordo_bpmn_node *root
             continue;
         }
         for (const struct ordo_bpmn_node *e = plane->first; e; e = e->next) {
-            if (e->bpmn_element && (e->kind == ORDO_BPMN_BPMN_SHAPE ||
-                                    e->kind == ORDO_BPMN_BPMN_EDGE)) {
+            if (e->bpmn_element &&
+                (e->kind == ORDO_BPMN_BPMN_SHAPE || e->kind == ORDO_BPMN_BPMN_EDGE)) {
                 ctx->di[e->bpmn_element->order] = e;
             }
         }
@@ -217,7 +220,7 @@ void ordo_lint_run(const struct ordo_bpmn_model *model, const struct ordo_lint_c
                    struct ordo_arena *arena, struct ordo_lint_report *out)
 {
     const struct ordo_bpmn_node *root = ordo_bpmn_model_root(model);
-    struct lint_ctx ctx = {.model = model, .arena = arena, .cfg = cfg};
+    struct ordo_lint_ctx ctx = {.model = model, .arena = arena, .cfg = cfg};
 
     memset(out, 0, sizeof(*out));
     if (!root) {
@@ -228,7 +231,7 @@ void ordo_lint_run(const struct ordo_bpmn_model *model, const struct ordo_lint_c
         if (!is_checked(n)) {
             continue;
         }
-        for (ctx.rule = 0; ctx.rule < LINT__COUNT; ctx.rule++) {
+        for (ctx.rule = 0; ctx.rule < ORDO_LINT_RULE__COUNT; ctx.rule++) {
             if (cfg->severity[ctx.rule] != ORDO_LINT_OFF) {
                 rule_rows[ctx.rule].check(&ctx, n);
             }
@@ -247,14 +250,14 @@ void ordo_lint_run(const struct ordo_bpmn_model *model, const struct ordo_lint_c
 
 /* ---- helpers shared by the rule files ---- */
 
-bool lint_attr_true(const struct ordo_bpmn_node *n, const char *name)
+bool ordo_lint_attr_true(const struct ordo_bpmn_node *n, const char *name)
 {
     const char *v = ordo_bpmn_attr_get(n, NULL, name);
 
     return v && strcmp(v, "true") == 0;
 }
 
-bool lint_blank(const char *s)
+bool ordo_lint_blank(const char *s)
 {
     if (!s) {
         return true;
@@ -267,27 +270,27 @@ bool lint_blank(const char *s)
     return true;
 }
 
-bool lint_has_condition(const struct ordo_bpmn_node *flow)
+bool ordo_lint_has_condition(const struct ordo_bpmn_node *flow)
 {
     return ordo_bpmn_child(flow, ORDO_BPMN_CONDITION_EXPRESSION) != NULL;
 }
 
-bool lint_triggered_by_event(const struct ordo_bpmn_node *n)
+bool ordo_lint_triggered_by_event(const struct ordo_bpmn_node *n)
 {
-    return ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) && lint_attr_true(n, "triggeredByEvent");
+    return ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) && ordo_lint_attr_true(n, "triggeredByEvent");
 }
 
-bool lint_parent_is(const struct ordo_bpmn_node *n, enum ordo_bpmn_kind kind)
+bool ordo_lint_parent_is(const struct ordo_bpmn_node *n, enum ordo_bpmn_kind kind)
 {
     return n->parent && n->parent->kind == kind;
 }
 
-bool lint_has_definition(const struct ordo_bpmn_node *event, enum ordo_bpmn_kind kind)
+bool ordo_lint_has_definition(const struct ordo_bpmn_node *event, enum ordo_bpmn_kind kind)
 {
     return ordo_bpmn_child(event, kind) != NULL;
 }
 
-bool lint_only_definitions_of(const struct ordo_bpmn_node *event, enum ordo_bpmn_kind kind)
+bool ordo_lint_only_definitions_of(const struct ordo_bpmn_node *event, enum ordo_bpmn_kind kind)
 {
     if (event->nevent_definitions == 0) {
         return false;
@@ -300,7 +303,7 @@ bool lint_only_definitions_of(const struct ordo_bpmn_node *event, enum ordo_bpmn
     return true;
 }
 
-bool lint_is_flow_element_of(const struct ordo_bpmn_node *child)
+bool ordo_lint_is_flow_element_of(const struct ordo_bpmn_node *child)
 {
     return ordo_bpmn_is(child, ORDO_BPMN_C_FLOW_ELEMENT) &&
            ordo_bpmn_is(child->parent, ORDO_BPMN_C_CONTAINER);

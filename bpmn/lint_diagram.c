@@ -14,11 +14,12 @@ struct di_refs {
     bool unresolved_seen; /* a plane element names nothing (bpmnlint: undefined) */
 };
 
-static void collect_drawn(struct lint_ctx *ctx, const struct ordo_bpmn_node *defs,
+static void collect_drawn(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *defs,
                           struct di_refs *refs)
 {
-    refs->drawn = ordo_arena_calloc(lint_arena(ctx), ordo_bpmn_model_node_count(lint_model(ctx)),
-                                    sizeof(*refs->drawn));
+    refs->drawn =
+        ordo_arena_calloc(ordo_lint_arena(ctx), ordo_bpmn_model_node_count(ordo_lint_model(ctx)),
+                          sizeof(*refs->drawn));
     for (const struct ordo_bpmn_node *d = defs->first; d; d = d->next) {
         const struct ordo_bpmn_node *plane = ordo_bpmn_child(d, ORDO_BPMN_BPMN_PLANE);
 
@@ -38,13 +39,13 @@ static void collect_drawn(struct lint_ctx *ctx, const struct ordo_bpmn_node *def
     }
 }
 
-static void check_drawn(struct lint_ctx *ctx, const struct di_refs *refs,
+static void check_drawn(struct ordo_lint_ctx *ctx, const struct di_refs *refs,
                         const struct ordo_bpmn_node *e)
 {
     bool drawn = e->id ? refs->drawn[e->order] : refs->unresolved_seen;
 
     if (!drawn && e->kind != ORDO_BPMN_DATA_OBJECT) {
-        lint_report(ctx, e, "Element is missing bpmndi");
+        ordo_lint_report(ctx, e, "Element is missing bpmndi");
     }
 }
 
@@ -54,13 +55,13 @@ static bool is_shown_child(const struct ordo_bpmn_node *c)
            ordo_bpmn_is(c, ORDO_BPMN_C_ARTIFACT) || c->kind == ORDO_BPMN_MESSAGE_FLOW;
 }
 
-static void check_lanes(struct lint_ctx *ctx, const struct di_refs *refs,
+static void check_lanes(struct ordo_lint_ctx *ctx, const struct di_refs *refs,
                         const struct ordo_bpmn_node *lane_set);
 
 /* The elements bpmnlint expects a shape or edge for: under a root element
  * (and, recursively, a sub-process), its flow elements, participants,
  * artifacts, message flows and the lanes of its first lane set. */
-static void check_container(struct lint_ctx *ctx, const struct di_refs *refs,
+static void check_container(struct ordo_lint_ctx *ctx, const struct di_refs *refs,
                             const struct ordo_bpmn_node *e)
 {
     const struct ordo_bpmn_node *lanes = ordo_bpmn_child(e, ORDO_BPMN_LANE_SET);
@@ -81,7 +82,7 @@ static void check_container(struct lint_ctx *ctx, const struct di_refs *refs,
     }
 }
 
-static void check_lanes(struct lint_ctx *ctx, const struct di_refs *refs,
+static void check_lanes(struct ordo_lint_ctx *ctx, const struct di_refs *refs,
                         const struct ordo_bpmn_node *lane_set)
 {
     for (const struct ordo_bpmn_node *l = lane_set->first; l; l = l->next) {
@@ -98,7 +99,7 @@ static void check_lanes(struct lint_ctx *ctx, const struct di_refs *refs,
     }
 }
 
-void lint_no_bpmndi(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_bpmndi(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     struct di_refs refs = {0};
 
@@ -122,15 +123,15 @@ struct shape {
 };
 
 struct overlap_run {
-    struct lint_ctx *ctx;
+    struct ordo_lint_ctx *ctx;
     bool *overlaps; /* by node order */
     bool *outside;
 };
 
-static const struct ordo_bpmn_bounds *bounds_of(struct lint_ctx *ctx,
+static const struct ordo_bpmn_bounds *bounds_of(struct ordo_lint_ctx *ctx,
                                                 const struct ordo_bpmn_node *e)
 {
-    const struct ordo_bpmn_node *di = lint_di_of(ctx, e);
+    const struct ordo_bpmn_node *di = ordo_lint_di_of(ctx, e);
 
     return di ? di->bounds : NULL;
 }
@@ -148,8 +149,7 @@ static int shape_cmp(const void *a, const void *b)
 
 static bool collide(const struct shape *a, const struct shape *b)
 {
-    return a->right >= b->left && b->right >= a->left && a->bottom >= b->top &&
-           b->bottom >= a->top;
+    return a->right >= b->left && b->right >= a->left && a->bottom >= b->top && b->bottom >= a->top;
 }
 
 /* Sweep the shapes among 'parent's children that 'want' accepts. */
@@ -165,7 +165,7 @@ static void check_overlaps(struct overlap_run *run, const struct ordo_bpmn_node 
     if (n < 2) {
         return;
     }
-    shapes = ordo_arena_calloc(lint_arena(run->ctx), n, sizeof(*shapes));
+    shapes = ordo_arena_calloc(ordo_lint_arena(run->ctx), n, sizeof(*shapes));
     n = 0;
     for (const struct ordo_bpmn_node *c = parent->first; c; c = c->next) {
         const struct ordo_bpmn_bounds *b = want(c) ? bounds_of(run->ctx, c) : NULL;
@@ -224,8 +224,8 @@ static void check_scope(struct overlap_run *run, const struct ordo_bpmn_node *sc
         if (!ordo_bpmn_is(c, ORDO_BPMN_C_SUB_PROCESS)) {
             continue;
         }
-        di = lint_di_of(run->ctx, c);
-        check_scope(run, c, di && lint_attr_true(di, "isExpanded") ? di->bounds : NULL);
+        di = ordo_lint_di_of(run->ctx, c);
+        check_scope(run, c, di && ordo_lint_attr_true(di, "isExpanded") ? di->bounds : NULL);
     }
 }
 
@@ -233,28 +233,30 @@ static void report_overlaps(struct overlap_run *run, const struct ordo_bpmn_node
 {
     for (const struct ordo_bpmn_node *e = defs; e; e = ordo_bpmn_next(defs, e)) {
         if (run->overlaps[e->order]) {
-            lint_report(run->ctx, e, "Element overlaps with other element");
+            ordo_lint_report(run->ctx, e, "Element overlaps with other element");
         }
     }
     for (const struct ordo_bpmn_node *e = defs; e; e = ordo_bpmn_next(defs, e)) {
         if (run->outside[e->order]) {
-            lint_report(run->ctx, e, "Element is outside of parent boundary");
+            ordo_lint_report(run->ctx, e, "Element is outside of parent boundary");
         }
     }
 }
 
-void lint_no_overlapping_elements(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_overlapping_elements(struct ordo_lint_ctx *ctx,
+                                             const struct ordo_bpmn_node *n)
 {
-    size_t nodes = ordo_bpmn_model_node_count(lint_model(ctx));
+    size_t nodes = ordo_bpmn_model_node_count(ordo_lint_model(ctx));
     struct overlap_run run = {ctx, NULL, NULL};
     const struct ordo_bpmn_bounds **pool;
 
     if (n->kind != ORDO_BPMN_DEFINITIONS) {
         return;
     }
-    run.overlaps = ordo_arena_calloc(lint_arena(ctx), nodes, sizeof(*run.overlaps));
-    run.outside = ordo_arena_calloc(lint_arena(ctx), nodes, sizeof(*run.outside));
-    pool = ordo_arena_calloc(lint_arena(ctx), nodes, sizeof(*pool)); /* by process order */
+    run.overlaps = ordo_arena_calloc(ordo_lint_arena(ctx), nodes, sizeof(*run.overlaps));
+    run.outside = ordo_arena_calloc(ordo_lint_arena(ctx), nodes, sizeof(*run.outside));
+    pool = ordo_arena_calloc(ordo_lint_arena(ctx), nodes,
+                             sizeof(const struct ordo_bpmn_bounds *)); /* by process order */
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
         if (c->kind != ORDO_BPMN_COLLABORATION) {
             continue;
@@ -263,7 +265,8 @@ void lint_no_overlapping_elements(struct lint_ctx *ctx, const struct ordo_bpmn_n
         for (const struct ordo_bpmn_node *p = c->first; p; p = p->next) {
             const struct ordo_bpmn_node *proc =
                 p->kind == ORDO_BPMN_PARTICIPANT
-                    ? ordo_bpmn_model_find(lint_model(ctx), ordo_bpmn_attr_get(p, NULL, "processRef"))
+                    ? ordo_bpmn_model_find(ordo_lint_model(ctx),
+                                           ordo_bpmn_attr_get(p, NULL, "processRef"))
                     : NULL;
 
             if (proc) {

@@ -19,88 +19,89 @@ static bool is_default(const struct ordo_bpmn_node *n, const struct ordo_bpmn_no
     return n->default_flow == flow;
 }
 
-void lint_conditional_flows(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_conditional_flows(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     bool conditional = n->default_flow != NULL;
 
     for (uint32_t i = 0; i < n->noutgoing && !conditional; i++) {
-        conditional = lint_has_condition(n->outgoing[i]);
+        conditional = ordo_lint_has_condition(n->outgoing[i]);
     }
     if (!conditional) {
         return;
     }
     for (uint32_t i = 0; i < n->noutgoing; i++) {
-        if (!lint_has_condition(n->outgoing[i]) && !is_default(n, n->outgoing[i])) {
-            lint_report(ctx, n->outgoing[i], "Sequence flow is missing condition");
+        if (!ordo_lint_has_condition(n->outgoing[i]) && !is_default(n, n->outgoing[i])) {
+            ordo_lint_report(ctx, n->outgoing[i], "Sequence flow is missing condition");
         }
     }
 }
 
-void lint_event_based_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_event_based_gateway(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (n->kind != ORDO_BPMN_EVENT_BASED_GATEWAY) {
         return;
     }
     if (n->noutgoing < 2) {
-        lint_report(ctx, n,
-                    "An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>");
+        ordo_lint_report(ctx, n,
+                         "An <Event-based Gateway> must have at least 2 outgoing <Sequence Flows>");
     }
     for (uint32_t i = 0; i < n->noutgoing; i++) {
-        if (lint_has_condition(n->outgoing[i])) {
-            lint_report(ctx, n->outgoing[i], "A <Sequence Flow> outgoing from an <Event-based "
-                                             "Gateway> must not be conditional");
+        if (ordo_lint_has_condition(n->outgoing[i])) {
+            ordo_lint_report(ctx, n->outgoing[i],
+                             "A <Sequence Flow> outgoing from an <Event-based "
+                             "Gateway> must not be conditional");
         }
     }
 }
 
-void lint_fake_join(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_fake_join(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if ((ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) || ordo_bpmn_is(n, ORDO_BPMN_C_EVENT)) &&
         n->nincoming > 1) {
-        lint_report(ctx, n, "Incoming flows do not join");
+        ordo_lint_report(ctx, n, "Incoming flows do not join");
     }
 }
 
 static bool is_compensation_boundary(const struct ordo_bpmn_node *n)
 {
     return n->kind == ORDO_BPMN_BOUNDARY_EVENT && n->nevent_definitions == 1 &&
-           lint_has_definition(n, ORDO_BPMN_COMPENSATE_EVENT_DEFINITION);
+           ordo_lint_has_definition(n, ORDO_BPMN_COMPENSATE_EVENT_DEFINITION);
 }
 
-void lint_no_disconnected(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_disconnected(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     bool kind = ordo_bpmn_is(n, ORDO_BPMN_C_TASK) || ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) ||
                 ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) || ordo_bpmn_is(n, ORDO_BPMN_C_EVENT);
 
-    if (!kind || lint_triggered_by_event(n)) {
+    if (!kind || ordo_lint_triggered_by_event(n)) {
         return;
     }
     /* Compensation handlers hang off associations, not sequence flows; an
      * ad-hoc sub-process has no flow order by design. */
-    if (is_compensation_boundary(n) || lint_attr_true(n, "isForCompensation") ||
-        lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS)) {
+    if (is_compensation_boundary(n) || ordo_lint_attr_true(n, "isForCompensation") ||
+        ordo_lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS)) {
         return;
     }
     if (n->nincoming == 0 && n->noutgoing == 0) {
-        lint_report(ctx, n, "Element is not connected");
+        ordo_lint_report(ctx, n, "Element is not connected");
     }
 }
 
-void lint_no_gateway_join_fork(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_gateway_join_fork(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) && n->nincoming > 1 && n->noutgoing > 1) {
-        lint_report(ctx, n, "Gateway forks and joins");
+        ordo_lint_report(ctx, n, "Gateway forks and joins");
     }
 }
 
-void lint_superfluous_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_superfluous_gateway(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) && n->nincoming == 1 && n->noutgoing == 1) {
-        lint_report(ctx, n, "Gateway is superfluous. It only has one source and target.");
+        ordo_lint_report(ctx, n, "Gateway is superfluous. It only has one source and target.");
     }
 }
 
-void lint_no_implicit_split(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_implicit_split(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     uint32_t plain = 0;
 
@@ -108,10 +109,10 @@ void lint_no_implicit_split(struct lint_ctx *ctx, const struct ordo_bpmn_node *n
         return;
     }
     for (uint32_t i = 0; i < n->noutgoing; i++) {
-        plain += !lint_has_condition(n->outgoing[i]) && !is_default(n, n->outgoing[i]);
+        plain += !ordo_lint_has_condition(n->outgoing[i]) && !is_default(n, n->outgoing[i]);
     }
     if (plain > 1) {
-        lint_report(ctx, n, "Flow splits implicitly");
+        ordo_lint_report(ctx, n, "Flow splits implicitly");
     }
 }
 
@@ -138,40 +139,40 @@ static bool has_compensation_activity(const struct ordo_bpmn_node *n)
 
 static bool is_implicit_end(const struct ordo_bpmn_node *n)
 {
-    if (lint_triggered_by_event(n) || lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS) ||
+    if (ordo_lint_triggered_by_event(n) || ordo_lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS) ||
         n->kind == ORDO_BPMN_END_EVENT) {
         return false;
     }
     if (n->kind == ORDO_BPMN_INTERMEDIATE_THROW_EVENT &&
-        lint_only_definitions_of(n, ORDO_BPMN_LINK_EVENT_DEFINITION)) {
+        ordo_lint_only_definitions_of(n, ORDO_BPMN_LINK_EVENT_DEFINITION)) {
         return false;
     }
     if (n->kind == ORDO_BPMN_BOUNDARY_EVENT &&
-        lint_only_definitions_of(n, ORDO_BPMN_COMPENSATE_EVENT_DEFINITION) &&
+        ordo_lint_only_definitions_of(n, ORDO_BPMN_COMPENSATE_EVENT_DEFINITION) &&
         has_compensation_activity(n)) {
         return false;
     }
-    if (ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && lint_attr_true(n, "isForCompensation")) {
+    if (ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && ordo_lint_attr_true(n, "isForCompensation")) {
         return false;
     }
     return n->noutgoing == 0;
 }
 
-void lint_no_implicit_end(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_implicit_end(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (is_node_kind(n) && is_implicit_end(n)) {
-        lint_report(ctx, n, "Element is an implicit end");
+        ordo_lint_report(ctx, n, "Element is an implicit end");
     }
 }
 
 static bool is_implicit_start(const struct ordo_bpmn_node *n)
 {
-    if ((ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && lint_attr_true(n, "isForCompensation")) ||
-        lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS) || lint_triggered_by_event(n)) {
+    if ((ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && ordo_lint_attr_true(n, "isForCompensation")) ||
+        ordo_lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS) || ordo_lint_triggered_by_event(n)) {
         return false;
     }
     if (n->kind == ORDO_BPMN_INTERMEDIATE_CATCH_EVENT &&
-        lint_only_definitions_of(n, ORDO_BPMN_LINK_EVENT_DEFINITION)) {
+        ordo_lint_only_definitions_of(n, ORDO_BPMN_LINK_EVENT_DEFINITION)) {
         return false;
     }
     if (n->kind == ORDO_BPMN_START_EVENT || n->kind == ORDO_BPMN_BOUNDARY_EVENT) {
@@ -180,19 +181,20 @@ static bool is_implicit_start(const struct ordo_bpmn_node *n)
     return n->nincoming == 0;
 }
 
-void lint_no_implicit_start(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_implicit_start(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (is_node_kind(n) && is_implicit_start(n)) {
-        lint_report(ctx, n, "Element is an implicit start");
+        ordo_lint_report(ctx, n, "Element is an implicit start");
     }
 }
 
-void lint_superfluous_label(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_superfluous_label(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     const struct ordo_bpmn_node *src = n->source;
     bool fork;
 
-    if (n->kind != ORDO_BPMN_SEQUENCE_FLOW || lint_blank(n->name) || lint_has_condition(n)) {
+    if (n->kind != ORDO_BPMN_SEQUENCE_FLOW || ordo_lint_blank(n->name) ||
+        ordo_lint_has_condition(n)) {
         return;
     }
     if (src && src->default_flow == n) {
@@ -202,7 +204,7 @@ void lint_superfluous_label(struct lint_ctx *ctx, const struct ordo_bpmn_node *n
            (src->kind == ORDO_BPMN_EXCLUSIVE_GATEWAY || src->kind == ORDO_BPMN_INCLUSIVE_GATEWAY) &&
            src->noutgoing > 1;
     if (!fork) {
-        lint_report(ctx, n, "Sequence flow has superfluous label");
+        ordo_lint_report(ctx, n, "Sequence flow has superfluous label");
     }
 }
 
@@ -249,10 +251,11 @@ static const char *flow_key(struct ordo_arena *arena, const struct ordo_bpmn_nod
                              f->target ? f->target->id : f->id, cond);
 }
 
-void lint_no_duplicate_sequence_flows(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_duplicate_sequence_flows(struct ordo_lint_ctx *ctx,
+                                                 const struct ordo_bpmn_node *n)
 {
-    const struct ordo_bpmn_model *m = lint_model(ctx);
-    struct ordo_arena *arena = lint_arena(ctx);
+    const struct ordo_bpmn_model *m = ordo_lint_model(ctx);
+    struct ordo_arena *arena = ordo_lint_arena(ctx);
     size_t nodes = ordo_bpmn_model_node_count(m);
     struct key_set set = {NULL, 16};
     bool *out_done;
@@ -272,14 +275,14 @@ void lint_no_duplicate_sequence_flows(struct lint_ctx *ctx, const struct ordo_bp
             key_set_add(&set, flow_key(arena, f))) {
             continue;
         }
-        lint_report(ctx, f, "SequenceFlow is a duplicate");
+        ordo_lint_report(ctx, f, "SequenceFlow is a duplicate");
         if (f->source && !out_done[f->source->order]) {
             out_done[f->source->order] = true;
-            lint_report(ctx, f->source, "Duplicate outgoing sequence flows");
+            ordo_lint_report(ctx, f->source, "Duplicate outgoing sequence flows");
         }
         if (f->target && !in_done[f->target->order]) {
             in_done[f->target->order] = true;
-            lint_report(ctx, f->target, "Duplicate incoming sequence flows");
+            ordo_lint_report(ctx, f->target, "Duplicate incoming sequence flows");
         }
     }
 }

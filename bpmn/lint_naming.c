@@ -7,7 +7,7 @@
 
 #include "bpmn/lint_internal.h"
 
-void lint_label_required(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_label_required(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (n->kind == ORDO_BPMN_PARALLEL_GATEWAY || n->kind == ORDO_BPMN_EVENT_BASED_GATEWAY) {
         return;
@@ -18,15 +18,15 @@ void lint_label_required(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
     if (ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS)) {
         return;
     }
-    if (n->kind == ORDO_BPMN_SEQUENCE_FLOW && !lint_has_condition(n)) {
+    if (n->kind == ORDO_BPMN_SEQUENCE_FLOW && !ordo_lint_has_condition(n)) {
         return;
     }
     if (!ordo_bpmn_is(n, ORDO_BPMN_C_FLOW_NODE) && n->kind != ORDO_BPMN_SEQUENCE_FLOW &&
         n->kind != ORDO_BPMN_PARTICIPANT && n->kind != ORDO_BPMN_LANE) {
         return;
     }
-    if (lint_blank(n->name)) {
-        lint_report(ctx, n, "Element is missing label/name");
+    if (ordo_lint_blank(n->name)) {
+        ordo_lint_report(ctx, n, "Element is missing label/name");
     }
 }
 
@@ -75,19 +75,20 @@ static bool in_reference_scope(const struct ordo_bpmn_node *n)
         return false;
     }
     if (ordo_bpmn_is(n, ORDO_BPMN_C_EVENT_DEFINITION)) {
-        return ordo_bpmn_is(p, ORDO_BPMN_C_EVENT) && lint_is_flow_element_of(p);
+        return ordo_bpmn_is(p, ORDO_BPMN_C_EVENT) && ordo_lint_is_flow_element_of(p);
     }
     if (n->kind == ORDO_BPMN_MESSAGE_FLOW) {
         return p->kind == ORDO_BPMN_COLLABORATION;
     }
-    return lint_is_flow_element_of(n);
+    return ordo_lint_is_flow_element_of(n);
 }
 
 /* used[order] is set for every global element something refers to. */
-static bool *mark_referenced(struct lint_ctx *ctx, const struct ordo_bpmn_node *defs)
+static bool *mark_referenced(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *defs)
 {
-    const struct ordo_bpmn_model *m = lint_model(ctx);
-    bool *used = ordo_arena_calloc(lint_arena(ctx), ordo_bpmn_model_node_count(m), sizeof(*used));
+    const struct ordo_bpmn_model *m = ordo_lint_model(ctx);
+    bool *used =
+        ordo_arena_calloc(ordo_lint_arena(ctx), ordo_bpmn_model_node_count(m), sizeof(*used));
 
     for (const struct ordo_bpmn_node *u = defs; u; u = ordo_bpmn_next(defs, u)) {
         enum ordo_bpmn_kind want = ORDO_BPMN_UNKNOWN;
@@ -109,7 +110,7 @@ static bool same_name(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-void lint_global(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_global(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     const bool *used;
 
@@ -124,17 +125,17 @@ void lint_global(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
             continue;
         }
         /* bpmnlint treats an absent name as a name; only a blank one is missing. */
-        if (g->name && lint_blank(g->name)) {
-            lint_report(ctx, g, "Element is missing name");
+        if (g->name && ordo_lint_blank(g->name)) {
+            ordo_lint_report(ctx, g, "Element is missing name");
         }
         if (!used[g->order]) {
-            lint_report(ctx, g, "Element is unused");
+            ordo_lint_report(ctx, g, "Element is unused");
         }
         for (const struct ordo_bpmn_node *o = n->first; o; o = o->next) {
             same += o->kind == g->kind && same_name(o->name, g->name);
         }
         if (same > 1) {
-            lint_report(ctx, g, "Element name is not unique");
+            ordo_lint_report(ctx, g, "Element name is not unique");
         }
     }
 }

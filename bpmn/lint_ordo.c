@@ -8,7 +8,7 @@
 #include "base/buf.h"
 #include "bpmn/lint_internal.h"
 
-void lint_ordo_duplicate_id(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_duplicate_id(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     const struct ordo_bpmn_duplicate *dups;
     size_t count;
@@ -16,14 +16,15 @@ void lint_ordo_duplicate_id(struct lint_ctx *ctx, const struct ordo_bpmn_node *n
     if (n->kind != ORDO_BPMN_DEFINITIONS) {
         return;
     }
-    dups = ordo_bpmn_model_duplicates(lint_model(ctx), &count);
+    dups = ordo_bpmn_model_duplicates(ordo_lint_model(ctx), &count);
     for (size_t i = 0; i < count; i++) {
-        lint_report(ctx, dups[i].again, "Id \"%s\" is already used by <%s> on line %u",
-                    dups[i].again->id, dups[i].first->tag, (unsigned)dups[i].first->line);
+        ordo_lint_report(ctx, dups[i].again, "Id \"%s\" is already used by <%s> on line %u",
+                         dups[i].again->id, dups[i].first->tag, (unsigned)dups[i].first->line);
     }
 }
 
-void lint_ordo_exclusive_gateway_conditions(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_exclusive_gateway_conditions(struct ordo_lint_ctx *ctx,
+                                                  const struct ordo_bpmn_node *n)
 {
     struct ordo_buf names = ORDO_BUF_INIT;
     uint32_t open = 0;
@@ -34,36 +35,36 @@ void lint_ordo_exclusive_gateway_conditions(struct lint_ctx *ctx, const struct o
     for (uint32_t i = 0; i < n->noutgoing; i++) {
         const struct ordo_bpmn_node *f = n->outgoing[i];
 
-        if (lint_has_condition(f) || n->default_flow == f) {
+        if (ordo_lint_has_condition(f) || n->default_flow == f) {
             continue;
         }
         ordo_buf_printf(&names, "%s\"%s\"", open++ ? ", " : "", f->id ? f->id : "?");
     }
     if (open) {
-        lint_report(ctx, n,
-                    "Exclusive gateway forks into %u flow%s with neither a condition nor the "
-                    "default mark (%s); the engine cannot choose between them",
-                    (unsigned)open, open > 1 ? "s" : "", ordo_buf_cstr(&names));
+        ordo_lint_report(ctx, n,
+                         "Exclusive gateway forks into %u flow%s with neither a condition nor the "
+                         "default mark (%s); the engine cannot choose between them",
+                         (unsigned)open, open > 1 ? "s" : "", ordo_buf_cstr(&names));
     }
     ordo_buf_cleanup(&names);
 }
 
-static void check_ref(struct lint_ctx *ctx, const struct ordo_bpmn_node *n, const char *attr,
+static void check_ref(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n, const char *attr,
                       const struct ordo_bpmn_node *resolved, enum ordo_bpmn_class want,
                       const char *what)
 {
     const char *v = ordo_bpmn_attr_get(n, NULL, attr);
 
     if (!v) {
-        lint_report(ctx, n, "%s has no %s", ordo_bpmn_kind_name(n->kind), attr);
+        ordo_lint_report(ctx, n, "%s has no %s", ordo_bpmn_kind_name(n->kind), attr);
     } else if (!resolved) {
-        lint_report(ctx, n, "%s \"%s\" names no element", attr, v);
+        ordo_lint_report(ctx, n, "%s \"%s\" names no element", attr, v);
     } else if (!ordo_bpmn_is(resolved, want)) {
-        lint_report(ctx, n, "%s \"%s\" names a <%s>, not %s", attr, v, resolved->tag, what);
+        ordo_lint_report(ctx, n, "%s \"%s\" names a <%s>, not %s", attr, v, resolved->tag, what);
     }
 }
 
-void lint_ordo_unresolved_reference(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_unresolved_reference(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     const char *dflt;
 
@@ -76,6 +77,7 @@ void lint_ordo_unresolved_reference(struct lint_ctx *ctx, const struct ordo_bpmn
     dflt = ordo_bpmn_attr_get(n, NULL, "default");
     if (dflt && (ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) || ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY)) &&
         (!n->default_flow || n->default_flow->source != n)) {
-        lint_report(ctx, n, "default \"%s\" is not a sequence flow leaving this element", dflt);
+        ordo_lint_report(ctx, n, "default \"%s\" is not a sequence flow leaving this element",
+                         dflt);
     }
 }

@@ -17,66 +17,69 @@ static const char *scope_word(const struct ordo_bpmn_node *n)
     return ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) ? "Sub process" : "Process";
 }
 
-void lint_ad_hoc_sub_process(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_ad_hoc_sub_process(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (n->kind != ORDO_BPMN_AD_HOC_SUB_PROCESS) {
         return;
     }
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
         if (c->kind == ORDO_BPMN_START_EVENT) {
-            lint_report(ctx, c, "A <Start Event> is not allowed in <Ad Hoc Sub Process>");
+            ordo_lint_report(ctx, c, "A <Start Event> is not allowed in <Ad Hoc Sub Process>");
         } else if (c->kind == ORDO_BPMN_END_EVENT) {
-            lint_report(ctx, c, "An <End Event> is not allowed in <Ad Hoc Sub Process>");
+            ordo_lint_report(ctx, c, "An <End Event> is not allowed in <Ad Hoc Sub Process>");
         }
     }
 }
 
-static void require_child(struct lint_ctx *ctx, const struct ordo_bpmn_node *n,
+static void require_child(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n,
                           enum ordo_bpmn_kind kind, const char *what)
 {
     if (!is_process_or_sub(n) || n->kind == ORDO_BPMN_AD_HOC_SUB_PROCESS) {
         return;
     }
     if (!ordo_bpmn_child(n, kind)) {
-        lint_report(ctx, n, "%s is missing %s", scope_word(n), what);
+        ordo_lint_report(ctx, n, "%s is missing %s", scope_word(n), what);
     }
 }
 
-void lint_end_event_required(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_end_event_required(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     require_child(ctx, n, ORDO_BPMN_END_EVENT, "end event");
 }
 
-void lint_start_event_required(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_start_event_required(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     require_child(ctx, n, ORDO_BPMN_START_EVENT, "start event");
 }
 
-void lint_event_sub_process_typed_start_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_event_sub_process_typed_start_event(struct ordo_lint_ctx *ctx,
+                                                         const struct ordo_bpmn_node *n)
 {
-    if (!lint_triggered_by_event(n)) {
+    if (!ordo_lint_triggered_by_event(n)) {
         return;
     }
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
         if (c->kind == ORDO_BPMN_START_EVENT && c->nevent_definitions == 0) {
-            lint_report(ctx, c, "Start event is missing event definition");
+            ordo_lint_report(ctx, c, "Start event is missing event definition");
         }
     }
 }
 
-void lint_sub_process_blank_start_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_sub_process_blank_start_event(struct ordo_lint_ctx *ctx,
+                                                   const struct ordo_bpmn_node *n)
 {
-    if (!ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) || lint_triggered_by_event(n)) {
+    if (!ordo_bpmn_is(n, ORDO_BPMN_C_SUB_PROCESS) || ordo_lint_triggered_by_event(n)) {
         return;
     }
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
         if (c->kind == ORDO_BPMN_START_EVENT && c->nevent_definitions > 0) {
-            lint_report(ctx, c, "Start event must be blank");
+            ordo_lint_report(ctx, c, "Start event must be blank");
         }
     }
 }
 
-void lint_single_blank_start_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_single_blank_start_event(struct ordo_lint_ctx *ctx,
+                                              const struct ordo_bpmn_node *n)
 {
     int blank = 0;
 
@@ -87,42 +90,43 @@ void lint_single_blank_start_event(struct lint_ctx *ctx, const struct ordo_bpmn_
         blank += c->kind == ORDO_BPMN_START_EVENT && c->nevent_definitions == 0;
     }
     if (blank > 1) {
-        lint_report(ctx, n, "%s has multiple blank start events", scope_word(n));
+        ordo_lint_report(ctx, n, "%s has multiple blank start events", scope_word(n));
     }
 }
 
-void lint_single_event_definition(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_single_event_definition(struct ordo_lint_ctx *ctx,
+                                             const struct ordo_bpmn_node *n)
 {
     if (ordo_bpmn_is(n, ORDO_BPMN_C_EVENT) && n->nevent_definitions > 1) {
-        lint_report(ctx, n, "Event has multiple event definitions");
+        ordo_lint_report(ctx, n, "Event has multiple event definitions");
     }
 }
 
-void lint_no_complex_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_complex_gateway(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (n->kind == ORDO_BPMN_COMPLEX_GATEWAY) {
-        lint_report(ctx, n, "Element type <bpmn:ComplexGateway> is discouraged");
+        ordo_lint_report(ctx, n, "Element type <bpmn:ComplexGateway> is discouraged");
     }
 }
 
-void lint_no_inclusive_gateway(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_no_inclusive_gateway(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (n->kind == ORDO_BPMN_INCLUSIVE_GATEWAY) {
-        lint_report(ctx, n, "Element type <bpmn:InclusiveGateway> is discouraged");
+        ordo_lint_report(ctx, n, "Element type <bpmn:InclusiveGateway> is discouraged");
     }
 }
 
 static bool is_terminate_end(const struct ordo_bpmn_node *n)
 {
     return n->kind == ORDO_BPMN_END_EVENT &&
-           lint_has_definition(n, ORDO_BPMN_TERMINATE_EVENT_DEFINITION);
+           ordo_lint_has_definition(n, ORDO_BPMN_TERMINATE_EVENT_DEFINITION);
 }
 
 /* An interrupting event sub-process ends its scope as a terminate does.
  * isInterrupting defaults to true. */
 static bool is_interrupting_event_sub(const struct ordo_bpmn_node *n)
 {
-    if (!lint_triggered_by_event(n)) {
+    if (!ordo_lint_triggered_by_event(n)) {
         return false;
     }
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
@@ -135,7 +139,8 @@ static bool is_interrupting_event_sub(const struct ordo_bpmn_node *n)
     return false;
 }
 
-void lint_superfluous_termination(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_superfluous_termination(struct ordo_lint_ctx *ctx,
+                                             const struct ordo_bpmn_node *n)
 {
     const struct ordo_bpmn_node *terminate = NULL;
     int terminates = 0;
@@ -155,7 +160,7 @@ void lint_superfluous_termination(struct lint_ctx *ctx, const struct ordo_bpmn_n
         }
     }
     if (terminates == 1) {
-        lint_report(ctx, terminate, "Termination is superfluous.");
+        ordo_lint_report(ctx, terminate, "Termination is superfluous.");
     }
 }
 
@@ -172,12 +177,12 @@ static const char *link_name(const struct ordo_bpmn_node *event)
 static bool is_link(const struct ordo_bpmn_node *c)
 {
     return ordo_bpmn_is(c, ORDO_BPMN_C_EVENT) &&
-           lint_has_definition(c, ORDO_BPMN_LINK_EVENT_DEFINITION);
+           ordo_lint_has_definition(c, ORDO_BPMN_LINK_EVENT_DEFINITION);
 }
 
 /* Check the link events named like 'first' in scope 'n' (first is the first
  * of its name, so each name is checked once). */
-static void check_link_name(struct lint_ctx *ctx, const struct ordo_bpmn_node *n,
+static void check_link_name(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n,
                             const struct ordo_bpmn_node *first, const char *name)
 {
     int total = 0;
@@ -190,8 +195,8 @@ static void check_link_name(struct lint_ctx *ctx, const struct ordo_bpmn_node *n
         }
     }
     if (total == 1) {
-        lint_report(ctx, first, "Link %s event with link name <%s> missing in scope",
-                    ordo_bpmn_is(first, ORDO_BPMN_C_THROW_EVENT) ? "catch" : "throw", name);
+        ordo_lint_report(ctx, first, "Link %s event with link name <%s> missing in scope",
+                         ordo_bpmn_is(first, ORDO_BPMN_C_THROW_EVENT) ? "catch" : "throw", name);
         return;
     }
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
@@ -199,9 +204,10 @@ static void check_link_name(struct lint_ctx *ctx, const struct ordo_bpmn_node *n
             continue;
         }
         if (catches > 1 && ordo_bpmn_is(c, ORDO_BPMN_C_CATCH_EVENT)) {
-            lint_report(ctx, c, "Duplicate link catch event with link name <%s> in scope", name);
+            ordo_lint_report(ctx, c, "Duplicate link catch event with link name <%s> in scope",
+                             name);
         } else if (catches == 0) {
-            lint_report(ctx, c, "Link catch event with link name <%s> missing in scope", name);
+            ordo_lint_report(ctx, c, "Link catch event with link name <%s> missing in scope", name);
         }
     }
 }
@@ -217,7 +223,7 @@ static bool named_earlier(const struct ordo_bpmn_node *n, const struct ordo_bpmn
     return false;
 }
 
-void lint_link_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
+void ordo_lint_check_link_event(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (!ordo_bpmn_is(n, ORDO_BPMN_C_CONTAINER)) {
         return;
@@ -230,7 +236,7 @@ void lint_link_event(struct lint_ctx *ctx, const struct ordo_bpmn_node *n)
         }
         name = link_name(c);
         if (!name) {
-            lint_report(ctx, c, "Link event is missing link name");
+            ordo_lint_report(ctx, c, "Link event is missing link name");
         } else if (!named_earlier(n, c, name)) {
             check_link_name(ctx, n, c, name);
         }

@@ -418,7 +418,7 @@ static void append_flow(struct ordo_arena *arena, struct ordo_bpmn_node ***list,
                         struct ordo_bpmn_node *flow)
 {
     if (!*list) {
-        *list = ordo_arena_calloc(arena, *count, sizeof(**list));
+        *list = ordo_arena_calloc(arena, *count, sizeof(struct ordo_bpmn_node *));
         *count = 0;
     }
     (*list)[(*count)++] = flow;
@@ -434,7 +434,7 @@ void ordo_bpmn_model_index(struct ordo_bpmn_model *m)
         return;
     }
     index_ids(m);
-    flows = ordo_arena_calloc(m->arena, m->nodes, sizeof(*flows));
+    flows = ordo_arena_calloc(m->arena, m->nodes, sizeof(struct ordo_bpmn_node *));
     for (struct ordo_bpmn_node *n = root; n; n = next_mut(root, n)) {
         if (resolve_node(m, n)) {
             flows[nflows++] = n;

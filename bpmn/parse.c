@@ -9,14 +9,15 @@
  */
 #include "bpmn/parse.h"
 
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/SAX2.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 
 #include "base/buf.h"
 #include "base/file.h"
@@ -54,8 +55,8 @@ static void fail(struct parse_ctx *p, enum ordo_code code, int line, const char 
         return;
     }
     p->failed = true;
-    ordo_err_set(p->err, code, "%s%sline %d: %s", p->name ? p->name : "",
-                 p->name ? ": " : "", line, msg);
+    ordo_err_set(p->err, code, "%s%sline %d: %s", p->name ? p->name : "", p->name ? ": " : "", line,
+                 msg);
     xmlStopParser(p->xml);
 }
 
@@ -263,7 +264,7 @@ static void read_nsdecls(struct parse_ctx *p, struct ordo_bpmn_node *n, int coun
         return;
     }
     out = ordo_arena_alloc_raw(p->arena, (size_t)count * sizeof(*out));
-    for (int i = 0; i < count; i++) {
+    for (size_t i = 0; i < (size_t)count; i++) {
         out[i].prefix = (const char *)ns[2 * i];
         out[i].uri = (const char *)ns[2 * i + 1];
     }
@@ -441,8 +442,9 @@ static enum ordo_code too_big(const struct ordo_bpmn_parse_opts *opts, size_t le
 {
     const char *name = opts && opts->name ? opts->name : "BPMN document";
 
-    return ordo_err_set(err, ORDO_E_TOOBIG, "%s is %zu bytes, over the limit of %zu (bpmn_max_bytes)",
-                        name, len, cap_of(opts));
+    return ordo_err_set(err, ORDO_E_TOOBIG,
+                        "%s is %zu bytes, over the limit of %zu (bpmn_max_bytes)", name, len,
+                        cap_of(opts));
 }
 
 enum ordo_code ordo_bpmn_parse(const char *xml, size_t len, const struct ordo_bpmn_parse_opts *opts,

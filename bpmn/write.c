@@ -25,9 +25,9 @@ struct writer {
 
 /* Prefixes a fresh binding tries before nsN, so output reads as usual. */
 static const struct binding conventional[] = {
-    {"bpmn", ORDO_BPMN_NS_MODEL},  {"bpmndi", ORDO_BPMN_NS_BPMNDI},
-    {"dc", ORDO_BPMN_NS_DC},       {"di", ORDO_BPMN_NS_DI},
-    {"xsi", ORDO_BPMN_NS_XSI},     {"zeebe", ORDO_BPMN_NS_ZEEBE},
+    {"bpmn", ORDO_BPMN_NS_MODEL},      {"bpmndi", ORDO_BPMN_NS_BPMNDI},
+    {"dc", ORDO_BPMN_NS_DC},           {"di", ORDO_BPMN_NS_DI},
+    {"xsi", ORDO_BPMN_NS_XSI},         {"zeebe", ORDO_BPMN_NS_ZEEBE},
     {"camunda", ORDO_BPMN_NS_CAMUNDA}, {"ordo", ORDO_BPMN_NS_ORDO},
 };
 
@@ -165,8 +165,7 @@ static void plan_namespaces(struct writer *w, const struct ordo_bpmn_node *root)
 }
 
 /* The prefix to write for namespace 'uri' ("" for none or the default). */
-static const char *prefix_for(struct writer *w, const char *uri, const char *hint,
-                              bool need_prefix)
+static const char *prefix_for(struct writer *w, const char *uri, const char *hint, bool need_prefix)
 {
     struct binding *b;
 
@@ -192,14 +191,30 @@ static void put_escaped(struct ordo_buf *out, const char *s, bool attr)
         const char *rep;
 
         switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '\r': rep = "&#13;"; break;
-        case '"': rep = attr ? "&quot;" : NULL; break;
-        case '\n': rep = attr ? "&#10;" : NULL; break;
-        case '\t': rep = attr ? "&#9;" : NULL; break;
-        default: rep = NULL; break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '\r':
+            rep = "&#13;";
+            break;
+        case '"':
+            rep = attr ? "&quot;" : NULL;
+            break;
+        case '\n':
+            rep = attr ? "&#10;" : NULL;
+            break;
+        case '\t':
+            rep = attr ? "&#9;" : NULL;
+            break;
+        default:
+            rep = NULL;
+            break;
         }
         if (rep) {
             ordo_buf_append(out, run, (size_t)(s - run));

@@ -16,7 +16,7 @@
 #include "ordo_version.h"
 #include "server/cli_internal.h"
 
-typedef int cli_run_fn(struct cli *cli, int argc, char **argv);
+typedef int cli_run_fn(struct ordo_cli *cli, int argc, char **argv);
 
 struct command {
     const char *words; /* "bpmn lint" */
@@ -26,16 +26,17 @@ struct command {
     cli_run_fn *run;
 };
 
-static int run_version(struct cli *cli, int argc, char **argv);
-static int run_help(struct cli *cli, int argc, char **argv);
+static int run_version(struct ordo_cli *cli, int argc, char **argv);
+static int run_help(struct ordo_cli *cli, int argc, char **argv);
 
-#define CONFIG_HELP                                                                                \
-    "Configuration flags (--config FILE, --bpmn-max-bytes N, ...) and ORDO_* variables\n"          \
+#define CONFIG_HELP                                                                       \
+    "Configuration flags (--config FILE, --bpmn-max-bytes N, ...) and ORDO_* variables\n" \
     "apply as described in docs/configuration.md.\n"
 
 static const struct command commands[] = {
-    {"bpmn lint", "ordo bpmn lint FILE... [--json] [--strict] [--profile ordo|bpmnlint]\n"
-                  "                      [--rule RULE=off|warn|error]...",
+    {"bpmn lint",
+     "ordo bpmn lint FILE... [--json] [--strict] [--profile ordo|bpmnlint]\n"
+     "                      [--rule RULE=off|warn|error]...",
      "check BPMN files for modelling and executability problems",
      "Checks each FILE (\"-\" for standard input) with the lint rules and prints one line\n"
      "per finding: FILE:LINE: SEVERITY: MESSAGE (element \"ID\") [RULE].\n"
@@ -49,7 +50,7 @@ static const struct command commands[] = {
      "\n"
      "Exit status: 0 no errors, 1 errors found, 2 a file could not be read or parsed\n"
      "(or bad usage). The rules are listed in docs/lint.md.\n" CONFIG_HELP,
-     cli_bpmn_lint},
+     ordo_cli_bpmn_lint},
     {"bpmn fmt", "ordo bpmn fmt FILE [-o OUT]", "rewrite a BPMN file in Ordo's canonical layout",
      "Parses FILE (\"-\" for standard input) and writes it back as UTF-8 with two-space\n"
      "indentation and every namespace declared once on the root element. Ids, names,\n"
@@ -59,7 +60,7 @@ static const struct command commands[] = {
      "\n"
      "Exit status: 0 written, 1 the output could not be written, 2 FILE could not be\n"
      "read or parsed (or bad usage); nothing is written then.\n" CONFIG_HELP,
-     cli_bpmn_fmt},
+     ordo_cli_bpmn_fmt},
     {"version", "ordo version", "print the version and the commit it was built from",
      "Prints \"ordo VERSION (commit COMMIT)\". Also: ordo --version.\n", run_version},
     {"help", "ordo help [COMMAND...]", "show the commands, or the help of one command",
@@ -68,7 +69,7 @@ static const struct command commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-int cli_fail(struct cli *cli, int code, const char *fmt, ...)
+int ordo_cli_fail(struct ordo_cli *cli, int code, const char *fmt, ...)
 {
     va_list ap;
 
@@ -81,18 +82,18 @@ int cli_fail(struct cli *cli, int code, const char *fmt, ...)
     return code;
 }
 
-int cli_exit_for(int ordo_code)
+int ordo_cli_exit_for(int ordo_code)
 {
     switch (ordo_code) {
     case ORDO_OK:
-        return CLI_OK;
+        return ORDO_CLI_OK;
     case ORDO_E_INVAL:
     case ORDO_E_NOTFOUND:
     case ORDO_E_TOOBIG:
     case ORDO_E_UNPROCESSABLE:
-        return CLI_USAGE;
+        return ORDO_CLI_USAGE;
     default:
-        return CLI_FAILED;
+        return ORDO_CLI_FAILED;
     }
 }
 
@@ -161,37 +162,37 @@ static void print_group(FILE *f, const char *group)
     }
 }
 
-static int run_version(struct cli *cli, int argc, char **argv)
+static int run_version(struct ordo_cli *cli, int argc, char **argv)
 {
     (void)argv;
     if (argc > 0) {
-        return cli_fail(cli, CLI_USAGE, "takes no arguments");
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "takes no arguments");
     }
     (void)fprintf(cli->out, "ordo %s (commit %s)\n", ORDO_VERSION,
                   ORDO_COMMIT[0] ? ORDO_COMMIT : "unknown");
-    return CLI_OK;
+    return ORDO_CLI_OK;
 }
 
-static int run_help(struct cli *cli, int argc, char **argv)
+static int run_help(struct ordo_cli *cli, int argc, char **argv)
 {
     const struct command *c;
     int nwords = 0;
 
     if (argc == 0) {
         print_overview(cli->out);
-        return CLI_OK;
+        return ORDO_CLI_OK;
     }
     c = find_command(argc, argv, &nwords);
     if (c && nwords == argc) {
         print_help(cli->out, c);
-        return CLI_OK;
+        return ORDO_CLI_OK;
     }
     if (argc == 1 && is_group(argv[0])) {
         print_group(cli->out, argv[0]);
-        return CLI_OK;
+        return ORDO_CLI_OK;
     }
-    return cli_fail(cli, CLI_USAGE, "no command \"%s%s\"; run `ordo help` for the list", argv[0],
-                    argc > 1 ? " ..." : "");
+    return ordo_cli_fail(cli, ORDO_CLI_USAGE, "no command \"%s%s\"; run `ordo help` for the list",
+                         argv[0], argc > 1 ? " ..." : "");
 }
 
 static bool wants_help(int argc, char **argv)
@@ -207,14 +208,14 @@ static bool wants_help(int argc, char **argv)
     return false;
 }
 
-static int dispatch(struct cli *cli, int argc, char **argv)
+static int dispatch(struct ordo_cli *cli, int argc, char **argv)
 {
     const struct command *c;
     int nwords = 0;
 
     if (argc < 1) {
         print_overview(cli->err);
-        return CLI_USAGE;
+        return ORDO_CLI_USAGE;
     }
     if (strcmp(argv[0], "--version") == 0) {
         return run_version(cli, argc - 1, argv + 1);
@@ -226,35 +227,35 @@ static int dispatch(struct cli *cli, int argc, char **argv)
     if (!c) {
         if (is_group(argv[0])) {
             print_group(cli->err, argv[0]);
-            return CLI_USAGE;
+            return ORDO_CLI_USAGE;
         }
-        return cli_fail(cli, CLI_USAGE, "unknown command \"%s\"; run `ordo help` for the list",
-                        argv[0]);
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE,
+                             "unknown command \"%s\"; run `ordo help` for the list", argv[0]);
     }
     cli->command = c->words;
     if (c->run != run_help && wants_help(argc - nwords, argv + nwords)) {
         print_help(cli->out, c);
-        return CLI_OK;
+        return ORDO_CLI_OK;
     }
     return c->run(cli, argc - nwords, argv + nwords);
 }
 
 int ordo_cli_main(int argc, char **argv, char **envp, FILE *out, FILE *err)
 {
-    struct cli cli = {out, err, envp, ordo_arena_new(), NULL};
+    struct ordo_cli cli = {out, err, envp, ordo_arena_new(), NULL};
     int rc = dispatch(&cli, argc - 1, argv + 1);
 
     ordo_arena_free(cli.arena);
-    if (fflush(out) != 0 && rc == CLI_OK) {
-        rc = cli_fail(&cli, CLI_FAILED, "could not write the output");
+    if (fflush(out) != 0 && rc == ORDO_CLI_OK) {
+        rc = ordo_cli_fail(&cli, ORDO_CLI_FAILED, "could not write the output");
     }
     return rc;
 }
 
 /* ---- shared by the commands ---- */
 
-static const struct cli_opt *match_opt(const struct cli_opt *opts, size_t nopts, const char *arg,
-                                       size_t len, size_t *which)
+static const struct ordo_cli_opt *match_opt(const struct ordo_cli_opt *opts, size_t nopts,
+                                            const char *arg, size_t len, size_t *which)
 {
     for (size_t i = 0; i < nopts; i++) {
         const char *names[2] = {opts[i].name, opts[i].alias};
@@ -271,21 +272,24 @@ static const struct cli_opt *match_opt(const struct cli_opt *opts, size_t nopts,
 
 /* A long option that is not the command's: a configuration flag, kept with
  * its value for the config loader (which rejects unknown ones). */
-static int keep_config_flag(struct cli *cli, int argc, char **argv, int *i, struct cli_args *out)
+static int keep_config_flag(struct ordo_cli *cli, int argc, char **argv, int *i,
+                            struct ordo_cli_args *out)
 {
     out->flags[out->nflags++] = argv[*i];
     if (!strchr(argv[*i], '=')) {
         if (*i + 1 >= argc) {
-            return cli_fail(cli, CLI_USAGE, "%s needs a value (or is not an option of this command)",
-                            argv[*i]);
+            return ordo_cli_fail(cli, ORDO_CLI_USAGE,
+                                 "%s needs a value (or is not an option of this command)",
+                                 argv[*i]);
         }
         out->flags[out->nflags++] = argv[++*i];
     }
-    return CLI_OK;
+    return ORDO_CLI_OK;
 }
 
-static int take_opt(struct cli *cli, int argc, char **argv, int *i, const struct cli_opt *o,
-                    size_t which, const char *inline_value, cli_opt_fn *on_opt, void *ctx)
+static int take_opt(struct ordo_cli *cli, int argc, char **argv, int *i,
+                    const struct ordo_cli_opt *o, size_t which, const char *inline_value,
+                    ordo_cli_opt_fn *on_opt, void *ctx)
 {
     const char *value = NULL;
 
@@ -295,16 +299,16 @@ static int take_opt(struct cli *cli, int argc, char **argv, int *i, const struct
         } else if (*i + 1 < argc) {
             value = argv[++*i];
         } else {
-            return cli_fail(cli, CLI_USAGE, "%s needs a value", o->name);
+            return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s needs a value", o->name);
         }
     } else if (inline_value) {
-        return cli_fail(cli, CLI_USAGE, "%s takes no value", o->name);
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s takes no value", o->name);
     }
     return on_opt(ctx, which, value);
 }
 
-int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_opt *opts, size_t nopts,
-              cli_opt_fn *on_opt, void *ctx, struct cli_args *out)
+int ordo_cli_parse(struct ordo_cli *cli, int argc, char **argv, const struct ordo_cli_opt *opts,
+                   size_t nopts, ordo_cli_opt_fn *on_opt, void *ctx, struct ordo_cli_args *out)
 {
     bool options = true;
 
@@ -316,7 +320,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_opt *opts
         const char *a = argv[i];
         const char *eq = strchr(a, '=');
         size_t len = a[1] == '-' && eq ? (size_t)(eq - a) : strlen(a);
-        const struct cli_opt *o;
+        const struct ordo_cli_opt *o;
         size_t which = 0;
         int rc;
 
@@ -330,34 +334,36 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cli_opt *opts
         }
         o = match_opt(opts, nopts, a, len, &which);
         if (o) {
-            rc = take_opt(cli, argc, argv, &i, o, which, a[1] == '-' && eq ? eq + 1 : NULL,
-                          on_opt, ctx);
+            rc = take_opt(cli, argc, argv, &i, o, which, a[1] == '-' && eq ? eq + 1 : NULL, on_opt,
+                          ctx);
         } else if (a[1] == '-') {
             rc = keep_config_flag(cli, argc, argv, &i, out);
         } else {
-            rc = cli_fail(cli, CLI_USAGE, "unknown option %s; run `ordo help %s`", a, cli->command);
+            rc = ordo_cli_fail(cli, ORDO_CLI_USAGE, "unknown option %s; run `ordo help %s`", a,
+                               cli->command);
         }
-        if (rc != CLI_OK) {
+        if (rc != ORDO_CLI_OK) {
             return rc;
         }
     }
-    return CLI_OK;
+    return ORDO_CLI_OK;
 }
 
 static void warn_cb(void *ctx, const char *message)
 {
-    struct cli *cli = ctx;
+    struct ordo_cli *cli = ctx;
 
     (void)fprintf(cli->err, "ordo %s: warning: %s\n", cli->command, message);
 }
 
-bool cli_config(struct cli *cli, const struct cli_args *args, struct ordo_config *cfg)
+bool ordo_cli_config(struct ordo_cli *cli, const struct ordo_cli_args *args,
+                     struct ordo_config *cfg)
 {
     struct ordo_config_sources src = {args->nflags, args->flags, cli->envp, warn_cb, cli};
     struct ordo_err err = {0};
 
     if (ordo_config_load(cfg, cli->arena, &src, &err) != ORDO_OK) {
-        cli_fail(cli, CLI_USAGE, "%s", err.msg);
+        ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
         return false;
     }
     return true;

@@ -1,8 +1,9 @@
 /*
  * server/cli_bpmn.c - `ordo bpmn lint` and `ordo bpmn fmt`.
  */
-#include <jansson.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "base/buf.h"
 #include "base/file.h"
@@ -19,7 +20,7 @@ static struct ordo_bpmn_parse_opts parse_opts(const struct ordo_config *cfg)
 /* ---- lint ---- */
 
 struct lint_cmd {
-    struct cli *cli;
+    struct ordo_cli *cli;
     bool json;
     bool strict;
     enum ordo_lint_profile profile;
@@ -31,7 +32,7 @@ struct lint_cmd {
 
 enum { OPT_JSON, OPT_STRICT, OPT_PROFILE, OPT_RULE };
 
-static const struct cli_opt lint_opts[] = {
+static const struct ordo_cli_opt lint_opts[] = {
     [OPT_JSON] = {"--json", NULL, false},
     [OPT_STRICT] = {"--strict", NULL, false},
     [OPT_PROFILE] = {"--profile", NULL, true},
@@ -52,14 +53,14 @@ static int lint_opt_cb(void *ctx, size_t which, const char *value)
         break;
     case OPT_PROFILE:
         if (ordo_lint_profile_parse(value, &c->profile, &err) != ORDO_OK) {
-            return cli_fail(c->cli, CLI_USAGE, "%s", err.msg);
+            return ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
         }
         break;
     default:
         c->rules[c->nrules++] = value;
         break;
     }
-    return CLI_OK;
+    return ORDO_CLI_OK;
 }
 
 static json_t *finding_json(const struct ordo_lint_finding *f)
@@ -88,10 +89,9 @@ static void print_findings(struct lint_cmd *c, const char *path, const struct or
         (void)fprintf(c->cli->out, " [%s]\n", f->rule);
     }
     if (list) {
-        (void)json_array_append_new(
-            c->files, json_pack("{s:s, s:I, s:I, s:o}", "file", path, "errors",
-                                (json_int_t)r->errors, "warnings", (json_int_t)r->warnings,
-                                "findings", list));
+        (void)json_array_append_new(c->files, json_pack("{s:s, s:I, s:I, s:o}", "file", path,
+                                                        "errors", (json_int_t)r->errors, "warnings",
+                                                        (json_int_t)r->warnings, "findings", list));
     }
 }
 
@@ -111,7 +111,7 @@ static void lint_one(struct lint_cmd *c, const char *path, const struct ordo_con
                 c->files, json_pack("{s:s, s:{s:s, s:s}}", "file", path, "error", "code",
                                     ordo_code_name(err.code), "message", err.msg));
         } else {
-            cli_fail(c->cli, CLI_USAGE, "%s", err.msg);
+            ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
         }
         return;
     }
@@ -127,9 +127,9 @@ static void lint_one(struct lint_cmd *c, const char *path, const struct ordo_con
 static void print_summary(struct lint_cmd *c, int nfiles)
 {
     if (c->json) {
-        json_t *doc = json_pack("{s:o, s:I, s:I, s:I}", "files", c->files, "errors",
-                                (json_int_t)c->errors, "warnings", (json_int_t)c->warnings,
-                                "unreadable", (json_int_t)c->unreadable);
+        json_t *doc =
+            json_pack("{s:o, s:I, s:I, s:I}", "files", c->files, "errors", (json_int_t)c->errors,
+                      "warnings", (json_int_t)c->warnings, "unreadable", (json_int_t)c->unreadable);
 
         c->files = NULL; /* now owned by 'doc' */
         (void)json_dumpf(doc, c->cli->out, JSON_INDENT(2));
@@ -153,32 +153,32 @@ static bool configure_rules(struct lint_cmd *c, struct ordo_lint_config *rules)
     ordo_lint_config_init(rules, c->profile);
     for (size_t i = 0; i < c->nrules; i++) {
         if (ordo_lint_config_set(rules, c->rules[i], &err) != ORDO_OK) {
-            cli_fail(c->cli, CLI_USAGE, "%s", err.msg);
+            ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
             return false;
         }
     }
     return true;
 }
 
-int cli_bpmn_lint(struct cli *cli, int argc, char **argv)
+int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv)
 {
     struct lint_cmd c = {.cli = cli, .profile = ORDO_LINT_PROFILE_ORDO};
     struct ordo_lint_config rules;
     struct ordo_config cfg;
-    struct cli_args args;
+    struct ordo_cli_args args;
     int rc;
 
     c.rules = ordo_arena_calloc(cli->arena, (size_t)argc + 1, sizeof(*c.rules));
-    rc = cli_parse(cli, argc, argv, lint_opts, sizeof(lint_opts) / sizeof(lint_opts[0]),
-                   lint_opt_cb, &c, &args);
-    if (rc != CLI_OK) {
+    rc = ordo_cli_parse(cli, argc, argv, lint_opts, sizeof(lint_opts) / sizeof(lint_opts[0]),
+                        lint_opt_cb, &c, &args);
+    if (rc != ORDO_CLI_OK) {
         return rc;
     }
-    if (!configure_rules(&c, &rules) || !cli_config(cli, &args, &cfg)) {
-        return CLI_USAGE;
+    if (!configure_rules(&c, &rules) || !ordo_cli_config(cli, &args, &cfg)) {
+        return ORDO_CLI_USAGE;
     }
     if (args.npos == 0) {
-        return cli_fail(cli, CLI_USAGE, "no FILE given; usage: ordo bpmn lint FILE...");
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "no FILE given; usage: ordo bpmn lint FILE...");
     }
     c.files = c.json ? json_array() : NULL;
     for (int i = 0; i < args.npos; i++) {
@@ -187,9 +187,9 @@ int cli_bpmn_lint(struct cli *cli, int argc, char **argv)
     print_summary(&c, args.npos);
     json_decref(c.files);
     if (c.unreadable) {
-        return CLI_USAGE;
+        return ORDO_CLI_USAGE;
     }
-    return c.errors || (c.strict && c.warnings) ? CLI_FAILED : CLI_OK;
+    return c.errors || (c.strict && c.warnings) ? ORDO_CLI_FAILED : ORDO_CLI_OK;
 }
 
 /* ---- fmt ---- */
@@ -198,42 +198,43 @@ static int fmt_opt_cb(void *ctx, size_t which, const char *value)
 {
     (void)which;
     *(const char **)ctx = value;
-    return CLI_OK;
+    return ORDO_CLI_OK;
 }
 
-static const struct cli_opt fmt_opts[] = {{"-o", "--output", true}};
+static const struct ordo_cli_opt fmt_opts[] = {{"-o", "--output", true}};
 
-int cli_bpmn_fmt(struct cli *cli, int argc, char **argv)
+int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv)
 {
     struct ordo_bpmn_model *model = NULL;
     struct ordo_buf xml = ORDO_BUF_INIT;
     struct ordo_bpmn_parse_opts popts;
     struct ordo_err err = {0};
     struct ordo_config cfg;
-    struct cli_args args;
+    struct ordo_cli_args args;
     const char *output = NULL;
     int rc;
 
-    rc = cli_parse(cli, argc, argv, fmt_opts, 1, fmt_opt_cb, &output, &args);
-    if (rc != CLI_OK) {
+    rc = ordo_cli_parse(cli, argc, argv, fmt_opts, 1, fmt_opt_cb, &output, &args);
+    if (rc != ORDO_CLI_OK) {
         return rc;
     }
-    if (!cli_config(cli, &args, &cfg)) {
-        return CLI_USAGE;
+    if (!ordo_cli_config(cli, &args, &cfg)) {
+        return ORDO_CLI_USAGE;
     }
     if (args.npos != 1) {
-        return cli_fail(cli, CLI_USAGE, "expected one FILE; usage: ordo bpmn fmt FILE [-o OUT]");
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE,
+                             "expected one FILE; usage: ordo bpmn fmt FILE [-o OUT]");
     }
     popts = parse_opts(&cfg);
     if (ordo_bpmn_parse_file(args.pos[0], &popts, &model, &err) != ORDO_OK ||
         ordo_bpmn_write(model, &xml, &err) != ORDO_OK) {
-        rc = cli_fail(cli, cli_exit_for(err.code), "%s", err.msg);
+        rc = ordo_cli_fail(cli, ordo_cli_exit_for(err.code), "%s", err.msg);
     } else if (output) {
         rc = ordo_file_write_atomic(output, xml.data, xml.len, &err) == ORDO_OK
-                 ? CLI_OK
-                 : cli_fail(cli, CLI_FAILED, "%s", err.msg);
+                 ? ORDO_CLI_OK
+                 : ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
     } else if (fwrite(xml.data, 1, xml.len, cli->out) != xml.len) {
-        rc = cli_fail(cli, CLI_FAILED, "could not write the output");
+        rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "could not write the output");
     }
     ordo_buf_cleanup(&xml);
     ordo_bpmn_model_free(model);

@@ -18,8 +18,8 @@ static bool same_ref(const struct ordo_bpmn_node *a, const struct ordo_bpmn_node
     return (a == NULL) == (b == NULL) && (!a || (same_str(a->id, b->id) && a->order == b->order));
 }
 
-static bool same_list(struct ordo_bpmn_node *const *a, uint32_t na,
-                      struct ordo_bpmn_node *const *b, uint32_t nb)
+static bool same_list(struct ordo_bpmn_node *const *a, uint32_t na, struct ordo_bpmn_node *const *b,
+                      uint32_t nb)
 {
     if (na != nb) {
         return false;
@@ -38,8 +38,8 @@ static bool same_bounds(const struct ordo_bpmn_bounds *a, const struct ordo_bpmn
            (!a || (a->x == b->x && a->y == b->y && a->width == b->width && a->height == b->height));
 }
 
-static bool same_attrs(const struct ordo_bpmn_node *a, const struct ordo_bpmn_node *b,
-                       char *why, size_t size)
+static bool same_attrs(const struct ordo_bpmn_node *a, const struct ordo_bpmn_node *b, char *why,
+                       size_t size)
 {
     if (a->nattrs != b->nattrs) {
         (void)snprintf(why, size, "<%s> \"%s\" line %u: %u attributes, then %u", a->tag, id_of(a),
@@ -87,8 +87,8 @@ static bool same_node(const struct ordo_bpmn_node *a, const struct ordo_bpmn_nod
     return true;
 }
 
-bool bpmn_models_equal(const struct ordo_bpmn_model *a, const struct ordo_bpmn_model *b,
-                       char *why, size_t why_size)
+bool bpmn_models_equal(const struct ordo_bpmn_model *a, const struct ordo_bpmn_model *b, char *why,
+                       size_t why_size)
 {
     const struct ordo_bpmn_node *ra = ordo_bpmn_model_root(a);
     const struct ordo_bpmn_node *rb = ordo_bpmn_model_root(b);

@@ -18,7 +18,7 @@
 #include "bpmn/model.h"
 
 /* True if equal; otherwise false with the first difference in 'why'. */
-bool bpmn_models_equal(const struct ordo_bpmn_model *a, const struct ordo_bpmn_model *b,
-                       char *why, size_t why_size);
+bool bpmn_models_equal(const struct ordo_bpmn_model *a, const struct ordo_bpmn_model *b, char *why,
+                       size_t why_size);
 
 #endif

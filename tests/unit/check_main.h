@@ -12,16 +12,16 @@
 
 #include <check.h>
 
-#define ORDO_CHECK_MAIN(make_suite)                                                                \
-    int main(void)                                                                                 \
-    {                                                                                              \
-        SRunner *sr = srunner_create(make_suite());                                                \
-        int failed;                                                                                \
-                                                                                                   \
-        srunner_run_all(sr, CK_ENV);                                                               \
-        failed = srunner_ntests_failed(sr);                                                        \
-        srunner_free(sr);                                                                          \
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;                                          \
+#define ORDO_CHECK_MAIN(make_suite)                       \
+    int main(void)                                        \
+    {                                                     \
+        SRunner *sr = srunner_create(make_suite());       \
+        int failed;                                       \
+                                                          \
+        srunner_run_all(sr, CK_ENV);                      \
+        failed = srunner_ntests_failed(sr);               \
+        srunner_free(sr);                                 \
+        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE; \
     }
 
 #endif

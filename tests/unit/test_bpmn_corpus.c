@@ -27,8 +27,8 @@ START_TEST(every_corpus_file_parses)
         struct ordo_bpmn_model *m = NULL;
         struct ordo_err err = {0};
 
-        ck_assert_msg(ordo_bpmn_parse_file(corpus.paths[i], NULL, &m, &err) == ORDO_OK,
-                      "%s: %s", corpus.paths[i], err.msg);
+        ck_assert_msg(ordo_bpmn_parse_file(corpus.paths[i], NULL, &m, &err) == ORDO_OK, "%s: %s",
+                      corpus.paths[i], err.msg);
         ck_assert_ptr_nonnull(ordo_bpmn_model_root(m));
         ck_assert_int_eq(ordo_bpmn_model_root(m)->kind, ORDO_BPMN_DEFINITIONS);
         ordo_bpmn_model_free(m);

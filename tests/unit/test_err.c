@@ -46,7 +46,7 @@ START_TEST(table_maps_names_and_statuses)
     ck_assert_str_eq(ordo_code_name(ORDO_OK), "ORDO_OK");
     /* Out-of-range values degrade to INTERNAL rather than reading past the table. */
     ck_assert_str_eq(ordo_code_name((enum ordo_code)999), "ORDO_E_INTERNAL");
-    ck_assert_int_eq(ordo_code_http_status((enum ordo_code)-1), 500);
+    ck_assert_int_eq(ordo_code_http_status((enum ordo_code) - 1), 500);
 }
 END_TEST
 
