@@ -52,6 +52,15 @@ const char *ordo_lint_rule_summary(size_t index)
     return index < ORDO_LINT_RULE__COUNT ? rule_rows[index].summary : NULL;
 }
 
+enum ordo_lint_severity ordo_lint_rule_default(size_t index, enum ordo_lint_profile profile)
+{
+    if (index >= ORDO_LINT_RULE__COUNT) {
+        return ORDO_LINT_OFF;
+    }
+    return profile == ORDO_LINT_PROFILE_BPMNLINT ? rule_rows[index].bpmnlint
+                                                 : rule_rows[index].ordo;
+}
+
 const char *ordo_lint_severity_name(enum ordo_lint_severity s)
 {
     switch (s) {
@@ -83,8 +92,7 @@ void ordo_lint_config_init(struct ordo_lint_config *cfg, enum ordo_lint_profile 
 {
     memset(cfg, 0, sizeof(*cfg));
     for (size_t i = 0; i < ORDO_LINT_RULE__COUNT; i++) {
-        cfg->severity[i] =
-            profile == ORDO_LINT_PROFILE_BPMNLINT ? rule_rows[i].bpmnlint : rule_rows[i].ordo;
+        cfg->severity[i] = ordo_lint_rule_default(i, profile);
     }
 }
 
@@ -123,7 +131,8 @@ enum ordo_code ordo_lint_config_set(struct ordo_lint_config *cfg, const char *as
             return ORDO_OK;
         }
     }
-    return ordo_err_set(err, ORDO_E_INVAL, "unknown lint rule \"%.*s\" (see `ordo help bpmn lint`)",
+    return ordo_err_set(err, ORDO_E_INVAL,
+                        "unknown lint rule \"%.*s\" (`ordo bpmn lint --list-rules` lists them)",
                         (int)len, assignment);
 }
 
@@ -257,13 +266,43 @@ bool ordo_lint_attr_true(const struct ordo_bpmn_node *n, const char *name)
     return v && strcmp(v, "true") == 0;
 }
 
+/* The code point at 's' (UTF-8) and its length; 0xFFFD for a bad byte. */
+static uint32_t next_code_point(const unsigned char *s, size_t *len)
+{
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0];
+    }
+    if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
+        *len = 2;
+        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+    }
+    if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+        *len = 3;
+        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    }
+    *len = 1;
+    return 0xFFFD;
+}
+
+/* White space as JavaScript's trim() (which bpmnlint uses) sees it. */
+static bool is_js_space(uint32_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
 bool ordo_lint_blank(const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len;
+
     if (!s) {
         return true;
     }
-    for (; *s; s++) {
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r' && *s != '\f' && *s != '\v') {
+    for (; *p; p += len) {
+        if (!is_js_space(next_code_point(p, &len))) {
             return false;
         }
     }

@@ -44,7 +44,7 @@ struct ordo_lint_finding {
 };
 
 struct ordo_lint_report {
-    const struct ordo_lint_finding *findings; /* in rule order, then document order */
+    const struct ordo_lint_finding *findings; /* by line, then rule, element, message */
     size_t count;
     size_t errors;
     size_t warnings;
@@ -56,10 +56,11 @@ struct ordo_lint_config {
     enum ordo_lint_severity severity[ORDO_LINT_MAX_RULES]; /* by rule index */
 };
 
-/* The rules, in a stable order. */
+/* The rules, in a stable order, with their default severity in a profile. */
 size_t ordo_lint_rule_count(void);
 const char *ordo_lint_rule_id(size_t index);
 const char *ordo_lint_rule_summary(size_t index);
+enum ordo_lint_severity ordo_lint_rule_default(size_t index, enum ordo_lint_profile profile);
 
 const char *ordo_lint_severity_name(enum ordo_lint_severity s); /* "off", "warn", "error" */
 

@@ -108,7 +108,7 @@ void ordo_lint_check_no_bpmndi(struct ordo_lint_ctx *ctx, const struct ordo_bpmn
     }
     collect_drawn(ctx, n, &refs);
     for (const struct ordo_bpmn_node *r = n->first; r; r = r->next) {
-        if (ordo_bpmn_is_element(r) && !r->in_extension) {
+        if (ordo_bpmn_is(r, ORDO_BPMN_C_ROOT_ELEMENT)) { /* not extensionElements */
             check_container(ctx, &refs, r);
         }
     }

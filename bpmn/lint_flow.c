@@ -78,7 +78,8 @@ void ordo_lint_check_no_disconnected(struct ordo_lint_ctx *ctx, const struct ord
     }
     /* Compensation handlers hang off associations, not sequence flows; an
      * ad-hoc sub-process has no flow order by design. */
-    if (is_compensation_boundary(n) || ordo_lint_attr_true(n, "isForCompensation") ||
+    if (is_compensation_boundary(n) ||
+        (ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && ordo_lint_attr_true(n, "isForCompensation")) ||
         ordo_lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS)) {
         return;
     }

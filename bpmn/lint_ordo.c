@@ -75,8 +75,7 @@ void ordo_lint_check_unresolved_reference(struct ordo_lint_ctx *ctx, const struc
         check_ref(ctx, n, "attachedToRef", n->attached_to, ORDO_BPMN_C_ACTIVITY, "an activity");
     }
     dflt = ordo_bpmn_attr_get(n, NULL, "default");
-    if (dflt && (ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) || ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY)) &&
-        (!n->default_flow || n->default_flow->source != n)) {
+    if (dflt && ordo_bpmn_has_default(n) && (!n->default_flow || n->default_flow->source != n)) {
         ordo_lint_report(ctx, n, "default \"%s\" is not a sequence flow leaving this element",
                          dflt);
     }

@@ -368,6 +368,12 @@ static bool has_source_target(enum ordo_bpmn_kind k)
            k == ORDO_BPMN_ASSOCIATION || k == ORDO_BPMN_CONVERSATION_LINK;
 }
 
+bool ordo_bpmn_has_default(const struct ordo_bpmn_node *n)
+{
+    return n->kind == ORDO_BPMN_EXCLUSIVE_GATEWAY || n->kind == ORDO_BPMN_INCLUSIVE_GATEWAY ||
+           n->kind == ORDO_BPMN_COMPLEX_GATEWAY || ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY);
+}
+
 static bool is_flow_node(const struct ordo_bpmn_node *n)
 {
     return ordo_bpmn_is(n, ORDO_BPMN_C_FLOW_NODE) && !n->in_extension;
@@ -401,7 +407,7 @@ static bool resolve_node(struct ordo_bpmn_model *m, struct ordo_bpmn_node *n)
     } else if (n->kind == ORDO_BPMN_BOUNDARY_EVENT) {
         n->attached_to = find_mut(m, ordo_bpmn_attr_get(n, NULL, "attachedToRef"));
     }
-    if (ordo_bpmn_is(n, ORDO_BPMN_C_GATEWAY) || ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY)) {
+    if (ordo_bpmn_has_default(n)) {
         struct ordo_bpmn_node *d = find_mut(m, ordo_bpmn_attr_get(n, NULL, "default"));
 
         n->default_flow = d && d->kind == ORDO_BPMN_SEQUENCE_FLOW ? d : NULL;

@@ -384,6 +384,11 @@ const struct ordo_bpmn_node *ordo_bpmn_child(const struct ordo_bpmn_node *n,
 const struct ordo_bpmn_node *ordo_bpmn_next(const struct ordo_bpmn_node *top,
                                             const struct ordo_bpmn_node *n);
 
+/* Can 'n' carry a default flow? Only exclusive, inclusive and complex
+ * gateways and activities can (BPMN 2.0); elsewhere the attribute is kept
+ * but means nothing. */
+bool ordo_bpmn_has_default(const struct ordo_bpmn_node *n);
+
 /* Is 'n' an element (not text or a comment)? */
 static inline bool ordo_bpmn_is_element(const struct ordo_bpmn_node *n)
 {

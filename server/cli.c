@@ -36,7 +36,8 @@ static int run_help(struct ordo_cli *cli, int argc, char **argv);
 static const struct command commands[] = {
     {"bpmn lint",
      "ordo bpmn lint FILE... [--json] [--strict] [--profile ordo|bpmnlint]\n"
-     "                      [--rule RULE=off|warn|error]...",
+     "                      [--rule RULE=off|warn|error]...\n"
+     "       ordo bpmn lint --list-rules [--profile ordo|bpmnlint]",
      "check BPMN files for modelling and executability problems",
      "Checks each FILE (\"-\" for standard input) with the lint rules and prints one line\n"
      "per finding: FILE:LINE: SEVERITY: MESSAGE (element \"ID\") [RULE].\n"
@@ -47,6 +48,8 @@ static const struct command commands[] = {
      "                         no-inclusive-gateway off, plus Ordo's executability rules;\n"
      "                         \"bpmnlint\": exactly bpmnlint's recommended rules\n"
      "  --rule RULE=SEVERITY   set one rule to off, warn or error (repeatable)\n"
+     "  --list-rules           list the rules with their severity in the chosen profile\n"
+     "                         (and --rule settings), then exit\n"
      "\n"
      "Exit status: 0 no errors, 1 errors found, 2 a file could not be read or parsed\n"
      "(or bad usage). The rules are listed in docs/lint.md.\n" CONFIG_HELP,

@@ -23,6 +23,7 @@ struct lint_cmd {
     struct ordo_cli *cli;
     bool json;
     bool strict;
+    bool list_rules;
     enum ordo_lint_profile profile;
     const char **rules; /* --rule values, applied after the profile */
     size_t nrules;
@@ -30,13 +31,14 @@ struct lint_cmd {
     json_t *files; /* --json: one object per file */
 };
 
-enum { OPT_JSON, OPT_STRICT, OPT_PROFILE, OPT_RULE };
+enum { OPT_JSON, OPT_STRICT, OPT_PROFILE, OPT_RULE, OPT_LIST_RULES };
 
 static const struct ordo_cli_opt lint_opts[] = {
     [OPT_JSON] = {"--json", NULL, false},
     [OPT_STRICT] = {"--strict", NULL, false},
     [OPT_PROFILE] = {"--profile", NULL, true},
     [OPT_RULE] = {"--rule", NULL, true},
+    [OPT_LIST_RULES] = {"--list-rules", NULL, false},
 };
 
 static int lint_opt_cb(void *ctx, size_t which, const char *value)
@@ -50,6 +52,9 @@ static int lint_opt_cb(void *ctx, size_t which, const char *value)
         break;
     case OPT_STRICT:
         c->strict = true;
+        break;
+    case OPT_LIST_RULES:
+        c->list_rules = true;
         break;
     case OPT_PROFILE:
         if (ordo_lint_profile_parse(value, &c->profile, &err) != ORDO_OK) {
@@ -146,6 +151,15 @@ static void print_summary(struct lint_cmd *c, int nfiles)
     (void)fputc('\n', c->cli->out);
 }
 
+/* One line per rule: id, severity in the chosen profile, summary. */
+static void list_rules(struct lint_cmd *c, const struct ordo_lint_config *rules)
+{
+    for (size_t i = 0; i < ordo_lint_rule_count(); i++) {
+        (void)fprintf(c->cli->out, "%-36s %-5s  %s\n", ordo_lint_rule_id(i),
+                      ordo_lint_severity_name(rules->severity[i]), ordo_lint_rule_summary(i));
+    }
+}
+
 static bool configure_rules(struct lint_cmd *c, struct ordo_lint_config *rules)
 {
     struct ordo_err err = {0};
@@ -176,6 +190,10 @@ int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv)
     }
     if (!configure_rules(&c, &rules) || !ordo_cli_config(cli, &args, &cfg)) {
         return ORDO_CLI_USAGE;
+    }
+    if (c.list_rules) {
+        list_rules(&c, &rules);
+        return ORDO_CLI_OK;
     }
     if (args.npos == 0) {
         return ordo_cli_fail(cli, ORDO_CLI_USAGE, "no FILE given; usage: ordo bpmn lint FILE...");

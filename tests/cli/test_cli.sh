@@ -95,7 +95,13 @@ expect 1 "bpmnlint profile has no ordo rules" -- "$ordo" bpmn lint --profile bpm
 lacks out "ordo/" "bpmnlint profile"
 has out "[no-duplicate-sequence-flows]" "bpmnlint profile runs bpmnlint rules"
 expect 2 "unknown rule" -- "$ordo" bpmn lint --rule no-such-rule=off "$example"
+has err "--list-rules" "unknown rule points at the list"
 has err "unknown lint rule \"no-such-rule\"" "unknown rule message"
+expect 0 "list rules" -- "$ordo" bpmn lint --list-rules --rule fake-join=error
+has out "ordo/duplicate-id" "list has ordo rules"
+has out "fake-join                            error" "list shows --rule settings"
+expect 0 "list rules, bpmnlint profile" -- "$ordo" bpmn lint --list-rules --profile bpmnlint
+has out "no-inclusive-gateway                 warn" "bpmnlint severities"
 expect 2 "bad severity" -- "$ordo" bpmn lint --rule label-required=loud "$example"
 expect 2 "bad profile" -- "$ordo" bpmn lint --profile camunda "$example"
 expect 0 "warnings pass without --strict" -- "$ordo" bpmn lint --rule start-event-required=warn \

@@ -4,3 +4,4 @@ ordo_add_check_test(test_bpmn_corpus SOURCES unit/test_bpmn_corpus.c LIBS ordo_t
 set_tests_properties(test_bpmn_corpus PROPERTIES SKIP_RETURN_CODE 77)
 ordo_add_check_test(test_bpmn_parse SOURCES unit/test_bpmn_parse.c LIBS ordo_bpmn LABELS "unit;bpmn")
 ordo_add_check_test(test_bpmn_write SOURCES unit/test_bpmn_write.c LIBS ordo_testsupport LABELS "unit;bpmn")
+ordo_add_check_test(test_bpmn_lint SOURCES unit/test_bpmn_lint.c LIBS ordo_bpmn LABELS "unit;bpmn")
