@@ -4,7 +4,8 @@
 # Usage: scripts/tidy-changed.sh [--base REF | --all | FILE...]
 #   Changed means: differs from a base commit, or is uncommitted (staged, unstaged or untracked).
 #   The base is --base REF, else $ORDO_TIDY_BASE, else the merge-base with origin/main when that
-#   ref exists and the merge-base is not HEAD itself, else HEAD~1 when it exists.
+#   ref exists and the merge-base is not HEAD itself, else the newest commit older than 24 hours
+#   (so a CI run checks every commit of the day, not only the last), else the empty tree.
 #   --all   every .c file in the compilation database (slow: minutes)
 #   FILE... just these files
 # Needs build/asan/compile_commands.json (scripts/test.sh configures it; or run
@@ -78,11 +79,12 @@ else
             base=$mb
         fi
     fi
-    if [[ -z $base ]] && git rev-parse -q --verify 'HEAD~1^{commit}' >/dev/null; then
-        base=HEAD~1
-    fi
     if [[ -z $base ]] && git rev-parse -q --verify 'HEAD^{commit}' >/dev/null; then
-        base=HEAD # a single commit: only what is not committed yet
+        # A clean CI clone has no other ref to compare with. Check what the last day of
+        # commits changed, so every commit of a push is covered, not only the newest one;
+        # a repository younger than a day compares with the empty tree (every file).
+        base=$(git rev-list -1 --before='24 hours ago' HEAD 2>/dev/null || true)
+        base=${base:-$(git hash-object -t tree /dev/null)}
     fi
     changed=()
     if [[ -n $base ]]; then
