@@ -229,6 +229,21 @@ char *ordo_arena_printf(struct ordo_arena *arena, const char *fmt, ...)
     return q;
 }
 
+void *ordo_arena_grow(struct ordo_arena *arena, void *array, size_t count, size_t *cap, size_t size)
+{
+    void *grown;
+
+    if (count < *cap) {
+        return array;
+    }
+    *cap = *cap ? *cap * 2 : 16;
+    grown = ordo_arena_calloc(arena, *cap, size);
+    if (count) {
+        memcpy(grown, array, count * size);
+    }
+    return grown;
+}
+
 void ordo_arena_defer(struct ordo_arena *arena, void (*fn)(void *), void *ptr)
 {
     struct deferred *d = ordo_arena_alloc_raw(arena, sizeof(*d));

@@ -45,6 +45,14 @@ void *ordo_arena_memdup(struct ordo_arena *arena, const void *p, size_t len);
 char *ordo_arena_printf(struct ordo_arena *arena, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Make room for one more element in an arena array of 'count' elements of
+ * 'size' bytes with capacity '*cap': returns 'array' itself while there is
+ * room, else a copy with double the capacity (at least 16), updating '*cap'.
+ * The old copy stays in the arena until it is reset. Usage:
+ *   v = ordo_arena_grow(arena, v, n, &cap, sizeof(*v)); v[n++] = x; */
+void *ordo_arena_grow(struct ordo_arena *arena, void *array, size_t count, size_t *cap,
+                      size_t size);
+
 /* Tie a foreign resource to the arena: 'fn(ptr)' runs when the arena is
  * reset or freed, newest first. A NULL 'ptr' is still passed to 'fn'. */
 void ordo_arena_defer(struct ordo_arena *arena, void (*fn)(void *), void *ptr);

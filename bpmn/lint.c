@@ -143,16 +143,8 @@ void ordo_lint_report(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n,
     va_list ap;
     char msg[512];
 
-    if (ctx->count == ctx->cap) {
-        struct ordo_lint_finding *grown;
-
-        ctx->cap = ctx->cap ? ctx->cap * 2 : 64;
-        grown = ordo_arena_calloc(ctx->arena, ctx->cap, sizeof(*grown));
-        if (ctx->count) {
-            memcpy(grown, ctx->findings, ctx->count * sizeof(*grown));
-        }
-        ctx->findings = grown;
-    }
+    ctx->findings =
+        ordo_arena_grow(ctx->arena, ctx->findings, ctx->count, &ctx->cap, sizeof(*ctx->findings));
     va_start(ap, fmt);
     (void)vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);

@@ -59,16 +59,7 @@ static struct binding *by_uri(struct writer *w, const char *uri, bool need_prefi
 
 static void bind(struct writer *w, const char *prefix, const char *uri)
 {
-    if (w->nb == w->cap) {
-        struct binding *nb;
-
-        w->cap = w->cap ? w->cap * 2 : 32;
-        nb = ordo_arena_calloc(w->arena, w->cap, sizeof(*nb));
-        if (w->nb) {
-            memcpy(nb, w->b, w->nb * sizeof(*nb));
-        }
-        w->b = nb;
-    }
+    w->b = ordo_arena_grow(w->arena, w->b, w->nb, &w->cap, sizeof(*w->b));
     w->b[w->nb++] = (struct binding){prefix, uri};
 }
 

@@ -19,14 +19,7 @@ set -euo pipefail
 cd "$ORDO_ROOT"
 
 DIRS=(base bpmn core plugins integrations webhooks generator server include)
-files=()
-for d in "${DIRS[@]}"; do
-    [[ -d $d ]] || continue
-    while IFS= read -r -d '' f; do
-        files+=("$f")
-    done < <(find "$d" -name node_modules -prune -o -type f \( -name '*.c' -o -name '*.h' \) \
-        -print0 | sort -z)
-done
+c_files "${DIRS[@]}"
 if ((${#files[@]} == 0)); then
     say "check-deps: no C files to check"
     exit 0

@@ -31,13 +31,7 @@ files=()
 if ((${#args[@]})); then
     files=("${args[@]}")
 else
-    for d in "${PRODUCT_DIRS[@]}" "${TEST_DIRS[@]}"; do
-        [[ -d $d ]] || continue
-        while IFS= read -r -d '' f; do
-            files+=("$f")
-        done < <(find "$d" -name node_modules -prune -o -type f \( -name '*.c' -o -name '*.h' \) \
-            -print0 | sort -z)
-    done
+    c_files "${PRODUCT_DIRS[@]}" "${TEST_DIRS[@]}"
 fi
 if ((${#files[@]} == 0)); then
     say "checksrc: no C files to check"

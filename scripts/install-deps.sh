@@ -30,7 +30,7 @@ RUNTIME_PACKAGES=(
 )
 
 usage() {
-    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+    print_usage "$0"
 }
 
 mode=install

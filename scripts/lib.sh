@@ -88,3 +88,22 @@ in_git_tree() {
     command -v git >/dev/null 2>&1 &&
         git -C "$ORDO_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1
 }
+
+# The usage text of the calling script: its header comment from line 2 down to `set -euo`.
+print_usage() {
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$1"
+}
+
+# c_files DIR...: fill the array 'files' with the .c and .h files under the existing DIRs,
+# sorted, skipping node_modules.
+c_files() {
+    local d f
+    files=()
+    for d in "$@"; do
+        [[ -d $d ]] || continue
+        while IFS= read -r -d '' f; do
+            files+=("$f")
+        done < <(find "$d" -name node_modules -prune -o -type f \( -name '*.c' -o -name '*.h' \) \
+            -print0 | sort -z)
+    done
+}

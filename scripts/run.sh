@@ -22,7 +22,7 @@ while (($#)); do
     case $1 in
     --no-deps) deps=0 ;;
     -h | --help)
-        sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+        print_usage "$0"
         exit 0
         ;;
     -*) die "unknown option '$1' (try --help)" ;;

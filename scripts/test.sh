@@ -31,7 +31,7 @@ set -euo pipefail
 cd "$ORDO_ROOT"
 
 usage() {
-    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+    print_usage "$0"
 }
 
 quick=0

@@ -43,7 +43,7 @@ while (($#)); do
         ;;
     --all) all=1 ;;
     -h | --help)
-        sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"
+        print_usage "$0"
         exit 0
         ;;
     -*) die "unknown option '$1' (try --help)" ;;

@@ -118,6 +118,28 @@ START_TEST(strings_are_copied)
 }
 END_TEST
 
+START_TEST(grow_keeps_elements_and_doubles)
+{
+    int *v = NULL;
+    size_t n = 0;
+    size_t cap = 0;
+
+    for (int i = 0; i < 100; i++) {
+        int *before = v;
+        size_t old_cap = cap;
+
+        v = ordo_arena_grow(arena, v, n, &cap, sizeof(*v));
+        ck_assert(n < cap);
+        ck_assert((n == old_cap) == (v != before)); /* moved exactly when full */
+        v[n++] = i * 3;
+    }
+    ck_assert_uint_eq(cap, 128);
+    for (int i = 0; i < 100; i++) {
+        ck_assert_int_eq(v[i], i * 3);
+    }
+}
+END_TEST
+
 START_TEST(free_null_is_noop)
 {
     ordo_arena_free(NULL);
@@ -136,6 +158,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, allocations_are_zeroed_aligned_and_distinct);
     tcase_add_test(tc, big_allocation_survives_later_small_ones);
     tcase_add_test(tc, strings_are_copied);
+    tcase_add_test(tc, grow_keeps_elements_and_doubles);
     tcase_add_test(tc, free_null_is_noop);
     suite_add_tcase(s, tc);
     return s;
