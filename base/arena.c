@@ -210,21 +210,31 @@ char *ordo_arena_strdup(struct ordo_arena *arena, const char *s)
     return s ? ordo_arena_strndup(arena, s, strlen(s)) : NULL;
 }
 
-char *ordo_arena_printf(struct ordo_arena *arena, const char *fmt, ...)
+char *ordo_arena_vprintf(struct ordo_arena *arena, const char *fmt, va_list ap)
 {
-    va_list ap;
+    va_list again;
     int n;
     char *q;
 
-    va_start(ap, fmt);
+    va_copy(again, ap);
     n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     if (n < 0) {
+        va_end(again);
         return ordo_arena_strdup(arena, "");
     }
     q = ordo_arena_alloc_raw(arena, (size_t)n + 1);
+    (void)vsnprintf(q, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return q;
+}
+
+char *ordo_arena_printf(struct ordo_arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    char *q;
+
     va_start(ap, fmt);
-    (void)vsnprintf(q, (size_t)n + 1, fmt, ap);
+    q = ordo_arena_vprintf(arena, fmt, ap);
     va_end(ap);
     return q;
 }

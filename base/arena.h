@@ -16,6 +16,7 @@
 #ifndef ORDO_BASE_ARENA_H
 #define ORDO_BASE_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct ordo_arena; /* opaque */
@@ -44,6 +45,8 @@ void *ordo_arena_memdup(struct ordo_arena *arena, const void *p, size_t len);
 
 char *ordo_arena_printf(struct ordo_arena *arena, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+char *ordo_arena_vprintf(struct ordo_arena *arena, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Make room for one more element in an arena array of 'count' elements of
  * 'size' bytes with capacity '*cap': returns 'array' itself while there is

@@ -2,6 +2,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "base/text.h"
 
 struct code_row {
     const char *name;
@@ -34,8 +37,10 @@ enum ordo_code ordo_err_set(struct ordo_err *err, enum ordo_code code, const cha
     if (err && err->code == ORDO_OK) { /* the first, most precise error wins */
         err->code = code;
         va_start(ap, fmt);
-        (void)vsnprintf(err->msg, sizeof(err->msg), fmt, ap); /* truncation is acceptable */
+        (void)vsnprintf(err->msg, sizeof(err->msg), fmt, ap); /* truncation is acceptable, */
         va_end(ap);
+        /* but not in the middle of a character: messages end up in JSON. */
+        err->msg[ordo_utf8_trim_partial(err->msg, strlen(err->msg))] = '\0';
     }
     return code;
 }

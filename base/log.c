@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/text.h"
 
 enum ordo_log_level ordo_log_threshold = ORDO_LOG_INFO;
 
@@ -149,43 +150,6 @@ void ordo_log_format_ts(char *out, int64_t unix_ms)
     out[n] = '\0';
 }
 
-/* Length of the well-formed UTF-8 sequence at 's' (Unicode table 3-7: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or 0. When 0,
- * '*skip' is the length of the maximal ill-formed subpart, which becomes one
- * U+FFFD as Unicode recommends. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *skip)
-{
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need;
-
-    *skip = 1;
-    if (s[0] < 0x80) {
-        return 1;
-    }
-    if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-        need = 2;
-    } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-        need = 3;
-        lo = s[0] == 0xE0 ? 0xA0 : 0x80;
-        hi = s[0] == 0xED ? 0x9F : 0xBF;
-    } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-        need = 4;
-        lo = s[0] == 0xF0 ? 0x90 : 0x80;
-        hi = s[0] == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < need; i++) {
-        bool ok = i < n && s[i] >= (i == 1 ? lo : 0x80) && s[i] <= (i == 1 ? hi : 0xBF);
-
-        if (!ok) {
-            *skip = i;
-            return 0;
-        }
-    }
-    return need;
-}
-
 static void append_escaped_byte(struct ordo_buf *out, unsigned char c)
 {
     switch (c) {
@@ -235,7 +199,7 @@ static void append_escaped(struct ordo_buf *out, const char *s)
             ordo_buf_puts(out, "...");
             return;
         }
-        len = utf8_sequence(p + i, n - i, &skip);
+        len = ordo_utf8_sequence(p + i, n - i, &skip);
         if (len == 0) {
             ordo_buf_puts(out, replacement_char);
             i += skip;

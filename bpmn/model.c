@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/strmap.h"
+
 struct kind_row {
     const char *local;
     enum ordo_bpmn_nsid nsid;
@@ -30,21 +32,11 @@ static const struct kind_row kind_rows[ORDO_BPMN_KIND__COUNT] = {
 static uint16_t kind_slots[KIND_SLOTS];
 static pthread_once_t kind_once = PTHREAD_ONCE_INIT;
 
-static uint32_t hash_str(const char *s, uint32_t seed)
-{
-    uint32_t h = 2166136261u ^ seed;
-
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static void build_kind_slots(void)
 {
     for (int k = ORDO_BPMN_COMMENT + 1; k < ORDO_BPMN_KIND__COUNT; k++) {
-        uint32_t i = hash_str(kind_rows[k].local, (uint32_t)kind_rows[k].nsid) & (KIND_SLOTS - 1);
+        uint32_t i =
+            ordo_str_hash(kind_rows[k].local, (uint32_t)kind_rows[k].nsid) & (KIND_SLOTS - 1);
 
         while (kind_slots[i]) {
             i = (i + 1) & (KIND_SLOTS - 1);
@@ -84,7 +76,7 @@ enum ordo_bpmn_kind ordo_bpmn_kind_lookup_nsid(enum ordo_bpmn_nsid nsid, const c
         return ORDO_BPMN_EXTENSION;
     }
     (void)pthread_once(&kind_once, build_kind_slots);
-    i = hash_str(local, (uint32_t)nsid) & (KIND_SLOTS - 1);
+    i = ordo_str_hash(local, (uint32_t)nsid) & (KIND_SLOTS - 1);
     while (kind_slots[i]) {
         const struct kind_row *r = &kind_rows[kind_slots[i]];
 
@@ -119,17 +111,11 @@ uint32_t ordo_bpmn_kind_classes(enum ordo_bpmn_kind kind)
 
 /* ---- the model ---- */
 
-struct id_slot {
-    const char *id;
-    struct ordo_bpmn_node *node;
-};
-
 struct ordo_bpmn_model {
     struct ordo_arena *arena;
     struct ordo_bpmn_node *root;
     size_t nodes;
-    struct id_slot *ids; /* open addressing, 'id_cap' slots (a power of two) */
-    size_t id_cap;
+    struct ordo_strmap *ids; /* id -> first node with it */
     struct ordo_bpmn_duplicate *dups;
     size_t ndups;
 };
@@ -226,19 +212,7 @@ const struct ordo_bpmn_node *ordo_bpmn_child(const struct ordo_bpmn_node *n,
 
 static struct ordo_bpmn_node *id_lookup(const struct ordo_bpmn_model *m, const char *id)
 {
-    size_t i;
-
-    if (!m->id_cap || !id) {
-        return NULL;
-    }
-    i = hash_str(id, 0) & (m->id_cap - 1);
-    while (m->ids[i].id) {
-        if (strcmp(m->ids[i].id, id) == 0) {
-            return m->ids[i].node;
-        }
-        i = (i + 1) & (m->id_cap - 1);
-    }
-    return NULL;
+    return m->ids && id ? ordo_strmap_get(m->ids, id) : NULL;
 }
 
 static struct ordo_bpmn_node *find_mut(const struct ordo_bpmn_model *m, const char *id)
@@ -267,17 +241,11 @@ static bool has_model_id(const struct ordo_bpmn_node *n)
 
 static void id_insert(struct ordo_bpmn_model *m, struct ordo_bpmn_node *n, size_t *dup_at)
 {
-    size_t i = hash_str(n->id, 0) & (m->id_cap - 1);
+    struct ordo_bpmn_node *first = ordo_strmap_add(m->ids, n->id, n);
 
-    while (m->ids[i].id) {
-        if (strcmp(m->ids[i].id, n->id) == 0) {
-            m->dups[(*dup_at)++] = (struct ordo_bpmn_duplicate){m->ids[i].node, n};
-            return;
-        }
-        i = (i + 1) & (m->id_cap - 1);
+    if (first) {
+        m->dups[(*dup_at)++] = (struct ordo_bpmn_duplicate){first, n};
     }
-    m->ids[i].id = n->id;
-    m->ids[i].node = n;
 }
 
 /* Pass 1: document order, extension marks, and the id table. */
@@ -298,11 +266,7 @@ static void index_ids(struct ordo_bpmn_model *m)
         nids += has_model_id(n);
     }
     m->nodes = order;
-    m->id_cap = 16;
-    while (m->id_cap < nids * 2) {
-        m->id_cap *= 2;
-    }
-    m->ids = ordo_arena_calloc(m->arena, m->id_cap, sizeof(*m->ids));
+    m->ids = ordo_strmap_new(m->arena, nids);
     m->dups = ordo_arena_calloc(m->arena, nids ? nids : 1, sizeof(*m->dups));
     for (struct ordo_bpmn_node *n = root; n; n = next_mut(root, n)) {
         if (has_model_id(n)) {

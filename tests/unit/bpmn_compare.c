@@ -3,10 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool same_str(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
+#include "base/text.h"
 
 static const char *id_of(const struct ordo_bpmn_node *n)
 {
@@ -15,7 +12,7 @@ static const char *id_of(const struct ordo_bpmn_node *n)
 
 static bool same_ref(const struct ordo_bpmn_node *a, const struct ordo_bpmn_node *b)
 {
-    return (a == NULL) == (b == NULL) && (!a || (same_str(a->id, b->id) && a->order == b->order));
+    return (a == NULL) == (b == NULL) && (!a || (ordo_streq(a->id, b->id) && a->order == b->order));
 }
 
 static bool same_list(struct ordo_bpmn_node *const *a, uint32_t na, struct ordo_bpmn_node *const *b,
@@ -50,8 +47,8 @@ static bool same_attrs(const struct ordo_bpmn_node *a, const struct ordo_bpmn_no
         const struct ordo_bpmn_attr *x = &a->attrs[i];
         const struct ordo_bpmn_attr *y = &b->attrs[i];
 
-        if (!same_str(x->ns, y->ns) || !same_str(x->name, y->name) ||
-            !same_str(x->value, y->value) || !same_str(x->value_ns, y->value_ns)) {
+        if (!ordo_streq(x->ns, y->ns) || !ordo_streq(x->name, y->name) ||
+            !ordo_streq(x->value, y->value) || !ordo_streq(x->value_ns, y->value_ns)) {
             (void)snprintf(why, size, "<%s> \"%s\" line %u: attribute %s=\"%s\" became %s=\"%s\"",
                            a->tag, id_of(a), a->line, x->name, x->value, y->name, y->value);
             return false;
@@ -63,9 +60,9 @@ static bool same_attrs(const struct ordo_bpmn_node *a, const struct ordo_bpmn_no
 static bool same_node(const struct ordo_bpmn_node *a, const struct ordo_bpmn_node *b, char *why,
                       size_t size)
 {
-    if (a->kind != b->kind || !same_str(a->ns, b->ns) || !same_str(a->tag, b->tag) ||
-        !same_str(a->id, b->id) || !same_str(a->name, b->name) || !same_str(a->text, b->text) ||
-        a->cdata != b->cdata) {
+    if (a->kind != b->kind || !ordo_streq(a->ns, b->ns) || !ordo_streq(a->tag, b->tag) ||
+        !ordo_streq(a->id, b->id) || !ordo_streq(a->name, b->name) ||
+        !ordo_streq(a->text, b->text) || a->cdata != b->cdata) {
         (void)snprintf(why, size, "node %u (<%s> \"%s\", line %u) differs from <%s> \"%s\"",
                        a->order, a->tag ? a->tag : ordo_bpmn_kind_name(a->kind), id_of(a), a->line,
                        b->tag ? b->tag : ordo_bpmn_kind_name(b->kind), id_of(b));

@@ -135,7 +135,7 @@ START_TEST(grow_keeps_elements_and_doubles)
     }
     ck_assert_uint_eq(cap, 128);
     for (int i = 0; i < 100; i++) {
-        ck_assert_int_eq(v[i], i * 3);
+        ck_assert_int_eq(v[i], (intmax_t)i * 3);
     }
 }
 END_TEST

@@ -35,6 +35,21 @@ START_TEST(long_message_is_truncated_not_overflowed)
 }
 END_TEST
 
+START_TEST(truncation_keeps_whole_characters)
+{
+    struct ordo_err err = {0};
+    char big[600] = "";
+
+    for (int i = 0; i < 250; i++) {
+        memcpy(big + (size_t)2 * (size_t)i, "\xc3\xa9", 2); /* 250 x U+00E9, 500 bytes */
+    }
+    big[500] = '\0';
+    ordo_err_set(&err, ORDO_E_INVAL, "%s", big); /* a cut at 255 bytes would split one */
+    ck_assert_uint_eq(strlen(err.msg), 254);
+    ck_assert_int_eq((unsigned char)err.msg[253], 0xa9);
+}
+END_TEST
+
 START_TEST(table_maps_names_and_statuses)
 {
     ck_assert_str_eq(ordo_code_name(ORDO_E_NOTFOUND), "ORDO_E_NOTFOUND");
@@ -73,6 +88,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, first_error_wins);
     tcase_add_test(tc, null_record_still_returns_code);
     tcase_add_test(tc, long_message_is_truncated_not_overflowed);
+    tcase_add_test(tc, truncation_keeps_whole_characters);
     tcase_add_test(tc, table_maps_names_and_statuses);
     tcase_add_test(tc, message_falls_back_to_code_text);
     suite_add_tcase(s, tc);
