@@ -108,8 +108,26 @@ static mode_t mode_for(const char *path)
     return 0666 & ~mask;
 }
 
-enum ordo_code ordo_file_write_atomic(const char *path, const void *data, size_t len,
-                                      struct ordo_err *err)
+/* Make the rename itself durable: flush the folder that holds 'path'. */
+static void sync_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    int fd;
+
+    if (!dir) {
+        ordo_oom(strlen(path));
+    }
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd); /* best effort: some file systems refuse it on folders */
+        (void)close(fd);
+    }
+    free(dir);
+}
+
+static enum ordo_code replace_file(const char *path, const void *data, size_t len,
+                                   struct ordo_err *err)
 {
     size_t plen = strlen(path);
     char *tmp = malloc(plen + sizeof(".tmp.XXXXXX"));
@@ -139,8 +157,56 @@ enum ordo_code ordo_file_write_atomic(const char *path, const void *data, size_t
     }
     if (rc != ORDO_OK) {
         (void)unlink(tmp);
+    } else {
+        sync_folder(path);
     }
 out:
     free(tmp);
     return rc;
+}
+
+/* Devices and pipes (/dev/null, /dev/stdout, a FIFO) are written, never
+ * replaced by a regular file. */
+static enum ordo_code write_in_place(const char *path, const void *data, size_t len,
+                                     struct ordo_err *err)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    enum ordo_code rc;
+
+    if (fd < 0) {
+        return ordo_err_set(err, ORDO_E_INVAL, "could not open \"%s\": %s", path, strerror(errno));
+    }
+    rc = write_all(fd, path, data, len, err);
+    if (close(fd) != 0 && rc == ORDO_OK) {
+        rc = ordo_err_set(err, ORDO_E_INVAL, "could not write \"%s\": %s", path, strerror(errno));
+    }
+    return rc;
+}
+
+enum ordo_code ordo_file_write_atomic(const char *path, const void *data, size_t len,
+                                      struct ordo_err *err)
+{
+    enum ordo_code rc;
+    struct stat st;
+    char *target;
+
+    if (lstat(path, &st) != 0) {
+        return replace_file(path, data, len, err); /* a new file */
+    }
+    if (S_ISLNK(st.st_mode)) {
+        /* Replace what the link points at, and keep the link. */
+        target = realpath(path, NULL);
+        if (!target) {
+            return ordo_err_set(err, ORDO_E_INVAL, "could not follow the link \"%s\": %s", path,
+                                strerror(errno));
+        }
+        rc = stat(target, &st) == 0 && !S_ISREG(st.st_mode) ? write_in_place(target, data, len, err)
+                                                            : replace_file(target, data, len, err);
+        free(target);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        return write_in_place(path, data, len, err);
+    }
+    return replace_file(path, data, len, err);
 }

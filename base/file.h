@@ -22,8 +22,10 @@ enum ordo_code ordo_file_read(const char *path, size_t max_bytes, const char *wh
                               struct ordo_buf *out, struct ordo_err *err);
 
 /* Replace 'path' with 'len' bytes. A new file gets mode 0666 minus the
- * umask; an existing one keeps its mode. ORDO_E_INVAL on any failure, with
- * nothing changed at 'path'. */
+ * umask; an existing one keeps its mode. A symbolic link stays a link and
+ * its target is replaced; a device or pipe (/dev/null, a FIFO) is written
+ * in place, not replaced. ORDO_E_INVAL on any failure, with nothing changed
+ * at 'path' (for regular files). Not thread-safe: it reads the umask. */
 enum ordo_code ordo_file_write_atomic(const char *path, const void *data, size_t len,
                                       struct ordo_err *err);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "bpmn/lint_internal.h"
 
 _Static_assert(ORDO_LINT_RULE__COUNT <= ORDO_LINT_MAX_RULES, "raise ORDO_LINT_MAX_RULES");
@@ -35,6 +36,7 @@ struct ordo_lint_ctx {
     struct ordo_lint_finding *findings;
     size_t count, cap;
     const struct ordo_bpmn_node **di; /* by node order */
+    bool *association_source;         /* by node order; built when first asked */
 };
 
 size_t ordo_lint_rule_count(void)
@@ -141,18 +143,16 @@ void ordo_lint_report(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n,
 {
     struct ordo_lint_finding *f;
     va_list ap;
-    char msg[512];
 
     ctx->findings =
         ordo_arena_grow(ctx->arena, ctx->findings, ctx->count, &ctx->cap, sizeof(*ctx->findings));
-    va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
     f = &ctx->findings[ctx->count++];
+    va_start(ap, fmt);
+    f->message = ordo_arena_vprintf(ctx->arena, fmt, ap); /* no cap: ids can be long */
+    va_end(ap);
     f->rule = rule_rows[ctx->rule].id;
     f->element = n ? n->id : NULL;
     f->severity = ctx->cfg->severity[ctx->rule];
-    f->message = ordo_arena_strdup(ctx->arena, msg);
     f->line = n ? n->line : 0;
 }
 
@@ -170,6 +170,34 @@ const struct ordo_bpmn_node *ordo_lint_di_of(const struct ordo_lint_ctx *ctx,
                                              const struct ordo_bpmn_node *n)
 {
     return n ? ctx->di[n->order] : NULL;
+}
+
+/* The nearest enclosing process (bpmnlint's findParent). */
+static const struct ordo_bpmn_node *process_of(const struct ordo_bpmn_node *n)
+{
+    while (n->parent && n->parent->kind != ORDO_BPMN_PROCESS) {
+        n = n->parent;
+    }
+    return n->parent ? n->parent : n;
+}
+
+/* One walk marks every association source, so the rule asking stays linear
+ * however many compensation events a process has. */
+bool ordo_lint_association_source(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    const struct ordo_bpmn_node *root = ordo_bpmn_model_root(ctx->model);
+
+    if (!ctx->association_source) {
+        ctx->association_source =
+            ordo_arena_calloc(ctx->arena, ordo_bpmn_model_node_count(ctx->model), sizeof(bool));
+        for (const struct ordo_bpmn_node *a = root; a; a = ordo_bpmn_next(root, a)) {
+            if (a->kind == ORDO_BPMN_ASSOCIATION && a->source && a->parent &&
+                a->parent->kind == ORDO_BPMN_PROCESS && process_of(a->source) == a->parent) {
+                ctx->association_source[a->source->order] = true;
+            }
+        }
+    }
+    return ctx->association_source[n->order];
 }
 
 /* bpmnlint maps each element to the last plane element of any diagram that
@@ -258,25 +286,6 @@ bool ordo_lint_attr_true(const struct ordo_bpmn_node *n, const char *name)
     return v && strcmp(v, "true") == 0;
 }
 
-/* The code point at 's' (UTF-8) and its length; 0xFFFD for a bad byte. */
-static uint32_t next_code_point(const unsigned char *s, size_t *len)
-{
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0];
-    }
-    if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
-        *len = 2;
-        return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-    }
-    if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-        *len = 3;
-        return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-    }
-    *len = 1;
-    return 0xFFFD;
-}
-
 /* White space as JavaScript's trim() (which bpmnlint uses) sees it. */
 static bool is_js_space(uint32_t c)
 {
@@ -287,14 +296,13 @@ static bool is_js_space(uint32_t c)
 
 bool ordo_lint_blank(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
     size_t len;
 
     if (!s) {
         return true;
     }
-    for (; *p; p += len) {
-        if (!is_js_space(next_code_point(p, &len))) {
+    for (; *s; s += len) {
+        if (!is_js_space(ordo_utf8_decode(s, &len))) {
             return false;
         }
     }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "base/buf.h"
+#include "base/strmap.h"
 #include "bpmn/lint_internal.h"
 
 static bool is_node_kind(const struct ordo_bpmn_node *n)
@@ -117,28 +117,7 @@ void ordo_lint_check_no_implicit_split(struct ordo_lint_ctx *ctx, const struct o
     }
 }
 
-/* The nearest enclosing process (bpmnlint's findParent). */
-static const struct ordo_bpmn_node *process_of(const struct ordo_bpmn_node *n)
-{
-    while (n->parent && n->parent->kind != ORDO_BPMN_PROCESS) {
-        n = n->parent;
-    }
-    return n->parent ? n->parent : n;
-}
-
-/* A compensation boundary event is linked to its handler by an association
- * among the process's artifacts. */
-static bool has_compensation_activity(const struct ordo_bpmn_node *n)
-{
-    for (const struct ordo_bpmn_node *a = process_of(n)->first; a; a = a->next) {
-        if (a->kind == ORDO_BPMN_ASSOCIATION && a->source == n) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool is_implicit_end(const struct ordo_bpmn_node *n)
+static bool is_implicit_end(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
     if (ordo_lint_triggered_by_event(n) || ordo_lint_parent_is(n, ORDO_BPMN_AD_HOC_SUB_PROCESS) ||
         n->kind == ORDO_BPMN_END_EVENT) {
@@ -150,7 +129,7 @@ static bool is_implicit_end(const struct ordo_bpmn_node *n)
     }
     if (n->kind == ORDO_BPMN_BOUNDARY_EVENT &&
         ordo_lint_only_definitions_of(n, ORDO_BPMN_COMPENSATE_EVENT_DEFINITION) &&
-        has_compensation_activity(n)) {
+        ordo_lint_association_source(ctx, n)) {
         return false;
     }
     if (ordo_bpmn_is(n, ORDO_BPMN_C_ACTIVITY) && ordo_lint_attr_true(n, "isForCompensation")) {
@@ -161,7 +140,7 @@ static bool is_implicit_end(const struct ordo_bpmn_node *n)
 
 void ordo_lint_check_no_implicit_end(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
-    if (is_node_kind(n) && is_implicit_end(n)) {
+    if (is_node_kind(n) && is_implicit_end(ctx, n)) {
         ordo_lint_report(ctx, n, "Element is an implicit end");
     }
 }
@@ -211,36 +190,6 @@ void ordo_lint_check_superfluous_label(struct ordo_lint_ctx *ctx, const struct o
 
 /* ---- no-duplicate-sequence-flows: one pass over the document's flows ---- */
 
-struct key_set {
-    const char **slots;
-    size_t cap; /* a power of two, at least twice the number of keys */
-};
-
-static uint32_t hash_key(const char *s)
-{
-    uint32_t h = 2166136261u;
-
-    for (; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    }
-    return h;
-}
-
-/* Returns false if 'key' was already in the set. */
-static bool key_set_add(struct key_set *set, const char *key)
-{
-    size_t i = hash_key(key) & (set->cap - 1);
-
-    while (set->slots[i]) {
-        if (strcmp(set->slots[i], key) == 0) {
-            return false;
-        }
-        i = (i + 1) & (set->cap - 1);
-    }
-    set->slots[i] = key;
-    return true;
-}
-
 /* bpmnlint's key: source id, target id and condition text; a missing end
  * stands for the flow's own id, an empty condition element for "undefined". */
 static const char *flow_key(struct ordo_arena *arena, const struct ordo_bpmn_node *f)
@@ -248,8 +197,10 @@ static const char *flow_key(struct ordo_arena *arena, const struct ordo_bpmn_nod
     const struct ordo_bpmn_node *c = ordo_bpmn_child(f, ORDO_BPMN_CONDITION_EXPRESSION);
     const char *cond = c ? (c->text ? c->text : "undefined") : "";
 
-    return ordo_arena_printf(arena, "%s#%s#%s", f->source ? f->source->id : f->id,
-                             f->target ? f->target->id : f->id, cond);
+    const char *self = f->id ? f->id : "undefined";
+
+    return ordo_arena_printf(arena, "%s#%s#%s", f->source ? f->source->id : self,
+                             f->target ? f->target->id : self, cond);
 }
 
 void ordo_lint_check_no_duplicate_sequence_flows(struct ordo_lint_ctx *ctx,
@@ -258,22 +209,19 @@ void ordo_lint_check_no_duplicate_sequence_flows(struct ordo_lint_ctx *ctx,
     const struct ordo_bpmn_model *m = ordo_lint_model(ctx);
     struct ordo_arena *arena = ordo_lint_arena(ctx);
     size_t nodes = ordo_bpmn_model_node_count(m);
-    struct key_set set = {NULL, 16};
+    struct ordo_strmap *seen;
     bool *out_done;
     bool *in_done;
 
     if (n->kind != ORDO_BPMN_DEFINITIONS) {
         return;
     }
-    while (set.cap < nodes * 2) {
-        set.cap *= 2;
-    }
-    set.slots = ordo_arena_calloc(arena, set.cap, sizeof(*set.slots));
+    seen = ordo_strmap_new(arena, nodes / 4);
     out_done = ordo_arena_calloc(arena, nodes, sizeof(*out_done));
     in_done = ordo_arena_calloc(arena, nodes, sizeof(*in_done));
     for (const struct ordo_bpmn_node *f = n; f; f = ordo_bpmn_next(n, f)) {
         if (f->kind != ORDO_BPMN_SEQUENCE_FLOW || f->in_extension ||
-            key_set_add(&set, flow_key(arena, f))) {
+            !ordo_strmap_add(seen, flow_key(arena, f), (void *)f)) {
             continue;
         }
         ordo_lint_report(ctx, f, "SequenceFlow is a duplicate");

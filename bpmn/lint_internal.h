@@ -113,6 +113,11 @@ struct ordo_arena *ordo_lint_arena(const struct ordo_lint_ctx *ctx);
 const struct ordo_bpmn_node *ordo_lint_di_of(const struct ordo_lint_ctx *ctx,
                                              const struct ordo_bpmn_node *n);
 
+/* Is 'n' the source of an association among the artifacts of its nearest
+ * enclosing process? (How a compensation boundary event is linked to its
+ * handler, as bpmnlint sees it.) */
+bool ordo_lint_association_source(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n);
+
 /* Helpers shared by rules. */
 bool ordo_lint_attr_true(const struct ordo_bpmn_node *n, const char *name); /* == "true" */
 bool ordo_lint_blank(const char *s);                                        /* NULL or whitespace */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "bpmn/lint_internal.h"
 
 void ordo_lint_check_label_required(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
@@ -105,21 +106,50 @@ static bool *mark_referenced(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_n
     return used;
 }
 
-static bool same_name(const char *a, const char *b)
+/* "kind|name", with an absent name apart from every written one: bpmnlint
+ * compares names with ===, so two unnamed messages share a name. */
+static const char *name_key(struct ordo_arena *arena, const struct ordo_bpmn_node *g)
 {
-    return a == b || (a && b && strcmp(a, b) == 0);
+    return g->name ? ordo_arena_printf(arena, "%d|=%s", (int)g->kind, g->name)
+                   : ordo_arena_printf(arena, "%d|", (int)g->kind);
+}
+
+/* How many global elements of each kind carry each name. */
+static struct ordo_strmap *count_names(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    struct ordo_arena *arena = ordo_lint_arena(ctx);
+    struct ordo_strmap *counts = ordo_strmap_new(arena, 64);
+
+    for (const struct ordo_bpmn_node *g = n->first; g; g = g->next) {
+        const char *key;
+        size_t *c;
+
+        if (!is_global(g)) {
+            continue;
+        }
+        key = name_key(arena, g);
+        c = ordo_strmap_get(counts, key);
+        if (!c) {
+            c = ordo_arena_alloc(arena, sizeof(*c));
+            ordo_strmap_add(counts, key, c);
+        }
+        (*c)++;
+    }
+    return counts;
 }
 
 void ordo_lint_check_global(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
+    struct ordo_strmap *names;
     const bool *used;
 
     if (n->kind != ORDO_BPMN_DEFINITIONS) {
         return;
     }
     used = mark_referenced(ctx, n);
+    names = count_names(ctx, n);
     for (const struct ordo_bpmn_node *g = n->first; g; g = g->next) {
-        int same = 0;
+        const size_t *same;
 
         if (!is_global(g)) {
             continue;
@@ -131,10 +161,8 @@ void ordo_lint_check_global(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_no
         if (!used[g->order]) {
             ordo_lint_report(ctx, g, "Element is unused");
         }
-        for (const struct ordo_bpmn_node *o = n->first; o; o = o->next) {
-            same += o->kind == g->kind && same_name(o->name, g->name);
-        }
-        if (same > 1) {
+        same = ordo_strmap_get(names, name_key(ordo_lint_arena(ctx), g));
+        if (*same > 1) {
             ordo_lint_report(ctx, g, "Element name is not unique");
         }
     }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/strmap.h"
 #include "bpmn/lint_internal.h"
 
 static bool is_process_or_sub(const struct ordo_bpmn_node *n)
@@ -180,65 +181,59 @@ static bool is_link(const struct ordo_bpmn_node *c)
            ordo_lint_has_definition(c, ORDO_BPMN_LINK_EVENT_DEFINITION);
 }
 
-/* Check the link events named like 'first' in scope 'n' (first is the first
- * of its name, so each name is checked once). */
-static void check_link_name(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n,
-                            const struct ordo_bpmn_node *first, const char *name)
-{
-    int total = 0;
-    int catches = 0;
+struct link_group {
+    int total;
+    int catches;
+};
 
-    for (const struct ordo_bpmn_node *c = first; c; c = c->next) {
-        if (is_link(c) && link_name(c) && strcmp(link_name(c), name) == 0) {
-            total++;
-            catches += ordo_bpmn_is(c, ORDO_BPMN_C_CATCH_EVENT);
-        }
-    }
-    if (total == 1) {
-        ordo_lint_report(ctx, first, "Link %s event with link name <%s> missing in scope",
-                         ordo_bpmn_is(first, ORDO_BPMN_C_THROW_EVENT) ? "catch" : "throw", name);
-        return;
-    }
+/* Per name in scope 'n': how many link events, and how many catch. */
+static struct ordo_strmap *group_links(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
+{
+    struct ordo_strmap *groups = ordo_strmap_new(ordo_lint_arena(ctx), 8);
+
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
-        if (!is_link(c) || !link_name(c) || strcmp(link_name(c), name) != 0) {
+        const char *name = is_link(c) ? link_name(c) : NULL;
+        struct link_group *g;
+
+        if (!name) {
             continue;
         }
-        if (catches > 1 && ordo_bpmn_is(c, ORDO_BPMN_C_CATCH_EVENT)) {
-            ordo_lint_report(ctx, c, "Duplicate link catch event with link name <%s> in scope",
-                             name);
-        } else if (catches == 0) {
-            ordo_lint_report(ctx, c, "Link catch event with link name <%s> missing in scope", name);
+        g = ordo_strmap_get(groups, name);
+        if (!g) {
+            g = ordo_arena_alloc(ordo_lint_arena(ctx), sizeof(*g));
+            ordo_strmap_add(groups, name, g);
         }
+        g->total++;
+        g->catches += ordo_bpmn_is(c, ORDO_BPMN_C_CATCH_EVENT);
     }
-}
-
-static bool named_earlier(const struct ordo_bpmn_node *n, const struct ordo_bpmn_node *until,
-                          const char *name)
-{
-    for (const struct ordo_bpmn_node *c = n->first; c && c != until; c = c->next) {
-        if (is_link(c) && link_name(c) && strcmp(link_name(c), name) == 0) {
-            return true;
-        }
-    }
-    return false;
+    return groups;
 }
 
 void ordo_lint_check_link_event(struct ordo_lint_ctx *ctx, const struct ordo_bpmn_node *n)
 {
+    struct ordo_strmap *groups;
+
     if (!ordo_bpmn_is(n, ORDO_BPMN_C_CONTAINER)) {
         return;
     }
+    groups = group_links(ctx, n);
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
-        const char *name;
+        const char *name = is_link(c) ? link_name(c) : NULL;
+        const struct link_group *g = name ? ordo_strmap_get(groups, name) : NULL;
 
         if (!is_link(c)) {
             continue;
         }
-        name = link_name(c);
         if (!name) {
             ordo_lint_report(ctx, c, "Link event is missing link name");
-        } else if (!named_earlier(n, c, name)) {
-            check_link_name(ctx, n, c, name);
+        } else if (g->total == 1) {
+            ordo_lint_report(ctx, c, "Link %s event with link name <%s> missing in scope",
+                             ordo_bpmn_is(c, ORDO_BPMN_C_THROW_EVENT) ? "catch" : "throw", name);
+        } else if (g->catches > 1 && ordo_bpmn_is(c, ORDO_BPMN_C_CATCH_EVENT)) {
+            ordo_lint_report(ctx, c, "Duplicate link catch event with link name <%s> in scope",
+                             name);
+        } else if (g->catches == 0) {
+            ordo_lint_report(ctx, c, "Link catch event with link name <%s> missing in scope", name);
         }
     }
 }

@@ -1,12 +1,14 @@
 /*
  * bpmn/model.h - the in-memory BPMN 2.0 model.
  *
- * A model is the document as a tree of nodes that keeps everything the file
+ * A model is the document as a tree of nodes that keeps what the file
  * said: every element in document order with its namespace, every attribute
- * (vendor and extension ones included, verbatim), text and comments, and the
- * namespace declarations as written. Nothing is dropped, so writing a model
- * back (bpmn/write.h) loses no extension element of zeebe:, camunda:, ordo:
- * or any vendor.
+ * (vendor and extension ones included, verbatim), text, CDATA and comments,
+ * and the namespace declarations as written. Writing a model back
+ * (bpmn/write.h) loses no extension element of zeebe:, camunda:, ordo: or
+ * any vendor. Not kept: layout whitespace (see bpmn/parse.c), processing
+ * instructions, anything outside the root element, and the source encoding
+ * (text is UTF-8).
  *
  * On top of the tree, ordo_bpmn_model_index() resolves what the engine and
  * the lint rules need: each node's kind and kind classes (the BPMN type
@@ -319,7 +321,7 @@ struct ordo_bpmn_node {
     struct ordo_bpmn_node *source, *target;       /* flows, associations, conversation links */
     struct ordo_bpmn_node *attached_to;           /* boundary event: its host activity */
     struct ordo_bpmn_node *default_flow;          /* gateways and activities */
-    struct ordo_bpmn_node *bpmn_element;          /* DI shape/edge/plane/label: the element shown */
+    struct ordo_bpmn_node *bpmn_element;          /* DI shape/edge/plane: the element shown */
     struct ordo_bpmn_node *di;                    /* semantic element: its first shape or edge */
     const struct ordo_bpmn_bounds *bounds;        /* BPMNShape: its dc:Bounds, if all numeric */
     struct ordo_bpmn_node **incoming, **outgoing; /* sequence flows, document order */

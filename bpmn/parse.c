@@ -4,8 +4,10 @@
  * Whitespace: text that is only whitespace is layout, not content, and is
  * dropped, except inside a leaf element (<documentation> </documentation>
  * keeps its value) and inside mixed content (text beside elements, as in
- * XHTML documentation), where it is part of the text. CDATA sections are
- * kept as such.
+ * XHTML documentation) once the first non-blank text has been seen. So
+ * whitespace before the first words of mixed content is treated as layout:
+ * keeping it would mean holding every blank run of every element until its
+ * end. CDATA sections are kept as such.
  */
 #include "bpmn/parse.h"
 
@@ -27,9 +29,16 @@
  * future libxml2 changes its default. */
 #define MAX_DEPTH 256
 
+/* Real BPMN files have a few dozen namespace declarations in scope at any
+ * element (some tools repeat them on every extension element, which is
+ * fine: siblings do not add up). The cap keeps prefix lookups, ours and
+ * libxml2's (it scans its namespace stack), cheap on a hostile document. */
+#define MAX_NSDECLS_IN_SCOPE 1024
+
 struct frame {
-    bool has_elem; /* an element child was seen */
-    bool has_text; /* a kept text child was seen: content is mixed */
+    bool has_elem;  /* an element child was seen */
+    bool has_text;  /* a kept text child was seen: content is mixed */
+    size_t nsdecls; /* declarations in scope here, this element's included */
 };
 
 struct parse_ctx {
@@ -211,17 +220,26 @@ static const char *lookup_prefix(const struct ordo_bpmn_node *n, const char *pre
 }
 
 /* xsi:type="bpmn:tFormalExpression": remember which namespace the prefix
- * meant here, so a writer that renames prefixes keeps the meaning. */
+ * meant here, so a writer that renames prefixes keeps the meaning. An
+ * unprefixed name takes the default namespace, or none ("") when there is
+ * none or xmlns="" undeclared it. A value that is no QName, or whose prefix
+ * is not declared, stays as written. */
 static void resolve_qname_value(const struct ordo_bpmn_node *n, struct ordo_bpmn_attr *a)
 {
-    const char *colon = strchr(a->value, ':');
-    size_t plen = colon ? (size_t)(colon - a->value) : 0;
-    const char *uri = lookup_prefix(n, a->value, plen);
+    const char *v = a->value;
+    const char *colon = strchr(v, ':');
+    size_t plen = colon ? (size_t)(colon - v) : 0;
+    const char *uri;
 
-    if (uri) {
-        a->value_ns = uri;
-        a->value = colon ? colon + 1 : a->value;
+    if (!*v || (colon && (plen == 0 || !colon[1] || strchr(colon + 1, ':')))) {
+        return;
     }
+    uri = lookup_prefix(n, v, plen);
+    if (colon && !uri) {
+        return;
+    }
+    a->value_ns = uri ? uri : "";
+    a->value = colon ? colon + 1 : v;
 }
 
 static void read_attributes(struct parse_ctx *p, struct ordo_bpmn_node *n, int count,
@@ -255,13 +273,17 @@ static void read_attributes(struct parse_ctx *p, struct ordo_bpmn_node *n, int c
     n->nattrs = (uint32_t)count;
 }
 
-static void read_nsdecls(struct parse_ctx *p, struct ordo_bpmn_node *n, int count,
+static bool read_nsdecls(struct parse_ctx *p, struct ordo_bpmn_node *n, int count,
                          const xmlChar **ns)
 {
     struct ordo_bpmn_nsdecl *out;
 
     if (count <= 0) {
-        return;
+        return true;
+    }
+    if (p->frames[p->depth].nsdecls + (size_t)count > MAX_NSDECLS_IN_SCOPE) {
+        fail(p, ORDO_E_INVAL, (int)n->line, "more than 1024 namespace declarations in scope");
+        return false;
     }
     out = ordo_arena_alloc_raw(p->arena, (size_t)count * sizeof(*out));
     for (size_t i = 0; i < (size_t)count; i++) {
@@ -270,6 +292,7 @@ static void read_nsdecls(struct parse_ctx *p, struct ordo_bpmn_node *n, int coun
     }
     n->nsdecls = out;
     n->nnsdecls = (uint32_t)count;
+    return true;
 }
 
 static enum ordo_bpmn_kind kind_of(struct parse_ctx *p, const xmlChar *uri, const xmlChar *local)
@@ -326,11 +349,14 @@ static void start_element_cb(void *ctx, const xmlChar *local, const xmlChar *pre
     } else if (!attach_root(p, n)) {
         return;
     }
-    read_nsdecls(p, n, nb_namespaces, namespaces);
+    if (!read_nsdecls(p, n, nb_namespaces, namespaces)) {
+        return;
+    }
     read_attributes(p, n, nb_attributes, attributes);
     p->cur = n;
     p->depth++;
-    p->frames[p->depth] = (struct frame){false, false};
+    p->frames[p->depth] =
+        (struct frame){false, false, p->frames[p->depth - 1].nsdecls + n->nnsdecls};
 }
 
 /* A leaf element's text content, joined if comments or CDATA split it. */

@@ -9,58 +9,62 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/strmap.h"
+#include "base/text.h"
 
 struct binding {
     const char *prefix; /* "" for the default namespace */
     const char *uri;
+    bool dropped; /* a default namespace given a prefix instead (drop_default_if_needed) */
 };
 
+/* Namespace bindings of the output, all declared on the root. The maps keep
+ * every lookup O(1), so a document with many namespaces stays linear. */
 struct writer {
-    struct ordo_arena *arena; /* scratch: fresh prefixes and the binding table */
-    struct binding *b;
+    struct ordo_arena *arena; /* scratch for this write */
+    struct binding **list;    /* in declaration order */
     size_t nb, cap;
-    unsigned fresh; /* counter for nsN prefixes */
+    struct ordo_strmap *prefixes;       /* prefix -> binding */
+    struct ordo_strmap *first;          /* uri -> its first binding */
+    struct ordo_strmap *first_prefixed; /* uri -> its first binding with a prefix */
+    unsigned fresh;                     /* counter for nsN prefixes */
     struct ordo_buf *out;
 };
 
 /* Prefixes a fresh binding tries before nsN, so output reads as usual. */
 static const struct binding conventional[] = {
-    {"bpmn", ORDO_BPMN_NS_MODEL},      {"bpmndi", ORDO_BPMN_NS_BPMNDI},
-    {"dc", ORDO_BPMN_NS_DC},           {"di", ORDO_BPMN_NS_DI},
-    {"xsi", ORDO_BPMN_NS_XSI},         {"zeebe", ORDO_BPMN_NS_ZEEBE},
-    {"camunda", ORDO_BPMN_NS_CAMUNDA}, {"ordo", ORDO_BPMN_NS_ORDO},
+    {"bpmn", ORDO_BPMN_NS_MODEL, false},      {"bpmndi", ORDO_BPMN_NS_BPMNDI, false},
+    {"dc", ORDO_BPMN_NS_DC, false},           {"di", ORDO_BPMN_NS_DI, false},
+    {"xsi", ORDO_BPMN_NS_XSI, false},         {"zeebe", ORDO_BPMN_NS_ZEEBE, false},
+    {"camunda", ORDO_BPMN_NS_CAMUNDA, false}, {"ordo", ORDO_BPMN_NS_ORDO, false},
 };
-
-static bool same(const char *a, const char *b)
-{
-    return a == b || (a && b && strcmp(a, b) == 0);
-}
 
 static struct binding *by_prefix(struct writer *w, const char *prefix)
 {
-    for (size_t i = 0; i < w->nb; i++) {
-        if (strcmp(w->b[i].prefix, prefix) == 0) {
-            return &w->b[i];
-        }
-    }
-    return NULL;
+    struct binding *b = ordo_strmap_get(w->prefixes, prefix);
+
+    return b && !b->dropped ? b : NULL;
 }
 
 /* The first binding of 'uri'; with 'need_prefix', the first non-default one. */
 static struct binding *by_uri(struct writer *w, const char *uri, bool need_prefix)
 {
-    for (size_t i = 0; i < w->nb; i++) {
-        if (same(w->b[i].uri, uri) && (!need_prefix || w->b[i].prefix[0])) {
-            return &w->b[i];
-        }
-    }
-    return NULL;
+    return ordo_strmap_get(need_prefix ? w->first_prefixed : w->first, uri);
 }
 
 static void bind(struct writer *w, const char *prefix, const char *uri)
 {
-    w->b = ordo_arena_grow(w->arena, w->b, w->nb, &w->cap, sizeof(*w->b));
-    w->b[w->nb++] = (struct binding){prefix, uri};
+    struct binding *b = ordo_arena_alloc(w->arena, sizeof(*b));
+
+    b->prefix = prefix;
+    b->uri = uri;
+    w->list = ordo_arena_grow(w->arena, w->list, w->nb, &w->cap, sizeof(struct binding *));
+    w->list[w->nb++] = b;
+    ordo_strmap_set(w->prefixes, prefix, b);
+    (void)ordo_strmap_add(w->first, uri, b);
+    if (prefix[0]) {
+        (void)ordo_strmap_add(w->first_prefixed, uri, b);
+    }
 }
 
 static const char *fresh_prefix(struct writer *w, const char *uri)
@@ -91,7 +95,7 @@ static void hoist(struct writer *w, const char *prefix, const char *uri)
         return; /* xmlns="" undeclares; nothing to hoist */
     }
     b = prefix ? by_prefix(w, prefix) : NULL;
-    if (b && same(b->uri, uri)) {
+    if (b && ordo_streq(b->uri, uri)) {
         return;
     }
     if (prefix && !b) {
@@ -103,31 +107,37 @@ static void hoist(struct writer *w, const char *prefix, const char *uri)
 
 static void need_namespace(struct writer *w, const char *uri, bool need_prefix)
 {
-    if (uri && strcmp(uri, ORDO_BPMN_NS_XML) != 0 && !by_uri(w, uri, need_prefix)) {
+    if (uri && *uri && strcmp(uri, ORDO_BPMN_NS_XML) != 0 && !by_uri(w, uri, need_prefix)) {
         bind(w, fresh_prefix(w, uri), uri);
     }
 }
 
-/* Elements without a namespace cannot sit under a default namespace that we
- * declare once at the root; give that namespace a prefix instead. */
+/* Names without a namespace cannot sit under a default namespace that we
+ * declare once at the root; reach that namespace through a prefix instead. */
 static void drop_default_if_needed(struct writer *w, bool has_unqualified)
 {
     struct binding *d = by_prefix(w, "");
+    struct binding *p;
 
     if (!d || !has_unqualified) {
         return;
     }
-    if (by_uri(w, d->uri, true)) {
-        *d = w->b[--w->nb]; /* another prefix already reaches it */
-    } else {
-        d->prefix = fresh_prefix(w, d->uri);
+    d->dropped = true;
+    p = by_uri(w, d->uri, true);
+    if (!p) {
+        bind(w, fresh_prefix(w, d->uri), d->uri);
+        p = by_uri(w, d->uri, true);
     }
+    ordo_strmap_set(w->first, d->uri, p);
 }
 
 static void plan_namespaces(struct writer *w, const struct ordo_bpmn_node *root)
 {
     bool has_unqualified = false;
 
+    w->prefixes = ordo_strmap_new(w->arena, 32);
+    w->first = ordo_strmap_new(w->arena, 32);
+    w->first_prefixed = ordo_strmap_new(w->arena, 32);
     for (uint32_t i = 0; i < root->nnsdecls; i++) {
         const struct ordo_bpmn_nsdecl *d = &root->nsdecls[i];
 
@@ -135,21 +145,21 @@ static void plan_namespaces(struct writer *w, const struct ordo_bpmn_node *root)
             bind(w, d->prefix ? d->prefix : "", d->uri);
         }
     }
-    for (const struct ordo_bpmn_node *n = root->first ? root->first : NULL; n;
-         n = ordo_bpmn_next(root, n)) {
-        for (uint32_t i = 0; i < n->nnsdecls; i++) {
+    for (const struct ordo_bpmn_node *n = root; n; n = ordo_bpmn_next(root, n)) {
+        for (uint32_t i = 0; n != root && i < n->nnsdecls; i++) {
             hoist(w, n->nsdecls[i].prefix, n->nsdecls[i].uri);
         }
-    }
-    for (const struct ordo_bpmn_node *n = root; n; n = ordo_bpmn_next(root, n)) {
         if (!ordo_bpmn_is_element(n)) {
             continue;
         }
         has_unqualified |= n->ns == NULL;
         need_namespace(w, n->ns, false);
         for (uint32_t i = 0; i < n->nattrs; i++) {
+            const char *vns = n->attrs[i].value_ns;
+
             need_namespace(w, n->attrs[i].ns, true);
-            need_namespace(w, n->attrs[i].value_ns, false);
+            need_namespace(w, vns, false);
+            has_unqualified |= vns && !*vns; /* a QName value in no namespace */
         }
     }
     drop_default_if_needed(w, has_unqualified);
@@ -160,14 +170,14 @@ static const char *prefix_for(struct writer *w, const char *uri, const char *hin
 {
     struct binding *b;
 
-    if (!uri) {
+    if (!uri || !*uri) {
         return "";
     }
     if (strcmp(uri, ORDO_BPMN_NS_XML) == 0) {
         return "xml";
     }
     b = by_prefix(w, hint ? hint : "");
-    if (b && same(b->uri, uri) && (!need_prefix || b->prefix[0])) {
+    if (b && ordo_streq(b->uri, uri) && (!need_prefix || b->prefix[0])) {
         return b->prefix;
     }
     b = by_uri(w, uri, need_prefix);
@@ -250,10 +260,15 @@ static void put_indent(struct ordo_buf *out, int depth)
 static void put_root_declarations(struct writer *w)
 {
     for (size_t i = 0; i < w->nb; i++) {
-        ordo_buf_puts(w->out, w->b[i].prefix[0] ? " xmlns:" : " xmlns");
-        ordo_buf_puts(w->out, w->b[i].prefix);
+        const struct binding *b = w->list[i];
+
+        if (b->dropped) {
+            continue;
+        }
+        ordo_buf_puts(w->out, b->prefix[0] ? " xmlns:" : " xmlns");
+        ordo_buf_puts(w->out, b->prefix);
         ordo_buf_puts(w->out, "=\"");
-        put_escaped(w->out, w->b[i].uri, true);
+        put_escaped(w->out, b->uri, true);
         ordo_buf_putc(w->out, '"');
     }
 }
@@ -286,20 +301,23 @@ static void write_node(struct writer *w, const struct ordo_bpmn_node *n, int dep
 static void write_children(struct writer *w, const struct ordo_bpmn_node *n, int depth, bool flat)
 {
     bool has_text = false;
-    bool has_other = false;
+    bool has_element = false;
 
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
         has_text |= c->kind == ORDO_BPMN_CHARDATA;
-        has_other |= c->kind != ORDO_BPMN_CHARDATA;
+        has_element |= ordo_bpmn_is_element(c);
     }
-    flat = flat || has_text;
+    /* Layout goes only between elements: around text it would become text,
+     * and in an element holding only comments the parser would read the
+     * indentation back as its (whitespace) content. */
+    flat = flat || has_text || !has_element;
     for (const struct ordo_bpmn_node *c = n->first; c; c = c->next) {
         if (!flat) {
             put_indent(w->out, depth + 1);
         }
         write_node(w, c, depth + 1, flat);
     }
-    if (has_other && !flat) {
+    if (!flat) {
         put_indent(w->out, depth);
     }
 }

@@ -59,7 +59,8 @@ static const struct command commands[] = {
      "indentation and every namespace declared once on the root element. Ids, names,\n"
      "diagram data, extension elements and vendor attributes are kept.\n"
      "\n"
-     "  -o, --output OUT   write to OUT (replaced atomically) instead of standard output\n"
+     "  -o, --output OUT   write to OUT instead of standard output (\"-\"). A file is\n"
+     "                     replaced atomically; a symbolic link keeps pointing at it.\n"
      "\n"
      "Exit status: 0 written, 1 the output could not be written, 2 FILE could not be\n"
      "read or parsed (or bad usage); nothing is written then.\n" CONFIG_HELP,
@@ -321,8 +322,8 @@ int ordo_cli_parse(struct ordo_cli *cli, int argc, char **argv, const struct ord
     out->flags = ordo_arena_calloc(cli->arena, (size_t)argc + 1, sizeof(char *));
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char *eq = strchr(a, '=');
-        size_t len = a[1] == '-' && eq ? (size_t)(eq - a) : strlen(a);
+        const char *eq;
+        size_t len;
         const struct ordo_cli_opt *o;
         size_t which = 0;
         int rc;
@@ -331,6 +332,8 @@ int ordo_cli_parse(struct ordo_cli *cli, int argc, char **argv, const struct ord
             out->pos[out->npos++] = argv[i];
             continue;
         }
+        eq = strchr(a, '=');
+        len = a[1] == '-' && eq ? (size_t)(eq - a) : strlen(a);
         if (strcmp(a, "--") == 0) {
             options = false;
             continue;

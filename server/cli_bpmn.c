@@ -7,6 +7,7 @@
 
 #include "base/buf.h"
 #include "base/file.h"
+#include "base/text.h"
 #include "bpmn/lint.h"
 #include "bpmn/parse.h"
 #include "bpmn/write.h"
@@ -68,22 +69,45 @@ static int lint_opt_cb(void *ctx, size_t which, const char *value)
     return ORDO_CLI_OK;
 }
 
-static json_t *finding_json(const struct ordo_lint_finding *f)
+/* jansson refuses strings that are not UTF-8 (a file name may be anything)
+ * and fails only on that or on exhaustion; repair first, then any NULL is
+ * out of memory. */
+static json_t *checked(json_t *j)
 {
-    return json_pack("{s:s, s:s?, s:s, s:s, s:I}", "rule", f->rule, "element", f->element,
-                     "severity", ordo_lint_severity_name(f->severity), "message", f->message,
-                     "line", (json_int_t)f->line);
+    if (!j) {
+        ordo_oom(0);
+    }
+    return j;
+}
+
+static const char *utf8(struct lint_cmd *c, const char *s)
+{
+    return s ? ordo_utf8_repair(c->cli->arena, s) : NULL;
+}
+
+static void append(json_t *array, json_t *item)
+{
+    if (json_array_append_new(array, checked(item)) != 0) {
+        ordo_oom(0);
+    }
+}
+
+static json_t *finding_json(struct lint_cmd *c, const struct ordo_lint_finding *f)
+{
+    return checked(json_pack("{s:s, s:s?, s:s, s:s, s:I}", "rule", f->rule, "element",
+                             utf8(c, f->element), "severity", ordo_lint_severity_name(f->severity),
+                             "message", utf8(c, f->message), "line", (json_int_t)f->line));
 }
 
 static void print_findings(struct lint_cmd *c, const char *path, const struct ordo_lint_report *r)
 {
-    json_t *list = c->json ? json_array() : NULL;
+    json_t *list = c->json ? checked(json_array()) : NULL;
 
     for (size_t i = 0; i < r->count; i++) {
         const struct ordo_lint_finding *f = &r->findings[i];
 
         if (list) {
-            (void)json_array_append_new(list, finding_json(f));
+            append(list, finding_json(c, f));
             continue;
         }
         (void)fprintf(c->cli->out, "%s:%u: %s: %s", path, (unsigned)f->line,
@@ -94,9 +118,9 @@ static void print_findings(struct lint_cmd *c, const char *path, const struct or
         (void)fprintf(c->cli->out, " [%s]\n", f->rule);
     }
     if (list) {
-        (void)json_array_append_new(c->files, json_pack("{s:s, s:I, s:I, s:o}", "file", path,
-                                                        "errors", (json_int_t)r->errors, "warnings",
-                                                        (json_int_t)r->warnings, "findings", list));
+        append(c->files, json_pack("{s:s, s:I, s:I, s:o}", "file", utf8(c, path), "errors",
+                                   (json_int_t)r->errors, "warnings", (json_int_t)r->warnings,
+                                   "findings", list));
     }
 }
 
@@ -112,9 +136,9 @@ static void lint_one(struct lint_cmd *c, const char *path, const struct ordo_con
     if (ordo_bpmn_parse_file(path, &popts, &model, &err) != ORDO_OK) {
         c->unreadable++;
         if (c->json) {
-            (void)json_array_append_new(
-                c->files, json_pack("{s:s, s:{s:s, s:s}}", "file", path, "error", "code",
-                                    ordo_code_name(err.code), "message", err.msg));
+            append(c->files,
+                   json_pack("{s:s, s:{s:s, s:s}}", "file", utf8(c, path), "error", "code",
+                             ordo_code_name(err.code), "message", utf8(c, err.msg)));
         } else {
             ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
         }
@@ -132,9 +156,9 @@ static void lint_one(struct lint_cmd *c, const char *path, const struct ordo_con
 static void print_summary(struct lint_cmd *c, int nfiles)
 {
     if (c->json) {
-        json_t *doc =
-            json_pack("{s:o, s:I, s:I, s:I}", "files", c->files, "errors", (json_int_t)c->errors,
-                      "warnings", (json_int_t)c->warnings, "unreadable", (json_int_t)c->unreadable);
+        json_t *doc = checked(json_pack("{s:o, s:I, s:I, s:I}", "files", c->files, "errors",
+                                        (json_int_t)c->errors, "warnings", (json_int_t)c->warnings,
+                                        "unreadable", (json_int_t)c->unreadable));
 
         c->files = NULL; /* now owned by 'doc' */
         (void)json_dumpf(doc, c->cli->out, JSON_INDENT(2));
@@ -198,7 +222,7 @@ int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv)
     if (args.npos == 0) {
         return ordo_cli_fail(cli, ORDO_CLI_USAGE, "no FILE given; usage: ordo bpmn lint FILE...");
     }
-    c.files = c.json ? json_array() : NULL;
+    c.files = c.json ? checked(json_array()) : NULL;
     for (int i = 0; i < args.npos; i++) {
         lint_one(&c, args.pos[i], &cfg, &rules);
     }
@@ -247,7 +271,7 @@ int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv)
     if (ordo_bpmn_parse_file(args.pos[0], &popts, &model, &err) != ORDO_OK ||
         ordo_bpmn_write(model, &xml, &err) != ORDO_OK) {
         rc = ordo_cli_fail(cli, ordo_cli_exit_for(err.code), "%s", err.msg);
-    } else if (output) {
+    } else if (output && strcmp(output, "-") != 0) {
         rc = ordo_file_write_atomic(output, xml.data, xml.len, &err) == ORDO_OK
                  ? ORDO_CLI_OK
                  : ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);

@@ -111,6 +111,23 @@ expect 1 "warnings fail with --strict" -- "$ordo" bpmn lint --strict \
 expect 2 "lint missing file" -- "$ordo" bpmn lint "$example" "$tmp/none.bpmn"
 has err "could not open \"$tmp/none.bpmn\"" "missing file message"
 has out "(1 could not be read)" "summary counts unreadable files"
+expect 2 "unreadable wins over errors" -- "$ordo" bpmn lint "$tmp/bad.bpmn" "$tmp/none.bpmn"
+expect 2 "empty argument" -- "$ordo" bpmn lint ""
+bad_name=$tmp/$'\xff\xfe'-$(printf 'é%.0s' {1..110}).bpmn
+expect 2 "json with an unreadable, non-UTF-8 path" -- "$ordo" bpmn lint --json "$bad_name"
+has out '"unreadable": 1' "json counts the unreadable file"
+has out '"code": "ORDO_E_NOTFOUND"' "json lists the unreadable file"
+long_id=$(printf 'é%.0s' {1..300})
+cat >"$tmp/dup.bpmn" <<XML
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">
+<task id="$long_id" name="a"/><task id="$long_id" name="b"/></process></definitions>
+XML
+expect 1 "json keeps long non-ASCII findings" -- "$ordo" bpmn lint --json "$tmp/dup.bpmn"
+has out '"rule": "ordo/duplicate-id"' "duplicate id with a long id is listed"
+checks=$((checks + 1))
+errors=$(sed -n 's/^  "errors": \([0-9]*\),/\1/p' "$tmp/out")
+listed=$(grep -c '"severity": "error"' "$tmp/out")
+[[ $errors == "$listed" ]] || fail "json says $errors errors but lists $listed"
 expect 2 "lint without files" -- "$ordo" bpmn lint
 expect 2 "unknown option" -- "$ordo" bpmn lint --bogus "$example"
 expect 2 "xxe refused" -- "$ordo" bpmn lint "$tmp/xxe.bpmn"
@@ -141,6 +158,18 @@ checks=$((checks + 1))
 checks=$((checks + 1))
 [[ -z $(find "$tmp" -name 'target.bpmn.tmp.*') ]] || fail "failed fmt left a temporary file"
 expect 1 "fmt to an unwritable place" -- "$ordo" bpmn fmt "$example" -o "$tmp/no/such/dir/x.bpmn"
+expect 0 "fmt -o - is stdout" -- "$ordo" bpmn fmt "$example" -o -
+checks=$((checks + 1))
+cmp -s "$tmp/fmt1.bpmn" "$tmp/out" || fail "fmt -o - differs from stdout"
+ln -s fmt2.bpmn "$tmp/link.bpmn"
+expect 0 "fmt -o onto a link" -- "$ordo" bpmn fmt "$tmp/bad.bpmn" -o "$tmp/link.bpmn"
+checks=$((checks + 1))
+[[ -L $tmp/link.bpmn ]] || fail "fmt -o replaced a symbolic link with a file"
+has fmt2.bpmn 'id="gw"' "fmt -o through a link writes its target"
+if [[ -w /dev/full ]]; then
+    expect 1 "fmt to a full disk" -- "$ordo" bpmn fmt "$example" -o /dev/full
+    expect 1 "lint output to a full disk" -- sh -c "'$ordo' bpmn lint '$example' > /dev/full"
+fi
 expect 2 "fmt two files" -- "$ordo" bpmn fmt "$example" "$example"
 expect 2 "fmt -o without value" -- "$ordo" bpmn fmt "$example" -o
 

@@ -505,6 +505,32 @@ START_TEST(deep_nesting_is_refused)
 }
 END_TEST
 
+START_TEST(too_many_namespace_declarations_are_refused)
+{
+    struct ordo_buf doc = ORDO_BUF_INIT;
+
+    /* Siblings may repeat declarations (some tools do) without adding up... */
+    ordo_buf_puts(&doc, HEAD "<bpmn:process id=\"p\">");
+    for (int i = 0; i < 1100; i++) {
+        ordo_buf_printf(&doc, "<bpmn:documentation xmlns:n%d=\"urn:n%d\"/>", i, i);
+    }
+    ordo_buf_puts(&doc, "</bpmn:process>" TAIL);
+    ck_assert_int_eq(ordo_bpmn_parse(doc.data, doc.len, NULL, &model, &err), ORDO_OK);
+    ordo_bpmn_model_free(model);
+    model = NULL;
+    /* ...but one element cannot bring more than 1024 into scope. */
+    ordo_buf_reset(&doc);
+    ordo_buf_puts(&doc, HEAD "<bpmn:process id=\"p\"");
+    for (int i = 0; i < 1100; i++) {
+        ordo_buf_printf(&doc, " xmlns:n%d=\"urn:n%d\"", i, i);
+    }
+    ordo_buf_puts(&doc, "/>" TAIL);
+    ck_assert_int_eq(ordo_bpmn_parse(doc.data, doc.len, NULL, &model, &err), ORDO_E_INVAL);
+    ck_assert_msg(strstr(err.msg, "namespace declarations in scope"), "message: %s", err.msg);
+    ordo_buf_cleanup(&doc);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("bpmn_parse");
@@ -535,6 +561,7 @@ static Suite *make_suite(void)
     tcase_add_test(bad, network_dtd_is_refused_too);
     tcase_add_test(bad, undeclared_entity_is_an_error);
     tcase_add_test(bad, deep_nesting_is_refused);
+    tcase_add_test(bad, too_many_namespace_declarations_are_refused);
     suite_add_tcase(s, bad);
     return s;
 }

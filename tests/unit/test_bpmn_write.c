@@ -151,6 +151,54 @@ START_TEST(mixed_content_is_written_without_layout_whitespace)
 }
 END_TEST
 
+START_TEST(undeclared_default_namespace_keeps_xsi_type_unqualified)
+{
+    /* xmlns="" puts <foo> and its xsi:type value in no namespace: the output
+     * must not invent a prefix for "no namespace" (xmlns:ns1="" is invalid). */
+    const char *s = round_trip(
+        "<definitions xmlns=\"" BPMN_NS "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+        " id=\"d\"><process id=\"p\"><extensionElements><foo xmlns=\"\" xsi:type=\"bar\"/>"
+        "</extensionElements></process></definitions>");
+
+    ck_assert_msg(strstr(s, "<foo xsi:type=\"bar\"/>"), "%s", s);
+    ck_assert_msg(!strstr(s, "=\"\""), "%s", s);
+    ck_assert_msg(strstr(s, "<bpmn:process"), "%s", s); /* the default moved to a prefix */
+}
+END_TEST
+
+START_TEST(odd_xsi_type_values_stay_as_written)
+{
+    const char *s =
+        round_trip("<definitions xmlns=\"" BPMN_NS "\" xmlns:xsi=\"http://www.w3.org/2001/"
+                   "XMLSchema-instance\"><process id=\"p\"><documentation xsi:type=\"\"/>"
+                   "<documentation xsi:type=\":x\"/><documentation xsi:type=\"a:b:c\"/>"
+                   "<documentation xsi:type=\"nope:x\"/></process></definitions>");
+
+    ck_assert_msg(strstr(s, "xsi:type=\"\"/>"), "%s", s);
+    ck_assert_msg(strstr(s, "xsi:type=\":x\"/>"), "%s", s);
+    ck_assert_msg(strstr(s, "xsi:type=\"a:b:c\"/>"), "%s", s);
+    ck_assert_msg(strstr(s, "xsi:type=\"nope:x\"/>"), "%s", s);
+}
+END_TEST
+
+START_TEST(comment_only_content_is_stable)
+{
+    const char *xml =
+        "<definitions xmlns=\"" BPMN_NS "\" id=\"d\"><process id=\"p\">"
+        "<sequenceFlow id=\"f\"><conditionExpression><!--only--></conditionExpression>"
+        "</sequenceFlow></process></definitions>";
+    struct ordo_buf again = ORDO_BUF_INIT;
+    const char *s = round_trip(xml);
+
+    ck_assert_msg(strstr(s, "<conditionExpression><!--only--></conditionExpression>"), "%s", s);
+    ck_assert_ptr_null(
+        ordo_bpmn_child(ordo_bpmn_model_find(back, "f"), ORDO_BPMN_CONDITION_EXPRESSION)->text);
+    ck_assert_int_eq(ordo_bpmn_write(back, &again, NULL), ORDO_OK);
+    ck_assert_str_eq(again.data, s);
+    ordo_buf_cleanup(&again);
+}
+END_TEST
+
 START_TEST(comparison_notices_a_changed_attribute)
 {
     const char *a =
@@ -202,6 +250,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, xsi_type_follows_its_namespace_when_the_default_goes);
     tcase_add_test(tc, special_characters_survive);
     tcase_add_test(tc, mixed_content_is_written_without_layout_whitespace);
+    tcase_add_test(tc, undeclared_default_namespace_keeps_xsi_type_unqualified);
+    tcase_add_test(tc, odd_xsi_type_values_stay_as_written);
+    tcase_add_test(tc, comment_only_content_is_stable);
     tcase_add_test(tc, comparison_notices_a_changed_attribute);
     tcase_add_test(tc, a_model_without_root_is_refused);
     suite_add_tcase(s, tc);

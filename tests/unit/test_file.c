@@ -1,6 +1,7 @@
 /*
  * base/file: capped reads and atomic writes.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,48 @@ START_TEST(write_creates_with_the_umask)
 }
 END_TEST
 
+START_TEST(write_through_a_link_keeps_the_link)
+{
+    struct ordo_buf b = ORDO_BUF_INIT;
+    struct ordo_err err = {0};
+    char link[160];
+    struct stat st;
+
+    put("old");
+    (void)snprintf(link, sizeof(link), "%s/link.txt", dir);
+    ck_assert_int_eq(symlink("f.txt", link), 0);
+    ck_assert_int_eq(ordo_file_write_atomic(link, "via link", 8, &err), ORDO_OK);
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_int_eq(ordo_file_read(path, 100, NULL, &b, &err), ORDO_OK);
+    ck_assert_str_eq(ordo_buf_cstr(&b), "via link");
+    (void)unlink(link);
+    ordo_buf_cleanup(&b);
+}
+END_TEST
+
+START_TEST(write_to_a_fifo_writes_into_it)
+{
+    struct ordo_err err = {0};
+    char fifo[160];
+    char got[16] = "";
+    struct stat st;
+    int rd;
+
+    (void)snprintf(fifo, sizeof(fifo), "%s/pipe", dir);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so the writer's open succeeds */
+    ck_assert_int_ge(rd, 0);
+    ck_assert_int_eq(ordo_file_write_atomic(fifo, "piped", 5, &err), ORDO_OK);
+    ck_assert_int_eq(read(rd, got, sizeof(got) - 1), 5);
+    ck_assert_str_eq(got, "piped");
+    ck_assert_int_eq(lstat(fifo, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode)); /* still a pipe, not a regular file */
+    (void)close(rd);
+    (void)unlink(fifo);
+}
+END_TEST
+
 START_TEST(failed_write_changes_nothing)
 {
     struct ordo_err err = {0};
@@ -131,6 +174,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, read_reports_missing_and_unreadable_paths);
     tcase_add_test(tc, write_replaces_and_keeps_the_mode);
     tcase_add_test(tc, write_creates_with_the_umask);
+    tcase_add_test(tc, write_through_a_link_keeps_the_link);
+    tcase_add_test(tc, write_to_a_fifo_writes_into_it);
     tcase_add_test(tc, failed_write_changes_nothing);
     suite_add_tcase(s, tc);
     return s;
