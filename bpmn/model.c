@@ -283,7 +283,7 @@ static bool parse_number(const char *s, double *out)
     if (!s || !*s) {
         return false;
     }
-    *out = strtod(s, &end);
+    *out = strtod(s, &end); /* LC_NUMERIC is "C": Ordo never calls setlocale() */
     while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') {
         end++;
     }

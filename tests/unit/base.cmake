@@ -6,3 +6,4 @@ ordo_add_check_test(test_json SOURCES unit/test_json.c LIBS ordo_base LABELS "un
 ordo_add_check_test(test_config SOURCES unit/test_config.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_file SOURCES unit/test_file.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_text SOURCES unit/test_text.c LIBS ordo_base LABELS "unit;base")
+ordo_add_check_test(test_strmap SOURCES unit/test_strmap.c LIBS ordo_base LABELS "unit;base")

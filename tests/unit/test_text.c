@@ -1,13 +1,11 @@
 /*
- * base/text and base/strmap: string helpers and the string map.
+ * base/text: NULL-safe equality and UTF-8 helpers.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <check.h>
 
 #include "base/arena.h"
-#include "base/strmap.h"
 #include "base/text.h"
 #include "tests/unit/check_main.h"
 
@@ -81,32 +79,6 @@ START_TEST(trim_partial_never_splits_a_character)
 }
 END_TEST
 
-START_TEST(strmap_adds_finds_and_keeps_the_first)
-{
-    struct ordo_strmap *m = ordo_strmap_new(arena, 2);
-    int one = 1;
-    int two = 2;
-    char keys[5000][8];
-
-    ck_assert_ptr_null(ordo_strmap_get(m, "x"));
-    ck_assert_ptr_null(ordo_strmap_add(m, "x", &one));
-    ck_assert_ptr_eq(ordo_strmap_add(m, "x", &two), &one); /* already there */
-    ck_assert_ptr_eq(ordo_strmap_get(m, "x"), &one);
-    ordo_strmap_set(m, "x", &two);
-    ck_assert_ptr_eq(ordo_strmap_get(m, "x"), &two);
-    for (int i = 0; i < 5000; i++) { /* far past the first size: it grows */
-        (void)snprintf(keys[i], sizeof(keys[i]), "k%d", i);
-        ck_assert_ptr_null(ordo_strmap_add(m, keys[i], &one));
-    }
-    ck_assert_uint_eq(ordo_strmap_count(m), 5001);
-    for (int i = 0; i < 5000; i++) {
-        ck_assert_ptr_eq(ordo_strmap_get(m, keys[i]), &one);
-    }
-    ck_assert_ptr_null(ordo_strmap_get(m, "k5000"));
-    ck_assert_uint_ne(ordo_str_hash("a", 0), ordo_str_hash("a", 1));
-}
-END_TEST
-
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("text");
@@ -117,7 +89,6 @@ static Suite *make_suite(void)
     tcase_add_test(tc, decode_reads_code_points_and_replaces_bad_bytes);
     tcase_add_test(tc, repair_returns_valid_text_unchanged_and_fixes_the_rest);
     tcase_add_test(tc, trim_partial_never_splits_a_character);
-    tcase_add_test(tc, strmap_adds_finds_and_keeps_the_first);
     suite_add_tcase(s, tc);
     return s;
 }
