@@ -20,6 +20,8 @@ function(ordo_add_check_test name)
   target_link_libraries(${name} PRIVATE ${T_LIBS} PkgConfig::CHECK)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${ORDO_TEST_BIN_DIR})
   add_test(NAME ${name} COMMAND ${name})
-  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}"
+  # In-process Check runs (CK_FORK=no) ignore Check's own timeouts; ctest's
+  # bounds a hung test so CI fails in minutes, not at its hard limit.
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT 300
     ENVIRONMENT "${ORDO_CK_FORK};CK_XML_LOG_FILE_NAME=${PROJECT_BINARY_DIR}/test-results/${name}.xml;CK_TIMEOUT_MULTIPLIER=${ORDO_TEST_TIMEOUT_MULTIPLIER};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_CORPUS_DIR=${ORDO_CORPUS_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;${T_ENV}")
 endfunction()

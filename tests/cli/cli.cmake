@@ -1,3 +1,3 @@
 add_test(NAME test_cli COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_cli.sh)
-set_tests_properties(test_cli PROPERTIES LABELS "cli"
+set_tests_properties(test_cli PROPERTIES LABELS "cli" TIMEOUT 300
   ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
