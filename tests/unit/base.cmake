@@ -7,3 +7,4 @@ ordo_add_check_test(test_config SOURCES unit/test_config.c LIBS ordo_base LABELS
 ordo_add_check_test(test_file SOURCES unit/test_file.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_text SOURCES unit/test_text.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_strmap SOURCES unit/test_strmap.c LIBS ordo_base LABELS "unit;base")
+ordo_add_check_test(test_decimal SOURCES unit/test_decimal.c LIBS ordo_base LABELS "unit;base")
