@@ -7,3 +7,10 @@ foreach(t moddle-roundtrip bpmnlint-parity)
     TIMEOUT 600
     ENVIRONMENT "ORDOTEST_CORPUS_DIR=${ORDO_CORPUS_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")
 endforeach()
+# FEEL: Ordo's evaluator, through tests/tools/feel_eval, against the npm package
+# feelin on feel-cases.json and generated expressions. It also skips (exit 77)
+# when feel_eval has not been built.
+add_test(NAME oracle_feel-differential
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh feel-differential.js)
+set_tests_properties(oracle_feel-differential PROPERTIES LABELS "oracle;bpmn;feel"
+  SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "ORDOTEST_FEEL_EVAL=${ORDO_TEST_BIN_DIR}/feel_eval")

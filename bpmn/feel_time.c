@@ -1,0 +1,958 @@
+/*
+ * bpmn/feel_time.c - dates, times, date-times and durations: reading and
+ * writing their ISO 8601 forms, arithmetic, properties, and time zones.
+ *
+ * The calendar is the proleptic Gregorian one, with Howard Hinnant's
+ * days-from-civil algorithms (exact for any year FEEL allows). Leap seconds
+ * do not exist here, as in every FEEL engine.
+ *
+ * Adding months clamps the day to the end of the month, as Java's
+ * LocalDate.plusMonths() (and so every FEEL engine) does:
+ * 2024-01-31 + P1M = 2024-02-29. A date plus a days-and-time duration is the
+ * date of midnight plus that duration (date("2024-01-01") - PT1H is
+ * 2023-12-31).
+ *
+ * Time zones: a fixed offset ("+02:00", "Z") is supported wherever FEEL
+ * takes one. Zone names ("Europe/Paris", "@Europe/Paris" in a date-time)
+ * need the zoneinfo database and daylight-saving rules; they are refused with
+ * ORDO_E_UNPROCESSABLE "time zone names are not supported yet". All of that
+ * is decided in ordo_feel_zone_offset(), the one function a zoneinfo-based
+ * lookup would replace; it is given the instant, which such a lookup needs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "bpmn/feel_internal.h"
+
+#define NPS ORDO_FEEL_NANOS_PER_SEC
+#define SPD ORDO_FEEL_SECS_PER_DAY
+
+/* ---- calendar ---- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static int64_t floor_mod(int64_t a, int64_t b)
+{
+    return a - floor_div(a, b) * b;
+}
+
+int64_t ordo_feel_days_from_civil(int64_t y, int m, int d)
+{
+    int64_t era;
+    int64_t yoe;
+    int64_t doy;
+    int64_t doe;
+
+    y -= m <= 2;
+    era = floor_div(y, 400);
+    yoe = y - era * 400;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+void ordo_feel_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+    int64_t z = days + 719468;
+    int64_t era = floor_div(z, 146097);
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool is_leap(int64_t y)
+{
+    return floor_mod(y, 4) == 0 && (floor_mod(y, 100) != 0 || floor_mod(y, 400) == 0);
+}
+
+static int days_in_month(int64_t y, int m)
+{
+    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+/* A day FEEL can hold (years -999999999 to 999999999). */
+static bool day_ok(int64_t day)
+{
+    return day >= ordo_feel_days_from_civil(-ORDO_FEEL_MAX_YEAR, 1, 1) &&
+           day <= ordo_feel_days_from_civil(ORDO_FEEL_MAX_YEAR, 12, 31);
+}
+
+static bool add_months(int64_t day, int64_t months, int64_t *out)
+{
+    int64_t y;
+    int m;
+    int d;
+    int64_t total;
+    int64_t y2;
+    int m2;
+
+    ordo_feel_civil_from_days(day, &y, &m, &d);
+    total = y * 12 + (m - 1) + months;
+    y2 = floor_div(total, 12);
+    m2 = (int)floor_mod(total, 12) + 1;
+    if (y2 > ORDO_FEEL_MAX_YEAR || y2 < -ORDO_FEEL_MAX_YEAR) {
+        return false;
+    }
+    *out = ordo_feel_days_from_civil(y2, m2, d < days_in_month(y2, m2) ? d : days_in_month(y2, m2));
+    return true;
+}
+
+/* ---- time zones ---- */
+
+/* "+02:00", "-0530", "+02" as seconds east of UTC. */
+static bool parse_offset(const char *s, size_t len, int32_t *out)
+{
+    int hh;
+    int mm = 0;
+    bool digits = true;
+
+    if (len < 3 || (s[0] != '+' && s[0] != '-')) {
+        return false;
+    }
+    for (size_t i = 1; i < len; i++) {
+        digits = digits && ((s[i] >= '0' && s[i] <= '9') || (i == 3 && s[i] == ':' && len == 6));
+    }
+    if (!digits || (len != 3 && len != 5 && len != 6)) {
+        return false;
+    }
+    hh = (s[1] - '0') * 10 + (s[2] - '0');
+    if (len > 3) {
+        mm = (s[len - 2] - '0') * 10 + (s[len - 1] - '0');
+    }
+    if (hh > 18 || mm > 59 || (hh == 18 && mm > 0)) {
+        return false;
+    }
+    *out = (s[0] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+    return true;
+}
+
+enum ordo_code ordo_feel_zone_offset(const char *zone, int64_t utc_sec, int32_t *offset,
+                                     struct ordo_err *err)
+{
+    static const char *const utc[] = {"UTC", "Z", "GMT", "Etc/UTC", "Etc/GMT", "UCT", "Zulu"};
+
+    (void)utc_sec; /* a zoneinfo lookup needs it, for daylight saving time */
+    *offset = 0;
+    if (!zone || !*zone) {
+        return ORDO_OK;
+    }
+    for (size_t i = 0; i < sizeof(utc) / sizeof(utc[0]); i++) {
+        if (strcmp(zone, utc[i]) == 0) {
+            return ORDO_OK;
+        }
+    }
+    if (parse_offset(zone, strlen(zone), offset)) {
+        return ORDO_OK;
+    }
+    return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                        "FEEL: time zone names are not supported yet (\"%.64s\"); use an offset "
+                        "such as \"+02:00\"",
+                        zone);
+}
+
+/* The env's offset at wall time 'wall' (seconds), with the error recorded. */
+static bool local_offset(struct ordo_feel_ev *ev, int64_t wall, int32_t *off)
+{
+    enum ordo_code rc;
+
+    if (ev->rc != ORDO_OK) {
+        return false;
+    }
+    rc = ordo_feel_zone_offset(ev->env->timezone, wall, off, ev->err);
+    if (rc != ORDO_OK) {
+        ev->rc = rc;
+        return false;
+    }
+    return true;
+}
+
+bool ordo_feel_instant(struct ordo_feel_ev *ev, const struct ordo_feel_value *v,
+                       struct ordo_feel_duration *out)
+{
+    int64_t wall = v->u.t.nanos / NPS;
+    int32_t off = v->u.t.offset;
+
+    if (v->type == ORDO_FV_DATETIME) {
+        wall += v->u.t.day * SPD;
+    }
+    if (!v->u.t.has_offset &&
+        !local_offset(ev, v->type == ORDO_FV_DATETIME ? wall : ev->env->now_ms / 1000, &off)) {
+        return false;
+    }
+    out->sec = wall - off;
+    out->nano = (int32_t)(v->u.t.nanos % NPS);
+    return true;
+}
+
+/* ---- reading ---- */
+
+struct cur {
+    const char *p, *end;
+};
+
+static bool eat(struct cur *c, char ch)
+{
+    if (c->p < c->end && *c->p == ch) {
+        c->p++;
+        return true;
+    }
+    return false;
+}
+
+static bool at_digit(const struct cur *c)
+{
+    return c->p < c->end && *c->p >= '0' && *c->p <= '9';
+}
+
+/* Exactly 'n' digits. */
+static bool fixed(struct cur *c, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (!at_digit(c)) {
+            return false;
+        }
+        v = v * 10 + (*c->p++ - '0');
+    }
+    *out = v;
+    return true;
+}
+
+/* 1 to 'max' digits; their count in '*count'. */
+static bool digits(struct cur *c, int max, int64_t *out, int *count)
+{
+    int64_t v = 0;
+    int n = 0;
+
+    while (at_digit(c) && n < max) {
+        v = v * 10 + (*c->p++ - '0');
+        n++;
+    }
+    *out = v;
+    *count = n;
+    return n > 0 && !at_digit(c);
+}
+
+/* ".5", ".123456789" as nanoseconds (0 when absent). */
+static bool fraction(struct cur *c, int32_t *nanos)
+{
+    int64_t v;
+    int n;
+
+    *nanos = 0;
+    if (!eat(c, '.')) {
+        return true;
+    }
+    if (!digits(c, 9, &v, &n)) {
+        return false;
+    }
+    while (n++ < 9) {
+        v *= 10;
+    }
+    *nanos = (int32_t)v;
+    return true;
+}
+
+/* [-+]YYYY-MM-DD; years beyond 9999 have more digits (and a '+' when
+ * printed, as ISO 8601 and Java write them). */
+static bool read_date(struct cur *c, int64_t *day)
+{
+    bool neg = eat(c, '-');
+    int64_t y;
+    int n;
+    int m;
+    int d;
+
+    if (!neg) {
+        (void)eat(c, '+');
+    }
+
+    if (!digits(c, 9, &y, &n) || n < 4 || !eat(c, '-') || !fixed(c, 2, &m) || !eat(c, '-') ||
+        !fixed(c, 2, &d)) {
+        return false;
+    }
+    y = neg ? -y : y;
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
+        return false;
+    }
+    *day = ordo_feel_days_from_civil(y, m, d);
+    return true;
+}
+
+static bool read_clock(struct cur *c, int64_t *nanos)
+{
+    int h;
+    int m;
+    int s;
+    int32_t frac;
+
+    if (!fixed(c, 2, &h) || !eat(c, ':') || !fixed(c, 2, &m) || !eat(c, ':') || !fixed(c, 2, &s) ||
+        !fraction(c, &frac) || h > 23 || m > 59 || s > 59) {
+        return false;
+    }
+    *nanos = ((int64_t)h * 3600 + (int64_t)m * 60 + s) * NPS + frac;
+    return true;
+}
+
+/* What follows a time: nothing, "Z", "+02:00" or "@zone". ORDO_E_INVAL when
+ * malformed; ORDO_E_UNPROCESSABLE (recorded) for a zone name. */
+static enum ordo_code read_zone(struct cur *c, int64_t wall, struct ordo_feel_temporal *t,
+                                struct ordo_err *err)
+{
+    size_t rest = (size_t)(c->end - c->p);
+    const char *s = c->p;
+    char zone[80];
+
+    c->p = c->end;
+    t->has_offset = rest > 0;
+    if (rest == 0 || (rest == 1 && *s == 'Z')) {
+        return ORDO_OK;
+    }
+    if (*s != '@') {
+        return parse_offset(s, rest, &t->offset) ? ORDO_OK : ORDO_E_INVAL;
+    }
+    if (rest == 1 || rest - 1 >= sizeof(zone) || memchr(s, '\0', rest)) {
+        return ORDO_E_INVAL;
+    }
+    memcpy(zone, s + 1, rest - 1);
+    zone[rest - 1] = '\0';
+    return ordo_feel_zone_offset(zone, wall, &t->offset, err);
+}
+
+static enum ordo_code read_time(struct cur *c, struct ordo_feel_value *out, struct ordo_err *err)
+{
+    out->type = ORDO_FV_TIME;
+    if (!read_clock(c, &out->u.t.nanos)) {
+        return ORDO_E_INVAL;
+    }
+    return read_zone(c, out->u.t.nanos / NPS, &out->u.t, err);
+}
+
+/* A date-time; 'date_only' accepts a plain date as its midnight. */
+static enum ordo_code read_datetime(struct cur *c, bool date_only, struct ordo_feel_value *out,
+                                    struct ordo_err *err)
+{
+    out->type = ORDO_FV_DATETIME;
+    if (!read_date(c, &out->u.t.day)) {
+        return ORDO_E_INVAL;
+    }
+    if (c->p == c->end && date_only) {
+        return ORDO_OK;
+    }
+    if (!eat(c, 'T') || !read_clock(c, &out->u.t.nanos)) {
+        return ORDO_E_INVAL;
+    }
+    return read_zone(c, out->u.t.day * SPD + out->u.t.nanos / NPS, &out->u.t, err);
+}
+
+/* sum += v * unit, within the longest duration. */
+static bool add_units(int64_t *sum, int64_t v, int64_t unit, int64_t max)
+{
+    if (v > (max - *sum) / unit) {
+        return false;
+    }
+    *sum += v * unit;
+    return true;
+}
+
+struct duration_parts {
+    int64_t months, sec;
+    int32_t nano;
+    bool ym, dt;
+};
+
+/* One "<n><unit>" of a duration; 'last' is the index of the previous unit
+ * in "YMDHMS" (units must come in that order). */
+static bool read_component(struct cur *c, bool in_time, int *last, struct duration_parts *d)
+{
+    static const char units[] = "YMDHMS";
+    static const int64_t secs[] = {0, 0, SPD, 3600, 60, 1};
+    int64_t v;
+    int n;
+    int32_t frac = 0;
+    const char *u;
+    int k;
+
+    if (!digits(c, 18, &v, &n) || (in_time && !fraction(c, &frac)) || c->p >= c->end) {
+        return false;
+    }
+    u = strchr(units + (in_time ? 3 : 0), *c->p++);
+    k = u && *u ? (int)(u - units) : -1;
+    if (k < 0 || k <= *last || (k > 2) != in_time || (frac && k != 5)) {
+        return false;
+    }
+    *last = k;
+    if (k < 2) {
+        d->ym = true;
+        return add_units(&d->months, v, k == 0 ? 12 : 1, ORDO_FEEL_MAX_DUR_MONTHS);
+    }
+    d->dt = true;
+    d->nano = frac;
+    return add_units(&d->sec, v, secs[k], ORDO_FEEL_MAX_DUR_SEC);
+}
+
+static bool read_duration(struct cur *c, struct ordo_feel_value *out)
+{
+    bool neg = eat(c, '-');
+    bool in_time = false;
+    int last = -1;
+    struct duration_parts d = {0};
+
+    if (!eat(c, 'P') || c->p == c->end) {
+        return false;
+    }
+    while (c->p < c->end) {
+        if (!in_time && eat(c, 'T')) {
+            in_time = true;
+            if (c->p == c->end) {
+                return false;
+            }
+        } else if (!read_component(c, in_time, &last, &d)) {
+            return false;
+        }
+    }
+    if (d.ym && d.dt) {
+        return false; /* FEEL has no duration of both kinds */
+    }
+    if (d.ym) {
+        out->type = ORDO_FV_YM_DURATION;
+        out->u.months = neg ? -d.months : d.months;
+        return true;
+    }
+    out->type = ORDO_FV_DT_DURATION;
+    out->u.dur.sec = d.sec;
+    out->u.dur.nano = d.nano;
+    if (neg) {
+        *out = ordo_feel_negate(out);
+    }
+    return true;
+}
+
+static enum ordo_feel_type guess_type(const char *s, size_t len)
+{
+    if (len > 0 && (s[0] == 'P' || (len > 1 && s[0] == '-' && s[1] == 'P'))) {
+        return ORDO_FV_DT_DURATION;
+    }
+    if (memchr(s, 'T', len)) {
+        return ORDO_FV_DATETIME;
+    }
+    return len > 2 && s[2] == ':' ? ORDO_FV_TIME : ORDO_FV_DATE;
+}
+
+enum ordo_code ordo_feel_parse_temporal(const char *s, size_t len, enum ordo_feel_type want,
+                                        struct ordo_feel_value *out, struct ordo_err *err)
+{
+    struct cur c = {s, s + len};
+    struct ordo_feel_value v = {.type = ORDO_FV_NULL};
+    enum ordo_code rc = ORDO_E_INVAL;
+    enum ordo_feel_type type = want == ORDO_FV_NULL ? guess_type(s, len) : want;
+
+    switch (type) {
+    case ORDO_FV_DATE:
+        v.type = ORDO_FV_DATE;
+        rc = read_date(&c, &v.u.t.day) ? ORDO_OK : ORDO_E_INVAL;
+        break;
+    case ORDO_FV_TIME:
+        rc = read_time(&c, &v, err);
+        break;
+    case ORDO_FV_DATETIME:
+        rc = read_datetime(&c, want == ORDO_FV_DATETIME, &v, err);
+        break;
+    default:
+        rc = read_duration(&c, &v) ? ORDO_OK : ORDO_E_INVAL;
+        break;
+    }
+    if (rc == ORDO_E_UNPROCESSABLE) {
+        return rc;
+    }
+    *out = rc == ORDO_OK && c.p == c.end ? v : ordo_feel_null();
+    return ORDO_OK;
+}
+
+/* ---- writing ---- */
+
+static size_t put(size_t size, size_t at, int n)
+{
+    size_t end = at + (n > 0 ? (size_t)n : 0);
+
+    return end < size ? end : size - 1;
+}
+
+static size_t put_date(char *buf, size_t size, size_t at, int64_t day)
+{
+    int64_t y;
+    int m;
+    int d;
+    const char *sign = "";
+
+    ordo_feel_civil_from_days(day, &y, &m, &d);
+    if (y < 0) {
+        sign = "-";
+        y = -y;
+    } else if (y > 9999) {
+        sign = "+";
+    }
+    return put(size, at,
+               snprintf(buf + at, size - at, "%s%04lld-%02d-%02d", sign, (long long)y, m, d));
+}
+
+/* A fraction of a second without its trailing zeros: ".5", ".123". */
+static size_t put_fraction(char *buf, size_t size, size_t at, int32_t nanos)
+{
+    char frac[16];
+    size_t n;
+
+    if (nanos == 0) {
+        return at;
+    }
+    n = (size_t)snprintf(frac, sizeof(frac), ".%09d", (int)nanos);
+    while (n > 1 && frac[n - 1] == '0') {
+        frac[--n] = '\0';
+    }
+    return put(size, at, snprintf(buf + at, size - at, "%s", frac));
+}
+
+static size_t put_clock(char *buf, size_t size, size_t at, int64_t nanos)
+{
+    int64_t s = nanos / NPS;
+
+    at = put(size, at,
+             snprintf(buf + at, size - at, "%02d:%02d:%02d", (int)(s / 3600), (int)(s / 60 % 60),
+                      (int)(s % 60)));
+    return put_fraction(buf, size, at, (int32_t)(nanos % NPS));
+}
+
+static size_t put_offset(char *buf, size_t size, size_t at, const struct ordo_feel_temporal *t)
+{
+    int32_t off = t->offset < 0 ? -t->offset : t->offset;
+    const char *sign = t->offset < 0 ? "-" : "+";
+
+    if (!t->has_offset) {
+        return at;
+    }
+    if (off == 0) {
+        return put(size, at, snprintf(buf + at, size - at, "Z"));
+    }
+    at = put(size, at,
+             snprintf(buf + at, size - at, "%s%02d:%02d", sign, (int)(off / 3600),
+                      (int)(off / 60 % 60)));
+    if (off % 60) {
+        at = put(size, at, snprintf(buf + at, size - at, ":%02d", (int)(off % 60)));
+    }
+    return at;
+}
+
+/* "P1DT2H30M", "-PT5S", "PT0.5S", "PT0S". */
+static size_t put_dt_duration(char *buf, size_t size, struct ordo_feel_duration d)
+{
+    struct ordo_feel_value v = {.type = ORDO_FV_DT_DURATION, .u.dur = d};
+    bool neg = d.sec < 0;
+    int64_t s;
+    int32_t nano;
+    size_t at;
+
+    if (neg) {
+        v = ordo_feel_negate(&v);
+    }
+    s = v.u.dur.sec;
+    nano = v.u.dur.nano;
+    at = put(size, 0, snprintf(buf, size, "%sP", neg ? "-" : ""));
+    if (s >= SPD) {
+        at = put(size, at, snprintf(buf + at, size - at, "%lldD", (long long)(s / SPD)));
+    }
+    if (s % SPD == 0 && nano == 0) {
+        return s == 0 ? put(size, at, snprintf(buf + at, size - at, "T0S")) : at;
+    }
+    at = put(size, at, snprintf(buf + at, size - at, "T"));
+    if (s % SPD / 3600) {
+        at = put(size, at, snprintf(buf + at, size - at, "%dH", (int)(s % SPD / 3600)));
+    }
+    if (s % 3600 / 60) {
+        at = put(size, at, snprintf(buf + at, size - at, "%dM", (int)(s % 3600 / 60)));
+    }
+    if (s % 60 == 0 && nano == 0) {
+        return at;
+    }
+    at = put(size, at, snprintf(buf + at, size - at, "%d", (int)(s % 60)));
+    at = put_fraction(buf, size, at, nano);
+    return put(size, at, snprintf(buf + at, size - at, "S"));
+}
+
+static size_t put_ym_duration(char *buf, size_t size, int64_t months)
+{
+    int64_t m = months < 0 ? -months : months;
+    size_t at = put(size, 0, snprintf(buf, size, "%sP", months < 0 ? "-" : ""));
+
+    if (m >= 12) {
+        at = put(size, at, snprintf(buf + at, size - at, "%lldY", (long long)(m / 12)));
+    }
+    if (m % 12 || m == 0) {
+        at = put(size, at, snprintf(buf + at, size - at, "%dM", (int)(m % 12)));
+    }
+    return at;
+}
+
+size_t ordo_feel_format_temporal(const struct ordo_feel_value *v, char *buf, size_t size)
+{
+    size_t at = 0;
+
+    buf[0] = '\0';
+    switch (v->type) {
+    case ORDO_FV_DATE:
+        return put_date(buf, size, 0, v->u.t.day);
+    case ORDO_FV_TIME:
+        at = put_clock(buf, size, 0, v->u.t.nanos);
+        return put_offset(buf, size, at, &v->u.t);
+    case ORDO_FV_DATETIME:
+        at = put_date(buf, size, 0, v->u.t.day);
+        at = put(size, at, snprintf(buf + at, size - at, "T"));
+        at = put_clock(buf, size, at, v->u.t.nanos);
+        return put_offset(buf, size, at, &v->u.t);
+    case ORDO_FV_DT_DURATION:
+        return put_dt_duration(buf, size, v->u.dur);
+    case ORDO_FV_YM_DURATION:
+        return put_ym_duration(buf, size, v->u.months);
+    default:
+        return 0;
+    }
+}
+
+/* ---- arithmetic ---- */
+
+static struct ordo_feel_duration dur_sum(struct ordo_feel_duration a, struct ordo_feel_duration b)
+{
+    struct ordo_feel_duration r = {a.sec + b.sec, a.nano + b.nano};
+
+    if (r.nano >= NPS) {
+        r.nano -= NPS;
+        r.sec++;
+    }
+    return r;
+}
+
+static struct ordo_feel_value dt_value(struct ordo_feel_duration d)
+{
+    struct ordo_feel_value v = {.type = ORDO_FV_DT_DURATION, .u.dur = d};
+
+    if (d.sec > ORDO_FEEL_MAX_DUR_SEC || d.sec < -ORDO_FEEL_MAX_DUR_SEC) {
+        return ordo_feel_null();
+    }
+    return v;
+}
+
+static struct ordo_feel_value ym_value(int64_t months)
+{
+    struct ordo_feel_value v = {.type = ORDO_FV_YM_DURATION, .u.months = months};
+
+    if (months > ORDO_FEEL_MAX_DUR_MONTHS || months < -ORDO_FEEL_MAX_DUR_MONTHS) {
+        return ordo_feel_null();
+    }
+    return v;
+}
+
+/* A date or date-time moved by a days-and-time duration 'd'. */
+static struct ordo_feel_value plus_dt(const struct ordo_feel_value *a, struct ordo_feel_duration d)
+{
+    struct ordo_feel_value v = *a;
+    struct ordo_feel_duration wall = {a->u.t.day * SPD + a->u.t.nanos / NPS,
+                                      (int32_t)(a->u.t.nanos % NPS)};
+
+    if (a->type == ORDO_FV_TIME) {
+        int64_t shift = floor_mod(d.sec, SPD) * NPS + d.nano;
+
+        v.u.t.nanos = floor_mod(a->u.t.nanos + shift, ORDO_FEEL_NANOS_PER_DAY);
+        return v;
+    }
+    wall = dur_sum(wall, d);
+    v.u.t.day = floor_div(wall.sec, SPD);
+    if (a->type == ORDO_FV_DATETIME) {
+        v.u.t.nanos = floor_mod(wall.sec, SPD) * NPS + wall.nano;
+    }
+    return day_ok(v.u.t.day) ? v : ordo_feel_null();
+}
+
+static struct ordo_feel_value plus_months(const struct ordo_feel_value *a, int64_t months)
+{
+    struct ordo_feel_value v = *a;
+
+    if (a->type == ORDO_FV_TIME || !add_months(a->u.t.day, months, &v.u.t.day)) {
+        return ordo_feel_null();
+    }
+    return v;
+}
+
+/* a - b for two dates, two times or two date-times. */
+static struct ordo_feel_value difference(struct ordo_feel_ev *ev, const struct ordo_feel_value *a,
+                                         const struct ordo_feel_value *b)
+{
+    struct ordo_feel_value nb;
+    struct ordo_feel_duration x = {a->u.t.day * SPD + a->u.t.nanos / NPS,
+                                   (int32_t)(a->u.t.nanos % NPS)};
+    struct ordo_feel_duration y = {b->u.t.day * SPD + b->u.t.nanos / NPS,
+                                   (int32_t)(b->u.t.nanos % NPS)};
+
+    if (a->type == ORDO_FV_DATE) {
+        x.sec = a->u.t.day * SPD;
+        y.sec = b->u.t.day * SPD;
+    } else if ((a->u.t.has_offset || b->u.t.has_offset) &&
+               (!ordo_feel_instant(ev, a, &x) || !ordo_feel_instant(ev, b, &y))) {
+        return ordo_feel_null();
+    }
+    nb = ordo_feel_negate(&(struct ordo_feel_value){.type = ORDO_FV_DT_DURATION, .u.dur = y});
+    return dt_value(dur_sum(x, nb.u.dur));
+}
+
+static bool is_point(enum ordo_feel_type t)
+{
+    return t == ORDO_FV_DATE || t == ORDO_FV_TIME || t == ORDO_FV_DATETIME;
+}
+
+struct ordo_feel_value ordo_feel_time_arith(struct ordo_feel_ev *ev, int op,
+                                            const struct ordo_feel_value *a,
+                                            const struct ordo_feel_value *b)
+{
+    struct ordo_feel_value nb = op == ORDO_FOP_SUB ? ordo_feel_negate(b) : *b;
+
+    if (is_point(a->type) && b->type == ORDO_FV_DT_DURATION) {
+        return plus_dt(a, nb.u.dur);
+    }
+    if (is_point(a->type) && b->type == ORDO_FV_YM_DURATION) {
+        return plus_months(a, nb.u.months);
+    }
+    if (is_point(a->type) && a->type == b->type && op == ORDO_FOP_SUB) {
+        return difference(ev, a, b);
+    }
+    if (a->type == ORDO_FV_DT_DURATION && b->type == ORDO_FV_DT_DURATION) {
+        return dt_value(dur_sum(a->u.dur, nb.u.dur));
+    }
+    if (a->type == ORDO_FV_YM_DURATION && b->type == ORDO_FV_YM_DURATION) {
+        return ym_value(a->u.months + nb.u.months);
+    }
+    if (op == ORDO_FOP_ADD && is_point(b->type) &&
+        (a->type == ORDO_FV_DT_DURATION || a->type == ORDO_FV_YM_DURATION)) {
+        return ordo_feel_time_arith(ev, op, b, a);
+    }
+    return ordo_feel_null();
+}
+
+struct ordo_decimal ordo_feel_duration_seconds(struct ordo_feel_duration d)
+{
+    /* nano * 10^-9, built directly: base/decimal.h defines the representation. */
+    struct ordo_decimal frac = {.hi = 0, .lo = (uint64_t)d.nano, .exp = -9, .neg = false};
+    struct ordo_decimal s;
+
+    if (ordo_decimal_add(ordo_decimal_from_int(d.sec), frac, &s, NULL) != ORDO_OK) {
+        return ordo_decimal_from_int(d.sec); /* cannot happen: 34 digits hold 18 + 9 */
+    }
+    return s;
+}
+
+bool ordo_feel_duration_from_seconds(struct ordo_decimal s, struct ordo_feel_duration *out)
+{
+    struct ordo_decimal whole;
+    struct ordo_decimal frac;
+    struct ordo_decimal nanos;
+    int64_t sec;
+    int64_t n;
+
+    if (ordo_decimal_round(s, 0, ORDO_DECIMAL_FLOOR, &whole, NULL) != ORDO_OK ||
+        !ordo_decimal_to_int64(whole, &sec) || sec > ORDO_FEEL_MAX_DUR_SEC ||
+        sec < -ORDO_FEEL_MAX_DUR_SEC || ordo_decimal_sub(s, whole, &frac, NULL) != ORDO_OK ||
+        ordo_decimal_mul(frac, ordo_decimal_from_int(NPS), &nanos, NULL) != ORDO_OK ||
+        ordo_decimal_round(nanos, 0, ORDO_DECIMAL_HALF_EVEN, &nanos, NULL) != ORDO_OK ||
+        !ordo_decimal_to_int64(nanos, &n)) {
+        return false;
+    }
+    if (n >= NPS) {
+        sec++;
+        n -= NPS;
+    }
+    out->sec = sec;
+    out->nano = (int32_t)n;
+    return true;
+}
+
+static struct ordo_feel_value scale_dt(struct ordo_feel_duration d, struct ordo_decimal k, int op)
+{
+    struct ordo_decimal s = ordo_feel_duration_seconds(d);
+    struct ordo_feel_duration r;
+    enum ordo_code rc =
+        op == ORDO_FOP_MUL ? ordo_decimal_mul(s, k, &s, NULL) : ordo_decimal_div(s, k, &s, NULL);
+
+    if (rc != ORDO_OK || !ordo_feel_duration_from_seconds(s, &r)) {
+        return ordo_feel_null();
+    }
+    return dt_value(r);
+}
+
+static struct ordo_feel_value scale_ym(int64_t months, struct ordo_decimal k, int op)
+{
+    struct ordo_decimal m = ordo_decimal_from_int(months);
+    enum ordo_code rc =
+        op == ORDO_FOP_MUL ? ordo_decimal_mul(m, k, &m, NULL) : ordo_decimal_div(m, k, &m, NULL);
+    int64_t r;
+
+    /* Whole months, truncated, as Java's Period (FEEL engines) computes. */
+    if (rc != ORDO_OK || ordo_decimal_round(m, 0, ORDO_DECIMAL_DOWN, &m, NULL) != ORDO_OK ||
+        !ordo_decimal_to_int64(m, &r)) {
+        return ordo_feel_null();
+    }
+    return ym_value(r);
+}
+
+static struct ordo_feel_value ratio(struct ordo_decimal a, struct ordo_decimal b)
+{
+    struct ordo_decimal r;
+
+    return ordo_decimal_div(a, b, &r, NULL) == ORDO_OK ? ordo_feel_number(r) : ordo_feel_null();
+}
+
+struct ordo_feel_value ordo_feel_duration_scale(const struct ordo_feel_value *a,
+                                                const struct ordo_feel_value *b, int op)
+{
+    if (op == ORDO_FOP_MUL && a->type == ORDO_FV_NUMBER) {
+        const struct ordo_feel_value *t = a;
+
+        a = b;
+        b = t;
+    }
+    if (b->type == ORDO_FV_NUMBER && a->type == ORDO_FV_DT_DURATION) {
+        return scale_dt(a->u.dur, b->u.num, op);
+    }
+    if (b->type == ORDO_FV_NUMBER && a->type == ORDO_FV_YM_DURATION) {
+        return scale_ym(a->u.months, b->u.num, op);
+    }
+    if (op != ORDO_FOP_DIV || a->type != b->type) {
+        return ordo_feel_null();
+    }
+    if (a->type == ORDO_FV_DT_DURATION) {
+        return ratio(ordo_feel_duration_seconds(a->u.dur), ordo_feel_duration_seconds(b->u.dur));
+    }
+    if (a->type == ORDO_FV_YM_DURATION) {
+        return ratio(ordo_decimal_from_int(a->u.months), ordo_decimal_from_int(b->u.months));
+    }
+    return ordo_feel_null();
+}
+
+/* ---- properties ---- */
+
+static bool named(const char *name, size_t len, const char *w)
+{
+    return len == strlen(w) && memcmp(name, w, len) == 0;
+}
+
+static bool date_property(int64_t day, const char *name, size_t len, int64_t *out)
+{
+    int64_t y;
+    int m;
+    int d;
+
+    ordo_feel_civil_from_days(day, &y, &m, &d);
+    if (named(name, len, "year")) {
+        *out = y;
+    } else if (named(name, len, "month")) {
+        *out = m;
+    } else if (named(name, len, "day")) {
+        *out = d;
+    } else if (named(name, len, "weekday")) {
+        *out = floor_mod(day + 3, 7) + 1; /* ISO: Monday 1; 1970-01-01 was a Thursday */
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static bool clock_property(int64_t nanos, const char *name, size_t len, int64_t *out)
+{
+    int64_t s = nanos / NPS;
+
+    if (named(name, len, "hour")) {
+        *out = s / 3600;
+    } else if (named(name, len, "minute")) {
+        *out = s / 60 % 60;
+    } else if (named(name, len, "second")) {
+        *out = s % 60;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* days, hours, minutes, seconds of a duration, each with its sign. */
+static bool dt_property(struct ordo_feel_duration d, const char *name, size_t len, int64_t *out)
+{
+    struct ordo_feel_value v = {.type = ORDO_FV_DT_DURATION, .u.dur = d};
+    int64_t sign = d.sec < 0 ? -1 : 1;
+    int64_t s;
+
+    if (d.sec < 0) {
+        v = ordo_feel_negate(&v);
+    }
+    s = v.u.dur.sec;
+    if (named(name, len, "days")) {
+        *out = sign * (s / SPD);
+    } else if (named(name, len, "hours")) {
+        *out = sign * (s % SPD / 3600);
+    } else if (named(name, len, "minutes")) {
+        *out = sign * (s % 3600 / 60);
+    } else if (named(name, len, "seconds")) {
+        *out = sign * (s % 60);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static bool ym_property(int64_t months, const char *name, size_t len, int64_t *out)
+{
+    if (named(name, len, "years")) {
+        *out = months / 12;
+    } else if (named(name, len, "months")) {
+        *out = months % 12;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+struct ordo_feel_value ordo_feel_time_property(const struct ordo_feel_value *v, const char *name,
+                                               size_t len, bool *found)
+{
+    int64_t x = 0;
+
+    switch (v->type) {
+    case ORDO_FV_DATE:
+        *found = date_property(v->u.t.day, name, len, &x);
+        break;
+    case ORDO_FV_TIME:
+        *found = clock_property(v->u.t.nanos, name, len, &x);
+        break;
+    case ORDO_FV_DATETIME:
+        *found =
+            date_property(v->u.t.day, name, len, &x) || clock_property(v->u.t.nanos, name, len, &x);
+        break;
+    case ORDO_FV_DT_DURATION:
+        *found = dt_property(v->u.dur, name, len, &x);
+        break;
+    case ORDO_FV_YM_DURATION:
+        *found = ym_property(v->u.months, name, len, &x);
+        break;
+    default:
+        *found = false;
+        break;
+    }
+    return *found ? ordo_feel_int(x) : ordo_feel_null();
+}
