@@ -40,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
+
 __extension__ typedef unsigned __int128 u128;
 
 #define LIMBS        8           /* 512 bits: 154 digits, twice what any operation needs */
@@ -729,11 +731,6 @@ static void scan_digit(struct scan *sc, int digit, bool fraction)
     }
 }
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* Read the optional exponent at '*p' into '*exp'; false if malformed. */
 static bool scan_exponent(const char **p, int64_t *exp)
 {
@@ -749,10 +746,10 @@ static bool scan_exponent(const char **p, int64_t *exp)
     if (*s == '+' || *s == '-') {
         neg = *s++ == '-';
     }
-    if (!is_digit(*s)) {
+    if (!ordo_is_digit(*s)) {
         return false;
     }
-    for (; is_digit(*s); s++) {
+    for (; ordo_is_digit(*s); s++) {
         v = v < EXP_SATURATE ? v * 10 + (*s - '0') : v;
     }
     *exp = neg ? -v : v;
@@ -770,11 +767,11 @@ enum ordo_code ordo_decimal_parse(const char *s, struct ordo_decimal *out, struc
 
     w.neg = *p == '-';
     p += *p == '-' || *p == '+';
-    for (; is_digit(*p); p++, any_digit = true) {
+    for (; ordo_is_digit(*p); p++, any_digit = true) {
         scan_digit(&sc, *p - '0', false);
     }
     if (*p == '.') {
-        for (p++; is_digit(*p); p++, any_digit = true) {
+        for (p++; ordo_is_digit(*p); p++, any_digit = true) {
             scan_digit(&sc, *p - '0', true);
         }
     }

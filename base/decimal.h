@@ -34,8 +34,8 @@
 #include "base/err.h"
 
 #define ORDO_DECIMAL_DIGITS 34
-#define ORDO_DECIMAL_EMAX 6144
-#define ORDO_DECIMAL_EMIN (-6143)
+#define ORDO_DECIMAL_EMAX   6144
+#define ORDO_DECIMAL_EMIN   (-6143)
 /* Enough for any ordo_decimal_format() output, with its NUL. */
 #define ORDO_DECIMAL_STR_MAX 64
 

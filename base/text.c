@@ -1,5 +1,6 @@
 #include "base/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -10,6 +11,21 @@ static const char replacement_char[] = "\xEF\xBF\xBD"; /* U+FFFD */
 bool ordo_streq(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool ordo_text_eq(const char *s, size_t len, const char *word)
+{
+    return strlen(word) == len && memcmp(s, word, len) == 0;
+}
+
+bool ordo_is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool ordo_is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 size_t ordo_utf8_sequence(const unsigned char *s, size_t n, size_t *skip)
@@ -46,10 +62,9 @@ size_t ordo_utf8_sequence(const unsigned char *s, size_t n, size_t *skip)
     return need;
 }
 
-uint32_t ordo_utf8_decode(const char *s, size_t *len)
+uint32_t ordo_utf8_decode_n(const char *s, size_t n, size_t *len)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = strnlen(s, 4);
     size_t skip;
 
     *len = ordo_utf8_sequence(p, n ? n : 1, &skip);
@@ -67,6 +82,11 @@ uint32_t ordo_utf8_decode(const char *s, size_t *len)
         return ((uint32_t)(p[0] & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
                ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
     }
+}
+
+uint32_t ordo_utf8_decode(const char *s, size_t *len)
+{
+    return ordo_utf8_decode_n(s, strnlen(s, 4), len);
 }
 
 const char *ordo_utf8_repair(struct ordo_arena *arena, const char *s)
@@ -122,4 +142,80 @@ size_t ordo_utf8_trim_partial(const char *s, size_t len)
     start--;
     need = p[start] >= 0xF0 ? 4 : p[start] >= 0xE0 ? 3 : 2;
     return len - start < need ? start : len;
+}
+
+size_t ordo_utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+const char *ordo_utf8_quote(char *buf, size_t size, const char *s, size_t len, size_t max_bytes)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t room = size - 4; /* keep "..." and the NUL */
+    size_t i = 0;
+    size_t o = 0;
+
+    while (i < len) {
+        size_t skip;
+        size_t n = ordo_utf8_sequence(p + i, len - i, &skip);
+        size_t out = n ? n : sizeof(replacement_char) - 1;
+
+        if (i + (n ? n : skip) > max_bytes || o + out > room) {
+            break;
+        }
+        memcpy(buf + o, n ? s + i : replacement_char, out);
+        o += out;
+        i += n ? n : skip;
+    }
+    if (i < len) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+void ordo_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(buf, size, fmt, ap);
+
+    if (n < 0) {
+        buf[0] = '\0';
+    } else if ((size_t)n >= size) {
+        buf[ordo_utf8_trim_partial(buf, size - 1)] = '\0';
+    }
+}
+
+void ordo_utf8_position(const char *s, size_t pos, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < pos; i++) {
+        if (s[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
 }

@@ -45,7 +45,8 @@ struct ordo_feel_limits {
     size_t max_source;  /* bytes of expression text [16 KiB] */
     unsigned max_depth; /* nesting of the expression tree, and of values compared,
                            flattened or converted to JSON [64] */
-    uint64_t max_steps; /* evaluation steps; each comparison counts [100,000] */
+    uint64_t max_steps; /* evaluation steps; each comparison counts, and each 256
+                           bytes of text compared, looked up or scanned [100,000] */
     size_t max_items;   /* elements of one list or context built [10,000] */
     size_t max_string;  /* bytes of one string built [1 MiB]; one evaluation may use
                            16 times this in all, result included */

@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "base/text.h"
 #include "bpmn/feel_internal.h"
 
 bool ordo_feel_arg_int(const struct ordo_feel_value *v, int64_t *out)
@@ -90,8 +91,8 @@ static struct ordo_feel_value bi_number(struct ordo_feel_ev *ev, const struct or
     char buf[128];
     struct ordo_decimal d;
 
-    (void)ev;
-    if (args[0].type != ORDO_FV_STRING || !separator_ok(group, true) || !separator_ok(dec, false) ||
+    if (args[0].type != ORDO_FV_STRING || !ordo_feel_charge_scan(ev, args[0].u.str.len) ||
+        !separator_ok(group, true) || !separator_ok(dec, false) ||
         (group->type == ORDO_FV_STRING && dec->type == ORDO_FV_STRING &&
          group->u.str.p[0] == dec->u.str.p[0]) ||
         memchr(args[0].u.str.p, '\0', args[0].u.str.len) ||
@@ -195,9 +196,10 @@ static struct ordo_feel_value bi_even(struct ordo_feel_ev *ev, const struct ordo
 static struct ordo_feel_value bi_get_value(struct ordo_feel_ev *ev,
                                            const struct ordo_feel_value *args, size_t n)
 {
-    (void)ev;
     (void)n;
-    if (args[0].type != ORDO_FV_CONTEXT || args[1].type != ORDO_FV_STRING) {
+    /* The lookup hashes or compares the whole key. */
+    if (args[0].type != ORDO_FV_CONTEXT || args[1].type != ORDO_FV_STRING ||
+        !ordo_feel_charge_scan(ev, args[1].u.str.len)) {
         return ordo_feel_null();
     }
     return ordo_feel_ctx_get(&args[0], args[1].u.str.p, args[1].u.str.len, NULL);
@@ -305,24 +307,11 @@ static const struct ordo_feel_builtin builtins[] = {
 const struct ordo_feel_builtin *ordo_feel_builtin_find(const char *name, size_t len)
 {
     for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-        if (strlen(builtins[i].name) == len && memcmp(builtins[i].name, name, len) == 0) {
+        if (ordo_text_eq(name, len, builtins[i].name)) {
             return &builtins[i];
         }
     }
     return NULL;
-}
-
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static bool is_word_char(char c)
-{
-    unsigned char u = (unsigned char)c;
-
-    return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
-           u == '$' || u == '?' || u >= 0x80;
 }
 
 /* The length of 'name' at 's' when its words are separated by blanks there
@@ -340,17 +329,17 @@ static size_t match_call(const char *s, size_t len, const char *name)
             i++;
             continue;
         }
-        if (i >= len || !is_blank(s[i])) {
+        if (i >= len || !ordo_is_space((unsigned char)s[i])) {
             return 0;
         }
-        while (i < len && is_blank(s[i])) {
+        while (i < len && ordo_is_space((unsigned char)s[i])) {
             i++;
         }
     }
-    if (i < len && is_word_char(s[i])) {
+    if (i < len && ordo_feel_name_char(s + i, len - i, false)) {
         return 0;
     }
-    for (j = i; j < len && is_blank(s[j]); j++) {
+    for (j = i; j < len && ordo_is_space((unsigned char)s[j]); j++) {
     }
     return j < len && s[j] == '(' ? i : 0;
 }

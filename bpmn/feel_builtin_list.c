@@ -410,8 +410,7 @@ static bool flatten_into(struct ordo_feel_ev *ev, struct ordo_feel_value **items
     size_t len = ordo_feel_list_len(list);
 
     if (depth > ev->max_depth) {
-        ordo_feel_fail(ev, "a struct ordo_feel_value nested more than %u levels deep (max_depth)",
-                       ev->max_depth);
+        ordo_feel_too_deep(ev);
         return false;
     }
     if (!walk(ev, list)) {

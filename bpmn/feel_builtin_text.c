@@ -53,12 +53,6 @@ static size_t char_offset(struct ordo_feel_str s, size_t k)
     return s.len;
 }
 
-/* Each scan of a string costs a step per 256 bytes. */
-static bool charge_scan(struct ordo_feel_ev *ev, size_t bytes)
-{
-    return ordo_feel_step(ev, 1 + bytes / 256);
-}
-
 struct ordo_feel_value ordo_feel_bi_substring(struct ordo_feel_ev *ev,
                                               const struct ordo_feel_value *args, size_t n)
 {
@@ -71,7 +65,7 @@ struct ordo_feel_value ordo_feel_bi_substring(struct ordo_feel_ev *ev,
 
     if (!str_arg(&args[0], &s) || !ordo_feel_arg_int(&args[1], &start) || start == 0 ||
         (n == 3 && (!ordo_feel_arg_int(&args[2], &count) || count < 0)) ||
-        !charge_scan(ev, s.len)) {
+        !ordo_feel_charge_scan(ev, s.len)) {
         return ordo_feel_null();
     }
     chars = (int64_t)char_count(s);
@@ -89,7 +83,7 @@ struct ordo_feel_value ordo_feel_bi_string_length(struct ordo_feel_ev *ev,
     struct ordo_feel_str s;
 
     (void)n;
-    if (!str_arg(&args[0], &s) || !charge_scan(ev, s.len)) {
+    if (!str_arg(&args[0], &s) || !ordo_feel_charge_scan(ev, s.len)) {
         return ordo_feel_null();
     }
     return ordo_feel_int((int64_t)char_count(s));
@@ -163,7 +157,8 @@ static struct ordo_feel_value map_case(struct ordo_feel_ev *ev, const struct ord
     char *out;
     size_t i = 0;
 
-    if (!str_arg(arg, &s) || !charge_scan(ev, s.len) || !(out = ordo_feel_chars(ev, s.len))) {
+    if (!str_arg(arg, &s) || !ordo_feel_charge_scan(ev, s.len) ||
+        !(out = ordo_feel_chars(ev, s.len))) {
         return ordo_feel_null();
     }
     memcpy(out, s.p, s.len);
@@ -204,7 +199,9 @@ struct ordo_feel_value ordo_feel_bi_lower_case(struct ordo_feel_ev *ev,
 }
 
 /* The first occurrence of 'needle' in 'hay': its byte offset, or SIZE_MAX.
- * Knuth-Morris-Pratt for long needles, so no input makes this quadratic. */
+ * Knuth-Morris-Pratt for long needles, so no input makes this quadratic.
+ * (memmem() would do, but it is a GNU and BSD extension that the build's
+ * _XOPEN_SOURCE=700 does not declare.) */
 static size_t find(struct ordo_feel_ev *ev, struct ordo_feel_str hay, struct ordo_feel_str needle)
 {
     size_t *fail;
@@ -248,7 +245,8 @@ static size_t find(struct ordo_feel_ev *ev, struct ordo_feel_str hay, struct ord
 static bool two_strings(struct ordo_feel_ev *ev, const struct ordo_feel_value *args,
                         struct ordo_feel_str *a, struct ordo_feel_str *b)
 {
-    return str_arg(&args[0], a) && str_arg(&args[1], b) && charge_scan(ev, a->len + b->len);
+    return str_arg(&args[0], a) && str_arg(&args[1], b) &&
+           ordo_feel_charge_scan(ev, a->len + b->len);
 }
 
 struct ordo_feel_value ordo_feel_bi_substring_before(struct ordo_feel_ev *ev,

@@ -20,7 +20,7 @@ static struct ordo_feel_value parsed(struct ordo_feel_ev *ev, const struct ordo_
 {
     struct ordo_feel_value v;
 
-    if (ev->rc != ORDO_OK) {
+    if (!ordo_feel_charge_scan(ev, arg->u.str.len)) { /* looks for a 'T' in all of it */
         return ordo_feel_null();
     }
     if (ordo_feel_parse_temporal(arg->u.str.p, arg->u.str.len, want, &v, ev->err) != ORDO_OK) {

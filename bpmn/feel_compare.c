@@ -9,6 +9,10 @@
  * null. Ordering (< <= > >=) is defined for numbers, strings (by code
  * point, which is UTF-8 byte order), dates, times, date-times and each kind
  * of duration; anything else, and null, is not comparable (null).
+ *
+ * Comparing two strings, or looking up a context key, scans their bytes:
+ * that work is counted (ordo_feel_charge_scan), so comparing long strings
+ * in a loop meets max_steps instead of running for seconds.
  */
 #include <string.h>
 
@@ -50,14 +54,33 @@ static bool cmp_temporal(struct ordo_feel_ev *ev, const struct ordo_feel_value *
     return true;
 }
 
-static int cmp_strings(struct ordo_feel_str a, struct ordo_feel_str b)
+/* Order two strings (false past max_steps). */
+static bool cmp_strings(struct ordo_feel_ev *ev, struct ordo_feel_str a, struct ordo_feel_str b,
+                        int *out)
 {
-    int c = memcmp(a.p, b.p, a.len < b.len ? a.len : b.len);
+    size_t common = a.len < b.len ? a.len : b.len;
+    int c;
 
-    if (c) {
-        return c < 0 ? -1 : 1;
+    if (!ordo_feel_charge_scan(ev, common)) {
+        return false;
     }
-    return sign3((int64_t)a.len, (int64_t)b.len);
+    c = memcmp(a.p, b.p, common);
+    *out = c ? (c < 0 ? -1 : 1) : sign3((int64_t)a.len, (int64_t)b.len);
+    return true;
+}
+
+/* Equal strings; the bytes are compared (and counted) only when the
+ * lengths match. */
+static enum ordo_feel_tri eq_strings(struct ordo_feel_ev *ev, struct ordo_feel_str a,
+                                     struct ordo_feel_str b)
+{
+    if (a.len != b.len) {
+        return ORDO_FEEL_FALSE;
+    }
+    if (!ordo_feel_charge_scan(ev, a.len)) {
+        return ORDO_FEEL_UNKNOWN;
+    }
+    return tri(memcmp(a.p, b.p, a.len) == 0);
 }
 
 bool ordo_feel_cmp(struct ordo_feel_ev *ev, const struct ordo_feel_value *a,
@@ -71,8 +94,7 @@ bool ordo_feel_cmp(struct ordo_feel_ev *ev, const struct ordo_feel_value *a,
         *out = ordo_decimal_cmp(a->u.num, b->u.num);
         return true;
     case ORDO_FV_STRING:
-        *out = cmp_strings(a->u.str, b->u.str);
-        return true;
+        return cmp_strings(ev, a->u.str, b->u.str, out);
     case ORDO_FV_DATE:
         *out = sign3(a->u.t.day, b->u.t.day);
         return true;
@@ -138,11 +160,13 @@ static enum ordo_feel_tri eq_contexts(struct ordo_feel_ev *ev, const struct ordo
     }
     for (size_t i = 0; i < x->n && acc != ORDO_FEEL_FALSE; i++) {
         bool found;
-        struct ordo_feel_value m = ordo_feel_ctx_get(b, x->keys[i].p, x->keys[i].len, &found);
+        struct ordo_feel_value m;
 
-        if (!ordo_feel_step(ev, 1)) {
+        /* The lookup hashes or compares the whole key. */
+        if (!ordo_feel_step(ev, 1) || !ordo_feel_charge_scan(ev, x->keys[i].len)) {
             return ORDO_FEEL_UNKNOWN;
         }
+        m = ordo_feel_ctx_get(b, x->keys[i].p, x->keys[i].len, &found);
         acc = found ? all_of(acc, eq_at(ev, &x->vals[i], &m, depth + 1)) : ORDO_FEEL_FALSE;
     }
     return acc;
@@ -178,7 +202,7 @@ static enum ordo_feel_tri eq_at(struct ordo_feel_ev *ev, const struct ordo_feel_
         return ORDO_FEEL_UNKNOWN;
     }
     if (depth > ev->max_depth) {
-        ordo_feel_fail(ev, "a value nested more than %u levels deep (max_depth)", ev->max_depth);
+        ordo_feel_too_deep(ev);
         return ORDO_FEEL_UNKNOWN;
     }
     switch (a->type) {
@@ -187,8 +211,7 @@ static enum ordo_feel_tri eq_at(struct ordo_feel_ev *ev, const struct ordo_feel_
     case ORDO_FV_NUMBER:
         return tri(ordo_decimal_eq(a->u.num, b->u.num));
     case ORDO_FV_STRING:
-        return tri(a->u.str.len == b->u.str.len &&
-                   memcmp(a->u.str.p, b->u.str.p, a->u.str.len) == 0);
+        return eq_strings(ev, a->u.str, b->u.str);
     case ORDO_FV_LIST:
         return eq_lists(ev, a, b, depth);
     case ORDO_FV_CONTEXT:

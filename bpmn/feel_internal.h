@@ -3,7 +3,8 @@
  * tree, the evaluation state, and the functions one file offers another.
  *
  * The files, one noun each:
- *   feel_lex.c      source text -> tokens; compile-time error messages
+ *   feel_lex.c      source text -> tokens; name characters, reserved words;
+ *                   compile-time error messages
  *   feel_parse.c    tokens -> the immutable tree; ordo_feel_compile()
  *   feel_eval.c     the tree -> a value; ordo_feel_eval(), ordo_feel_eval_bool()
  *   feel_value.c    values: JSON in and out, lists, contexts, strings, memory
@@ -317,6 +318,24 @@ struct ordo_feel_tok {
     size_t len;
 };
 
+/* The length of the character at 's' ('len' > 0 bytes) when it may begin a
+ * name ('start') or continue one, else 0 (also for ill-formed UTF-8). The
+ * characters are DMN 1.3's NameStartChar ("?", A-Z, "_", a-z and the
+ * letter-like ranges of Unicode) and NamePartChar (those, digits, U+00B7,
+ * U+0300-U+036F, U+203F-U+2040), and '$'. Shared by the lexer, the
+ * built-in name matcher and the JUEL translator. */
+size_t ordo_feel_name_char(const char *s, size_t len, bool start);
+
+/* For a character that cannot stand outside a string literal: its code
+ * point, or -1 when the bytes at 's' ('len' > 0) are not UTF-8; and in
+ * '*hint' a hint for characters typed by mistake ("(use straight quotes
+ * \")", "(a no-break space)", "(use >=)"), or "". */
+long ordo_feel_stray_char(const char *s, size_t len, const char **hint);
+
+/* True for the words that end an operand in FEEL ("and", "then", "in",
+ * "for", ...), which therefore cannot be variable names. */
+bool ordo_feel_is_reserved(const char *s, size_t len);
+
 /* Split 'src' into tokens, ending with one ORDO_FT_EOF. */
 enum ordo_code ordo_feel_lex(struct ordo_arena *arena, const char *src, size_t len,
                              struct ordo_feel_tok **toks_out, size_t *count_out,
@@ -358,10 +377,18 @@ bool ordo_feel_arg_int(const struct ordo_feel_value *v, int64_t *out);
 /* Count 'n' steps; false (and the error recorded) past max_steps. */
 bool ordo_feel_step(struct ordo_feel_ev *ev, uint64_t n);
 
+/* Count the work of scanning 'bytes' bytes of text (comparing, hashing,
+ * searching, parsing a string): a step per 256 bytes, on top of the step
+ * of the operation itself. False past max_steps. */
+bool ordo_feel_charge_scan(struct ordo_feel_ev *ev, size_t bytes);
+
 /* Record a limit breach (ORDO_E_UNPROCESSABLE, "FEEL: <message>") and
  * return null; the first error wins. */
 struct ordo_feel_value ordo_feel_fail(struct ordo_feel_ev *ev, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Record "a value nested more than N levels deep (max_depth)": null. */
+struct ordo_feel_value ordo_feel_too_deep(struct ordo_feel_ev *ev);
 
 /* 'size' zeroed bytes from the evaluation's arena (created on first use),
  * or NULL when the memory budget is spent (the error is recorded). */

@@ -29,7 +29,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "bpmn/feel_internal.h"
+
+/* Bytes of a token, name or key a message quotes (then "..."). */
+#define QUOTE_MAX 40
 
 struct parser {
     struct ordo_arena *arena;
@@ -44,12 +48,6 @@ struct parser {
     enum ordo_code rc;
 };
 
-/* Words that end an operand, so they cannot be variable names. */
-static const char *const reserved[] = {
-    "and",      "or", "then", "else", "return", "satisfies", "in",       "between",
-    "instance", "of", "if",   "for",  "some",   "every",     "function",
-};
-
 static const struct ordo_feel_node *fail(struct parser *p, size_t pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -60,7 +58,7 @@ static const struct ordo_feel_node *fail(struct parser *p, size_t pos, const cha
 
     if (p->rc == ORDO_OK) {
         va_start(ap, fmt);
-        (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+        ordo_utf8_vformat(msg, sizeof(msg), fmt, ap);
         va_end(ap);
         p->rc = ordo_feel_syntax_error(p->err, p->src, p->len, pos, "%s", msg);
     }
@@ -88,17 +86,23 @@ static void advance(struct parser *p)
 
 static bool is_word(const struct ordo_feel_tok *t, const char *w)
 {
-    return t->kind == ORDO_FT_NAME && t->len == strlen(w) && memcmp(t->text, w, t->len) == 0;
+    return t->kind == ORDO_FT_NAME && ordo_text_eq(t->text, t->len, w);
 }
 
 static bool is_reserved(const struct ordo_feel_tok *t)
 {
-    for (size_t k = 0; k < sizeof(reserved) / sizeof(reserved[0]); k++) {
-        if (is_word(t, reserved[k])) {
-            return true;
-        }
-    }
-    return false;
+    return t->kind == ORDO_FT_NAME && ordo_feel_is_reserved(t->text, t->len);
+}
+
+/* 'len' bytes at 's' as a message shows them: at most QUOTE_MAX, cut
+ * between characters. */
+struct quote {
+    char text[QUOTE_MAX * 3 + 4];
+};
+
+static const char *quoted(struct quote *q, const char *s, size_t len)
+{
+    return ordo_utf8_quote(q->text, sizeof(q->text), s, len, QUOTE_MAX);
 }
 
 static bool accept(struct parser *p, enum ordo_feel_tok_kind kind)
@@ -122,13 +126,15 @@ static bool accept_word(struct parser *p, const char *w)
 /* How a message shows the token 't'. */
 static const struct ordo_feel_node *unexpected(struct parser *p, const struct ordo_feel_tok *t)
 {
+    struct quote q;
+
     if (t->kind == ORDO_FT_EOF) {
         return fail(p, t->pos, "unexpected end of expression");
     }
     if (t->kind == ORDO_FT_STRING || t->kind == ORDO_FT_TEMPORAL) {
         return fail(p, t->pos, "unexpected string");
     }
-    return fail(p, t->pos, "unexpected \"%.*s\"", (int)(t->len > 40 ? 40 : t->len), t->text);
+    return fail(p, t->pos, "unexpected \"%s\"", quoted(&q, t->text, t->len));
 }
 
 static bool expect(struct parser *p, enum ordo_feel_tok_kind kind, const char *what)
@@ -165,16 +171,21 @@ static unsigned deeper(unsigned d, const struct ordo_feel_node *n)
 }
 
 /* Finish 'n': its depth from its operands, refused past max_depth. The
- * bindings of for/some/every nest one evaluator call each. */
+ * bindings of for/some/every nest one evaluator call each: binding k is
+ * evaluated k levels below the first, and the body below all of them. */
 static const struct ordo_feel_node *finish(struct parser *p, struct ordo_feel_node *n)
 {
+    bool iteration = n->kind == ORDO_FK_FOR || n->kind == ORDO_FK_SOME || n->kind == ORDO_FK_EVERY;
     unsigned d = deeper(deeper(deeper(0, n->a), n->b), n->c);
 
     for (size_t k = 0; k < n->n; k++) {
-        d = deeper(d, n->kids[k]);
+        unsigned below = iteration ? (unsigned)k : 0;
+
+        if (n->kids[k]->depth + below > d) {
+            d = n->kids[k]->depth + below;
+        }
     }
-    if ((n->kind == ORDO_FK_FOR || n->kind == ORDO_FK_SOME || n->kind == ORDO_FK_EVERY) &&
-        n->a->depth + n->n > d) {
+    if (iteration && n->a->depth + n->n > d) {
         d = n->a->depth + (unsigned)n->n;
     }
     n->depth = d + 1;
@@ -265,6 +276,7 @@ static const struct ordo_feel_node *parse_temporal_literal(struct parser *p)
     struct ordo_err local = {0};
     struct ordo_feel_value v;
     const char *msg;
+    struct quote q;
 
     if (ordo_feel_parse_temporal(t->text, t->len, ORDO_FV_NULL, &v, &local) != ORDO_OK) {
         msg = local.msg;
@@ -272,8 +284,8 @@ static const struct ordo_feel_node *parse_temporal_literal(struct parser *p)
         return fail(p, t->pos, "%s", msg);
     }
     if (v.type == ORDO_FV_NULL) {
-        return fail(p, t->pos, "invalid date, time or duration literal @\"%.*s\"",
-                    (int)(t->len > 40 ? 40 : t->len), t->text);
+        return fail(p, t->pos, "invalid date, time or duration literal @\"%s\"",
+                    quoted(&q, t->text, t->len));
     }
     advance(p);
     return constant(p, t->pos, v);
@@ -398,6 +410,7 @@ static const struct ordo_feel_builtin *lookup_function(struct parser *p,
                                                        const struct ordo_feel_tok *t)
 {
     const struct ordo_feel_builtin *fn = ordo_feel_builtin_find(t->text, t->len);
+    struct quote q;
 
     if (fn) {
         return fn;
@@ -406,7 +419,7 @@ static const struct ordo_feel_builtin *lookup_function(struct parser *p,
         fail(p, t->pos, "regular expression functions (\"%.*s\") are not supported", (int)t->len,
              t->text);
     } else {
-        fail(p, t->pos, "unknown function \"%.*s\"", (int)(t->len > 40 ? 40 : t->len), t->text);
+        fail(p, t->pos, "unknown function \"%s\"", quoted(&q, t->text, t->len));
     }
     return NULL;
 }
@@ -626,6 +639,7 @@ static const struct ordo_feel_node *parse_context(struct parser *p)
 {
     struct ordo_feel_node *n = node_new(p, ORDO_FK_CONTEXT, peek(p)->pos);
     struct nodes entries = {0};
+    struct quote q;
 
     advance(p);
     if (!accept(p, ORDO_FT_RBRACE)) {
@@ -637,7 +651,8 @@ static const struct ordo_feel_node *parse_context(struct parser *p)
                 return NULL;
             }
             if (duplicate_key(&entries, e->name, e->name_len)) {
-                return fail(p, pos, "duplicate context key \"%.*s\"", (int)e->name_len, e->name);
+                return fail(p, pos, "duplicate context key \"%s\"",
+                            quoted(&q, e->name, e->name_len));
             }
             if (!expect(p, ORDO_FT_COLON, ":") || !(e->a = parse_inner(p)) || !finish(p, e)) {
                 return NULL;

@@ -12,16 +12,20 @@
  * date of midnight plus that duration (date("2024-01-01") - PT1H is
  * 2023-12-31).
  *
- * Time zones: a fixed offset ("+02:00", "Z") is supported wherever FEEL
- * takes one. Zone names ("Europe/Paris", "@Europe/Paris" in a date-time)
- * need the zoneinfo database and daylight-saving rules; they are refused with
- * ORDO_E_UNPROCESSABLE "time zone names are not supported yet". All of that
- * is decided in ordo_feel_zone_offset(), the one function a zoneinfo-based
- * lookup would replace; it is given the instant, which such a lookup needs.
+ * Time zones: a fixed offset ("+02:00", "Z" or "z") is supported wherever
+ * FEEL takes one. Zone names ("Europe/Paris", "@Europe/Paris" in a
+ * date-time) need the zoneinfo database and daylight-saving rules; they are
+ * refused with ORDO_E_UNPROCESSABLE "time zone names are not supported yet".
+ * All of that is decided in ordo_feel_zone_offset(), the one function a
+ * zoneinfo-based lookup would replace; it is given the instant, which such a
+ * lookup needs. Text after '@' that is neither UTC, an offset nor shaped like
+ * an IANA name ("Area/Location") is no zone at all: the date-time is
+ * invalid, null, as for any other malformed text from a variable.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "bpmn/feel_internal.h"
 
 #define NPS ORDO_FEEL_NANOS_PER_SEC
@@ -138,28 +142,49 @@ static bool parse_offset(const char *s, size_t len, int32_t *out)
     return true;
 }
 
-enum ordo_code ordo_feel_zone_offset(const char *zone, int64_t utc_sec, int32_t *offset,
-                                     struct ordo_err *err)
+/* A zone whose offset does not depend on the date: UTC by one of its names,
+ * or a fixed offset. */
+static bool fixed_zone(const char *zone, int32_t *offset)
 {
     static const char *const utc[] = {"UTC", "Z", "GMT", "Etc/UTC", "Etc/GMT", "UCT", "Zulu"};
 
-    (void)utc_sec; /* a zoneinfo lookup needs it, for daylight saving time */
     *offset = 0;
-    if (!zone || !*zone) {
-        return ORDO_OK;
-    }
     for (size_t i = 0; i < sizeof(utc) / sizeof(utc[0]); i++) {
         if (strcmp(zone, utc[i]) == 0) {
-            return ORDO_OK;
+            return true;
         }
     }
-    if (parse_offset(zone, strlen(zone), offset)) {
+    return parse_offset(zone, strlen(zone), offset);
+}
+
+/* Text that may be an IANA zone name: "Area/Location", at most 64 bytes of
+ * letters, digits and "_+-/". */
+static bool iana_shaped(const char *zone)
+{
+    size_t len = strlen(zone);
+
+    if (len == 0 || len > 64 || !strchr(zone, '/')) {
+        return false;
+    }
+    return strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") ==
+           len;
+}
+
+enum ordo_code ordo_feel_zone_offset(const char *zone, int64_t utc_sec, int32_t *offset,
+                                     struct ordo_err *err)
+{
+    char quote[64 * 3 + 4];
+
+    (void)utc_sec; /* a zoneinfo lookup needs it, for daylight saving time */
+    *offset = 0;
+    if (!zone || !*zone || fixed_zone(zone, offset)) {
         return ORDO_OK;
     }
+    /* 'zone' may come from configuration: quote it cut between characters. */
     return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                        "FEEL: time zone names are not supported yet (\"%.64s\"); use an offset "
+                        "FEEL: time zone names are not supported yet (\"%s\"); use an offset "
                         "such as \"+02:00\"",
-                        zone);
+                        ordo_utf8_quote(quote, sizeof(quote), zone, strlen(zone), 64));
 }
 
 /* The env's offset at wall time 'wall' (seconds), with the error recorded. */
@@ -213,7 +238,7 @@ static bool eat(struct cur *c, char ch)
 
 static bool at_digit(const struct cur *c)
 {
-    return c->p < c->end && *c->p >= '0' && *c->p <= '9';
+    return c->p < c->end && ordo_is_digit((unsigned char)*c->p);
 }
 
 /* Exactly 'n' digits. */
@@ -307,8 +332,10 @@ static bool read_clock(struct cur *c, int64_t *nanos)
     return true;
 }
 
-/* What follows a time: nothing, "Z", "+02:00" or "@zone". ORDO_E_INVAL when
- * malformed; ORDO_E_UNPROCESSABLE (recorded) for a zone name. */
+/* What follows a time: nothing, "Z" (or "z", as in DMN 1.3's examples),
+ * "+02:00" or "@zone". ORDO_E_INVAL when malformed, which includes text
+ * after '@' that cannot be a zone; ORDO_E_UNPROCESSABLE (recorded) for a
+ * zone name. */
 static enum ordo_code read_zone(struct cur *c, int64_t wall, struct ordo_feel_temporal *t,
                                 struct ordo_err *err)
 {
@@ -318,7 +345,7 @@ static enum ordo_code read_zone(struct cur *c, int64_t wall, struct ordo_feel_te
 
     c->p = c->end;
     t->has_offset = rest > 0;
-    if (rest == 0 || (rest == 1 && *s == 'Z')) {
+    if (rest == 0 || (rest == 1 && (*s == 'Z' || *s == 'z'))) {
         return ORDO_OK;
     }
     if (*s != '@') {
@@ -329,6 +356,12 @@ static enum ordo_code read_zone(struct cur *c, int64_t wall, struct ordo_feel_te
     }
     memcpy(zone, s + 1, rest - 1);
     zone[rest - 1] = '\0';
+    if (fixed_zone(zone, &t->offset)) {
+        return ORDO_OK;
+    }
+    if (!iana_shaped(zone)) {
+        return ORDO_E_INVAL;
+    }
     return ordo_feel_zone_offset(zone, wall, &t->offset, err);
 }
 
@@ -849,11 +882,6 @@ struct ordo_feel_value ordo_feel_duration_scale(const struct ordo_feel_value *a,
 
 /* ---- properties ---- */
 
-static bool named(const char *name, size_t len, const char *w)
-{
-    return len == strlen(w) && memcmp(name, w, len) == 0;
-}
-
 static bool date_property(int64_t day, const char *name, size_t len, int64_t *out)
 {
     int64_t y;
@@ -861,13 +889,13 @@ static bool date_property(int64_t day, const char *name, size_t len, int64_t *ou
     int d;
 
     ordo_feel_civil_from_days(day, &y, &m, &d);
-    if (named(name, len, "year")) {
+    if (ordo_text_eq(name, len, "year")) {
         *out = y;
-    } else if (named(name, len, "month")) {
+    } else if (ordo_text_eq(name, len, "month")) {
         *out = m;
-    } else if (named(name, len, "day")) {
+    } else if (ordo_text_eq(name, len, "day")) {
         *out = d;
-    } else if (named(name, len, "weekday")) {
+    } else if (ordo_text_eq(name, len, "weekday")) {
         *out = floor_mod(day + 3, 7) + 1; /* ISO: Monday 1; 1970-01-01 was a Thursday */
     } else {
         return false;
@@ -879,11 +907,11 @@ static bool clock_property(int64_t nanos, const char *name, size_t len, int64_t 
 {
     int64_t s = nanos / NPS;
 
-    if (named(name, len, "hour")) {
+    if (ordo_text_eq(name, len, "hour")) {
         *out = s / 3600;
-    } else if (named(name, len, "minute")) {
+    } else if (ordo_text_eq(name, len, "minute")) {
         *out = s / 60 % 60;
-    } else if (named(name, len, "second")) {
+    } else if (ordo_text_eq(name, len, "second")) {
         *out = s % 60;
     } else {
         return false;
@@ -902,13 +930,13 @@ static bool dt_property(struct ordo_feel_duration d, const char *name, size_t le
         v = ordo_feel_negate(&v);
     }
     s = v.u.dur.sec;
-    if (named(name, len, "days")) {
+    if (ordo_text_eq(name, len, "days")) {
         *out = sign * (s / SPD);
-    } else if (named(name, len, "hours")) {
+    } else if (ordo_text_eq(name, len, "hours")) {
         *out = sign * (s % SPD / 3600);
-    } else if (named(name, len, "minutes")) {
+    } else if (ordo_text_eq(name, len, "minutes")) {
         *out = sign * (s % 3600 / 60);
-    } else if (named(name, len, "seconds")) {
+    } else if (ordo_text_eq(name, len, "seconds")) {
         *out = sign * (s % 60);
     } else {
         return false;
@@ -918,9 +946,9 @@ static bool dt_property(struct ordo_feel_duration d, const char *name, size_t le
 
 static bool ym_property(int64_t months, const char *name, size_t len, int64_t *out)
 {
-    if (named(name, len, "years")) {
+    if (ordo_text_eq(name, len, "years")) {
         *out = months / 12;
-    } else if (named(name, len, "months")) {
+    } else if (ordo_text_eq(name, len, "months")) {
         *out = months % 12;
     } else {
         return false;

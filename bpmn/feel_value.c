@@ -76,21 +76,29 @@ struct ordo_feel_value ordo_feel_list(const struct ordo_feel_value *items, size_
 
 /* ---- limits and memory ---- */
 
+/* The part of the expression a message quotes, as in feel_lex.c. */
+#define QUOTE_MAX 60
+
 struct ordo_feel_value ordo_feel_fail(struct ordo_feel_ev *ev, const char *fmt, ...)
 {
     char msg[160];
-    size_t shown = ev->src_len > 60 ? ordo_utf8_trim_partial(ev->src, 60) : ev->src_len;
+    char quote[QUOTE_MAX * 3 + 4];
     va_list ap;
 
     if (ev->rc == ORDO_OK) {
         va_start(ap, fmt);
-        (void)vsnprintf(msg, sizeof(msg), fmt, ap); /* truncation is acceptable */
+        ordo_utf8_vformat(msg, sizeof(msg), fmt, ap); /* cut between characters if it must be */
         va_end(ap);
         ev->rc = ORDO_E_UNPROCESSABLE;
-        ordo_err_set(ev->err, ev->rc, "FEEL: %s in \"%.*s%s\"", msg, (int)shown, ev->src,
-                     ev->src_len > shown ? "..." : "");
+        ordo_err_set(ev->err, ev->rc, "FEEL: %s in \"%s\"", msg,
+                     ordo_utf8_quote(quote, sizeof(quote), ev->src, ev->src_len, QUOTE_MAX));
     }
     return ordo_feel_null();
+}
+
+struct ordo_feel_value ordo_feel_too_deep(struct ordo_feel_ev *ev)
+{
+    return ordo_feel_fail(ev, "a value nested more than %u levels deep (max_depth)", ev->max_depth);
 }
 
 bool ordo_feel_step(struct ordo_feel_ev *ev, uint64_t n)
@@ -105,6 +113,11 @@ bool ordo_feel_step(struct ordo_feel_ev *ev, uint64_t n)
         return false;
     }
     return true;
+}
+
+bool ordo_feel_charge_scan(struct ordo_feel_ev *ev, size_t bytes)
+{
+    return ordo_feel_step(ev, bytes / 256);
 }
 
 static bool charge(struct ordo_feel_ev *ev, size_t size)
@@ -289,7 +302,7 @@ const struct ordo_feel_ctx *ordo_feel_ctx_entries(struct ordo_feel_ev *ev,
 
 static json_t *too_deep(struct ordo_feel_ev *ev)
 {
-    ordo_feel_fail(ev, "a value nested more than %u levels deep (max_depth)", ev->max_depth);
+    ordo_feel_too_deep(ev);
     return NULL;
 }
 

@@ -5,10 +5,10 @@
  * Camunda 7 and Activiti models write conditions in JUEL, the Java Unified
  * Expression Language: "${approved}", "${amount > 1000}". Ordo evaluates
  * only FEEL, so a JUEL expression is rewritten once, when the model is
- * deployed or run, by a small recursive-descent parser that prints FEEL as
- * it goes. The whole text must be exactly one ${...} or #{...} (whitespace
- * around it is allowed); JUEL templates with text around the expression
- * are refused.
+ * deployed or run, by a small recursive-descent parser that builds the
+ * FEEL as a tree and prints it once. The whole text must be exactly one
+ * ${...} or #{...} (whitespace around it is allowed); JUEL templates with
+ * text around the expression are refused.
  *
  * What is translated (JUEL -> FEEL):
  *   names and paths         a.b.c -> a.b.c; a['b'] and a["b"] -> a.b (the
@@ -38,10 +38,20 @@
  * or without a namespace (f(x), fn:length(x)), the conditional operator ?:,
  * assignments (=), string concatenation (+=), ';', lambdas (->), instanceof,
  * collection literals ([1, 2], {1, 2}, {'a': 1}), computed indexes (a[i]),
- * names FEEL cannot spell (FEEL keywords such as "if" or "for", names with
- * '$'), and string escapes other than \\ and \' or \" (JUEL refuses them too).
+ * names FEEL cannot spell (the words FEEL reserves, such as "if" or "for":
+ * ordo_feel_is_reserved()), and string escapes other than \\ and \' or \"
+ * (JUEL refuses them too). Names hold the characters a FEEL name may hold
+ * (ordo_feel_name_char(), '$' included, '?' not: it is JUEL's ?:), so a
+ * character pasted from a word processor (“approved”, a no-break space, ≥)
+ * is refused with its code point, not read as part of a name.
  * Input is bounded to 16 KiB, nesting to 64 levels and the translation to 16
  * KiB, FEEL's default source bound, since a longer one could not compile.
+ *
+ * The translation is a small tree (one node per operator, name or literal)
+ * printed once at the end, so its memory grows with the input, not with its
+ * square as rebuilding the text at every operator would; the length of each
+ * node's text is known when it is made, which bounds the output before any
+ * of it is written ('empty' repeats its operand four times).
  *
  * The translation keeps the structure, not every run-time coercion of JUEL:
  * the result runs with FEEL's semantics. Where the two differ:
@@ -60,9 +70,20 @@
  *     (5 / 2 = 2.5).
  *   - indexes: a[5] past the end of a list is null in both. A negative index
  *     is refused: JUEL gives null for a[-1], FEEL would count from the end.
+ *     a[0] on a value that is not a list is an error in JUEL; in FEEL a
+ *     filter treats it as a list of one, so x[1] (a[0] translated) is x
+ *     itself.
+ *   - paths on lists: a.b where a is a list is an error in JUEL (a list has
+ *     no property b); FEEL maps it over the items and gives the list of
+ *     their b.
+ *   - ordering with null: x <= y with both null is true in JUEL (equal
+ *     operands) and null in FEEL (null is not ordered), so a condition that
+ *     holds in JUEL is not taken in FEEL; with one operand null both give
+ *     false as a condition.
  *
  * Thread-safe: no state outside the call; a scratch arena per translation.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -72,6 +93,7 @@
 #include "base/err.h"
 #include "base/text.h"
 #include "bpmn/feel.h"
+#include "bpmn/feel_internal.h"
 
 #define JUEL_MAX_SOURCE   ((size_t)16 * 1024)
 #define JUEL_MAX_OUTPUT   ((size_t)16 * 1024) /* FEEL's default max_source */
@@ -136,15 +158,34 @@ enum level {
     LV_PRIMARY,
 };
 
-/* A translated piece of FEEL text. */
-struct text {
-    const char *s;
-    size_t len;
-    enum level level;
-    size_t start;  /* source offset of its first token, for messages */
-    bool is_name;  /* a single name: "f" in f(x) is a function call */
-    bool is_group; /* "(...)" the author wrote */
+/* What a node of the translation prints; 'a' and 'b' are its operands. */
+enum node_kind {
+    N_TEXT,   /* 'text': a name or a literal */
+    N_PATH,   /* a "." 'text' */
+    N_INDEX,  /* a 'text', which is "[n]" */
+    N_GROUP,  /* "(" a ")": parentheses the author wrote */
+    N_NEG,    /* "-" a */
+    N_NOT,    /* "not(" a ")" */
+    N_EMPTY,  /* "(if a = null or a = \"\" or a = [] or a = {} then true else false)" */
+    N_BINARY, /* a 'text' b, where 'text' is " op " */
+    N_MODULO, /* "modulo(" a ", " b ")" */
 };
+
+/* A node of the FEEL translation, in scratch memory. */
+struct node {
+    enum node_kind kind;
+    enum level level; /* how tightly its FEEL text binds */
+    size_t start;     /* source offset of its first token, for messages */
+    size_t len;       /* the length of its FEEL text */
+    char first;       /* the first character of its FEEL text */
+    const char *text;
+    size_t text_len;
+    const struct node *a, *b;
+};
+
+/* What a node variable holds until a parse function sets it, so that no
+ * path, even one that breaks the rule "ORDO_OK means set", meets NULL. */
+static const struct node no_node = {N_TEXT, LV_PRIMARY, 0, 1, ' ', " ", 1, NULL, NULL};
 
 struct juel {
     struct ordo_arena *scratch;
@@ -180,14 +221,8 @@ static const struct {
     {"!", TOK_NOT},    {"=", TOK_ASSIGN},
 };
 
-/* Words FEEL reserves: a JUEL name spelled like one cannot be written. */
-static const char *const feel_keywords[] = {
-    "for",       "return", "if",      "then",     "else", "some",     "every",
-    "satisfies", "in",     "between", "instance", "of",   "function", "external",
-};
-
-static enum ordo_code parse_expr(struct juel *p, struct text *out);
-static enum ordo_code parse_unary(struct juel *p, struct text *out);
+static enum ordo_code parse_expr(struct juel *p, const struct node **out);
+static enum ordo_code parse_unary(struct juel *p, const struct node **out);
 
 /* ---- messages ---- */
 
@@ -195,36 +230,29 @@ static enum ordo_code parse_unary(struct juel *p, struct text *out);
  * count characters, not bytes. */
 static const char *describe_position(const struct juel *p, size_t at)
 {
-    unsigned line = 1, column = 1;
-    size_t i;
+    size_t line;
+    size_t column;
 
-    for (i = 0; i < at && p->src[i]; i++) {
-        if (p->src[i] == '\n') {
-            line++;
-            column = 1;
-        } else if (((unsigned char)p->src[i] & 0xC0) != 0x80) {
-            column++;
-        }
-    }
+    ordo_utf8_position(p->src, at, &line, &column);
     if (line > 1) {
-        return ordo_arena_printf(p->scratch, "line %u, column %u", line, column);
+        return ordo_arena_printf(p->scratch, "line %zu, column %zu", line, column);
     }
-    return ordo_arena_printf(p->scratch, "column %u", column);
+    return ordo_arena_printf(p->scratch, "column %zu", column);
 }
 
-/* The source from 'start' to 'end', cut to a readable length. */
+/* The source from 'start' to 'end', cut to a readable length (between
+ * characters, ill-formed UTF-8 shown as U+FFFD: messages go into JSON). */
 static const char *quote_source(const struct juel *p, size_t start, size_t end)
 {
     size_t len = end > start ? end - start : 0;
+    char buf[JUEL_SNIPPET_MAX * 3 + 4];
 
     while (len > 0 && (p->src[start + len - 1] == ' ' || p->src[start + len - 1] == '\t')) {
         len--;
     }
-    if (len > JUEL_SNIPPET_MAX) {
-        len = ordo_utf8_trim_partial(p->src + start, JUEL_SNIPPET_MAX - 3);
-        return ordo_arena_printf(p->scratch, "%.*s...", (int)len, p->src + start);
-    }
-    return ordo_arena_strndup(p->scratch, p->src + start, len);
+    ordo_utf8_quote(buf, sizeof(buf), p->src + start, len,
+                    len > JUEL_SNIPPET_MAX ? JUEL_SNIPPET_MAX - 3 : len);
+    return ordo_arena_strdup(p->scratch, buf);
 }
 
 /* Record ORDO_E_UNPROCESSABLE with a message; every JUEL error is one. */
@@ -235,7 +263,7 @@ __attribute__((format(printf, 2, 3))) static enum ordo_code fail(struct juel *p,
     va_list ap;
 
     va_start(ap, fmt);
-    (void)vsnprintf(msg, sizeof(msg), fmt, ap); /* truncation is acceptable */
+    ordo_utf8_vformat(msg, sizeof(msg), fmt, ap); /* cut between characters if it must be */
     va_end(ap);
     (void)ordo_err_set(p->err, ORDO_E_UNPROCESSABLE, "%s", msg);
     return ORDO_E_UNPROCESSABLE;
@@ -303,25 +331,35 @@ static enum ordo_code fail_unexpected(struct juel *p, size_t expr_start)
 
 /* ---- scanning ---- */
 
-static bool is_name_start(char c)
+/* The character at 'pos' starts no token. */
+static enum ordo_code fail_character(struct juel *p, size_t pos)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' ||
-           ((unsigned char)c & 0x80) != 0;
+    const char *s = p->src + pos;
+    const char *hint;
+    long cp;
+
+    if ((unsigned char)s[0] < 0x80) {
+        return fail(p, "JUEL: unexpected character '%c' at %s", s[0], describe_position(p, pos));
+    }
+    cp = ordo_feel_stray_char(s, strnlen(s, 4), &hint);
+    if (cp < 0) {
+        return fail(p, "JUEL: unexpected byte 0x%02X (not UTF-8) at %s", (unsigned char)s[0],
+                    describe_position(p, pos));
+    }
+    return fail(p, "JUEL: unexpected character U+%04lX at %s%s%s", (unsigned long)cp,
+                describe_position(p, pos), *hint ? " " : "", hint);
 }
 
-static bool is_name_part(char c)
+/* The length of the name character at 's' (NUL-terminated), or 0: what a
+ * FEEL name may hold, but not '?', which is JUEL's ?: operator. */
+static size_t name_char(const char *s, bool start)
 {
-    return is_name_start(c) || (c >= '0' && c <= '9');
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
+    return *s && *s != '?' ? ordo_feel_name_char(s, strnlen(s, 4), start) : 0;
 }
 
 static size_t scan_digits(const char *s, size_t i)
 {
-    while (is_digit(s[i])) {
+    while (ordo_is_digit((unsigned char)s[i])) {
         i++;
     }
     return i;
@@ -341,7 +379,7 @@ static size_t scan_number(const char *s, size_t pos)
         if (s[j] == '+' || s[j] == '-') {
             j++;
         }
-        if (is_digit(s[j])) {
+        if (ordo_is_digit((unsigned char)s[j])) {
             i = scan_digits(s, j);
         }
     }
@@ -379,7 +417,7 @@ static enum tok_kind word_kind(const char *s, size_t len)
     size_t k;
 
     for (k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++) {
-        if (strlen(keywords[k].word) == len && memcmp(keywords[k].word, s, len) == 0) {
+        if (ordo_text_eq(s, len, keywords[k].word)) {
             return keywords[k].kind;
         }
     }
@@ -391,15 +429,16 @@ static enum ordo_code scan_token(struct juel *p, size_t pos, struct tok *t)
 {
     const char *s = p->src + pos;
     size_t k;
+    size_t c;
 
     t->start = pos;
-    if (is_digit(s[0]) || (s[0] == '.' && is_digit(s[1]))) {
+    if (ordo_is_digit((unsigned char)s[0]) || (s[0] == '.' && ordo_is_digit((unsigned char)s[1]))) {
         t->kind = TOK_NUMBER;
         t->len = scan_number(p->src, pos);
         return ORDO_OK;
     }
-    if (is_name_start(s[0])) {
-        for (t->len = 1; is_name_part(s[t->len]); t->len++) {
+    if ((c = name_char(s, true)) > 0) {
+        for (t->len = c; (c = name_char(s + t->len, false)) > 0; t->len += c) {
         }
         t->kind = word_kind(s, t->len);
         return ORDO_OK;
@@ -417,7 +456,7 @@ static enum ordo_code scan_token(struct juel *p, size_t pos, struct tok *t)
             return ORDO_OK;
         }
     }
-    return fail(p, "JUEL: unexpected character '%c' at %s", s[0], describe_position(p, pos));
+    return fail_character(p, pos);
 }
 
 static void push_token(struct juel *p, const struct tok *t)
@@ -514,55 +553,211 @@ static enum ordo_code check_lambda(struct juel *p)
     return ORDO_OK;
 }
 
-/* ---- printing FEEL ---- */
+/* ---- the FEEL translation: nodes, their text, printing ---- */
 
-__attribute__((format(printf, 5, 6))) static enum ordo_code
-make_text(struct juel *p, struct text *out, enum level level, size_t start, const char *fmt, ...)
+/* How a node is printed as an operand: as it is, in parentheses, or, as a
+ * function's argument, without the parentheses of a group ("not((a))" reads
+ * badly). */
+enum form {
+    PLAIN,
+    WRAPPED,
+    BARE,
+};
+
+/* One piece of a node's text: 'n' printed in 'form', or (n NULL) text. */
+struct piece {
+    const struct node *n;
+    enum form form;
+    const char *s;
+    size_t len;
+};
+
+#define MAX_PIECES 12
+
+static bool is_group(const struct node *n)
 {
-    va_list ap;
-    char *s;
+    return n->kind == N_GROUP || n->kind == N_EMPTY;
+}
 
-    va_start(ap, fmt);
-    s = ordo_arena_vprintf(p->scratch, fmt, ap);
-    va_end(ap);
-    memset(out, 0, sizeof(*out));
-    out->s = s;
-    out->len = strlen(s);
-    out->level = level;
-    out->start = start;
-    if (out->len > JUEL_MAX_OUTPUT) {
+static size_t put_text(struct piece *out, size_t k, const char *s, size_t len)
+{
+    out[k] = (struct piece){NULL, PLAIN, s, len};
+    return k + 1;
+}
+
+static size_t put_str(struct piece *out, size_t k, const char *s)
+{
+    return put_text(out, k, s, strlen(s));
+}
+
+static size_t put_node(struct piece *out, size_t k, const struct node *n, enum form form)
+{
+    out[k] = (struct piece){n, form, NULL, 0};
+    return k + 1;
+}
+
+/* 'n' as an operand that must bind tighter than 'min'. */
+static enum form below(const struct node *n, enum level min)
+{
+    return n->level < min ? WRAPPED : PLAIN;
+}
+
+/* The first character of 'n' printed in 'form'. */
+static char first_char(const struct node *n, enum form form)
+{
+    if (form == WRAPPED) {
+        return '(';
+    }
+    if (form == BARE && n->kind == N_GROUP) {
+        return n->a->first;
+    }
+    if (form == BARE && n->kind == N_EMPTY) {
+        return 'i';
+    }
+    return n->first;
+}
+
+/* The empty test, written out: 'x' is its operand. */
+static size_t put_empty(struct piece *out, size_t k, const struct node *x)
+{
+    static const char *const parts[] = {"if ", " = null or ", " = \"\" or ", " = [] or ",
+                                        " = {} then true else false"};
+    enum form form = below(x, LV_CMP + 1);
+
+    for (size_t i = 0; i < 5; i++) {
+        k = put_str(out, k, parts[i]);
+        k = i < 4 ? put_node(out, k, x, form) : k;
+    }
+    return k;
+}
+
+/* The pieces of node 'n' printed in 'form', in order; their count. */
+static size_t layout(const struct node *n, enum form form, struct piece *out)
+{
+    bool bare = form == BARE && is_group(n);
+    size_t k = 0;
+
+    if (form == WRAPPED) {
+        k = put_str(out, k, "(");
+        k = put_node(out, k, n, PLAIN);
+        return put_str(out, k, ")");
+    }
+    switch (n->kind) {
+    case N_TEXT:
+        return put_text(out, k, n->text, n->text_len);
+    case N_PATH:
+        k = put_node(out, k, n->a, PLAIN);
+        k = put_str(out, k, ".");
+        return put_text(out, k, n->text, n->text_len);
+    case N_INDEX:
+        k = put_node(out, k, n->a, PLAIN);
+        return put_text(out, k, n->text, n->text_len);
+    case N_GROUP:
+    case N_EMPTY:
+        k = bare ? k : put_str(out, k, "(");
+        k = n->kind == N_GROUP ? put_node(out, k, n->a, PLAIN) : put_empty(out, k, n->a);
+        return bare ? k : put_str(out, k, ")");
+    case N_NEG: /* "-(-x)": FEEL has no "--" */
+        k = put_str(out, k, "-");
+        return put_node(out, k, n->a, n->a->level < LV_NEG || n->a->first == '-' ? WRAPPED : PLAIN);
+    case N_NOT:
+        k = put_str(out, k, "not(");
+        k = put_node(out, k, n->a, BARE);
+        return put_str(out, k, ")");
+    case N_BINARY: /* FEEL comparisons do not chain: a comparison operand is wrapped */
+        k = put_node(out, k, n->a, below(n->a, n->level == LV_CMP ? LV_CMP + 1 : n->level));
+        k = put_text(out, k, n->text, n->text_len);
+        return put_node(out, k, n->b, below(n->b, (enum level)(n->level + 1)));
+    default: /* N_MODULO */
+        k = put_str(out, k, "modulo(");
+        k = put_node(out, k, n->a, BARE);
+        k = put_str(out, k, ", ");
+        k = put_node(out, k, n->b, BARE);
+        return put_str(out, k, ")");
+    }
+}
+
+static size_t piece_len(const struct piece *pc)
+{
+    if (!pc->n) {
+        return pc->len;
+    }
+    if (pc->form == WRAPPED) {
+        return pc->n->len + 2;
+    }
+    return pc->form == BARE && is_group(pc->n) ? pc->n->len - 2 : pc->n->len;
+}
+
+/* A new node of 'kind' and 'level' at source offset 'start', with its
+ * length and first character worked out from its pieces; refused when its
+ * text would be longer than FEEL can compile. */
+static enum ordo_code make_node(struct juel *p, enum node_kind kind, enum level level, size_t start,
+                                const struct node *a, const struct node *b, const char *text,
+                                size_t text_len, const struct node **out)
+{
+    struct node *n = ordo_arena_alloc(p->scratch, sizeof(*n));
+    struct piece pieces[MAX_PIECES];
+    size_t count;
+
+    *n = (struct node){kind, level, start, 0, '\0', text, text_len, a, b};
+    count = layout(n, PLAIN, pieces);
+    for (size_t i = 0; i < count; i++) {
+        n->len += piece_len(&pieces[i]); /* each operand is at most JUEL_MAX_OUTPUT: no overflow */
+    }
+    if (pieces[0].n) {
+        n->first = first_char(pieces[0].n, pieces[0].form);
+    } else {
+        n->first = pieces[0].s[0];
+    }
+    *out = n;
+    if (n->len > JUEL_MAX_OUTPUT) {
         return fail(p, "JUEL: the FEEL translation would be longer than %zu bytes",
                     JUEL_MAX_OUTPUT);
     }
     return ORDO_OK;
 }
 
-/* 't' as an operand that must bind tighter than 'min'. */
-static const char *wrap_below(const struct juel *p, const struct text *t, enum level min)
+/* A node that prints 'text' ('len' bytes, kept by the caller). */
+static enum ordo_code make_leaf(struct juel *p, size_t start, const char *text, size_t len,
+                                const struct node **out)
 {
-    return t->level < min ? ordo_arena_printf(p->scratch, "(%s)", t->s) : t->s;
+    return make_node(p, N_TEXT, LV_PRIMARY, start, NULL, NULL, text, len, out);
 }
 
-/* 'l op r' for a left-associative FEEL operator of 'level'; FEEL
- * comparisons do not chain, so a comparison operand is parenthesised. */
-static enum ordo_code join_binary(struct juel *p, struct text *l, const char *op,
-                                  const struct text *r, enum level level)
+/* The text of 'root' in 'arena'. Printed with a stack of pieces rather than
+ * by recursion: a chain such as a + b + ... + z is a tree as deep as it is
+ * long, and 16 KiB of it would go thousands of calls deep. */
+static char *print(struct juel *p, struct ordo_arena *arena, const struct node *root)
 {
-    enum level lmin = level == LV_CMP ? LV_CMP + 1 : level;
-    const char *ls = wrap_below(p, l, lmin);
-    const char *rs = wrap_below(p, r, (enum level)(level + 1));
+    char *out = ordo_arena_alloc_raw(arena, root->len + 1);
+    struct piece *stack = NULL;
+    size_t depth = 0;
+    size_t cap = 0;
+    size_t o = 0;
 
-    return make_text(p, l, level, l->start, "%s %s %s", ls, op, rs);
-}
+    stack = ordo_arena_grow(p->scratch, stack, depth, &cap, sizeof(*stack));
+    stack[depth++] = (struct piece){root, PLAIN, NULL, 0};
+    while (depth > 0) {
+        struct piece top = stack[--depth];
+        struct piece pieces[MAX_PIECES];
+        size_t count;
 
-/* The inside of a function call's parentheses: the author's own
- * parentheses are dropped there, "not((a))" reads badly. */
-static const char *call_argument(const struct juel *p, const struct text *t)
-{
-    if (t->is_group) {
-        return ordo_arena_strndup(p->scratch, t->s + 1, t->len - 2);
+        if (!top.n) {
+            size_t len = top.len < root->len - o ? top.len : root->len - o;
+
+            assert(len == top.len); /* the lengths worked out in make_node() hold */
+            memcpy(out + o, top.s, len);
+            o += len;
+            continue;
+        }
+        for (count = layout(top.n, top.form, pieces); count > 0; count--) {
+            stack = ordo_arena_grow(p->scratch, stack, depth, &cap, sizeof(*stack));
+            stack[depth++] = pieces[count - 1];
+        }
     }
-    return t->s;
+    assert(o == root->len);
+    out[o] = '\0';
+    return out;
 }
 
 /* ---- parsing ---- */
@@ -581,47 +776,33 @@ static bool accept(struct juel *p, enum tok_kind kind)
     return false;
 }
 
-static bool is_feel_keyword(const char *s, size_t len)
-{
-    size_t k;
-
-    for (k = 0; k < sizeof(feel_keywords) / sizeof(feel_keywords[0]); k++) {
-        if (strlen(feel_keywords[k]) == len && memcmp(feel_keywords[k], s, len) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The name at source offset 'at' must be one FEEL can spell as it is: JUEL
- * names may hold '$' and may be FEEL keywords. */
+/* The name at source offset 'at' must be one FEEL can spell as it is: a
+ * JUEL name may be a word FEEL reserves. */
 static enum ordo_code check_name(struct juel *p, const char *s, size_t len, size_t at)
 {
-    if (memchr(s, '$', len)) {
-        return refuse(p, "names with '$' cannot be written in FEEL", at, at + len, at);
-    }
-    if (is_feel_keyword(s, len)) {
+    if (ordo_feel_is_reserved(s, len)) {
         return refuse(p, "names that are FEEL keywords cannot be translated", at, at + len, at);
     }
     return ORDO_OK;
 }
 
 /* A string key of a[...] that can be written as a path step: an ASCII
- * name that is no FEEL keyword. */
+ * name (letters, digits, '_', '$') that is no JUEL or FEEL keyword. */
 static bool is_plain_key(const char *s, size_t len)
 {
+    static const char ascii_name[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$0123456789";
     size_t i;
 
-    if (len == 0 ||
-        !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_')) {
+    if (len == 0 || ordo_is_digit((unsigned char)s[0])) {
         return false;
     }
-    for (i = 1; i < len; i++) {
-        if (!is_name_part(s[i]) || s[i] == '$' || ((unsigned char)s[i] & 0x80)) {
+    for (i = 0; i < len; i++) {
+        if (!s[i] || !strchr(ascii_name, s[i])) {
             return false;
         }
     }
-    return !is_feel_keyword(s, len) && word_kind(s, len) == TOK_NAME;
+    return !ordo_feel_is_reserved(s, len) && word_kind(s, len) == TOK_NAME;
 }
 
 /* The value of a JUEL string token (quotes removed, escapes applied), in
@@ -644,7 +825,7 @@ static char *decode_string(const struct juel *p, const struct tok *t, size_t *le
 
 /* 'v' as a FEEL string literal. */
 static enum ordo_code print_string(struct juel *p, const char *v, size_t len, size_t start,
-                                   struct text *out)
+                                   const struct node **out)
 {
     char *q = ordo_arena_alloc(p->scratch, len * 6 + 3);
     size_t i, o = 0;
@@ -666,7 +847,7 @@ static enum ordo_code print_string(struct juel *p, const char *v, size_t len, si
         }
     }
     q[o++] = '"';
-    return make_text(p, out, LV_PRIMARY, start, "%.*s", (int)o, q);
+    return make_leaf(p, start, q, o, out);
 }
 
 /* 'digits' ('n' > 0 of them) times 10^(point - n), in plain form. */
@@ -697,7 +878,7 @@ static char *plain_decimal(const struct juel *p, const char *digits, size_t n, l
 /* A JUEL number as a FEEL one: FEEL 1.3 numbers have no exponent (1.5E3 ->
  * 1500) and want digits before a point (.5 -> 0.5); the rest is tidied the
  * same way (5. -> 5, 007 -> 7, 1.50 -> 1.5), which keeps every value. */
-static enum ordo_code print_number(struct juel *p, const struct tok *t, struct text *out)
+static enum ordo_code print_number(struct juel *p, const struct tok *t, const struct node **out)
 {
     const char *s = p->src + t->start;
     char *digits = ordo_arena_alloc(p->scratch, t->len + 1);
@@ -732,14 +913,14 @@ static enum ordo_code print_number(struct juel *p, const struct tok *t, struct t
         m--;
     }
     if (m == lead) {
-        return make_text(p, out, LV_PRIMARY, t->start, "0");
+        return make_leaf(p, t->start, "0", 1, out);
     }
-    return make_text(p, out, LV_PRIMARY, t->start, "%s",
-                     plain_decimal(p, digits + lead, m - lead, point));
+    digits = plain_decimal(p, digits + lead, m - lead, point);
+    return make_leaf(p, t->start, digits, strlen(digits), out);
 }
 
 /* a.b, and a.b(...) which is a method call. */
-static enum ordo_code parse_property(struct juel *p, struct text *base)
+static enum ordo_code parse_property(struct juel *p, const struct node **base)
 {
     const struct tok *name;
     enum ordo_code rc;
@@ -747,62 +928,65 @@ static enum ordo_code parse_property(struct juel *p, struct text *base)
     p->i++; /* the '.' */
     name = &p->toks[p->i];
     if (name->kind != TOK_NAME) {
-        return fail_unexpected(p, base->start);
+        return fail_unexpected(p, (*base)->start);
     }
     p->i++;
     if (peek(p) == TOK_LPAREN) {
-        return refuse(p, "method calls are not supported", base->start, find_close(p, p->i),
+        return refuse(p, "method calls are not supported", (*base)->start, find_close(p, p->i),
                       name->start);
     }
     if ((rc = check_name(p, p->src + name->start, name->len, name->start)) != ORDO_OK) {
         return rc;
     }
-    return make_text(p, base, LV_PRIMARY, base->start, "%s.%.*s", base->s, (int)name->len,
-                     p->src + name->start);
+    return make_node(p, N_PATH, LV_PRIMARY, (*base)->start, *base, NULL, p->src + name->start,
+                     name->len, base);
 }
 
 /* a[0] -> a[1] (JUEL counts from 0, FEEL from 1) and a['key'] -> a.key.
  * Only literal indexes: whether a[i] indexes a list or looks up a key
  * depends on the run-time kind of 'i'. */
-static enum ordo_code parse_index(struct juel *p, struct text *base)
+static enum ordo_code parse_index(struct juel *p, const struct node **base)
 {
     size_t open = p->i;
     const struct tok *k = &p->toks[open + 1];
     bool literal = k->kind == TOK_STRING || k->kind == TOK_NUMBER;
+    size_t start = (*base)->start;
     size_t len;
     char *key;
 
     if (!literal || p->toks[open + 2].kind != TOK_RBRACKET) {
-        return refuse(p, "computed indexes such as a[i] are not supported", base->start,
+        return refuse(p, "computed indexes such as a[i] are not supported", start,
                       find_close(p, open), k->start);
     }
     p->i += 3;
     if (k->kind == TOK_NUMBER) {
         long index = 0;
 
-        for (len = 0; len < k->len && is_digit(p->src[k->start + len]) && index <= JUEL_MAX_INDEX;
+        for (len = 0; len < k->len && ordo_is_digit((unsigned char)p->src[k->start + len]) &&
+                      index <= JUEL_MAX_INDEX;
              len++) {
             index = index * 10 + (p->src[k->start + len] - '0');
         }
         if (len < k->len) {
-            return refuse(p, "list indexes must be whole numbers below 10^9", base->start,
+            return refuse(p, "list indexes must be whole numbers below 10^9", start,
                           find_close(p, open), k->start);
         }
-        return make_text(p, base, LV_PRIMARY, base->start, "%s[%ld]", base->s, index + 1);
+        key = ordo_arena_printf(p->scratch, "[%ld]", index + 1);
+        return make_node(p, N_INDEX, LV_PRIMARY, start, *base, NULL, key, strlen(key), base);
     }
     key = decode_string(p, k, &len);
     if (!is_plain_key(key, len)) {
-        return refuse(p, "keys that are not plain names are not supported in a['key']", base->start,
+        return refuse(p, "keys that are not plain names are not supported in a['key']", start,
                       find_close(p, open), k->start);
     }
-    return make_text(p, base, LV_PRIMARY, base->start, "%s.%s", base->s, key);
+    return make_node(p, N_PATH, LV_PRIMARY, start, *base, NULL, key, len, base);
 }
 
 /* (expr): the author's parentheses stay. */
-static enum ordo_code parse_group(struct juel *p, struct text *out)
+static enum ordo_code parse_group(struct juel *p, const struct node **out)
 {
     size_t open = p->toks[p->i].start;
-    struct text inner = {0};
+    const struct node *inner = &no_node;
     enum ordo_code rc;
 
     p->i++;
@@ -815,12 +999,10 @@ static enum ordo_code parse_group(struct juel *p, struct text *out)
         }
         return fail_unexpected(p, open);
     }
-    rc = make_text(p, out, LV_PRIMARY, open, "(%s)", inner.s);
-    out->is_group = true;
-    return rc;
+    return make_node(p, N_GROUP, LV_PRIMARY, open, inner, NULL, NULL, 0, out);
 }
 
-static enum ordo_code parse_primary(struct juel *p, struct text *out)
+static enum ordo_code parse_primary(struct juel *p, const struct node **out)
 {
     const struct tok *t = &p->toks[p->i];
     enum ordo_code rc;
@@ -833,14 +1015,12 @@ static enum ordo_code parse_primary(struct juel *p, struct text *out)
             return rc;
         }
         p->i++;
-        rc = make_text(p, out, LV_PRIMARY, t->start, "%.*s", (int)t->len, p->src + t->start);
-        out->is_name = true;
-        return rc;
+        return make_leaf(p, t->start, p->src + t->start, t->len, out);
     case TOK_TRUE:
     case TOK_FALSE:
     case TOK_NULL:
         p->i++;
-        return make_text(p, out, LV_PRIMARY, t->start, "%.*s", (int)t->len, p->src + t->start);
+        return make_leaf(p, t->start, p->src + t->start, t->len, out);
     case TOK_NUMBER:
         p->i++;
         return print_number(p, t, out);
@@ -856,7 +1036,7 @@ static enum ordo_code parse_primary(struct juel *p, struct text *out)
 }
 
 /* A primary and its suffixes: .name, [index]; calls are refused. */
-static enum ordo_code parse_postfix(struct juel *p, struct text *out)
+static enum ordo_code parse_postfix(struct juel *p, const struct node **out)
 {
     enum ordo_code rc = parse_primary(p, out);
 
@@ -869,13 +1049,13 @@ static enum ordo_code parse_postfix(struct juel *p, struct text *out)
             rc = parse_index(p, out);
             break;
         case TOK_LPAREN:
-            return refuse(p, "function calls are not supported", out->start, find_close(p, p->i),
-                          out->start);
-        case TOK_COLON: /* fn:length(x): a function from a namespace */
-            if (out->is_name && p->toks[p->i + 1].kind == TOK_NAME &&
-                p->toks[p->i + 2].kind == TOK_LPAREN) {
-                return refuse(p, "function calls are not supported", out->start,
-                              find_close(p, p->i + 2), out->start);
+            return refuse(p, "function calls are not supported", (*out)->start, find_close(p, p->i),
+                          (*out)->start);
+        case TOK_COLON: /* fn:length(x): a function from a namespace, after a bare name */
+            if ((*out)->kind == N_TEXT && p->toks[p->i - 1].kind == TOK_NAME &&
+                p->toks[p->i + 1].kind == TOK_NAME && p->toks[p->i + 2].kind == TOK_LPAREN) {
+                return refuse(p, "function calls are not supported", (*out)->start,
+                              find_close(p, p->i + 2), (*out)->start);
             }
             return ORDO_OK;
         default:
@@ -885,24 +1065,13 @@ static enum ordo_code parse_postfix(struct juel *p, struct text *out)
     return rc;
 }
 
-/* empty x: true for null, "", [] and {} (JUEL: null, the empty string, an
- * empty array, collection or map), false for anything else. */
-static enum ordo_code print_empty(struct juel *p, struct text *x, size_t start)
-{
-    const char *s = wrap_below(p, x, LV_CMP + 1);
-    enum ordo_code rc;
-
-    rc = make_text(p, x, LV_PRIMARY, start,
-                   "(if %s = null or %s = \"\" or %s = [] or %s = {} then true else false)", s, s,
-                   s, s);
-    x->is_group = true; /* not(empty x) needs no second pair of parentheses */
-    return rc;
-}
-
-/* - ! not empty, which bind tighter than any binary operator. */
-static enum ordo_code parse_unary(struct juel *p, struct text *out)
+/* - ! not empty, which bind tighter than any binary operator. empty x is
+ * true for null, "", [] and {} (JUEL: null, the empty string, an empty
+ * array, collection or map), false for anything else. */
+static enum ordo_code parse_unary(struct juel *p, const struct node **out)
 {
     const struct tok *t = &p->toks[p->i];
+    const struct node *x = &no_node;
     enum ordo_code rc;
 
     if (t->kind != TOK_MINUS && t->kind != TOK_NOT && t->kind != TOK_EMPTY) {
@@ -913,21 +1082,18 @@ static enum ordo_code parse_unary(struct juel *p, struct text *out)
                     JUEL_MAX_DEPTH, describe_position(p, t->start));
     }
     p->i++;
-    rc = parse_unary(p, out);
+    rc = parse_unary(p, &x);
     p->depth--;
     if (rc != ORDO_OK) {
         return rc;
     }
     switch (t->kind) {
-    case TOK_MINUS: /* "-(-x)": FEEL has no "--" */
-        if (out->level < LV_NEG || out->s[0] == '-') {
-            return make_text(p, out, LV_NEG, t->start, "-(%s)", out->s);
-        }
-        return make_text(p, out, LV_NEG, t->start, "-%s", out->s);
+    case TOK_MINUS:
+        return make_node(p, N_NEG, LV_NEG, t->start, x, NULL, NULL, 0, out);
     case TOK_NOT:
-        return make_text(p, out, LV_PRIMARY, t->start, "not(%s)", call_argument(p, out));
+        return make_node(p, N_NOT, LV_PRIMARY, t->start, x, NULL, NULL, 0, out);
     default:
-        return print_empty(p, out, t->start);
+        return make_node(p, N_EMPTY, LV_PRIMARY, t->start, x, NULL, NULL, 0, out);
     }
 }
 
@@ -940,12 +1106,12 @@ static const struct {
         const char *feel; /* NULL: modulo(a, b) */
     } ops[4];
 } binary_levels[] = {
-    {LV_OR, {{TOK_OR, "or"}}},
-    {LV_AND, {{TOK_AND, "and"}}},
-    {LV_CMP, {{TOK_EQ, "="}, {TOK_NE, "!="}}},
-    {LV_CMP, {{TOK_LT, "<"}, {TOK_LE, "<="}, {TOK_GT, ">"}, {TOK_GE, ">="}}},
-    {LV_ADD, {{TOK_PLUS, "+"}, {TOK_MINUS, "-"}}},
-    {LV_MUL, {{TOK_STAR, "*"}, {TOK_SLASH, "/"}, {TOK_PERCENT, NULL}}},
+    {LV_OR, {{TOK_OR, " or "}}},
+    {LV_AND, {{TOK_AND, " and "}}},
+    {LV_CMP, {{TOK_EQ, " = "}, {TOK_NE, " != "}}},
+    {LV_CMP, {{TOK_LT, " < "}, {TOK_LE, " <= "}, {TOK_GT, " > "}, {TOK_GE, " >= "}}},
+    {LV_ADD, {{TOK_PLUS, " + "}, {TOK_MINUS, " - "}}},
+    {LV_MUL, {{TOK_STAR, " * "}, {TOK_SLASH, " / "}, {TOK_PERCENT, NULL}}},
 };
 
 #define BINARY_LEVELS (sizeof(binary_levels) / sizeof(binary_levels[0]))
@@ -965,10 +1131,10 @@ static bool match_operator(const struct juel *p, size_t row, const char **feel)
 }
 
 /* Left-associative operators of 'row' and the rows above it. */
-static enum ordo_code parse_binary(struct juel *p, size_t row, struct text *out)
+static enum ordo_code parse_binary(struct juel *p, size_t row, const struct node **out)
 {
     const char *feel;
-    struct text r = {0};
+    const struct node *r = &no_node;
     enum ordo_code rc;
 
     if (row == BINARY_LEVELS) {
@@ -981,17 +1147,17 @@ static enum ordo_code parse_binary(struct juel *p, size_t row, struct text *out)
             break;
         }
         if (feel) {
-            rc = join_binary(p, out, feel, &r, binary_levels[row].level);
+            rc = make_node(p, N_BINARY, binary_levels[row].level, (*out)->start, *out, r, feel,
+                           strlen(feel), out);
         } else {
-            rc = make_text(p, out, LV_PRIMARY, out->start, "modulo(%s, %s)", call_argument(p, out),
-                           call_argument(p, &r));
+            rc = make_node(p, N_MODULO, LV_PRIMARY, (*out)->start, *out, r, NULL, 0, out);
         }
     }
     return rc;
 }
 
 /* A whole expression: at the top, inside (...) and nowhere else. */
-static enum ordo_code parse_expr(struct juel *p, struct text *out)
+static enum ordo_code parse_expr(struct juel *p, const struct node **out)
 {
     size_t start = p->toks[p->i].start;
     enum ordo_code rc;
@@ -1021,7 +1187,7 @@ enum ordo_code ordo_feel_from_juel(struct ordo_arena *arena, const char *juel,
                                    const char **feel_out, struct ordo_err *err)
 {
     struct juel p;
-    struct text t = {0};
+    const struct node *root = &no_node;
     enum ordo_code rc;
 
     if (strnlen(juel, JUEL_MAX_SOURCE + 1) > JUEL_MAX_SOURCE) {
@@ -1040,13 +1206,13 @@ enum ordo_code ordo_feel_from_juel(struct ordo_arena *arena, const char *juel,
         rc = fail(&p, "JUEL: the expression is empty");
     }
     if (rc == ORDO_OK) {
-        rc = parse_expr(&p, &t);
+        rc = parse_expr(&p, &root);
     }
     if (rc == ORDO_OK && peek(&p) != TOK_END) {
         rc = fail_unexpected(&p, p.toks[0].start);
     }
     if (rc == ORDO_OK) {
-        *feel_out = ordo_arena_strndup(arena, t.s, t.len);
+        *feel_out = print(&p, arena, root);
     }
     ordo_arena_free(p.scratch);
     return rc;

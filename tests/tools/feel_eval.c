@@ -12,8 +12,13 @@
  * Blank input lines are skipped. One process serves every case, so a run of
  * thousands of expressions costs one start-up.
  *
+ * Messages are repaired to well-formed UTF-8 (U+FFFD for a bad byte) before
+ * they go into JSON, so that a message that quotes bad input cannot make
+ * the answer unwritable.
+ *
  * Exit status: 0 when every line was read (whatever the expressions gave),
- * 2 when a line is not such an object (the message names the line).
+ * 2 when a line is not such an object or its answer cannot be built (the
+ * message on stderr names the line).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +30,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/text.h"
 #include "bpmn/feel.h"
 
 #define DEFAULT_NOW_MS 946684800000LL /* 2000-01-01T00:00:00Z */
@@ -107,13 +113,16 @@ static bool parse_rfc3339(const char *s, int64_t *ms)
     return true;
 }
 
-/* Compile and evaluate one case; the answer object is a new reference. */
+/* Compile and evaluate one case; the answer object is a new reference, or
+ * NULL with a message on stderr. */
 static json_t *evaluate(struct ordo_arena *arena, const char *expr, size_t len,
-                        const struct ordo_feel_env *env)
+                        const struct ordo_feel_env *env, unsigned long lineno)
 {
     struct ordo_err err = {0};
     const struct ordo_feel_expr *compiled = NULL;
     json_t *result = NULL;
+    json_t *answer;
+    json_error_t jerr;
     enum ordo_code rc;
 
     rc = ordo_feel_compile(arena, expr, len, NULL, &compiled, &err);
@@ -121,9 +130,16 @@ static json_t *evaluate(struct ordo_arena *arena, const char *expr, size_t len,
         rc = ordo_feel_eval(compiled, env, &result, &err);
     }
     if (rc != ORDO_OK) {
-        return json_pack("{s:s, s:s}", "error", ordo_code_name(rc), "message", err.msg);
+        answer = json_pack_ex(&jerr, 0, "{s:s, s:s}", "error", ordo_code_name(rc), "message",
+                              ordo_utf8_repair(arena, err.msg));
+    } else {
+        answer = json_pack_ex(&jerr, 0, "{s:o}", "ok", result);
     }
-    return json_pack("{s:o}", "ok", result);
+    if (!answer) {
+        (void)fprintf(stderr, "feel_eval: line %lu: could not build the answer: %s\n", lineno,
+                      jerr.text);
+    }
+    return answer;
 }
 
 /* One input line: the answer, or NULL with a message on stderr. */
@@ -159,7 +175,7 @@ static json_t *answer_line(struct ordo_arena *arena, const char *line, size_t le
     env.lookup = lookup_cb;
     env.lookup_ctx = vars;
     env.timezone = zone;
-    out = evaluate(arena, expr, expr_len, &env);
+    out = evaluate(arena, expr, expr_len, &env, lineno);
 out:
     json_decref(in);
     return out;

@@ -19,6 +19,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/text.h"
 #include "bpmn/feel.h"
 #include "tests/unit/check_main.h"
 
@@ -279,6 +280,8 @@ static const struct feel_case cases[] = {
     OK("every i in nums satisfies i > nothing", "false"),
     OK("every i in [] satisfies false", "true"),
     OK("some i in [] satisfies true", "false"),
+    OK("some i in 5 satisfies true", "null"),
+    OK("every i in nothing satisfies true", "null"),
     /* instance of */
     OK("n instance of number", "true"),
     OK("s instance of string", "true"),
@@ -481,6 +484,21 @@ static const struct feel_case cases[] = {
     OK("date and  time(\"2026-01-01T00:00:00Z\")", "\"2026-01-01T00:00:00Z\""),
     ERR("date and time(\"2026-03-15T10:30:00@Europe/Paris\")",
         "time zone names are not supported yet"),
+    /* after '@' only a zone name shaped like an IANA one is an error; other
+     * text makes the date-time invalid: null */
+    OK("date and time(\"2026-03-15T10:30:00@!!\")", "null"),
+    OKV("date and time(x)", "{\"x\": \"2026-03-15T10:30:00@!!\"}", "null"),
+    OKV("date and time(x)", "{\"x\": \"2026-03-15T10:30:00@Paris\"}", "null"),
+    OKV("date and time(x)", "{\"x\": \"2026-03-15T10:30:00@Europe/Par\u00eds\"}", "null"),
+    OK("time(\"10:30:00@\")", "null"),
+    OK("date and time(\"2026-03-15T10:30:00@Etc/UTC\")", "\"2026-03-15T10:30:00Z\""),
+    OK("date and time(\"2026-03-15T10:30:00@+02:00\")", "\"2026-03-15T10:30:00+02:00\""),
+    ERR("time(\"10:30:00@America/Argentina/Buenos_Aires\")",
+        "time zone names are not supported yet (\"America/Argentina/Buenos_Aires\")"),
+    /* a lowercase z is UTC too, as in the examples of DMN 1.3 */
+    OK("time(\"23:59:00z\") + duration(\"PT2M\")", "\"00:01:00Z\""),
+    OK("date and time(\"2026-03-15T10:30:00z\")", "\"2026-03-15T10:30:00Z\""),
+    OK("@\"2026-03-15T10:30:00z\" = @\"2026-03-15T10:30:00Z\"", "true"),
     OK("@\"2026-03-15T10:30:00Z\"", "\"2026-03-15T10:30:00Z\""),
     OK("@\"P1D\"", "\"P1D\""),
     /* durations */
@@ -595,6 +613,22 @@ static const struct feel_case cases[] = {
     ERR("", "empty expression"),
     ERR("n && t", "FEEL writes and"),
     ERR("n # 2", "unexpected character \"#\" at column 3"),
+    /* characters that look like FEEL but are not: a name holds only the
+     * characters DMN 1.3 allows, so these are no longer read as part of one */
+    ERR("status = \u201capproved\u201d",
+        "unexpected character U+201C at column 10 (use straight quotes \")"),
+    ERR("amount\u00a0>\u00a01000", "unexpected character U+00A0 at column 7 (a no-break space)"),
+    ERR("amount\u22651000", "unexpected character U+2265 at column 7 (use >=)"),
+    ERR("amount\u22641000", "unexpected character U+2264 at column 7 (use <=)"),
+    ERR("amount\u22121", "unexpected character U+2212 at column 7 (use -)"),
+    ERR("n \u00d7 2", "unexpected character U+00D7 at column 3"),
+    ERR("n + \xff", "unexpected byte 0xFF (not UTF-8) at column 5 in \"n + \xef\xbf\xbd\""),
+    ERR("gr\xc3\xb6\xc3 + 1", "unexpected byte 0xC3 (not UTF-8) at column 4"),
+    OK("\"\u201cquoted\u201d\u00a0\u2265\"", "\"\u201cquoted\u201d\u00a0\u2265\""),
+    OKV("\u00e9t\u00e9 + caf\u00e9\u00b7x + \u03b1\u0301", "{\"\u00e9t\u00e9\": 1, "
+        "\"caf\u00e9\u00b7x\": 2, \"\u03b1\u0301\": 3}", "6"),
+    OKV("\u4e2d\u6587 + \U0001f600x", "{\"\u4e2d\u6587\": 1, \"\U0001f600x\": 2}", "3"),
+    OKV("string length(\u00e9t\u00e9)", "{\"\u00e9t\u00e9\": \"ab\"}", "2"),
     ERR("\"a\\q\"", "invalid escape sequence in string at column 3"),
     ERR("1 /* open", "unterminated comment"),
     ERR("foo(1)", "unknown function \"foo\" at column 1"),
@@ -825,9 +859,146 @@ START_TEST(deep_values_are_refused)
     }
     json_object_set_new(vars, "deep", v);
     assert_error("deep", vars, NULL, "nested more than 64 levels deep (max_depth)");
-    assert_error("flatten(deep)", vars, NULL, "max_depth");
+    assert_error("flatten(deep)", vars, NULL,
+                 "a value nested more than 64 levels deep (max_depth)");
     assert_error("deep = deep", vars, NULL, "max_depth");
     json_decref(vars);
+}
+END_TEST
+
+/* A JSON string of 'len' bytes 'c'. */
+static json_t *long_string(size_t len, char c)
+{
+    char *text = malloc(len);
+    json_t *j;
+
+    memset(text, c, len);
+    j = json_stringn(text, len);
+    free(text);
+    return j;
+}
+
+/* Comparing, hashing and looking up long strings is work in proportion to
+ * their length, and counts one step per 256 bytes: each comparison of two
+ * equal 8 MB strings is 32768 steps, so the loops below stop after a few
+ * rounds instead of scanning 33000 x 8 MB. */
+START_TEST(string_comparison_counts_its_bytes)
+{
+    static const char *const exprs[] = {
+        "every i in 1..33000 satisfies s = t",
+        "every i in 1..33000 satisfies s <= t",
+        "every i in 1..33000 satisfies get value(o, s) = null",
+        "every i in 1..33000 satisfies a = b",
+        "every i in 1..33000 satisfies list contains([s], t)",
+        "every i in 1..33000 satisfies date(s) = null",
+        "every i in 1..33000 satisfies number(s) = null",
+    };
+    size_t len = (size_t)8 * 1024 * 1024;
+    json_t *vars = json_object();
+    json_t *key = long_string(len, 'k');
+
+    json_object_set_new(vars, "s", long_string(len, 'a'));
+    json_object_set_new(vars, "t", long_string(len, 'a'));
+    json_object_set_new(vars, "o", json_pack("{s:i}", "k", 1));
+    json_object_set_new(vars, "a", json_object());
+    json_object_set_new(vars, "b", json_object());
+    json_object_setn_new(json_object_get(vars, "a"), json_string_value(key), len, json_integer(1));
+    json_object_setn_new(json_object_get(vars, "b"), json_string_value(key), len, json_integer(1));
+    for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+        assert_error(exprs[i], vars, NULL, "more than 100000 steps (max_steps)");
+    }
+    json_decref(key);
+    json_decref(vars);
+}
+END_TEST
+
+/* A string literal takes memory for its own bytes only: 16 KB of "" items
+ * once kept a copy of the rest of the source for each (45 MB). */
+START_TEST(string_literals_use_memory_for_their_own_bytes)
+{
+    struct ordo_arena *arena = ordo_arena_new();
+    size_t n = 0;
+    char *src = malloc(20000);
+    const struct ordo_feel_expr *e;
+    struct ordo_err err = {0};
+
+    src[n++] = '[';
+    while (n < 16000) {
+        static const char two[] = "\"\",\"abcdefghijklmnopqrstuvwxyz\",";
+
+        memcpy(src + n, two, sizeof(two) - 1);
+        n += sizeof(two) - 1;
+    }
+    n += (size_t)snprintf(src + n, 20000 - n, "\"\"]");
+    ck_assert_int_eq(ordo_feel_compile(arena, src, n, NULL, &e, &err), ORDO_OK);
+    ck_assert_msg(ordo_arena_used(arena) < (size_t)512 * 1024,
+                  "compiling %zu bytes of literals used %zu bytes", n, ordo_arena_used(arena));
+    free(src);
+    ordo_arena_free(arena);
+}
+END_TEST
+
+/* The message of a compile or evaluation error is well-formed UTF-8 even
+ * where a quote of the source or of data is cut (it goes into JSON). */
+static void assert_message_is_utf8(const char *expr, const char *tz, const char *fragment)
+{
+    struct ordo_arena *arena = ordo_arena_new();
+    struct ordo_err err = {0};
+    json_t *out = NULL;
+
+    ck_assert_int_eq(run(expr, NULL, tz, NULL, &out, &err), ORDO_E_UNPROCESSABLE);
+    ck_assert_msg(ordo_utf8_repair(arena, err.msg) == err.msg, "%s: message is not UTF-8: %s", expr,
+                  err.msg);
+    ck_assert_msg(strstr(err.msg, fragment) != NULL, "%s: message \"%s\" lacks \"%s\"", expr,
+                  err.msg, fragment);
+    ordo_arena_free(arena);
+}
+
+START_TEST(error_messages_are_valid_utf8)
+{
+    char zone[80];
+    char name[300];
+    char expr[600];
+    size_t n;
+
+    /* a zone name from the configuration, 63 ASCII letters and an "é" */
+    memset(zone, 'a', 63);
+    memcpy(zone + 63, "\xc3\xa9", 3);
+    assert_message_is_utf8("now()", zone, "time zone names are not supported yet (\"aaa");
+    /* a long name of two-byte letters after three ASCII ones, so that a cut
+     * at an even number of bytes falls inside a letter */
+    n = (size_t)snprintf(name, sizeof(name), "foo");
+    for (int i = 0; i < 100; i++) {
+        n += (size_t)snprintf(name + n, sizeof(name) - n, "\xc3\xa9");
+    }
+    (void)snprintf(expr, sizeof(expr), "%s(1)", name);
+    assert_message_is_utf8(expr, NULL, "unknown function \"foo\xc3\xa9");
+    (void)snprintf(expr, sizeof(expr), "%s +", name);
+    assert_message_is_utf8(expr, NULL, "unexpected end of expression");
+    (void)snprintf(expr, sizeof(expr), "1 %s", name);
+    assert_message_is_utf8(expr, NULL, "unexpected \"foo\xc3\xa9");
+    assert_message_is_utf8(
+        "{\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+        "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+        "x: 1, \xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+        "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+        "\xc3\xa9x: 2}",
+        NULL, "duplicate context key");
+}
+END_TEST
+
+/* Binding k of for/some/every is evaluated k levels below the first, so
+ * it counts toward the depth of the expression. */
+START_TEST(later_bindings_count_toward_the_depth)
+{
+    struct ordo_feel_limits four = {.max_depth = 4};
+    struct ordo_err err = {0};
+    json_t *out = NULL;
+
+    assert_error("for a in x, b in [1] return 1", NULL, &four, "max_depth");
+    assert_error("some a in x, b in y, c in [1] satisfies true", NULL, &four, "max_depth");
+    ck_assert_int_eq(run("for a in x, b in y return 1", NULL, NULL, &four, &out, &err), ORDO_OK);
+    json_decref(out);
 }
 END_TEST
 
@@ -1001,6 +1172,10 @@ static Suite *make_suite(void)
     tcase_add_test(limits, item_limit_stops_huge_lists);
     tcase_add_test(limits, string_limit_stops_doubling);
     tcase_add_test(limits, deep_values_are_refused);
+    tcase_add_test(limits, string_comparison_counts_its_bytes);
+    tcase_add_test(limits, string_literals_use_memory_for_their_own_bytes);
+    tcase_add_test(limits, error_messages_are_valid_utf8);
+    tcase_add_test(limits, later_bindings_count_toward_the_depth);
     suite_add_tcase(s, limits);
     tcase_add_test(api, condition_is_true_only_for_true);
     tcase_add_test(api, condition_reports_limits);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <check.h>
 #include <jansson.h>
@@ -52,6 +53,9 @@ static const struct {
     {"${order['total']}", "order.total"},
     {"${order[\"total\"].net}", "order.total.net"},
     {"${m['a'][0]['b']}", "m.a[1].b"},
+    {"${$x}", "$x"},
+    {"${a.$b_1}", "a.$b_1"},
+    {"${external}", "external"},
     /* numbers */
     {"${42}", "42"},
     {"${1.5}", "1.5"},
@@ -161,7 +165,7 @@ static const struct {
     {"${a['first name']}", "keys that are not plain names are not supported"},
     {"${if}", "names that are FEEL keywords cannot be translated (\"if\" at column 3)"},
     {"${a.for}", "names that are FEEL keywords cannot be translated (\"for\" at column 5)"},
-    {"${$x}", "names with '$' cannot be written in FEEL"},
+    {"${a.some}", "names that are FEEL keywords cannot be translated (\"some\" at column 5)"},
     {"${1e999}", "numbers with an exponent beyond 100 are not supported"},
     /* templates and shape */
     {"Hello ${name}", "JUEL templates with text around ${...} are not supported"},
@@ -181,6 +185,12 @@ static const struct {
     {"${a +}", "JUEL: the expression ends too early (\"a +\" at column 6)"},
     {"${a b}", "JUEL: unexpected \"b\" at column 5"},
     {"${a & b}", "JUEL: unexpected character '&' at column 5"},
+    {"${status == \u201capproved\u201d}",
+     "JUEL: unexpected character U+201C at column 13 (use straight quotes \")"},
+    {"${status == \u2018approved\u2019}", "JUEL: unexpected character U+2018 at column 13"},
+    {"${a\u00a0> 1}", "JUEL: unexpected character U+00A0 at column 4 (a no-break space)"},
+    {"${a \u2265 1}", "JUEL: unexpected character U+2265 at column 5 (use >=)"},
+    {"${a \xff}", "JUEL: unexpected byte 0xFF (not UTF-8) at column 5"},
     {"${a ==}", "the expression ends too early"},
     {"${a.}", "the expression ends too early"},
     {"${\n a &&\n b c}", "JUEL: unexpected \"c\" at line 3, column 4"},
@@ -308,6 +318,42 @@ START_TEST(output_lives_in_the_callers_arena_and_errors_keep_the_first_message)
 }
 END_TEST
 
+/* The peak memory of this process, in KiB. */
+static long peak_kib(void)
+{
+    struct rusage u;
+
+    ck_assert_int_eq(getrusage(RUSAGE_SELF, &u), 0);
+    return u.ru_maxrss;
+}
+
+/* The translation is printed once, not rebuilt at every operator: a sum of
+ * 4000 terms (8 KB) once took 35 MB, since each '+' copied all the text
+ * before it. The scratch arena is freed inside the call, so the peak memory
+ * of the process is what shows it. */
+START_TEST(long_chains_take_memory_in_proportion_to_their_length)
+{
+    size_t terms = 4000;
+    char *juel = ordo_arena_alloc(arena, 2 * terms + 3); /* "${a+a+...+a}" */
+    struct ordo_err err = {0};
+    const char *feel = NULL;
+    size_t o;
+    long before;
+
+    o = (size_t)snprintf(juel, 2 * terms + 3, "${a");
+    while (o < 2 * terms + 1) {
+        o += (size_t)snprintf(juel + o, 2 * terms + 3 - o, "+a");
+    }
+    o += (size_t)snprintf(juel + o, 2 * terms + 3 - o, "}");
+    before = peak_kib();
+    ck_assert_int_eq(ordo_feel_from_juel(arena, juel, &feel, &err), ORDO_OK);
+    ck_assert_msg(peak_kib() - before < 4096, "translating %zu bytes raised the peak by %ld KiB", o,
+                  peak_kib() - before);
+    ck_assert_uint_eq(strlen(feel), 4 * (terms - 1) + 1);
+    ck_assert(strncmp(feel, "a + a + a", 9) == 0);
+}
+END_TEST
+
 /* ---- translated FEEL runs as JUEL would ----
  * 'vars' is a JSON object of variables; 'want' the JSON the FEEL result
  * must equal (an integral number is a JSON integer). */
@@ -370,6 +416,8 @@ static const struct {
     {"${true && false || null == null}", "{}", "true"},
     {"${gr\xc3\xb6\xc3\x9f" "e + 1}", "{\"gr\xc3\xb6\xc3\x9f" "e\": 1}", "2"},
     {"${date && time}", "{\"date\": true, \"time\": false}", "false"},
+    {"${$x + 1}", "{\"$x\": 1}", "2"},
+    {"${external}", "{\"external\": \"yes\"}", "\"yes\""},
     {"${s == 'a\x01'}", "{\"s\": \"a\\u0001\"}", "true"},
 };
 /* clang-format on */
@@ -420,6 +468,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, bounds_input_size_nesting_and_output);
     tcase_add_test(tc, unary_chains_count_toward_the_nesting_bound);
     tcase_add_test(tc, output_lives_in_the_callers_arena_and_errors_keep_the_first_message);
+    tcase_add_test(tc, long_chains_take_memory_in_proportion_to_their_length);
     suite_add_tcase(s, tc);
     tc = tcase_create("evaluate");
     tcase_add_checked_fixture(tc, setup, teardown);

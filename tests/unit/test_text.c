@@ -1,6 +1,7 @@
 /*
  * base/text: NULL-safe equality and UTF-8 helpers.
  */
+#include <stdarg.h>
 #include <string.h>
 
 #include <check.h>
@@ -79,6 +80,102 @@ START_TEST(trim_partial_never_splits_a_character)
 }
 END_TEST
 
+START_TEST(text_eq_compares_a_counted_text_with_a_word)
+{
+    ck_assert(ordo_text_eq("andrew", 3, "and"));
+    ck_assert(!ordo_text_eq("andrew", 4, "and"));
+    ck_assert(!ordo_text_eq("an", 2, "and"));
+    ck_assert(ordo_text_eq("", 0, ""));
+}
+END_TEST
+
+START_TEST(ascii_classes_ignore_everything_else)
+{
+    ck_assert(ordo_is_digit('0') && ordo_is_digit('9'));
+    ck_assert(!ordo_is_digit('a') && !ordo_is_digit(0xB2)); /* superscript two in Latin-1 */
+    ck_assert(ordo_is_space(' ') && ordo_is_space('\t') && ordo_is_space('\n'));
+    ck_assert(ordo_is_space('\r') && ordo_is_space('\f') && ordo_is_space('\v'));
+    ck_assert(!ordo_is_space(0xA0) && !ordo_is_space('x') && !ordo_is_space('\0'));
+}
+END_TEST
+
+START_TEST(encode_writes_each_length_of_sequence)
+{
+    static const uint32_t cps[] = {'A', 0xE9, 0x20AC, 0x1F600, 0x10FFFF};
+    char out[5];
+
+    for (size_t i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+        size_t n = ordo_utf8_encode(cps[i], out);
+        size_t back;
+
+        out[n] = '\0';
+        ck_assert_uint_eq(n, i < 3 ? i + 1 : 4);
+        ck_assert_uint_eq(ordo_utf8_decode(out, &back), cps[i]);
+        ck_assert_uint_eq(back, n);
+    }
+}
+END_TEST
+
+START_TEST(quote_cuts_between_characters_and_says_so)
+{
+    const char *s = "ab\xc3\xa9\xe2\x82\xac"; /* a b é € */
+    char buf[32];
+
+    ck_assert_str_eq(ordo_utf8_quote(buf, sizeof(buf), s, strlen(s), 40), s);
+    ck_assert_str_eq(ordo_utf8_quote(buf, sizeof(buf), s, strlen(s), 7), s);
+    ck_assert_str_eq(ordo_utf8_quote(buf, sizeof(buf), s, strlen(s), 6), "ab\xc3\xa9...");
+    ck_assert_str_eq(ordo_utf8_quote(buf, sizeof(buf), s, strlen(s), 3), "ab...");
+    ck_assert_str_eq(ordo_utf8_quote(buf, sizeof(buf), s, 3, 40), "ab\xef\xbf\xbd"); /* cut é */
+    ck_assert_str_eq(ordo_utf8_quote(buf, sizeof(buf), "a\xff", 2, 40), "a\xef\xbf\xbd");
+    ck_assert_str_eq(ordo_utf8_quote(buf, sizeof(buf), "", 0, 40), "");
+    /* A small buffer cuts too, and still ends in "...". */
+    ck_assert_str_eq(ordo_utf8_quote(buf, 8, "\xc3\xa9\xc3\xa9\xc3\xa9", 6, 40),
+                     "\xc3\xa9\xc3\xa9...");
+}
+END_TEST
+
+static void format(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void format(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    ordo_utf8_vformat(buf, size, fmt, ap);
+    va_end(ap);
+}
+
+START_TEST(vformat_never_ends_inside_a_character)
+{
+    char buf[5];
+
+    format(buf, sizeof(buf), "%s", "ab\xc3\xa9");
+    ck_assert_str_eq(buf, "ab\xc3\xa9");
+    format(buf, sizeof(buf), "%s", "abc\xc3\xa9"); /* 4 bytes fit: "abc" and half of é */
+    ck_assert_str_eq(buf, "abc");
+    format(buf, sizeof(buf), "%d", 42);
+    ck_assert_str_eq(buf, "42");
+}
+END_TEST
+
+START_TEST(position_counts_lines_and_characters)
+{
+    const char *s = "\xc3\xa9t\xc3\xa9\nab";
+    size_t line;
+    size_t col;
+
+    ordo_utf8_position(s, 0, &line, &col);
+    ck_assert_uint_eq(line, 1);
+    ck_assert_uint_eq(col, 1);
+    ordo_utf8_position(s, 3, &line, &col); /* the second é */
+    ck_assert_uint_eq(col, 3);
+    ordo_utf8_position(s, 7, &line, &col); /* "b" */
+    ck_assert_uint_eq(line, 2);
+    ck_assert_uint_eq(col, 2);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("text");
@@ -89,6 +186,12 @@ static Suite *make_suite(void)
     tcase_add_test(tc, decode_reads_code_points_and_replaces_bad_bytes);
     tcase_add_test(tc, repair_returns_valid_text_unchanged_and_fixes_the_rest);
     tcase_add_test(tc, trim_partial_never_splits_a_character);
+    tcase_add_test(tc, text_eq_compares_a_counted_text_with_a_word);
+    tcase_add_test(tc, ascii_classes_ignore_everything_else);
+    tcase_add_test(tc, encode_writes_each_length_of_sequence);
+    tcase_add_test(tc, quote_cuts_between_characters_and_says_so);
+    tcase_add_test(tc, vformat_never_ends_inside_a_character);
+    tcase_add_test(tc, position_counts_lines_and_characters);
     suite_add_tcase(s, tc);
     return s;
 }
