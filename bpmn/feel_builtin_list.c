@@ -254,19 +254,30 @@ struct ordo_feel_value ordo_feel_bi_append(struct ordo_feel_ev *ev,
     return ordo_feel_list(items, count);
 }
 
-struct ordo_feel_value ordo_feel_bi_concatenate(struct ordo_feel_ev *ev,
-                                                const struct ordo_feel_value *args, size_t n)
+typedef bool push_fn(struct ordo_feel_ev *ev, struct ordo_feel_value **items, size_t *n,
+                     size_t *cap, const struct ordo_feel_value *list);
+
+/* Join all list arguments with 'push' (every item, or only new ones); null
+ * if any argument is not a list. */
+static struct ordo_feel_value
+join_lists(struct ordo_feel_ev *ev, const struct ordo_feel_value *args, size_t n, push_fn *push)
 {
     struct ordo_feel_value *items = NULL;
     size_t count = 0;
     size_t cap = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (args[i].type != ORDO_FV_LIST || !push_all(ev, &items, &count, &cap, &args[i])) {
+        if (args[i].type != ORDO_FV_LIST || !push(ev, &items, &count, &cap, &args[i])) {
             return ordo_feel_null();
         }
     }
     return ordo_feel_list(items, count);
+}
+
+struct ordo_feel_value ordo_feel_bi_concatenate(struct ordo_feel_ev *ev,
+                                                const struct ordo_feel_value *args, size_t n)
+{
+    return join_lists(ev, args, n, push_all);
 }
 
 /* A 1-based or negative position in a list of 'len' items as an index from
@@ -386,16 +397,7 @@ static bool push_new(struct ordo_feel_ev *ev, struct ordo_feel_value **items, si
 struct ordo_feel_value ordo_feel_bi_union(struct ordo_feel_ev *ev,
                                           const struct ordo_feel_value *args, size_t n)
 {
-    struct ordo_feel_value *items = NULL;
-    size_t count = 0;
-    size_t cap = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        if (args[i].type != ORDO_FV_LIST || !push_new(ev, &items, &count, &cap, &args[i])) {
-            return ordo_feel_null();
-        }
-    }
-    return ordo_feel_list(items, count);
+    return join_lists(ev, args, n, push_new);
 }
 
 struct ordo_feel_value ordo_feel_bi_distinct_values(struct ordo_feel_ev *ev,
