@@ -1,8 +1,11 @@
 #include "base/json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
+#include "base/text.h"
 
 /* Reject documents nested deeper than 'max_depth' with one pass over the
  * bytes, before jansson allocates anything: jansson builds the tree first and
@@ -250,4 +253,79 @@ enum ordo_code ordo_json_opt_bool(const json_t *obj, const char *name, bool *out
                                   struct ordo_err *err)
 {
     return read_bool(obj, name, false, out, err);
+}
+
+static void append_escaped_byte(struct ordo_buf *out, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char u[6] = {'\\', 'u', '0', '0', 0, 0};
+
+    switch (c) {
+    case '"':
+        ordo_buf_puts(out, "\\\"");
+        return;
+    case '\\':
+        ordo_buf_puts(out, "\\\\");
+        return;
+    case '\n':
+        ordo_buf_puts(out, "\\n");
+        return;
+    case '\r':
+        ordo_buf_puts(out, "\\r");
+        return;
+    case '\t':
+        ordo_buf_puts(out, "\\t");
+        return;
+    case '\b':
+        ordo_buf_puts(out, "\\b");
+        return;
+    case '\f':
+        ordo_buf_puts(out, "\\f");
+        return;
+    default:
+        break;
+    }
+    if (c < 0x20 || c == 0x7F) { /* DEL too: it is invisible in a terminal */
+        u[4] = hex[c >> 4];
+        u[5] = hex[c & 15];
+        ordo_buf_append(out, u, sizeof(u));
+    } else {
+        ordo_buf_putc(out, (char)c);
+    }
+}
+
+void ordo_json_append_escaped(struct ordo_buf *out, const char *s, size_t max_bytes)
+{
+    static const char replacement_char[] = "\xEF\xBF\xBD"; /* U+FFFD in UTF-8 */
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    size_t i = 0;
+
+    while (i < n) {
+        size_t skip;
+        size_t len;
+
+        if (i >= max_bytes) {
+            ordo_buf_puts(out, "...");
+            return;
+        }
+        len = ordo_utf8_sequence(p + i, n - i, &skip);
+        if (len == 0) {
+            ordo_buf_puts(out, replacement_char);
+            i += skip;
+        } else if (len == 1) {
+            append_escaped_byte(out, p[i]);
+            i++;
+        } else {
+            ordo_buf_append(out, p + i, len);
+            i += len;
+        }
+    }
+}
+
+void ordo_json_append_string(struct ordo_buf *out, const char *s)
+{
+    ordo_buf_putc(out, '"');
+    ordo_json_append_escaped(out, s, SIZE_MAX);
+    ordo_buf_putc(out, '"');
 }

@@ -93,4 +93,14 @@ enum ordo_code ordo_json_opt_bool(const json_t *obj, const char *name, bool *out
  * an array'. */
 const char *ordo_json_type_name(const json_t *json);
 
+struct ordo_buf;
+
+/* Append 's' as the inside of a JSON string: escaped (control characters
+ * and DEL as \u00XX), invalid UTF-8 replaced by U+FFFD, and cut with "..."
+ * after 'max_bytes' input bytes at a character boundary (SIZE_MAX: never). */
+void ordo_json_append_escaped(struct ordo_buf *out, const char *s, size_t max_bytes);
+
+/* Append 's' as a whole JSON string, quotes included, never cut. */
+void ordo_json_append_string(struct ordo_buf *out, const char *s);
+
 #endif

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/json.h"
 #include "base/text.h"
 
 enum ordo_log_level ordo_log_threshold = ORDO_LOG_INFO;
@@ -24,8 +25,6 @@ static const char *const secret_words[] = {"key",    "token",         "password"
                                            "secret", "authorization", "cookie"};
 
 static const char *const reserved_keys[] = {"ts", "level", "component", "msg"};
-
-static const char replacement_char[] = "\xEF\xBF\xBD"; /* U+FFFD in UTF-8 */
 
 static char lower_ascii(char c)
 {
@@ -150,67 +149,11 @@ void ordo_log_format_ts(char *out, int64_t unix_ms)
     out[n] = '\0';
 }
 
-static void append_escaped_byte(struct ordo_buf *out, unsigned char c)
-{
-    switch (c) {
-    case '"':
-        ordo_buf_puts(out, "\\\"");
-        break;
-    case '\\':
-        ordo_buf_puts(out, "\\\\");
-        break;
-    case '\n':
-        ordo_buf_puts(out, "\\n");
-        break;
-    case '\r':
-        ordo_buf_puts(out, "\\r");
-        break;
-    case '\t':
-        ordo_buf_puts(out, "\\t");
-        break;
-    case '\b':
-        ordo_buf_puts(out, "\\b");
-        break;
-    case '\f':
-        ordo_buf_puts(out, "\\f");
-        break;
-    default:
-        if (c < 0x20 || c == 0x7F) { /* DEL too: it is invisible in a terminal */
-            ordo_buf_printf(out, "\\u%04x", c);
-        } else {
-            ordo_buf_putc(out, (char)c);
-        }
-    }
-}
-
 /* Append 's' as the inside of a JSON string: escaped, invalid UTF-8 replaced,
  * cut after ORDO_LOG_VALUE_MAX input bytes at a character boundary. */
 static void append_escaped(struct ordo_buf *out, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    size_t i = 0;
-
-    while (i < n) {
-        size_t skip;
-        size_t len;
-
-        if (i >= ORDO_LOG_VALUE_MAX) {
-            ordo_buf_puts(out, "...");
-            return;
-        }
-        len = ordo_utf8_sequence(p + i, n - i, &skip);
-        if (len == 0) {
-            ordo_buf_puts(out, replacement_char);
-            i += skip;
-        } else if (len == 1) {
-            append_escaped_byte(out, p[i]);
-            i++;
-        } else {
-            ordo_buf_append(out, p + i, len);
-            i += len;
-        }
-    }
+    ordo_json_append_escaped(out, s, ORDO_LOG_VALUE_MAX);
 }
 
 static void append_json_string(struct ordo_buf *out, const char *s)
