@@ -1,0 +1,645 @@
+/*
+ * core/graph_ext.c - the extensions the engine executes (CONTRACTS.md §2),
+ * read into plain node fields, and the vendor constructs it refuses.
+ *
+ * Jobs (service and send tasks, message throw and end events):
+ *   job type  ordo:action (must be an action id, CONTRACTS.md §1), else
+ *             zeebe:taskDefinition type, else camunda:topic when
+ *             camunda:type="external"; types given as expressions are
+ *             refused ("extension")
+ *   retries   zeebe:taskDefinition retries, 0..1000, default 3
+ *   headers   zeebe:taskHeaders/zeebe:header key value
+ *   ordo:credential
+ * Mappings (every node but gateways and processes): zeebe:ioMapping
+ * input/output source target; camunda:inputOutput inputParameter/
+ * outputParameter name with text content (a camunda:list or camunda:map
+ * is refused; a camunda:script is refused by the vendor check); call
+ * activities also camunda:in/camunda:out source|sourceExpression target.
+ * An empty source or parameter maps null.
+ * User tasks: zeebe:assignmentDefinition assignee candidateGroups
+ * candidateUsers and zeebe:taskSchedule dueDate, else camunda:assignee,
+ * candidateUsers, candidateGroups, dueDate; ordo:form (text that must
+ * parse as a JSON object), ordo:notify.
+ * Loops: multiInstanceLoopCharacteristics (isSequential, loopCardinality,
+ * completionCondition, zeebe:loopCharacteristics, camunda:collection and
+ * elementVariable) and standardLoopCharacteristics (loopCondition,
+ * testBefore, loopMaximum).
+ * Call activities: zeebe:calledElement processId (may be "=...") and
+ * propagateAllChildVariables, else the calledElement attribute; a called
+ * element that is a process of the file is named by its id, a global task
+ * is refused.
+ *
+ * Refused anywhere in a process (the "vendor check"): camunda:class,
+ * camunda:delegateExpression and camunda:expression attributes (also in
+ * the Activiti and Flowable namespaces, which Camunda 7 models inherit),
+ * execution and task listeners with class, delegateExpression or
+ * expression, camunda:script, camunda:connector, camunda:decisionRef and
+ * zeebe:calledDecision. camunda:asyncBefore/asyncAfter and other
+ * attributes are ignored.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/text.h"
+#include "core/graph_internal.h"
+
+#define NS_ACTIVITI "http://activiti.org/bpmn"
+#define NS_FLOWABLE "http://flowable.org/bpmn"
+#define MAX_RETRIES 1000
+
+struct mappings {
+    struct ordo_graph_mapping *v;
+    size_t n, cap;
+};
+
+/* ^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$ (CONTRACTS.md §1) */
+static bool is_action_id(const char *s)
+{
+    int dots = 0;
+    bool part_start = true;
+
+    for (; *s; s++) {
+        bool lower = *s >= 'a' && *s <= 'z';
+        bool tail = lower || ordo_is_digit((unsigned char)*s) || *s == '_';
+
+        if (*s == '.' && !part_start && dots == 0) {
+            dots++;
+            part_start = true;
+        } else if (part_start ? lower : tail) {
+            part_start = false;
+        } else {
+            return false;
+        }
+    }
+    return dots == 1 && !part_start;
+}
+
+static void read_job_type(struct ordo_graph_ctx *c, uint32_t i, const struct ordo_bpmn_node *td)
+{
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const char *type = td ? ordo_graph_trim(c, ordo_bpmn_attr_get(td, NULL, "type")) : NULL;
+    const char *topic;
+
+    if (type && *type) {
+        if (ordo_graph_is_expression(type)) {
+            ordo_graph_report(c, el, "extension",
+                              "job types given as expressions (\"%s\") are not supported", type);
+            return;
+        }
+        n->job_type = type;
+        return;
+    }
+    if (!ordo_streq(ordo_bpmn_attr_get(el, ORDO_BPMN_NS_CAMUNDA, "type"), "external")) {
+        return;
+    }
+    topic = ordo_graph_trim(c, ordo_bpmn_attr_get(el, ORDO_BPMN_NS_CAMUNDA, "topic"));
+    if (!topic || !*topic) {
+        ordo_graph_report(c, el, "extension", "camunda:type=\"external\" needs a camunda:topic");
+    } else if (ordo_graph_is_expression(topic)) {
+        ordo_graph_report(c, el, "extension",
+                          "external task topics given as expressions (\"%s\") are not supported",
+                          topic);
+    } else {
+        n->job_type = topic;
+    }
+}
+
+static void read_retries(struct ordo_graph_ctx *c, uint32_t i, const struct ordo_bpmn_node *td)
+{
+    const char *text = td ? ordo_bpmn_attr_get(td, NULL, "retries") : NULL;
+
+    if (text && !ordo_graph_parse_uint(text, MAX_RETRIES, &c->nodes[i].retries)) {
+        ordo_graph_report(c, c->node_el[i], "extension",
+                          "retries \"%s\" is not a whole number from 0 to %d", text, MAX_RETRIES);
+    }
+}
+
+static void read_headers(struct ordo_graph_ctx *c, uint32_t i)
+{
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *th =
+        ordo_graph_extension(c->node_el[i], ORDO_BPMN_NS_ZEEBE, "taskHeaders");
+    struct ordo_graph_header *v = NULL;
+    size_t count = 0;
+    size_t cap = 0;
+
+    for (const struct ordo_bpmn_node *h =
+             ordo_graph_next_child(th, NULL, ORDO_BPMN_NS_ZEEBE, "header");
+         h; h = ordo_graph_next_child(th, h, ORDO_BPMN_NS_ZEEBE, "header")) {
+        const char *key = ordo_bpmn_attr_get(h, NULL, "key");
+
+        if (!key) {
+            continue;
+        }
+        v = ordo_arena_grow(c->arena, v, count, &cap, sizeof(*v));
+        v[count].key = ordo_graph_str(c, key);
+        v[count].value = ordo_graph_str(c, ordo_bpmn_attr_get(h, NULL, "value"));
+        count++;
+    }
+    n->headers = v;
+    n->nheaders = (uint32_t)count;
+}
+
+void ordo_graph_read_job(struct ordo_graph_ctx *c, uint32_t i)
+{
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const char *action = ordo_graph_trim(c, ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "action"));
+    const struct ordo_bpmn_node *td =
+        ordo_graph_extension(el, ORDO_BPMN_NS_ZEEBE, "taskDefinition");
+
+    if (action && !is_action_id(action)) {
+        ordo_graph_report(c, el, "action-id",
+                          "ordo:action \"%s\" is not an action id (connector.action in lower case, "
+                          "such as slack.post_message)",
+                          action);
+    } else if (action) {
+        n->action = action;
+        n->job_type = action;
+    } else {
+        read_job_type(c, i, td);
+    }
+    read_retries(c, i, td);
+    read_headers(c, i);
+    n->credential = ordo_graph_str(c, ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "credential"));
+}
+
+/* ---- mappings ----------------------------------------------------------- */
+
+static void add_mapping(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
+                        struct mappings *list, const char *kind, const char *target,
+                        const char *source, enum ordo_graph_plain plain)
+{
+    struct ordo_graph_expr e = {0};
+    const char *what;
+
+    if (!target || !*target) {
+        ordo_graph_report(c, el, "extension", "an %s mapping has no target", kind);
+        return;
+    }
+    what = ordo_arena_printf(c->scratch, "the %s mapping \"%s\"", kind, target);
+    if (!source || !*ordo_graph_trim(c, source)) {
+        source = "=null";
+    }
+    if (!ordo_graph_expr(c, el, what, source, plain, &e)) {
+        return;
+    }
+    list->v = ordo_arena_grow(c->arena, list->v, list->n, &list->cap, sizeof(*list->v));
+    list->v[list->n].target = ordo_graph_trim(c, target);
+    list->v[list->n].source = e;
+    list->n++;
+}
+
+static void read_zeebe_io(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
+                          struct mappings *in, struct mappings *out)
+{
+    const struct ordo_bpmn_node *io = ordo_graph_extension(el, ORDO_BPMN_NS_ZEEBE, "ioMapping");
+
+    for (const struct ordo_bpmn_node *m = io ? io->first : NULL; m; m = m->next) {
+        bool input;
+
+        if (!ordo_bpmn_is_element(m) || !ordo_streq(m->ns, ORDO_BPMN_NS_ZEEBE)) {
+            continue;
+        }
+        input = strcmp(m->tag, "input") == 0;
+        if (input || strcmp(m->tag, "output") == 0) {
+            add_mapping(c, el, input ? in : out, input ? "input" : "output",
+                        ordo_bpmn_attr_get(m, NULL, "target"),
+                        ordo_bpmn_attr_get(m, NULL, "source"), ORDO_GRAPH_PLAIN_STRING);
+        }
+    }
+}
+
+/* A camunda:inputParameter or outputParameter. */
+static void read_camunda_parameter(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
+                                   const struct ordo_bpmn_node *p, struct mappings *list,
+                                   const char *kind)
+{
+    for (const struct ordo_bpmn_node *v = p->first; v; v = v->next) {
+        if (!ordo_bpmn_is_element(v)) {
+            continue;
+        }
+        if (ordo_streq(v->ns, ORDO_BPMN_NS_CAMUNDA) && strcmp(v->tag, "script") == 0) {
+            return; /* the vendor check refuses it */
+        }
+        ordo_graph_report(
+            c, el, "extension",
+            "camunda:%s \"%s\" holds a %s:%s, which is not supported; write the value "
+            "as an expression",
+            p->tag, ordo_bpmn_attr_get(p, NULL, "name"), v->prefix ? v->prefix : "", v->tag);
+        return;
+    }
+    add_mapping(c, el, list, kind, ordo_bpmn_attr_get(p, NULL, "name"), p->text,
+                ORDO_GRAPH_PLAIN_STRING);
+}
+
+static void read_camunda_io(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
+                            struct mappings *in, struct mappings *out)
+{
+    const struct ordo_bpmn_node *io = ordo_graph_extension(el, ORDO_BPMN_NS_CAMUNDA, "inputOutput");
+
+    for (const struct ordo_bpmn_node *p = io ? io->first : NULL; p; p = p->next) {
+        if (!ordo_bpmn_is_element(p) || !ordo_streq(p->ns, ORDO_BPMN_NS_CAMUNDA)) {
+            continue;
+        }
+        if (strcmp(p->tag, "inputParameter") == 0) {
+            read_camunda_parameter(c, el, p, in, "input");
+        } else if (strcmp(p->tag, "outputParameter") == 0) {
+            read_camunda_parameter(c, el, p, out, "output");
+        }
+    }
+}
+
+/* camunda:in and camunda:out of a call activity. */
+static void read_camunda_in_out(struct ordo_graph_ctx *c, uint32_t i, struct mappings *in,
+                                struct mappings *out)
+{
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const struct ordo_bpmn_node *ext = ordo_bpmn_child(el, ORDO_BPMN_EXTENSION_ELEMENTS);
+    bool any_out = false;
+    bool all_out = false;
+
+    for (const struct ordo_bpmn_node *m = ext ? ext->first : NULL; m; m = m->next) {
+        bool is_in = ordo_bpmn_is_element(m) && ordo_streq(m->ns, ORDO_BPMN_NS_CAMUNDA) &&
+                     strcmp(m->tag, "in") == 0;
+        bool is_out = ordo_bpmn_is_element(m) && ordo_streq(m->ns, ORDO_BPMN_NS_CAMUNDA) &&
+                      strcmp(m->tag, "out") == 0;
+        const char *source;
+
+        if (!is_in && !is_out) {
+            continue;
+        }
+        any_out |= is_out;
+        all_out |= is_out && ordo_streq(ordo_bpmn_attr_get(m, NULL, "variables"), "all");
+        source = ordo_bpmn_attr_get(m, NULL, "source");
+        if (!source) {
+            source = ordo_bpmn_attr_get(m, NULL, "sourceExpression");
+        }
+        if (source) {
+            add_mapping(c, el, is_in ? in : out, is_in ? "input" : "output",
+                        ordo_bpmn_attr_get(m, NULL, "target"), source, ORDO_GRAPH_PLAIN_FEEL);
+        }
+    }
+    if (any_out) {
+        c->nodes[i].propagate_all = all_out;
+    }
+}
+
+static void read_mappings(struct ordo_graph_ctx *c, uint32_t i)
+{
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    struct mappings in = {0};
+    struct mappings out = {0};
+
+    read_zeebe_io(c, el, &in, &out);
+    read_camunda_io(c, el, &in, &out);
+    if (n->kind == ORDO_GRAPH_CALL_ACTIVITY) {
+        read_camunda_in_out(c, i, &in, &out);
+    }
+    n->inputs = in.v;
+    n->ninputs = (uint32_t)in.n;
+    n->outputs = out.v;
+    n->noutputs = (uint32_t)out.n;
+}
+
+/* ---- user tasks and call activities ------------------------------------ */
+
+/* The zeebe attribute 'zattr' of 'zel', else camunda:'cattr' of 'el'. */
+static const char *dialect_attr(const struct ordo_bpmn_node *el, const struct ordo_bpmn_node *zel,
+                                const char *zattr, const char *cattr)
+{
+    const char *v = zel ? ordo_bpmn_attr_get(zel, NULL, zattr) : NULL;
+
+    return v ? v : ordo_bpmn_attr_get(el, ORDO_BPMN_NS_CAMUNDA, cattr);
+}
+
+/* ordo:form, kept as text; it must at least be a JSON object (the server
+ * checks the schema subset of CONTRACTS.md §11 when it uses it). */
+static const char *read_form(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el)
+{
+    const char *text = ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "form");
+    json_error_t jerr;
+    json_t *form;
+    bool object;
+
+    if (!text) {
+        return NULL;
+    }
+    form = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+    object = json_is_object(form);
+    json_decref(form);
+    if (!object) {
+        ordo_graph_report(c, el, "extension", "ordo:form is not a JSON object%s%s",
+                          form ? "" : ": ", form ? "" : jerr.text);
+        return NULL;
+    }
+    return ordo_graph_str(c, text);
+}
+
+static void read_user_task(struct ordo_graph_ctx *c, uint32_t i)
+{
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const struct ordo_bpmn_node *ad =
+        ordo_graph_extension(el, ORDO_BPMN_NS_ZEEBE, "assignmentDefinition");
+    const struct ordo_bpmn_node *ts = ordo_graph_extension(el, ORDO_BPMN_NS_ZEEBE, "taskSchedule");
+
+    (void)ordo_graph_value(c, el, "the assignee", dialect_attr(el, ad, "assignee", "assignee"),
+                           &n->assignee);
+    (void)ordo_graph_value(c, el, "the candidate users",
+                           dialect_attr(el, ad, "candidateUsers", "candidateUsers"),
+                           &n->candidate_users);
+    (void)ordo_graph_value(c, el, "the candidate groups",
+                           dialect_attr(el, ad, "candidateGroups", "candidateGroups"),
+                           &n->candidate_groups);
+    (void)ordo_graph_value(c, el, "the due date", dialect_attr(el, ts, "dueDate", "dueDate"),
+                           &n->due_date);
+    n->form = read_form(c, el);
+    n->notify = ordo_graph_str(c, ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "notify"));
+}
+
+static void read_call(struct ordo_graph_ctx *c, uint32_t i)
+{
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const struct ordo_bpmn_node *ce = ordo_graph_extension(el, ORDO_BPMN_NS_ZEEBE, "calledElement");
+    const char *id = ce ? ordo_bpmn_attr_get(ce, NULL, "processId") : NULL;
+    const struct ordo_bpmn_node *target;
+
+    if (!id || !*id) {
+        id = ordo_bpmn_attr_get(el, NULL, "calledElement");
+    }
+    n->propagate_all =
+        !ce || !ordo_streq(ordo_bpmn_attr_get(ce, NULL, "propagateAllChildVariables"), "false");
+    if (!id || !*ordo_graph_trim(c, id)) {
+        ordo_graph_report(c, el, "call-activity",
+                          "no called element (zeebe:calledElement processId or calledElement)");
+        return;
+    }
+    if (!ordo_graph_value(c, el, "the called element", id, &n->called_element) ||
+        !n->called_element.constant) {
+        return;
+    }
+    target = ordo_bpmn_model_find(c->model, n->called_element.constant);
+    if (target && target->kind == ORDO_BPMN_PROCESS) {
+        n->called_element.constant = ordo_graph_str(c, target->id); /* without a "tns:" prefix */
+    } else if (target && ordo_bpmn_is(target, ORDO_BPMN_C_ROOT_ELEMENT) &&
+               strncmp(target->tag, "global", 6) == 0) {
+        ordo_graph_report(c, el, "unsupported-element",
+                          "calls %s \"%s\"; global tasks are not supported, call a process",
+                          target->tag, n->called_element.constant);
+    }
+}
+
+/* ---- loops -------------------------------------------------------------- */
+
+static const char *child_text(const struct ordo_bpmn_node *el, enum ordo_bpmn_kind kind)
+{
+    const struct ordo_bpmn_node *ch = ordo_bpmn_child(el, kind);
+
+    return ch ? ch->text : NULL;
+}
+
+static bool blank(const char *s)
+{
+    while (s && ordo_is_space((unsigned char)*s)) {
+        s++;
+    }
+    return !s || !*s;
+}
+
+static void read_multi_instance(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
+                                const struct ordo_bpmn_node *mi, struct ordo_graph_loop *loop)
+{
+    const struct ordo_bpmn_node *zl =
+        ordo_graph_extension(mi, ORDO_BPMN_NS_ZEEBE, "loopCharacteristics");
+    const char *collection = zl ? ordo_bpmn_attr_get(zl, NULL, "inputCollection") : NULL;
+    const char *element = zl ? ordo_bpmn_attr_get(zl, NULL, "inputElement") : NULL;
+    const char *cardinality = child_text(mi, ORDO_BPMN_LOOP_CARDINALITY);
+
+    loop->multi = true;
+    loop->sequential = ordo_streq(ordo_bpmn_attr_get(mi, NULL, "isSequential"), "true");
+    if (blank(collection)) {
+        collection = ordo_bpmn_attr_get(mi, ORDO_BPMN_NS_CAMUNDA, "collection");
+    }
+    if (blank(element)) {
+        element = ordo_bpmn_attr_get(mi, ORDO_BPMN_NS_CAMUNDA, "elementVariable");
+    }
+    if (blank(collection) && blank(cardinality)) {
+        ordo_graph_report(c, el, "loop",
+                          "a multi-instance activity needs a collection (zeebe:loopCharacteristics "
+                          "inputCollection or camunda:collection) or a loopCardinality");
+    }
+    (void)ordo_graph_expr(c, el, "the input collection", collection, ORDO_GRAPH_PLAIN_FEEL,
+                          &loop->collection);
+    loop->element = blank(element) ? NULL : ordo_graph_trim(c, element);
+    (void)ordo_graph_expr(c, el, "the loop cardinality", cardinality, ORDO_GRAPH_PLAIN_FEEL,
+                          &loop->cardinality);
+    (void)ordo_graph_expr(c, el, "the completion condition",
+                          child_text(mi, ORDO_BPMN_COMPLETION_CONDITION), ORDO_GRAPH_PLAIN_FEEL,
+                          &loop->completion);
+    if (zl && !blank(ordo_bpmn_attr_get(zl, NULL, "outputCollection"))) {
+        loop->output_collection =
+            ordo_graph_trim(c, ordo_bpmn_attr_get(zl, NULL, "outputCollection"));
+    }
+    (void)ordo_graph_expr(c, el, "the output element",
+                          zl ? ordo_bpmn_attr_get(zl, NULL, "outputElement") : NULL,
+                          ORDO_GRAPH_PLAIN_FEEL, &loop->output_element);
+}
+
+static void read_standard_loop(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
+                               const struct ordo_bpmn_node *sl, struct ordo_graph_loop *loop)
+{
+    const char *cond = child_text(sl, ORDO_BPMN_LOOP_CONDITION);
+    const char *max = ordo_bpmn_attr_get(sl, NULL, "loopMaximum");
+
+    loop->test_before = ordo_streq(ordo_bpmn_attr_get(sl, NULL, "testBefore"), "true");
+    if (max && !ordo_graph_parse_uint(max, UINT32_MAX, &loop->loop_maximum)) {
+        ordo_graph_report(c, el, "loop", "loopMaximum \"%s\" is not a whole number", max);
+    }
+    if (blank(cond) && loop->loop_maximum == 0) {
+        ordo_graph_report(c, el, "loop",
+                          "a standard loop needs a loopCondition or a loopMaximum, or it never "
+                          "ends");
+    }
+    (void)ordo_graph_expr(c, el, "the loop condition", cond, ORDO_GRAPH_PLAIN_FEEL,
+                          &loop->loop_condition);
+}
+
+static void read_loop(struct ordo_graph_ctx *c, uint32_t i)
+{
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const struct ordo_bpmn_node *mi =
+        ordo_bpmn_child(el, ORDO_BPMN_MULTI_INSTANCE_LOOP_CHARACTERISTICS);
+    const struct ordo_bpmn_node *sl = ordo_bpmn_child(el, ORDO_BPMN_STANDARD_LOOP_CHARACTERISTICS);
+    struct ordo_graph_loop *loop;
+
+    if (!mi && !sl) {
+        return;
+    }
+    loop = ordo_arena_alloc(c->arena, sizeof(*loop));
+    if (mi) {
+        read_multi_instance(c, el, mi, loop);
+    } else {
+        read_standard_loop(c, el, sl, loop);
+    }
+    c->nodes[i].loop = loop;
+}
+
+void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i)
+{
+    const struct ordo_graph_node *n = &c->nodes[i];
+
+    switch (n->kind) {
+    case ORDO_GRAPH_PROCESS:
+    case ORDO_GRAPH_EXCLUSIVE_GATEWAY:
+    case ORDO_GRAPH_PARALLEL_GATEWAY:
+    case ORDO_GRAPH_INCLUSIVE_GATEWAY:
+    case ORDO_GRAPH_EVENT_GATEWAY:
+        return;
+    case ORDO_GRAPH_JOB_TASK:
+        ordo_graph_read_job(c, i);
+        break;
+    case ORDO_GRAPH_USER_TASK:
+        read_user_task(c, i);
+        break;
+    case ORDO_GRAPH_CALL_ACTIVITY:
+        read_call(c, i);
+        break;
+    case ORDO_GRAPH_THROW_EVENT:
+    case ORDO_GRAPH_END_EVENT:
+        if (n->trigger == ORDO_GRAPH_TRIGGER_MESSAGE) {
+            ordo_graph_read_job(c, i);
+        }
+        break;
+    default:
+        break;
+    }
+    read_mappings(c, i);
+    if (ordo_graph_is_activity(n->kind)) {
+        read_loop(c, i);
+    }
+}
+
+/* ---- the vendor check --------------------------------------------------- */
+
+static bool is_java_ns(const char *ns)
+{
+    return ordo_streq(ns, ORDO_BPMN_NS_CAMUNDA) || ordo_streq(ns, NS_ACTIVITI) ||
+           ordo_streq(ns, NS_FLOWABLE);
+}
+
+static bool is_java_attr(const char *name)
+{
+    return strcmp(name, "class") == 0 || strcmp(name, "delegateExpression") == 0 ||
+           strcmp(name, "expression") == 0;
+}
+
+/* The BPMN element an extension element belongs to. */
+static const struct ordo_bpmn_node *owner_of(const struct ordo_bpmn_node *n)
+{
+    while (n->parent && (n->in_extension || n->kind == ORDO_BPMN_EXTENSION_ELEMENTS ||
+                         n->kind == ORDO_BPMN_EXTENSION)) {
+        n = n->parent;
+    }
+    return n;
+}
+
+static void check_bpmn_attrs(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *n)
+{
+    for (uint32_t k = 0; k < n->nattrs; k++) {
+        const struct ordo_bpmn_attr *a = &n->attrs[k];
+        char quoted[96];
+
+        if (!is_java_ns(a->ns)) {
+            continue;
+        }
+        ordo_utf8_quote(quoted, sizeof(quoted), a->value, strlen(a->value), 64);
+        if (is_java_attr(a->name)) {
+            ordo_graph_report(c, n, "java-delegate",
+                              "%s:%s \"%s\": Java delegates and expressions are not supported; "
+                              "bind the task to a connector action with ordo:action",
+                              a->prefix ? a->prefix : "camunda", a->name, quoted);
+        } else if (strcmp(a->name, "decisionRef") == 0) {
+            ordo_graph_report(c, n, "dmn", "%s:decisionRef \"%s\": DMN decisions are not supported",
+                              a->prefix ? a->prefix : "camunda", quoted);
+        }
+    }
+}
+
+static void check_listener(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *n)
+{
+    for (uint32_t k = 0; k < n->nattrs; k++) {
+        const struct ordo_bpmn_attr *a = &n->attrs[k];
+        char quoted[96];
+
+        if (!a->ns && is_java_attr(a->name)) {
+            ordo_graph_report(
+                c, owner_of(n), "java-delegate",
+                "%s with %s \"%s\": listeners that run Java are not supported", n->tag, a->name,
+                ordo_utf8_quote(quoted, sizeof(quoted), a->value, strlen(a->value), 64));
+        }
+    }
+}
+
+static void check_extension(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *n)
+{
+    if (is_java_ns(n->ns)) {
+        if (strcmp(n->tag, "executionListener") == 0 || strcmp(n->tag, "taskListener") == 0) {
+            check_listener(c, n);
+        } else if (strcmp(n->tag, "script") == 0) {
+            ordo_graph_report(c, owner_of(n), "script",
+                              "%s:script: scripts are not supported; use a service task bound to "
+                              "a connector action, or a FEEL expression",
+                              n->prefix ? n->prefix : "camunda");
+        } else if (strcmp(n->tag, "connector") == 0) {
+            ordo_graph_report(c, owner_of(n), "java-delegate",
+                              "%s:connector (Camunda Connect) is not supported; bind the task to a "
+                              "connector action with ordo:action",
+                              n->prefix ? n->prefix : "camunda");
+        }
+    } else if (ordo_streq(n->ns, ORDO_BPMN_NS_ZEEBE) && strcmp(n->tag, "calledDecision") == 0) {
+        ordo_graph_report(c, owner_of(n), "dmn",
+                          "zeebe:calledDecision: DMN decisions are not "
+                          "supported");
+    }
+}
+
+/* The node after 'n' in document order, skipping n's subtree. */
+static const struct ordo_bpmn_node *skip_subtree(const struct ordo_bpmn_node *top,
+                                                 const struct ordo_bpmn_node *n)
+{
+    while (n && n != top) {
+        if (n->next) {
+            return n->next;
+        }
+        n = n->parent;
+    }
+    return NULL;
+}
+
+void ordo_graph_check_vendor(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *process)
+{
+    const struct ordo_bpmn_node *n = process;
+
+    while (n) {
+        bool unsupported = c->refused[n->order] && c->node_of[n->order] == ORDO_GRAPH_NONE &&
+                           ordo_bpmn_is(n, ORDO_BPMN_C_FLOW_NODE);
+
+        if (unsupported) {
+            n = skip_subtree(process, n);
+            continue;
+        }
+        if (!ordo_bpmn_is_element(n)) {
+            /* text and comments */
+        } else if (n->in_extension || n->kind == ORDO_BPMN_EXTENSION) {
+            check_extension(c, n);
+        } else {
+            check_bpmn_attrs(c, n);
+        }
+        n = ordo_bpmn_next(process, n);
+    }
+}
