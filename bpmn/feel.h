@@ -6,7 +6,9 @@
  * immutable tree, and evaluated many times, from any number of threads.
  * Evaluation has no side effects and does no I/O: variables come from a
  * lookup callback, and the clock (now(), today()) from the caller, because
- * the engine's time is the event's time, never the machine's.
+ * the engine's time is the event's time, never the machine's. (One
+ * exception: the first use of a time zone name in the process reads its
+ * zoneinfo file, which base/tz.h then keeps.)
  *
  * The subset: null, booleans, numbers (decimal: base/decimal.h), strings,
  * lists, contexts ({a: 1, "b c": 2}), dates, times, date-times and both
@@ -60,9 +62,10 @@ struct ordo_feel_env {
     ordo_feel_lookup_fn *lookup; /* NULL: no variables */
     void *lookup_ctx;
     int64_t now_ms; /* the event's time, Unix milliseconds, for now() and today() */
-    /* Zone of today() and local date-times: NULL or "UTC", or a fixed offset
-     * such as "+02:00". IANA names (Europe/Berlin) are not supported yet:
-     * they make now() and today() fail with ORDO_E_UNPROCESSABLE. */
+    /* Zone of now(), today() and local date-times: NULL or "UTC", a fixed
+     * offset such as "+02:00", or an IANA name such as "Europe/Berlin"
+     * (base/tz.h: daylight saving time included). A name base/tz.h cannot
+     * load makes whatever needs the zone fail with ORDO_E_UNPROCESSABLE. */
     const char *timezone;
     const struct ordo_feel_limits *limits; /* NULL: defaults */
 };

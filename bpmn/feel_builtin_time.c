@@ -4,8 +4,8 @@
  * the clock now() and today(), and day of week(), month of year().
  *
  * now() and today() read the caller's clock (env->now_ms: the event's time,
- * never the machine's) in env->timezone: UTC when it is NULL, or a fixed
- * offset such as "+02:00"; a zone name is ORDO_E_UNPROCESSABLE for now (see
+ * never the machine's) in env->timezone: UTC when it is NULL, a fixed
+ * offset such as "+02:00", or an IANA name such as "Europe/Berlin" (see
  * ordo_feel_zone_offset()).
  */
 #include <string.h>

@@ -19,7 +19,7 @@
  * arena only when it first needs memory, so a condition such as
  * `amount > 1000` runs without a single allocation.
  *
- * Errors during evaluation are limits breached (and time zone names): the
+ * Errors during evaluation are limits breached (and unknown time zones): the
  * first one is recorded in the evaluation state, and from then on every node
  * evaluates to null at once, so the evaluator unwinds without checking codes
  * at every call. FEEL's own "errors" (1 + "a") are simply null.
@@ -462,11 +462,16 @@ struct ordo_feel_value ordo_feel_negate(const struct ordo_feel_value *a);
 int64_t ordo_feel_days_from_civil(int64_t y, int m, int d);
 void ordo_feel_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
-/* The offset of 'zone' (NULL, "UTC", "Z", "+02:00", ...) at the UTC instant
- * 'utc_sec', in seconds east of UTC. Time zone names are not supported yet:
- * ORDO_E_UNPROCESSABLE. The one place a zoneinfo lookup would go. */
+/* The offset of 'zone' (NULL, "UTC", "Z", "+02:00", "Europe/Paris") at the
+ * UTC instant 'utc_sec', in seconds east of UTC. A zone name that base/tz.h
+ * cannot load is ORDO_E_UNPROCESSABLE, with its message. */
 enum ordo_code ordo_feel_zone_offset(const char *zone, int64_t utc_sec, int32_t *offset,
                                      struct ordo_err *err);
+
+/* The same for the wall-clock time 'wall_sec' in 'zone': the offset that
+ * makes it an instant, as base/tz.h resolves gaps and overlaps. */
+enum ordo_code ordo_feel_zone_offset_local(const char *zone, int64_t wall_sec, int32_t *offset,
+                                           struct ordo_err *err);
 
 /* Parse a date, time, date-time or duration literal (as in date("..."),
  * @"..."). 'want' is the type to read, or ORDO_FV_NULL for "whatever the

@@ -13,19 +13,23 @@
  * 2023-12-31).
  *
  * Time zones: a fixed offset ("+02:00", "Z" or "z") is supported wherever
- * FEEL takes one. Zone names ("Europe/Paris", "@Europe/Paris" in a
- * date-time) need the zoneinfo database and daylight-saving rules; they are
- * refused with ORDO_E_UNPROCESSABLE "time zone names are not supported yet".
- * All of that is decided in ordo_feel_zone_offset(), the one function a
- * zoneinfo-based lookup would replace; it is given the instant, which such a
- * lookup needs. Text after '@' that is neither UTC, an offset nor shaped like
- * an IANA name ("Area/Location") is no zone at all: the date-time is
- * invalid, null, as for any other malformed text from a variable.
+ * FEEL takes one, and so are IANA names ("Europe/Paris" as the env's zone,
+ * "@Europe/Paris" after a time), read from the zoneinfo database by
+ * base/tz.h, daylight saving time included. A value keeps an offset, not a
+ * zone: "2026-07-01T10:00:00@Europe/Paris" is 10:00:00+02:00 (see
+ * named_zone() for gaps and times of day). ordo_feel_zone_offset() and
+ * ordo_feel_zone_offset_local() decide the env's zone for an instant and
+ * for a wall-clock time. Text after '@' that is neither UTC, an offset nor
+ * a zone that tzdata knows is no zone at all: the date-time is invalid,
+ * null, as for any other malformed text from a variable; an unknown zone
+ * as the env's zone is an error (ORDO_E_UNPROCESSABLE) once a value needs
+ * it.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "base/text.h"
+#include "base/tz.h"
 #include "bpmn/feel_internal.h"
 
 #define NPS ORDO_FEEL_NANOS_PER_SEC
@@ -157,45 +161,80 @@ static bool fixed_zone(const char *zone, int32_t *offset)
     return parse_offset(zone, strlen(zone), offset);
 }
 
-/* Text that may be an IANA zone name: "Area/Location", at most 64 bytes of
- * letters, digits and "_+-/". */
-static bool iana_shaped(const char *zone)
+/* Seconds within what base/tz.h takes in milliseconds. FEEL's years reach
+ * +-999,999,999; beyond +-126 million years the offset of the clamped
+ * instant is used, which only the last daylight saving rule decides. */
+static int64_t clamp_sec(int64_t sec)
 {
-    size_t len = strlen(zone);
+    const int64_t lim = (int64_t)4000000000000000; /* 4e15 s, 4e18 ms */
 
-    if (len == 0 || len > 64 || !strchr(zone, '/')) {
-        return false;
+    return sec < -lim ? -lim : sec > lim ? lim : sec;
+}
+
+/* The zone 'zone' names (base/tz.h reads and caches it), its error as FEEL's. */
+static enum ordo_code zone_get(const char *zone, const struct ordo_tz **tz, struct ordo_err *err)
+{
+    struct ordo_err zerr = {0};
+
+    if (ordo_tz_get(zone, tz, &zerr) == ORDO_OK) {
+        return ORDO_OK;
     }
-    return strspn(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") ==
-           len;
+    /* tz.h quotes the name cut between characters: it may come from the
+     * configuration or from data. */
+    return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "FEEL: %s", zerr.msg);
 }
 
 enum ordo_code ordo_feel_zone_offset(const char *zone, int64_t utc_sec, int32_t *offset,
                                      struct ordo_err *err)
 {
-    char quote[64 * 3 + 4];
+    const struct ordo_tz *tz;
+    enum ordo_code rc;
 
-    (void)utc_sec; /* a zoneinfo lookup needs it, for daylight saving time */
     *offset = 0;
     if (!zone || !*zone || fixed_zone(zone, offset)) {
         return ORDO_OK;
     }
-    /* 'zone' may come from configuration: quote it cut between characters. */
-    return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                        "FEEL: time zone names are not supported yet (\"%s\"); use an offset "
-                        "such as \"+02:00\"",
-                        ordo_utf8_quote(quote, sizeof(quote), zone, strlen(zone), 64));
+    rc = zone_get(zone, &tz, err);
+    if (rc == ORDO_OK) {
+        *offset = ordo_tz_offset(tz, clamp_sec(utc_sec) * 1000);
+    }
+    return rc;
 }
 
-/* The env's offset at wall time 'wall' (seconds), with the error recorded. */
-static bool local_offset(struct ordo_feel_ev *ev, int64_t wall, int32_t *off)
+enum ordo_code ordo_feel_zone_offset_local(const char *zone, int64_t wall_sec, int32_t *offset,
+                                           struct ordo_err *err)
+{
+    const struct ordo_tz *tz;
+    enum ordo_code rc;
+    int64_t wall = clamp_sec(wall_sec);
+
+    *offset = 0;
+    if (!zone || !*zone || fixed_zone(zone, offset)) {
+        return ORDO_OK;
+    }
+    rc = zone_get(zone, &tz, err);
+    if (rc == ORDO_OK) {
+        *offset = (int32_t)(wall - ordo_tz_to_utc(tz, wall * 1000) / 1000);
+    }
+    return rc;
+}
+
+/* The env's offset for 'v' (a local time or date-time), with the error
+ * recorded: a date-time's own wall-clock time decides it; a time of day
+ * takes the offset at the env's clock. */
+static bool local_offset(struct ordo_feel_ev *ev, const struct ordo_feel_value *v, int64_t wall,
+                         int32_t *off)
 {
     enum ordo_code rc;
 
     if (ev->rc != ORDO_OK) {
         return false;
     }
-    rc = ordo_feel_zone_offset(ev->env->timezone, wall, off, ev->err);
+    if (v->type == ORDO_FV_DATETIME) {
+        rc = ordo_feel_zone_offset_local(ev->env->timezone, wall, off, ev->err);
+    } else {
+        rc = ordo_feel_zone_offset(ev->env->timezone, ev->env->now_ms / 1000, off, ev->err);
+    }
     if (rc != ORDO_OK) {
         ev->rc = rc;
         return false;
@@ -212,8 +251,7 @@ bool ordo_feel_instant(struct ordo_feel_ev *ev, const struct ordo_feel_value *v,
     if (v->type == ORDO_FV_DATETIME) {
         wall += v->u.t.day * SPD;
     }
-    if (!v->u.t.has_offset &&
-        !local_offset(ev, v->type == ORDO_FV_DATETIME ? wall : ev->env->now_ms / 1000, &off)) {
+    if (!v->u.t.has_offset && !local_offset(ev, v, wall, &off)) {
         return false;
     }
     out->sec = wall - off;
@@ -332,11 +370,51 @@ static bool read_clock(struct cur *c, int64_t *nanos)
     return true;
 }
 
+/* '@zone' after a time (dated: after a date-time). A date-time takes the
+ * offset its wall-clock time has there, and a time in the gap of a
+ * daylight saving change moves forward by its length, as java.time does
+ * ("2026-03-29T02:30:00@Europe/Berlin" is 03:30:00+02:00); an ambiguous
+ * one takes the earlier offset. A time of day has no date to choose by and
+ * takes the zone's standard offset, as Camunda's FEEL does. The zone's
+ * name is not kept: the value prints with its offset. ORDO_E_INVAL when
+ * the name is malformed or unknown (the text is no date-time: null). */
+static enum ordo_code named_zone(const char *zone, bool dated, struct ordo_feel_temporal *t,
+                                 struct ordo_err *err)
+{
+    const struct ordo_tz *tz;
+    struct ordo_err zerr = {0};
+    int64_t wall = clamp_sec(t->day * SPD + t->nanos / NPS);
+    int64_t utc;
+    int64_t shift;
+
+    switch (ordo_tz_get(zone, &tz, &zerr)) {
+    case ORDO_OK:
+        break;
+    case ORDO_E_UNPROCESSABLE: /* a broken zoneinfo file is no fault of the text */
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "FEEL: %s", zerr.msg);
+    default:
+        return ORDO_E_INVAL;
+    }
+    if (!dated) {
+        t->offset = ordo_tz_standard_offset(tz);
+        return ORDO_OK;
+    }
+    utc = ordo_tz_to_utc(tz, wall * 1000) / 1000;
+    t->offset = ordo_tz_offset(tz, utc * 1000);
+    shift = utc + t->offset - wall; /* the length of a gap, else 0 */
+    t->nanos += shift * NPS;
+    if (t->nanos >= ORDO_FEEL_NANOS_PER_DAY) {
+        t->nanos -= ORDO_FEEL_NANOS_PER_DAY;
+        t->day++;
+    }
+    return ORDO_OK;
+}
+
 /* What follows a time: nothing, "Z" (or "z", as in DMN 1.3's examples),
  * "+02:00" or "@zone". ORDO_E_INVAL when malformed, which includes text
- * after '@' that cannot be a zone; ORDO_E_UNPROCESSABLE (recorded) for a
- * zone name. */
-static enum ordo_code read_zone(struct cur *c, int64_t wall, struct ordo_feel_temporal *t,
+ * after '@' that is no zone; ORDO_E_UNPROCESSABLE (recorded) only for a
+ * zoneinfo file that cannot be read. */
+static enum ordo_code read_zone(struct cur *c, bool dated, struct ordo_feel_temporal *t,
                                 struct ordo_err *err)
 {
     size_t rest = (size_t)(c->end - c->p);
@@ -359,10 +437,7 @@ static enum ordo_code read_zone(struct cur *c, int64_t wall, struct ordo_feel_te
     if (fixed_zone(zone, &t->offset)) {
         return ORDO_OK;
     }
-    if (!iana_shaped(zone)) {
-        return ORDO_E_INVAL;
-    }
-    return ordo_feel_zone_offset(zone, wall, &t->offset, err);
+    return named_zone(zone, dated, t, err);
 }
 
 static enum ordo_code read_time(struct cur *c, struct ordo_feel_value *out, struct ordo_err *err)
@@ -371,7 +446,7 @@ static enum ordo_code read_time(struct cur *c, struct ordo_feel_value *out, stru
     if (!read_clock(c, &out->u.t.nanos)) {
         return ORDO_E_INVAL;
     }
-    return read_zone(c, out->u.t.nanos / NPS, &out->u.t, err);
+    return read_zone(c, false, &out->u.t, err);
 }
 
 /* A date-time; 'date_only' accepts a plain date as its midnight. */
@@ -388,7 +463,7 @@ static enum ordo_code read_datetime(struct cur *c, bool date_only, struct ordo_f
     if (!eat(c, 'T') || !read_clock(c, &out->u.t.nanos)) {
         return ORDO_E_INVAL;
     }
-    return read_zone(c, out->u.t.day * SPD + out->u.t.nanos / NPS, &out->u.t, err);
+    return read_zone(c, true, &out->u.t, err);
 }
 
 /* sum += v * unit, within the longest duration. */

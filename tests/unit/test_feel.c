@@ -482,10 +482,20 @@ static const struct feel_case cases[] = {
     OK("date and time(\"2026-03-15\")", "\"2026-03-15T00:00:00\""),
     OK("date and time(date(\"2026-03-15\"), time(\"10:00:00Z\"))", "\"2026-03-15T10:00:00Z\""),
     OK("date and  time(\"2026-01-01T00:00:00Z\")", "\"2026-01-01T00:00:00Z\""),
-    ERR("date and time(\"2026-03-15T10:30:00@Europe/Paris\")",
-        "time zone names are not supported yet"),
-    /* after '@' only a zone name shaped like an IANA one is an error; other
-     * text makes the date-time invalid: null */
+    /* a zone name becomes the offset the zone has at that wall-clock time */
+    OK("date and time(\"2026-03-15T10:30:00@Europe/Paris\")", "\"2026-03-15T10:30:00+01:00\""),
+    OK("date and time(\"2026-07-15T10:30:00@Europe/Paris\")", "\"2026-07-15T10:30:00+02:00\""),
+    /* the hour skipped in spring moves forward; the repeated one in autumn
+     * takes the earlier offset, as java.time does */
+    OK("date and time(\"2026-03-29T02:30:00@Europe/Berlin\")", "\"2026-03-29T03:30:00+02:00\""),
+    OK("date and time(\"2026-10-25T02:30:00@Europe/Berlin\")", "\"2026-10-25T02:30:00+02:00\""),
+    OK("date and time(\"2100-07-01T12:00:00@Europe/Berlin\")", "\"2100-07-01T12:00:00+02:00\""),
+    OK("date and time(\"2026-06-01T12:00:00@Australia/Lord_Howe\")",
+       "\"2026-06-01T12:00:00+10:30\""),
+    /* text after '@' that is no zone tzdata knows makes the date-time
+     * invalid: null */
+    OKV("date and time(x)", "{\"x\": \"2026-03-15T10:30:00@Nope/Zone\"}", "null"),
+    OKV("date and time(x)", "{\"x\": \"2026-03-15T10:30:00@../etc/passwd\"}", "null"),
     OK("date and time(\"2026-03-15T10:30:00@!!\")", "null"),
     OKV("date and time(x)", "{\"x\": \"2026-03-15T10:30:00@!!\"}", "null"),
     OKV("date and time(x)", "{\"x\": \"2026-03-15T10:30:00@Paris\"}", "null"),
@@ -493,8 +503,9 @@ static const struct feel_case cases[] = {
     OK("time(\"10:30:00@\")", "null"),
     OK("date and time(\"2026-03-15T10:30:00@Etc/UTC\")", "\"2026-03-15T10:30:00Z\""),
     OK("date and time(\"2026-03-15T10:30:00@+02:00\")", "\"2026-03-15T10:30:00+02:00\""),
-    ERR("time(\"10:30:00@America/Argentina/Buenos_Aires\")",
-        "time zone names are not supported yet (\"America/Argentina/Buenos_Aires\")"),
+    /* a time of day has no date: the zone's standard offset */
+    OK("time(\"10:30:00@America/Argentina/Buenos_Aires\")", "\"10:30:00-03:00\""),
+    OK("time(\"10:30:00@Europe/Paris\")", "\"10:30:00+01:00\""),
     /* a lowercase z is UTC too, as in the examples of DMN 1.3 */
     OK("time(\"23:59:00z\") + duration(\"PT2M\")", "\"00:01:00Z\""),
     OK("date and time(\"2026-03-15T10:30:00z\")", "\"2026-03-15T10:30:00Z\""),
@@ -596,8 +607,15 @@ static const struct feel_case cases[] = {
     OKZ("date and time(\"2026-03-15T12:30:00\") = date and time(\"2026-03-15T10:30:00Z\")",
         "+02:00", "true"),
     OKZ("1 + 1", "Europe/Paris", "2"),
-    ERRZ("now()", "Europe/Paris", "time zone names are not supported yet"),
-    ERRZ("today()", "America/New_York", "time zone names are not supported yet"),
+    OKZ("now()", "Europe/Paris", "\"2026-03-15T11:30:00+01:00\""),
+    OKZ("now()", "America/New_York", "\"2026-03-15T06:30:00-04:00\""),
+    OKZ("today()", "Pacific/Kiritimati", "\"2026-03-16\""),
+    OKZ("date and time(\"2026-07-01T12:00:00\") = date and time(\"2026-07-01T10:00:00Z\")",
+        "Europe/Berlin", "true"),
+    OKZ("date and time(\"2026-01-01T12:00:00\") = date and time(\"2026-01-01T11:00:00Z\")",
+        "Europe/Berlin", "true"),
+    ERRZ("now()", "Nope/Zone", "FEEL: unknown time zone \"Nope/Zone\""),
+    ERRZ("today()", "../etc/passwd", "invalid time zone name \"../etc/passwd\""),
     /* compile-time errors name the column */
     ERR("a + (b * 2", "expected \")\" at column 11 in \"a + (b * 2\""),
     ERR("1 +", "unexpected end of expression at column 4"),
@@ -647,9 +665,8 @@ static const struct feel_case cases[] = {
     ERR("{a: 1, a: 2}", "duplicate context key \"a\" at column 8"),
     ERR("(n)(1)", "only built-in functions can be called"),
     ERR("@\"2026-13-01\"", "invalid date, time or duration literal"),
-    ERR("@\"2026-03-15T10:00:00@Europe/Paris\"",
-        "time zone names are not supported yet (\"Europe/Paris\"); use an offset such as "
-        "\"+02:00\" at column 1"),
+    OK("@\"2026-03-15T10:00:00@Europe/Paris\"", "\"2026-03-15T10:00:00+01:00\""),
+    ERR("@\"2026-03-15T10:00:00@Nope/Zone\"", "invalid date, time or duration literal"),
 };
 /* clang-format on */
 
@@ -964,7 +981,7 @@ START_TEST(error_messages_are_valid_utf8)
     /* a zone name from the configuration, 63 ASCII letters and an "é" */
     memset(zone, 'a', 63);
     memcpy(zone + 63, "\xc3\xa9", 3);
-    assert_message_is_utf8("now()", zone, "time zone names are not supported yet (\"aaa");
+    assert_message_is_utf8("now()", zone, "invalid time zone name \"aaa");
     /* a long name of two-byte letters after three ASCII ones, so that a cut
      * at an even number of bytes falls inside a letter */
     n = (size_t)snprintf(name, sizeof(name), "foo");
