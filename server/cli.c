@@ -65,6 +65,38 @@ static const struct command commands[] = {
      "Exit status: 0 written, 1 the output could not be written, 2 FILE could not be\n"
      "read or parsed (or bad usage); nothing is written then.\n" CONFIG_HELP,
      ordo_cli_bpmn_fmt},
+    {"run",
+     "ordo run FILE [--process ID] [--now RFC3339] [--vars JSON] [--answer ELEMENT=JSON]...\n"
+     "                [--job TYPE=JSON]... [--job-error TYPE=CODE[:MSG]]... [--job-fail TYPE=MSG]...\n"
+     "                [--message NAME[=JSON]]... [--advance DURATION]... [--trace text|json]",
+     "run a BPMN process in memory, with scripted answers",
+     "Starts one instance of the process at --now (default 2000-01-01T00:00:00Z) with\n"
+     "--vars and runs it until it waits for something outside. Jobs are completed as\n"
+     "they appear, with the next unused --job, --job-error or --job-fail for their job\n"
+     "type, else with {}. Then --answer, --message and --advance apply in the order\n"
+     "given, each followed by running to the next wait.\n"
+     "\n"
+     "  --process ID            the process to run (default: the only executable one)\n"
+     "  --now RFC3339           the clock at the start\n"
+     "  --vars JSON             the start variables (a JSON object)\n"
+     "  --answer ELEMENT=JSON   complete the open user task ELEMENT with these variables\n"
+     "  --job TYPE=JSON         complete the next job of TYPE with these variables\n"
+     "  --job-error TYPE=CODE[:MSG]  the next job of TYPE throws BPMN error CODE\n"
+     "  --job-fail TYPE=MSG     the next job of TYPE fails with no retries (an incident)\n"
+     "  --message NAME[=JSON]   deliver message NAME (correlation keys are ignored)\n"
+     "  --advance DURATION      move the clock (ISO 8601, e.g. PT1H, P2D) firing every\n"
+     "                          timer that falls due, in due order\n"
+     "  --trace text|json       print every step: one line each, or JSON Lines\n"
+     "                          ({\"seq\":N,\"time\":...,\"event\":\"enter\",\"element\":...})\n"
+     "\n"
+     "The last line is the final status and the process variables: \"completed {...}\",\n"
+     "or with --trace json {\"event\":\"final\",\"status\":...,\"variables\":{...}}.\n"
+     "Only what cannot run is refused (malformed XML, unsupported elements, expression\n"
+     "errors, duplicate ids); style findings are `ordo bpmn lint`'s business.\n"
+     "\n"
+     "Exit status: 0 completed, 1 an incident (wins over waiting), 3 waiting,\n"
+     "2 bad input or a process that cannot run.\n" CONFIG_HELP,
+     ordo_cli_run},
     {"version", "ordo version", "print the version and the commit it was built from",
      "Prints \"ordo VERSION (commit COMMIT)\". Also: ordo --version.\n", run_version},
     {"help", "ordo help [COMMAND...]", "show the commands, or the help of one command",
