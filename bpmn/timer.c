@@ -345,7 +345,8 @@ static enum ordo_code read_offset(const struct parse *ps, struct cur *c, int32_t
         return fail(ps, "expected an offset such as +01:00 after the time");
     }
     *off = (sign == '-' ? -1 : 1) * (h * 3600 + m * 60);
-    (void)snprintf(name, sizeof(name), "%c%02d:%02d", sign, h, m);
+    /* h and m are checked above; the masks tell gcc they fit two digits. */
+    (void)snprintf(name, sizeof(name), "%c%02u:%02u", sign, (unsigned)h % 100u, (unsigned)m % 100u);
     return named_zone(ps, name, strlen(name), tz);
 }
 
