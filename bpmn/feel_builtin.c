@@ -267,6 +267,7 @@ static const struct ordo_feel_builtin builtins[] = {
     {"contains", TWO, ordo_feel_bi_contains},
     {"starts with", TWO, ordo_feel_bi_starts_with},
     {"ends with", TWO, ordo_feel_bi_ends_with},
+    {"string join", ONE_OR_TWO, ordo_feel_bi_string_join},
     /* lists */
     {"list contains", TWO, ordo_feel_bi_list_contains},
     {"count", ONE, ordo_feel_bi_count},

@@ -14,6 +14,14 @@
  * negative; 0 is null. A start past the end gives "" (and a negative one
  * before the beginning starts at the first character); a length running
  * past the end stops there; a negative length is null.
+ *
+ * string join(list) and string join(list, delimiter) (DMN 1.4): the strings
+ * of the list in order, with the delimiter (null: none) between them. Null
+ * items are skipped. An item that is neither a string nor null, a first
+ * argument that is not a list (a single string is not taken as a list of
+ * one) and a delimiter that is neither a string nor null make the result
+ * null. The length is added up before a byte is copied, so a join longer
+ * than max_string fails at once, as + does, without building it.
  */
 #include <string.h>
 
@@ -319,4 +327,66 @@ struct ordo_feel_value ordo_feel_bi_ends_with(struct ordo_feel_ev *ev,
         return ordo_feel_null();
     }
     return ordo_feel_bool(m.len <= s.len && memcmp(s.p + s.len - m.len, m.p, m.len) == 0);
+}
+
+/* 'total' + 'more', or SIZE_MAX when the sum does not fit in a size_t
+ * (ordo_feel_chars() then refuses it as longer than max_string). */
+static size_t add_saturated(size_t total, size_t more)
+{
+    return more > SIZE_MAX - total ? SIZE_MAX : total + more;
+}
+
+struct ordo_feel_value ordo_feel_bi_string_join(struct ordo_feel_ev *ev,
+                                                const struct ordo_feel_value *args, size_t n)
+{
+    struct ordo_feel_str delim = {"", 0};
+    size_t count;
+    size_t total = 0;
+    size_t joined = 0;
+    size_t at = 0;
+    char *out;
+
+    if (args[0].type != ORDO_FV_LIST ||
+        (n == 2 && args[1].type != ORDO_FV_NULL && !str_arg(&args[1], &delim))) {
+        return ordo_feel_null();
+    }
+    count = ordo_feel_list_len(&args[0]);
+    if (!ordo_feel_step(ev, count)) {
+        return ordo_feel_null();
+    }
+    /* First the types and the length: a number anywhere is null, not a
+     * max_string error. */
+    for (size_t i = 0; i < count; i++) {
+        struct ordo_feel_value item = ordo_feel_list_at(&args[0], i);
+
+        if (item.type == ORDO_FV_NULL) {
+            continue;
+        }
+        if (item.type != ORDO_FV_STRING) {
+            return ordo_feel_null();
+        }
+        total = add_saturated(total, joined++ ? delim.len : 0);
+        total = add_saturated(total, item.u.str.len);
+    }
+    if (total == 0) {
+        return ordo_feel_string("", 0);
+    }
+    if (!(out = ordo_feel_chars(ev, total)) || !ordo_feel_charge_scan(ev, total)) {
+        return ordo_feel_null();
+    }
+    joined = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct ordo_feel_value item = ordo_feel_list_at(&args[0], i);
+
+        if (item.type != ORDO_FV_STRING) {
+            continue;
+        }
+        if (joined++ && delim.len) {
+            memcpy(out + at, delim.p, delim.len);
+            at += delim.len;
+        }
+        memcpy(out + at, item.u.str.p, item.u.str.len);
+        at += item.u.str.len;
+    }
+    return ordo_feel_string(out, at);
 }

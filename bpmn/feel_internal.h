@@ -358,7 +358,8 @@ size_t ordo_feel_builtin_prefix(const char *s, size_t len, const char **canonica
 /* The built-ins of each file, for the table in feel_builtin.c. */
 ordo_feel_builtin_fn ordo_feel_bi_substring, ordo_feel_bi_string_length, ordo_feel_bi_upper_case,
     ordo_feel_bi_lower_case, ordo_feel_bi_substring_before, ordo_feel_bi_substring_after,
-    ordo_feel_bi_contains, ordo_feel_bi_starts_with, ordo_feel_bi_ends_with;
+    ordo_feel_bi_contains, ordo_feel_bi_starts_with, ordo_feel_bi_ends_with,
+    ordo_feel_bi_string_join;
 ordo_feel_builtin_fn ordo_feel_bi_list_contains, ordo_feel_bi_count, ordo_feel_bi_min,
     ordo_feel_bi_max, ordo_feel_bi_sum, ordo_feel_bi_mean, ordo_feel_bi_product, ordo_feel_bi_all,
     ordo_feel_bi_any, ordo_feel_bi_sublist, ordo_feel_bi_append, ordo_feel_bi_concatenate,

@@ -342,6 +342,31 @@ static const struct feel_case cases[] = {
     OK("ends with(s, \"lo\")", "true"),
     OK("ends with(s, \"hello!\")", "false"),
     OK("starts with(nothing, \"a\")", "null"),
+    OK("string join([\"a\", \"b\", \"c\"], \"_and_\")", "\"a_and_b_and_c\""),
+    OK("string join(words, \", \")", "\"b, a, c\""),
+    OK("string join(words)", "\"bac\""),
+    OK("string join(order.items.sku, \"/\")", "\"x/y/z\""),
+    OK("string join([\"a\", \"b\"], \"\")", "\"ab\""),
+    OK("string join([\"a\", \"b\"], null)", "\"ab\""),
+    OK("string join([\"a\", \"b\"], nothing)", "\"ab\""),
+    OK("string join([\"a\"], \"X\")", "\"a\""),
+    OK("string join([\"\", \"\"], \"X\")", "\"X\""),
+    OK("string join([u, emoji], \"·\")", "\"Zürich·😀x\""),
+    OK("string join([])", "\"\""),
+    OK("string join(empty, \", \")", "\"\""),
+    OK("string join([\"a\", null, \"c\"])", "\"ac\""),
+    OK("string join([null, \"a\", nothing, missing], \"-\")", "\"a\""),
+    OK("string join([null, null], \"-\")", "\"\""),
+    OK("string join([\"a\", 1], \"-\")", "null"),
+    OK("string join([\"a\", [\"b\"]])", "null"),
+    OK("string join([\"a\", date(\"2026-01-01\")])", "null"),
+    OK("string join(nums)", "null"),
+    OK("string join(nothing)", "null"),
+    OK("string join(missing, \",\")", "null"),
+    OK("string join(s)", "null"),
+    OK("string join(words, 1)", "null"),
+    OK("string join(words, [\"-\"])", "null"),
+    OK("string  join(words, \"+\")", "\"b+a+c\""),
     OK("string length  (s)", "5"),
     OK("string\tlength(s)", "5"),
     OK("string(n)", "\"7\""),
@@ -654,6 +679,8 @@ static const struct feel_case cases[] = {
     ERR("substring(\"a\")", "function \"substring\" takes 2 or 3 arguments, not 1"),
     ERR("not(1, 2)", "function \"not\" takes 1 argument, not 2"),
     ERR("min()", "takes at least 1 argument, not 0"),
+    ERR("string join()", "function \"string join\" takes 1 or 2 arguments, not 0"),
+    ERR("string join(words, \", \", \"[\", \"]\")", "takes 1 or 2 arguments, not 4"),
     ERR("matches(s, \"a\")", "regular expression functions (\"matches\") are not supported"),
     ERR("replace(s, \"a\", \"b\")", "regular expression functions"),
     ERR("function(x) x + 1", "user-defined functions are not supported"),
@@ -861,6 +888,45 @@ START_TEST(string_limit_stops_doubling)
     assert_error("upper case(big + \"x\") + big", vars, NULL, "max_string");
     /* Repeating a large value by reference is bounded too, by the total. */
     assert_error("for i in 1..1000 return big", vars, NULL, "x max_string");
+    json_decref(vars);
+    free(text);
+}
+END_TEST
+
+/* string join() adds up the length before it copies: a join past
+ * max_string fails like +, the delimiters count, and a list of many items
+ * costs a step each. A non-string item is null even after long strings. */
+START_TEST(string_join_is_bounded)
+{
+    struct ordo_feel_limits small = {.max_string = 64};
+    size_t len = (size_t)600 * 1024;
+    char *text = malloc(len + 1);
+    json_t *vars;
+    json_t *nulls = json_array();
+    json_t *out = NULL;
+    struct ordo_err err = {0};
+
+    memset(text, 'a', len);
+    text[len] = '\0';
+    for (int i = 0; i < 200000; i++) {
+        json_array_append_new(nulls, json_null());
+    }
+    vars = json_pack("{s:s, s:o}", "big", text, "nulls", nulls);
+    assert_error("string join(for i in 1..7 return \"0123456789\")", NULL, &small,
+                 "a string of more than 64 bytes (max_string)");
+    assert_error("string join(for i in 1..6 return \"0123456789\", \"-\")", NULL, &small,
+                 "a string of more than 64 bytes (max_string)");
+    assert_error("string join([big, big])", vars, NULL, "more than 1048576 bytes (max_string)");
+    assert_error("string join([big, \"x\"], big)", vars, NULL, "(max_string)");
+    assert_error("string join(nulls)", vars, NULL, "more than 100000 steps (max_steps)");
+    ck_assert_int_eq(
+        run("string join(for i in 1..8 return \"01234567\")", NULL, NULL, &small, &out, &err),
+        ORDO_OK);
+    ck_assert_uint_eq(json_string_length(out), 64);
+    json_decref(out);
+    ck_assert_int_eq(run("string join([big, big, 1])", vars, NULL, NULL, &out, &err), ORDO_OK);
+    ck_assert(json_is_null(out));
+    json_decref(out);
     json_decref(vars);
     free(text);
 }
@@ -1188,6 +1254,7 @@ static Suite *make_suite(void)
     tcase_add_test(limits, step_limit_stops_long_loops);
     tcase_add_test(limits, item_limit_stops_huge_lists);
     tcase_add_test(limits, string_limit_stops_doubling);
+    tcase_add_test(limits, string_join_is_bounded);
     tcase_add_test(limits, deep_values_are_refused);
     tcase_add_test(limits, string_comparison_counts_its_bytes);
     tcase_add_test(limits, string_literals_use_memory_for_their_own_bytes);
