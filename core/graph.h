@@ -145,7 +145,7 @@ struct ordo_graph_node {
     const char *error_code; /* error events: errorRef's errorCode; NULL catches any error */
     struct ordo_graph_expr error_message; /* error end: zeebe errorMessage, optional */
     uint32_t attached_to;                 /* boundary: the host activity node */
-    bool interrupting; /* boundary cancelActivity, event sub-process start isInterrupting */
+    bool interrupting;  /* boundary cancelActivity, event sub-process start isInterrupting */
     bool propagate_all; /* call activity: copy all child variables back (Zeebe default) */
     bool executable;    /* process: isExecutable is not "false" */
 
@@ -166,7 +166,7 @@ struct ordo_graph_node {
 
     /* Containers (process, sub-process, event sub-process). */
     uint32_t nstarts;
-    const uint32_t *starts; /* start events directly inside, document order */
+    const uint32_t *starts;     /* start events directly inside, document order */
     const uint32_t *event_subs; /* event sub-processes directly inside */
     uint32_t nevent_subs;
 

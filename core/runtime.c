@@ -154,8 +154,7 @@ static void job_event(struct rt_ctx *ctx, const struct ordo_event *ev)
 {
     struct rt_elem *e = ordo_rt_elem(ctx->inst, ev->key);
     const char *type = ctx->graph->nodes[e->node].job_type;
-    const json_t *vars =
-        ev->variables ? ordo_rt_keep(ctx, (json_t *)ev->variables) : NULL;
+    const json_t *vars = ev->variables ? ordo_rt_keep(ctx, (json_t *)ev->variables) : NULL;
     struct ordo_effect *ef;
 
     switch (ev->kind) {
@@ -276,8 +275,7 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
     case ORDO_EVENT_CALL_COMPLETE: {
         bool task = ev->kind == ORDO_EVENT_TASK_COMPLETE;
         const struct ordo_graph_node *n = &inst->graph->nodes[ordo_rt_elem(inst, ev->key)->node];
-        const json_t *vars =
-            ev->variables ? ordo_rt_keep(&ctx, (json_t *)ev->variables) : NULL;
+        const json_t *vars = ev->variables ? ordo_rt_keep(&ctx, (json_t *)ev->variables) : NULL;
 
         emit_on(&ctx, task ? ORDO_EFFECT_TASK : ORDO_EFFECT_CALL, ORDO_OP_COMPLETED, ev->key)
             ->value = vars;

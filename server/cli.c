@@ -67,7 +67,8 @@ static const struct command commands[] = {
      ordo_cli_bpmn_fmt},
     {"run",
      "ordo run FILE [--process ID] [--now RFC3339] [--vars JSON] [--answer ELEMENT=JSON]...\n"
-     "                [--job TYPE=JSON]... [--job-error TYPE=CODE[:MSG]]... [--job-fail TYPE=MSG]...\n"
+     "                [--job TYPE=JSON]... [--job-error TYPE=CODE[:MSG]]... [--job-fail "
+     "TYPE=MSG]...\n"
      "                [--message NAME[=JSON]]... [--advance DURATION]... [--trace text|json]",
      "run a BPMN process in memory, with scripted answers",
      "Starts one instance of the process at --now (default 2000-01-01T00:00:00Z) with\n"
