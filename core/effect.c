@@ -254,6 +254,12 @@ static void put_details(struct ordo_buf *out, const struct ordo_effect *e)
             } else {
                 LIT(out, "null");
             }
+            if (e->due_ms) {
+                char due[32];
+
+                format_time(e->due_ms, due);
+                FIELD_STR(out, ",\"due\":", due);
+            }
         }
         if (e->value) {
             FIELD_JSON(out, ",\"variables\":", e->value);

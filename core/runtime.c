@@ -179,6 +179,7 @@ static void job_event(struct rt_ctx *ctx, const struct ordo_event *ev)
         ef = emit_on(ctx, ORDO_EFFECT_JOB, ORDO_OP_ERROR, ev->key);
         ef->text = type;
         ef->text2 = ev->error_code ? ordo_arena_strdup(ctx->step->arena, ev->error_code) : NULL;
+        e->wait = RT_W_NONE; /* the job is over: a catcher must not cancel it again */
         ordo_rt_throw_error(ctx, ev->key, ev->error_code, ev->message, vars);
         return;
     }
@@ -277,8 +278,11 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
         const struct ordo_graph_node *n = &inst->graph->nodes[ordo_rt_elem(inst, ev->key)->node];
         const json_t *vars = ev->variables ? ordo_rt_keep(&ctx, (json_t *)ev->variables) : NULL;
 
-        emit_on(&ctx, task ? ORDO_EFFECT_TASK : ORDO_EFFECT_CALL, ORDO_OP_COMPLETED, ev->key)
-            ->value = vars;
+        struct ordo_effect *ef =
+            emit_on(&ctx, task ? ORDO_EFFECT_TASK : ORDO_EFFECT_CALL, ORDO_OP_COMPLETED, ev->key);
+
+        ef->value = vars;
+        ef->text = task ? NULL : n->called_element.constant;
         ordo_rt_complete(&ctx, ev->key, task || n->propagate_all ? vars : NULL, ORDO_GRAPH_NONE);
         break;
     }

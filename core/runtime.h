@@ -215,7 +215,8 @@ struct ordo_wait {
     const char *text2;    /* message correlation key */
 };
 
-/* Every wait, in key order (oldest first), in 'arena'. */
+/* Every wait in 'arena': jobs, tasks, timers, messages and calls in key
+ * order (oldest first), then the incidents in key order. */
 size_t ordo_instance_waits(const struct ordo_instance *inst, struct ordo_arena *arena,
                            const struct ordo_wait **out);
 

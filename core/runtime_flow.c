@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "core/runtime_internal.h"
 
 void ordo_rt_enqueue(struct rt_ctx *ctx, uint32_t node, uint32_t scope, uint32_t flow,
@@ -230,7 +231,10 @@ static bool arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval
     struct ordo_err err = {0};
     enum ordo_code rc = ORDO_OK;
 
-    switch (ctx->graph->nodes[node].trigger) {
+    /* A receive task waits for its message like a message catch event. */
+    switch (ctx->graph->nodes[node].kind == ORDO_GRAPH_RECEIVE_TASK
+                ? ORDO_GRAPH_TRIGGER_MESSAGE
+                : ctx->graph->nodes[node].trigger) {
     case ORDO_GRAPH_TRIGGER_TIMER:
         rc = arm_timer(ctx, owner, node, eval_scope, &err);
         break;
@@ -326,30 +330,86 @@ static bool apply_inputs(struct rt_ctx *ctx, uint32_t key, const struct ordo_gra
     return true;
 }
 
+/* Append the names in 'text' ("ann, bob") to 'arr'. */
+static void split_names(json_t *arr, const char *text)
+{
+    while (*text) {
+        size_t len = strcspn(text, ",");
+        size_t a = 0;
+        size_t b = len;
+
+        while (a < b && (text[a] == ' ' || text[a] == '\t')) {
+            a++;
+        }
+        while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t')) {
+            b--;
+        }
+        if (b > a) {
+            json_array_append_new(arr, json_stringn(text + a, b - a));
+        }
+        text += len + (text[len] == ',');
+    }
+}
+
+/* Candidate users or groups as a JSON array: a comma-separated constant, or
+ * an expression giving a list or a comma-separated string. NULL: none. */
+static enum ordo_code candidates(struct rt_ctx *ctx, const struct ordo_graph_value *value,
+                                 uint32_t scope, json_t **out, struct ordo_err *err)
+{
+    json_t *v = NULL;
+    size_t i;
+    json_t *item;
+
+    *out = NULL;
+    if (value->constant) {
+        *out = json_array();
+        split_names(*out, value->constant);
+        return ORDO_OK;
+    }
+    if (!value->expr.feel) {
+        return ORDO_OK;
+    }
+    if (ordo_rt_eval(ctx, &value->expr, scope, NULL, &v, err) != ORDO_OK) {
+        return err->code;
+    }
+    if (json_is_string(v)) {
+        *out = json_array();
+        split_names(*out, json_string_value(v));
+    } else if (json_is_array(v)) {
+        *out = json_array();
+        json_array_foreach(v, i, item)
+        {
+            if (json_is_string(item)) {
+                json_array_append(*out, item);
+            }
+        }
+    }
+    json_decref(v);
+    return ORDO_OK;
+}
+
 static void create_task(struct rt_ctx *ctx, uint32_t key, const struct ordo_graph_node *n)
 {
     struct ordo_err err = {0};
     const char *assignee = NULL;
-    const char *users = NULL;
-    const char *groups = NULL;
+    json_t *users = NULL;
+    json_t *groups = NULL;
     const char *due = NULL;
     int64_t due_ms = 0;
+    const struct ordo_timer *t;
     struct ordo_effect *ef;
 
     if (ordo_rt_value_text(ctx, &n->assignee, key, &assignee, &err) != ORDO_OK ||
-        ordo_rt_value_text(ctx, &n->candidate_users, key, &users, &err) != ORDO_OK ||
-        ordo_rt_value_text(ctx, &n->candidate_groups, key, &groups, &err) != ORDO_OK ||
-        ordo_rt_value_text(ctx, &n->due_date, key, &due, &err) != ORDO_OK) {
+        candidates(ctx, &n->candidate_users, key, &users, &err) != ORDO_OK ||
+        candidates(ctx, &n->candidate_groups, key, &groups, &err) != ORDO_OK ||
+        ordo_rt_value_text(ctx, &n->due_date, key, &due, &err) != ORDO_OK ||
+        (due && ordo_timer_parse(ctx->step->arena, ORDO_TIMER_DATE, due, &t, &err) != ORDO_OK)) {
+        json_decref(users);
+        json_decref(groups);
         raise_err(ctx, key, RT_INC_ACTIVATE, &err);
         return;
     }
     if (due) {
-        const struct ordo_timer *t;
-
-        if (ordo_timer_parse(ctx->step->arena, ORDO_TIMER_DATE, due, &t, &err) != ORDO_OK) {
-            raise_err(ctx, key, RT_INC_ACTIVATE, &err);
-            return;
-        }
         (void)ordo_timer_due(t, ctx->now, 0, ctx->now, ctx->inst->opts.zone, &due_ms);
     }
     ordo_rt_elem(ctx->inst, key)->wait = RT_W_TASK;
@@ -358,8 +418,10 @@ static void create_task(struct rt_ctx *ctx, uint32_t key, const struct ordo_grap
     ef->text = assignee;
     ef->due_ms = due_ms;
     if (users || groups) {
-        ef->text2 = ordo_arena_printf(ctx->step->arena, "{\"users\":%s,\"groups\":%s}",
-                                      users ? users : "null", groups ? groups : "null");
+        json_t *c = json_pack("{s:o?,s:o?}", "users", users, "groups", groups);
+
+        ef->text2 = ordo_json_dump(ctx->step->arena, c, JSON_COMPACT);
+        json_decref(c);
     }
 }
 
@@ -370,7 +432,9 @@ static void publish(struct rt_ctx *ctx, uint32_t key, const struct ordo_graph_no
     const char *corr = NULL;
     struct ordo_effect *ef;
 
-    if (ordo_rt_value_text(ctx, &n->message.name, key, &name, &err) != ORDO_OK) {
+    if (ordo_rt_value_text(ctx, &n->message.name, key, &name, &err) != ORDO_OK ||
+        (!name && ordo_err_set(&err, ORDO_E_UNPROCESSABLE, "%s \"%s\": the message name is null",
+                               n->type, n->id))) {
         raise_err(ctx, key, RT_INC_ACTIVATE, &err);
         return;
     }
@@ -400,9 +464,7 @@ static void end_terminate(struct rt_ctx *ctx, uint32_t key)
     s = ordo_rt_elem(ctx->inst, scope);
     s->children--;
     ordo_rt_terminate_children(ctx, scope);
-    s = ordo_rt_elem(ctx->inst, scope);
-    s->children = 1; /* completing the scope below counts it down to zero */
-    ordo_rt_child_gone(ctx, scope);
+    ordo_rt_scope_terminated(ctx, scope);
 }
 
 static void run_event(struct rt_ctx *ctx, uint32_t key, const struct ordo_graph_node *n)
@@ -636,7 +698,10 @@ static void commit_variables(struct rt_ctx *ctx, uint32_t key, const struct ordo
             ordo_rt_var_merge(ctx, scope, n->outputs[i].target, outputs[i]);
         }
     } else if (result && e->role != RT_ROLE_BODY) {
-        ordo_rt_vars_merge(ctx, scope, result);
+        /* From the element itself, as Zeebe propagates: a variable it holds
+         * locally (an input mapping, a multi-instance element) takes the
+         * value and goes no further. */
+        ordo_rt_vars_merge(ctx, key, result);
     }
 }
 
@@ -714,7 +779,9 @@ void ordo_rt_complete(struct rt_ctx *ctx, uint32_t key, const json_t *result, ui
     commit_variables(ctx, key, n, outputs, result);
     ordo_rt_close_subs(ctx, key);
     ordo_rt_emit(ctx, ORDO_EFFECT_LEAVE, ORDO_OP_COMPLETED, n->index, key)->text2 =
-        role == RT_ROLE_BODY ? "body" : NULL;
+        role == RT_ROLE_BODY   ? "body"
+        : role == RT_ROLE_ITER ? "iteration"
+                               : NULL;
     ordo_rt_elem_remove(ctx->inst, key);
     for (uint32_t i = 0; i < nflows; i++) {
         ordo_rt_enqueue(ctx, ctx->graph->flows[flows[i]].target, scope, flows[i], trig, trig_vars);

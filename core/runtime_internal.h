@@ -207,6 +207,9 @@ bool ordo_rt_rearm_timer(struct rt_ctx *ctx, uint32_t sub_key);
 /* Scopes, loops, errors, cancellation (runtime_scope.c). */
 void ordo_rt_scope_enter(struct rt_ctx *ctx, uint32_t key);
 void ordo_rt_child_gone(struct rt_ctx *ctx, uint32_t scope);
+/* A terminate end event emptied 'scope': a sub-process completes, the
+ * process ends as terminated. */
+void ordo_rt_scope_terminated(struct rt_ctx *ctx, uint32_t scope);
 void ordo_rt_terminate(struct rt_ctx *ctx, uint32_t key);
 void ordo_rt_terminate_children(struct rt_ctx *ctx, uint32_t scope);
 void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key);

@@ -265,6 +265,17 @@ void ordo_rt_scope_enter(struct rt_ctx *ctx, uint32_t key)
     }
 }
 
+void ordo_rt_scope_terminated(struct rt_ctx *ctx, uint32_t scope)
+{
+    struct rt_elem *s = ordo_rt_elem(ctx->inst, scope);
+
+    if (s->parent == 0) {
+        finish(ctx, scope, ORDO_INSTANCE_TERMINATED, ORDO_OP_COMPLETED);
+    } else {
+        ordo_rt_complete(ctx, scope, NULL, ORDO_GRAPH_NONE);
+    }
+}
+
 void ordo_rt_child_gone(struct rt_ctx *ctx, uint32_t scope)
 {
     struct rt_elem *s = ordo_rt_elem(ctx->inst, scope);
@@ -364,6 +375,36 @@ void ordo_rt_terminate_children(struct rt_ctx *ctx, uint32_t scope)
 
 /* ---- loops and multi-instance ---- */
 
+/* When outputElement names a variable ("=receipt", "=result.id"), each
+ * iteration holds that variable locally, null at first, as Camunda 8 does:
+ * a job's result then lands in the iteration and is collected from there,
+ * instead of leaking into the process and into later iterations. */
+static void output_element_local(struct rt_ctx *ctx, uint32_t key,
+                                 const struct ordo_graph_loop *loop)
+{
+    const char *t = loop->output_element.text;
+    size_t len = 0;
+
+    if (!t || !loop->output_collection) {
+        return;
+    }
+    t += *t == '=';
+    while (*t == ' ' || *t == '\t') {
+        t++;
+    }
+    while ((t[len] >= 'a' && t[len] <= 'z') || (t[len] >= 'A' && t[len] <= 'Z') || t[len] == '_' ||
+           (len > 0 && t[len] >= '0' && t[len] <= '9')) {
+        len++;
+    }
+    if (len == 0 || (t[len] != '\0' && t[len] != '.' && t[len] != ' ')) {
+        return; /* an expression, not a variable: nothing to hold */
+    }
+    if (loop->element && strlen(loop->element) == len && strncmp(loop->element, t, len) == 0) {
+        return; /* the input element itself: keep its value */
+    }
+    ordo_rt_var_set_local(ctx, key, ordo_arena_strndup(ctx->step->arena, t, len), json_null());
+}
+
 static void iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i)
 {
     struct rt_elem *b = ordo_rt_elem(ctx->inst, body);
@@ -382,6 +423,7 @@ static void iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i)
     if (loop->multi && loop->element) {
         ordo_rt_var_set_local(ctx, key, loop->element, item ? json_incref(item) : json_null());
     }
+    output_element_local(ctx, key, loop);
     ordo_rt_var_set_local(ctx, key, "loopCounter", json_integer((json_int_t)i + 1));
     ctx->activations++;
     ordo_rt_run_element(ctx, key);
@@ -495,6 +537,31 @@ static enum ordo_code completion_reached(struct rt_ctx *ctx, uint32_t body, cons
     return rc;
 }
 
+/* Does a standard loop go round again after iteration 'counter'? The
+ * condition sees that iteration's loopCounter (BPMN 2.0 10.2.8); without a
+ * condition, only loopMaximum ends the loop. */
+static enum ordo_code loop_again(struct rt_ctx *ctx, uint32_t body, uint32_t counter,
+                                 const struct ordo_graph_loop *loop, bool *again,
+                                 struct ordo_err *err)
+{
+    json_t *extra;
+    json_t *v;
+    enum ordo_code rc;
+
+    *again = true;
+    if (!loop->loop_condition.feel) {
+        return ORDO_OK;
+    }
+    extra = json_pack("{s:I}", "loopCounter", (json_int_t)counter);
+    rc = ordo_rt_eval(ctx, &loop->loop_condition, body, extra, &v, err);
+    json_decref(extra);
+    if (rc == ORDO_OK) {
+        *again = json_is_true(v);
+        json_decref(v);
+    }
+    return rc;
+}
+
 void ordo_rt_iteration_done(struct rt_ctx *ctx, uint32_t body, uint32_t iter, const json_t *result)
 {
     struct rt_elem *b = ordo_rt_elem(ctx->inst, body);
@@ -514,8 +581,7 @@ void ordo_rt_iteration_done(struct rt_ctx *ctx, uint32_t body, uint32_t iter, co
     b->done++;
     loop = ctx->graph->nodes[b->node].loop;
     if (!loop->multi) {
-        if (loop->loop_condition.feel &&
-            ordo_rt_eval_bool(ctx, &loop->loop_condition, body, &again, &err) != ORDO_OK) {
+        if (loop_again(ctx, body, b->loop, loop, &again, &err) != ORDO_OK) {
             ordo_rt_incident_raise(ctx, body, RT_INC_COMPLETE, err.msg);
             return;
         }
@@ -669,6 +735,7 @@ static void event_sub_fire(struct rt_ctx *ctx, uint32_t scope, uint32_t start, c
                     s->kind == RT_SUB_TIMER ? ORDO_OP_CANCELED : ORDO_OP_CLOSED, s->node, scope);
 
                 c->key = s->key;
+                c->text = s->name ? ordo_arena_strdup(ctx->step->arena, s->name) : NULL;
                 ordo_rt_sub_remove(inst, s->key);
             }
         }
