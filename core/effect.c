@@ -222,6 +222,43 @@ static void field_json(struct ordo_buf *out, const char *name, size_t len, const
     }
 }
 
+static void put_job(struct ordo_buf *out, const struct ordo_effect *e)
+{
+    FIELD_STR(out, ",\"job_type\":", e->text);
+    if (e->op == ORDO_OP_CREATED || e->op == ORDO_OP_FAILED) {
+        LIT(out, ",\"retries\":");
+        put_u64(out, e->retries);
+    }
+    if (e->text2) {
+        FIELD_STR(out, ",\"error_code\":", e->text2);
+    }
+    if (e->value) {
+        FIELD_JSON(out, ",\"variables\":", e->value);
+    }
+}
+
+static void put_task(struct ordo_buf *out, const struct ordo_effect *e)
+{
+    if (e->op == ORDO_OP_CREATED) {
+        FIELD_STR(out, ",\"assignee\":", e->text);
+        LIT(out, ",\"candidates\":");
+        if (e->text2) {
+            raw(out, e->text2, strlen(e->text2));
+        } else {
+            LIT(out, "null");
+        }
+        if (e->due_ms) {
+            char due[32];
+
+            format_time(e->due_ms, due);
+            FIELD_STR(out, ",\"due\":", due);
+        }
+    }
+    if (e->value) {
+        FIELD_JSON(out, ",\"variables\":", e->value);
+    }
+}
+
 /* The fields particular to each kind of effect. */
 static void put_details(struct ordo_buf *out, const struct ordo_effect *e)
 {
@@ -233,37 +270,10 @@ static void put_details(struct ordo_buf *out, const struct ordo_effect *e)
         }
         break;
     case ORDO_EFFECT_JOB:
-        FIELD_STR(out, ",\"job_type\":", e->text);
-        if (e->op == ORDO_OP_CREATED || e->op == ORDO_OP_FAILED) {
-            LIT(out, ",\"retries\":");
-            put_u64(out, e->retries);
-        }
-        if (e->text2) {
-            FIELD_STR(out, ",\"error_code\":", e->text2);
-        }
-        if (e->value) {
-            FIELD_JSON(out, ",\"variables\":", e->value);
-        }
+        put_job(out, e);
         break;
     case ORDO_EFFECT_TASK:
-        if (e->op == ORDO_OP_CREATED) {
-            FIELD_STR(out, ",\"assignee\":", e->text);
-            LIT(out, ",\"candidates\":");
-            if (e->text2) {
-                raw(out, e->text2, strlen(e->text2));
-            } else {
-                LIT(out, "null");
-            }
-            if (e->due_ms) {
-                char due[32];
-
-                format_time(e->due_ms, due);
-                FIELD_STR(out, ",\"due\":", due);
-            }
-        }
-        if (e->value) {
-            FIELD_JSON(out, ",\"variables\":", e->value);
-        }
+        put_task(out, e);
         break;
     case ORDO_EFFECT_MESSAGE:
         FIELD_STR(out, ",\"name\":", e->text);
@@ -282,6 +292,9 @@ static void put_details(struct ordo_buf *out, const struct ordo_effect *e)
         break;
     case ORDO_EFFECT_CALL:
         FIELD_STR(out, ",\"process\":", e->text);
+        if (e->text2) {
+            FIELD_STR(out, ",\"error_code\":", e->text2);
+        }
         if (e->value) {
             FIELD_JSON(out, ",\"variables\":", e->value);
         }
@@ -296,6 +309,9 @@ static void put_details(struct ordo_buf *out, const struct ordo_effect *e)
         break;
     case ORDO_EFFECT_END:
         FIELD_STR(out, ",\"status\":", e->text);
+        if (e->text2) {
+            FIELD_STR(out, ",\"error_code\":", e->text2);
+        }
         FIELD_JSON(out, ",\"variables\":", e->value);
         break;
     }

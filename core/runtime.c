@@ -121,6 +121,7 @@ static enum ordo_code check(struct ordo_instance *inst, const struct ordo_event 
     case ORDO_EVENT_TASK_COMPLETE:
         return waiting(inst, ev->key, RT_W_TASK, "user task", err);
     case ORDO_EVENT_CALL_COMPLETE:
+    case ORDO_EVENT_CALL_ERROR:
         return waiting(inst, ev->key, RT_W_CALL, "call", err);
     case ORDO_EVENT_MESSAGE:
         return find_message(inst, ev, arg, err);
@@ -303,6 +304,14 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
 
         ordo_rt_emit(&ctx, ORDO_EFFECT_TIMER, ORDO_OP_FIRED, s->node, s->owner)->key = s->key;
         ordo_rt_trigger(&ctx, ev->key, NULL);
+        break;
+    }
+    case ORDO_EVENT_CALL_ERROR: {
+        struct ordo_effect *ef = emit_on(&ctx, ORDO_EFFECT_CALL, ORDO_OP_ERROR, ev->key);
+
+        ef->text2 = ev->error_code ? ordo_arena_strdup(step->arena, ev->error_code) : NULL;
+        ordo_rt_elem(inst, ev->key)->wait = RT_W_NONE; /* the child has ended */
+        ordo_rt_throw_error(&ctx, ev->key, ev->error_code, ev->message, NULL);
         break;
     }
     case ORDO_EVENT_RESOLVE:

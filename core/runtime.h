@@ -62,6 +62,7 @@ enum ordo_instance_status {
     ORDO_INSTANCE_COMPLETED,  /* the process scope completed */
     ORDO_INSTANCE_TERMINATED, /* a terminate end event in the process scope */
     ORDO_INSTANCE_CANCELED,   /* cancelled from outside */
+    ORDO_INSTANCE_ERROR,      /* called instance: a BPMN error it did not catch, for its caller */
 };
 
 /* The outside world's events. Fields not named for a kind are ignored. */
@@ -74,6 +75,7 @@ enum ordo_event_kind {
     ORDO_EVENT_MESSAGE,       /* name, correlation_key (NULL: by name only), variables */
     ORDO_EVENT_TIMER,         /* key: the timer (its due time has come) */
     ORDO_EVENT_CALL_COMPLETE, /* key: the call activity's element; variables: the child's */
+    ORDO_EVENT_CALL_ERROR,    /* key: the call activity's element; error_code, message */
     ORDO_EVENT_RESOLVE,       /* key: an incident; variables set before the retry */
     ORDO_EVENT_CANCEL,
 };
@@ -92,16 +94,16 @@ struct ordo_event {
 };
 
 /* What a step did. One record per fact, in the order it happened. */
-#define ORDO_EFFECT_KIND_MAP(X)                                                 \
-    X(ENTER, "enter")       /* an element instance was activated */             \
-    X(LEAVE, "leave")       /* ... completed, or terminated (op) */             \
-    X(JOB, "job")           /* created, completed, failed, error, canceled */   \
-    X(TASK, "task")         /* user task created, completed, canceled */        \
-    X(MESSAGE, "message")   /* subscribed, correlated, closed, published */     \
-    X(TIMER, "timer")       /* scheduled, fired, canceled */                    \
-    X(CALL, "call")         /* a child instance to start (created), canceled */ \
-    X(VAR, "var")           /* a variable set (text: name, value) */            \
-    X(INCIDENT, "incident") /* raised (text: reason), resolved */               \
+#define ORDO_EFFECT_KIND_MAP(X)                                                          \
+    X(ENTER, "enter")       /* an element instance was activated */                      \
+    X(LEAVE, "leave")       /* ... completed, or terminated (op) */                      \
+    X(JOB, "job")           /* created, completed, failed, error, canceled */            \
+    X(TASK, "task")         /* user task created, completed, canceled */                 \
+    X(MESSAGE, "message")   /* subscribed, correlated, closed, published */              \
+    X(TIMER, "timer")       /* scheduled, fired, canceled */                             \
+    X(CALL, "call")         /* a child to start (created), completed, error, canceled */ \
+    X(VAR, "var")           /* a variable set (text: name, value) */                     \
+    X(INCIDENT, "incident") /* raised (text: reason), resolved */                        \
     X(END, "end")           /* the instance completed, terminated or was canceled */
 
 #define ORDO_EFFECT_OP_MAP(X)   \
@@ -175,6 +177,12 @@ struct ordo_step {
 struct ordo_runtime_options {
     const struct ordo_tz *zone;            /* timers, today(); NULL: UTC */
     const struct ordo_feel_limits *limits; /* NULL: defaults */
+    /* The instance was started by a call activity: a BPMN error that
+     * nothing in it catches ends it with status ORDO_INSTANCE_ERROR (END
+     * effect "error", text2 the code), and the host delivers
+     * ORDO_EVENT_CALL_ERROR to the caller, which looks for a catcher from
+     * its call activity outwards. */
+    bool called;
 };
 
 /* A new instance of process node 'process' of 'graph' (which must outlive

@@ -201,14 +201,13 @@ enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_va
 
 /* The process instance ended: the root scope leaves and the END effect
  * carries the final variables. */
-static void finish(struct rt_ctx *ctx, uint32_t root, enum ordo_instance_status status,
-                   enum ordo_effect_op op)
+static struct ordo_effect *finish(struct rt_ctx *ctx, uint32_t root,
+                                  enum ordo_instance_status status, enum ordo_effect_op op)
 {
     static const char *const names[] = {
-        [ORDO_INSTANCE_ACTIVE] = "active",
-        [ORDO_INSTANCE_COMPLETED] = "completed",
-        [ORDO_INSTANCE_TERMINATED] = "terminated",
-        [ORDO_INSTANCE_CANCELED] = "canceled",
+        [ORDO_INSTANCE_ACTIVE] = "active",         [ORDO_INSTANCE_COMPLETED] = "completed",
+        [ORDO_INSTANCE_TERMINATED] = "terminated", [ORDO_INSTANCE_CANCELED] = "canceled",
+        [ORDO_INSTANCE_ERROR] = "error",
     };
     struct ordo_instance *inst = ctx->inst;
     struct rt_elem *e;
@@ -224,6 +223,7 @@ static void finish(struct rt_ctx *ctx, uint32_t root, enum ordo_instance_status 
     ef->value = ordo_rt_keep(ctx, inst->final_vars);
     ordo_rt_elem_remove(inst, root);
     inst->status = status;
+    return ef;
 }
 
 /* Arm the timer and message starts of the event sub-processes of scope
@@ -858,6 +858,15 @@ void ordo_rt_throw_error(struct rt_ctx *ctx, uint32_t from, const char *code, co
             }
         }
         cur = scope;
+    }
+    if (ctx->inst->opts.called) {
+        /* Nothing here catches it: the caller's call activity throws it on. */
+        uint32_t root = ctx->inst->elems.v[0].key;
+
+        ordo_rt_terminate_children(ctx, root);
+        finish(ctx, root, ORDO_INSTANCE_ERROR, ORDO_OP_TERMINATED)->text2 =
+            code ? ordo_arena_strdup(ctx->step->arena, code) : NULL;
+        return;
     }
     ordo_rt_incident_raise(
         ctx, from,

@@ -22,6 +22,7 @@ struct work {
     uint32_t instance; /* index into sim.insts */
     struct ordo_event ev;
     json_t *vars; /* owned */
+    char *code;   /* owned: CALL_ERROR's error code */
     bool dead;    /* its job was cancelled before it was answered */
 };
 
@@ -64,6 +65,7 @@ static void push(struct sim *s, uint32_t instance, const struct ordo_event *ev, 
     w->ev = *ev;
     w->vars = vars;
     w->ev.variables = vars;
+    w->code = NULL;
     w->dead = false;
 }
 
@@ -121,6 +123,7 @@ static enum ordo_code on_call(struct sim *s, uint32_t instance, const struct ord
     const struct ordo_graph_node *p = ordo_graph_process(s->in->graph, e->text);
     struct ordo_event ev = {
         .kind = ORDO_EVENT_START, .time_ms = s->now, .start_node = ORDO_GRAPH_NONE};
+    struct ordo_runtime_options opts;
     struct child *c;
 
     if (!p) {
@@ -143,11 +146,45 @@ static enum ordo_code on_call(struct sim *s, uint32_t instance, const struct ord
         s->cap = ncap;
     }
     c = &s->insts[s->ninsts];
-    c->inst = ordo_instance_new(s->in->graph, p->index, &s->in->runtime);
+    opts = s->in->runtime;
+    opts.called = true;
+    c->inst = ordo_instance_new(s->in->graph, p->index, &opts);
     c->parent = instance;
     c->parent_key = e->key;
     push(s, s->ninsts++, &ev, e->value ? json_deep_copy(e->value) : NULL);
     return ORDO_OK;
+}
+
+static char *dup(const char *text)
+{
+    size_t len = strlen(text) + 1;
+    char *d = malloc(len);
+
+    if (!d) {
+        ordo_oom(len);
+    }
+    memcpy(d, text, len);
+    return d;
+}
+
+/* A child ended: its call activity completes, or throws the child's
+ * uncaught BPMN error on. */
+static void on_child_end(struct sim *s, uint32_t instance, const struct ordo_effect *e)
+{
+    struct ordo_event ev = {.kind = ORDO_EVENT_CALL_COMPLETE,
+                            .key = s->insts[instance].parent_key,
+                            .time_ms = s->now,
+                            .start_node = ORDO_GRAPH_NONE};
+    char *code = NULL;
+
+    if (strcmp(e->text, "error") == 0) {
+        ev.kind = ORDO_EVENT_CALL_ERROR;
+        code = dup(e->text2 ? e->text2 : "");
+    }
+    push(s, s->insts[instance].parent, &ev,
+         ev.kind == ORDO_EVENT_CALL_COMPLETE ? json_deep_copy(e->value) : NULL);
+    s->queue[s->qlen - 1].code = code;
+    s->queue[s->qlen - 1].ev.error_code = code;
 }
 
 /* Report the step's effects and queue what they ask for. */
@@ -170,12 +207,7 @@ static enum ordo_code on_effects(struct sim *s, uint32_t instance, const struct 
             }
         } else if (e.kind == ORDO_EFFECT_END && s->insts[instance].parent != UINT32_MAX &&
                    strcmp(e.text, "canceled") != 0) {
-            struct ordo_event ev = {.kind = ORDO_EVENT_CALL_COMPLETE,
-                                    .key = s->insts[instance].parent_key,
-                                    .time_ms = s->now,
-                                    .start_node = ORDO_GRAPH_NONE};
-
-            push(s, s->insts[instance].parent, &ev, json_deep_copy(e.value));
+            on_child_end(s, instance, &e);
         }
     }
     return ORDO_OK;
@@ -205,6 +237,7 @@ static enum ordo_code quiesce(struct sim *s, struct ordo_err *err)
         w.ev.time_ms = s->now;
         rc = w.dead ? ORDO_OK : apply(s, w.instance, &w.ev, err);
         json_decref(w.vars);
+        free(w.code);
         if (rc != ORDO_OK) {
             return rc;
         }
@@ -379,6 +412,7 @@ enum ordo_code ordo_sim_run(const struct ordo_sim_input *in, ordo_sim_effect_fn 
     }
     for (size_t i = s.qhead; i < s.qlen; i++) {
         json_decref(s.queue[i].vars);
+        free(s.queue[i].code);
     }
     for (uint32_t i = 0; i < s.ninsts; i++) {
         ordo_instance_free(s.insts[i].inst);
