@@ -54,7 +54,27 @@ struct ordo_effect *ordo_rt_emit(struct rt_ctx *ctx, enum ordo_effect_kind kind,
     e->kind = kind;
     e->op = op;
     e->node = node;
+    e->trigger = ORDO_GRAPH_NONE;
     e->element_key = elem;
+    return e;
+}
+
+struct ordo_effect *ordo_rt_emit_sub(struct rt_ctx *ctx, enum ordo_effect_kind kind,
+                                     enum ordo_effect_op op, const struct rt_sub *s)
+{
+    const struct rt_elem *owner = ordo_rt_elem(ctx->inst, s->owner);
+    uint32_t node = owner ? owner->node : s->node;
+    struct ordo_effect *e = ordo_rt_emit(ctx, kind, op, node, s->owner);
+
+    e->trigger = s->node != node ? s->node : ORDO_GRAPH_NONE;
+    e->key = s->key;
+    e->due_ms = s->kind == RT_SUB_TIMER ? s->due_ms : 0;
+    if (s->name) {
+        e->text = ordo_arena_strdup(ctx->step->arena, s->name);
+    }
+    if (s->corr) {
+        e->text2 = ordo_arena_strdup(ctx->step->arena, s->corr);
+    }
     return e;
 }
 
@@ -339,6 +359,9 @@ void ordo_effect_json(const struct ordo_graph *graph, const struct ordo_effect *
     if (e->node != ORDO_GRAPH_NONE && e->node < graph->nnodes) {
         FIELD_STR(out, ",\"element\":", graph->nodes[e->node].id);
         FIELD_STR(out, ",\"type\":", graph->nodes[e->node].type);
+    }
+    if (e->trigger != ORDO_GRAPH_NONE && e->trigger < graph->nnodes) {
+        FIELD_STR(out, ",\"trigger\":", graph->nodes[e->trigger].id);
     }
     if (op) {
         LIT(out, ",\"op\":\"");

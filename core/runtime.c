@@ -289,12 +289,8 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
     }
     case ORDO_EVENT_MESSAGE: {
         const struct rt_sub *s = ordo_rt_sub(inst, arg);
-        struct ordo_effect *ef =
-            ordo_rt_emit(&ctx, ORDO_EFFECT_MESSAGE, ORDO_OP_CORRELATED, s->node, s->owner);
+        struct ordo_effect *ef = ordo_rt_emit_sub(&ctx, ORDO_EFFECT_MESSAGE, ORDO_OP_CORRELATED, s);
 
-        ef->key = s->key;
-        ef->text = ordo_arena_strdup(step->arena, s->name);
-        ef->text2 = s->corr ? ordo_arena_strdup(step->arena, s->corr) : NULL;
         ef->value = ev->variables ? ordo_rt_keep(&ctx, (json_t *)ev->variables) : NULL;
         ordo_rt_trigger(&ctx, arg, ef->value);
         break;
@@ -302,7 +298,7 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
     case ORDO_EVENT_TIMER: {
         const struct rt_sub *s = ordo_rt_sub(inst, ev->key);
 
-        ordo_rt_emit(&ctx, ORDO_EFFECT_TIMER, ORDO_OP_FIRED, s->node, s->owner)->key = s->key;
+        ordo_rt_emit_sub(&ctx, ORDO_EFFECT_TIMER, ORDO_OP_FIRED, s);
         ordo_rt_trigger(&ctx, ev->key, NULL);
         break;
     }

@@ -143,7 +143,14 @@ struct ordo_effect {
     int64_t time_ms;
     enum ordo_effect_kind kind;
     enum ordo_effect_op op;
-    uint32_t node;        /* graph node, ORDO_GRAPH_NONE when none */
+    /* The graph node of the element instance concerned, ORDO_GRAPH_NONE
+     * when none. Only elements that were entered appear here (CONTRACTS
+     * §3): a timer or message armed for a boundary event, an event after an
+     * event-based gateway or an event sub-process's start names the element
+     * that armed it (the host activity, the gateway, the scope), and the
+     * event itself goes in 'trigger'. */
+    uint32_t node;
+    uint32_t trigger;     /* TIMER, MESSAGE: the event node when not 'node'; else NONE */
     uint32_t element_key; /* the element instance concerned, 0 when none */
     uint32_t key;         /* job, task, timer, subscription, incident or call key; 0 */
     uint32_t scope_key;   /* VAR: the scope set; ENTER: the parent scope */

@@ -158,8 +158,6 @@ static enum ordo_code arm_timer(struct rt_ctx *ctx, uint32_t owner, uint32_t nod
     const struct ordo_timer *t;
     struct rt_sub *s;
     int64_t due;
-    uint32_t skey;
-    struct ordo_effect *ef;
 
     if (!n->timer.parsed) {
         struct ordo_graph_value v = {.expr = n->timer.expr};
@@ -181,10 +179,7 @@ static enum ordo_code arm_timer(struct rt_ctx *ctx, uint32_t owner, uint32_t nod
     s->armed_ms = ctx->now;
     s->due_ms = due;
     s->timer_text = text ? ordo_rt_strdup(text) : NULL;
-    skey = s->key;
-    ef = ordo_rt_emit(ctx, ORDO_EFFECT_TIMER, ORDO_OP_SCHEDULED, node, owner);
-    ef->key = skey;
-    ef->due_ms = due;
+    ordo_rt_emit_sub(ctx, ORDO_EFFECT_TIMER, ORDO_OP_SCHEDULED, s);
     return ORDO_OK;
 }
 
@@ -195,8 +190,6 @@ static enum ordo_code arm_message(struct rt_ctx *ctx, uint32_t owner, uint32_t n
     const char *name = NULL;
     const char *corr = NULL;
     struct rt_sub *s;
-    struct ordo_effect *ef;
-    uint32_t skey;
 
     if (ordo_rt_value_text(ctx, &n->message.name, eval_scope, &name, err) != ORDO_OK) {
         return err->code;
@@ -216,11 +209,7 @@ static enum ordo_code arm_message(struct rt_ctx *ctx, uint32_t owner, uint32_t n
     s->armed_ms = ctx->now;
     s->name = ordo_rt_strdup(name);
     s->corr = corr ? ordo_rt_strdup(corr) : NULL;
-    skey = s->key;
-    ef = ordo_rt_emit(ctx, ORDO_EFFECT_MESSAGE, ORDO_OP_SUBSCRIBED, node, owner);
-    ef->key = skey;
-    ef->text = name;
-    ef->text2 = corr;
+    ordo_rt_emit_sub(ctx, ORDO_EFFECT_MESSAGE, ORDO_OP_SUBSCRIBED, s);
     return ORDO_OK;
 }
 
@@ -262,18 +251,15 @@ void ordo_rt_close_subs(struct rt_ctx *ctx, uint32_t owner)
 
     for (uint32_t i = inst->subs.n; i-- > 0;) {
         struct rt_sub *s = &inst->subs.v[i];
-        struct ordo_effect *ef;
 
         if (s->owner != owner) {
             continue;
         }
         if (s->kind == RT_SUB_TIMER) {
-            ef = ordo_rt_emit(ctx, ORDO_EFFECT_TIMER, ORDO_OP_CANCELED, s->node, owner);
+            ordo_rt_emit_sub(ctx, ORDO_EFFECT_TIMER, ORDO_OP_CANCELED, s);
         } else {
-            ef = ordo_rt_emit(ctx, ORDO_EFFECT_MESSAGE, ORDO_OP_CLOSED, s->node, owner);
-            ef->text = ordo_arena_strdup(ctx->step->arena, s->name);
+            ordo_rt_emit_sub(ctx, ORDO_EFFECT_MESSAGE, ORDO_OP_CLOSED, s);
         }
-        ef->key = s->key;
         ordo_rt_sub_remove(inst, s->key);
     }
 }
@@ -283,7 +269,6 @@ bool ordo_rt_rearm_timer(struct rt_ctx *ctx, uint32_t sub_key)
     struct rt_sub *s = ordo_rt_sub(ctx->inst, sub_key);
     const struct ordo_timer *t;
     struct ordo_err err = {0};
-    struct ordo_effect *ef;
     int64_t due;
 
     s->fired++;
@@ -293,9 +278,7 @@ bool ordo_rt_rearm_timer(struct rt_ctx *ctx, uint32_t sub_key)
         return false;
     }
     s->due_ms = due;
-    ef = ordo_rt_emit(ctx, ORDO_EFFECT_TIMER, ORDO_OP_SCHEDULED, s->node, s->owner);
-    ef->key = sub_key;
-    ef->due_ms = due;
+    ordo_rt_emit_sub(ctx, ORDO_EFFECT_TIMER, ORDO_OP_SCHEDULED, s);
     return true;
 }
 

@@ -169,6 +169,9 @@ char *ordo_rt_strdup(const char *s);
 /* effect.c */
 struct ordo_effect *ordo_rt_emit(struct rt_ctx *ctx, enum ordo_effect_kind kind,
                                  enum ordo_effect_op op, uint32_t node, uint32_t elem);
+/* A timer or message effect of subscription 's' (see ordo_effect.node). */
+struct ordo_effect *ordo_rt_emit_sub(struct rt_ctx *ctx, enum ordo_effect_kind kind,
+                                     enum ordo_effect_op op, const struct rt_sub *s);
 /* A reference the step's arena holds until it is reset, for effect values. */
 const json_t *ordo_rt_keep(struct rt_ctx *ctx, json_t *value);
 

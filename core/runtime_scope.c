@@ -730,12 +730,9 @@ static void event_sub_fire(struct rt_ctx *ctx, uint32_t scope, uint32_t start, c
             const struct rt_sub *s = &inst->subs.v[i];
 
             if (s->owner == scope && ctx->graph->nodes[s->node].kind == ORDO_GRAPH_START_EVENT) {
-                struct ordo_effect *c = ordo_rt_emit(
-                    ctx, s->kind == RT_SUB_TIMER ? ORDO_EFFECT_TIMER : ORDO_EFFECT_MESSAGE,
-                    s->kind == RT_SUB_TIMER ? ORDO_OP_CANCELED : ORDO_OP_CLOSED, s->node, scope);
-
-                c->key = s->key;
-                c->text = s->name ? ordo_arena_strdup(ctx->step->arena, s->name) : NULL;
+                ordo_rt_emit_sub(ctx,
+                                 s->kind == RT_SUB_TIMER ? ORDO_EFFECT_TIMER : ORDO_EFFECT_MESSAGE,
+                                 s->kind == RT_SUB_TIMER ? ORDO_OP_CANCELED : ORDO_OP_CLOSED, s);
                 ordo_rt_sub_remove(inst, s->key);
             }
         }

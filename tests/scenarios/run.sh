@@ -8,6 +8,8 @@
 #   exit: 0                          (0 completed, 1 incident, 3 waiting, 2 refused)
 #   entered: p start a b end         (every element entered, in order: the
 #                                    "element" of each "enter" record)
+# Every scenario also checks that no record names an element in "element"
+# that was never entered (CONTRACTS §3).
 #   final: {"event":"final",...}     (the last line, exactly)
 #   has: TEXT                        (optional, repeatable: a trace line contains TEXT)
 #   lacks: TEXT                      (optional, repeatable)
@@ -43,6 +45,12 @@ run_one() {
         bad+=("entered: $got_entered"$'\n'"expected: $want_entered")
     [[ -z $want_final || $got_final == "$want_final" ]] ||
         bad+=("final: $got_final"$'\n'"expected: $want_final")
+    # CONTRACTS §3: an element id appears in an "element" field only when
+    # that element was entered.
+    local strays
+    strays=$(grep -o '"element":"[^"]*"' "$tmp/out" | sed 's/"element":"\([^"]*\)"/\1/' | sort -u |
+        while IFS= read -r id; do [[ " $got_entered " == *" $id "* ]] || echo "$id"; done | tr '\n' ' ')
+    [[ -z $strays ]] || bad+=("elements named but never entered: $strays")
     while IFS= read -r text; do
         grep -qF -- "$text" "$tmp/out" || bad+=("no trace line has: $text")
     done < <(sed -n 's/^has: //p' "$test")

@@ -966,6 +966,7 @@ START_TEST(effects_as_json_records)
     made.kind = ORDO_EFFECT_TIMER;
     made.op = ORDO_OP_SCHEDULED;
     made.node = node_of("work");
+    made.trigger = ORDO_GRAPH_NONE; /* 0 would name node 0 */
     made.element_key = 3;
     made.key = 7;
     made.due_ms = T0 + 1234;
@@ -978,6 +979,7 @@ START_TEST(effects_as_json_records)
     made.time_ms = T0;
     made.kind = ORDO_EFFECT_END;
     made.node = node_of("P");
+    made.trigger = ORDO_GRAPH_NONE;
     made.text = "completed";
     made.value = ordo_instance_variables(inst);
     assert_effect_json(&made, "{\"seq\":43,\"time\":\"2026-03-15T10:30:00.000Z\","
