@@ -179,6 +179,11 @@ struct ordo_step {
     /* Bound on activations in one step, so that a loop without a wait
      * state becomes an incident, not a hang. 0: 100,000. */
     uint32_t max_activations;
+    /* Warnings for the person running the process, not facts for the
+     * audit: a condition that evaluated to null (counted as false, as FEEL
+     * says). Strings in the arena. */
+    const char **warnings;
+    size_t nwarnings, warnings_cap;
 };
 
 struct ordo_runtime_options {

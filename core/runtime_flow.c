@@ -593,8 +593,8 @@ static enum ordo_code select_flows(struct rt_ctx *ctx, const struct ordo_graph_n
         if (f->index == n->default_flow) {
             continue;
         }
-        if (f->condition.feel &&
-            ordo_rt_eval_bool(ctx, &f->condition, scope, &take, err) != ORDO_OK) {
+        if (f->condition.feel && ordo_rt_eval_bool(ctx, &f->condition, "sequence flow", f->id,
+                                                   scope, &take, err) != ORDO_OK) {
             return err->code;
         }
         if (take) {

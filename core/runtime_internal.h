@@ -183,8 +183,13 @@ void ordo_rt_var_merge(struct rt_ctx *ctx, uint32_t scope, const char *name, jso
 void ordo_rt_vars_merge(struct rt_ctx *ctx, uint32_t scope, const json_t *vars);
 enum ordo_code ordo_rt_eval(struct rt_ctx *ctx, const struct ordo_graph_expr *expr, uint32_t scope,
                             const json_t *extra, json_t **out, struct ordo_err *err);
+/* A condition: true only for boolean true; a null (or non-boolean) result
+ * counts as false and adds a warning naming 'what' "id" (sequence flow "f2"). */
 enum ordo_code ordo_rt_eval_bool(struct rt_ctx *ctx, const struct ordo_graph_expr *expr,
-                                 uint32_t scope, bool *out, struct ordo_err *err);
+                                 const char *what, const char *id, uint32_t scope, bool *out,
+                                 struct ordo_err *err);
+/* A warning for the step's reader (ordo_step.warnings). */
+void ordo_rt_warn(struct rt_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A constant or evaluated value as text in the step arena; NULL when absent
  * or null. Lists come out as JSON text. */
 enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_value *value,

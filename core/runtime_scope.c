@@ -4,6 +4,7 @@
  * multi-instance bodies, joins, triggers of timers and messages, BPMN
  * errors looking for a catcher, and cancellation.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,13 +164,36 @@ enum ordo_code ordo_rt_eval(struct rt_ctx *ctx, const struct ordo_graph_expr *ex
 }
 
 enum ordo_code ordo_rt_eval_bool(struct rt_ctx *ctx, const struct ordo_graph_expr *expr,
-                                 uint32_t scope, bool *out, struct ordo_err *err)
+                                 const char *what, const char *id, uint32_t scope, bool *out,
+                                 struct ordo_err *err)
 {
     struct lookup_ctx lc = {ctx->inst, scope, NULL};
     struct ordo_feel_env env;
+    bool was_null = false;
+    enum ordo_code rc;
 
     make_env(ctx, &lc, &env);
-    return ordo_feel_eval_bool(expr->feel, &env, out, NULL, err);
+    rc = ordo_feel_eval_bool(expr->feel, &env, out, &was_null, err);
+    if (rc == ORDO_OK && was_null) {
+        ordo_rt_warn(ctx,
+                     "%s \"%s\": condition \"%s\" is null, not true or false; it counts as false",
+                     what, id, expr->text ? expr->text : "");
+    }
+    return rc;
+}
+
+void ordo_rt_warn(struct rt_ctx *ctx, const char *fmt, ...)
+{
+    struct ordo_step *st = ctx->step;
+    va_list ap;
+
+    if (st->nwarnings == st->warnings_cap) {
+        st->warnings = ordo_arena_grow(st->arena, (void *)st->warnings, st->nwarnings,
+                                       &st->warnings_cap, sizeof(*st->warnings));
+    }
+    va_start(ap, fmt);
+    st->warnings[st->nwarnings++] = ordo_arena_vprintf(st->arena, fmt, ap);
+    va_end(ap);
 }
 
 enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_value *value,
@@ -477,7 +501,8 @@ void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key)
     }
     if (!loop->multi) {
         if (loop->test_before && loop->loop_condition.feel &&
-            ordo_rt_eval_bool(ctx, &loop->loop_condition, key, &again, &err) != ORDO_OK) {
+            ordo_rt_eval_bool(ctx, &loop->loop_condition, "loop of", n->id, key, &again, &err) !=
+                ORDO_OK) {
             ordo_rt_incident_raise(ctx, key, RT_INC_ACTIVATE, err.msg);
             return;
         }

@@ -220,6 +220,9 @@ static enum ordo_code apply(struct sim *s, uint32_t instance, const struct ordo_
     enum ordo_code rc;
 
     rc = ordo_runtime_apply(s->insts[instance].inst, ev, &st, err);
+    for (size_t i = 0; rc == ORDO_OK && s->in->warn && i < st.nwarnings; i++) {
+        s->in->warn(s->ctx, instance + 1, st.warnings[i]);
+    }
     if (rc == ORDO_OK) {
         rc = on_effects(s, instance, &st, err);
     }

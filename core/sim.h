@@ -70,6 +70,8 @@ struct ordo_sim_input {
     const struct ordo_sim_stimulus *stimuli;
     size_t nstimuli;
     struct ordo_runtime_options runtime;
+    /* Called with each warning of a step (ordo_step.warnings); NULL: dropped. */
+    void (*warn)(void *ctx, uint32_t instance, const char *message);
 };
 
 enum ordo_sim_status {

@@ -243,6 +243,14 @@ static void on_effect(void *ctx, uint32_t instance, const struct ordo_effect *e)
     (void)fwrite(c->line.data, 1, c->line.len, c->cli->out);
 }
 
+static void on_warning(void *ctx, uint32_t instance, const char *message)
+{
+    struct run_cmd *c = ctx;
+
+    (void)instance;
+    (void)fprintf(c->cli->err, "ordo run: warning: %s\n", message);
+}
+
 static int finish(struct run_cmd *c, const struct ordo_sim_result *r)
 {
     static const char *const names[] = {
@@ -319,6 +327,7 @@ static int prepare(struct run_cmd *c, const struct ordo_config *cfg, struct ordo
         return ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
     }
     in->graph = c->graph;
+    in->warn = on_warning;
     in->answers = c->answers;
     in->nanswers = c->nanswers;
     in->stimuli = c->stimuli;

@@ -13,7 +13,7 @@
 #   final: {"event":"final",...}     (the last line, exactly)
 #   has: TEXT                        (optional, repeatable: a trace line contains TEXT)
 #   lacks: TEXT                      (optional, repeatable)
-#   stderr: TEXT                     (optional: stderr contains TEXT)
+#   stderr: TEXT                     (optional, repeatable: stderr contains TEXT)
 # Usage: run.sh [NAME...]   (default: every .test file)
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
