@@ -226,24 +226,13 @@ static void cancel(struct rt_ctx *ctx)
 {
     struct ordo_instance *inst = ctx->inst;
     uint32_t root = inst->elems.n ? inst->elems.v[0].key : 0;
-    struct rt_elem *e;
-    struct ordo_effect *ef;
 
     if (!root) {
         inst->status = ORDO_INSTANCE_CANCELED;
         return;
     }
     ordo_rt_terminate_children(ctx, root);
-    ordo_rt_close_subs(ctx, root);
-    e = ordo_rt_elem(inst, root);
-    ordo_rt_emit(ctx, ORDO_EFFECT_LEAVE, ORDO_OP_TERMINATED, e->node, root);
-    json_decref(inst->final_vars);
-    inst->final_vars = e->vars ? json_incref(e->vars) : json_object();
-    ef = ordo_rt_emit(ctx, ORDO_EFFECT_END, ORDO_OP_NONE, e->node, 0);
-    ef->text = "canceled";
-    ef->value = ordo_rt_keep(ctx, inst->final_vars);
-    ordo_rt_elem_remove(inst, root);
-    inst->status = ORDO_INSTANCE_CANCELED;
+    ordo_rt_finish(ctx, root, ORDO_INSTANCE_CANCELED, ORDO_OP_TERMINATED);
 }
 
 enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_event *ev,

@@ -344,15 +344,7 @@ static enum ordo_code candidates(struct rt_ctx *ctx, const struct ordo_graph_val
     json_t *item;
 
     *out = NULL;
-    if (value->constant) {
-        *out = json_array();
-        split_names(*out, value->constant);
-        return ORDO_OK;
-    }
-    if (!value->expr.feel) {
-        return ORDO_OK;
-    }
-    if (ordo_rt_eval(ctx, &value->expr, scope, NULL, &v, err) != ORDO_OK) {
+    if (ordo_rt_value_json(ctx, value, scope, &v, err) != ORDO_OK) {
         return err->code;
     }
     if (json_is_string(v)) {

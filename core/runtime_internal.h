@@ -190,6 +190,10 @@ enum ordo_code ordo_rt_eval_bool(struct rt_ctx *ctx, const struct ordo_graph_exp
                                  struct ordo_err *err);
 /* A warning for the step's reader (ordo_step.warnings). */
 void ordo_rt_warn(struct rt_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A constant (as a JSON string) or evaluated value: a new reference, NULL
+ * when absent. */
+enum ordo_code ordo_rt_value_json(struct rt_ctx *ctx, const struct ordo_graph_value *value,
+                                  uint32_t scope, json_t **out, struct ordo_err *err);
 /* A constant or evaluated value as text in the step arena; NULL when absent
  * or null. Lists come out as JSON text. */
 enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_value *value,
@@ -218,6 +222,10 @@ void ordo_rt_child_gone(struct rt_ctx *ctx, uint32_t scope);
 /* A terminate end event emptied 'scope': a sub-process completes, the
  * process ends as terminated. */
 void ordo_rt_scope_terminated(struct rt_ctx *ctx, uint32_t scope);
+/* The process scope 'root' ends: it leaves, and the END effect (returned)
+ * carries the status and the final variables. */
+struct ordo_effect *ordo_rt_finish(struct rt_ctx *ctx, uint32_t root,
+                                   enum ordo_instance_status status, enum ordo_effect_op op);
 void ordo_rt_terminate(struct rt_ctx *ctx, uint32_t key);
 void ordo_rt_terminate_children(struct rt_ctx *ctx, uint32_t scope);
 void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key);

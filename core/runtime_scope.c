@@ -196,6 +196,20 @@ void ordo_rt_warn(struct rt_ctx *ctx, const char *fmt, ...)
     va_end(ap);
 }
 
+enum ordo_code ordo_rt_value_json(struct rt_ctx *ctx, const struct ordo_graph_value *value,
+                                  uint32_t scope, json_t **out, struct ordo_err *err)
+{
+    *out = NULL;
+    if (value->constant) {
+        *out = json_string(value->constant);
+        return ORDO_OK;
+    }
+    if (!value->expr.feel) {
+        return ORDO_OK;
+    }
+    return ordo_rt_eval(ctx, &value->expr, scope, NULL, out, err);
+}
+
 enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_value *value,
                                   uint32_t scope, const char **out, struct ordo_err *err)
 {
@@ -203,18 +217,15 @@ enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_va
 
     *out = NULL;
     if (value->constant) {
-        *out = value->constant;
+        *out = value->constant; /* no copy: the graph outlives the step */
         return ORDO_OK;
     }
-    if (!value->expr.feel) {
-        return ORDO_OK;
-    }
-    if (ordo_rt_eval(ctx, &value->expr, scope, NULL, &v, err) != ORDO_OK) {
+    if (ordo_rt_value_json(ctx, value, scope, &v, err) != ORDO_OK) {
         return err->code;
     }
     if (json_is_string(v)) {
         *out = ordo_arena_strdup(ctx->step->arena, json_string_value(v));
-    } else if (!json_is_null(v)) {
+    } else if (v && !json_is_null(v)) {
         *out = ordo_json_dump(ctx->step->arena, v, JSON_COMPACT);
     }
     json_decref(v);
@@ -225,8 +236,8 @@ enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_va
 
 /* The process instance ended: the root scope leaves and the END effect
  * carries the final variables. */
-static struct ordo_effect *finish(struct rt_ctx *ctx, uint32_t root,
-                                  enum ordo_instance_status status, enum ordo_effect_op op)
+struct ordo_effect *ordo_rt_finish(struct rt_ctx *ctx, uint32_t root,
+                                   enum ordo_instance_status status, enum ordo_effect_op op)
 {
     static const char *const names[] = {
         [ORDO_INSTANCE_ACTIVE] = "active",         [ORDO_INSTANCE_COMPLETED] = "completed",
@@ -294,7 +305,7 @@ void ordo_rt_scope_terminated(struct rt_ctx *ctx, uint32_t scope)
     struct rt_elem *s = ordo_rt_elem(ctx->inst, scope);
 
     if (s->parent == 0) {
-        finish(ctx, scope, ORDO_INSTANCE_TERMINATED, ORDO_OP_COMPLETED);
+        ordo_rt_finish(ctx, scope, ORDO_INSTANCE_TERMINATED, ORDO_OP_COMPLETED);
     } else {
         ordo_rt_complete(ctx, scope, NULL, ORDO_GRAPH_NONE);
     }
@@ -314,7 +325,7 @@ void ordo_rt_child_gone(struct rt_ctx *ctx, uint32_t scope)
         return;
     }
     if (s->parent == 0) {
-        finish(ctx, scope, ORDO_INSTANCE_COMPLETED, ORDO_OP_COMPLETED);
+        ordo_rt_finish(ctx, scope, ORDO_INSTANCE_COMPLETED, ORDO_OP_COMPLETED);
     } else {
         ordo_rt_complete(ctx, scope, NULL, ORDO_GRAPH_NONE);
     }
@@ -886,7 +897,7 @@ void ordo_rt_throw_error(struct rt_ctx *ctx, uint32_t from, const char *code, co
         uint32_t root = ctx->inst->elems.v[0].key;
 
         ordo_rt_terminate_children(ctx, root);
-        finish(ctx, root, ORDO_INSTANCE_ERROR, ORDO_OP_TERMINATED)->text2 =
+        ordo_rt_finish(ctx, root, ORDO_INSTANCE_ERROR, ORDO_OP_TERMINATED)->text2 =
             code ? ordo_arena_strdup(ctx->step->arena, code) : NULL;
         return;
     }
