@@ -1043,6 +1043,253 @@ START_TEST(the_bound_does_not_stop_a_short_run)
     ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 3, "{}"), ORDO_OK);
     ck_assert_int_eq(ordo_instance_status(inst), ORDO_INSTANCE_COMPLETED);
 }
+/* ---- review: incidents on scopes, bodies and gateways ---- */
+
+/* clang-format off */
+
+/* A process whose event sub-process timer comes from a variable. Keys:
+ * 1 P, then 2 the incident. */
+static const char *const ROOT_ESP =
+    HEAD PROCESS "<bpmn:startEvent id='S'/>\n" FLOW("f1", "S", "ask")
+    "<bpmn:userTask id='ask'/>\n" FLOW("f2", "ask", "E") "<bpmn:endEvent id='E'/>\n"
+    "<bpmn:subProcess id='esp' triggeredByEvent='true'>"
+    "<bpmn:startEvent id='tick' isInterrupting='false'><bpmn:timerEventDefinition>"
+    "<bpmn:timeDuration>=reminder</bpmn:timeDuration></bpmn:timerEventDefinition>"
+    "</bpmn:startEvent>" FLOW("g1", "tick", "tickEnd") "<bpmn:endEvent id='tickEnd'/>"
+    "</bpmn:subProcess>\n" END_PROCESS TAIL;
+
+/* A parallel multi-instance job over [1,2] with a boundary timer from a
+ * variable. Keys: 1 P, 2 S, 3 each (the body), then 4 the incident. */
+static const char *const MI_BOUNDARY =
+    HEAD PROCESS "<bpmn:startEvent id='S'/>\n" FLOW("f1", "S", "each")
+    "<bpmn:serviceTask id='each'><bpmn:extensionElements>"
+    "<zeebe:taskDefinition type='t.each'/></bpmn:extensionElements>"
+    "<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements>"
+    "<zeebe:loopCharacteristics inputCollection='=[1,2]' inputElement='item'/>"
+    "</bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:serviceTask>\n"
+    "<bpmn:boundaryEvent id='late' attachedToRef='each'><bpmn:timerEventDefinition>"
+    "<bpmn:timeDuration>=limit</bpmn:timeDuration></bpmn:timerEventDefinition>"
+    "</bpmn:boundaryEvent>\n" FLOW("f3", "late", "Late") "<bpmn:endEvent id='Late'/>\n"
+    FLOW("f2", "each", "E") "<bpmn:endEvent id='E'/>\n" END_PROCESS TAIL;
+
+/* A parallel multi-instance job over [1,2,3] whose completion condition
+ * fails until 'stop' is set. Keys: 1 P, 2 S, 3 each (the body), 4, 5, 6 the
+ * iterations (and their jobs). */
+static const char *const MI_CONDITION =
+    HEAD PROCESS "<bpmn:startEvent id='S'/>\n" FLOW("f1", "S", "each")
+    "<bpmn:serviceTask id='each'><bpmn:extensionElements>"
+    "<zeebe:taskDefinition type='t.each'/></bpmn:extensionElements>"
+    "<bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements>"
+    "<zeebe:loopCharacteristics inputCollection='=[1,2,3]' inputElement='item'/>"
+    "</bpmn:extensionElements><bpmn:completionCondition>"
+    "=if is defined(stop) then stop else [1..2]</bpmn:completionCondition>"
+    "</bpmn:multiInstanceLoopCharacteristics></bpmn:serviceTask>\n"
+    FLOW("f2", "each", "after") "<bpmn:userTask id='after'/>\n" FLOW("f3", "after", "E")
+    "<bpmn:endEvent id='E'/>\n" END_PROCESS TAIL;
+
+/* An event-based gateway whose timer comes from a variable. Keys: 1 P,
+ * 2 S, 3 race, 4 the subscription of paid, 5 the incident. */
+static const char *const RACE =
+    HEAD "<bpmn:message id='m' name='paid'/>\n" PROCESS
+    "<bpmn:startEvent id='S'/>\n" FLOW("f1", "S", "race")
+    "<bpmn:eventBasedGateway id='race'/>\n"
+    FLOW("f2", "race", "paid") FLOW("f3", "race", "timeout")
+    "<bpmn:intermediateCatchEvent id='paid'><bpmn:messageEventDefinition messageRef='m'/>"
+    "</bpmn:intermediateCatchEvent>\n"
+    "<bpmn:intermediateCatchEvent id='timeout'><bpmn:timerEventDefinition>"
+    "<bpmn:timeDuration>=limit</bpmn:timeDuration></bpmn:timerEventDefinition>"
+    "</bpmn:intermediateCatchEvent>\n"
+    FLOW("f4", "paid", "ship") "<bpmn:userTask id='ship'/>\n" FLOW("f5", "ship", "E1")
+    "<bpmn:endEvent id='E1'/>\n" FLOW("f6", "timeout", "E2") "<bpmn:endEvent id='E2'/>\n"
+    END_PROCESS TAIL;
+
+/* A parallel multi-instance none task collecting an output per item. */
+static const char *const MI_COLLECT =
+    HEAD PROCESS "<bpmn:startEvent id='S'/>\n" FLOW("f1", "S", "each")
+    "<bpmn:task id='each'><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements>"
+    "<zeebe:loopCharacteristics inputCollection='=items' inputElement='item' "
+    "outputCollection='results' outputElement='=item'/>"
+    "</bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:task>\n"
+    FLOW("f2", "each", "E") "<bpmn:endEvent id='E'/>\n" END_PROCESS TAIL;
+
+/* clang-format on */
+
+/* An incident on the process scope itself (an event sub-process start
+ * that cannot be armed): resolving it starts the process at its start
+ * event, as the first try would have. */
+START_TEST(resolving_an_incident_of_the_process_scope_starts_it)
+{
+    const struct ordo_wait *w;
+    uint32_t key;
+
+    load(ROOT_ESP);
+    start_at(T0, NULL);
+    must_find(ORDO_EFFECT_INCIDENT, ORDO_OP_RAISED, "P");
+    ck_assert_ptr_null(find(ORDO_EFFECT_ENTER, ORDO_OP_NONE, "S"));
+    ck_assert_uint_eq(waits(&w), 1);
+    ck_assert_int_eq(w[0].kind, ORDO_WAIT_INCIDENT);
+    key = w[0].key;
+
+    ck_assert_int_eq(deliver(ORDO_EVENT_RESOLVE, T0, key, "{\"reminder\":\"PT1H\"}"), ORDO_OK);
+    ck_assert_uint_eq(must_find(ORDO_EFFECT_TIMER, ORDO_OP_SCHEDULED, NULL)->trigger,
+                      node_of("tick"));
+    must_find(ORDO_EFFECT_ENTER, ORDO_OP_NONE, "S");
+    must_find(ORDO_EFFECT_TASK, ORDO_OP_CREATED, "ask");
+}
+END_TEST
+
+/* Cancelling an instance whose process scope has an incident leaves
+ * nothing to wait for, the incident included. */
+START_TEST(cancel_clears_an_incident_of_the_process_scope)
+{
+    const struct ordo_wait *w;
+
+    load(ROOT_ESP);
+    start_at(T0, NULL);
+    must_find(ORDO_EFFECT_INCIDENT, ORDO_OP_RAISED, "P");
+    ck_assert_int_eq(deliver(ORDO_EVENT_CANCEL, T0, 0, NULL), ORDO_OK);
+    ck_assert_int_eq(ordo_instance_status(inst), ORDO_INSTANCE_CANCELED);
+    ck_assert_uint_eq(waits(&w), 0);
+}
+END_TEST
+
+/* A multi-instance body whose boundary timer cannot be armed stops there
+ * with an incident: no iteration starts. Resolving it starts each
+ * iteration once. */
+START_TEST(a_body_whose_boundary_cannot_be_armed_starts_no_iteration)
+{
+    uint32_t key;
+
+    load(MI_BOUNDARY);
+    start_at(T0, NULL);
+    must_find(ORDO_EFFECT_INCIDENT, ORDO_OP_RAISED, "each");
+    ck_assert_uint_eq(count(ORDO_EFFECT_JOB, ORDO_OP_CREATED), 0);
+
+    key = wait_key(ORDO_WAIT_INCIDENT, "each");
+    ck_assert_int_eq(deliver(ORDO_EVENT_RESOLVE, T0, key, "{\"limit\":\"PT1H\"}"), ORDO_OK);
+    ck_assert_uint_eq(count(ORDO_EFFECT_JOB, ORDO_OP_CREATED), 2);
+    ck_assert_uint_eq(count(ORDO_EFFECT_TIMER, ORDO_OP_SCHEDULED), 1);
+}
+END_TEST
+
+/* A completion condition that fails is an incident on the body; resolving
+ * it decides again, and a body with iterations still running waits for
+ * them instead of completing under them. */
+START_TEST(resolving_a_completion_condition_incident_waits_for_open_iterations)
+{
+    const struct ordo_effect *e;
+    uint32_t key;
+
+    load(MI_CONDITION);
+    start_at(T0, NULL);
+    ck_assert_uint_eq(count(ORDO_EFFECT_JOB, ORDO_OP_CREATED), 3);
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 4, "{}"), ORDO_OK);
+    e = must_find(ORDO_EFFECT_INCIDENT, ORDO_OP_RAISED, "each");
+    key = e->key;
+
+    ck_assert_int_eq(deliver(ORDO_EVENT_RESOLVE, T0, key, "{\"stop\":false}"), ORDO_OK);
+    ck_assert_ptr_null(find(ORDO_EFFECT_LEAVE, ORDO_OP_COMPLETED, "each"));
+    ck_assert_ptr_null(find(ORDO_EFFECT_ENTER, ORDO_OP_NONE, "after"));
+    /* The other two jobs are still open, and finish the body. */
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 5, "{}"), ORDO_OK);
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 6, "{}"), ORDO_OK);
+    must_find(ORDO_EFFECT_LEAVE, ORDO_OP_COMPLETED, "each");
+    must_find(ORDO_EFFECT_TASK, ORDO_OP_CREATED, "after");
+}
+END_TEST
+
+/* Every incident a failing completion condition leaves can be resolved,
+ * whichever iterations completed meanwhile: none is left pointing at a
+ * body that is gone, and the body then completes once. */
+START_TEST(every_incident_of_a_failing_completion_condition_resolves)
+{
+    const struct ordo_wait *w;
+    size_t n;
+
+    load(MI_CONDITION);
+    start_at(T0, NULL);
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 4, "{}"), ORDO_OK);
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 5, "{}"), ORDO_OK);
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 6, "{}"), ORDO_OK);
+    for (int round = 0; round < 5; round++) {
+        uint32_t key = 0;
+
+        n = waits(&w);
+        for (size_t i = 0; i < n && !key; i++) {
+            key = w[i].kind == ORDO_WAIT_INCIDENT ? w[i].key : 0;
+        }
+        if (!key) {
+            break;
+        }
+        ck_assert_int_eq(deliver(ORDO_EVENT_RESOLVE, T0, key, "{\"stop\":false}"), ORDO_OK);
+    }
+    n = waits(&w);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(w[0].kind, ORDO_WAIT_TASK);
+    ck_assert_uint_eq(w[0].node, node_of("after"));
+}
+END_TEST
+
+/* An event-based gateway that could not arm all its events has an
+ * incident and waits for nothing else: a message for the event armed
+ * before the failure is not correlated. After the resolve the race runs,
+ * and no incident is left behind. */
+START_TEST(a_gateway_in_incident_takes_no_message)
+{
+    const struct ordo_wait *w;
+    uint32_t key;
+    size_t n;
+
+    load(RACE);
+    start_at(T0, NULL);
+    must_find(ORDO_EFFECT_INCIDENT, ORDO_OP_RAISED, "race");
+    key = wait_key(ORDO_WAIT_INCIDENT, "race");
+    ck_assert_int_eq(message("paid", NULL, NULL), ORDO_E_NOTFOUND);
+    ck_assert_uint_eq(step.neffects, 0);
+
+    ck_assert_int_eq(deliver(ORDO_EVENT_RESOLVE, T0, key, "{\"limit\":\"PT1H\"}"), ORDO_OK);
+    ck_assert_int_eq(message("paid", NULL, NULL), ORDO_OK);
+    must_find(ORDO_EFFECT_TASK, ORDO_OP_CREATED, "ship");
+    n = waits(&w);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_int_ne(w[i].kind, ORDO_WAIT_INCIDENT);
+    }
+}
+END_TEST
+
+/* Collecting outputs costs linear work and memory: the step's variable
+ * effects do not hold a fresh copy of the whole output collection per
+ * iteration (2,000 items must not mean 4,000,000 collection slots). */
+START_TEST(collecting_outputs_is_linear_in_the_items)
+{
+    enum { N = 2000 };
+    json_t *items = json_array();
+    json_t *vars = json_object();
+    char *text;
+    size_t slots = 0;
+
+    for (int i = 0; i < N; i++) {
+        json_array_append_new(items, json_integer(i));
+    }
+    json_object_set_new(vars, "items", items);
+    text = json_dumps(vars, JSON_COMPACT);
+    json_decref(vars);
+    load(MI_COLLECT);
+    start_at(T0, text);
+    free(text);
+    ck_assert_int_eq(ordo_instance_status(inst), ORDO_INSTANCE_COMPLETED);
+    for (size_t i = 0; i < step.neffects; i++) {
+        const struct ordo_effect *e = &step.effects[i];
+
+        if (e->kind == ORDO_EFFECT_VAR && json_is_array(e->value)) {
+            slots += json_array_size(e->value);
+        }
+    }
+    ck_assert_msg(slots <= 8 * N, "%zu collection slots in the step's effects for %d items", slots,
+                  N);
+}
+END_TEST
+
 END_TEST
 
 static Suite *make_suite(void)
@@ -1069,6 +1316,13 @@ static Suite *make_suite(void)
     tcase_add_test(tc, a_call_completes_with_the_child_variables);
     tcase_add_test(tc, effects_as_json_records);
     tcase_add_test(tc, effect_names_are_the_trace_words);
+    tcase_add_test(tc, resolving_an_incident_of_the_process_scope_starts_it);
+    tcase_add_test(tc, cancel_clears_an_incident_of_the_process_scope);
+    tcase_add_test(tc, a_body_whose_boundary_cannot_be_armed_starts_no_iteration);
+    tcase_add_test(tc, resolving_a_completion_condition_incident_waits_for_open_iterations);
+    tcase_add_test(tc, every_incident_of_a_failing_completion_condition_resolves);
+    tcase_add_test(tc, a_gateway_in_incident_takes_no_message);
+    tcase_add_test(tc, collecting_outputs_is_linear_in_the_items);
     tcase_add_test(tc, a_loop_without_wait_state_becomes_an_incident);
     tcase_add_test(tc, the_bound_does_not_stop_a_short_run);
     suite_add_tcase(s, tc);
