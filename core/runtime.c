@@ -58,6 +58,7 @@ static void start(struct rt_ctx *ctx, uint32_t start_node, const json_t *vars)
     {
         ordo_rt_var_set_local(ctx, root, name, json_incref(v));
     }
+    inst->start_node = start_node;
     ordo_rt_scope_enter(ctx, root);
     if (ordo_rt_elem(inst, root)->wait != RT_W_INCIDENT) {
         ordo_rt_enqueue(ctx, start_node, root, ORDO_GRAPH_NONE, true, NULL);
@@ -132,7 +133,8 @@ static enum ordo_code check(struct ordo_instance *inst, const struct ordo_event 
         }
         return ORDO_OK;
     case ORDO_EVENT_RESOLVE:
-        if (!ordo_rt_incident(inst, ev->key)) {
+        if (!ordo_rt_incident(inst, ev->key) ||
+            !ordo_rt_elem(inst, ordo_rt_incident(inst, ev->key)->elem)) {
             return ordo_err_set(err, ORDO_E_NOTFOUND, "no incident with key %u", ev->key);
         }
         return ORDO_OK;
@@ -186,6 +188,26 @@ static void job_event(struct rt_ctx *ctx, const struct ordo_event *ev)
     }
 }
 
+/* Run element 'elem' again from its activation, as after a fresh arrival. */
+static void rerun(struct rt_ctx *ctx, uint32_t elem)
+{
+    const struct rt_elem *e = ordo_rt_elem(ctx->inst, elem);
+
+    ordo_rt_close_subs(ctx, elem);
+    if (e->role == RT_ROLE_BODY) {
+        ordo_rt_body_enter(ctx, elem);
+    } else if (e->parent == 0) {
+        /* The process scope failed to arm its event sub-processes: arm
+         * them and start from the start event this time. */
+        ordo_rt_scope_enter(ctx, elem);
+        if (ordo_rt_elem(ctx->inst, elem)->wait != RT_W_INCIDENT) {
+            ordo_rt_enqueue(ctx, ctx->inst->start_node, elem, ORDO_GRAPH_NONE, true, NULL);
+        }
+    } else {
+        ordo_rt_run_element(ctx, elem);
+    }
+}
+
 static void resolve(struct rt_ctx *ctx, const struct ordo_event *ev)
 {
     struct rt_incident *x = ordo_rt_incident(ctx->inst, ev->key);
@@ -210,13 +232,12 @@ static void resolve(struct rt_ctx *ctx, const struct ordo_event *ev)
         ordo_rt_elem(ctx->inst, elem)->wait = RT_W_NONE;
         ordo_rt_complete(ctx, elem, ordo_rt_keep(ctx, result), ORDO_GRAPH_NONE);
         break;
+    case RT_INC_DECIDE:
+        ordo_rt_elem(ctx->inst, elem)->wait = RT_W_SCOPE;
+        ordo_rt_body_decide(ctx, elem);
+        break;
     default:
-        ordo_rt_close_subs(ctx, elem);
-        if (ordo_rt_elem(ctx->inst, elem)->role == RT_ROLE_BODY) {
-            ordo_rt_body_enter(ctx, elem);
-        } else {
-            ordo_rt_run_element(ctx, elem);
-        }
+        rerun(ctx, elem);
         break;
     }
     json_decref(result);

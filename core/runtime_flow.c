@@ -36,6 +36,13 @@ void ordo_rt_enqueue(struct rt_ctx *ctx, uint32_t node, uint32_t scope, uint32_t
     t->triggered = triggered;
     t->dead = false;
     t->vars = vars;
+    t->iteration = 0;
+}
+
+void ordo_rt_enqueue_iteration(struct rt_ctx *ctx, uint32_t body, uint32_t i)
+{
+    ordo_rt_enqueue(ctx, ordo_rt_elem(ctx->inst, body)->node, body, ORDO_GRAPH_NONE, false, NULL);
+    ctx->queue[ctx->qlen - 1].iteration = i + 1;
 }
 
 static void activate(struct rt_ctx *ctx, const struct rt_token *tok)
@@ -48,6 +55,12 @@ static void activate(struct rt_ctx *ctx, const struct rt_token *tok)
         return; /* its scope ended while it was queued */
     }
     s->children--; /* the token becomes an element (or a parked join token) below */
+    if (tok->iteration) {
+        if (s->wait == RT_W_SCOPE) {
+            ordo_rt_iteration_start(ctx, tok->scope, tok->iteration - 1, true);
+        }
+        return;
+    }
     if ((n->kind == ORDO_GRAPH_PARALLEL_GATEWAY || n->kind == ORDO_GRAPH_INCLUSIVE_GATEWAY) &&
         n->nincoming > 1 && tok->flow != ORDO_GRAPH_NONE) {
         ordo_rt_join_arrive(ctx, tok->node, tok->scope, tok->flow);
@@ -89,8 +102,7 @@ void ordo_rt_run(struct rt_ctx *ctx)
                 activate(ctx, &tok);
             }
         }
-        ordo_rt_joins_settle(ctx);
-        if (ctx->qhead >= ctx->qlen) {
+        if (!ordo_rt_joins_settle(ctx) && ctx->qhead >= ctx->qlen) {
             break;
         }
     }
@@ -234,6 +246,9 @@ static bool arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval
         break;
     }
     if (rc != ORDO_OK) {
+        /* All or nothing: what the owner armed before closes again, so that
+         * nothing triggers an element that is stuck on an incident. */
+        ordo_rt_close_subs(ctx, owner);
         raise_err(ctx, owner, RT_INC_ACTIVATE, &err);
         return false;
     }
@@ -243,6 +258,11 @@ static bool arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval
 void ordo_rt_arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope)
 {
     (void)arm(ctx, owner, node, eval_scope);
+}
+
+bool ordo_rt_arm_checked(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope)
+{
+    return arm(ctx, owner, node, eval_scope);
 }
 
 void ordo_rt_close_subs(struct rt_ctx *ctx, uint32_t owner)
@@ -630,7 +650,10 @@ static enum ordo_code eval_outputs(struct rt_ctx *ctx, uint32_t key,
     return ORDO_OK;
 }
 
-/* An iteration's outputElement, into its body's output collection. */
+/* An iteration's outputElement, into its body's output collection. The
+ * body holds the array alone (output_collection_init gave the effect its
+ * own copy), so the slot is set in place: a copy per iteration would make a
+ * large collection quadratic. */
 static void collect_output(struct rt_ctx *ctx, uint32_t key, const struct rt_elem *e,
                            const json_t *result)
 {
@@ -647,12 +670,18 @@ static void collect_output(struct rt_ctx *ctx, uint32_t key, const struct rt_ele
         v = json_null(); /* Zeebe writes null for an element that cannot be computed */
     }
     arr = body->vars ? json_object_get(body->vars, loop->output_collection) : NULL;
-    arr = json_is_array(arr) ? json_copy(arr) : json_array();
+    if (!json_is_array(arr) || arr->refcount > 1) {
+        /* Replaced by a job result, or shared: this slot goes into a copy. */
+        arr = json_is_array(arr) ? json_copy(arr) : json_array();
+        if (!body->vars) {
+            body->vars = json_object();
+        }
+        json_object_set_new(body->vars, loop->output_collection, arr);
+    }
     while (json_array_size(arr) < e->loop) {
         json_array_append_new(arr, json_null());
     }
     json_array_set_new(arr, e->loop - 1, v);
-    ordo_rt_var_set_local(ctx, e->parent, loop->output_collection, arr);
 }
 
 static void commit_variables(struct rt_ctx *ctx, uint32_t key, const struct ordo_graph_node *n,
@@ -762,7 +791,7 @@ void ordo_rt_complete(struct rt_ctx *ctx, uint32_t key, const json_t *result, ui
         ordo_rt_enqueue(ctx, ctx->graph->flows[flows[i]].target, scope, flows[i], trig, trig_vars);
     }
     if (role == RT_ROLE_ITER) {
-        ordo_rt_iteration_done(ctx, scope, key, result);
+        ordo_rt_iteration_done(ctx, scope);
     } else {
         ordo_rt_child_gone(ctx, scope);
     }

@@ -85,6 +85,7 @@ enum rt_incident_kind {
     RT_INC_COMPLETE, /* completing it failed (output mappings, flows): complete it again */
     RT_INC_JOB,      /* the job ran out of retries: create it again */
     RT_INC_ERROR,    /* a BPMN error nobody catches: run the element again */
+    RT_INC_DECIDE,   /* a loop body's condition failed: decide again */
 };
 
 struct rt_incident {
@@ -108,6 +109,7 @@ struct ordo_instance {
     const char *zone_name;
     enum ordo_instance_status status;
     bool started;
+    uint32_t start_node; /* the start event the instance started from */
     uint32_t next_key;
     uint64_t seq;
     json_t *no_vars;    /* {} for an instance not started */
@@ -126,6 +128,7 @@ struct rt_token {
     bool triggered;     /* an event whose trigger has already happened */
     bool dead;          /* its scope was terminated before it arrived */
     const json_t *vars; /* variables the trigger delivered (borrowed from the step) */
+    uint32_t iteration; /* not 0: start iteration number 'iteration' of loop body 'scope' */
 };
 
 struct rt_ctx {
@@ -213,6 +216,11 @@ void ordo_rt_incident_raise(struct rt_ctx *ctx, uint32_t elem, enum rt_incident_
                             const char *reason);
 void ordo_rt_create_job(struct rt_ctx *ctx, uint32_t key);
 void ordo_rt_arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope);
+/* As ordo_rt_arm(); false when arming failed: then everything the owner had
+ * armed is closed again and the owner has an incident. */
+bool ordo_rt_arm_checked(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope);
+/* Queue iteration 'i' of loop body 'body' (breadth-first, not recursive). */
+void ordo_rt_enqueue_iteration(struct rt_ctx *ctx, uint32_t body, uint32_t i);
 void ordo_rt_close_subs(struct rt_ctx *ctx, uint32_t owner);
 bool ordo_rt_rearm_timer(struct rt_ctx *ctx, uint32_t sub_key);
 
@@ -229,11 +237,15 @@ struct ordo_effect *ordo_rt_finish(struct rt_ctx *ctx, uint32_t root,
 void ordo_rt_terminate(struct rt_ctx *ctx, uint32_t key);
 void ordo_rt_terminate_children(struct rt_ctx *ctx, uint32_t scope);
 void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key);
-void ordo_rt_iteration_done(struct rt_ctx *ctx, uint32_t body, uint32_t iter, const json_t *result);
+void ordo_rt_iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i, bool counted);
+void ordo_rt_iteration_done(struct rt_ctx *ctx, uint32_t body);
+/* After an iteration: start the next, complete the body, or wait. */
+void ordo_rt_body_decide(struct rt_ctx *ctx, uint32_t body);
 void ordo_rt_throw_error(struct rt_ctx *ctx, uint32_t from, const char *code, const char *message,
                          const json_t *vars);
 void ordo_rt_trigger(struct rt_ctx *ctx, uint32_t sub_key, const json_t *vars);
-void ordo_rt_joins_settle(struct rt_ctx *ctx);
+/* Fire one inclusive join that nothing can reach any more; false if none. */
+bool ordo_rt_joins_settle(struct rt_ctx *ctx);
 void ordo_rt_join_arrive(struct rt_ctx *ctx, uint32_t node, uint32_t scope, uint32_t flow);
 
 #endif

@@ -234,6 +234,17 @@ enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_va
 
 /* ---- scopes ---- */
 
+/* An element that goes away takes its incidents with it. */
+static void resolve_all(struct rt_ctx *ctx, uint32_t key, uint32_t node)
+{
+    struct rt_incident *x;
+
+    while ((x = ordo_rt_incident_of(ctx->inst, key)) != NULL) {
+        ordo_rt_emit(ctx, ORDO_EFFECT_INCIDENT, ORDO_OP_RESOLVED, node, key)->key = x->key;
+        ordo_rt_incident_remove(ctx->inst, x->key);
+    }
+}
+
 /* The process instance ended: the root scope leaves and the END effect
  * carries the final variables. */
 struct ordo_effect *ordo_rt_finish(struct rt_ctx *ctx, uint32_t root,
@@ -250,6 +261,7 @@ struct ordo_effect *ordo_rt_finish(struct rt_ctx *ctx, uint32_t root,
 
     ordo_rt_close_subs(ctx, root);
     e = ordo_rt_elem(inst, root);
+    resolve_all(ctx, root, e->node);
     ordo_rt_emit(ctx, ORDO_EFFECT_LEAVE, op, e->node, root);
     json_decref(inst->final_vars);
     inst->final_vars = e->vars ? json_incref(e->vars) : json_object();
@@ -335,7 +347,6 @@ void ordo_rt_terminate(struct rt_ctx *ctx, uint32_t key)
 {
     struct rt_elem *e = ordo_rt_elem(ctx->inst, key);
     const struct ordo_graph_node *n;
-    struct rt_incident *x;
     struct ordo_effect *ef;
     enum rt_wait wait;
     uint32_t parent;
@@ -358,10 +369,7 @@ void ordo_rt_terminate(struct rt_ctx *ctx, uint32_t key)
     } else if (wait == RT_W_CALL) {
         ordo_rt_emit(ctx, ORDO_EFFECT_CALL, ORDO_OP_CANCELED, n->index, key)->key = key;
     }
-    while ((x = ordo_rt_incident_of(ctx->inst, key)) != NULL) {
-        ordo_rt_emit(ctx, ORDO_EFFECT_INCIDENT, ORDO_OP_RESOLVED, n->index, key)->key = x->key;
-        ordo_rt_incident_remove(ctx->inst, x->key);
-    }
+    resolve_all(ctx, key, n->index);
     ordo_rt_emit(ctx, ORDO_EFFECT_LEAVE, ORDO_OP_TERMINATED, n->index, key)->text2 =
         e->role == RT_ROLE_BODY ? "body" : NULL;
     ordo_rt_elem_remove(ctx->inst, key);
@@ -440,7 +448,7 @@ static void output_element_local(struct rt_ctx *ctx, uint32_t key,
     ordo_rt_var_set_local(ctx, key, ordo_arena_strndup(ctx->step->arena, t, len), json_null());
 }
 
-static void iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i)
+void ordo_rt_iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i, bool counted)
 {
     struct rt_elem *b = ordo_rt_elem(ctx->inst, body);
     const struct ordo_graph_node *n = &ctx->graph->nodes[b->node];
@@ -455,12 +463,22 @@ static void iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i)
     ef = ordo_rt_emit(ctx, ORDO_EFFECT_ENTER, ORDO_OP_NONE, n->index, key);
     ef->scope_key = body;
     ef->text2 = "iteration";
+    /* Iterations of a loop count against the step's bound like any
+     * activation; the fan-out of a parallel multi-instance does not: its
+     * size is the collection's, which is finite. */
+    if (counted && ++ctx->activations > ctx->max_activations) {
+        ordo_rt_incident_raise(ctx, key, RT_INC_ACTIVATE,
+                               ordo_arena_printf(ctx->step->arena,
+                                                 "more than %u elements activated in one step "
+                                                 "(a loop without a wait state?)",
+                                                 ctx->max_activations));
+        return;
+    }
     if (loop->multi && loop->element) {
         ordo_rt_var_set_local(ctx, key, loop->element, item ? json_incref(item) : json_null());
     }
     output_element_local(ctx, key, loop);
     ordo_rt_var_set_local(ctx, key, "loopCounter", json_integer((json_int_t)i + 1));
-    ctx->activations++;
     ordo_rt_run_element(ctx, key);
 }
 
@@ -497,6 +515,22 @@ static enum ordo_code count_items(struct rt_ctx *ctx, uint32_t body,
     return ORDO_OK;
 }
 
+/* The body's output collection, [null, ...], held by the body and filled
+ * in place as iterations complete (see collect_output in runtime_flow.c).
+ * The VAR effect gets its own copy, since the held array changes later in
+ * the step. */
+static void output_collection_init(struct rt_ctx *ctx, uint32_t key,
+                                   const struct ordo_graph_loop *loop, uint32_t total)
+{
+    json_t *arr = json_array();
+
+    for (uint32_t i = 0; i < total; i++) {
+        json_array_append_new(arr, json_null());
+    }
+    ordo_rt_var_set_local(ctx, key, loop->output_collection, json_copy(arr));
+    json_object_set_new(ordo_rt_elem(ctx->inst, key)->vars, loop->output_collection, arr);
+}
+
 void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key)
 {
     struct rt_elem *b = ordo_rt_elem(ctx->inst, key);
@@ -506,9 +540,15 @@ void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key)
     uint32_t total = 0;
     bool again = true;
 
+    /* Entered again after an incident: start from nothing. */
+    json_decref(b->items);
+    b->items = NULL;
+    b->loop = b->done = b->total = 0;
     b->wait = RT_W_SCOPE;
     for (uint32_t i = 0; i < n->nboundaries; i++) {
-        ordo_rt_arm(ctx, key, n->boundaries[i], key);
+        if (!ordo_rt_arm_checked(ctx, key, n->boundaries[i], key)) {
+            return;
+        }
     }
     if (!loop->multi) {
         if (loop->test_before && loop->loop_condition.feel &&
@@ -518,7 +558,7 @@ void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key)
             return;
         }
         if (again) {
-            iteration_start(ctx, key, 0);
+            ordo_rt_iteration_start(ctx, key, 0, true);
         } else {
             ordo_rt_complete(ctx, key, NULL, ORDO_GRAPH_NONE);
         }
@@ -530,22 +570,19 @@ void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key)
     }
     ordo_rt_elem(ctx->inst, key)->total = total;
     if (loop->output_collection) {
-        json_t *arr = json_array();
-
-        for (uint32_t i = 0; i < total; i++) {
-            json_array_append_new(arr, json_null());
-        }
-        ordo_rt_var_set_local(ctx, key, loop->output_collection, arr);
+        output_collection_init(ctx, key, loop, total);
     }
     if (total == 0) {
         ordo_rt_complete(ctx, key, NULL, ORDO_GRAPH_NONE);
         return;
     }
     for (uint32_t i = 0; i < (loop->sequential ? 1 : total); i++) {
-        if (!ordo_rt_elem(ctx->inst, key)) {
-            break; /* a completion condition already ended the body */
+        const struct rt_elem *now = ordo_rt_elem(ctx->inst, key);
+
+        if (!now || now->wait != RT_W_SCOPE) {
+            break; /* a completion condition ended the body, or it has an incident */
         }
-        iteration_start(ctx, key, i);
+        ordo_rt_iteration_start(ctx, key, i, loop->sequential);
     }
 }
 
@@ -598,38 +635,26 @@ static enum ordo_code loop_again(struct rt_ctx *ctx, uint32_t body, uint32_t cou
     return rc;
 }
 
-void ordo_rt_iteration_done(struct rt_ctx *ctx, uint32_t body, uint32_t iter, const json_t *result)
+void ordo_rt_body_decide(struct rt_ctx *ctx, uint32_t body)
 {
     struct rt_elem *b = ordo_rt_elem(ctx->inst, body);
-    const struct ordo_graph_loop *loop;
+    const struct ordo_graph_loop *loop = ctx->graph->nodes[b->node].loop;
     struct ordo_err err = {0};
     bool stop = false;
     bool again = false;
 
-    (void)iter;
-    (void)result;
-    if (!b) {
-        return;
-    }
-    if (b->children > 0) {
-        b->children--;
-    }
-    b->done++;
-    loop = ctx->graph->nodes[b->node].loop;
     if (!loop->multi) {
         if (loop_again(ctx, body, b->loop, loop, &again, &err) != ORDO_OK) {
-            ordo_rt_incident_raise(ctx, body, RT_INC_COMPLETE, err.msg);
-            return;
-        }
-        if (again && (loop->loop_maximum == 0 || b->loop < loop->loop_maximum)) {
-            iteration_start(ctx, body, b->loop);
+            ordo_rt_incident_raise(ctx, body, RT_INC_DECIDE, err.msg);
+        } else if (again && (loop->loop_maximum == 0 || b->loop < loop->loop_maximum)) {
+            ordo_rt_enqueue_iteration(ctx, body, b->loop);
         } else {
             ordo_rt_complete(ctx, body, NULL, ORDO_GRAPH_NONE);
         }
         return;
     }
     if (completion_reached(ctx, body, b, loop, &stop, &err) != ORDO_OK) {
-        ordo_rt_incident_raise(ctx, body, RT_INC_COMPLETE, err.msg);
+        ordo_rt_incident_raise(ctx, body, RT_INC_DECIDE, err.msg);
         return;
     }
     b = ordo_rt_elem(ctx->inst, body);
@@ -637,9 +662,27 @@ void ordo_rt_iteration_done(struct rt_ctx *ctx, uint32_t body, uint32_t iter, co
         ordo_rt_terminate_children(ctx, body);
         ordo_rt_complete(ctx, body, NULL, ORDO_GRAPH_NONE);
     } else if (loop->sequential && b->loop < b->total) {
-        iteration_start(ctx, body, b->loop);
-    } else if (b->done >= b->total) {
+        ordo_rt_enqueue_iteration(ctx, body, b->loop);
+    } else if (b->done >= b->total && b->children == 0) {
         ordo_rt_complete(ctx, body, NULL, ORDO_GRAPH_NONE);
+    }
+}
+
+void ordo_rt_iteration_done(struct rt_ctx *ctx, uint32_t body)
+{
+    struct rt_elem *b = ordo_rt_elem(ctx->inst, body);
+
+    if (!b) {
+        return;
+    }
+    if (b->children > 0) {
+        b->children--;
+    }
+    b->done++;
+    /* A body stuck on an incident (its completion condition failed) only
+     * counts; resolving the incident decides again. */
+    if (b->wait == RT_W_SCOPE) {
+        ordo_rt_body_decide(ctx, body);
     }
 }
 
@@ -735,7 +778,7 @@ void ordo_rt_join_arrive(struct rt_ctx *ctx, uint32_t node, uint32_t scope, uint
     }
 }
 
-void ordo_rt_joins_settle(struct rt_ctx *ctx)
+bool ordo_rt_joins_settle(struct rt_ctx *ctx)
 {
     struct ordo_instance *inst = ctx->inst;
 
@@ -745,9 +788,10 @@ void ordo_rt_joins_settle(struct rt_ctx *ctx)
         if (ctx->graph->nodes[j->node].kind == ORDO_GRAPH_INCLUSIVE_GATEWAY &&
             inclusive_ready(ctx, j)) {
             join_fire(ctx, j->scope, j->node);
-            return; /* the queue has work again; ordo_rt_run() calls back */
+            return true; /* the tables changed: ordo_rt_run() drains and asks again */
         }
     }
+    return false;
 }
 
 /* ---- triggers ---- */
@@ -884,8 +928,12 @@ void ordo_rt_throw_error(struct rt_ctx *ctx, uint32_t from, const char *code, co
             const struct rt_elem *s = ordo_rt_elem(ctx->inst, scope);
             const struct ordo_graph_node *sn = &g->nodes[s->node];
 
-            if (s->role != RT_ROLE_BODY && (hit = match_error(g, sn->event_subs, sn->nevent_subs,
-                                                              false, code)) != ORDO_GRAPH_NONE) {
+            /* An error from inside an event sub-process is not for the
+             * event sub-processes of the same scope (Camunda 8): it goes on
+             * to the scope's boundary events. */
+            if (s->role != RT_ROLE_BODY && n->kind != ORDO_GRAPH_EVENT_SUB_PROCESS &&
+                (hit = match_error(g, sn->event_subs, sn->nevent_subs, false, code)) !=
+                    ORDO_GRAPH_NONE) {
                 event_sub_fire(ctx, scope, g->nodes[hit].starts[0], vars);
                 return;
             }

@@ -70,6 +70,25 @@ static void push(struct sim *s, uint32_t instance, const struct ordo_event *ev, 
 }
 
 /* A job or call was cancelled: its queued answer has nobody to go to. */
+/* Cancel child instance 'child': not started yet, it never starts; else
+ * it gets ORDO_EVENT_CANCEL, and its queued work is dropped. */
+static void cancel_child(struct sim *s, uint32_t child)
+{
+    struct ordo_event ev = {
+        .kind = ORDO_EVENT_CANCEL, .time_ms = s->now, .start_node = ORDO_GRAPH_NONE};
+    bool queued_start = false;
+
+    for (size_t j = s->qhead; j < s->qlen; j++) {
+        if (s->queue[j].instance == child) {
+            queued_start = queued_start || s->queue[j].ev.kind == ORDO_EVENT_START;
+            s->queue[j].dead = true;
+        }
+    }
+    if (!queued_start) {
+        push(s, child, &ev, NULL);
+    }
+}
+
 static void drop(struct sim *s, uint32_t instance, uint32_t key)
 {
     for (size_t i = s->qhead; i < s->qlen; i++) {
@@ -77,6 +96,13 @@ static void drop(struct sim *s, uint32_t instance, uint32_t key)
 
         if (w->instance == instance && w->ev.key == key && w->ev.kind != ORDO_EVENT_START) {
             w->dead = true;
+        }
+    }
+    /* A cancelled call cancels its child (whose own calls follow in turn). */
+    for (uint32_t i = 0; i < s->ninsts; i++) {
+        if (s->insts[i].parent == instance && s->insts[i].parent_key == key &&
+            ordo_instance_status(s->insts[i].inst) == ORDO_INSTANCE_ACTIVE) {
+            cancel_child(s, i);
         }
     }
 }
