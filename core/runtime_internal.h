@@ -146,7 +146,14 @@ struct rt_ctx {
      * sends to the winning event carries the trigger's variables. */
     bool trigger_next;
     const json_t *trigger_vars;
+    /* Scopes that lost a child or a parked token in this step: only their
+     * inclusive joins can have become ready (ordo_rt_joins_settle). */
+    uint32_t *touched;
+    size_t ntouched, touched_cap;
 };
+
+/* Note that 'scope' lost a child (see rt_ctx.touched). */
+void ordo_rt_touch(struct rt_ctx *ctx, uint32_t scope);
 
 /* instance.c: the tables. Pointers into them are invalidated by any
  * insertion; code holds keys and looks elements up again. */

@@ -323,6 +323,19 @@ void ordo_rt_scope_terminated(struct rt_ctx *ctx, uint32_t scope)
     }
 }
 
+void ordo_rt_touch(struct rt_ctx *ctx, uint32_t scope)
+{
+    if (ctx->inst->joins.n == 0 ||
+        (ctx->ntouched > 0 && ctx->touched[ctx->ntouched - 1] == scope)) {
+        return; /* no parked tokens at all, or noted just now */
+    }
+    if (ctx->ntouched == ctx->touched_cap) {
+        ctx->touched = ordo_arena_grow(ctx->step->arena, ctx->touched, ctx->ntouched,
+                                       &ctx->touched_cap, sizeof(*ctx->touched));
+    }
+    ctx->touched[ctx->ntouched++] = scope;
+}
+
 void ordo_rt_child_gone(struct rt_ctx *ctx, uint32_t scope)
 {
     struct rt_elem *s = ordo_rt_elem(ctx->inst, scope);
@@ -330,6 +343,7 @@ void ordo_rt_child_gone(struct rt_ctx *ctx, uint32_t scope)
     if (!s) {
         return;
     }
+    ordo_rt_touch(ctx, scope);
     if (s->children > 0) {
         s->children--;
     }
@@ -377,6 +391,7 @@ void ordo_rt_terminate(struct rt_ctx *ctx, uint32_t key)
     if (e && e->children > 0) {
         e->children--;
     }
+    ordo_rt_touch(ctx, parent);
 }
 
 void ordo_rt_terminate_children(struct rt_ctx *ctx, uint32_t scope)
@@ -782,13 +797,22 @@ bool ordo_rt_joins_settle(struct rt_ctx *ctx)
 {
     struct ordo_instance *inst = ctx->inst;
 
-    for (uint32_t i = 0; i < inst->joins.n; i++) {
-        const struct rt_join *j = &inst->joins.v[i];
+    /* Only the joins of scopes that lost something can have become ready;
+     * looking at every join after every step made many parked joins
+     * cubic. */
+    while (ctx->ntouched > 0) {
+        uint32_t scope = ctx->touched[--ctx->ntouched];
 
-        if (ctx->graph->nodes[j->node].kind == ORDO_GRAPH_INCLUSIVE_GATEWAY &&
-            inclusive_ready(ctx, j)) {
-            join_fire(ctx, j->scope, j->node);
-            return true; /* the tables changed: ordo_rt_run() drains and asks again */
+        for (uint32_t i = 0; i < inst->joins.n; i++) {
+            const struct rt_join *j = &inst->joins.v[i];
+
+            if (j->scope == scope &&
+                ctx->graph->nodes[j->node].kind == ORDO_GRAPH_INCLUSIVE_GATEWAY &&
+                inclusive_ready(ctx, j)) {
+                ctx->touched[ctx->ntouched++] = scope; /* it may hold another ready join */
+                join_fire(ctx, j->scope, j->node);
+                return true; /* the tables changed: ordo_rt_run() drains and asks again */
+            }
         }
     }
     return false;
