@@ -66,9 +66,14 @@ run "$ordo" bpmn lint "$show" || status=$?
 say "== 5. Format $show (canonical BPMN 2.0 XML on stdout)"
 run "$ordo" bpmn fmt "$show" || status=$?
 
+say "== 6. Run $show in memory: a Jira ticket, the manager approves, to the end"
+run "$ordo" run "$show" --vars '{"employee_name":"Ada Lovelace"}' \
+    --job 'jira.create_issue={"key":"OPS-42"}' --answer 'Task_approve_laptop={"approved":true}' \
+    --trace text || status=$?
+
 say
 if ((status == 0)); then
-    say "Done. Try: $ordo help; $ordo bpmn lint --json $show; $ordo bpmn fmt $show -o /tmp/out.bpmn"
+    say "Done. Try: $ordo help run; $ordo bpmn lint --json $show; $ordo run $show --trace json"
 else
     say "run.sh: ordo exited with status $status (see above)"
 fi
