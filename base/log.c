@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/calendar.h"
 #include "base/json.h"
 #include "base/text.h"
 
@@ -120,33 +121,11 @@ void ordo_log_set_format(enum ordo_log_format format)
     log_format = format;
 }
 
+_Static_assert(ORDO_LOG_TS_SIZE >= ORDO_RFC3339_MS_SIZE, "a log timestamp is RFC 3339");
+
 void ordo_log_format_ts(char *out, int64_t unix_ms)
 {
-    int64_t secs = unix_ms / 1000;
-    int64_t ms = unix_ms % 1000;
-    time_t t;
-    struct tm tm;
-    size_t n;
-
-    if (ms < 0) { /* floor division, so times before 1970 still print */
-        ms += 1000;
-        secs -= 1;
-    }
-    t = (time_t)secs;
-    if (!gmtime_r(&t, &tm)) {
-        memset(&tm, 0, sizeof(tm));
-        tm.tm_year = 70;
-        tm.tm_mday = 1;
-    }
-    /* strftime, not snprintf of each int: its output is bounded by the buffer
-     * (years past 9999 do not fit and come out empty, which is fine). */
-    n = strftime(out, ORDO_LOG_TS_SIZE - 5, "%Y-%m-%dT%H:%M:%S", &tm);
-    out[n++] = '.';
-    out[n++] = (char)('0' + ms / 100);
-    out[n++] = (char)('0' + ms / 10 % 10);
-    out[n++] = (char)('0' + ms % 10);
-    out[n++] = 'Z';
-    out[n] = '\0';
+    ordo_format_rfc3339_ms(unix_ms, out); /* four-digit years: 0000 to 9999 */
 }
 
 /* Append 's' as the inside of a JSON string: escaped, invalid UTF-8 replaced,

@@ -129,7 +129,8 @@ void ordo_log_format_line(struct ordo_buf *out, enum ordo_log_format format, int
                           const struct ordo_log_field *const *fields);
 
 /* Write 'unix_ms' as RFC 3339 UTC with milliseconds, "2026-11-25T19:56:22.123Z",
- * into 'out' (at least ORDO_LOG_TS_SIZE bytes). */
+ * into 'out' (at least ORDO_LOG_TS_SIZE bytes); ordo_format_rfc3339_ms() of
+ * base/calendar.h, which says how years outside 0000-9999 are written. */
 #define ORDO_LOG_TS_SIZE 32
 void ordo_log_format_ts(char *out, int64_t unix_ms);
 

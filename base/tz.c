@@ -27,6 +27,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/calendar.h"
 #include "base/file.h"
 #include "base/text.h"
 
@@ -83,61 +84,6 @@ static struct ordo_tz utc_zone = {.name = "UTC", .types = &utc_type, .ntypes = 1
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ordo_tz *cache[TZ_BUCKETS];
 
-/* ---- calendar ---- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-static int64_t floor_mod(int64_t a, int64_t b)
-{
-    return a - floor_div(a, b) * b;
-}
-
-int64_t ordo_tz_days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era;
-    int64_t yoe;
-    int64_t doy;
-    int64_t doe;
-
-    y -= m <= 2;
-    era = floor_div(y, 400);
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-void ordo_tz_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
-{
-    int64_t z = days + 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static bool is_leap(int64_t y)
-{
-    return floor_mod(y, 4) == 0 && (floor_mod(y, 100) != 0 || floor_mod(y, 400) == 0);
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
-}
-
 /* ---- offsets ---- */
 
 /* The day (since 1970-01-01) on which 'rd' falls in year 'y'. */
@@ -148,14 +94,15 @@ static int64_t rule_day_of(const struct rule_day *rd, int64_t y)
 
     switch (rd->kind) {
     case 'J':
-        return ordo_tz_days_from_civil(y, 1, 1) + rd->n - 1 + (is_leap(y) && rd->n >= 60);
+        return ordo_days_from_civil(y, 1, 1) + rd->n - 1 + (ordo_is_leap_year(y) && rd->n >= 60);
     case 'N':
-        return ordo_tz_days_from_civil(y, 1, 1) + rd->n;
+        return ordo_days_from_civil(y, 1, 1) + rd->n;
     default:
-        first = ordo_tz_days_from_civil(y, rd->m, 1);
+        first = ordo_days_from_civil(y, rd->m, 1);
         /* 1970-01-01 was a Thursday (4) */
-        day = first + floor_mod(rd->d - floor_mod(first + 4, 7), 7) + (int64_t)(rd->w - 1) * 7;
-        while (day >= first + days_in_month(y, rd->m)) {
+        day = first + ordo_floor_mod(rd->d - ordo_floor_mod(first + 4, 7), 7) +
+              (int64_t)(rd->w - 1) * 7;
+        while (day >= first + ordo_days_in_month(y, rd->m)) {
             day -= 7; /* week 5 means the last such weekday */
         }
         return day;
@@ -174,7 +121,7 @@ static int32_t rule_offset(const struct tz_rule *r, int64_t t)
     if (!r->has_dst) {
         return r->std_off;
     }
-    ordo_tz_civil_from_days(floor_div(t + r->std_off, SPD), &y, &m, &d);
+    ordo_civil_from_days(ordo_floor_div(t + r->std_off, SPD), &y, &m, &d);
     /* The start is given in standard time, the end in daylight saving time. */
     start = rule_day_of(&r->start, y) * SPD + r->start.time - r->std_off;
     end = rule_day_of(&r->end, y) * SPD + r->end.time - r->dst_off;
@@ -212,13 +159,13 @@ static int32_t offset_at(const struct ordo_tz *tz, int64_t t)
 
 int32_t ordo_tz_offset(const struct ordo_tz *tz, int64_t utc_ms)
 {
-    return offset_at(tz, floor_div(utc_ms, 1000));
+    return offset_at(tz, ordo_floor_div(utc_ms, 1000));
 }
 
 int64_t ordo_tz_to_utc(const struct ordo_tz *tz, int64_t local_ms)
 {
     int64_t ms = local_ms < -MS_LIMIT ? -MS_LIMIT : local_ms > MS_LIMIT ? MS_LIMIT : local_ms;
-    int64_t local = floor_div(ms, 1000);
+    int64_t local = ordo_floor_div(ms, 1000);
     int32_t before = offset_at(tz, local - SPD);
     int32_t after = offset_at(tz, local + SPD);
     int64_t u = local - before;

@@ -65,10 +65,4 @@ int64_t ordo_tz_to_utc(const struct ordo_tz *tz, int64_t local_ms);
  * date to choose an offset by; Camunda's FEEL does the same. */
 int32_t ordo_tz_standard_offset(const struct ordo_tz *tz);
 
-/* The proleptic Gregorian calendar (Howard Hinnant's algorithms), which
- * zones and timers share: days since 1970-01-01 of year 'y', month 'm'
- * (1-12), day 'd' (1-31); and back. Exact for years within +-10^12. */
-int64_t ordo_tz_days_from_civil(int64_t y, int m, int d);
-void ordo_tz_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
-
 #endif

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "base/calendar.h"
 #include "bpmn/feel_internal.h"
 
 #define MAX_OFFSET ((int64_t)18 * 3600) /* seconds: the largest UTC offset */
@@ -45,20 +46,12 @@ struct ordo_feel_value ordo_feel_bi_date(struct ordo_feel_ev *ev,
     int64_t d;
 
     if (n == 3) {
-        int64_t y2;
-        int m2;
-        int d2;
-
         if (!int_in(&args[0], -ORDO_FEEL_MAX_YEAR, ORDO_FEEL_MAX_YEAR, &y) ||
-            !int_in(&args[1], 1, 12, &m) || !int_in(&args[2], 1, 31, &d)) {
+            !int_in(&args[1], 1, 12, &m) || !int_in(&args[2], 1, 31, &d) ||
+            d > ordo_days_in_month(y, (int)m)) { /* 2026-02-30 is not a date */
             return ordo_feel_null();
         }
-        /* 2026-02-30 comes back as 2026-03-02: not a date */
-        ordo_feel_civil_from_days(ordo_feel_days_from_civil(y, (int)m, (int)d), &y2, &m2, &d2);
-        if (m2 != m || d2 != d) {
-            return ordo_feel_null();
-        }
-        v.u.t.day = ordo_feel_days_from_civil(y, (int)m, (int)d);
+        v.u.t.day = ordo_days_from_civil(y, (int)m, (int)d);
         return v;
     }
     switch (args[0].type) {
@@ -185,8 +178,8 @@ struct ordo_feel_value ordo_feel_bi_ym_duration(struct ordo_feel_ev *ev,
             return ordo_feel_null();
         }
     }
-    ordo_feel_civil_from_days(args[0].u.t.day, &y1, &m1, &d1);
-    ordo_feel_civil_from_days(args[1].u.t.day, &y2, &m2, &d2);
+    ordo_civil_from_days(args[0].u.t.day, &y1, &m1, &d1);
+    ordo_civil_from_days(args[1].u.t.day, &y2, &m2, &d2);
     v.u.months = (y2 * 12 + m2) - (y1 * 12 + m1);
     if (v.u.months > 0 && d2 < d1) {
         v.u.months--;
@@ -283,6 +276,6 @@ struct ordo_feel_value ordo_feel_bi_month_of_year(struct ordo_feel_ev *ev,
     if (args[0].type != ORDO_FV_DATE && args[0].type != ORDO_FV_DATETIME) {
         return ordo_feel_null();
     }
-    ordo_feel_civil_from_days(args[0].u.t.day, &y, &m, &d);
+    ordo_civil_from_days(args[0].u.t.day, &y, &m, &d);
     return ordo_feel_string(months[m - 1], strlen(months[m - 1]));
 }

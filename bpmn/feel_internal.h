@@ -460,9 +460,6 @@ struct ordo_feel_value ordo_feel_negate(const struct ordo_feel_value *a);
 
 /* ---- feel_time.c ---- */
 
-int64_t ordo_feel_days_from_civil(int64_t y, int m, int d);
-void ordo_feel_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
-
 /* The offset of 'zone' (NULL, "UTC", "Z", "+02:00", "Europe/Paris") at the
  * UTC instant 'utc_sec', in seconds east of UTC. A zone name that base/tz.h
  * cannot load is ORDO_E_UNPROCESSABLE, with its message. */

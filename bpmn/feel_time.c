@@ -2,9 +2,10 @@
  * bpmn/feel_time.c - dates, times, date-times and durations: reading and
  * writing their ISO 8601 forms, arithmetic, properties, and time zones.
  *
- * The calendar is the proleptic Gregorian one, with Howard Hinnant's
- * days-from-civil algorithms (exact for any year FEEL allows). Leap seconds
- * do not exist here, as in every FEEL engine.
+ * The calendar is the proleptic Gregorian one of base/calendar.h (exact
+ * for any year FEEL allows); the ISO 8601 text is read with bpmn/iso8601.h,
+ * in XML Schema's dialect. Leap seconds do not exist here, as in every FEEL
+ * engine.
  *
  * Adding months clamps the day to the end of the month, as Java's
  * LocalDate.plusMonths() (and so every FEEL engine) does:
@@ -28,73 +29,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/calendar.h"
 #include "base/text.h"
 #include "base/tz.h"
 #include "bpmn/feel_internal.h"
+#include "bpmn/iso8601.h"
 
 #define NPS ORDO_FEEL_NANOS_PER_SEC
 #define SPD ORDO_FEEL_SECS_PER_DAY
 
 /* ---- calendar ---- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-static int64_t floor_mod(int64_t a, int64_t b)
-{
-    return a - floor_div(a, b) * b;
-}
-
-int64_t ordo_feel_days_from_civil(int64_t y, int m, int d)
-{
-    int64_t era;
-    int64_t yoe;
-    int64_t doy;
-    int64_t doe;
-
-    y -= m <= 2;
-    era = floor_div(y, 400);
-    yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-void ordo_feel_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
-{
-    int64_t z = days + 719468;
-    int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static bool is_leap(int64_t y)
-{
-    return floor_mod(y, 4) == 0 && (floor_mod(y, 100) != 0 || floor_mod(y, 400) == 0);
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-
-    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
-}
-
 /* A day FEEL can hold (years -999999999 to 999999999). */
 static bool day_ok(int64_t day)
 {
-    return day >= ordo_feel_days_from_civil(-ORDO_FEEL_MAX_YEAR, 1, 1) &&
-           day <= ordo_feel_days_from_civil(ORDO_FEEL_MAX_YEAR, 12, 31);
+    return day >= ordo_days_from_civil(-ORDO_FEEL_MAX_YEAR, 1, 1) &&
+           day <= ordo_days_from_civil(ORDO_FEEL_MAX_YEAR, 12, 31);
 }
 
 static bool add_months(int64_t day, int64_t months, int64_t *out)
@@ -102,18 +52,13 @@ static bool add_months(int64_t day, int64_t months, int64_t *out)
     int64_t y;
     int m;
     int d;
-    int64_t total;
-    int64_t y2;
-    int m2;
 
-    ordo_feel_civil_from_days(day, &y, &m, &d);
-    total = y * 12 + (m - 1) + months;
-    y2 = floor_div(total, 12);
-    m2 = (int)floor_mod(total, 12) + 1;
-    if (y2 > ORDO_FEEL_MAX_YEAR || y2 < -ORDO_FEEL_MAX_YEAR) {
+    ordo_civil_from_days(day, &y, &m, &d);
+    ordo_civil_add_months(&y, &m, &d, months);
+    if (y > ORDO_FEEL_MAX_YEAR || y < -ORDO_FEEL_MAX_YEAR) {
         return false;
     }
-    *out = ordo_feel_days_from_civil(y2, m2, d < days_in_month(y2, m2) ? d : days_in_month(y2, m2));
+    *out = ordo_days_from_civil(y, m, d);
     return true;
 }
 
@@ -261,115 +206,6 @@ bool ordo_feel_instant(struct ordo_feel_ev *ev, const struct ordo_feel_value *v,
 
 /* ---- reading ---- */
 
-struct cur {
-    const char *p, *end;
-};
-
-static bool eat(struct cur *c, char ch)
-{
-    if (c->p < c->end && *c->p == ch) {
-        c->p++;
-        return true;
-    }
-    return false;
-}
-
-static bool at_digit(const struct cur *c)
-{
-    return c->p < c->end && ordo_is_digit((unsigned char)*c->p);
-}
-
-/* Exactly 'n' digits. */
-static bool fixed(struct cur *c, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (!at_digit(c)) {
-            return false;
-        }
-        v = v * 10 + (*c->p++ - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* 1 to 'max' digits; their count in '*count'. */
-static bool digits(struct cur *c, int max, int64_t *out, int *count)
-{
-    int64_t v = 0;
-    int n = 0;
-
-    while (at_digit(c) && n < max) {
-        v = v * 10 + (*c->p++ - '0');
-        n++;
-    }
-    *out = v;
-    *count = n;
-    return n > 0 && !at_digit(c);
-}
-
-/* ".5", ".123456789" as nanoseconds (0 when absent). */
-static bool fraction(struct cur *c, int32_t *nanos)
-{
-    int64_t v;
-    int n;
-
-    *nanos = 0;
-    if (!eat(c, '.')) {
-        return true;
-    }
-    if (!digits(c, 9, &v, &n)) {
-        return false;
-    }
-    while (n++ < 9) {
-        v *= 10;
-    }
-    *nanos = (int32_t)v;
-    return true;
-}
-
-/* [-+]YYYY-MM-DD; years beyond 9999 have more digits (and a '+' when
- * printed, as ISO 8601 and Java write them). */
-static bool read_date(struct cur *c, int64_t *day)
-{
-    bool neg = eat(c, '-');
-    int64_t y;
-    int n;
-    int m;
-    int d;
-
-    if (!neg) {
-        (void)eat(c, '+');
-    }
-
-    if (!digits(c, 9, &y, &n) || n < 4 || !eat(c, '-') || !fixed(c, 2, &m) || !eat(c, '-') ||
-        !fixed(c, 2, &d)) {
-        return false;
-    }
-    y = neg ? -y : y;
-    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
-        return false;
-    }
-    *day = ordo_feel_days_from_civil(y, m, d);
-    return true;
-}
-
-static bool read_clock(struct cur *c, int64_t *nanos)
-{
-    int h;
-    int m;
-    int s;
-    int32_t frac;
-
-    if (!fixed(c, 2, &h) || !eat(c, ':') || !fixed(c, 2, &m) || !eat(c, ':') || !fixed(c, 2, &s) ||
-        !fraction(c, &frac) || h > 23 || m > 59 || s > 59) {
-        return false;
-    }
-    *nanos = ((int64_t)h * 3600 + (int64_t)m * 60 + s) * NPS + frac;
-    return true;
-}
-
 /* '@zone' after a time (dated: after a date-time). A date-time takes the
  * offset its wall-clock time has there, and a time in the gap of a
  * daylight saving change moves forward by its length, as java.time does
@@ -414,8 +250,8 @@ static enum ordo_code named_zone(const char *zone, bool dated, struct ordo_feel_
  * "+02:00" or "@zone". ORDO_E_INVAL when malformed, which includes text
  * after '@' that is no zone; ORDO_E_UNPROCESSABLE (recorded) only for a
  * zoneinfo file that cannot be read. */
-static enum ordo_code read_zone(struct cur *c, bool dated, struct ordo_feel_temporal *t,
-                                struct ordo_err *err)
+static enum ordo_code read_zone(struct ordo_iso8601_cur *c, bool dated,
+                                struct ordo_feel_temporal *t, struct ordo_err *err)
 {
     size_t rest = (size_t)(c->end - c->p);
     const char *s = c->p;
@@ -440,27 +276,28 @@ static enum ordo_code read_zone(struct cur *c, bool dated, struct ordo_feel_temp
     return named_zone(zone, dated, t, err);
 }
 
-static enum ordo_code read_time(struct cur *c, struct ordo_feel_value *out, struct ordo_err *err)
+static enum ordo_code read_time(struct ordo_iso8601_cur *c, struct ordo_feel_value *out,
+                                struct ordo_err *err)
 {
     out->type = ORDO_FV_TIME;
-    if (!read_clock(c, &out->u.t.nanos)) {
+    if (!ordo_iso8601_clock(c, 0, &out->u.t.nanos)) {
         return ORDO_E_INVAL;
     }
     return read_zone(c, false, &out->u.t, err);
 }
 
 /* A date-time; 'date_only' accepts a plain date as its midnight. */
-static enum ordo_code read_datetime(struct cur *c, bool date_only, struct ordo_feel_value *out,
-                                    struct ordo_err *err)
+static enum ordo_code read_datetime(struct ordo_iso8601_cur *c, bool date_only,
+                                    struct ordo_feel_value *out, struct ordo_err *err)
 {
     out->type = ORDO_FV_DATETIME;
-    if (!read_date(c, &out->u.t.day)) {
+    if (!ordo_iso8601_date(c, ORDO_ISO8601_SIGNED_YEARS, &out->u.t.day)) {
         return ORDO_E_INVAL;
     }
     if (c->p == c->end && date_only) {
         return ORDO_OK;
     }
-    if (!eat(c, 'T') || !read_clock(c, &out->u.t.nanos)) {
+    if (!ordo_iso8601_eat(c, 'T') || !ordo_iso8601_clock(c, 0, &out->u.t.nanos)) {
         return ORDO_E_INVAL;
     }
     return read_zone(c, true, &out->u.t, err);
@@ -484,7 +321,8 @@ struct duration_parts {
 
 /* One "<n><unit>" of a duration; 'last' is the index of the previous unit
  * in "YMDHMS" (units must come in that order). */
-static bool read_component(struct cur *c, bool in_time, int *last, struct duration_parts *d)
+static bool read_component(struct ordo_iso8601_cur *c, bool in_time, int *last,
+                           struct duration_parts *d)
 {
     static const char units[] = "YMDHMS";
     static const int64_t secs[] = {0, 0, SPD, 3600, 60, 1};
@@ -494,7 +332,8 @@ static bool read_component(struct cur *c, bool in_time, int *last, struct durati
     const char *u;
     int k;
 
-    if (!digits(c, 18, &v, &n) || (in_time && !fraction(c, &frac)) || c->p >= c->end) {
+    if (!ordo_iso8601_digits(c, 18, &v, &n) || (in_time && !ordo_iso8601_fraction(c, 0, &frac)) ||
+        c->p >= c->end) {
         return false;
     }
     u = strchr(units + (in_time ? 3 : 0), *c->p++);
@@ -512,18 +351,18 @@ static bool read_component(struct cur *c, bool in_time, int *last, struct durati
     return add_units(&d->sec, v, secs[k], ORDO_FEEL_MAX_DUR_SEC);
 }
 
-static bool read_duration(struct cur *c, struct ordo_feel_value *out)
+static bool read_duration(struct ordo_iso8601_cur *c, struct ordo_feel_value *out)
 {
-    bool neg = eat(c, '-');
+    bool neg = ordo_iso8601_eat(c, '-');
     bool in_time = false;
     int last = -1;
     struct duration_parts d = {0};
 
-    if (!eat(c, 'P') || c->p == c->end) {
+    if (!ordo_iso8601_eat(c, 'P') || c->p == c->end) {
         return false;
     }
     while (c->p < c->end) {
-        if (!in_time && eat(c, 'T')) {
+        if (!in_time && ordo_iso8601_eat(c, 'T')) {
             in_time = true;
             if (c->p == c->end) {
                 return false;
@@ -563,7 +402,7 @@ static enum ordo_feel_type guess_type(const char *s, size_t len)
 enum ordo_code ordo_feel_parse_temporal(const char *s, size_t len, enum ordo_feel_type want,
                                         struct ordo_feel_value *out, struct ordo_err *err)
 {
-    struct cur c = {s, s + len};
+    struct ordo_iso8601_cur c = {s, s + len};
     struct ordo_feel_value v = {.type = ORDO_FV_NULL};
     enum ordo_code rc = ORDO_E_INVAL;
     enum ordo_feel_type type = want == ORDO_FV_NULL ? guess_type(s, len) : want;
@@ -571,7 +410,7 @@ enum ordo_code ordo_feel_parse_temporal(const char *s, size_t len, enum ordo_fee
     switch (type) {
     case ORDO_FV_DATE:
         v.type = ORDO_FV_DATE;
-        rc = read_date(&c, &v.u.t.day) ? ORDO_OK : ORDO_E_INVAL;
+        rc = ordo_iso8601_date(&c, ORDO_ISO8601_SIGNED_YEARS, &v.u.t.day) ? ORDO_OK : ORDO_E_INVAL;
         break;
     case ORDO_FV_TIME:
         rc = read_time(&c, &v, err);
@@ -606,7 +445,7 @@ static size_t put_date(char *buf, size_t size, size_t at, int64_t day)
     int d;
     const char *sign = "";
 
-    ordo_feel_civil_from_days(day, &y, &m, &d);
+    ordo_civil_from_days(day, &y, &m, &d);
     if (y < 0) {
         sign = "-";
         y = -y;
@@ -779,15 +618,15 @@ static struct ordo_feel_value plus_dt(const struct ordo_feel_value *a, struct or
                                       (int32_t)(a->u.t.nanos % NPS)};
 
     if (a->type == ORDO_FV_TIME) {
-        int64_t shift = floor_mod(d.sec, SPD) * NPS + d.nano;
+        int64_t shift = ordo_floor_mod(d.sec, SPD) * NPS + d.nano;
 
-        v.u.t.nanos = floor_mod(a->u.t.nanos + shift, ORDO_FEEL_NANOS_PER_DAY);
+        v.u.t.nanos = ordo_floor_mod(a->u.t.nanos + shift, ORDO_FEEL_NANOS_PER_DAY);
         return v;
     }
     wall = dur_sum(wall, d);
-    v.u.t.day = floor_div(wall.sec, SPD);
+    v.u.t.day = ordo_floor_div(wall.sec, SPD);
     if (a->type == ORDO_FV_DATETIME) {
-        v.u.t.nanos = floor_mod(wall.sec, SPD) * NPS + wall.nano;
+        v.u.t.nanos = ordo_floor_mod(wall.sec, SPD) * NPS + wall.nano;
     }
     return day_ok(v.u.t.day) ? v : ordo_feel_null();
 }
@@ -963,7 +802,7 @@ static bool date_property(int64_t day, const char *name, size_t len, int64_t *ou
     int m;
     int d;
 
-    ordo_feel_civil_from_days(day, &y, &m, &d);
+    ordo_civil_from_days(day, &y, &m, &d);
     if (ordo_text_eq(name, len, "year")) {
         *out = y;
     } else if (ordo_text_eq(name, len, "month")) {
@@ -971,7 +810,7 @@ static bool date_property(int64_t day, const char *name, size_t len, int64_t *ou
     } else if (ordo_text_eq(name, len, "day")) {
         *out = d;
     } else if (ordo_text_eq(name, len, "weekday")) {
-        *out = floor_mod(day + 3, 7) + 1; /* ISO: Monday 1; 1970-01-01 was a Thursday */
+        *out = ordo_floor_mod(day + 3, 7) + 1; /* ISO: Monday 1; 1970-01-01 was a Thursday */
     } else {
         return false;
     }

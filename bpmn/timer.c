@@ -32,7 +32,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/calendar.h"
 #include "base/text.h"
+#include "bpmn/iso8601.h"
 
 #define MS_PER_DAY   ((int64_t)86400000)
 #define SPD          ((int64_t)86400)
@@ -109,24 +111,6 @@ __attribute__((format(printf, 2, 3))) static enum ordo_code fail(const struct pa
 
 /* ---- calendar ---- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-static int64_t floor_mod(int64_t a, int64_t b)
-{
-    return a - floor_div(a, b) * b;
-}
-
-static int days_in_month(int64_t y, int m)
-{
-    return (int)(ordo_tz_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
-                 ordo_tz_days_from_civil(y, m, 1));
-}
-
 /* Unix ms 'base' plus 'k' times 'p', calendar parts in the wall-clock time
  * of 'tz'; false when that leaves the years 1 to 9999. */
 static bool add_span(const struct ordo_tz *tz, int64_t base, const struct span *p, int64_t k,
@@ -144,21 +128,17 @@ static bool add_span(const struct ordo_tz *tz, int64_t base, const struct span *
     }
     if (months || days) {
         int64_t local = base + (int64_t)ordo_tz_offset(tz, base) * 1000;
-        int64_t day = floor_div(local, MS_PER_DAY);
+        int64_t day = ordo_floor_div(local, MS_PER_DAY);
         int64_t y;
         int m;
         int d;
-        int64_t total;
 
-        ordo_tz_civil_from_days(day, &y, &m, &d);
-        total = y * 12 + (m - 1) + months;
-        y = floor_div(total, 12);
-        m = (int)floor_mod(total, 12) + 1;
+        ordo_civil_from_days(day, &y, &m, &d);
+        ordo_civil_add_months(&y, &m, &d, months); /* Jan 31 + P1M: Feb 28 */
         if (y > 9999) {
             return false;
         }
-        d = d < days_in_month(y, m) ? d : days_in_month(y, m); /* Jan 31 + P1M: Feb 28 */
-        local = (ordo_tz_days_from_civil(y, m, d) + days) * MS_PER_DAY + (local - day * MS_PER_DAY);
+        local = (ordo_days_from_civil(y, m, d) + days) * MS_PER_DAY + (local - day * MS_PER_DAY);
         ms = ordo_tz_to_utc(tz, local);
     }
     if (__builtin_add_overflow(ms, exact, &ms) || ms < MIN_INSTANT || ms > MAX_INSTANT) {
@@ -200,109 +180,6 @@ static bool first_after(const struct ordo_tz *tz, int64_t base, const struct spa
 
 /* ---- reading ISO 8601 ---- */
 
-struct cur {
-    const char *p, *end;
-};
-
-static bool eat(struct cur *c, char ch)
-{
-    if (c->p < c->end && *c->p == ch) {
-        c->p++;
-        return true;
-    }
-    return false;
-}
-
-static bool at_digit(const struct cur *c)
-{
-    return c->p < c->end && ordo_is_digit((unsigned char)*c->p);
-}
-
-/* Exactly 'n' digits. */
-static bool fixed(struct cur *c, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (!at_digit(c)) {
-            return false;
-        }
-        v = v * 10 + (*c->p++ - '0');
-    }
-    *out = v;
-    return true;
-}
-
-/* 1 to 'max' digits (at most 18). */
-static bool digits(struct cur *c, int max, int64_t *out)
-{
-    int64_t v = 0;
-    int n = 0;
-
-    while (at_digit(c) && n < max) {
-        v = v * 10 + (*c->p++ - '0');
-        n++;
-    }
-    *out = v;
-    return n > 0 && !at_digit(c);
-}
-
-/* ".5", ",123" as milliseconds (0 when absent; digits past the third cut). */
-static bool fraction(struct cur *c, int64_t *ms)
-{
-    int n = 0;
-
-    *ms = 0;
-    if (!eat(c, '.') && !eat(c, ',')) {
-        return true;
-    }
-    while (at_digit(c) && n < 9) {
-        if (n < 3) {
-            *ms = *ms * 10 + (*c->p - '0');
-        }
-        c->p++;
-        n++;
-    }
-    while (n < 3 && n > 0) {
-        *ms *= 10;
-        n++;
-    }
-    return n > 0 && !at_digit(c);
-}
-
-/* YYYY-MM-DD as days since 1970-01-01. */
-static bool read_date(struct cur *c, int64_t *day)
-{
-    int y;
-    int m;
-    int d;
-
-    if (!fixed(c, 4, &y) || !eat(c, '-') || !fixed(c, 2, &m) || !eat(c, '-') || !fixed(c, 2, &d) ||
-        y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
-        return false;
-    }
-    *day = ordo_tz_days_from_civil(y, m, d);
-    return true;
-}
-
-/* hh:mm[:ss[.fff]] as milliseconds. */
-static bool read_clock(struct cur *c, int64_t *ms)
-{
-    int h;
-    int m;
-    int s = 0;
-    int64_t frac = 0;
-
-    if (!fixed(c, 2, &h) || !eat(c, ':') || !fixed(c, 2, &m) || h > 23 || m > 59) {
-        return false;
-    }
-    if (eat(c, ':') && (!fixed(c, 2, &s) || s > 59 || !fraction(c, &frac))) {
-        return false;
-    }
-    *ms = ((int64_t)h * 3600 + (int64_t)m * 60 + s) * 1000 + frac;
-    return true;
-}
-
 /* The zone 'name' ('len' bytes), for a date-time. */
 static enum ordo_code named_zone(const struct parse *ps, const char *name, size_t len,
                                  const struct ordo_tz **tz)
@@ -323,7 +200,7 @@ static enum ordo_code named_zone(const struct parse *ps, const char *name, size_
 
 /* "Z", "+01:00", "-0530", "+02" after a time: '*off' seconds east and the
  * offset as a fixed zone in '*tz'; '*tz' stays NULL when there is none. */
-static enum ordo_code read_offset(const struct parse *ps, struct cur *c, int32_t *off,
+static enum ordo_code read_offset(const struct parse *ps, struct ordo_iso8601_cur *c, int32_t *off,
                                   const struct ordo_tz **tz)
 {
     char name[8];
@@ -332,7 +209,7 @@ static enum ordo_code read_offset(const struct parse *ps, struct cur *c, int32_t
     int m = 0;
 
     *off = 0;
-    if (eat(c, 'Z') || eat(c, 'z')) {
+    if (ordo_iso8601_eat(c, 'Z') || ordo_iso8601_eat(c, 'z')) {
         *tz = ordo_tz_utc();
         return ORDO_OK;
     }
@@ -340,8 +217,9 @@ static enum ordo_code read_offset(const struct parse *ps, struct cur *c, int32_t
         return ORDO_OK;
     }
     sign = *c->p++;
-    if (!fixed(c, 2, &h) || ((eat(c, ':') || at_digit(c)) && !fixed(c, 2, &m)) || h > 18 ||
-        m > 59 || (h == 18 && m > 0)) {
+    if (!ordo_iso8601_fixed(c, 2, &h) ||
+        ((ordo_iso8601_eat(c, ':') || ordo_iso8601_at_digit(c)) && !ordo_iso8601_fixed(c, 2, &m)) ||
+        h > 18 || m > 59 || (h == 18 && m > 0)) {
         return fail(ps, "expected an offset such as +01:00 after the time");
     }
     *off = (sign == '-' ? -1 : 1) * (h * 3600 + m * 60);
@@ -351,7 +229,7 @@ static enum ordo_code read_offset(const struct parse *ps, struct cur *c, int32_t
 }
 
 /* "[Europe/Berlin]" or "@Europe/Berlin" at the end, if there. */
-static enum ordo_code read_zone_name(const struct parse *ps, struct cur *c,
+static enum ordo_code read_zone_name(const struct parse *ps, struct ordo_iso8601_cur *c,
                                      const struct ordo_tz **tz)
 {
     size_t rest = (size_t)(c->end - c->p);
@@ -377,9 +255,9 @@ static enum ordo_code read_zone_name(const struct parse *ps, struct cur *c,
 static enum ordo_code read_point(const struct parse *ps, const char *s, size_t len,
                                  struct point *pt)
 {
-    struct cur c = {s, s + len};
+    struct ordo_iso8601_cur c = {s, s + len};
     int64_t day;
-    int64_t clock = 0;
+    int64_t clock_ns = 0;
     int32_t off = 0;
     const struct ordo_tz *fixed_tz = NULL;
     const struct ordo_tz *named = NULL;
@@ -387,11 +265,14 @@ static enum ordo_code read_point(const struct parse *ps, const char *s, size_t l
     bool has_time;
 
     memset(pt, 0, sizeof(*pt));
-    if (!read_date(&c, &day)) {
+    /* Four-digit years only, and not the year 0000: instants stay within
+     * the years 1 to 9999. */
+    if (!ordo_iso8601_date(&c, 0, &day) || day < MIN_INSTANT / MS_PER_DAY) {
         return fail(ps, "expected an ISO 8601 date-time such as 2026-12-01T09:00:00Z");
     }
-    has_time = eat(&c, 'T');
-    if (has_time && !read_clock(&c, &clock)) {
+    has_time = ordo_iso8601_eat(&c, 'T');
+    if (has_time &&
+        !ordo_iso8601_clock(&c, ORDO_ISO8601_SHORT_TIME | ORDO_ISO8601_COMMA, &clock_ns)) {
         return fail(ps, "expected a time of day such as T09:00:00 after the date");
     }
     if (has_time) {
@@ -403,7 +284,7 @@ static enum ordo_code read_point(const struct parse *ps, const char *s, size_t l
     if (rc != ORDO_OK) {
         return rc;
     }
-    pt->ms = day * MS_PER_DAY + clock;
+    pt->ms = day * MS_PER_DAY + clock_ns / 1000000; /* digits past the milliseconds are cut */
     pt->tz = named ? named : fixed_tz;
     if (fixed_tz) { /* the offset fixes the instant; a zone named too serves calendar units */
         pt->ms -= (int64_t)off * 1000;
@@ -423,20 +304,22 @@ static int64_t point_instant(const struct point *pt, const struct ordo_tz *zone)
 
 /* One "<n><unit>" of a duration; 'units' lists the units still allowed in
  * this part (after "P": "YMWD", after "T": "HMS"), in order. */
-static bool read_unit(struct cur *c, const char **units, int64_t v[7], const char *all)
+static bool read_unit(struct ordo_iso8601_cur *c, const char **units, int64_t v[7], const char *all)
 {
     int64_t n;
-    int64_t frac = 0;
+    int32_t frac_ns = 0;
+    int64_t frac;
     const char *u;
 
-    if (!digits(c, 12, &n)) {
+    if (!ordo_iso8601_digits(c, 12, &n, NULL)) {
         return false;
     }
     if (c->p < c->end && (*c->p == '.' || *c->p == ',')) {
-        if (strcmp(all, "HMS") != 0 || !fraction(c, &frac)) {
+        if (strcmp(all, "HMS") != 0 || !ordo_iso8601_fraction(c, ORDO_ISO8601_COMMA, &frac_ns)) {
             return false;
         }
     }
+    frac = frac_ns / 1000000; /* milliseconds: digits past the third are cut */
     if (c->p == c->end || *c->p == '\0' || !(u = strchr(*units, *c->p))) {
         return false;
     }
@@ -456,7 +339,7 @@ static bool read_unit(struct cur *c, const char **units, int64_t v[7], const cha
 
 static enum ordo_code read_span(const struct parse *ps, const char *s, size_t len, struct span *out)
 {
-    struct cur c = {s, s + len};
+    struct ordo_iso8601_cur c = {s, s + len};
     int64_t v[7] = {0};
     const char *date_units = "YMWD";
     const char *time_units = "HMS";
@@ -465,7 +348,7 @@ static enum ordo_code read_span(const struct parse *ps, const char *s, size_t le
     if (len > 0 && *s == '-') {
         return fail(ps, "a timer duration cannot be negative");
     }
-    if (!eat(&c, 'P')) {
+    if (!ordo_iso8601_eat(&c, 'P')) {
         return fail(ps, "expected an ISO 8601 duration such as PT15M or P1D");
     }
     while (c.p < c.end && *c.p != 'T') {
@@ -474,7 +357,7 @@ static enum ordo_code read_span(const struct parse *ps, const char *s, size_t le
         }
         any = true;
     }
-    if (eat(&c, 'T')) {
+    if (ordo_iso8601_eat(&c, 'T')) {
         any = false;
         while (c.p < c.end) {
             if (!read_unit(&c, &time_units, v, "HMS")) {
@@ -500,19 +383,19 @@ static enum ordo_code read_span(const struct parse *ps, const char *s, size_t le
  * "/", since a zone name in the start has one too. */
 static enum ordo_code read_repeat(const struct parse *ps, struct ordo_timer *t)
 {
-    struct cur c = {ps->text + 1, ps->text + ps->len};
+    struct ordo_iso8601_cur c = {ps->text + 1, ps->text + ps->len};
     const char *last;
     int64_t n;
     enum ordo_code rc;
 
-    t->bounded = at_digit(&c);
+    t->bounded = ordo_iso8601_at_digit(&c);
     if (t->bounded) {
-        if (!digits(&c, 10, &n) || n > UINT32_MAX) {
+        if (!ordo_iso8601_digits(&c, 10, &n, NULL) || n > UINT32_MAX) {
             return fail(ps, "the number of repetitions is too large");
         }
         t->reps = (uint32_t)n;
     }
-    if (!eat(&c, '/') || c.p == c.end) {
+    if (!ordo_iso8601_eat(&c, '/') || c.p == c.end) {
         return fail(ps, "expected R/PT1H, R5/PT10M or R3/2026-12-01T09:00:00Z/P1D");
     }
     last = c.end;
@@ -592,11 +475,11 @@ static bool upper_eq(const char *s, size_t len, const char *word)
 /* A number or a name of field 'f'. */
 static bool cron_value(const struct field_spec *f, const char *s, size_t len, int *out)
 {
-    struct cur c = {s, s + len};
+    struct ordo_iso8601_cur c = {s, s + len};
     int64_t v;
 
-    if (at_digit(&c)) {
-        if (!digits(&c, 4, &v) || c.p != c.end) {
+    if (ordo_iso8601_at_digit(&c)) {
+        if (!ordo_iso8601_digits(&c, 4, &v, NULL) || c.p != c.end) {
             return false;
         }
         *out = (int)v;
@@ -886,8 +769,8 @@ static bool year_ok(const struct cron *c, int64_t y)
 /* The days of month 'm' of year 'y' that match, as bits 1-31. */
 static uint32_t month_days(const struct cron *c, int64_t y, int m)
 {
-    int n = days_in_month(y, m);
-    int wd = (int)floor_mod(ordo_tz_days_from_civil(y, m, 1) + 4, 7); /* 1970-01-01: Thursday */
+    int n = ordo_days_in_month(y, m);
+    int wd = (int)ordo_floor_mod(ordo_days_from_civil(y, m, 1) + 4, 7); /* 1970-01-01: Thursday */
     uint32_t valid = (uint32_t)(((uint64_t)1 << (n + 1)) - 2);
     uint32_t by_dow = 0;
 
@@ -933,13 +816,13 @@ static int64_t day_time(const struct cron *c, int64_t tod)
  * to the end of year 'last_year'. */
 static bool next_local(const struct cron *c, int64_t from, int64_t last_year, int64_t *out)
 {
-    int64_t day = floor_div(from, SPD);
+    int64_t day = ordo_floor_div(from, SPD);
     int64_t tod = from - day * SPD;
     int64_t y;
     int m;
     int d;
 
-    ordo_tz_civil_from_days(day, &y, &m, &d);
+    ordo_civil_from_days(day, &y, &m, &d);
     while (y <= last_year) {
         uint64_t days;
         int64_t t;
@@ -962,7 +845,7 @@ static bool next_local(const struct cron *c, int64_t from, int64_t last_year, in
         }
         t = day_time(c, tod);
         if (t >= 0) {
-            *out = ordo_tz_days_from_civil(y, m, d) * SPD + t;
+            *out = ordo_days_from_civil(y, m, d) * SPD + t;
             return true;
         }
         d++; /* may pass the month's end: its mask is empty then */
@@ -978,14 +861,14 @@ static bool next_local(const struct cron *c, int64_t from, int64_t last_year, in
 static bool cron_due(const struct cron *c, int64_t after_ms, const struct ordo_tz *tz, int64_t *due)
 {
     int64_t after = after_ms < MIN_INSTANT ? MIN_INSTANT : after_ms;
-    int64_t from = floor_div(after, 1000) + ordo_tz_offset(tz, after) + 1;
+    int64_t from = ordo_floor_div(after, 1000) + ordo_tz_offset(tz, after) + 1;
     int64_t y;
     int m;
     int d;
     int64_t last;
     int64_t w;
 
-    ordo_tz_civil_from_days(floor_div(from, SPD), &y, &m, &d);
+    ordo_civil_from_days(ordo_floor_div(from, SPD), &y, &m, &d);
     last = c->any_year ? y + SEARCH_YEARS : YEAR_LAST;
     last = last > 9999 ? 9999 : last;
     while (next_local(c, from, last, &w)) {

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "base/calendar.h"
 #include "base/json.h"
 #include "base/text.h"
 #include "core/runtime_internal.h"
@@ -125,53 +126,6 @@ static void put_u64(struct ordo_buf *out, uint64_t v)
     raw(out, tmp + n, sizeof(tmp) - n);
 }
 
-static void put_2(char *p, unsigned v)
-{
-    p[0] = (char)('0' + v / 10 % 10);
-    p[1] = (char)('0' + v % 10);
-}
-
-/* RFC 3339 UTC with milliseconds: "2026-11-25T10:30:00.000Z" (24 bytes).
- * Days to civil date after Howard Hinnant's public-domain algorithm. */
-static void format_time(int64_t ms, char out[32])
-{
-    int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-    unsigned msec = (unsigned)(ms - secs * 1000);
-    int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-    unsigned sod = (unsigned)(secs - days * 86400);
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-
-    y += m <= 2;
-    if (y < 0 || y > 9999) {
-        y = y < 0 ? 0 : 9999; /* RFC 3339 has four-digit years; the clock is not that wrong */
-    }
-    put_2(out, (unsigned)(y / 100));
-    put_2(out + 2, (unsigned)(y % 100));
-    out[4] = '-';
-    put_2(out + 5, m);
-    out[7] = '-';
-    put_2(out + 8, d);
-    out[10] = 'T';
-    put_2(out + 11, sod / 3600);
-    out[13] = ':';
-    put_2(out + 14, sod / 60 % 60);
-    out[16] = ':';
-    put_2(out + 17, sod % 60);
-    out[19] = '.';
-    out[20] = (char)('0' + msec / 100);
-    put_2(out + 21, msec % 100);
-    out[23] = 'Z';
-    out[24] = '\0';
-}
-
 /* A JSON string. Plain ASCII (ids, job types, most names) is copied in
  * one go; anything else goes through the escaper. */
 static void put_str(struct ordo_buf *out, const char *s)
@@ -268,9 +222,9 @@ static void put_task(struct ordo_buf *out, const struct ordo_effect *e)
             LIT(out, "null");
         }
         if (e->due_ms) {
-            char due[32];
+            char due[ORDO_RFC3339_MS_SIZE];
 
-            format_time(e->due_ms, due);
+            ordo_format_rfc3339_ms(e->due_ms, due);
             FIELD_STR(out, ",\"due\":", due);
         }
     }
@@ -304,9 +258,9 @@ static void put_details(struct ordo_buf *out, const struct ordo_effect *e)
         break;
     case ORDO_EFFECT_TIMER:
         if (e->op == ORDO_OP_SCHEDULED) {
-            char due[32];
+            char due[ORDO_RFC3339_MS_SIZE];
 
-            format_time(e->due_ms, due);
+            ordo_format_rfc3339_ms(e->due_ms, due);
             FIELD_STR(out, ",\"due\":", due);
         }
         break;
@@ -342,17 +296,17 @@ void ordo_effect_json(const struct ordo_graph *graph, const struct ordo_effect *
 {
     /* Effects of one step share a time: format it once per change. */
     static _Thread_local int64_t last_ms = INT64_MIN;
-    static _Thread_local char last_time[32];
+    static _Thread_local char last_time[ORDO_RFC3339_MS_SIZE];
     const char *op = op_names[e->op];
 
     if (e->time_ms != last_ms) {
-        format_time(e->time_ms, last_time);
+        ordo_format_rfc3339_ms(e->time_ms, last_time);
         last_ms = e->time_ms;
     }
     LIT(out, "{\"seq\":");
     put_u64(out, e->seq);
     LIT(out, ",\"time\":\"");
-    raw(out, last_time, 24);
+    raw(out, last_time, ORDO_RFC3339_MS_SIZE - 1);
     LIT(out, "\",\"event\":\"");
     raw(out, kind_names[e->kind], strlen(kind_names[e->kind]));
     put_c(out, '"');

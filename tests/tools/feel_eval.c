@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "base/calendar.h"
 #include "base/err.h"
 #include "base/text.h"
 #include "bpmn/feel.h"
@@ -38,20 +39,6 @@
 static const json_t *lookup_cb(void *ctx, const char *name, size_t len)
 {
     return ctx ? json_object_getn(ctx, name, len) : NULL;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), so no timegm(), which POSIX lacks. */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 /* Read 'n' digits at '*s' into '*out'; advances '*s'. */
@@ -76,6 +63,7 @@ static bool parse_rfc3339(const char *s, int64_t *ms)
 {
     int y, mo, d, h, mi, sec, frac = 0, digits = 0, oh = 0, om = 0;
     int64_t offset = 0;
+    int64_t day;
 
     if (!read_digits(&s, 4, &y) || *s++ != '-' || !read_digits(&s, 2, &mo) || *s++ != '-' ||
         !read_digits(&s, 2, &d) || (*s != 'T' && *s != 't' && *s != ' ') || !*s++ ||
@@ -106,10 +94,8 @@ static bool parse_rfc3339(const char *s, int64_t *ms)
     if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
         return false;
     }
-    *ms =
-        (days_from_civil(y, mo, d) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec - offset) *
-            1000 +
-        frac;
+    day = ordo_days_from_civil(y, mo, d);
+    *ms = (day * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec - offset) * 1000 + frac;
     return true;
 }
 

@@ -15,6 +15,7 @@
 
 #include <check.h>
 
+#include "base/calendar.h"
 #include "base/text.h"
 #include "base/tz.h"
 #include "bpmn/timer.h"
@@ -46,7 +47,7 @@ static int num(const char *s, size_t at, size_t n)
 /* Unix ms of "YYYY-MM-DDThh:mm:ss[.mmm]" read as UTC. */
 static int64_t at(const char *iso)
 {
-    int64_t day = ordo_tz_days_from_civil(num(iso, 0, 4), num(iso, 5, 2), num(iso, 8, 2));
+    int64_t day = ordo_days_from_civil(num(iso, 0, 4), num(iso, 5, 2), num(iso, 8, 2));
     int64_t sec = (int64_t)num(iso, 11, 2) * 3600 + (int64_t)num(iso, 14, 2) * 60 + num(iso, 17, 2);
 
     return (day * 86400 + sec) * 1000 + (strlen(iso) > 20 ? num(iso, 20, 3) : 0);
@@ -158,6 +159,24 @@ START_TEST(dates_in_every_form)
     assert_due(D, "2026-12-01[Australia/Lord_Howe]", NULL, T0, 0, T0, "2026-11-30T13:00:00");
     /* a time that the spring change skips is due when the gap ends */
     assert_due(D, "2026-03-29T02:30:00", "Europe/Berlin", T0, 0, T0, "2026-03-29T01:30:00");
+}
+END_TEST
+
+/* The ISO 8601 that timers read is wider than FEEL's (bpmn/iso8601.h):
+ * seconds are optional, a fraction may follow ',' and is cut to
+ * milliseconds; years have four digits, from 0001. */
+START_TEST(dates_and_durations_read_the_timer_dialect)
+{
+    assert_due(D, "2026-12-01T09:00:00,5Z", NULL, T0, 0, T0, "2026-12-01T09:00:00.500");
+    assert_due(D, "2026-12-01T09:00:00.1239Z", NULL, T0, 0, T0, "2026-12-01T09:00:00.123");
+    assert_due(D, "2024-02-29T10:00Z", NULL, T0, 0, T0, "2024-02-29T10:00:00");
+    assert_due(DU, "PT0,25S", NULL, T0, 0, T0, "2026-03-27T12:00:00.250");
+    assert_error(D, "0000-01-01T00:00:00Z", "expected an ISO 8601 date-time");
+    assert_error(D, "+10000-01-01T00:00:00Z", "expected an ISO 8601 date-time");
+    assert_error(D, "2026-02-29", "expected an ISO 8601 date-time");
+    assert_error(D, "2026-12-01T09:00:00.1234567891Z", "expected a time of day");
+    assert_error(D, "2026-12-01T24:00:00Z", "expected a time of day");
+    assert_error(D, "2026-12-01T09:00.5Z", "unexpected text after the date-time");
 }
 END_TEST
 
@@ -465,6 +484,7 @@ static Suite *make_suite(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, dates_in_every_form);
+    tcase_add_test(tc, dates_and_durations_read_the_timer_dialect);
     tcase_add_test(tc, a_date_fires_once_even_when_missed);
     tcase_add_test(tc, durations_in_every_form);
     tcase_add_test(tc, days_are_calendar_days_across_dst);
