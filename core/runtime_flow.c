@@ -45,6 +45,19 @@ void ordo_rt_enqueue_iteration(struct rt_ctx *ctx, uint32_t body, uint32_t i)
     ctx->queue[ctx->qlen - 1].iteration = i + 1;
 }
 
+bool ordo_rt_count_activation(struct rt_ctx *ctx, uint32_t key)
+{
+    if (++ctx->activations <= ctx->max_activations) {
+        return true;
+    }
+    ordo_rt_incident_raise(ctx, key, RT_INC_ACTIVATE,
+                           ordo_arena_printf(ctx->step->arena,
+                                             "more than %u elements activated in one step "
+                                             "(a loop without a wait state?)",
+                                             ctx->max_activations));
+    return false;
+}
+
 static void activate(struct rt_ctx *ctx, const struct rt_token *tok)
 {
     const struct ordo_graph_node *n = &ctx->graph->nodes[tok->node];
@@ -74,12 +87,7 @@ static void activate(struct rt_ctx *ctx, const struct rt_token *tok)
         ef->scope_key = tok->scope;
         ef->text2 = n->loop ? "body" : NULL;
     }
-    if (++ctx->activations > ctx->max_activations) {
-        ordo_rt_incident_raise(ctx, key, RT_INC_ACTIVATE,
-                               ordo_arena_printf(ctx->step->arena,
-                                                 "more than %u elements activated in one step "
-                                                 "(a loop without a wait state?)",
-                                                 ctx->max_activations));
+    if (!ordo_rt_count_activation(ctx, key)) {
         return;
     }
     if (n->loop) {

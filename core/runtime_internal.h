@@ -213,6 +213,9 @@ enum ordo_code ordo_rt_value_text(struct rt_ctx *ctx, const struct ordo_graph_va
 void ordo_rt_enqueue(struct rt_ctx *ctx, uint32_t node, uint32_t scope, uint32_t flow,
                      bool triggered, const json_t *vars);
 void ordo_rt_run(struct rt_ctx *ctx);
+/* Count an activation of element 'key' against the step's bound; past it,
+ * the element gets an incident and false comes back. */
+bool ordo_rt_count_activation(struct rt_ctx *ctx, uint32_t key);
 void ordo_rt_run_element(struct rt_ctx *ctx, uint32_t key);
 /* Complete element 'key' with the variables its trigger delivered
  * ('result', may be NULL), taking 'flow' (ORDO_GRAPH_NONE: the node's own

@@ -481,12 +481,7 @@ void ordo_rt_iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i, bool
     /* Iterations of a loop count against the step's bound like any
      * activation; the fan-out of a parallel multi-instance does not: its
      * size is the collection's, which is finite. */
-    if (counted && ++ctx->activations > ctx->max_activations) {
-        ordo_rt_incident_raise(ctx, key, RT_INC_ACTIVATE,
-                               ordo_arena_printf(ctx->step->arena,
-                                                 "more than %u elements activated in one step "
-                                                 "(a loop without a wait state?)",
-                                                 ctx->max_activations));
+    if (counted && !ordo_rt_count_activation(ctx, key)) {
         return;
     }
     if (loop->multi && loop->element) {
