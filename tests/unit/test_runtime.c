@@ -1285,8 +1285,8 @@ START_TEST(collecting_outputs_is_linear_in_the_items)
             slots += json_array_size(e->value);
         }
     }
-    ck_assert_msg(slots <= 8 * N, "%zu collection slots in the step's effects for %d items", slots,
-                  N);
+    ck_assert_msg(slots <= (size_t)8 * N, "%zu collection slots in the step's effects for %d items",
+                  slots, N);
 }
 END_TEST
 
