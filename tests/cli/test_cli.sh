@@ -173,5 +173,44 @@ fi
 expect 2 "fmt two files" -- "$ordo" bpmn fmt "$example" "$example"
 expect 2 "fmt -o without value" -- "$ordo" bpmn fmt "$example" -o
 
+# run: bad input is refused with exit 2 and a message, before anything runs
+cat >"$tmp/script.bpmn" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <process id="p" isExecutable="true">
+    <startEvent id="s"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="calc"/>
+    <scriptTask id="calc" scriptFormat="groovy"><script>x = 1</script></scriptTask>
+  </process>
+</definitions>
+XML
+expect 0 "run the example" -- "$ordo" run "$example" --vars '{"employee_name":"Ada"}' \
+    --answer 'Task_approve_laptop={"approved":false}'
+has out 'completed {"approved":false,"employee_name":"Ada",' "run prints the final status"
+expect 3 "run until a user task" -- "$ordo" run "$example"
+has out "waiting " "run reports waiting"
+expect 2 "run: --vars not an object" -- "$ordo" run "$example" --vars '[1]'
+has err "--vars: expected a JSON object" "run --vars message"
+expect 2 "run: --vars not JSON" -- "$ordo" run "$example" --vars '{"a":'
+has err "--vars: invalid JSON" "run --vars JSON error"
+expect 2 "run: --job without =" -- "$ordo" run "$example" --job jira.create_issue
+has err "expected NAME=VALUE" "run --job message"
+expect 2 "run: --trace xml" -- "$ordo" run "$example" --trace xml
+has err 'expected "text" or "json"' "run --trace message"
+expect 2 "run: --advance not a duration" -- "$ordo" run "$example" --advance tomorrow
+expect 2 "run: --now not a date" -- "$ordo" run "$example" --now yesterday
+expect 2 "run: unknown process" -- "$ordo" run "$example" --process nope
+has err 'no process "nope"' "run --process message"
+expect 2 "run: answer to no open task" -- "$ordo" run "$example" --answer 'nope={}'
+has err 'no open user task "nope"' "run --answer message"
+expect 2 "run: a script task" -- "$ordo" run "$tmp/script.bpmn"
+has err 'scriptTask "calc"' "run names the unsupported element"
+has err "cannot run: 1 problem" "run counts the problems"
+lacks out '"event"' "a refused process prints no trace"
+expect 2 "run: malformed XML" -- "$ordo" run "$tmp/xxe.bpmn"
+expect 2 "run: no file" -- "$ordo" run
+expect 0 "help run" -- "$ordo" help run
+has out "Exit status: 0 completed, 1 an incident" "help run documents the exit codes"
+
 echo "$checks checks, $failures failures"
 ((failures == 0))
