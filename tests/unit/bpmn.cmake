@@ -1,5 +1,5 @@
 add_library(ordo_testsupport STATIC unit/bpmn_compare.c unit/corpus.c)
-target_link_libraries(ordo_testsupport PUBLIC ordo_bpmn)
+target_link_libraries(ordo_testsupport PUBLIC ordo_bpmn PkgConfig::CHECK)
 ordo_add_check_test(test_bpmn_corpus SOURCES unit/test_bpmn_corpus.c LIBS ordo_testsupport LABELS "unit;bpmn;corpus")
 set_tests_properties(test_bpmn_corpus PROPERTIES SKIP_RETURN_CODE 77)
 ordo_add_check_test(test_bpmn_parse SOURCES unit/test_bpmn_parse.c LIBS ordo_bpmn LABELS "unit;bpmn")
@@ -7,7 +7,7 @@ ordo_add_check_test(test_bpmn_write SOURCES unit/test_bpmn_write.c LIBS ordo_tes
 ordo_add_check_test(test_bpmn_lint SOURCES unit/test_bpmn_lint.c LIBS ordo_bpmn LABELS "unit;bpmn")
 ordo_add_check_test(test_juel SOURCES unit/test_juel.c LIBS ordo_bpmn LABELS "unit;bpmn;feel")
 ordo_add_check_test(test_feel SOURCES unit/test_feel.c LIBS ordo_bpmn LABELS "unit;bpmn;feel")
-ordo_add_check_test(test_timer SOURCES unit/test_timer.c LIBS ordo_bpmn LABELS "unit;bpmn")
+ordo_add_check_test(test_timer SOURCES unit/test_timer.c LIBS ordo_bpmn ordo_testtime LABELS "unit;bpmn")
 set_tests_properties(test_timer PROPERTIES SKIP_RETURN_CODE 77)
 # tests/tools/feel_eval: FEEL from JSON Lines, for the FEEL differential oracle.
 add_executable(feel_eval tools/feel_eval.c)

@@ -84,3 +84,30 @@ void corpus_free(struct corpus *c)
     c->paths = NULL;
     c->count = 0;
 }
+
+int corpus_main(struct corpus *c, const char *subdir, const char *name, const TTest *const *tests,
+                size_t ntests)
+{
+    Suite *s;
+    TCase *tc;
+    SRunner *sr;
+    int failed;
+
+    corpus_load(c, subdir);
+    if (c->count == 0) {
+        return CORPUS_SKIP;
+    }
+    s = suite_create(name);
+    tc = tcase_create(subdir);
+    tcase_set_timeout(tc, 120);
+    for (size_t i = 0; i < ntests; i++) {
+        tcase_add_test(tc, tests[i]);
+    }
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    corpus_free(c);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <check.h>
+
 #define CORPUS_SKIP 77
 
 struct corpus {
@@ -22,5 +24,11 @@ struct corpus {
  * count 0 (after printing a notice) when the folder is absent. */
 int corpus_load(struct corpus *c, const char *subdir);
 void corpus_free(struct corpus *c);
+
+/* The main() of a corpus test: load SUBDIR into 'c' (CORPUS_SKIP when it
+ * is absent), run 'tests' as suite 'name' with a 120 s timeout, free the
+ * corpus; EXIT_SUCCESS when every test passed. */
+int corpus_main(struct corpus *c, const char *subdir, const char *name, const TTest *const *tests,
+                size_t ntests);
 
 #endif

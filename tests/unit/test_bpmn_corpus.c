@@ -74,25 +74,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s;
-    TCase *tc;
-    SRunner *sr;
-    int failed;
+    const TTest *const tests[] = {every_corpus_file_parses, fmt_round_trip_keeps_the_model};
 
-    corpus_load(&corpus, "miwg");
-    if (corpus.count == 0) {
-        return CORPUS_SKIP;
-    }
-    s = suite_create("bpmn_corpus");
-    tc = tcase_create("miwg");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, every_corpus_file_parses);
-    tcase_add_test(tc, fmt_round_trip_keeps_the_model);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    corpus_free(&corpus);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return corpus_main(&corpus, "miwg", "bpmn_corpus", tests, sizeof(tests) / sizeof(tests[0]));
 }

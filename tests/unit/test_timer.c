@@ -15,10 +15,10 @@
 
 #include <check.h>
 
-#include "base/calendar.h"
 #include "base/text.h"
 #include "base/tz.h"
 #include "bpmn/timer.h"
+#include "tests/unit/utc_ms.h"
 
 static struct ordo_arena *arena;
 
@@ -30,27 +30,6 @@ static void setup(void)
 static void teardown(void)
 {
     ordo_arena_free(arena);
-}
-
-/* The 'n' digits at 'at' in 's'. */
-static int num(const char *s, size_t at, size_t n)
-{
-    int v = 0;
-
-    for (size_t i = at; i < at + n; i++) {
-        ck_assert_msg(s[i] >= '0' && s[i] <= '9', "not a date-time: %s", s);
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-/* Unix ms of "YYYY-MM-DDThh:mm:ss[.mmm]" read as UTC. */
-static int64_t at(const char *iso)
-{
-    int64_t day = ordo_days_from_civil(num(iso, 0, 4), num(iso, 5, 2), num(iso, 8, 2));
-    int64_t sec = (int64_t)num(iso, 11, 2) * 3600 + (int64_t)num(iso, 14, 2) * 60 + num(iso, 17, 2);
-
-    return (day * 86400 + sec) * 1000 + (strlen(iso) > 20 ? num(iso, 20, 3) : 0);
 }
 
 static const struct ordo_tz *zone(const char *name)
@@ -79,11 +58,13 @@ static void assert_due(enum ordo_timer_kind kind, const char *text, const char *
 {
     const struct ordo_timer *t = parse(kind, text);
     int64_t due = 0;
-    bool ok = ordo_timer_due(t, at(armed), fired, at(after), tz ? zone(tz) : NULL, &due);
+    bool ok = ordo_timer_due(t, ordotest_utc_ms(armed), fired, ordotest_utc_ms(after),
+                             tz ? zone(tz) : NULL, &due);
 
     ck_assert_msg(ok, "\"%s\" after %s: never due, want %s", text, after, want);
-    ck_assert_msg(due == at(want), "\"%s\" after %s in %s: due %lld, want %s (%lld)", text, after,
-                  tz ? tz : "UTC", (long long)due, want, (long long)at(want));
+    ck_assert_msg(due == ordotest_utc_ms(want), "\"%s\" after %s in %s: due %lld, want %s (%lld)",
+                  text, after, tz ? tz : "UTC", (long long)due, want,
+                  (long long)ordotest_utc_ms(want));
 }
 
 static void assert_never(enum ordo_timer_kind kind, const char *text, const char *tz,
@@ -92,7 +73,8 @@ static void assert_never(enum ordo_timer_kind kind, const char *text, const char
     const struct ordo_timer *t = parse(kind, text);
     int64_t due = 0;
 
-    ck_assert_msg(!ordo_timer_due(t, at(armed), fired, at(after), tz ? zone(tz) : NULL, &due),
+    ck_assert_msg(!ordo_timer_due(t, ordotest_utc_ms(armed), fired, ordotest_utc_ms(after),
+                                  tz ? zone(tz) : NULL, &due),
                   "\"%s\" after %s: due %lld, want never", text, after, (long long)due);
 }
 
@@ -101,15 +83,15 @@ static void assert_sequence(const char *cron, const char *tz, const char *after,
                             const char *const *want, int n)
 {
     const struct ordo_timer *t = parse(ORDO_TIMER_CYCLE, cron);
-    int64_t from = at(after);
+    int64_t from = ordotest_utc_ms(after);
 
     for (int i = 0; i < n; i++) {
         int64_t due = 0;
 
         ck_assert_msg(ordo_timer_due(t, 0, (uint32_t)i, from, tz ? zone(tz) : NULL, &due),
                       "\"%s\": occurrence %d never due", cron, i);
-        ck_assert_msg(due == at(want[i]), "\"%s\" occurrence %d: %lld, want %s", cron, i,
-                      (long long)due, want[i]);
+        ck_assert_msg(due == ordotest_utc_ms(want[i]), "\"%s\" occurrence %d: %lld, want %s", cron,
+                      i, (long long)due, want[i]);
         from = due;
     }
 }
@@ -221,15 +203,15 @@ END_TEST
 START_TEST(repetitions_are_counted)
 {
     const struct ordo_timer *t = parse(C, "R5/PT10M");
-    int64_t after = at(T0);
+    int64_t after = ordotest_utc_ms(T0);
     int64_t due;
 
     for (uint32_t fired = 0; fired < 5; fired++) {
-        ck_assert(ordo_timer_due(t, at(T0), fired, after, NULL, &due));
-        ck_assert_int_eq(due, at(T0) + (int64_t)(fired + 1) * 600000);
+        ck_assert(ordo_timer_due(t, ordotest_utc_ms(T0), fired, after, NULL, &due));
+        ck_assert_int_eq(due, ordotest_utc_ms(T0) + (int64_t)(fired + 1) * 600000);
         after = due;
     }
-    ck_assert(!ordo_timer_due(t, at(T0), 5, after, NULL, &due));
+    ck_assert(!ordo_timer_due(t, ordotest_utc_ms(T0), 5, after, NULL, &due));
     assert_never(C, "R0/PT1H", NULL, T0, 0, T0);
     /* unbounded */
     assert_due(C, "R/PT1H", NULL, T0, 0, T0, "2026-03-27T13:00:00");
@@ -264,12 +246,12 @@ START_TEST(cycles_add_calendar_units_in_their_zone)
     const char *const monthly[] = {"2026-03-31T07:00:00", "2026-04-30T07:00:00",
                                    "2026-05-31T07:00:00"};
     const struct ordo_timer *t = parse(C, "R/2026-01-31T09:00:00[Europe/Berlin]/P1M");
-    int64_t after = at("2026-03-01T00:00:00");
+    int64_t after = ordotest_utc_ms("2026-03-01T00:00:00");
     int64_t due;
 
     for (int i = 0; i < 3; i++) {
         ck_assert(ordo_timer_due(t, 0, (uint32_t)i, after, NULL, &due));
-        ck_assert_int_eq(due, at(monthly[i]));
+        ck_assert_int_eq(due, ordotest_utc_ms(monthly[i]));
         after = due;
     }
     /* a local start keeps 09:00 in the caller's zone across the change */
@@ -462,17 +444,17 @@ START_TEST(extreme_inputs_are_never_due_not_overflows)
 
     t = parse(DU, "P9999Y");
     ck_assert(!ordo_timer_due(t, INT64_MAX, 0, 0, NULL, &due));
-    ck_assert(!ordo_timer_due(t, at("2026-01-01T00:00:00"), 0, 0, NULL, &due));
+    ck_assert(!ordo_timer_due(t, ordotest_utc_ms("2026-01-01T00:00:00"), 0, 0, NULL, &due));
     t = parse(C, "R/PT1S");
-    ck_assert(!ordo_timer_due(t, at(T0), 0, INT64_MAX, NULL, &due));
-    ck_assert(ordo_timer_due(t, at(T0), 0, INT64_MIN, NULL, &due));
-    ck_assert_int_eq(due, at(T0) + 1000);
+    ck_assert(!ordo_timer_due(t, ordotest_utc_ms(T0), 0, INT64_MAX, NULL, &due));
+    ck_assert(ordo_timer_due(t, ordotest_utc_ms(T0), 0, INT64_MIN, NULL, &due));
+    ck_assert_int_eq(due, ordotest_utc_ms(T0) + 1000);
     t = parse(C, "R/0001-01-01T00:00:00Z/PT1S");
-    ck_assert(ordo_timer_due(t, 0, 0, at("9999-12-31T23:59:58"), NULL, &due));
-    ck_assert_int_eq(due, at("9999-12-31T23:59:59"));
+    ck_assert(ordo_timer_due(t, 0, 0, ordotest_utc_ms("9999-12-31T23:59:58"), NULL, &due));
+    ck_assert_int_eq(due, ordotest_utc_ms("9999-12-31T23:59:59"));
     t = parse(C, "0 0 1 1 *");
     ck_assert(ordo_timer_due(t, 0, 0, INT64_MIN, NULL, &due));
-    ck_assert_int_eq(due, at("0002-01-01T00:00:00"));
+    ck_assert_int_eq(due, ordotest_utc_ms("0002-01-01T00:00:00"));
     ck_assert(!ordo_timer_due(t, 0, 0, INT64_MAX, NULL, &due));
 }
 END_TEST

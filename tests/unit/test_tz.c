@@ -18,30 +18,8 @@
 
 #include <check.h>
 
-#include "base/calendar.h"
 #include "base/tz.h"
-
-/* The 'n' digits at 'at' in 's'. */
-static int num(const char *s, size_t at, size_t n)
-{
-    int v = 0;
-
-    for (size_t i = at; i < at + n; i++) {
-        ck_assert_msg(s[i] >= '0' && s[i] <= '9', "not a date-time: %s", s);
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-/* Unix milliseconds of "YYYY-MM-DDThh:mm:ss" read as UTC (or as a wall
- * clock: tz.h's local milliseconds are counted the same way). */
-static int64_t ms_of(const char *iso)
-{
-    int64_t day = ordo_days_from_civil(num(iso, 0, 4), num(iso, 5, 2), num(iso, 8, 2));
-    int64_t sec = (int64_t)num(iso, 11, 2) * 3600 + (int64_t)num(iso, 14, 2) * 60 + num(iso, 17, 2);
-
-    return (day * 86400 + sec) * 1000;
-}
+#include "tests/unit/utc_ms.h"
 
 static const struct ordo_tz *zone(const char *name)
 {
@@ -55,7 +33,7 @@ static const struct ordo_tz *zone(const char *name)
 
 static void assert_offset(const char *name, const char *utc, int32_t want)
 {
-    int32_t got = ordo_tz_offset(zone(name), ms_of(utc));
+    int32_t got = ordo_tz_offset(zone(name), ordotest_utc_ms(utc));
 
     ck_assert_msg(got == want, "%s at %sZ: offset %d, want %d", name, utc, got, want);
 }
@@ -63,10 +41,10 @@ static void assert_offset(const char *name, const char *utc, int32_t want)
 /* Wall-clock time 'local' in zone 'name' is the instant 'utc'. */
 static void assert_to_utc(const char *name, const char *local, const char *utc)
 {
-    int64_t got = ordo_tz_to_utc(zone(name), ms_of(local));
+    int64_t got = ordo_tz_to_utc(zone(name), ordotest_utc_ms(local));
 
-    ck_assert_msg(got == ms_of(utc), "%s: %s local is %lld, want %sZ (%lld)", name, local,
-                  (long long)got, utc, (long long)ms_of(utc));
+    ck_assert_msg(got == ordotest_utc_ms(utc), "%s: %s local is %lld, want %sZ (%lld)", name, local,
+                  (long long)got, utc, (long long)ordotest_utc_ms(utc));
 }
 
 static void assert_refused(const char *name, enum ordo_code code, const char *fragment)
@@ -86,7 +64,7 @@ START_TEST(null_empty_and_utc_are_utc)
     ck_assert_ptr_eq(zone(""), ordo_tz_utc());
     ck_assert_ptr_eq(zone("UTC"), ordo_tz_utc());
     ck_assert_str_eq(ordo_tz_name(ordo_tz_utc()), "UTC");
-    ck_assert_int_eq(ordo_tz_offset(ordo_tz_utc(), ms_of("2026-07-01T00:00:00")), 0);
+    ck_assert_int_eq(ordo_tz_offset(ordo_tz_utc(), ordotest_utc_ms("2026-07-01T00:00:00")), 0);
     ck_assert_int_eq(ordo_tz_to_utc(ordo_tz_utc(), 1234), 1234);
     ck_assert_int_eq(ordo_tz_offset(zone("Z"), 0), 0);
     ck_assert_int_eq(ordo_tz_offset(zone("Etc/UTC"), 0), 0);
@@ -167,9 +145,10 @@ START_TEST(berlin_spring_gap_moves_forward)
     assert_to_utc("Europe/Berlin", "2026-03-29T03:30:00", "2026-03-29T01:30:00");
     /* and back: the instant reads 03:30 there */
     ck_assert_int_eq(
-        ms_of("2026-03-29T01:30:00") +
-            (int64_t)ordo_tz_offset(zone("Europe/Berlin"), ms_of("2026-03-29T01:30:00")) * 1000,
-        ms_of("2026-03-29T03:30:00"));
+        ordotest_utc_ms("2026-03-29T01:30:00") +
+            (int64_t)ordo_tz_offset(zone("Europe/Berlin"), ordotest_utc_ms("2026-03-29T01:30:00")) *
+                1000,
+        ordotest_utc_ms("2026-03-29T03:30:00"));
 }
 END_TEST
 
