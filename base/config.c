@@ -93,6 +93,8 @@ static const struct config_key config_keys[] = {
             "largest BPMN document accepted, in bytes"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
+    STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,
+            "ordo run stores and restores every instance between steps, as the server will"),
 };
 
 #define KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

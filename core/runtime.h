@@ -244,6 +244,18 @@ size_t ordo_instance_waits(const struct ordo_instance *inst, struct ordo_arena *
  * is armed. Ties go to the lower key. */
 bool ordo_instance_next_timer(const struct ordo_instance *inst, struct ordo_wait *wait);
 
+/* The instance's state as a JSON document (a new reference): what the
+ * store keeps between steps. Nodes are named by element id. */
+json_t *ordo_instance_snapshot(const struct ordo_instance *inst);
+
+/* The instance a snapshot describes, against 'graph' (the same definition,
+ * compiled again). Everything the runtime relies on is checked: a
+ * malformed snapshot, or one that names elements 'graph' lacks, is
+ * ORDO_E_INVAL and '*out' is not set. Options are as ordo_instance_new's. */
+enum ordo_code ordo_instance_restore(const struct ordo_graph *graph, const json_t *snapshot,
+                                     const struct ordo_runtime_options *opts,
+                                     struct ordo_instance **out, struct ordo_err *err);
+
 /* Names of effect kinds and ops ("enter", "created"); NULL for ORDO_OP_NONE. */
 const char *ordo_effect_kind_name(enum ordo_effect_kind kind);
 const char *ordo_effect_op_name(enum ordo_effect_op op);

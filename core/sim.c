@@ -28,8 +28,9 @@ struct work {
 
 struct child {
     struct ordo_instance *inst;
-    uint32_t parent;     /* index of the parent instance; UINT32_MAX for the root */
-    uint32_t parent_key; /* the call activity's element key */
+    struct ordo_runtime_options opts; /* as created, for restoring it */
+    uint32_t parent;                  /* index of the parent instance; UINT32_MAX for the root */
+    uint32_t parent_key;              /* the call activity's element key */
 };
 
 struct sim {
@@ -174,6 +175,7 @@ static enum ordo_code on_call(struct sim *s, uint32_t instance, const struct ord
     c = &s->insts[s->ninsts];
     opts = s->in->runtime;
     opts.called = true;
+    c->opts = opts;
     c->inst = ordo_instance_new(s->in->graph, p->index, &opts);
     c->parent = instance;
     c->parent_key = e->key;
@@ -239,6 +241,32 @@ static enum ordo_code on_effects(struct sim *s, uint32_t instance, const struct 
     return ORDO_OK;
 }
 
+/* Replace instance 'i' by its restored snapshot; the restored instance
+ * must snapshot to the same document. */
+static enum ordo_code reload(struct sim *s, uint32_t i, struct ordo_err *err)
+{
+    json_t *snap = ordo_instance_snapshot(s->insts[i].inst);
+    struct ordo_instance *again = NULL;
+    enum ordo_code rc = ordo_instance_restore(s->in->graph, snap, &s->insts[i].opts, &again, err);
+
+    if (rc == ORDO_OK) {
+        json_t *check = ordo_instance_snapshot(again);
+
+        if (!json_equal(check, snap)) {
+            rc = ordo_err_set(err, ORDO_E_INTERNAL, "a restored snapshot differs from the state");
+        }
+        json_decref(check);
+    }
+    if (rc == ORDO_OK) {
+        ordo_instance_free(s->insts[i].inst);
+        s->insts[i].inst = again;
+    } else {
+        ordo_instance_free(again);
+    }
+    json_decref(snap);
+    return rc;
+}
+
 static enum ordo_code apply(struct sim *s, uint32_t instance, const struct ordo_event *ev,
                             struct ordo_err *err)
 {
@@ -253,6 +281,9 @@ static enum ordo_code apply(struct sim *s, uint32_t instance, const struct ordo_
         rc = on_effects(s, instance, &st, err);
     }
     ordo_arena_reset(s->arena);
+    if (rc == ORDO_OK && s->in->snapshot_steps) {
+        rc = reload(s, instance, err);
+    }
     return rc;
 }
 
@@ -427,6 +458,7 @@ enum ordo_code ordo_sim_run(const struct ordo_sim_input *in, ordo_sim_effect_fn 
     if (!s.used || !s.insts) {
         ordo_oom(sizeof(*s.insts));
     }
+    s.insts[0].opts = in->runtime;
     s.insts[0].inst = ordo_instance_new(in->graph, in->process, &in->runtime);
     s.insts[0].parent = UINT32_MAX;
     s.ninsts = 1;

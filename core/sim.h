@@ -70,6 +70,10 @@ struct ordo_sim_input {
     const struct ordo_sim_stimulus *stimuli;
     size_t nstimuli;
     struct ordo_runtime_options runtime;
+    /* Store and restore every instance after each step through
+     * ordo_instance_snapshot()/ordo_instance_restore(), as the server will:
+     * the run must not change (a test of the snapshot). */
+    bool snapshot_steps;
     /* Called with each warning of a step (ordo_step.warnings); NULL: dropped. */
     void (*warn)(void *ctx, uint32_t instance, const char *message);
 };

@@ -328,6 +328,7 @@ static int prepare(struct run_cmd *c, const struct ordo_config *cfg, struct ordo
     }
     in->graph = c->graph;
     in->warn = on_warning;
+    in->snapshot_steps = cfg->snapshot_steps[0] == '1';
     in->answers = c->answers;
     in->nanswers = c->nanswers;
     in->stimuli = c->stimuli;

@@ -9,7 +9,9 @@
 #   entered: p start a b end         (every element entered, in order: the
 #                                    "element" of each "enter" record)
 # Every scenario also checks that no record names an element in "element"
-# that was never entered (CONTRACTS §3).
+# that was never entered (CONTRACTS §3), and runs a second time with every
+# instance stored and restored between steps (ORDO_SNAPSHOT_STEPS=1), which
+# must print the same trace.
 #   final: {"event":"final",...}     (the last line, exactly)
 #   has: TEXT                        (optional, repeatable: a trace line contains TEXT)
 #   lacks: TEXT                      (optional, repeatable)
@@ -36,11 +38,18 @@ run_one() {
     # shellcheck disable=SC2086 # args are split on purpose
     "$ordo" run "$bpmn" $args --trace json >"$tmp/out" 2>"$tmp/err"
     got_exit=$?
+    # The same run again with every instance stored and restored between
+    # steps (ORDO_SNAPSHOT_STEPS, a test hook): the trace must not change.
+    # shellcheck disable=SC2086 # args are split on purpose
+    ORDO_SNAPSHOT_STEPS=1 "$ordo" run "$bpmn" $args --trace json >"$tmp/out2" 2>"$tmp/err2"
+    local snap_exit=$?
     got_entered=$(grep -o '"event":"enter","element":"[^"]*"' "$tmp/out" |
         sed 's/.*"element":"\([^"]*\)"/\1/' | tr '\n' ' ' | sed 's/ $//')
     got_final=$(tail -n 1 "$tmp/out")
     local bad=()
     [[ $got_exit == "$want_exit" ]] || bad+=("exit $got_exit, expected $want_exit")
+    [[ $snap_exit == "$got_exit" ]] && cmp -s "$tmp/out" "$tmp/out2" ||
+        bad+=("with snapshots between steps: exit $snap_exit, trace differs at line $(cmp "$tmp/out" "$tmp/out2" 2>&1 | sed -n 's/.* line \([0-9]*\).*/\1/p'); stderr: $(head -c 300 "$tmp/err2")")
     [[ -z $want_entered || $got_entered == "$want_entered" ]] ||
         bad+=("entered: $got_entered"$'\n'"expected: $want_entered")
     [[ -z $want_final || $got_final == "$want_final" ]] ||

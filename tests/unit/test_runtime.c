@@ -1292,6 +1292,114 @@ END_TEST
 
 END_TEST
 
+/* Every effect of the last step as JSON lines. */
+static char *step_text(void)
+{
+    struct ordo_buf b;
+
+    ordo_buf_init(&b);
+    for (size_t i = 0; i < step.neffects; i++) {
+        ordo_effect_json(graph, &step.effects[i], &b);
+        ordo_buf_putc(&b, '\n');
+    }
+    return ordo_buf_take(&b, NULL);
+}
+
+START_TEST(a_restored_snapshot_is_the_same_instance)
+{
+    json_t *snap;
+    json_t *again;
+    struct ordo_instance *restored = NULL;
+    struct ordo_instance *original;
+    char *want;
+    char *got;
+
+    load(WAITS);
+    start_at(T0, "{\"who\":\"ann\"}");
+    snap = ordo_instance_snapshot(inst);
+    ck_assert_int_eq(ordo_instance_restore(graph, snap, NULL, &restored, &err), ORDO_OK);
+    again = ordo_instance_snapshot(restored);
+    ck_assert_msg(json_equal(snap, again), "the restored instance snapshots differently");
+    /* Both go on alike: the job completes, the same effects come out. */
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0 + 5, 4, "{\"n\":1}"), ORDO_OK);
+    want = step_text();
+    original = inst;
+    inst = restored;
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0 + 5, 4, "{\"n\":1}"), ORDO_OK);
+    got = step_text();
+    ck_assert_str_eq(got, want);
+    ck_assert_int_eq(step.neffects > 0, 1);
+    ordo_instance_free(original);
+    free(want);
+    free(got);
+    json_decref(again);
+    json_decref(snap);
+}
+END_TEST
+
+/* 'snap' with 'path' (an object member, or "elements" row 'row' field
+ * 'field') replaced by 'value'; restoring it must fail with INVAL. */
+static void assert_refused(json_t *snap, const char *what)
+{
+    struct ordo_instance *restored = NULL;
+
+    memset(&err, 0, sizeof(err));
+    ck_assert_msg(ordo_instance_restore(graph, snap, NULL, &restored, &err) == ORDO_E_INVAL,
+                  "%s was accepted", what);
+    ck_assert_ptr_null(restored);
+    ck_assert_msg(strstr(err.msg, "instance snapshot: ") != NULL, "%s: %s", what, err.msg);
+    json_decref(snap);
+}
+
+START_TEST(restore_refuses_a_malformed_snapshot)
+{
+    json_t *snap;
+    json_t *elems;
+
+    load(WAITS);
+    start_at(T0, NULL);
+    snap = ordo_instance_snapshot(inst);
+
+    assert_refused(json_string("x"), "a string");
+    json_object_set_new(snap, "v", json_integer(2));
+    assert_refused(json_deep_copy(snap), "version 2");
+    json_object_set_new(snap, "v", json_integer(1));
+    {
+        json_t *c = json_deep_copy(snap);
+
+        json_array_set_new(json_array_get(json_object_get(c, "elements"), 1), 1,
+                           json_string("nope"));
+        assert_refused(c, "an unknown element id");
+    }
+    {
+        json_t *c = json_deep_copy(snap);
+
+        elems = json_object_get(c, "elements");
+        json_array_insert(elems, 0, json_array_get(elems, 2)); /* keys out of order */
+        assert_refused(c, "keys out of order");
+    }
+    {
+        json_t *c = json_deep_copy(snap);
+
+        json_array_set_new(json_array_get(json_object_get(c, "elements"), 0), 4, json_integer(99));
+        assert_refused(c, "an unknown wait state");
+    }
+    {
+        json_t *c = json_deep_copy(snap);
+
+        json_object_del(c, "subscriptions");
+        assert_refused(c, "no subscriptions table");
+    }
+    {
+        json_t *c = json_deep_copy(snap);
+
+        json_object_set_new(c, "next_key", json_integer(1));
+        assert_refused(c, "a next key behind the keys in use");
+    }
+    json_decref(snap);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("runtime");
@@ -1325,6 +1433,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, collecting_outputs_is_linear_in_the_items);
     tcase_add_test(tc, a_loop_without_wait_state_becomes_an_incident);
     tcase_add_test(tc, the_bound_does_not_stop_a_short_run);
+    tcase_add_test(tc, a_restored_snapshot_is_the_same_instance);
+    tcase_add_test(tc, restore_refuses_a_malformed_snapshot);
     suite_add_tcase(s, tc);
     return s;
 }
