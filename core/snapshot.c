@@ -13,8 +13,10 @@
  *
  * Nodes are named by element id, so a snapshot reads back against the same
  * definition compiled again. Restoring checks everything it relies on (ids,
- * enum ranges, keys in ascending order, join widths) and refuses anything
- * else with ORDO_E_INVAL: a store is outside data too.
+ * enum ranges, keys in ascending order, join widths, and that parents,
+ * owners, scopes and incidents name existing elements) and refuses anything
+ * else with ORDO_E_INVAL: a store is outside data too. Counters inside the
+ * tables (children, iterations) are taken as written.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +315,35 @@ static enum ordo_code rd_incidents(struct rd *r, const json_t *arr, struct ordo_
     return ORDO_OK;
 }
 
+/* Every reference between the tables leads somewhere: a parent, an owner,
+ * an incident's element, a join's scope. */
+static enum ordo_code rd_links(struct rd *r, struct ordo_instance *inst)
+{
+    for (uint32_t i = 0; i < inst->elems.n; i++) {
+        uint32_t parent = inst->elems.v[i].parent;
+
+        if ((parent == 0) != (i == 0) || (parent && !ordo_rt_elem(inst, parent))) {
+            return bad(r, "an element's parent is not an element");
+        }
+    }
+    for (uint32_t i = 0; i < inst->subs.n; i++) {
+        if (!ordo_rt_elem(inst, inst->subs.v[i].owner)) {
+            return bad(r, "a subscription's owner is not an element");
+        }
+    }
+    for (uint32_t i = 0; i < inst->joins.n; i++) {
+        if (!ordo_rt_elem(inst, inst->joins.v[i].scope)) {
+            return bad(r, "a join's scope is not an element");
+        }
+    }
+    for (uint32_t i = 0; i < inst->incidents.n; i++) {
+        if (!ordo_rt_elem(inst, inst->incidents.v[i].elem)) {
+            return bad(r, "an incident's element is not an element");
+        }
+    }
+    return ORDO_OK;
+}
+
 /* Room for 'n' rows in each table, so the readers can fill them in place. */
 static void *rows(size_t n, size_t size, uint32_t *cap)
 {
@@ -392,6 +423,9 @@ enum ordo_code ordo_instance_restore(const struct ordo_graph *graph, const json_
     }
     if (rc == ORDO_OK && inst->next_key < inst->elems.n + inst->subs.n) {
         rc = bad(&r, "next_key is behind the keys in use");
+    }
+    if (rc == ORDO_OK) {
+        rc = rd_links(&r, inst);
     }
     if (rc != ORDO_OK) {
         ordo_instance_free(inst);

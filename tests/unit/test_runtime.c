@@ -1396,6 +1396,19 @@ START_TEST(restore_refuses_a_malformed_snapshot)
         json_object_set_new(c, "next_key", json_integer(1));
         assert_refused(c, "a next key behind the keys in use");
     }
+    {
+        json_t *c = json_deep_copy(snap);
+
+        json_array_set_new(json_array_get(json_object_get(c, "elements"), 1), 2, json_integer(77));
+        assert_refused(c, "a parent that is no element");
+    }
+    {
+        json_t *c = json_deep_copy(snap);
+
+        json_array_set_new(json_array_get(json_object_get(c, "subscriptions"), 0), 2,
+                           json_integer(77));
+        assert_refused(c, "an owner that is no element");
+    }
     json_decref(snap);
 }
 END_TEST
