@@ -46,14 +46,13 @@ static enum ordo_code check_start(const struct ordo_instance *inst, const struct
 static void start(struct rt_ctx *ctx, uint32_t start_node, const json_t *vars)
 {
     struct ordo_instance *inst = ctx->inst;
-    uint32_t root = ordo_rt_elem_add(inst, inst->process, 0, RT_ROLE_PLAIN);
+    uint32_t root = ordo_rt_enter(ctx, inst->process, 0, RT_ROLE_PLAIN);
     struct rt_elem *e = ordo_rt_elem(inst, root);
     const char *name;
     json_t *v;
 
     e->vars = json_object();
     inst->started = true;
-    ordo_rt_emit(ctx, ORDO_EFFECT_ENTER, ORDO_OP_NONE, inst->process, root);
     json_object_foreach((json_t *)vars, name, v)
     {
         ordo_rt_var_set_local(ctx, root, name, json_incref(v));

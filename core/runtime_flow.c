@@ -45,6 +45,17 @@ void ordo_rt_enqueue_iteration(struct rt_ctx *ctx, uint32_t body, uint32_t i)
     ctx->queue[ctx->qlen - 1].iteration = i + 1;
 }
 
+uint32_t ordo_rt_enter(struct rt_ctx *ctx, uint32_t node, uint32_t scope, enum rt_role role)
+{
+    static const char *const roles[] = {[RT_ROLE_BODY] = "body", [RT_ROLE_ITER] = "iteration"};
+    uint32_t key = ordo_rt_elem_add(ctx->inst, node, scope, role);
+    struct ordo_effect *ef = ordo_rt_emit(ctx, ORDO_EFFECT_ENTER, ORDO_OP_NONE, node, key);
+
+    ef->scope_key = scope;
+    ef->text2 = roles[role];
+    return key;
+}
+
 bool ordo_rt_count_activation(struct rt_ctx *ctx, uint32_t key)
 {
     if (++ctx->activations <= ctx->max_activations) {
@@ -79,14 +90,7 @@ static void activate(struct rt_ctx *ctx, const struct rt_token *tok)
         ordo_rt_join_arrive(ctx, tok->node, tok->scope, tok->flow);
         return;
     }
-    key =
-        ordo_rt_elem_add(ctx->inst, tok->node, tok->scope, n->loop ? RT_ROLE_BODY : RT_ROLE_PLAIN);
-    {
-        struct ordo_effect *ef = ordo_rt_emit(ctx, ORDO_EFFECT_ENTER, ORDO_OP_NONE, tok->node, key);
-
-        ef->scope_key = tok->scope;
-        ef->text2 = n->loop ? "body" : NULL;
-    }
+    key = ordo_rt_enter(ctx, tok->node, tok->scope, n->loop ? RT_ROLE_BODY : RT_ROLE_PLAIN);
     if (!ordo_rt_count_activation(ctx, key)) {
         return;
     }
@@ -233,9 +237,7 @@ static enum ordo_code arm_message(struct rt_ctx *ctx, uint32_t owner, uint32_t n
     return ORDO_OK;
 }
 
-/* Arm the timer or message of event 'node' for 'owner'. On failure the
- * owner gets an incident and false comes back. */
-static bool arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope)
+bool ordo_rt_arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope)
 {
     struct ordo_err err = {0};
     enum ordo_code rc = ORDO_OK;
@@ -261,16 +263,6 @@ static bool arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval
         return false;
     }
     return true;
-}
-
-void ordo_rt_arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope)
-{
-    (void)arm(ctx, owner, node, eval_scope);
-}
-
-bool ordo_rt_arm_checked(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope)
-{
-    return arm(ctx, owner, node, eval_scope);
 }
 
 void ordo_rt_close_subs(struct rt_ctx *ctx, uint32_t owner)
@@ -310,14 +302,12 @@ bool ordo_rt_rearm_timer(struct rt_ctx *ctx, uint32_t sub_key)
     return true;
 }
 
-/* Arm the timer and message boundary events of activity 'key'. */
-static bool arm_boundaries(struct rt_ctx *ctx, uint32_t key, const struct ordo_graph_node *n)
+bool ordo_rt_arm_boundaries(struct rt_ctx *ctx, uint32_t key)
 {
-    for (uint32_t i = 0; i < n->nboundaries; i++) {
-        enum ordo_graph_trigger t = ctx->graph->nodes[n->boundaries[i]].trigger;
+    const struct ordo_graph_node *n = &ctx->graph->nodes[ordo_rt_elem(ctx->inst, key)->node];
 
-        if ((t == ORDO_GRAPH_TRIGGER_TIMER || t == ORDO_GRAPH_TRIGGER_MESSAGE) &&
-            !arm(ctx, key, n->boundaries[i], key)) {
+    for (uint32_t i = 0; i < n->nboundaries; i++) {
+        if (!ordo_rt_arm(ctx, key, n->boundaries[i], key)) {
             return false;
         }
     }
@@ -473,7 +463,7 @@ static void end_terminate(struct rt_ctx *ctx, uint32_t key)
 static void run_event(struct rt_ctx *ctx, uint32_t key, const struct ordo_graph_node *n)
 {
     if (n->kind == ORDO_GRAPH_CATCH_EVENT) {
-        if (arm(ctx, key, n->index, key)) {
+        if (ordo_rt_arm(ctx, key, n->index, key)) {
             ordo_rt_elem(ctx->inst, key)->wait = RT_W_EVENT;
         }
         return;
@@ -550,7 +540,7 @@ void ordo_rt_run_element(struct rt_ctx *ctx, uint32_t key)
         return;
     }
     if (n->nboundaries && ordo_rt_elem(ctx->inst, key)->role != RT_ROLE_ITER &&
-        !arm_boundaries(ctx, key, n)) {
+        !ordo_rt_arm_boundaries(ctx, key)) {
         return;
     }
     switch (n->kind) {
@@ -571,13 +561,13 @@ void ordo_rt_run_element(struct rt_ctx *ctx, uint32_t key)
         create_task(ctx, key, n);
         return;
     case ORDO_GRAPH_RECEIVE_TASK:
-        if (arm(ctx, key, n->index, key)) {
+        if (ordo_rt_arm(ctx, key, n->index, key)) {
             ordo_rt_elem(ctx->inst, key)->wait = RT_W_EVENT;
         }
         return;
     case ORDO_GRAPH_EVENT_GATEWAY:
         for (uint32_t i = 0; i < n->noutgoing; i++) {
-            if (!arm(ctx, key, ctx->graph->flows[n->outgoing[i]].target, key)) {
+            if (!ordo_rt_arm(ctx, key, ctx->graph->flows[n->outgoing[i]].target, key)) {
                 return;
             }
         }

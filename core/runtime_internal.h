@@ -216,6 +216,8 @@ void ordo_rt_run(struct rt_ctx *ctx);
 /* Count an activation of element 'key' against the step's bound; past it,
  * the element gets an incident and false comes back. */
 bool ordo_rt_count_activation(struct rt_ctx *ctx, uint32_t key);
+/* A new element instance of 'node' in 'scope' and its ENTER effect. */
+uint32_t ordo_rt_enter(struct rt_ctx *ctx, uint32_t node, uint32_t scope, enum rt_role role);
 void ordo_rt_run_element(struct rt_ctx *ctx, uint32_t key);
 /* Complete element 'key' with the variables its trigger delivered
  * ('result', may be NULL), taking 'flow' (ORDO_GRAPH_NONE: the node's own
@@ -225,10 +227,13 @@ void ordo_rt_take_flows(struct rt_ctx *ctx, uint32_t key, uint32_t node, uint32_
 void ordo_rt_incident_raise(struct rt_ctx *ctx, uint32_t elem, enum rt_incident_kind kind,
                             const char *reason);
 void ordo_rt_create_job(struct rt_ctx *ctx, uint32_t key);
-void ordo_rt_arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope);
-/* As ordo_rt_arm(); false when arming failed: then everything the owner had
- * armed is closed again and the owner has an incident. */
-bool ordo_rt_arm_checked(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope);
+/* Arm the timer or message of event 'node' (a receive task: its message)
+ * for 'owner'; other events need nothing. All or nothing: on failure what
+ * the owner had armed closes again, the owner gets an incident and false
+ * comes back. */
+bool ordo_rt_arm(struct rt_ctx *ctx, uint32_t owner, uint32_t node, uint32_t eval_scope);
+/* Arm the boundary events of activity (or loop body) 'key', the same way. */
+bool ordo_rt_arm_boundaries(struct rt_ctx *ctx, uint32_t key);
 /* Queue iteration 'i' of loop body 'body' (breadth-first, not recursive). */
 void ordo_rt_enqueue_iteration(struct rt_ctx *ctx, uint32_t body, uint32_t i);
 void ordo_rt_close_subs(struct rt_ctx *ctx, uint32_t owner);

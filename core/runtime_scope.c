@@ -279,17 +279,8 @@ static bool arm_event_subs(struct rt_ctx *ctx, uint32_t key, const struct ordo_g
 {
     for (uint32_t i = 0; i < n->nevent_subs; i++) {
         const struct ordo_graph_node *es = &ctx->graph->nodes[n->event_subs[i]];
-        enum ordo_graph_trigger t;
 
-        if (es->nstarts == 0) {
-            continue;
-        }
-        t = ctx->graph->nodes[es->starts[0]].trigger;
-        if (t != ORDO_GRAPH_TRIGGER_TIMER && t != ORDO_GRAPH_TRIGGER_MESSAGE) {
-            continue;
-        }
-        ordo_rt_arm(ctx, key, es->starts[0], key);
-        if (ordo_rt_elem(ctx->inst, key)->wait == RT_W_INCIDENT) {
+        if (es->nstarts > 0 && !ordo_rt_arm(ctx, key, es->starts[0], key)) {
             return false;
         }
     }
@@ -469,15 +460,11 @@ void ordo_rt_iteration_start(struct rt_ctx *ctx, uint32_t body, uint32_t i, bool
     const struct ordo_graph_node *n = &ctx->graph->nodes[b->node];
     const struct ordo_graph_loop *loop = n->loop;
     json_t *item = b->items ? json_array_get(b->items, i) : NULL;
-    struct ordo_effect *ef;
     uint32_t key;
 
     b->loop = i + 1;
-    key = ordo_rt_elem_add(ctx->inst, n->index, body, RT_ROLE_ITER);
+    key = ordo_rt_enter(ctx, n->index, body, RT_ROLE_ITER);
     ordo_rt_elem(ctx->inst, key)->loop = i + 1;
-    ef = ordo_rt_emit(ctx, ORDO_EFFECT_ENTER, ORDO_OP_NONE, n->index, key);
-    ef->scope_key = body;
-    ef->text2 = "iteration";
     /* Iterations of a loop count against the step's bound like any
      * activation; the fan-out of a parallel multi-instance does not: its
      * size is the collection's, which is finite. */
@@ -555,10 +542,8 @@ void ordo_rt_body_enter(struct rt_ctx *ctx, uint32_t key)
     b->items = NULL;
     b->loop = b->done = b->total = 0;
     b->wait = RT_W_SCOPE;
-    for (uint32_t i = 0; i < n->nboundaries; i++) {
-        if (!ordo_rt_arm_checked(ctx, key, n->boundaries[i], key)) {
-            return;
-        }
+    if (!ordo_rt_arm_boundaries(ctx, key)) {
+        return;
     }
     if (!loop->multi) {
         if (loop->test_before && loop->loop_condition.feel &&
@@ -743,7 +728,6 @@ static void join_fire(struct rt_ctx *ctx, uint32_t scope, uint32_t node)
     const struct ordo_graph_node *n = &ctx->graph->nodes[node];
     struct rt_join *j = ordo_rt_join(ctx->inst, scope, node, false, NULL);
     bool empty = true;
-    struct ordo_effect *ef;
     uint32_t key;
 
     for (uint32_t i = 0; i < n->nincoming; i++) {
@@ -752,9 +736,7 @@ static void join_fire(struct rt_ctx *ctx, uint32_t scope, uint32_t node)
         }
         empty = empty && j->counts[i] == 0;
     }
-    key = ordo_rt_elem_add(ctx->inst, node, scope, RT_ROLE_PLAIN);
-    ef = ordo_rt_emit(ctx, ORDO_EFFECT_ENTER, ORDO_OP_NONE, node, key);
-    ef->scope_key = scope;
+    key = ordo_rt_enter(ctx, node, scope, RT_ROLE_PLAIN);
     if (empty) {
         ordo_rt_join_remove(ctx->inst, scope, node);
         ordo_rt_elem(ctx->inst, scope)->children--; /* the parked tokens are gone */
@@ -819,7 +801,6 @@ static void event_sub_fire(struct rt_ctx *ctx, uint32_t scope, uint32_t start, c
 {
     const struct ordo_graph_node *sn = &ctx->graph->nodes[start];
     struct ordo_instance *inst = ctx->inst;
-    struct ordo_effect *ef;
     uint32_t key;
 
     if (sn->interrupting) {
@@ -836,9 +817,7 @@ static void event_sub_fire(struct rt_ctx *ctx, uint32_t scope, uint32_t start, c
             }
         }
     }
-    key = ordo_rt_elem_add(inst, sn->scope, scope, RT_ROLE_PLAIN);
-    ef = ordo_rt_emit(ctx, ORDO_EFFECT_ENTER, ORDO_OP_NONE, sn->scope, key);
-    ef->scope_key = scope;
+    key = ordo_rt_enter(ctx, sn->scope, scope, RT_ROLE_PLAIN);
     ordo_rt_scope_enter(ctx, key);
     ordo_rt_enqueue(ctx, start, key, ORDO_GRAPH_NONE, true, vars);
 }
