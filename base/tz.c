@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "base/calendar.h"
 #include "base/file.h"
+#include "base/strmap.h"
 #include "base/text.h"
 
 #ifndef ORDO_TZ_DIR
@@ -666,12 +667,7 @@ static enum ordo_code build(const char *name, size_t len, struct ordo_tz **out,
 
 static size_t bucket_of(const char *name)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        h = (h ^ *p) * 16777619u;
-    }
-    return h % TZ_BUCKETS;
+    return ordo_str_hash(name, 0) % TZ_BUCKETS;
 }
 
 static struct ordo_tz *find_locked(const char *name, size_t b)

@@ -284,15 +284,19 @@ bool ordo_graph_refused(const struct ordo_graph_ctx *c, const struct ordo_bpmn_n
 
 /* ---- pass 1: which processes ------------------------------------------ */
 
-/* The process id a call activity names as a constant, or NULL. */
-static const char *constant_called_id(const struct ordo_bpmn_node *el)
+const char *ordo_graph_called_id(const struct ordo_bpmn_node *el)
 {
     const struct ordo_bpmn_node *ce = ordo_graph_extension(el, ORDO_BPMN_NS_ZEEBE, "calledElement");
     const char *id = ce ? ordo_bpmn_attr_get(ce, NULL, "processId") : NULL;
 
-    if (!id) {
-        id = ordo_bpmn_attr_get(el, NULL, "calledElement");
-    }
+    return id && *id ? id : ordo_bpmn_attr_get(el, NULL, "calledElement");
+}
+
+/* The process id a call activity names as a constant, or NULL. */
+static const char *constant_called_id(const struct ordo_bpmn_node *el)
+{
+    const char *id = ordo_graph_called_id(el);
+
     return id && !ordo_graph_is_expression(id) ? id : NULL;
 }
 

@@ -142,7 +142,8 @@ static void read_headers(struct ordo_graph_ctx *c, uint32_t i)
     n->nheaders = (uint32_t)count;
 }
 
-void ordo_graph_read_job(struct ordo_graph_ctx *c, uint32_t i)
+/* The job part of a job task or message throw event. */
+static void read_job(struct ordo_graph_ctx *c, uint32_t i)
 {
     struct ordo_graph_node *n = &c->nodes[i];
     const struct ordo_bpmn_node *el = c->node_el[i];
@@ -366,12 +367,9 @@ static void read_call(struct ordo_graph_ctx *c, uint32_t i)
     struct ordo_graph_node *n = &c->nodes[i];
     const struct ordo_bpmn_node *el = c->node_el[i];
     const struct ordo_bpmn_node *ce = ordo_graph_extension(el, ORDO_BPMN_NS_ZEEBE, "calledElement");
-    const char *id = ce ? ordo_bpmn_attr_get(ce, NULL, "processId") : NULL;
+    const char *id = ordo_graph_called_id(el);
     const struct ordo_bpmn_node *target;
 
-    if (!id || !*id) {
-        id = ordo_bpmn_attr_get(el, NULL, "calledElement");
-    }
     n->propagate_all =
         !ce || !ordo_streq(ordo_bpmn_attr_get(ce, NULL, "propagateAllChildVariables"), "false");
     if (!id || !*ordo_graph_trim(c, id)) {
@@ -418,6 +416,7 @@ static void read_multi_instance(struct ordo_graph_ctx *c, const struct ordo_bpmn
         ordo_graph_extension(mi, ORDO_BPMN_NS_ZEEBE, "loopCharacteristics");
     const char *collection = zl ? ordo_bpmn_attr_get(zl, NULL, "inputCollection") : NULL;
     const char *element = zl ? ordo_bpmn_attr_get(zl, NULL, "inputElement") : NULL;
+    const char *output;
     const char *cardinality = child_text(mi, ORDO_BPMN_LOOP_CARDINALITY);
 
     loop->multi = true;
@@ -441,9 +440,9 @@ static void read_multi_instance(struct ordo_graph_ctx *c, const struct ordo_bpmn
     (void)ordo_graph_expr(c, el, "the completion condition",
                           child_text(mi, ORDO_BPMN_COMPLETION_CONDITION), ORDO_GRAPH_PLAIN_FEEL,
                           &loop->completion);
-    if (zl && !blank(ordo_bpmn_attr_get(zl, NULL, "outputCollection"))) {
-        loop->output_collection =
-            ordo_graph_trim(c, ordo_bpmn_attr_get(zl, NULL, "outputCollection"));
+    output = zl ? ordo_bpmn_attr_get(zl, NULL, "outputCollection") : NULL;
+    if (!blank(output)) {
+        loop->output_collection = ordo_graph_trim(c, output);
     }
     (void)ordo_graph_expr(c, el, "the output element",
                           zl ? ordo_bpmn_attr_get(zl, NULL, "outputElement") : NULL,
@@ -501,7 +500,7 @@ void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i)
     case ORDO_GRAPH_EVENT_GATEWAY:
         return;
     case ORDO_GRAPH_JOB_TASK:
-        ordo_graph_read_job(c, i);
+        read_job(c, i);
         break;
     case ORDO_GRAPH_USER_TASK:
         read_user_task(c, i);
@@ -512,7 +511,7 @@ void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i)
     case ORDO_GRAPH_THROW_EVENT:
     case ORDO_GRAPH_END_EVENT:
         if (n->trigger == ORDO_GRAPH_TRIGGER_MESSAGE) {
-            ordo_graph_read_job(c, i);
+            read_job(c, i);
         }
         break;
     default:

@@ -119,14 +119,15 @@ void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i);
  * under process element 'process', skipping elements already refused. */
 void ordo_graph_check_vendor(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *process);
 
-/* graph_ext.c: the job part of a job task or message throw event. */
-void ordo_graph_read_job(struct ordo_graph_ctx *c, uint32_t i);
-
 /* graph_reach.c: 'reach' of every inclusive gateway with several
  * incoming flows; sets graph->reach_words through '*words'. */
 void ordo_graph_compute_reach(struct ordo_graph_ctx *c, size_t *words);
 
 /* Is 'kind' an activity (a task, sub-process or call activity)? */
 bool ordo_graph_is_activity(enum ordo_graph_kind kind);
+
+/* The process id a call activity names: zeebe:calledElement processId when
+ * not empty, else the calledElement attribute; NULL when neither. */
+const char *ordo_graph_called_id(const struct ordo_bpmn_node *el);
 
 #endif
