@@ -18,12 +18,9 @@ n_peer=${3:-1000}
 [[ -f $shared/approval.bpmn ]] || { echo "run-engine: no $shared/approval.bpmn" >&2; exit 2; }
 command -v node >/dev/null || { echo "run-engine: node missing (Node.js 20+ runs bpmn-engine)" >&2; exit 2; }
 
-echo "== building the release preset" >&2
-cmake --preset release -DORDO_WERROR=ON >/dev/null
-cmake --build --preset release -j"$(nproc)" --target engine_bench >/dev/null
-if [[ ! -d $root/bench/peers/node_modules/bpmn-engine ]]; then
-    (cd "$root/bench/peers" && npm ci --no-audit --no-fund >/dev/null)
-fi
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$root/bench/lib.sh"
+prepare engine_bench bpmn-engine
 bench=$root/build/release/bench/engine_bench
 per_s() { sed -E 's/.*"per_s":([0-9.]+).*/\1/'; }
 ordo_run() { "$bench" "$shared/approval.bpmn" "$n_ordo"; }
@@ -40,7 +37,6 @@ for ((i = 1; i <= runs; i++)); do
         ordo+=("$(ordo_run | per_s)")
     fi
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 mo=$(median "${ordo[@]}") mp=$(median "${peer[@]}")
 detail=$("$bench" "$shared/approval.bpmn" 10000)
 effects=$(sed -E 's/.*"effects_per_instance":([0-9.]+).*/\1/' <<<"$detail")

@@ -17,12 +17,9 @@ rounds=${3:-10}
 command -v xmllint >/dev/null || { echo "run-parse: xmllint missing (apt-get install libxml2-utils)" >&2; exit 2; }
 command -v node >/dev/null || { echo "run-parse: node missing (Node.js 20+ is needed for bpmn-moddle)" >&2; exit 2; }
 
-echo "== building the release preset" >&2
-cmake --preset release -DORDO_WERROR=ON >/dev/null
-cmake --build --preset release -j"$(nproc)" --target bpmn_parse_bench >/dev/null
-if [[ ! -d $root/bench/peers/node_modules/bpmn-moddle ]]; then
-    (cd "$root/bench/peers" && npm ci --no-audit --no-fund >/dev/null)
-fi
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$root/bench/lib.sh"
+prepare bpmn_parse_bench bpmn-moddle
 
 mapfile -t files < <(find "$corpus" -name '*.bpmn' | sort)
 bytes=$(cat "${files[@]}" | wc -c)
@@ -53,7 +50,6 @@ for ((i = 1; i <= runs; i++)); do
         ordo+=("$("$root/build/release/bench/bpmn_parse_bench" "$corpus" "$rounds" | mbps)")
     fi
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 mo=$(median "${ordo[@]}") mm=$(median "${moddle[@]}") mx=$(median "${xml[@]}")
 
 # Instructions per byte under callgrind: stable across runs on a noisy machine.
