@@ -1,0 +1,38 @@
+# Integration tests against a real PostgreSQL: one cluster per ctest run
+# (the fixture 'pg', tests/pg/cluster.sh), one migrated template database,
+# one database per test cloned from it (tests/integration/pgtest.h).
+#
+# ctest runs pg_cluster_start before and pg_cluster_stop after every test
+# that requires the fixture, also when only some of them are selected (-R)
+# and also when one fails. The tests run in parallel, each on its own
+# database: no RESOURCE_LOCK.
+set(ORDO_PG_STATE ${PROJECT_BINARY_DIR}/pgtest.env)
+
+# Migrates the template with ${ORDO_BIN_DIR}/ordo, which 'all' builds.
+add_test(NAME pg_cluster_start
+  COMMAND ${CMAKE_CURRENT_LIST_DIR}/cluster.sh start ${ORDO_PG_STATE} ${ORDO_BIN_DIR}/ordo)
+set_tests_properties(pg_cluster_start PROPERTIES FIXTURES_SETUP pg LABELS "integration;pg"
+  TIMEOUT 180)
+add_test(NAME pg_cluster_stop COMMAND ${CMAKE_CURRENT_LIST_DIR}/cluster.sh stop ${ORDO_PG_STATE})
+set_tests_properties(pg_cluster_stop PROPERTIES FIXTURES_CLEANUP pg LABELS "integration;pg"
+  TIMEOUT 120)
+
+# Helpers of the tests: the state file, conninfo strings, databases per test.
+find_package(Threads REQUIRED)
+add_library(ordo_pgtest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/pgtest.c)
+target_include_directories(ordo_pgtest PUBLIC ${PROJECT_SOURCE_DIR})
+target_link_libraries(ordo_pgtest PUBLIC PkgConfig::LIBPQ PkgConfig::CHECK Threads::Threads)
+
+# ordo_add_pg_test(NAME SOURCES ... [LIBS ...] [LABELS ...]): a Check test
+# (ordo_add_check_test) that gets the cluster from the fixture and the state
+# file in ORDOTEST_PG_ENV; it carries the label 'integration' and links
+# ordo_pgtest. Started outside ctest, without ORDOTEST_PG_ENV, it exits with
+# PGTEST_SKIP (77) and ctest would report it as skipped.
+function(ordo_add_pg_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  ordo_add_check_test(${name} SOURCES ${T_SOURCES} LIBS ${T_LIBS} ordo_pgtest
+    LABELS integration ${T_LABELS} ENV "ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
+  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77)
+endfunction()
+
+ordo_add_pg_test(test_pgtest SOURCES integration/test_pgtest.c LABELS pg)
