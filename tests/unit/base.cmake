@@ -14,3 +14,6 @@ add_library(ordo_testtime STATIC unit/utc_ms.c)
 target_link_libraries(ordo_testtime PUBLIC ordo_base)
 ordo_add_check_test(test_tz SOURCES unit/test_tz.c LIBS ordo_testtime LABELS "unit;base")
 set_tests_properties(test_tz PROPERTIES SKIP_RETURN_CODE 77)
+# Runs initdb and the server from /usr/lib/postgresql/*/bin; as root (CI), as user postgres.
+ordo_add_check_test(test_pgembed SOURCES unit/test_pgembed.c LIBS ordo_base
+  LABELS "integration;base")

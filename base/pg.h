@@ -1,0 +1,105 @@
+/*
+ * base/pg.h - PostgreSQL: connections, statements, transactions and the
+ * migrations runner.
+ *
+ * Every statement goes through PQexecParams (never SQL built by
+ * concatenation). Failures map to codes by SQLSTATE (STYLE.md): 23505 and
+ * other integrity violations -> ORDO_E_CONFLICT; 40001 (serialization) and
+ * 40P01 (deadlock), a lost connection and "the server is shutting down" ->
+ * ORDO_E_AGAIN, which callers retry; anything else -> ORDO_E_INTERNAL. The
+ * SQLSTATE itself is kept in ordo_pg_last_state() for the callers that
+ * must tell cases apart.
+ *
+ * Threads: a PGconn belongs to one thread at a time (STYLE.md: workers
+ * share nothing mutable). These functions keep no global state.
+ */
+#ifndef ORDO_BASE_PG_H
+#define ORDO_BASE_PG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+
+/* Connect to 'conninfo' (a libpq URI or key=value string). On failure the
+ * message names the problem without repeating the connection string,
+ * which may hold a password. The session runs in UTC so that nothing the
+ * server formats depends on where it runs. */
+enum ordo_code ordo_pg_connect(const char *conninfo, PGconn **out, struct ordo_err *err);
+
+/* Run 'sql' with text parameters (NULL entries are SQL NULL). The result,
+ * on success, is owned by 'arena' (PQclear at reset); '*out' may be NULL
+ * when the caller needs no rows. 'what' names the operation in the
+ * message ("could not lock instance 42: ..."). */
+enum ordo_code ordo_pg_exec(PGconn *db, struct ordo_arena *arena, const char *what, const char *sql,
+                            int nparams, const char *const *params, PGresult **out,
+                            struct ordo_err *err);
+
+/* The same without an arena: the result, if any, is cleared at once. */
+enum ordo_code ordo_pg_run(PGconn *db, const char *what, const char *sql, int nparams,
+                           const char *const *params, struct ordo_err *err);
+
+/* BEGIN, COMMIT and ROLLBACK. Rollback never fails the caller: a broken
+ * connection is noticed by the next statement. */
+enum ordo_code ordo_pg_begin(PGconn *db, struct ordo_err *err);
+enum ordo_code ordo_pg_commit(PGconn *db, struct ordo_err *err);
+void ordo_pg_rollback(PGconn *db);
+
+/* The connection is unusable (lost, or left inside a failed transaction
+ * that cannot be rolled back): the caller should reconnect. */
+bool ordo_pg_broken(PGconn *db);
+
+/* Values read back from a result: '*out' is the cell's text, borrowed from
+ * 'res'. NULL cells read as NULL / 0 / false. */
+const char *ordo_pg_text(const PGresult *res, int row, int col);
+int64_t ordo_pg_int(const PGresult *res, int row, int col);
+
+/* Statements sent together in libpq's pipeline mode: one round trip for
+ * the writes of a step and its COMMIT. Parameters are copied into
+ * 'arena'. A statement that fails aborts the rest (PostgreSQL skips them
+ * until the pipeline's end) and ordo_pg_batch_run() reports the first
+ * failure, named by its 'what'. */
+struct ordo_pg_batch;
+
+struct ordo_pg_batch *ordo_pg_batch_new(struct ordo_arena *arena);
+void ordo_pg_batch_add(struct ordo_pg_batch *batch, const char *what, const char *sql, int nparams,
+                       const char *const *params);
+size_t ordo_pg_batch_count(const struct ordo_pg_batch *batch);
+
+/* Send every statement, then read every result. The batch is empty
+ * again afterwards, whatever happened. A "COMMIT" that answers ROLLBACK
+ * (the transaction had failed) is an error. */
+enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct ordo_err *err);
+
+/* Append 's' (NULL: SQL NULL) as one element of a PostgreSQL array
+ * literal under construction in 'out' ("{" ... "}"), quoted, with a comma
+ * before it unless it is the first. */
+struct ordo_buf;
+void ordo_pg_array_add(struct ordo_buf *out, const char *s);
+
+/* A numbered schema migration (core/ keeps the list; see migrate). */
+struct ordo_migration {
+    int version;      /* 1, 2, 3, ...; applied in this order */
+    const char *name; /* "0001_initial" */
+    const char *sql;  /* one or more statements */
+};
+
+/* Apply every migration newer than the database's schema version, all in
+ * one transaction under a transaction-level advisory lock ('lock_key'), so
+ * that nodes starting together apply each migration exactly once and none
+ * sees a half-migrated schema. The version table 'ordo_schema_version' is
+ * created first when missing. A database whose schema is newer than the
+ * newest migration known here is refused with ORDO_E_CONFLICT: this build
+ * of Ordo is older than the database. '*applied' (may be NULL) is set to
+ * the number applied. 'migs' must be in ascending version order. */
+enum ordo_code ordo_pg_migrate(PGconn *db, const struct ordo_migration *migs, size_t nmigs,
+                               int64_t lock_key, int *applied, struct ordo_err *err);
+
+/* The schema version of the database: 0 when never migrated. */
+enum ordo_code ordo_pg_schema_version(PGconn *db, int *version, struct ordo_err *err);
+
+#endif
