@@ -98,6 +98,31 @@ static const struct command commands[] = {
      "Exit status: 0 completed, 1 an incident (wins over waiting), 3 waiting,\n"
      "2 bad input or a process that cannot run.\n" CONFIG_HELP,
      ordo_cli_run},
+    {"migrate", "ordo migrate", "bring the database schema up to date",
+     "Applies the schema migrations this build carries that the database lacks, in one\n"
+     "transaction under an advisory lock, so that nodes starting together apply each\n"
+     "migration once. It connects with migrate_database_url (a role that owns the\n"
+     "schema) when set, else with database_url; with neither, to the embedded\n"
+     "database in data_dir (docs/embedded-database.md). When the two URLs log in as\n"
+     "different roles, the application role (database_url) is granted what it needs\n"
+     "and no more: it may only add to and read the audit log. `ordo worker` and\n"
+     "`ordo serve` migrate at start-up too.\n"
+     "\n"
+     "Exit status: 0 up to date, 1 the database could not be reached or a migration\n"
+     "failed (nothing is changed then), 2 the database is newer than this build.\n" CONFIG_HELP,
+     ordo_cli_migrate},
+    {"worker", "ordo worker", "run the job executor, without the HTTP server",
+     "Runs executor threads that take due jobs from the database and run them: service\n"
+     "tasks whose job type is an installed action (today the built-in noop.complete),\n"
+     "timers, timer start events, results of called processes and thrown messages.\n"
+     "Any number of workers and servers can share one database; each job attempt runs\n"
+     "on one of them, and a job held by a node that died is taken over when its lease\n"
+     "ends. Migrates the schema first, like `ordo migrate`. Runs until SIGTERM or\n"
+     "SIGINT, then finishes the jobs it holds and exits.\n"
+     "\n"
+     "Exit status: 0 stopped by a signal, 1 the database could not be reached,\n"
+     "2 bad usage or a database newer than this build.\n" CONFIG_HELP,
+     ordo_cli_worker},
     {"version", "ordo version", "print the version and the commit it was built from",
      "Prints \"ordo VERSION (commit COMMIT)\". Also: ordo --version.\n", run_version},
     {"help", "ordo help [COMMAND...]", "show the commands, or the help of one command",

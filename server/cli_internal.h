@@ -64,5 +64,7 @@ int ordo_cli_exit_for(int ordo_code);
 int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_run(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv);
 
 #endif

@@ -1,0 +1,319 @@
+/*
+ * core/executor.c - executor threads and the LISTEN thread that wakes them.
+ */
+#include "core/executor.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/crashpoint.h"
+#include "base/log.h"
+#include "base/pg.h"
+
+#define MAX_THREADS 64
+
+struct ordo_executor {
+    struct ordo_executor_options opts;
+    atomic_bool stop;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    unsigned long hints; /* NOTIFYs seen, under 'mu' */
+    pthread_t threads[MAX_THREADS];
+    int nthreads;
+    pthread_t listener;
+    bool listening;
+};
+
+/* ---- the built-in handlers ------------------------------------------------------------------ */
+
+static void noop_run(void *ctx, const struct ordo_job *job, struct ordo_job_result *out)
+{
+    (void)ctx;
+    (void)job;
+    out->outcome = ORDO_JOB_DONE;
+}
+
+static const char *const builtin_types[] = {"noop.complete"};
+static const struct ordo_job_handlers builtin = {
+    .types = builtin_types, .ntypes = 1, .run = noop_run};
+
+const struct ordo_job_handlers *ordo_builtin_handlers(void)
+{
+    return &builtin;
+}
+
+/* ---- waiting -------------------------------------------------------------------------------- */
+
+static void deadline_in(struct timespec *ts, int64_t ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, ts);
+    ts->tv_sec += (time_t)(ms / 1000);
+    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts->tv_nsec >= 1000000000L) {
+        ts->tv_sec++;
+        ts->tv_nsec -= 1000000000L;
+    }
+}
+
+/* Sleep until a hint newer than 'seen' arrives, or 'ms' pass. */
+static void wait_for_work(struct ordo_executor *ex, unsigned long seen, int64_t ms)
+{
+    struct timespec until;
+
+    deadline_in(&until, ms);
+    pthread_mutex_lock(&ex->mu);
+    while (ex->hints == seen && !atomic_load(&ex->stop)) {
+        if (pthread_cond_timedwait(&ex->wake, &ex->mu, &until) == ETIMEDOUT) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ex->mu);
+}
+
+static void hint(struct ordo_executor *ex)
+{
+    pthread_mutex_lock(&ex->mu);
+    ex->hints++;
+    pthread_cond_broadcast(&ex->wake);
+    pthread_mutex_unlock(&ex->mu);
+}
+
+/* ---- running jobs --------------------------------------------------------------------------- */
+
+static void record(struct ordo_store *st, const struct ordo_job *job, struct ordo_job_result *r)
+{
+    struct ordo_err err = {0};
+    enum ordo_code rc;
+
+    ordo_crashpoint("after_call");
+    switch (r->outcome) {
+    case ORDO_JOB_DONE:
+        rc = ordo_store_job_complete(st, job, r->variables, &err);
+        break;
+    case ORDO_JOB_BPMN_ERROR:
+        rc = ordo_store_job_error(st, job, r->error_code ? r->error_code : "", r->message,
+                                  r->variables, &err);
+        break;
+    default:
+        rc = ordo_store_job_fail(st, job, r->message[0] ? r->message : "the job failed",
+                                 r->retry_in_ms, &err);
+        break;
+    }
+    if (rc == ORDO_E_CONFLICT) {
+        ordo_log(ORDO_LOG_INFO, "executor", "job result discarded", ORDO_INT("job_key", job->key),
+                 ORDO_STR("reason", err.msg));
+    } else if (rc != ORDO_OK) {
+        ordo_log(ORDO_LOG_WARN, "executor", "job result not recorded",
+                 ORDO_INT("job_key", job->key), ORDO_STR("reason", err.msg));
+    }
+}
+
+static void run_engine_job(struct ordo_store *st, const struct ordo_job *job)
+{
+    struct ordo_err err = {0};
+
+    if (ordo_store_run_engine_job(st, job, &err) != ORDO_OK) {
+        ordo_log(ORDO_LOG_WARN, "executor", "engine job failed", ORDO_INT("job_key", job->key),
+                 ORDO_STR("reason", err.msg));
+    }
+}
+
+static void run_job(struct ordo_executor *ex, struct ordo_store *st, const struct ordo_job *job)
+{
+    struct ordo_job_result r = {.retry_in_ms = -1};
+
+    if (job->kind != ORDO_JOB_WORK) {
+        run_engine_job(st, job);
+        return;
+    }
+    if (job->attempt > job->retries) {
+        /* The previous holder's lease ran out on the last attempt it had. */
+        r.outcome = ORDO_JOB_RETRY;
+        (void)snprintf(r.message, sizeof r.message,
+                       "no attempts left: the lease of attempt %d ran out", job->attempt - 1);
+        record(st, job, &r);
+        return;
+    }
+    ex->opts.handlers->run(ex->opts.handlers->ctx, job, &r);
+    record(st, job, &r);
+    json_decref(r.variables);
+}
+
+static unsigned long hints_seen(struct ordo_executor *ex)
+{
+    unsigned long seen;
+
+    pthread_mutex_lock(&ex->mu);
+    seen = ex->hints;
+    pthread_mutex_unlock(&ex->mu);
+    return seen;
+}
+
+static void warn(const char *msg, const struct ordo_err *err)
+{
+    ordo_log(ORDO_LOG_WARN, "executor", msg, ORDO_STR("reason", err->msg));
+}
+
+/* Take a batch of jobs and run them; the number taken, or -1 when the
+ * store failed (the caller reconnects). */
+static long run_batch(struct ordo_executor *ex, struct ordo_store *st, struct ordo_arena *arena)
+{
+    const struct ordo_executor_options *o = &ex->opts;
+    struct ordo_err err = {0};
+    struct ordo_job *jobs;
+    size_t n = 0;
+
+    ordo_arena_reset(arena);
+    if (ordo_store_take_jobs(st, o->handlers->types, o->handlers->ntypes, o->batch, o->lease_ms,
+                             arena, &jobs, &n, &err) != ORDO_OK) {
+        warn("could not take jobs", &err);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        run_job(ex, st, &jobs[i]);
+    }
+    return (long)n;
+}
+
+static void *worker_main(void *arg)
+{
+    struct ordo_executor *ex = arg;
+    const struct ordo_executor_options *o = &ex->opts;
+    struct ordo_arena *arena = ordo_arena_new();
+    struct ordo_store *st = NULL;
+
+    while (!atomic_load(&ex->stop)) {
+        unsigned long seen = hints_seen(ex);
+        struct ordo_err err = {0};
+        long n;
+
+        if (!st && ordo_store_open(o->conninfo, o->cache, o->owner, &st, &err) != ORDO_OK) {
+            warn("database unreachable", &err);
+            wait_for_work(ex, seen, o->poll_ms);
+            continue;
+        }
+        n = run_batch(ex, st, arena);
+        if (n < 0) {
+            ordo_store_close(st); /* reconnect on the next round */
+            st = NULL;
+        }
+        if (n < o->batch) {
+            wait_for_work(ex, seen, n > 0 ? 0 : o->poll_ms);
+        }
+    }
+    ordo_store_close(st);
+    ordo_arena_free(arena);
+    return NULL;
+}
+
+/* ---- the LISTEN thread ---------------------------------------------------------------------- */
+
+static PGconn *listen_connect(struct ordo_executor *ex)
+{
+    PGconn *db = NULL;
+    struct ordo_err err = {0};
+
+    if (ordo_pg_connect(ex->opts.conninfo, &db, &err) != ORDO_OK ||
+        ordo_pg_run(db, "could not listen", "LISTEN " ORDO_STORE_JOB_CHANNEL, 0, NULL, &err) !=
+            ORDO_OK) {
+        ordo_log(ORDO_LOG_WARN, "executor", "could not listen for job hints",
+                 ORDO_STR("reason", err.msg));
+        PQfinish(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void *listener_main(void *arg)
+{
+    struct ordo_executor *ex = arg;
+    PGconn *db = NULL;
+
+    while (!atomic_load(&ex->stop)) {
+        struct pollfd pfd;
+        PGnotify *n;
+        bool any = false;
+
+        if (!db && !(db = listen_connect(ex))) {
+            wait_for_work(ex, (unsigned long)-1, ex->opts.poll_ms);
+            continue;
+        }
+        pfd.fd = PQsocket(db);
+        pfd.events = POLLIN;
+        if (poll(&pfd, 1, 200) <= 0) {
+            continue; /* check 'stop' five times a second */
+        }
+        if (!PQconsumeInput(db)) {
+            PQfinish(db);
+            db = NULL;
+            hint(ex); /* hints may have been lost: look now */
+            continue;
+        }
+        while ((n = PQnotifies(db)) != NULL) {
+            any = true;
+            PQfreemem(n);
+        }
+        if (any) {
+            hint(ex);
+        }
+    }
+    PQfinish(db);
+    return NULL;
+}
+
+/* ---- start and stop ------------------------------------------------------------------------- */
+
+enum ordo_code ordo_executor_start(const struct ordo_executor_options *opts,
+                                   struct ordo_executor **out, struct ordo_err *err)
+{
+    struct ordo_executor *ex = calloc(1, sizeof *ex);
+    pthread_condattr_t ca;
+
+    if (!ex) {
+        return ordo_err_set(err, ORDO_E_INTERNAL, "out of memory");
+    }
+    ex->opts = *opts;
+    ex->opts.threads = opts->threads > 0 ? opts->threads : 2;
+    ex->opts.threads = ex->opts.threads > MAX_THREADS ? MAX_THREADS : ex->opts.threads;
+    ex->opts.batch = opts->batch > 0 ? opts->batch : 8;
+    ex->opts.lease_ms = opts->lease_ms > 0 ? opts->lease_ms : 60000;
+    ex->opts.poll_ms = opts->poll_ms > 0 ? opts->poll_ms : 1000;
+    pthread_mutex_init(&ex->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&ex->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    ex->listening = pthread_create(&ex->listener, NULL, listener_main, ex) == 0;
+    for (int i = 0; i < ex->opts.threads; i++) {
+        if (pthread_create(&ex->threads[i], NULL, worker_main, ex) != 0) {
+            ordo_executor_stop(ex);
+            return ordo_err_set(err, ORDO_E_INTERNAL, "could not start executor threads");
+        }
+        ex->nthreads++;
+    }
+    *out = ex;
+    return ORDO_OK;
+}
+
+void ordo_executor_stop(struct ordo_executor *ex)
+{
+    if (!ex) {
+        return;
+    }
+    atomic_store(&ex->stop, true);
+    hint(ex);
+    for (int i = 0; i < ex->nthreads; i++) {
+        pthread_join(ex->threads[i], NULL);
+    }
+    if (ex->listening) {
+        pthread_join(ex->listener, NULL);
+    }
+    pthread_cond_destroy(&ex->wake);
+    pthread_mutex_destroy(&ex->mu);
+    free(ex);
+}

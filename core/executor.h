@@ -1,0 +1,77 @@
+/*
+ * core/executor.h - the job executor: threads that take due jobs from the
+ * store and run them.
+ *
+ * Work jobs (service tasks) go to a job handler, a function table the host
+ * implements (server/main.c wires the plugin host, or for now the built-in
+ * handlers); engine jobs (timers, start timers, call results, messages
+ * thrown) are run by the store itself. Any number of executors, in any
+ * number of processes, may share one database: jobs are taken with
+ * FOR UPDATE SKIP LOCKED, so each attempt runs on one node.
+ *
+ * Executor threads sleep until a NOTIFY on ORDO_STORE_JOB_CHANNEL (a hint
+ * sent after commit), the next due time, or the poll interval, whichever
+ * comes first: a lost hint only delays.
+ */
+#ifndef ORDO_CORE_EXECUTOR_H
+#define ORDO_CORE_EXECUTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+#include "core/store.h"
+
+enum ordo_job_outcome {
+    ORDO_JOB_DONE,       /* completed; 'variables' are its result */
+    ORDO_JOB_RETRY,      /* failed; try again (after 'retry_in_ms' if >= 0) while attempts last */
+    ORDO_JOB_BPMN_ERROR, /* a business error: 'error_code', caught by the process or an incident */
+};
+
+struct ordo_job_result {
+    enum ordo_job_outcome outcome;
+    json_t *variables;      /* owned: the executor releases it */
+    const char *error_code; /* static or owned by the handler until the next call */
+    char message[256];
+    int64_t retry_in_ms; /* < 0: the default backoff (CONTRACTS §10) */
+};
+
+/* What the host implements. 'run' is called from executor threads, at the
+ * same time for different jobs; it must not block for longer than the
+ * lease (the executor holds the job that long). */
+struct ordo_job_handlers {
+    void *ctx;
+    /* The job types this host runs (the installed action ids). */
+    const char *const *types;
+    size_t ntypes;
+    void (*run)(void *ctx, const struct ordo_job *job, struct ordo_job_result *out);
+};
+
+/* The built-in handlers: "noop.complete" completes at once, with no
+ * variables. */
+const struct ordo_job_handlers *ordo_builtin_handlers(void);
+
+struct ordo_executor_options {
+    const char *conninfo;
+    const char *owner; /* this node's name in job locks and the audit */
+    struct ordo_defcache *cache;
+    const struct ordo_job_handlers *handlers;
+    int threads;      /* 0: 2 */
+    int batch;        /* jobs taken at once per thread; 0: 8 */
+    int64_t lease_ms; /* 0: 60 s (action timeout 30 s + 30 s, CONTRACTS §10) */
+    int64_t poll_ms;  /* 0: 1 s */
+};
+
+struct ordo_executor;
+
+/* Connect and start the threads. */
+enum ordo_code ordo_executor_start(const struct ordo_executor_options *opts,
+                                   struct ordo_executor **out, struct ordo_err *err);
+
+/* Stop taking jobs, let the threads finish the jobs they hold, join them
+ * and free everything. NULL is a no-op. */
+void ordo_executor_stop(struct ordo_executor *ex);
+
+#endif

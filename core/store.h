@@ -1,0 +1,204 @@
+/*
+ * core/store.h - the engine, persisted in PostgreSQL.
+ *
+ * Every change to an instance is one step: one transaction that locks the
+ * instance row (SELECT ... FOR UPDATE), restores its state from the stored
+ * snapshot, applies one event with the runtime (core/runtime.h), writes
+ * the effects as rows (jobs, user tasks, message subscriptions,
+ * incidents, audit rows) together with the new snapshot, and commits.
+ * Row locks serialize events of one instance, so two jobs finishing at the
+ * same moment on two nodes are applied one after the other: a parallel
+ * join never loses or doubles a token. Serialization failures, deadlocks
+ * and lost connections are retried (a fresh connection, the whole step
+ * again), a bounded number of times.
+ *
+ * Times are the database's clock (the lock statement's time), so that
+ * every node agrees on what is due.
+ *
+ * Keys: definitions, instances, jobs, user tasks, incidents and messages
+ * get int64 keys from one sequence (CONTRACTS §1). A job's key stays the
+ * same across its attempts and is the connector's idempotency key
+ * (CONTRACTS §10).
+ *
+ * Threads: a struct ordo_store (one connection) is used by one thread at a
+ * time; the definition cache is shared by all of them.
+ */
+#ifndef ORDO_CORE_STORE_H
+#define ORDO_CORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "core/graph.h"
+#include "core/runtime.h"
+
+struct ordo_store;    /* one connection and its scratch arena */
+struct ordo_defcache; /* compiled definitions, shared by the stores of a process */
+
+/* The advisory lock that serializes migrations (any 64-bit constant that
+ * no other application on the database uses). */
+#define ORDO_STORE_MIGRATION_LOCK 0x6f72646f6d696772LL /* "ordomigr" */
+
+/* Apply the schema migrations (core/migrations/NNNN_*.sql) through
+ * 'owner_conninfo' (migrate_database_url, or database_url when empty).
+ * When 'app_conninfo' is given and logs in as another role, that role is
+ * granted what the application needs and no more: audit rows and seals
+ * may only be inserted and read. '*applied' (may be NULL) counts the
+ * migrations applied now. A database newer than this build: ORDO_E_CONFLICT. */
+enum ordo_code ordo_store_migrate(const char *owner_conninfo, const char *app_conninfo,
+                                  int *applied, struct ordo_err *err);
+
+/* The newest schema version this build knows. */
+int ordo_store_schema_version(void);
+
+struct ordo_defcache *ordo_defcache_new(const struct ordo_runtime_options *runtime);
+void ordo_defcache_free(struct ordo_defcache *cache); /* NULL is a no-op */
+
+/* Connect. The schema must be migrated and not newer than this build
+ * (ORDO_E_CONFLICT otherwise, with the versions in the message). 'owner'
+ * names this node in job locks and in the audit ("node-1"). */
+enum ordo_code ordo_store_open(const char *conninfo, struct ordo_defcache *cache, const char *owner,
+                               struct ordo_store **out, struct ordo_err *err);
+void ordo_store_close(struct ordo_store *st); /* NULL is a no-op */
+
+/* ---- definitions ---------------------------------------------------------------------------- */
+
+struct ordo_deployed {
+    int64_t key;
+    const char *process_id;
+    int version;
+    bool created; /* false: the same XML was already the newest version */
+};
+
+/* Deploy one BPMN file: every executable process in it becomes a new
+ * version of its definition, unless the newest version already has the
+ * same XML. Malformed XML: ORDO_E_INVAL. A model that cannot run:
+ * ORDO_E_UNPROCESSABLE with every finding in '*findings'. Timer and
+ * message start events of the new version replace those of the previous
+ * one (CONTRACTS §12). Results live in 'arena'. */
+enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, const char *xml,
+                                 size_t len, const char *actor, struct ordo_arena *arena,
+                                 const struct ordo_deployed **out, size_t *nout,
+                                 const struct ordo_graph_finding **findings, size_t *nfindings,
+                                 struct ordo_err *err);
+
+/* ---- instances ------------------------------------------------------------------------------ */
+
+struct ordo_start {
+    const char *process_id;
+    int version;             /* 0: the newest */
+    const json_t *variables; /* an object, or NULL */
+    const char *business_key;
+    const char *actor; /* who asked ("user:alice", "engine") */
+};
+
+/* Start an instance (its none start event) and run it to its first wait,
+ * in one transaction. Unknown process or version: ORDO_E_NOTFOUND; a
+ * suspended definition: ORDO_E_CONFLICT. */
+enum ordo_code ordo_store_start(struct ordo_store *st, const struct ordo_start *req,
+                                int64_t *instance_key, struct ordo_err *err);
+
+enum ordo_code ordo_store_cancel(struct ordo_store *st, int64_t instance_key, const char *actor,
+                                 struct ordo_err *err);
+
+/* Complete user task 'task_key' once: a task that is not open (completed,
+ * canceled, unknown) is ORDO_E_NOTFOUND or ORDO_E_CONFLICT and changes
+ * nothing. */
+enum ordo_code ordo_store_complete_task(struct ordo_store *st, int64_t task_key,
+                                        const json_t *variables, const char *actor,
+                                        struct ordo_err *err);
+
+/* Resolve an open incident, with variables set first: the failed part runs
+ * again (a job gets its retries back). */
+enum ordo_code ordo_store_resolve_incident(struct ordo_store *st, int64_t incident_key,
+                                           const json_t *variables, const char *actor,
+                                           struct ordo_err *err);
+
+/* ---- messages ------------------------------------------------------------------------------- */
+
+struct ordo_message {
+    const char *name;
+    const char *correlation_key; /* NULL: "" */
+    const char *message_id;      /* NULL: none */
+    int64_t ttl_ms;              /* publish: how long it waits for a subscription */
+    const json_t *variables;
+    const char *actor;
+};
+
+/* Publish: delivered to every instance waiting for it now, else buffered
+ * until a subscription appears or the TTL ends; a message whose id was
+ * seen within the TTL is ignored ('*duplicate' set). Message start events
+ * of the newest definitions start instances. '*delivered' counts the
+ * instances it reached now. */
+enum ordo_code ordo_store_publish(struct ordo_store *st, const struct ordo_message *msg,
+                                  int *delivered, bool *duplicate, struct ordo_err *err);
+
+/* Correlate: deliver now or fail; nothing is buffered. Nothing waiting
+ * and no message start event: ORDO_E_NOTFOUND. */
+enum ordo_code ordo_store_correlate(struct ordo_store *st, const struct ordo_message *msg,
+                                    int *delivered, struct ordo_err *err);
+
+/* ---- jobs: the executor's side -------------------------------------------------------------- */
+
+enum ordo_job_kind {
+    ORDO_JOB_WORK,        /* a service task's job: run by a handler (CONTRACTS §1 routing) */
+    ORDO_JOB_TIMER,       /* an instance's timer is due */
+    ORDO_JOB_START_TIMER, /* a timer start event is due: start an instance */
+    ORDO_JOB_CALL_DONE,   /* a called instance ended: tell its caller */
+    ORDO_JOB_CANCEL,      /* cancel a called instance whose caller went away */
+    ORDO_JOB_PUBLISH,     /* publish a message thrown by the process */
+};
+
+struct ordo_job {
+    int64_t key;
+    int64_t instance_key; /* 0 for start timers */
+    enum ordo_job_kind kind;
+    const char *type;        /* work: the job type */
+    const char *element_id;  /* the element the job belongs to */
+    const json_t *variables; /* work: the input variables (an object) */
+    int attempt;             /* 1 for the first attempt */
+    int retries;             /* attempts allowed in all */
+    int64_t lease_ms;        /* how long this node holds it */
+};
+
+/* Take up to 'max' due jobs: engine jobs always, work jobs only of the
+ * given types (the installed actions; other types wait for external
+ * workers). Each taken job's attempt counter is raised and committed
+ * before this returns, and its lease (due time) pushed 'lease_ms' ahead:
+ * if this node dies, another takes it over when the lease ends, and that
+ * counts as an attempt (CONTRACTS §10). Jobs are in 'arena'. */
+enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *types, size_t ntypes,
+                                    int max, int64_t lease_ms, struct ordo_arena *arena,
+                                    struct ordo_job **jobs, size_t *njobs, struct ordo_err *err);
+
+/* A work job's outcome. A job this node no longer holds (its lease ended
+ * and another node took it, or the instance moved on) is ORDO_E_CONFLICT
+ * and changes nothing. 'retry_in_ms' < 0: the default backoff. */
+enum ordo_code ordo_store_job_complete(struct ordo_store *st, const struct ordo_job *job,
+                                       const json_t *variables, struct ordo_err *err);
+enum ordo_code ordo_store_job_fail(struct ordo_store *st, const struct ordo_job *job,
+                                   const char *message, int64_t retry_in_ms, struct ordo_err *err);
+enum ordo_code ordo_store_job_error(struct ordo_store *st, const struct ordo_job *job,
+                                    const char *error_code, const char *message,
+                                    const json_t *variables, struct ordo_err *err);
+
+/* Run an engine job (every kind but ORDO_JOB_WORK). A work job taken with
+ * 'attempt' > 'retries' had its last lease expire on a dead node: fail it
+ * with ordo_store_job_fail(), which raises the incident, without running
+ * it. */
+enum ordo_code ordo_store_run_engine_job(struct ordo_store *st, const struct ordo_job *job,
+                                         struct ordo_err *err);
+
+/* The default backoff before attempt 'attempt' + 1: 10 s x 2^(attempt-1),
+ * capped at 10 min, with up to 10 % jitter (CONTRACTS §10). */
+int64_t ordo_store_backoff_ms(int attempt);
+
+/* The LISTEN/NOTIFY channel told about new due jobs (a hint only). */
+#define ORDO_STORE_JOB_CHANNEL "ordo_job"
+
+#endif

@@ -1,0 +1,185 @@
+/*
+ * core/store_deploy.c - deploying a BPMN file: new definition versions and
+ * their start events.
+ */
+#include <string.h>
+
+#include "base/crypto.h"
+#include "base/json.h"
+#include "bpmn/parse.h"
+#include "core/store_internal.h"
+
+struct deploy_ctx {
+    const char *resource, *xml, *hash, *actor;
+    const struct ordo_graph *graph;
+    struct ordo_arena *out_arena;
+    struct ordo_deployed *out;
+    size_t nout;
+};
+
+/* The start timer of 'node' first due after 'now_ms', armed now. */
+static void add_start_timer(struct ordo_store *st, struct ordo_pg_batch *batch, int64_t def_key,
+                            const struct ordo_graph_node *n, int64_t now_ms)
+{
+    int64_t due;
+    const struct ordo_tz *zone = ordo_st_def_runtime(st)->zone;
+
+    if (!n->timer.parsed || !ordo_timer_due(n->timer.parsed, now_ms, 0, now_ms, zone, &due)) {
+        return; /* an expression timer, or a date already past: nothing to schedule */
+    }
+    const char *p[4] = {
+        ordo_st_i64(st->arena, def_key), n->id, ordo_st_i64(st->arena, due),
+        ordo_arena_printf(st->arena, "{\"armed\":%lld,\"fired\":0}", (long long)now_ms)};
+
+    ordo_pg_batch_add(batch, "could not schedule a timer start event",
+                      "INSERT INTO job (kind, definition_key, element_id, due_at, payload) "
+                      "VALUES ('start_timer', $1, $2, to_timestamp($3::bigint / 1000.0), $4)",
+                      4, p);
+}
+
+/* Version N+1 takes over the start events of the process (CONTRACTS §12). */
+static void move_start_events(struct ordo_store *st, struct ordo_pg_batch *batch,
+                              const struct ordo_graph *g, const struct ordo_graph_node *proc,
+                              int64_t def_key, int64_t now_ms)
+{
+    const char *p[1] = {proc->id};
+
+    ordo_pg_batch_add(batch, "could not drop the old start events",
+                      "DELETE FROM start_subscription WHERE process_id = $1", 1, p);
+    ordo_pg_batch_add(batch, "could not drop the old start timers",
+                      "DELETE FROM job WHERE kind = 'start_timer' AND definition_key IN "
+                      "(SELECT key FROM definition WHERE process_id = $1)",
+                      1, p);
+    for (uint32_t i = 0; i < proc->nstarts; i++) {
+        const struct ordo_graph_node *n = &g->nodes[proc->starts[i]];
+
+        if (n->trigger == ORDO_GRAPH_TRIGGER_TIMER) {
+            add_start_timer(st, batch, def_key, n, now_ms);
+        } else if (n->trigger == ORDO_GRAPH_TRIGGER_MESSAGE && n->message.name.constant) {
+            const char *q[4] = {ordo_st_i64(st->arena, def_key), proc->id, n->id,
+                                n->message.name.constant};
+
+            ordo_pg_batch_add(batch, "could not subscribe a message start event",
+                              "INSERT INTO start_subscription (definition_key, process_id, "
+                              "element_id, message_name) VALUES ($1, $2, $3, $4)",
+                              4, q);
+        }
+    }
+}
+
+static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c,
+                                     struct ordo_pg_batch *batch,
+                                     const struct ordo_graph_node *proc, struct ordo_err *err)
+{
+    const char *p[2] = {proc->id, c->hash};
+    struct ordo_deployed *d = &c->out[c->nout++];
+    PGresult *res;
+    enum ordo_code rc;
+
+    /* Two nodes deploying the same process at once must not both take
+     * version N+1: the lock orders them, the unique key is the backstop. */
+    rc = ordo_pg_run(st->db, "could not lock the process id",
+                     "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", 1, p, err);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    rc = ordo_pg_exec(st->db, st->arena, "could not read the newest version",
+                      "SELECT 0, coalesce(max(version), 0), nextval('ordo_key_seq'), "
+                      "(extract(epoch FROM statement_timestamp()) * 1000)::bigint, "
+                      "(SELECT key FROM definition WHERE process_id = $1 AND hash = $2 AND "
+                      "version = (SELECT max(version) FROM definition WHERE process_id = $1)) "
+                      "FROM definition WHERE process_id = $1",
+                      2, p, &res, err);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    d->process_id = ordo_arena_strdup(c->out_arena, proc->id);
+    d->version = (int)ordo_pg_int(res, 0, 1);
+    if (!PQgetisnull(res, 0, 4)) { /* the same XML is already the newest version */
+        d->key = ordo_pg_int(res, 0, 4);
+        return ORDO_OK;
+    }
+    d->key = ordo_pg_int(res, 0, 2);
+    d->version++;
+    d->created = true;
+    const char *q[7] = {ordo_st_i64(st->arena, d->key),
+                        proc->id,
+                        ordo_st_i64(st->arena, d->version),
+                        proc->name,
+                        c->resource,
+                        c->xml,
+                        c->hash};
+    const char *ins[8] = {q[0], q[1], q[2], q[3], q[4], q[5], q[6], c->actor};
+
+    ordo_pg_batch_add(batch, "could not store the definition",
+                      "INSERT INTO definition (key, process_id, version, name, resource, xml, "
+                      "hash, deployed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                      8, ins);
+    move_start_events(st, batch, c->graph, proc, d->key, ordo_pg_int(res, 0, 3));
+    ordo_st_audit_one(st, batch, ordo_pg_int(res, 0, 3), c->actor, "definition.deployed", 0,
+                      proc->id,
+                      ordo_arena_printf(st->arena,
+                                        "{\"definition_key\":\"%lld\",\"process\":\"%s\","
+                                        "\"version\":%d,\"hash\":\"%s\"}",
+                                        (long long)d->key, proc->id, d->version, c->hash));
+    return ORDO_OK;
+}
+
+static enum ordo_code deploy_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
+{
+    struct deploy_ctx *c = ctx;
+    struct ordo_pg_batch *batch = ordo_pg_batch_new(st->arena);
+    enum ordo_code rc = ORDO_OK;
+
+    c->nout = 0;
+    for (uint32_t i = 0; i < c->graph->nprocesses && rc == ORDO_OK; i++) {
+        const struct ordo_graph_node *proc = &c->graph->nodes[c->graph->processes[i]];
+
+        if (proc->executable) {
+            rc = deploy_process(st, c, batch, proc, err);
+        }
+    }
+    return rc == ORDO_OK ? ordo_pg_batch_run(st->db, batch, err) : rc;
+}
+
+enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, const char *xml,
+                                 size_t len, const char *actor, struct ordo_arena *arena,
+                                 const struct ordo_deployed **out, size_t *nout,
+                                 const struct ordo_graph_finding **findings, size_t *nfindings,
+                                 struct ordo_err *err)
+{
+    struct ordo_bpmn_parse_opts popts = {.name = resource};
+    struct ordo_bpmn_model *model = NULL;
+    struct ordo_graph *graph = NULL;
+    char hash[ORDO_SHA256_HEX_SIZE];
+    struct deploy_ctx c = {.resource = resource, .actor = actor, .out_arena = arena};
+    enum ordo_code rc;
+
+    *nout = 0;
+    *nfindings = 0;
+    ordo_arena_reset(st->arena);
+    rc = ordo_bpmn_parse(xml, len, &popts, &model, err);
+    if (rc == ORDO_OK) {
+        rc = ordo_graph_compile(model, NULL, arena, &graph, findings, nfindings, err);
+    }
+    if (rc == ORDO_OK) {
+        ordo_sha256_hex(xml, len, hash);
+        c.xml = ordo_arena_strndup(st->arena, xml, len);
+        c.hash = hash;
+        c.graph = graph;
+        c.out = ordo_arena_calloc(arena, graph->nprocesses ? graph->nprocesses : 1, sizeof *c.out);
+        rc = graph->nprocesses
+                 ? ordo_st_tx(st, deploy_tx, &c, err)
+                 : ordo_err_set(err, ORDO_E_UNPROCESSABLE, "%s: the file has no process", resource);
+    }
+    if (rc == ORDO_OK && c.nout == 0) {
+        rc = ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                          "%s: no process in the file is executable (isExecutable=\"true\")",
+                          resource);
+    }
+    ordo_graph_free(graph);
+    ordo_bpmn_model_free(model);
+    *out = c.out;
+    *nout = rc == ORDO_OK ? c.nout : 0;
+    return rc;
+}

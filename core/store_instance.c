@@ -1,0 +1,201 @@
+/*
+ * core/store_instance.c - what people and programs do to instances:
+ * start, cancel, complete a user task, resolve an incident.
+ */
+#include <string.h>
+
+#include "core/store_internal.h"
+
+/* ---- start ---------------------------------------------------------------------------------- */
+
+struct start_ctx {
+    const struct ordo_start *req;
+    int64_t key;
+};
+
+static enum ordo_code start_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
+{
+    struct start_ctx *c = ctx;
+    const char *params[2] = {c->req->process_id, ordo_st_i64(st->arena, c->req->version)};
+    struct store_new req = {.start_node = ORDO_GRAPH_NONE,
+                            .variables = c->req->variables,
+                            .business_key = c->req->business_key,
+                            .actor = c->req->actor};
+    PGresult *res;
+    enum ordo_code rc;
+
+    rc = ordo_pg_exec(st->db, st->arena, "could not find the definition",
+                      "SELECT key, suspended, nextval('ordo_key_seq'), "
+                      "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
+                      "FROM definition WHERE process_id = $1 AND ($2::int = 0 OR version = $2) "
+                      "ORDER BY version DESC LIMIT 1",
+                      2, params, &res, err);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    if (PQntuples(res) == 0) {
+        return c->req->version
+                   ? ordo_err_set(err, ORDO_E_NOTFOUND, "process \"%s\" has no version %d",
+                                  c->req->process_id, c->req->version)
+                   : ordo_err_set(err, ORDO_E_NOTFOUND, "process \"%s\" is not deployed",
+                                  c->req->process_id);
+    }
+    if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
+        return ordo_err_set(err, ORDO_E_CONFLICT, "process \"%s\" is suspended",
+                            c->req->process_id);
+    }
+    req.key = ordo_pg_int(res, 0, 2);
+    req.now_ms = ordo_pg_int(res, 0, 3);
+    rc = ordo_st_def_get(st, ordo_pg_int(res, 0, 0), &req.def, err);
+    if (rc == ORDO_OK) {
+        rc = ordo_st_start_locked(st, &req, err);
+    }
+    c->key = req.key;
+    return rc;
+}
+
+enum ordo_code ordo_store_start(struct ordo_store *st, const struct ordo_start *req,
+                                int64_t *instance_key, struct ordo_err *err)
+{
+    struct start_ctx c = {.req = req};
+    enum ordo_code rc;
+
+    if (req->variables && !json_is_object(req->variables)) {
+        return ordo_err_set(err, ORDO_E_INVAL, "variables must be a JSON object");
+    }
+    ordo_arena_reset(st->arena);
+    rc = ordo_st_tx(st, start_tx, &c, err);
+    if (rc == ORDO_OK && instance_key) {
+        *instance_key = c.key;
+    }
+    return rc;
+}
+
+/* ---- events on one instance ----------------------------------------------------------------- */
+
+/* An event for the instance that owns row 'key' of 'table' (a user task or
+ * an incident), found before the lock and checked after it. */
+struct row_event {
+    enum ordo_event_kind kind;
+    const char *table, *noun; /* "user_task", "user task" */
+    const char *open_state;   /* the state the row must be in */
+    int64_t key;
+    const json_t *variables;
+    const char *actor;
+    int64_t instance_key, elem;
+};
+
+static enum ordo_code row_event_fill(struct store_step *s, struct ordo_event *ev, void *ctx,
+                                     struct ordo_err *err)
+{
+    struct row_event *c = ctx;
+
+    (void)s;
+    (void)err;
+    ev->kind = c->kind;
+    ev->key = (uint32_t)c->elem;
+    ev->variables = c->variables;
+    return ORDO_OK;
+}
+
+static enum ordo_code row_event_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
+{
+    struct row_event *c = ctx;
+    const char *params[1] = {ordo_st_i64(st->arena, c->key)};
+    PGresult *res;
+    enum ordo_code rc;
+    /* The table name is one of two constants, never input. */
+    const char *sql = strcmp(c->table, "user_task") == 0
+                          ? "SELECT instance_key, elem, state FROM user_task WHERE key = $1"
+                          : "SELECT instance_key, elem, state FROM incident WHERE key = $1";
+
+    rc = ordo_pg_exec(st->db, st->arena, "could not read the row", sql, 1, params, &res, err);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    if (PQntuples(res) == 0) {
+        return ordo_err_set(err, ORDO_E_NOTFOUND, "%s %lld not found", c->noun, (long long)c->key);
+    }
+    if (strcmp(PQgetvalue(res, 0, 2), c->open_state) != 0) {
+        return ordo_err_set(err, ORDO_E_CONFLICT, "%s %lld is %s", c->noun, (long long)c->key,
+                            PQgetvalue(res, 0, 2));
+    }
+    c->instance_key = ordo_pg_int(res, 0, 0);
+    c->elem = ordo_pg_int(res, 0, 1);
+    /* The runtime checks again under the instance's lock: of two
+     * completions racing past the check above, the second finds the task
+     * no longer waiting and changes nothing. */
+    return ordo_st_step_locked(st, c->instance_key, c->actor, row_event_fill, c, err);
+}
+
+static enum ordo_code row_event(struct ordo_store *st, struct row_event *c, struct ordo_err *err)
+{
+    if (c->variables && !json_is_object(c->variables)) {
+        return ordo_err_set(err, ORDO_E_INVAL, "variables must be a JSON object");
+    }
+    ordo_arena_reset(st->arena);
+    return ordo_st_tx(st, row_event_tx, c, err);
+}
+
+enum ordo_code ordo_store_complete_task(struct ordo_store *st, int64_t task_key,
+                                        const json_t *variables, const char *actor,
+                                        struct ordo_err *err)
+{
+    struct row_event c = {.kind = ORDO_EVENT_TASK_COMPLETE,
+                          .table = "user_task",
+                          .noun = "user task",
+                          .open_state = "created",
+                          .key = task_key,
+                          .variables = variables,
+                          .actor = actor};
+
+    return row_event(st, &c, err);
+}
+
+enum ordo_code ordo_store_resolve_incident(struct ordo_store *st, int64_t incident_key,
+                                           const json_t *variables, const char *actor,
+                                           struct ordo_err *err)
+{
+    struct row_event c = {.kind = ORDO_EVENT_RESOLVE,
+                          .table = "incident",
+                          .noun = "incident",
+                          .open_state = "open",
+                          .key = incident_key,
+                          .variables = variables,
+                          .actor = actor};
+
+    return row_event(st, &c, err);
+}
+
+/* ---- cancel --------------------------------------------------------------------------------- */
+
+static enum ordo_code cancel_fill(struct store_step *s, struct ordo_event *ev, void *ctx,
+                                  struct ordo_err *err)
+{
+    (void)s;
+    (void)ctx;
+    (void)err;
+    ev->kind = ORDO_EVENT_CANCEL;
+    return ORDO_OK;
+}
+
+struct cancel_ctx {
+    int64_t key;
+    const char *actor;
+};
+
+static enum ordo_code cancel_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
+{
+    struct cancel_ctx *c = ctx;
+
+    return ordo_st_step_locked(st, c->key, c->actor, cancel_fill, NULL, err);
+}
+
+enum ordo_code ordo_store_cancel(struct ordo_store *st, int64_t instance_key, const char *actor,
+                                 struct ordo_err *err)
+{
+    struct cancel_ctx c = {.key = instance_key, .actor = actor};
+
+    ordo_arena_reset(st->arena);
+    return ordo_st_tx(st, cancel_tx, &c, err);
+}

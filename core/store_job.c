@@ -1,0 +1,212 @@
+/*
+ * core/store_job.c - jobs: taking them, and recording what came of them.
+ *
+ * A job is taken in one statement that raises its attempt counter, names
+ * this node as its owner and pushes its due time to the end of the lease,
+ * committed before the handler runs (CONTRACTS §10). Its outcome is
+ * recorded in a step that first checks, under a row lock, that this node
+ * still holds that attempt: a node whose lease ran out while it worked
+ * finds another owner (or a higher attempt) and records nothing.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "core/store_internal.h"
+
+#define BACKOFF_BASE_MS 10000LL
+#define BACKOFF_MAX_MS  600000LL /* 10 min */
+
+int64_t ordo_store_backoff_ms(int attempt)
+{
+    int64_t ms = BACKOFF_BASE_MS;
+
+    for (int i = 1; i < attempt && ms < BACKOFF_MAX_MS; i++) {
+        ms *= 2;
+    }
+    if (ms > BACKOFF_MAX_MS) {
+        ms = BACKOFF_MAX_MS;
+    }
+    /* Up to 10 % of jitter, so that jobs that failed together (an outage)
+     * do not all come back in the same second. */
+    return ms + (int64_t)randombytes_uniform((uint32_t)(ms / 10 + 1));
+}
+
+static enum ordo_job_kind kind_of(const char *s)
+{
+    static const char *const names[] = {"work",      "timer",  "start_timer",
+                                        "call_done", "cancel", "publish"};
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            return (enum ordo_job_kind)i;
+        }
+    }
+    return ORDO_JOB_WORK;
+}
+
+static void read_job(PGresult *res, int row, struct ordo_arena *arena, int64_t lease_ms,
+                     struct ordo_job *j)
+{
+    const char *payload = ordo_pg_text(res, row, 5);
+    json_t *vars = NULL;
+
+    j->key = ordo_pg_int(res, row, 0);
+    j->instance_key = ordo_pg_int(res, row, 1);
+    j->kind = kind_of(PQgetvalue(res, row, 2));
+    j->type = ordo_arena_strdup(arena, PQgetvalue(res, row, 3));
+    j->element_id = ordo_arena_strdup(arena, PQgetvalue(res, row, 4));
+    j->attempt = (int)ordo_pg_int(res, row, 6);
+    j->retries = (int)ordo_pg_int(res, row, 7);
+    j->lease_ms = lease_ms;
+    if (payload && ordo_json_parse(payload, strlen(payload), NULL, &vars, NULL) == ORDO_OK) {
+        j->variables = ordo_json_defer(arena, vars);
+    }
+    if (!j->variables || !json_is_object(j->variables)) {
+        j->variables = ordo_json_defer(arena, json_object());
+    }
+}
+
+enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *types, size_t ntypes,
+                                    int max, int64_t lease_ms, struct ordo_arena *arena,
+                                    struct ordo_job **jobs, size_t *njobs, struct ordo_err *err)
+{
+    struct ordo_buf list = ORDO_BUF_INIT;
+    PGresult *res;
+    enum ordo_code rc;
+
+    *njobs = 0;
+    ordo_arena_reset(st->arena);
+    ordo_buf_putc(&list, '{');
+    for (size_t i = 0; i < ntypes; i++) {
+        ordo_pg_array_add(&list, types[i]);
+    }
+    ordo_buf_putc(&list, '}');
+    const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms), ordo_buf_cstr(&list),
+                        ordo_st_i64(st->arena, max)};
+
+    rc = ordo_pg_exec(
+        st->db, st->arena, "could not take jobs",
+        "UPDATE job j SET attempts = j.attempts + 1, lock_owner = $1, locked_at = now(), "
+        "due_at = now() + $2::bigint * interval '1 millisecond' FROM (SELECT key FROM job WHERE "
+        "due_at <= now() AND (kind <> 'work' OR type = ANY($3::text[])) ORDER BY due_at "
+        "LIMIT $4 FOR UPDATE SKIP LOCKED) t WHERE j.key = t.key RETURNING j.key, "
+        "coalesce(j.instance_key, 0), j.kind, j.type, j.element_id, j.payload, j.attempts, "
+        "j.retries",
+        4, p, &res, err);
+    ordo_buf_cleanup(&list);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    *jobs = ordo_arena_calloc(arena, (size_t)PQntuples(res) + 1, sizeof **jobs);
+    for (int i = 0; i < PQntuples(res); i++) {
+        read_job(res, i, arena, lease_ms, &(*jobs)[i]);
+    }
+    *njobs = (size_t)PQntuples(res);
+    return ORDO_OK;
+}
+
+/* ---- outcomes of work jobs ------------------------------------------------------------------ */
+
+struct outcome {
+    const struct ordo_job *job;
+    enum ordo_event_kind kind;
+    const json_t *variables;
+    const char *error_code, *message;
+    int64_t retry_in_ms;
+};
+
+/* Under the instance's lock: does this node still hold this attempt? */
+static enum ordo_code held_elem(struct store_step *s, const struct ordo_job *job, int64_t *elem,
+                                struct ordo_err *err)
+{
+    struct ordo_arena *a = s->st->arena;
+    const char *p[3] = {ordo_st_i64(a, job->key), s->st->owner, ordo_st_i64(a, job->attempt)};
+    PGresult *res;
+    enum ordo_code rc;
+
+    rc = ordo_pg_exec(s->st->db, a, "could not check the job",
+                      "SELECT elem FROM job WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
+                      "FOR UPDATE",
+                      3, p, &res, err);
+    if (rc == ORDO_OK && PQntuples(res) == 0) {
+        rc = ordo_err_set(err, ORDO_E_CONFLICT,
+                          "job %lld: this node no longer holds attempt %d (the lease ran out, or "
+                          "the instance moved on)",
+                          (long long)job->key, job->attempt);
+    }
+    if (rc == ORDO_OK) {
+        *elem = ordo_pg_int(res, 0, 0);
+    }
+    return rc;
+}
+
+static enum ordo_code outcome_fill(struct store_step *s, struct ordo_event *ev, void *ctx,
+                                   struct ordo_err *err)
+{
+    struct outcome *o = ctx;
+    int64_t elem = 0;
+    enum ordo_code rc = held_elem(s, o->job, &elem, err);
+
+    ev->kind = o->kind;
+    ev->key = (uint32_t)elem;
+    ev->variables = o->variables;
+    ev->error_code = o->error_code;
+    ev->message = o->message;
+    if (o->kind == ORDO_EVENT_JOB_FAIL) {
+        ev->retries =
+            o->job->attempt < o->job->retries ? (uint32_t)(o->job->retries - o->job->attempt) : 0;
+        s->attempt = o->job->attempt;
+        s->retry_in_ms = o->retry_in_ms;
+        s->fail_message = o->message;
+    }
+    return rc;
+}
+
+static enum ordo_code outcome_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
+{
+    struct outcome *o = ctx;
+
+    return ordo_st_step_locked(st, o->job->instance_key, st->owner, outcome_fill, o, err);
+}
+
+static enum ordo_code outcome(struct ordo_store *st, struct outcome *o, struct ordo_err *err)
+{
+    if (o->variables && !json_is_object(o->variables)) {
+        return ordo_err_set(err, ORDO_E_INVAL, "job %lld: variables must be a JSON object",
+                            (long long)o->job->key);
+    }
+    ordo_arena_reset(st->arena);
+    return ordo_st_tx(st, outcome_tx, o, err);
+}
+
+enum ordo_code ordo_store_job_complete(struct ordo_store *st, const struct ordo_job *job,
+                                       const json_t *variables, struct ordo_err *err)
+{
+    struct outcome o = {.job = job, .kind = ORDO_EVENT_JOB_COMPLETE, .variables = variables};
+
+    return outcome(st, &o, err);
+}
+
+enum ordo_code ordo_store_job_fail(struct ordo_store *st, const struct ordo_job *job,
+                                   const char *message, int64_t retry_in_ms, struct ordo_err *err)
+{
+    struct outcome o = {
+        .job = job, .kind = ORDO_EVENT_JOB_FAIL, .message = message, .retry_in_ms = retry_in_ms};
+
+    return outcome(st, &o, err);
+}
+
+enum ordo_code ordo_store_job_error(struct ordo_store *st, const struct ordo_job *job,
+                                    const char *error_code, const char *message,
+                                    const json_t *variables, struct ordo_err *err)
+{
+    struct outcome o = {.job = job,
+                        .kind = ORDO_EVENT_JOB_ERROR,
+                        .variables = variables,
+                        .error_code = error_code,
+                        .message = message};
+
+    return outcome(st, &o, err);
+}

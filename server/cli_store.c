@@ -1,0 +1,173 @@
+/*
+ * server/cli_store.c - the server-side commands that need only the
+ * database: `ordo migrate` and `ordo worker`.
+ */
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/crashpoint.h"
+#include "base/crypto.h"
+#include "base/log.h"
+#include "base/pgembed.h"
+#include "core/executor.h"
+#include "core/store.h"
+#include "server/cli_internal.h"
+
+/* The database a server-side command uses: database_url, or the embedded
+ * cluster in data_dir (CONTRACTS §9), started here when needed. */
+struct database {
+    const char *conninfo;
+    const char *owner_conninfo; /* migrations */
+    struct ordo_pgembed *embedded;
+};
+
+static int database_open(struct ordo_cli *cli, const struct ordo_config *cfg, struct database *db)
+{
+    struct ordo_err err = {0};
+
+    memset(db, 0, sizeof *db);
+    if (cfg->database_url[0]) {
+        db->conninfo = cfg->database_url;
+    } else if (ordo_pgembed_start(cfg->data_dir, &db->embedded, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    } else {
+        db->conninfo = ordo_pgembed_conninfo(db->embedded);
+    }
+    db->owner_conninfo = cfg->migrate_database_url[0] ? cfg->migrate_database_url : db->conninfo;
+    return ORDO_CLI_OK;
+}
+
+static void database_close(struct database *db)
+{
+    ordo_pgembed_stop(db->embedded);
+}
+
+static int migrate(struct ordo_cli *cli, const struct database *db, bool quiet)
+{
+    struct ordo_err err = {0};
+    int applied = 0;
+
+    if (ordo_store_migrate(db->owner_conninfo, db->conninfo, &applied, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, err.code == ORDO_E_CONFLICT ? ORDO_CLI_USAGE : ORDO_CLI_FAILED,
+                             "%s", err.msg);
+    }
+    if (!quiet) {
+        (void)fprintf(cli->out, "schema at version %d (%d migration%s applied)\n",
+                      ordo_store_schema_version(), applied, applied == 1 ? "" : "s");
+    }
+    return ORDO_CLI_OK;
+}
+
+static bool setup(struct ordo_cli *cli, int argc, char **argv, struct ordo_config *cfg)
+{
+    struct ordo_cli_args args;
+    struct ordo_err err = {0};
+
+    if (ordo_cli_parse(cli, argc, argv, NULL, 0, NULL, NULL, &args) != ORDO_CLI_OK ||
+        !ordo_cli_config(cli, &args, cfg)) {
+        return false;
+    }
+    if (args.npos != 0) {
+        ordo_cli_fail(cli, ORDO_CLI_USAGE, "unexpected argument \"%s\"; see `ordo help %s`",
+                      args.pos[0], cli->command);
+        return false;
+    }
+    if (ordo_crypto_init(&err) != ORDO_OK ||
+        ordo_crashpoint_set(cfg->crashpoint, &err) != ORDO_OK) {
+        ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
+        return false;
+    }
+    return true;
+}
+
+int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv)
+{
+    struct ordo_config cfg;
+    struct database db;
+    int rc;
+
+    if (!setup(cli, argc, argv, &cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    rc = database_open(cli, &cfg, &db);
+    if (rc == ORDO_CLI_OK) {
+        rc = migrate(cli, &db, false);
+    }
+    database_close(&db);
+    return rc;
+}
+
+/* ---- worker --------------------------------------------------------------------------------- */
+
+static atomic_int stop_signal;
+
+static void on_signal(int sig)
+{
+    atomic_store(&stop_signal, sig);
+}
+
+static void wait_for_signal(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGTERM, &sa, NULL);
+    (void)sigaction(SIGINT, &sa, NULL);
+    while (!atomic_load(&stop_signal)) {
+        pause();
+    }
+}
+
+static void run_until_signal(struct ordo_executor *ex, const char *node)
+{
+    ordo_log(ORDO_LOG_INFO, "worker", "worker started", ORDO_STR("node", node));
+    wait_for_signal();
+    ordo_log(ORDO_LOG_INFO, "worker", "worker stopping", ORDO_STR("node", node));
+    ordo_executor_stop(ex);
+}
+
+/* This node's name in job locks and the audit: host name and process id,
+ * so that two workers on one machine are told apart. */
+static const char *node_name(struct ordo_cli *cli)
+{
+    char host[64] = "node";
+
+    (void)gethostname(host, sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    return ordo_arena_printf(cli->arena, "%s:%ld", host, (long)getpid());
+}
+
+int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
+{
+    struct ordo_executor_options opts = {.handlers = ordo_builtin_handlers()};
+    struct ordo_executor *ex = NULL;
+    struct ordo_err err = {0};
+    struct ordo_config cfg;
+    struct database db;
+    int rc;
+
+    if (!setup(cli, argc, argv, &cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    rc = database_open(cli, &cfg, &db);
+    if (rc == ORDO_CLI_OK) {
+        rc = migrate(cli, &db, true);
+    }
+    if (rc == ORDO_CLI_OK) {
+        opts.conninfo = db.conninfo;
+        opts.owner = node_name(cli);
+        opts.cache = ordo_defcache_new(NULL);
+        if (ordo_executor_start(&opts, &ex, &err) == ORDO_OK) {
+            run_until_signal(ex, opts.owner);
+        } else {
+            rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+        }
+        ordo_defcache_free(opts.cache);
+    }
+    database_close(&db);
+    return rc;
+}
