@@ -91,10 +91,15 @@ static const struct config_key config_keys[] = {
              "log line format: JSON Lines, or text for people"),
     INT_KEY(bpmn_max_bytes, "10485760", 1024, 1073741824,
             "largest BPMN document accepted, in bytes"),
+    INT_KEY(executor_threads, "2", 1, 64,
+            "threads that run jobs (service tasks, timers) in ordo worker and ordo serve"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
     STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,
             "ordo run stores and restores every instance between steps, as the server will"),
+    STR_KEY(lease_ms, "MS", "", KEY_TEST_ONLY,
+            "how long an executor holds a job before another node may take it over (default: "
+            "60000)"),
 };
 
 #define KEY_COUNT (sizeof(config_keys) / sizeof(config_keys[0]))

@@ -52,7 +52,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 19
+#define ORDO_CONFIG_KEY_COUNT 21
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -75,8 +75,10 @@ struct ordo_config {
     const char *log_level;  /* debug | info | warn | error */
     const char *log_format; /* json | text */
     int64_t bpmn_max_bytes;
+    int64_t executor_threads;
     const char *crashpoint;     /* test-only: ORDO_CRASHPOINT */
     const char *snapshot_steps; /* test-only: ORDO_SNAPSHOT_STEPS */
+    const char *lease_ms;       /* test-only: ORDO_LEASE_MS */
 
     /* Where each value came from, by key: see ordo_config_origin(). */
     const char *origins[ORDO_CONFIG_KEY_COUNT];

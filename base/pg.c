@@ -311,7 +311,7 @@ void ordo_pg_array_add(struct ordo_buf *out, const char *s)
 enum ordo_code ordo_pg_schema_version(PGconn *db, int *version, struct ordo_err *err)
 {
     struct ordo_arena *arena = ordo_arena_new();
-    PGresult *res;
+    PGresult *res = NULL;
     enum ordo_code rc;
 
     *version = 0;
@@ -394,11 +394,20 @@ enum ordo_code ordo_pg_migrate(PGconn *db, const struct ordo_migration *migs, si
 {
     char key[24];
     const char *params[1] = {key};
-    int count = 0;
+    int count = 0, have = 0;
     enum ordo_code rc;
 
     (void)snprintf(key, sizeof key, "%" PRId64, lock_key);
-    rc = ordo_pg_begin(db, err);
+    /* Up to date already (the usual start-up): no lock, no DDL, so that an
+     * application role without CREATE privileges starts too. */
+    rc = ordo_pg_schema_version(db, &have, err);
+    if (rc == ORDO_OK && nmigs > 0 && have == migs[nmigs - 1].version) {
+        if (applied) {
+            *applied = 0;
+        }
+        return ORDO_OK;
+    }
+    rc = rc == ORDO_OK ? ordo_pg_begin(db, err) : rc;
     if (rc == ORDO_OK) {
         rc = ordo_pg_run(db, "could not take the migration lock",
                          "SELECT pg_advisory_xact_lock($1::bigint)", 1, params, err);

@@ -88,12 +88,18 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
 
     rc = ordo_pg_exec(
         st->db, st->arena, "could not take jobs",
-        "UPDATE job j SET attempts = j.attempts + 1, lock_owner = $1, locked_at = now(), "
-        "due_at = now() + $2::bigint * interval '1 millisecond' FROM (SELECT key FROM job WHERE "
-        "due_at <= now() AND (kind <> 'work' OR type = ANY($3::text[])) ORDER BY due_at "
-        "LIMIT $4 FOR UPDATE SKIP LOCKED) t WHERE j.key = t.key RETURNING j.key, "
-        "coalesce(j.instance_key, 0), j.kind, j.type, j.element_id, j.payload, j.attempts, "
-        "j.retries",
+        "WITH t AS (UPDATE job j SET attempts = j.attempts + 1, lock_owner = $1, "
+        "locked_at = now(), due_at = now() + $2::bigint * interval '1 millisecond' FROM "
+        "(SELECT key FROM job WHERE due_at <= now() AND (kind <> 'work' OR type = "
+        "ANY($3::text[])) ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) k WHERE j.key = k.key "
+        "RETURNING j.key, coalesce(j.instance_key, 0) AS instance_key, j.kind, j.type, "
+        "j.element_id, j.payload, j.attempts, j.retries), "
+        /* Each attempt of a work job, with the node that runs it, goes into the audit. */
+        "a AS (INSERT INTO audit (time_ms, actor, action, instance_key, element_id, payload) "
+        "SELECT (extract(epoch FROM now()) * 1000)::bigint, $1, 'job.attempt', t.instance_key, "
+        "t.element_id, json_build_object('job_key', t.key::text, 'type', t.type, 'attempt', "
+        "t.attempts)::text FROM t WHERE t.kind = 'work' ORDER BY t.key) "
+        "SELECT * FROM t",
         4, p, &res, err);
     ordo_buf_cleanup(&list);
     if (rc != ORDO_OK) {

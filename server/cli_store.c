@@ -4,6 +4,7 @@
  */
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -160,6 +161,8 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
     if (rc == ORDO_CLI_OK) {
         opts.conninfo = db.conninfo;
         opts.owner = node_name(cli);
+        opts.threads = (int)cfg.executor_threads;
+        opts.lease_ms = strtoll(cfg.lease_ms, NULL, 10); /* test hook; empty: the default */
         opts.cache = ordo_defcache_new(NULL);
         if (ordo_executor_start(&opts, &ex, &err) == ORDO_OK) {
             run_until_signal(ex, opts.owner);

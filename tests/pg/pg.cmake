@@ -36,4 +36,5 @@ function(ordo_add_pg_test name)
 endfunction()
 
 ordo_add_pg_test(test_pgtest SOURCES integration/test_pgtest.c LABELS pg)
-ordo_add_pg_test(test_store SOURCES integration/test_store.c LIBS ordo_core LABELS core)
+ordo_add_pg_test(test_store SOURCES integration/test_store.c integration/storetest.c LIBS ordo_core LABELS core)
+ordo_add_pg_test(test_nodes SOURCES integration/test_nodes.c integration/storetest.c LIBS ordo_core LABELS core)

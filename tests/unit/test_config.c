@@ -14,7 +14,7 @@
 #include "base/config.h"
 #include "tests/unit/check_main.h"
 
-#define TEST_ONLY_KEYS 2 /* crashpoint, snapshot_steps */
+#define TEST_ONLY_KEYS 3 /* crashpoint, snapshot_steps, lease_ms */
 
 #define MAX_FILES 16
 
@@ -562,7 +562,7 @@ START_TEST(print_json_redacts_secrets)
     ck_assert_int_eq(out.data[out.len - 1], '\n');
     root = json_loads(ordo_buf_cstr(&out), JSON_REJECT_DUPLICATES, &jerr);
     ck_assert_ptr_nonnull(root);
-    /* The test-only keys (crashpoint, snapshot_steps) appear only when set. */
+    /* The test-only keys appear only when set. */
     ck_assert_uint_eq(json_object_size(root), ORDO_CONFIG_KEY_COUNT - TEST_ONLY_KEYS);
     ck_assert_str_eq(json_string_value(json_object_get(root, "master_key")), "[redacted]");
     ck_assert_str_eq(json_string_value(json_object_get(root, "admin_key")), "");
@@ -592,7 +592,7 @@ START_TEST(help_has_one_line_per_public_key)
     for (const char *p = text; *p; p++) {
         lines += *p == '\n';
     }
-    /* --config, 17 public keys, the closing note */
+    /* --config, the public keys, the closing note */
     ck_assert_uint_eq(lines, 1 + (ORDO_CONFIG_KEY_COUNT - TEST_ONLY_KEYS) + 1);
     ck_assert_ptr_nonnull(strstr(text, "  --config FILE "));
     ck_assert_ptr_nonnull(strstr(text, "\n  --port N "));

@@ -1,0 +1,225 @@
+/*
+ * tests/integration/test_nodes: real `ordo worker` processes on one
+ * database, killed with SIGKILL at random moments and at every named crash
+ * point (ORDO_CRASHPOINT), and several of them at once. Whatever happens
+ * to the workers, every instance must complete exactly once, no user task
+ * be completed twice and no job be attempted more often than it allows;
+ * the audit's "job.attempt" rows name the node of every attempt.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "core/store.h"
+#include "tests/integration/pgtest.h"
+#include "tests/integration/storetest.h"
+
+/* Leases short enough that a killed node's jobs come back within the test. */
+#define LEASE_MS "1500"
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+    nanosleep(&ts, NULL);
+}
+
+/* Start `ordo worker` on this test's database, crashing at 'crashpoint'
+ * ("name:N") when given. Its log goes to stderr only at warn and above. */
+static pid_t spawn_worker(const char *crashpoint)
+{
+    const char *bin = getenv("ORDOTEST_BIN");
+    pid_t pid;
+
+    ck_assert_ptr_nonnull(bin);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        (void)dup2(null, STDOUT_FILENO);
+        (void)setenv("ORDO_LEASE_MS", LEASE_MS, 1);
+        (void)setenv("ORDO_LOG_LEVEL", "error", 1);
+        if (crashpoint) {
+            (void)setenv("ORDO_CRASHPOINT", crashpoint, 1);
+        }
+        execl(bin, bin, "worker", "--database-url", storetest_app, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Wait up to 'ms' for the worker to exit by itself; its status, or -1 if
+ * it is still running. */
+static int reap(pid_t pid, long ms)
+{
+    int status = 0;
+
+    for (long waited = 0; waited <= ms; waited += 10) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+
+        if (r == pid) {
+            return status;
+        }
+        sleep_ms(10);
+    }
+    return -1;
+}
+
+static void kill_worker(pid_t pid, int sig)
+{
+    int status;
+
+    (void)kill(pid, sig);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    if (sig == SIGTERM) { /* a clean stop: status 0, and ASan found no leak */
+        ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "worker status %d", status);
+    }
+}
+
+/* Act as the people: complete every open user task once. */
+static int complete_open_tasks(void)
+{
+    PGconn *db = pgtest_connect(storetest_db, PGTEST_OWNER);
+    PGresult *res = PQexec(db, "SELECT key FROM user_task WHERE state = 'created' LIMIT 200");
+    int done = 0;
+
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct ordo_err err = {0};
+        enum ordo_code rc = ordo_store_complete_task(
+            storetest_st, strtoll(PQgetvalue(res, i, 0), NULL, 10), NULL, "user:person", &err);
+
+        ck_assert_msg(rc == ORDO_OK, "%s", err.msg);
+        done++;
+    }
+    PQclear(res);
+    PQfinish(db);
+    return done;
+}
+
+static long count(const char *sql)
+{
+    return strtol(storetest_sql1(sql, NULL), NULL, 10);
+}
+
+/* The audit says each instance ended once and each job attempt ran on one node. */
+static void check_exactly_once(long instances, long max_attempts)
+{
+    ck_assert_int_eq(count("SELECT count(*) FROM instance WHERE status = 'completed'"), instances);
+    ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE action = 'end'"), instances);
+    ck_assert_int_eq(count("SELECT count(*) FROM (SELECT instance_key FROM audit WHERE action = "
+                           "'end' GROUP BY 1 HAVING count(*) > 1) x"),
+                     0);
+    ck_assert_int_eq(count("SELECT count(*) FROM (SELECT payload::json->>'job_key', "
+                           "payload::json->>'attempt' FROM audit WHERE action = 'job.attempt' "
+                           "GROUP BY 1, 2 HAVING count(*) > 1) x"),
+                     0);
+    ck_assert_int_le(count("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM audit WHERE "
+                           "action = 'job.attempt' GROUP BY payload::json->>'job_key') x"),
+                     max_attempts);
+    ck_assert_int_eq(count("SELECT count(*) FROM incident"), 0);
+    ck_assert_int_eq(count("SELECT count(*) FROM job"), 0);
+}
+
+START_TEST(killed_workers_lose_nothing_and_do_nothing_twice)
+{
+    /* Each named crash point at least twice, and plain SIGKILLs between. */
+    static const char *const points[] = {"before_commit", "after_commit", "after_call", NULL};
+    int kills = 0, by_point[3] = {0};
+    long completed = 0;
+    unsigned seed = (unsigned)time(NULL);
+
+    (void)fprintf(stderr, "test_nodes: seed %u\n", seed);
+    srandom(seed);
+    storetest_deploy("crash.bpmn");
+    for (int i = 0; i < 500; i++) {
+        storetest_start("crash", NULL);
+    }
+    for (int round = 0; round < 12; round++) {
+        const char *point = points[round % 4];
+        char spec[64];
+        pid_t w;
+        int status;
+
+        (void)snprintf(spec, sizeof spec, "%s:%ld", point ? point : "", 1 + random() % 40);
+        w = spawn_worker(point ? spec : NULL);
+        complete_open_tasks();
+        status = reap(w, point ? 8000 : 100 + random() % 300);
+        if (status == -1) {
+            kill_worker(w, SIGKILL); /* a random moment */
+        } else {
+            ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 137,
+                          "worker with %s ended with status %d", spec, status);
+            by_point[round % 4]++;
+        }
+        kills++;
+    }
+    ck_assert_int_ge(kills, 10);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_msg(by_point[i] >= 2, "crash point %s reached %d times", points[i], by_point[i]);
+    }
+    /* A last worker that is left alone finishes the work. */
+    pid_t w = spawn_worker(NULL);
+
+    for (int i = 0; i < 600 && completed < 500; i++) {
+        complete_open_tasks();
+        completed = count("SELECT count(*) FROM instance WHERE status = 'completed'");
+        sleep_ms(100);
+    }
+    kill_worker(w, SIGTERM);
+    check_exactly_once(500, 5);
+    ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE action = 'task.completed'"), 500);
+    ck_assert_int_eq(count("SELECT count(*) FROM user_task WHERE state = 'completed'"), 500);
+}
+END_TEST
+
+START_TEST(three_workers_share_the_jobs_and_survive_losing_one)
+{
+    pid_t w[3];
+    long completed = 0;
+
+    storetest_deploy("straight.bpmn");
+    for (int i = 0; i < 3; i++) {
+        w[i] = spawn_worker(NULL);
+    }
+    for (int i = 0; i < 2000; i++) {
+        storetest_start("straight", NULL);
+        if (i == 1000) {
+            kill_worker(w[1], SIGKILL); /* mid-run: its leased jobs must come back */
+        }
+    }
+    for (int i = 0; i < 600 && completed < 2000; i++) {
+        completed = count("SELECT count(*) FROM instance WHERE status = 'completed'");
+        sleep_ms(100);
+    }
+    kill_worker(w[0], SIGTERM);
+    kill_worker(w[2], SIGTERM);
+    check_exactly_once(2000, 3);
+    ck_assert_int_eq(count("SELECT count(DISTINCT actor) FROM audit WHERE action = 'job.attempt'"),
+                     3);
+}
+END_TEST
+
+static Suite *nodes_suite(void)
+{
+    Suite *s = suite_create("nodes");
+    TCase *tc = tcase_create("nodes");
+
+    tcase_add_checked_fixture(tc, storetest_setup, storetest_teardown);
+    tcase_set_timeout(tc, 240);
+    tcase_add_test(tc, killed_workers_lose_nothing_and_do_nothing_twice);
+    tcase_add_test(tc, three_workers_share_the_jobs_and_survive_losing_one);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PGTEST_CHECK_MAIN(nodes_suite)
