@@ -46,6 +46,11 @@ enum ordo_code ordo_crashpoint_set(const char *spec, struct ordo_err *err)
     return ORDO_OK;
 }
 
+bool ordo_crashpoint_armed(const char *name)
+{
+    return armed[0] && strcmp(armed, name) == 0;
+}
+
 void ordo_crashpoint(const char *name)
 {
     if (armed[0] && strcmp(armed, name) == 0 && atomic_fetch_add(&reached, 1) + 1 == remaining) {

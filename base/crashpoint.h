@@ -12,11 +12,17 @@
 #ifndef ORDO_BASE_CRASHPOINT_H
 #define ORDO_BASE_CRASHPOINT_H
 
+#include <stdbool.h>
+
 #include "base/err.h"
 
 /* Arm the crash point from its text ("name" or "name:N", N >= 1; "" or
  * NULL disarms). ORDO_E_INVAL for anything else. Call before threads start. */
 enum ordo_code ordo_crashpoint_set(const char *spec, struct ordo_err *err);
+
+/* Whether 'name' is the armed crash point (code that would otherwise
+ * send two things in one go splits them, so the point can fall between). */
+bool ordo_crashpoint_armed(const char *name);
 
 /* Exit here if 'name' is the armed crash point and its count is reached.
  * Thread-safe; costs one comparison when nothing is armed. */

@@ -181,6 +181,7 @@ struct batch_stmt {
     const char *what, *sql;
     const char **params;
     int nparams;
+    bool optional;
 };
 
 struct ordo_pg_batch {
@@ -213,9 +214,30 @@ void ordo_pg_batch_add(struct ordo_pg_batch *batch, const char *what, const char
     }
 }
 
+void ordo_pg_batch_add_optional(struct ordo_pg_batch *batch, const char *what, const char *sql)
+{
+    ordo_pg_batch_add(batch, what, sql, 0, NULL);
+    batch->v[batch->n - 1].optional = true;
+}
+
 size_t ordo_pg_batch_count(const struct ordo_pg_batch *batch)
 {
     return batch->n;
+}
+
+void ordo_pg_batch_truncate(struct ordo_pg_batch *batch, size_t count)
+{
+    if (count < batch->n) {
+        batch->n = count;
+    }
+}
+
+static void warn_optional(const struct batch_stmt *s, const PGresult *res)
+{
+    char line[ORDO_ERR_MSG_SIZE];
+
+    ordo_log(ORDO_LOG_WARN, "pg", "optional statement failed", ORDO_STR("what", s->what),
+             ORDO_STR("reason", one_line(line, sizeof line, PQresultErrorMessage(res))));
 }
 
 /* One statement's results (a result, then NULL); the first failure wins. */
@@ -228,7 +250,9 @@ static enum ordo_code batch_result(PGconn *db, const struct batch_stmt *s, enum 
     while ((res = PQgetResult(db)) != NULL) {
         ExecStatusType st = PQresultStatus(res);
 
-        if (rc == ORDO_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        if (rc == ORDO_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && s->optional) {
+            warn_optional(s, res);
+        } else if (rc == ORDO_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             rc = st == PGRES_PIPELINE_ABORTED ? ORDO_E_INTERNAL : code_of(res, db);
             ordo_err_set(err, rc, "%s: %s", s->what,
                          one_line(line, sizeof line, PQresultErrorMessage(res)));
@@ -287,6 +311,62 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
     }
     batch->n = 0;
     return rc;
+}
+
+enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_arena *arena, const char *what,
+                                  const char *sql, int nparams, const char *const *params,
+                                  PGresult **out, struct ordo_err *err)
+{
+    enum ordo_code rc = ORDO_OK;
+    char line[ORDO_ERR_MSG_SIZE];
+    PGresult *res, *kept = NULL;
+    bool sent =
+        PQenterPipelineMode(db) && PQsendQueryParams(db, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+        PQsendQueryParams(db, sql, nparams, NULL, params, NULL, NULL, 0) && PQpipelineSync(db);
+
+    if (!sent) {
+        rc = ordo_err_set(err, ORDO_E_AGAIN, "%s: %s", what,
+                          one_line(line, sizeof line, PQerrorMessage(db)));
+    }
+    /* Results come statement by statement, each closed by a NULL; the
+     * sync point's result ends them all. A broken connection gives NULLs
+     * only, so the count of NULLs bounds the loop. */
+    for (int nulls = 0; sent && nulls <= 3;) {
+        ExecStatusType st;
+
+        res = PQgetResult(db);
+        if (!res) {
+            nulls++;
+            continue;
+        }
+        st = PQresultStatus(res);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+            if (rc == ORDO_OK) {
+                rc = st == PGRES_PIPELINE_ABORTED ? ORDO_E_INTERNAL : code_of(res, db);
+                ordo_err_set(err, rc, "%s: %s", what,
+                             one_line(line, sizeof line, PQresultErrorMessage(res)));
+            }
+            PQclear(res);
+        } else if (nulls == 1 && !kept) {
+            kept = res;
+        } else {
+            PQclear(res);
+        }
+    }
+    (void)PQexitPipelineMode(db);
+    if (rc != ORDO_OK) {
+        PQclear(kept);
+        return rc;
+    }
+    ordo_arena_defer(arena, pq_clear_cb, kept);
+    if (out) {
+        *out = kept;
+    }
+    return ORDO_OK;
 }
 
 void ordo_pg_array_add(struct ordo_buf *out, const char *s)

@@ -39,6 +39,12 @@ enum ordo_code ordo_pg_exec(PGconn *db, struct ordo_arena *arena, const char *wh
                             int nparams, const char *const *params, PGresult **out,
                             struct ordo_err *err);
 
+/* BEGIN and then 'sql', in one round trip (pipeline mode): the first
+ * statement of a transaction. Otherwise as ordo_pg_exec(). */
+enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_arena *arena, const char *what,
+                                  const char *sql, int nparams, const char *const *params,
+                                  PGresult **out, struct ordo_err *err);
+
 /* The same without an arena: the result, if any, is cleared at once. */
 enum ordo_code ordo_pg_run(PGconn *db, const char *what, const char *sql, int nparams,
                            const char *const *params, struct ordo_err *err);
@@ -68,7 +74,14 @@ struct ordo_pg_batch;
 struct ordo_pg_batch *ordo_pg_batch_new(struct ordo_arena *arena);
 void ordo_pg_batch_add(struct ordo_pg_batch *batch, const char *what, const char *sql, int nparams,
                        const char *const *params);
+/* A statement whose failure does not fail the batch (a NOTIFY after the
+ * COMMIT: a hint, not part of the transaction). */
+void ordo_pg_batch_add_optional(struct ordo_pg_batch *batch, const char *what, const char *sql);
 size_t ordo_pg_batch_count(const struct ordo_pg_batch *batch);
+
+/* Forget the statements queued after the first 'count' (a step that
+ * failed takes its writes back). */
+void ordo_pg_batch_truncate(struct ordo_pg_batch *batch, size_t count);
 
 /* Send every statement, then read every result. The batch is empty
  * again afterwards, whatever happened. A "COMMIT" that answers ROLLBACK

@@ -112,9 +112,9 @@ static enum ordo_code load(struct ordo_store *st, int64_t key, struct def_entry 
     PGresult *res;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(st->db, st->arena, "could not read a definition",
-                      "SELECT process_id, version, xml FROM definition WHERE key = $1", 1, params,
-                      &res, err);
+    rc = ordo_st_query(st, "could not read a definition",
+                       "SELECT process_id, version, xml FROM definition WHERE key = $1", 1, params,
+                       &res, err);
     if (rc != ORDO_OK) {
         return rc;
     }

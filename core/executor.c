@@ -75,41 +75,54 @@ static void wait_for_work(struct ordo_executor *ex, unsigned long seen, int64_t 
     pthread_mutex_unlock(&ex->mu);
 }
 
-static void hint(struct ordo_executor *ex)
+/* Wake one waiting thread ('all': every one, to stop or after lost hints).
+ * One is enough for one hint: a thread that finds a full batch wakes the
+ * next, so a burst of jobs fans out while a trickle costs one query. */
+static void hint(struct ordo_executor *ex, bool all)
 {
     pthread_mutex_lock(&ex->mu);
     ex->hints++;
-    pthread_cond_broadcast(&ex->wake);
+    if (all) {
+        pthread_cond_broadcast(&ex->wake);
+    } else {
+        pthread_cond_signal(&ex->wake);
+    }
     pthread_mutex_unlock(&ex->mu);
 }
 
 /* ---- running jobs --------------------------------------------------------------------------- */
 
-static void record(struct ordo_store *st, const struct ordo_job *job, struct ordo_job_result *r)
+/* The handler's answer as the store's outcome record. */
+static void to_outcome(const struct ordo_job *job, const struct ordo_job_result *r,
+                       struct ordo_job_outcome *o)
 {
-    struct ordo_err err = {0};
-    enum ordo_code rc;
-
-    ordo_crashpoint("after_call");
+    o->job = job;
+    o->variables = r->variables;
+    o->retry_in_ms = r->retry_in_ms;
     switch (r->outcome) {
     case ORDO_JOB_DONE:
-        rc = ordo_store_job_complete(st, job, r->variables, &err);
+        o->kind = ORDO_EVENT_JOB_COMPLETE;
         break;
     case ORDO_JOB_BPMN_ERROR:
-        rc = ordo_store_job_error(st, job, r->error_code ? r->error_code : "", r->message,
-                                  r->variables, &err);
+        o->kind = ORDO_EVENT_JOB_ERROR;
+        o->error_code = r->error_code ? r->error_code : "";
+        o->message = r->message;
         break;
     default:
-        rc = ordo_store_job_fail(st, job, r->message[0] ? r->message : "the job failed",
-                                 r->retry_in_ms, &err);
+        o->kind = ORDO_EVENT_JOB_FAIL;
+        o->message = r->message[0] ? r->message : "the job failed";
         break;
     }
-    if (rc == ORDO_E_CONFLICT) {
-        ordo_log(ORDO_LOG_INFO, "executor", "job result discarded", ORDO_INT("job_key", job->key),
-                 ORDO_STR("reason", err.msg));
-    } else if (rc != ORDO_OK) {
+}
+
+static void log_outcome(const struct ordo_job_outcome *o)
+{
+    if (o->rc == ORDO_E_CONFLICT) {
+        ordo_log(ORDO_LOG_INFO, "executor", "job result discarded",
+                 ORDO_INT("job_key", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
+    } else if (o->rc != ORDO_OK) {
         ordo_log(ORDO_LOG_WARN, "executor", "job result not recorded",
-                 ORDO_INT("job_key", job->key), ORDO_STR("reason", err.msg));
+                 ORDO_INT("job_key", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
     }
 }
 
@@ -123,25 +136,49 @@ static void run_engine_job(struct ordo_store *st, const struct ordo_job *job)
     }
 }
 
-static void run_job(struct ordo_executor *ex, struct ordo_store *st, const struct ordo_job *job)
+/* Run one work job's handler into 'r'. */
+static void run_work(struct ordo_executor *ex, const struct ordo_job *job,
+                     struct ordo_job_result *r)
 {
-    struct ordo_job_result r = {.retry_in_ms = -1};
-
-    if (job->kind != ORDO_JOB_WORK) {
-        run_engine_job(st, job);
-        return;
-    }
+    r->retry_in_ms = -1;
     if (job->attempt > job->retries) {
         /* The previous holder's lease ran out on the last attempt it had. */
-        r.outcome = ORDO_JOB_RETRY;
-        (void)snprintf(r.message, sizeof r.message,
+        r->outcome = ORDO_JOB_RETRY;
+        (void)snprintf(r->message, sizeof r->message,
                        "no attempts left: the lease of attempt %d ran out", job->attempt - 1);
-        record(st, job, &r);
         return;
     }
-    ex->opts.handlers->run(ex->opts.handlers->ctx, job, &r);
-    record(st, job, &r);
-    json_decref(r.variables);
+    ex->opts.handlers->run(ex->opts.handlers->ctx, job, r);
+}
+
+/* Run the handlers of a batch's work jobs, then record every outcome in
+ * one transaction (one commit for the batch); engine jobs run alone. */
+static void run_jobs(struct ordo_executor *ex, struct ordo_store *st, struct ordo_job *jobs,
+                     size_t n, struct ordo_arena *arena)
+{
+    struct ordo_job_result *r = ordo_arena_calloc(arena, n + 1, sizeof *r);
+    struct ordo_job_outcome *o = ordo_arena_calloc(arena, n + 1, sizeof *o);
+    struct ordo_err err = {0};
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].kind != ORDO_JOB_WORK) {
+            run_engine_job(st, &jobs[i]);
+            continue;
+        }
+        run_work(ex, &jobs[i], &r[k]);
+        to_outcome(&jobs[i], &r[k], &o[k]);
+        k++;
+    }
+    if (k == 0) {
+        return;
+    }
+    ordo_crashpoint("after_call");
+    (void)ordo_store_record_outcomes(st, o, k, &err);
+    for (size_t i = 0; i < k; i++) {
+        log_outcome(&o[i]);
+        json_decref(r[i].variables);
+    }
 }
 
 static unsigned long hints_seen(struct ordo_executor *ex)
@@ -174,9 +211,7 @@ static long run_batch(struct ordo_executor *ex, struct ordo_store *st, struct or
         warn("could not take jobs", &err);
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        run_job(ex, st, &jobs[i]);
-    }
+    run_jobs(ex, st, jobs, n, arena);
     return (long)n;
 }
 
@@ -202,8 +237,10 @@ static void *worker_main(void *arg)
             ordo_store_close(st); /* reconnect on the next round */
             st = NULL;
         }
-        if (n < o->batch) {
-            wait_for_work(ex, seen, n > 0 ? 0 : o->poll_ms);
+        if (n == o->batch) {
+            hint(ex, false); /* more may be due: let another thread look too */
+        } else if (n == 0) {
+            wait_for_work(ex, seen, o->poll_ms);
         }
     }
     ordo_store_close(st);
@@ -251,7 +288,7 @@ static void *listener_main(void *arg)
         if (!PQconsumeInput(db)) {
             PQfinish(db);
             db = NULL;
-            hint(ex); /* hints may have been lost: look now */
+            hint(ex, true); /* hints may have been lost: look now */
             continue;
         }
         while ((n = PQnotifies(db)) != NULL) {
@@ -259,7 +296,7 @@ static void *listener_main(void *arg)
             PQfreemem(n);
         }
         if (any) {
-            hint(ex);
+            hint(ex, false);
         }
     }
     PQfinish(db);
@@ -306,7 +343,7 @@ void ordo_executor_stop(struct ordo_executor *ex)
         return;
     }
     atomic_store(&ex->stop, true);
-    hint(ex);
+    hint(ex, true);
     for (int i = 0; i < ex->nthreads; i++) {
         pthread_join(ex->threads[i], NULL);
     }

@@ -24,14 +24,14 @@
 #include "base/err.h"
 #include "core/store.h"
 
-enum ordo_job_outcome {
+enum ordo_job_verdict {
     ORDO_JOB_DONE,       /* completed; 'variables' are its result */
     ORDO_JOB_RETRY,      /* failed; try again (after 'retry_in_ms' if >= 0) while attempts last */
     ORDO_JOB_BPMN_ERROR, /* a business error: 'error_code', caught by the process or an incident */
 };
 
 struct ordo_job_result {
-    enum ordo_job_outcome outcome;
+    enum ordo_job_verdict outcome;
     json_t *variables;      /* owned: the executor releases it */
     const char *error_code; /* static or owned by the handler until the next call */
     char message[256];

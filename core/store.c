@@ -154,33 +154,70 @@ static void pause_before_retry(int attempt)
     nanosleep(&ts, NULL);
 }
 
+enum ordo_code ordo_st_query(struct ordo_store *st, const char *what, const char *sql, int nparams,
+                             const char *const *params, PGresult **out, struct ordo_err *err)
+{
+    if (st->begin_pending) {
+        st->begin_pending = false;
+        return ordo_pg_begin_exec(st->db, st->arena, what, sql, nparams, params, out, err);
+    }
+    return ordo_pg_exec(st->db, st->arena, what, sql, nparams, params, out, err);
+}
+
+/* Send the queued writes with COMMIT (and the NOTIFY after it) in one
+ * round trip, unless a crash point must fall between them. */
+static enum ordo_code commit(struct ordo_store *st, struct ordo_err *err)
+{
+    bool split = ordo_crashpoint_armed("after_commit");
+    enum ordo_code rc = ORDO_OK;
+
+    if (st->begin_pending) { /* nothing was asked: the writes alone */
+        st->begin_pending = false;
+        rc = ordo_pg_begin(st->db, err);
+    }
+    ordo_crashpoint("before_commit");
+    ordo_pg_batch_add(st->batch, "could not commit", "COMMIT", 0, NULL);
+    /* A hint for executors, after the commit: if it is lost, they find
+     * the job when they next poll. */
+    if (st->notify && !split) {
+        ordo_pg_batch_add_optional(st->batch, "could not notify executors",
+                                   "NOTIFY " ORDO_STORE_JOB_CHANNEL);
+    }
+    rc = rc == ORDO_OK ? ordo_pg_batch_run(st->db, st->batch, err) : rc;
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    ordo_crashpoint("after_commit");
+    if (st->notify && split) {
+        (void)ordo_pg_run(st->db, "could not notify executors", "NOTIFY " ORDO_STORE_JOB_CHANNEL, 0,
+                          NULL, NULL);
+    }
+    return ORDO_OK;
+}
+
 static enum ordo_code tx_once(struct ordo_store *st, store_tx_fn *fn, void *ctx,
                               struct ordo_err *err)
 {
     enum ordo_code rc;
 
     st->notify = false;
-    rc = ordo_pg_begin(st->db, err);
-    if (rc == ORDO_OK) {
-        rc = fn(st, ctx, err);
+    st->begin_pending = true;
+    st->batch = ordo_pg_batch_new(st->arena);
+    st->stepped = NULL; /* the arena it lived in may have been reset */
+    st->nstepped = st->stepped_cap = 0;
+    rc = fn(st, ctx, err);
+    if (rc != ORDO_OK) {
+        if (!st->begin_pending) {
+            ordo_pg_rollback(st->db);
+        }
+        st->begin_pending = false;
+        return rc;
     }
+    rc = commit(st, err);
     if (rc != ORDO_OK) {
         ordo_pg_rollback(st->db);
-        return rc;
     }
-    ordo_crashpoint("before_commit");
-    rc = ordo_pg_commit(st->db, err);
-    if (rc != ORDO_OK) {
-        return rc;
-    }
-    ordo_crashpoint("after_commit");
-    if (st->notify) {
-        /* A hint for executors, after the commit: if it is lost, they
-         * find the job when they next poll. */
-        (void)ordo_pg_run(st->db, "could not notify executors", "NOTIFY " ORDO_STORE_JOB_CHANNEL, 0,
-                          NULL, NULL);
-    }
-    return ORDO_OK;
+    return rc;
 }
 
 enum ordo_code ordo_st_tx(struct ordo_store *st, store_tx_fn *fn, void *ctx, struct ordo_err *err)

@@ -187,6 +187,27 @@ enum ordo_code ordo_store_job_error(struct ordo_store *st, const struct ordo_job
                                     const char *error_code, const char *message,
                                     const json_t *variables, struct ordo_err *err);
 
+/* One work job's outcome, for ordo_store_record_outcomes(). */
+struct ordo_job_outcome {
+    const struct ordo_job *job;
+    enum ordo_event_kind kind; /* ORDO_EVENT_JOB_COMPLETE, _JOB_FAIL or _JOB_ERROR */
+    const json_t *variables;   /* an object or NULL */
+    const char *error_code;    /* JOB_ERROR */
+    const char *message;       /* JOB_FAIL, JOB_ERROR */
+    int64_t retry_in_ms;       /* JOB_FAIL: < 0 for the default backoff */
+    enum ordo_code rc;         /* set: ORDO_OK, or why this one was not recorded */
+};
+
+/* Record the outcomes of a batch of jobs in one transaction, so a batch
+ * costs one commit: instances are locked in key order; an outcome that
+ * cannot be recorded (this node no longer holds the attempt: CONFLICT) is
+ * skipped with its 'rc' set, and the others are recorded. When the
+ * transaction itself fails, each outcome is tried in a transaction of its
+ * own, so one bad instance does not lose the others' work. Returns the
+ * first 'rc' that is not ORDO_OK, or ORDO_OK. */
+enum ordo_code ordo_store_record_outcomes(struct ordo_store *st, struct ordo_job_outcome *outs,
+                                          size_t n, struct ordo_err *err);
+
 /* Run an engine job (every kind but ORDO_JOB_WORK). A work job taken with
  * 'attempt' > 'retries' had its last lease expire on a dead node: fail it
  * with ordo_store_job_fail(), which raises the incident, without running

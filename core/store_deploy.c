@@ -78,18 +78,18 @@ static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c
 
     /* Two nodes deploying the same process at once must not both take
      * version N+1: the lock orders them, the unique key is the backstop. */
-    rc = ordo_pg_run(st->db, "could not lock the process id",
-                     "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", 1, p, err);
+    rc = ordo_st_query(st, "could not lock the process id",
+                       "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", 1, p, NULL, err);
     if (rc != ORDO_OK) {
         return rc;
     }
-    rc = ordo_pg_exec(st->db, st->arena, "could not read the newest version",
-                      "SELECT 0, coalesce(max(version), 0), nextval('ordo_key_seq'), "
-                      "(extract(epoch FROM statement_timestamp()) * 1000)::bigint, "
-                      "(SELECT key FROM definition WHERE process_id = $1 AND hash = $2 AND "
-                      "version = (SELECT max(version) FROM definition WHERE process_id = $1)) "
-                      "FROM definition WHERE process_id = $1",
-                      2, p, &res, err);
+    rc = ordo_st_query(st, "could not read the newest version",
+                       "SELECT 0, coalesce(max(version), 0), nextval('ordo_key_seq'), "
+                       "(extract(epoch FROM statement_timestamp()) * 1000)::bigint, "
+                       "(SELECT key FROM definition WHERE process_id = $1 AND hash = $2 AND "
+                       "version = (SELECT max(version) FROM definition WHERE process_id = $1)) "
+                       "FROM definition WHERE process_id = $1",
+                       2, p, &res, err);
     if (rc != ORDO_OK) {
         return rc;
     }
@@ -128,7 +128,7 @@ static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c
 static enum ordo_code deploy_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
 {
     struct deploy_ctx *c = ctx;
-    struct ordo_pg_batch *batch = ordo_pg_batch_new(st->arena);
+    struct ordo_pg_batch *batch = st->batch;
     enum ordo_code rc = ORDO_OK;
 
     c->nout = 0;
@@ -139,7 +139,7 @@ static enum ordo_code deploy_tx(struct ordo_store *st, void *ctx, struct ordo_er
             rc = deploy_process(st, c, batch, proc, err);
         }
     }
-    return rc == ORDO_OK ? ordo_pg_batch_run(st->db, batch, err) : rc;
+    return rc;
 }
 
 enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, const char *xml,

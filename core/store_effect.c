@@ -4,8 +4,8 @@
  * The runtime's state (the snapshot) is the truth; these rows are what
  * the outside needs to find an instance by: jobs to run, timers to fire,
  * user tasks to show, subscriptions to match messages against, incidents
- * to list, and one audit row per effect. Every row carries the runtime's
- * own key ('elem') so an event can name it back.
+ * to list. Every row carries the runtime's own key ('elem') so an event
+ * can name it back. (The audit row of the step is written by store_step.c.)
  */
 #include <string.h>
 
@@ -229,10 +229,10 @@ static enum ordo_code call_row(const struct row_ctx *r, struct ordo_err *err)
     PGresult *res;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(r->s->st->db, r->a, "could not find the called process",
-                      "SELECT key, nextval('ordo_key_seq') FROM definition WHERE process_id = $1 "
-                      "ORDER BY version DESC LIMIT 1",
-                      1, p, &res, err);
+    rc = ordo_st_query(r->s->st, "could not find the called process",
+                       "SELECT key, nextval('ordo_key_seq') FROM definition WHERE process_id = $1 "
+                       "ORDER BY version DESC LIMIT 1",
+                       1, p, &res, err);
     if (rc != ORDO_OK) {
         return rc;
     }
@@ -267,25 +267,6 @@ static void end_row(const struct row_ctx *r)
     s->st->notify = true;
 }
 
-static void audit_row(struct store_step *s, const struct ordo_effect *e)
-{
-    const char *kind = ordo_effect_kind_name(e->kind), *op = ordo_effect_op_name(e->op);
-    struct ordo_buf json = ORDO_BUF_INIT;
-    char action[48];
-
-    if (op) {
-        (void)snprintf(action, sizeof action, "%s.%s", kind, op);
-    } else {
-        (void)snprintf(action, sizeof action, "%s", kind);
-    }
-    ordo_effect_json(s->def->graph, e, &json);
-    ordo_pg_array_add(&s->actions, action);
-    ordo_pg_array_add(&s->elements, node_id(s, e->node));
-    ordo_pg_array_add(&s->payloads, ordo_buf_cstr(&json));
-    ordo_buf_cleanup(&json);
-    s->naudit++;
-}
-
 enum ordo_code ordo_st_write_effects(struct store_step *s, const struct ordo_step *step,
                                      struct ordo_err *err)
 {
@@ -296,7 +277,6 @@ enum ordo_code ordo_st_write_effects(struct store_step *s, const struct ordo_ste
     for (size_t i = 0; i < step->neffects && rc == ORDO_OK; i++) {
         r.e = &step->effects[i];
         r.elem = ordo_st_i64(r.a, r.e->key);
-        audit_row(s, r.e);
         switch (r.e->kind) {
         case ORDO_EFFECT_JOB:
             job_row(&r);

@@ -32,10 +32,10 @@ static enum ordo_code claim(struct ordo_store *st, struct engine_ctx *c, struct 
     json_t *payload = NULL;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(st->db, st->arena, "could not claim the job",
-                      "DELETE FROM job WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
-                      "RETURNING elem, payload",
-                      3, p, &res, err);
+    rc = ordo_st_query(st, "could not claim the job",
+                       "DELETE FROM job WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
+                       "RETURNING elem, payload",
+                       3, p, &res, err);
     if (rc == ORDO_OK && PQntuples(res) == 0) {
         rc = ordo_err_set(err, ORDO_E_CONFLICT, "job %lld is no longer held by this node",
                           (long long)job->key);
@@ -151,12 +151,12 @@ static enum ordo_code start_timer(struct ordo_store *st, struct engine_ctx *c, s
     int64_t due;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(st->db, st->arena, "could not claim the start timer",
-                      "SELECT j.definition_key, j.payload, d.suspended, nextval('ordo_key_seq'), "
-                      "(extract(epoch FROM statement_timestamp()) * 1000)::bigint FROM job j "
-                      "JOIN definition d ON d.key = j.definition_key WHERE j.key = $1 AND "
-                      "j.lock_owner = $2 AND j.attempts = $3 FOR UPDATE OF j",
-                      3, p, &res, err);
+    rc = ordo_st_query(st, "could not claim the start timer",
+                       "SELECT j.definition_key, j.payload, d.suspended, nextval('ordo_key_seq'), "
+                       "(extract(epoch FROM statement_timestamp()) * 1000)::bigint FROM job j "
+                       "JOIN definition d ON d.key = j.definition_key WHERE j.key = $1 AND "
+                       "j.lock_owner = $2 AND j.attempts = $3 FOR UPDATE OF j",
+                       3, p, &res, err);
     if (rc == ORDO_OK && PQntuples(res) == 0) {
         rc = ordo_err_set(err, ORDO_E_CONFLICT, "job %lld is no longer held by this node",
                           (long long)c->job->key);
@@ -192,12 +192,12 @@ static enum ordo_code start_timer(struct ordo_store *st, struct engine_ctx *c, s
                             ordo_arena_printf(st->arena, "{\"armed\":%lld,\"fired\":%lld}",
                                               (long long)armed, (long long)fired + 1)};
 
-        return ordo_pg_run(
-            st->db, "could not schedule the next start",
+        return ordo_st_query(
+            st, "could not schedule the next start",
             "UPDATE job SET due_at = to_timestamp($2::bigint / 1000.0), payload = $3, "
             "attempts = 0, lock_owner = NULL, locked_at = NULL WHERE key = $1",
-            3, q, err);
+            3, q, NULL, err);
     }
-    return ordo_pg_run(st->db, "could not remove the start timer", "DELETE FROM job WHERE key = $1",
-                       1, p, err);
+    return ordo_st_query(st, "could not remove the start timer", "DELETE FROM job WHERE key = $1",
+                         1, p, NULL, err);
 }

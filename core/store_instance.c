@@ -24,12 +24,12 @@ static enum ordo_code start_tx(struct ordo_store *st, void *ctx, struct ordo_err
     PGresult *res;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(st->db, st->arena, "could not find the definition",
-                      "SELECT key, suspended, nextval('ordo_key_seq'), "
-                      "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
-                      "FROM definition WHERE process_id = $1 AND ($2::int = 0 OR version = $2) "
-                      "ORDER BY version DESC LIMIT 1",
-                      2, params, &res, err);
+    rc = ordo_st_query(st, "could not find the definition",
+                       "SELECT key, suspended, nextval('ordo_key_seq'), "
+                       "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
+                       "FROM definition WHERE process_id = $1 AND ($2::int = 0 OR version = $2) "
+                       "ORDER BY version DESC LIMIT 1",
+                       2, params, &res, err);
     if (rc != ORDO_OK) {
         return rc;
     }
@@ -109,7 +109,7 @@ static enum ordo_code row_event_tx(struct ordo_store *st, void *ctx, struct ordo
                           ? "SELECT instance_key, elem, state FROM user_task WHERE key = $1"
                           : "SELECT instance_key, elem, state FROM incident WHERE key = $1";
 
-    rc = ordo_pg_exec(st->db, st->arena, "could not read the row", sql, 1, params, &res, err);
+    rc = ordo_st_query(st, "could not read the row", sql, 1, params, &res, err);
     if (rc != ORDO_OK) {
         return rc;
     }

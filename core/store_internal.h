@@ -25,8 +25,23 @@ struct ordo_store {
     char *owner;
     struct ordo_defcache *cache;
     struct ordo_arena *arena; /* reset at the start of every public call */
-    bool notify;              /* this transaction made a job due now: NOTIFY after commit */
+    /* The transaction's writes, sent with its COMMIT in one round trip. A
+     * statement that needs its answer is sent at once instead; it must not
+     * depend on a queued write (none does: a step reads before it writes). */
+    struct ordo_pg_batch *batch;
+    bool begin_pending; /* BEGIN goes out with the transaction's first query */
+    /* Instances stepped in this transaction: stepping one again must first
+     * send the queued writes, or it would read its old state. */
+    int64_t *stepped;
+    size_t nstepped, stepped_cap;
+    bool notify; /* this transaction made a job due now: NOTIFY after commit */
 };
+
+/* A statement of the current transaction that needs its answer (the
+ * first one also carries the BEGIN). The result is in st->arena; 'out'
+ * may be NULL. */
+enum ordo_code ordo_st_query(struct ordo_store *st, const char *what, const char *sql, int nparams,
+                             const char *const *params, PGresult **out, struct ordo_err *err);
 
 /* A deployed definition, compiled once per process and shared read-only. */
 struct store_def {
@@ -57,12 +72,13 @@ struct store_step {
     struct ordo_instance *inst;
     int64_t now_ms; /* the database's clock at the lock */
     const char *actor;
-    const char *business_key; /* a new instance's */
-    int64_t retry_in_ms;      /* JOB_FAIL: when the next attempt is due (< 0: backoff) */
-    int attempt;              /* JOB_FAIL: the attempt that failed */
-    const char *fail_message; /* JOB_FAIL: why */
-    bool created;             /* the instance row does not exist yet */
-    struct ordo_pg_batch *batch;
+    const char *business_key;    /* a new instance's */
+    int64_t retry_in_ms;         /* JOB_FAIL: when the next attempt is due (< 0: backoff) */
+    int attempt;                 /* JOB_FAIL: the attempt that failed */
+    const char *fail_message;    /* JOB_FAIL: why */
+    bool created;                /* the instance row does not exist yet */
+    struct ordo_pg_batch *batch; /* the transaction's (st->batch) */
+    size_t batch_mark;           /* its length when the step began */
     struct ordo_buf actions, elements, payloads; /* audit rows as array literals */
     size_t naudit;
     /* Subscriptions opened in this step: buffered messages may wait. */

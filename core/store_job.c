@@ -115,14 +115,6 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
 
 /* ---- outcomes of work jobs ------------------------------------------------------------------ */
 
-struct outcome {
-    const struct ordo_job *job;
-    enum ordo_event_kind kind;
-    const json_t *variables;
-    const char *error_code, *message;
-    int64_t retry_in_ms;
-};
-
 /* Under the instance's lock: does this node still hold this attempt? */
 static enum ordo_code held_elem(struct store_step *s, const struct ordo_job *job, int64_t *elem,
                                 struct ordo_err *err)
@@ -132,10 +124,10 @@ static enum ordo_code held_elem(struct store_step *s, const struct ordo_job *job
     PGresult *res;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(s->st->db, a, "could not check the job",
-                      "SELECT elem FROM job WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
-                      "FOR UPDATE",
-                      3, p, &res, err);
+    rc = ordo_st_query(s->st, "could not check the job",
+                       "SELECT elem FROM job WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
+                       "FOR UPDATE",
+                       3, p, &res, err);
     if (rc == ORDO_OK && PQntuples(res) == 0) {
         rc = ordo_err_set(err, ORDO_E_CONFLICT,
                           "job %lld: this node no longer holds attempt %d (the lease ran out, or "
@@ -151,7 +143,7 @@ static enum ordo_code held_elem(struct store_step *s, const struct ordo_job *job
 static enum ordo_code outcome_fill(struct store_step *s, struct ordo_event *ev, void *ctx,
                                    struct ordo_err *err)
 {
-    struct outcome *o = ctx;
+    struct ordo_job_outcome *o = ctx;
     int64_t elem = 0;
     enum ordo_code rc = held_elem(s, o->job, &elem, err);
 
@@ -170,49 +162,122 @@ static enum ordo_code outcome_fill(struct store_step *s, struct ordo_event *ev, 
     return rc;
 }
 
-static enum ordo_code outcome_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
+/* Runtime-level refusals (the job moved on) skip one outcome; anything
+ * else is the database failing, which fails the transaction. */
+static bool skippable(enum ordo_code rc)
 {
-    struct outcome *o = ctx;
-
-    return ordo_st_step_locked(st, o->job->instance_key, st->owner, outcome_fill, o, err);
+    return rc == ORDO_E_CONFLICT || rc == ORDO_E_NOTFOUND || rc == ORDO_E_INVAL ||
+           rc == ORDO_E_UNPROCESSABLE;
 }
 
-static enum ordo_code outcome(struct ordo_store *st, struct outcome *o, struct ordo_err *err)
+/* An outcome's place in a batch (a struct, so qsort sorts whole slots). */
+struct slot {
+    struct ordo_job_outcome *o;
+};
+
+struct batch {
+    struct slot *v; /* in instance key order */
+    size_t n;
+    struct ordo_err *errs;
+};
+
+static enum ordo_code batch_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
 {
-    if (o->variables && !json_is_object(o->variables)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "job %lld: variables must be a JSON object",
-                            (long long)o->job->key);
+    struct batch *b = ctx;
+
+    for (size_t i = 0; i < b->n; i++) {
+        struct ordo_job_outcome *o = b->v[i].o;
+
+        memset(&b->errs[i], 0, sizeof b->errs[i]);
+        o->rc =
+            ordo_st_step_locked(st, o->job->instance_key, st->owner, outcome_fill, o, &b->errs[i]);
+        if (o->rc != ORDO_OK && !skippable(o->rc)) {
+            return ordo_err_set(err, o->rc, "%s", b->errs[i].msg);
+        }
     }
+    return ORDO_OK;
+}
+
+static int by_instance(const void *a, const void *b)
+{
+    int64_t x = ((const struct slot *)a)->o->job->instance_key;
+    int64_t y = ((const struct slot *)b)->o->job->instance_key;
+
+    return (x > y) - (x < y);
+}
+
+enum ordo_code ordo_store_record_outcomes(struct ordo_store *st, struct ordo_job_outcome *outs,
+                                          size_t n, struct ordo_err *err)
+{
+    struct batch b = {.n = 0};
+    enum ordo_code rc = ORDO_OK;
+
     ordo_arena_reset(st->arena);
-    return ordo_st_tx(st, outcome_tx, o, err);
+    b.v = ordo_arena_calloc(st->arena, n + 1, sizeof *b.v);
+    b.errs = ordo_arena_calloc(st->arena, n + 1, sizeof *b.errs);
+    for (size_t i = 0; i < n; i++) {
+        outs[i].rc = outs[i].variables && !json_is_object(outs[i].variables)
+                         ? ordo_err_set(&b.errs[n], ORDO_E_INVAL,
+                                        "job %lld: variables must be a JSON object",
+                                        (long long)outs[i].job->key)
+                         : ORDO_OK;
+        if (outs[i].rc == ORDO_OK) {
+            b.v[b.n++].o = &outs[i];
+        }
+    }
+    /* Lock in key order: two batches sharing instances cannot deadlock. */
+    qsort(b.v, b.n, sizeof *b.v, by_instance);
+    if (b.n > 0 && ordo_st_tx(st, batch_tx, &b, err) != ORDO_OK) {
+        struct batch one = {.n = 1};
+
+        for (size_t i = 0; i < b.n; i++) { /* one at a time, so one cannot sink the rest */
+            one.v = &b.v[i];
+            one.errs = &b.errs[i];
+            b.v[i].o->rc = ordo_st_tx(st, batch_tx, &one, &b.errs[i]);
+        }
+    }
+    for (size_t i = 0; i < n && rc == ORDO_OK; i++) {
+        if (outs[i].rc != ORDO_OK) {
+            rc = outs[i].rc;
+            ordo_err_set(err, rc, "%s", b.errs[i].msg[0] ? b.errs[i].msg : b.errs[n].msg);
+        }
+    }
+    return rc;
+}
+
+static enum ordo_code one_outcome(struct ordo_store *st, struct ordo_job_outcome *o,
+                                  struct ordo_err *err)
+{
+    return ordo_store_record_outcomes(st, o, 1, err);
 }
 
 enum ordo_code ordo_store_job_complete(struct ordo_store *st, const struct ordo_job *job,
                                        const json_t *variables, struct ordo_err *err)
 {
-    struct outcome o = {.job = job, .kind = ORDO_EVENT_JOB_COMPLETE, .variables = variables};
+    struct ordo_job_outcome o = {
+        .job = job, .kind = ORDO_EVENT_JOB_COMPLETE, .variables = variables};
 
-    return outcome(st, &o, err);
+    return one_outcome(st, &o, err);
 }
 
 enum ordo_code ordo_store_job_fail(struct ordo_store *st, const struct ordo_job *job,
                                    const char *message, int64_t retry_in_ms, struct ordo_err *err)
 {
-    struct outcome o = {
+    struct ordo_job_outcome o = {
         .job = job, .kind = ORDO_EVENT_JOB_FAIL, .message = message, .retry_in_ms = retry_in_ms};
 
-    return outcome(st, &o, err);
+    return one_outcome(st, &o, err);
 }
 
 enum ordo_code ordo_store_job_error(struct ordo_store *st, const struct ordo_job *job,
                                     const char *error_code, const char *message,
                                     const json_t *variables, struct ordo_err *err)
 {
-    struct outcome o = {.job = job,
-                        .kind = ORDO_EVENT_JOB_ERROR,
-                        .variables = variables,
-                        .error_code = error_code,
-                        .message = message};
+    struct ordo_job_outcome o = {.job = job,
+                                 .kind = ORDO_EVENT_JOB_ERROR,
+                                 .variables = variables,
+                                 .error_code = error_code,
+                                 .message = message};
 
-    return outcome(st, &o, err);
+    return one_outcome(st, &o, err);
 }

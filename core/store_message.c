@@ -18,8 +18,8 @@ static enum ordo_code lock_pair(struct ordo_store *st, const char *name, const c
 {
     const char *p[1] = {ordo_arena_printf(st->arena, "%s%c%s", name, 0x1f, corr)};
 
-    return ordo_pg_run(st->db, "could not lock the message name",
-                       "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", 1, p, err);
+    return ordo_st_query(st, "could not lock the message name",
+                         "SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", 1, p, NULL, err);
 }
 
 struct deliver_ctx {
@@ -49,10 +49,10 @@ static enum ordo_code deliver_waiting(struct ordo_store *st, const struct ordo_m
     PGresult *res;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(st->db, st->arena, "could not find subscriptions",
-                      "SELECT DISTINCT instance_key FROM message_subscription WHERE name = $1 AND "
-                      "correlation_key = $2 ORDER BY instance_key",
-                      2, p, &res, err);
+    rc = ordo_st_query(st, "could not find subscriptions",
+                       "SELECT DISTINCT instance_key FROM message_subscription WHERE name = $1 AND "
+                       "correlation_key = $2 ORDER BY instance_key",
+                       2, p, &res, err);
     for (int i = 0; rc == ORDO_OK && i < PQntuples(res); i++) {
         struct ordo_err miss = {0};
 
@@ -77,12 +77,12 @@ static enum ordo_code start_by_message(struct ordo_store *st, const struct ordo_
     PGresult *res;
     enum ordo_code rc;
 
-    rc = ordo_pg_exec(st->db, st->arena, "could not find message start events",
-                      "SELECT s.definition_key, s.element_id, nextval('ordo_key_seq'), "
-                      "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
-                      "FROM start_subscription s JOIN definition d ON d.key = s.definition_key "
-                      "WHERE s.message_name = $1 AND NOT d.suspended ORDER BY s.definition_key",
-                      1, p, &res, err);
+    rc = ordo_st_query(st, "could not find message start events",
+                       "SELECT s.definition_key, s.element_id, nextval('ordo_key_seq'), "
+                       "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
+                       "FROM start_subscription s JOIN definition d ON d.key = s.definition_key "
+                       "WHERE s.message_name = $1 AND NOT d.suspended ORDER BY s.definition_key",
+                       1, p, &res, err);
     for (int i = 0; rc == ORDO_OK && i < PQntuples(res); i++) {
         struct store_new req = {.variables = m->variables,
                                 .actor = m->actor,
@@ -119,17 +119,17 @@ static enum ordo_code remember_id(struct ordo_store *st, struct publish_ctx *c, 
     PGresult *res;
     enum ordo_code rc;
 
-    rc = ordo_pg_run(st->db, "could not forget an expired message",
-                     "DELETE FROM message WHERE name = $1 AND correlation_key = $2 AND "
-                     "message_id = $3 AND expires_at <= now()",
-                     3, p, err);
+    rc = ordo_st_query(st, "could not forget an expired message",
+                       "DELETE FROM message WHERE name = $1 AND correlation_key = $2 AND "
+                       "message_id = $3 AND expires_at <= now()",
+                       3, p, NULL, err);
     if (rc == ORDO_OK) {
-        rc = ordo_pg_exec(st->db, st->arena, "could not store the message",
-                          "INSERT INTO message (name, correlation_key, message_id, payload, "
-                          "expires_at) VALUES ($1, $2, $3, $5, now() + $4::bigint * interval '1 "
-                          "millisecond') ON CONFLICT (name, correlation_key, message_id) WHERE "
-                          "message_id IS NOT NULL DO NOTHING RETURNING key",
-                          5, p, &res, err);
+        rc = ordo_st_query(st, "could not store the message",
+                           "INSERT INTO message (name, correlation_key, message_id, payload, "
+                           "expires_at) VALUES ($1, $2, $3, $5, now() + $4::bigint * interval '1 "
+                           "millisecond') ON CONFLICT (name, correlation_key, message_id) WHERE "
+                           "message_id IS NOT NULL DO NOTHING RETURNING key",
+                           5, p, &res, err);
     }
     if (rc == ORDO_OK) {
         c->duplicate = PQntuples(res) == 0;
@@ -167,14 +167,15 @@ static enum ordo_code publish_tx(struct ordo_store *st, void *ctx, struct ordo_e
                         ordo_json_dump(st->arena, m->variables, JSON_COMPACT)};
 
     if (c->delivered > 0 && row) {
-        return ordo_pg_run(st->db, "could not mark the message correlated",
-                           "UPDATE message SET correlated_at = now() WHERE key = $1", 1, p, err);
+        return ordo_st_query(st, "could not mark the message correlated",
+                             "UPDATE message SET correlated_at = now() WHERE key = $1", 1, p, NULL,
+                             err);
     }
     if (c->delivered == 0 && !row && m->ttl_ms > 0) {
-        return ordo_pg_run(st->db, "could not buffer the message",
-                           "INSERT INTO message (name, correlation_key, payload, expires_at) "
-                           "VALUES ($1, $2, $4, now() + $3::bigint * interval '1 millisecond')",
-                           4, p + 1, err);
+        return ordo_st_query(st, "could not buffer the message",
+                             "INSERT INTO message (name, correlation_key, payload, expires_at) "
+                             "VALUES ($1, $2, $4, now() + $3::bigint * interval '1 millisecond')",
+                             4, p + 1, NULL, err);
     }
     return ORDO_OK;
 }
@@ -285,12 +286,12 @@ enum ordo_code ordo_st_deliver_buffered(struct store_step *s, struct ordo_err *e
         }
         rc = lock_pair(s->st, p[0], p[1], err);
         if (rc == ORDO_OK) {
-            rc = ordo_pg_exec(s->st->db, s->st->arena, "could not read buffered messages",
-                              "UPDATE message SET correlated_at = now() WHERE key = (SELECT key "
-                              "FROM message WHERE name = $1 AND correlation_key = $2 AND "
-                              "correlated_at IS NULL AND expires_at > now() ORDER BY key LIMIT 1 "
-                              "FOR UPDATE SKIP LOCKED) RETURNING payload",
-                              2, p, &res, err);
+            rc = ordo_st_query(s->st, "could not read buffered messages",
+                               "UPDATE message SET correlated_at = now() WHERE key = (SELECT key "
+                               "FROM message WHERE name = $1 AND correlation_key = $2 AND "
+                               "correlated_at IS NULL AND expires_at > now() ORDER BY key LIMIT 1 "
+                               "FOR UPDATE SKIP LOCKED) RETURNING payload",
+                               2, p, &res, err);
         }
         if (rc == ORDO_OK && PQntuples(res) == 1) {
             rc = ordo_st_apply_message(s, p[0], corr, PQgetvalue(res, 0, 0), err);

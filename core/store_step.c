@@ -60,28 +60,93 @@ static void step_init(struct store_step *s, struct ordo_store *st, const char *a
     s->st = st;
     s->actor = actor ? actor : "engine";
     s->retry_in_ms = -1;
-    s->batch = ordo_pg_batch_new(st->arena);
+    s->batch = st->batch;
+    s->batch_mark = ordo_pg_batch_count(st->batch);
     ordo_buf_puts(&s->actions, "{");
     ordo_buf_puts(&s->elements, "{");
     ordo_buf_puts(&s->payloads, "{");
 }
 
-static void step_cleanup(struct store_step *s)
+/* A step that failed takes back the writes it queued. */
+static void step_cleanup(struct store_step *s, enum ordo_code rc)
 {
+    if (rc != ORDO_OK) {
+        ordo_pg_batch_truncate(s->batch, s->batch_mark);
+    }
     ordo_instance_free(s->inst);
     ordo_buf_cleanup(&s->actions);
     ordo_buf_cleanup(&s->elements);
     ordo_buf_cleanup(&s->payloads);
 }
 
-/* Apply one event and write what it did; then deliver messages that were
- * waiting for a subscription the step opened. */
+/* The audit's name for what happened: the event. */
+static const char *event_action(enum ordo_event_kind kind)
+{
+    switch (kind) {
+    case ORDO_EVENT_START:
+        return "instance.started";
+    case ORDO_EVENT_JOB_COMPLETE:
+        return "job.completed";
+    case ORDO_EVENT_JOB_FAIL:
+        return "job.failed";
+    case ORDO_EVENT_JOB_ERROR:
+        return "job.error";
+    case ORDO_EVENT_TASK_COMPLETE:
+        return "task.completed";
+    case ORDO_EVENT_MESSAGE:
+        return "message.correlated";
+    case ORDO_EVENT_TIMER:
+        return "timer.fired";
+    case ORDO_EVENT_CALL_COMPLETE:
+        return "call.completed";
+    case ORDO_EVENT_CALL_ERROR:
+        return "call.error";
+    case ORDO_EVENT_RESOLVE:
+        return "incident.resolved";
+    case ORDO_EVENT_CANCEL:
+        return "instance.canceled";
+    }
+    return "event";
+}
+
+/* One audit row per applied event: who, what, on which element, and every
+ * effect it had (elements entered and left, variables set, jobs, tasks,
+ * the end), as the runtime's JSON records. */
+static void audit_step(struct store_step *s, const struct ordo_event *ev,
+                       const struct ordo_step *step)
+{
+    const struct ordo_graph *g = s->def->graph;
+    struct ordo_buf json = ORDO_BUF_INIT;
+    const char *element = NULL;
+
+    ordo_buf_puts(&json, "{\"effects\":[");
+    for (size_t i = 0; i < step->neffects; i++) {
+        const struct ordo_effect *e = &step->effects[i];
+
+        if (!element && e->node != ORDO_GRAPH_NONE) {
+            element = g->nodes[e->node].id;
+        }
+        if (i > 0) {
+            ordo_buf_putc(&json, ',');
+        }
+        ordo_effect_json(g, e, &json);
+    }
+    ordo_buf_puts(&json, "]}");
+    ordo_pg_array_add(&s->actions, event_action(ev->kind));
+    ordo_pg_array_add(&s->elements, element);
+    ordo_pg_array_add(&s->payloads, ordo_buf_cstr(&json));
+    ordo_buf_cleanup(&json);
+    s->naudit++;
+}
+
+/* Apply one event and queue what it did. */
 static enum ordo_code apply(struct store_step *s, const struct ordo_event *ev, struct ordo_err *err)
 {
     struct ordo_step step = {.arena = s->st->arena};
     enum ordo_code rc = ordo_runtime_apply(s->inst, ev, &step, err);
 
     if (rc == ORDO_OK) {
+        audit_step(s, ev, &step);
         rc = ordo_st_write_effects(s, &step, err);
     }
     return rc;
@@ -130,8 +195,8 @@ static enum ordo_code apply_all(struct store_step *s, const struct ordo_event *e
     return rc;
 }
 
-/* Queue the audit rows and the instance row, then send everything. */
-static enum ordo_code save(struct store_step *s, struct ordo_err *err)
+/* Queue the audit rows and the instance row; they go out with the commit. */
+static void save(struct store_step *s)
 {
     struct ordo_arena *a = s->st->arena;
     json_t *snap = ordo_instance_snapshot(s->inst);
@@ -179,7 +244,6 @@ static enum ordo_code save(struct store_step *s, struct ordo_err *err)
                           "WHERE key = $1",
                           3, params);
     }
-    return ordo_pg_batch_run(s->st->db, s->batch, err);
 }
 
 static enum ordo_code lock_instance(struct store_step *s, int64_t key, const json_t **state,
@@ -191,12 +255,12 @@ static enum ordo_code lock_instance(struct store_step *s, int64_t key, const jso
     enum ordo_code rc;
     json_t *snap;
 
-    rc = ordo_pg_exec(s->st->db, a, "could not lock the instance",
-                      "SELECT definition_key, state, status, coalesce(parent_key, 0), "
-                      "coalesce(parent_elem, 0), "
-                      "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
-                      "FROM instance WHERE key = $1 FOR UPDATE",
-                      1, params, &res, err);
+    rc = ordo_st_query(s->st, "could not lock the instance",
+                       "SELECT definition_key, state, status, coalesce(parent_key, 0), "
+                       "coalesce(parent_elem, 0), "
+                       "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
+                       "FROM instance WHERE key = $1 FOR UPDATE",
+                       1, params, &res, err);
     if (rc != ORDO_OK) {
         return rc;
     }
@@ -223,6 +287,21 @@ static enum ordo_code lock_instance(struct store_step *s, int64_t key, const jso
     return rc;
 }
 
+/* A second step of one instance in one transaction reads what the first
+ * wrote: send the queued writes first. */
+static enum ordo_code seen_before(struct ordo_store *st, int64_t key, struct ordo_err *err)
+{
+    for (size_t i = 0; i < st->nstepped; i++) {
+        if (st->stepped[i] == key) {
+            return ordo_pg_batch_run(st->db, st->batch, err);
+        }
+    }
+    st->stepped = ordo_arena_grow(st->arena, st->stepped, st->nstepped, &st->stepped_cap,
+                                  sizeof *st->stepped);
+    st->stepped[st->nstepped++] = key;
+    return ORDO_OK;
+}
+
 enum ordo_code ordo_st_step_locked(struct ordo_store *st, int64_t key, const char *actor,
                                    store_event_fn *fn, void *ctx, struct ordo_err *err)
 {
@@ -232,7 +311,8 @@ enum ordo_code ordo_st_step_locked(struct ordo_store *st, int64_t key, const cha
     enum ordo_code rc;
 
     step_init(&s, st, actor);
-    rc = lock_instance(&s, key, &state, err);
+    rc = seen_before(st, key, err);
+    rc = rc == ORDO_OK ? lock_instance(&s, key, &state, err) : rc;
     if (rc == ORDO_OK) {
         struct ordo_runtime_options opts = *ordo_st_def_runtime(st);
 
@@ -248,9 +328,9 @@ enum ordo_code ordo_st_step_locked(struct ordo_store *st, int64_t key, const cha
         rc = apply_all(&s, &ev, err);
     }
     if (rc == ORDO_OK) {
-        rc = save(&s, err);
+        save(&s);
     }
-    step_cleanup(&s);
+    step_cleanup(&s, rc);
     return rc;
 }
 
@@ -285,8 +365,8 @@ enum ordo_code ordo_st_start_locked(struct ordo_store *st, const struct store_ne
     rc = apply_all(&s, &ev, err);
     depth--;
     if (rc == ORDO_OK) {
-        rc = save(&s, err);
+        save(&s);
     }
-    step_cleanup(&s);
+    step_cleanup(&s, rc);
     return rc;
 }

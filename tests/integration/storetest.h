@@ -15,6 +15,11 @@ extern const char *storetest_app; /* its conninfo as the application role */
 extern struct ordo_defcache *storetest_cache;
 extern struct ordo_store *storetest_st;
 
+/* The runtime's effects recorded in the audit, one row each: use as
+ * "SELECT ... " STORETEST_EFFECTS "WHERE e->>'event' = 'end'". Each audit
+ * row (a.*) is one event applied to an instance, with its effects. */
+#define STORETEST_EFFECTS "FROM audit a, json_array_elements(a.payload::json->'effects') e "
+
 /* Checked fixture: a fresh database and a store on it; and their end. */
 void storetest_setup(void);
 void storetest_teardown(void);

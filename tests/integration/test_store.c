@@ -85,22 +85,25 @@ START_TEST(service_tasks_and_a_user_task_run_to_the_end)
     ck_assert_str_eq(
         storetest_sql1("SELECT completed_by FROM user_task WHERE key = $1", storetest_key(task)),
         "user:manager");
-    /* The audit holds every fact, in order, ending with the end. */
+    /* The audit holds every step, in order; the last one's last effect is the end. */
     ck_assert_str_eq(
-        storetest_sql1("SELECT action FROM audit WHERE instance_key = $1 ORDER BY seq DESC "
-                       "LIMIT 1",
+        storetest_sql1("SELECT action || ' ' || (payload::json->'effects'->-1->>'event') "
+                       "FROM audit WHERE instance_key = $1 ORDER BY seq DESC LIMIT 1",
                        storetest_key(inst)),
-        "end");
+        "job.completed end");
+    ck_assert_str_eq(storetest_sql1("SELECT string_agg(action, ',' ORDER BY seq) FROM audit WHERE "
+                                    "instance_key = $1 AND action <> 'job.attempt'",
+                                    storetest_key(inst)),
+                     "instance.started,job.completed,task.completed,job.completed");
     ck_assert_str_eq(
         storetest_sql1("SELECT count(*) FROM audit WHERE instance_key = $1 AND action = "
                        "'job.completed'",
                        storetest_key(inst)),
         "2");
-    ck_assert_str_eq(
-        storetest_sql1("SELECT payload::json->'variables'->>'approved' FROM audit WHERE "
-                       "instance_key = $1 AND action = 'end'",
-                       storetest_key(inst)),
-        "true");
+    ck_assert_str_eq(storetest_sql1("SELECT e->'variables'->>'approved' " STORETEST_EFFECTS
+                                    "WHERE a.instance_key = $1 AND e->>'event' = 'end'",
+                                    storetest_key(inst)),
+                     "true");
 }
 END_TEST
 
@@ -239,11 +242,11 @@ START_TEST(a_boundary_timer_fires_and_cancels_the_task)
     ck_assert_str_eq(
         storetest_sql1("SELECT state FROM user_task WHERE key = $1", storetest_key(task)),
         "canceled");
-    ck_assert_str_eq(
-        storetest_sql1("SELECT count(*) FROM audit WHERE instance_key = $1 AND action = "
-                       "'enter' AND element_id = 'escalated'",
-                       storetest_key(inst)),
-        "1");
+    ck_assert_str_eq(storetest_sql1("SELECT count(*) " STORETEST_EFFECTS
+                                    "WHERE a.instance_key = $1 AND "
+                                    "e->>'event' = 'enter' AND e->>'element' = 'escalated'",
+                                    storetest_key(inst)),
+                     "1");
     ck_assert_str_eq(storetest_sql1("SELECT count(*) FROM job", NULL), "0");
 }
 END_TEST
@@ -282,8 +285,8 @@ START_TEST(a_buffered_message_meets_a_later_subscription_once)
 
     first = storetest_start("wait_message", "{\"orderId\": \"k1\"}");
     ck_assert_str_eq(storetest_sql1(STATUS_SQL, storetest_key(first)), "completed");
-    ck_assert_str_eq(storetest_sql1("SELECT payload::json->'variables'->>'paidBy' FROM audit WHERE "
-                                    "instance_key = $1 AND action = 'end'",
+    ck_assert_str_eq(storetest_sql1("SELECT e->'variables'->>'paidBy' " STORETEST_EFFECTS
+                                    "WHERE a.instance_key = $1 AND e->>'event' = 'end'",
                                     storetest_key(first)),
                      "card");
     /* Consumed: a second instance keeps waiting. */
@@ -379,11 +382,11 @@ START_TEST(two_jobs_completing_at_once_join_exactly_once)
     pthread_barrier_destroy(&go);
     ordo_arena_free(arena);
     ck_assert_str_eq(storetest_sql1(STATUS_SQL, storetest_key(inst)), "completed");
-    ck_assert_str_eq(
-        storetest_sql1("SELECT count(*) FROM audit WHERE instance_key = $1 AND action = "
-                       "'enter' AND element_id = 'after'",
-                       storetest_key(inst)),
-        "1");
+    ck_assert_str_eq(storetest_sql1("SELECT count(*) " STORETEST_EFFECTS
+                                    "WHERE a.instance_key = $1 AND "
+                                    "e->>'event' = 'enter' AND e->>'element' = 'after'",
+                                    storetest_key(inst)),
+                     "1");
 }
 END_TEST
 
