@@ -119,10 +119,10 @@ static void log_outcome(const struct ordo_job_outcome *o)
 {
     if (o->rc == ORDO_E_CONFLICT) {
         ordo_log(ORDO_LOG_INFO, "executor", "job result discarded",
-                 ORDO_INT("job_key", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
+                 ORDO_INT("job", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
     } else if (o->rc != ORDO_OK) {
         ordo_log(ORDO_LOG_WARN, "executor", "job result not recorded",
-                 ORDO_INT("job_key", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
+                 ORDO_INT("job", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
     }
 }
 
@@ -131,7 +131,7 @@ static void run_engine_job(struct ordo_store *st, const struct ordo_job *job)
     struct ordo_err err = {0};
 
     if (ordo_store_run_engine_job(st, job, &err) != ORDO_OK) {
-        ordo_log(ORDO_LOG_WARN, "executor", "engine job failed", ORDO_INT("job_key", job->key),
+        ordo_log(ORDO_LOG_WARN, "executor", "engine job failed", ORDO_INT("job", job->key),
                  ORDO_STR("reason", err.msg));
     }
 }

@@ -162,7 +162,7 @@ static void message_row(const struct row_ctx *r)
         s->subs[s->nsubs].name = e->text;
         s->subs[s->nsubs++].correlation_key = p[4];
     } else if (e->op == ORDO_OP_PUBLISHED) {
-        json_t *msg = json_pack("{s:s, s:s, s:O?}", "name", e->text, "correlation_key",
+        json_t *msg = json_pack("{s:s, s:s, s:O*}", "name", e->text, "correlation_key",
                                 e->text2 ? e->text2 : "", "variables", e->value);
         const char *p[3] = {"publish", r->instance, json_text(r->a, ordo_json_defer(r->a, msg))};
 
@@ -256,7 +256,7 @@ static void end_row(const struct row_ctx *r)
     if (!s->parent_key || strcmp(e->text, "canceled") == 0) {
         return;
     }
-    done = json_pack("{s:I, s:s, s:s?, s:O?}", "elem", (json_int_t)s->parent_elem, "status",
+    done = json_pack("{s:I, s:s, s:s*, s:O*}", "elem", (json_int_t)s->parent_elem, "status",
                      e->text, "error_code", e->text2, "variables", e->value);
     const char *p[2] = {ordo_st_i64(r->a, s->parent_key),
                         json_text(r->a, ordo_json_defer(r->a, done))};

@@ -134,8 +134,8 @@ enum ordo_code ordo_store_run_engine_job(struct ordo_store *st, const struct ord
         return rc;
     }
     /* The target moved on: this job can never succeed. */
-    ordo_log(ORDO_LOG_WARN, "store", "engine job dropped", ORDO_INT("job_key", job->key),
-             ORDO_INT("instance_key", job->instance_key), ORDO_STR("reason", why.msg));
+    ordo_log(ORDO_LOG_WARN, "store", "engine job dropped", ORDO_INT("job", job->key),
+             ORDO_INT("instance", job->instance_key), ORDO_STR("reason", why.msg));
     return ordo_st_tx(st, drop_tx, &c, err);
 }
 

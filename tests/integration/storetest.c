@@ -102,7 +102,7 @@ void storetest_deploy(const char *file)
     ck_assert_msg(ordo_store_deploy(storetest_st, file, xml.data, xml.len, "user:test", arena, &out,
                                     &nout, &findings, &nfindings, &err) == ORDO_OK,
                   "%s", err.msg);
-    ck_assert_uint_eq(nout, 1);
+    ck_assert_uint_ge(nout, 1);
     ordo_buf_cleanup(&xml);
     ordo_arena_free(arena);
 }

@@ -35,7 +35,7 @@ void storetest_wait_for(const char *sql, const char *param, const char *want);
 /* Decimal text of a key; four rotating static buffers. */
 const char *storetest_key(int64_t key);
 
-/* Deploy tests/integration/bpmn/FILE (one process). */
+/* Deploy tests/integration/bpmn/FILE (one or more processes). */
 void storetest_deploy(const char *file);
 
 /* Start an instance with variables given as JSON text (or NULL). */

@@ -390,6 +390,102 @@ START_TEST(two_jobs_completing_at_once_join_exactly_once)
 }
 END_TEST
 
+/* ---- start events, call activities, cancel -------------------------------------------------- */
+
+START_TEST(a_timer_start_event_starts_instances_exactly_once_across_nodes)
+{
+    struct ordo_executor *a, *b;
+    struct ordo_executor_options o = {.conninfo = storetest_app,
+                                      .owner = "node-b",
+                                      .cache = storetest_cache,
+                                      .handlers = ordo_builtin_handlers(),
+                                      .threads = 2,
+                                      .poll_ms = 20};
+    struct ordo_err err = {0};
+
+    storetest_deploy("ticker.bpmn"); /* R3/PT0.2S: three instances, 0.2 s apart */
+    a = executor(NULL, 2);
+    ck_assert_int_eq(ordo_executor_start(&o, &b, &err), ORDO_OK);
+    storetest_wait_for("SELECT count(*) FROM instance WHERE process_id = 'ticker' AND status = "
+                       "'completed'",
+                       NULL, "3");
+    storetest_wait_for("SELECT count(*) FROM job", NULL, "0"); /* the cycle is used up */
+    ordo_executor_stop(a);
+    ordo_executor_stop(b);
+    ck_assert_str_eq(storetest_sql1("SELECT count(*) FROM instance", NULL), "3");
+}
+END_TEST
+
+START_TEST(a_message_starts_an_instance_and_a_new_version_takes_over_the_start_event)
+{
+    json_t *vars = json_pack("{s:s}", "order", "A-1");
+    struct ordo_message m = {.name = "order.placed", .variables = vars, .actor = "user:test"};
+    struct ordo_err err = {0};
+    bool dup = true;
+    int delivered = 0;
+
+    storetest_deploy("order-placed.bpmn");
+    ck_assert_int_eq(ordo_store_publish(storetest_st, &m, &delivered, &dup, &err), ORDO_OK);
+    ck_assert_int_eq(delivered, 1);
+    ck_assert_str_eq(
+        storetest_sql1("SELECT status FROM instance WHERE process_id = 'order_placed'", NULL),
+        "completed");
+    /* Version 2 (same process, a changed file) takes over: still one start per message. */
+    storetest_deploy("order-placed-v2.bpmn");
+    ck_assert_int_eq(ordo_store_correlate(storetest_st, &m, &delivered, &err), ORDO_OK);
+    ck_assert_int_eq(delivered, 1);
+    ck_assert_str_eq(storetest_sql1("SELECT string_agg(d.version::text, ',' ORDER BY i.key) FROM "
+                                    "instance i JOIN definition d ON d.key = i.definition_key",
+                                    NULL),
+                     "1,2");
+    json_decref(vars);
+}
+END_TEST
+
+START_TEST(a_called_process_runs_as_its_own_instance_and_returns)
+{
+    struct ordo_executor *ex;
+    int64_t parent, task;
+    const char *child;
+
+    storetest_deploy("call.bpmn");
+    parent = storetest_start("parent", "{\"order\": 9}");
+    child = storetest_sql1("SELECT key FROM instance WHERE parent_key = $1", storetest_key(parent));
+    ck_assert_str_ne(child, "");
+    task = open_task(strtoll(child, NULL, 10));
+    complete_task(task, "{\"reviewed\": true}");
+    ex = executor(NULL, 1);
+    storetest_wait_for(STATUS_SQL, storetest_key(parent), "completed");
+    ordo_executor_stop(ex);
+    ck_assert_str_eq(storetest_sql1("SELECT e->'variables'->>'reviewed' " STORETEST_EFFECTS
+                                    "WHERE a.instance_key = $1 AND e->>'event' = 'end'",
+                                    storetest_key(parent)),
+                     "true");
+}
+END_TEST
+
+START_TEST(cancelling_an_instance_closes_its_tasks_and_called_instances)
+{
+    struct ordo_executor *ex;
+    struct ordo_err err = {0};
+    int64_t parent;
+    const char *child;
+
+    storetest_deploy("call.bpmn");
+    parent = storetest_start("parent", NULL);
+    child = storetest_sql1("SELECT key FROM instance WHERE parent_key = $1", storetest_key(parent));
+    ck_assert_int_eq(ordo_store_cancel(storetest_st, parent, "user:ops", &err), ORDO_OK);
+    ck_assert_str_eq(storetest_sql1(STATUS_SQL, storetest_key(parent)), "canceled");
+    ex = executor(NULL, 1); /* the child's cancellation is a job */
+    storetest_wait_for("SELECT status FROM instance WHERE parent_key = $1", storetest_key(parent),
+                       "canceled");
+    ordo_executor_stop(ex);
+    ck_assert_str_eq(storetest_sql1("SELECT state FROM user_task", NULL), "canceled");
+    ck_assert_int_eq(ordo_store_cancel(storetest_st, parent, "user:ops", &err), ORDO_E_CONFLICT);
+    (void)child;
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
     Suite *s = suite_create("store");
@@ -408,6 +504,10 @@ static Suite *store_suite(void)
     tcase_add_test(tc, an_expired_message_is_not_delivered);
     tcase_add_test(tc, correlate_without_a_waiting_instance_is_not_found);
     tcase_add_test(tc, two_jobs_completing_at_once_join_exactly_once);
+    tcase_add_test(tc, a_timer_start_event_starts_instances_exactly_once_across_nodes);
+    tcase_add_test(tc, a_message_starts_an_instance_and_a_new_version_takes_over_the_start_event);
+    tcase_add_test(tc, a_called_process_runs_as_its_own_instance_and_returns);
+    tcase_add_test(tc, cancelling_an_instance_closes_its_tasks_and_called_instances);
     suite_add_tcase(s, tc);
     return s;
 }
