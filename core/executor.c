@@ -22,11 +22,18 @@ struct ordo_executor {
     atomic_bool stop;
     pthread_mutex_t mu;
     pthread_cond_t wake;
-    unsigned long hints; /* NOTIFYs seen, under 'mu' */
+    pthread_cond_t keeper_wake; /* only for stopping: hints must not go to the keeper */
+    unsigned long hints;        /* NOTIFYs seen, under 'mu' */
     pthread_t threads[MAX_THREADS];
     int nthreads;
     pthread_t listener;
     bool listening;
+    /* Work jobs being run now, under 'mu': the keeper renews their leases. */
+    int64_t *held_keys;
+    int *held_attempts;
+    size_t nheld, held_cap;
+    pthread_t keeper;
+    bool keeping;
 };
 
 /* ---- the built-in handlers ------------------------------------------------------------------ */
@@ -75,6 +82,21 @@ static void wait_for_work(struct ordo_executor *ex, unsigned long seen, int64_t 
     pthread_mutex_unlock(&ex->mu);
 }
 
+/* Sleep 'ms', or until the executor stops (job hints do not wake it). */
+static void sleep_unless_stopped(struct ordo_executor *ex, int64_t ms)
+{
+    struct timespec until;
+
+    deadline_in(&until, ms);
+    pthread_mutex_lock(&ex->mu);
+    while (!atomic_load(&ex->stop)) {
+        if (pthread_cond_timedwait(&ex->keeper_wake, &ex->mu, &until) == ETIMEDOUT) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ex->mu);
+}
+
 /* Wake one waiting thread ('all': every one, to stop or after lost hints).
  * One is enough for one hint: a thread that finds a full batch wakes the
  * next, so a burst of jobs fans out while a trickle costs one query. */
@@ -84,6 +106,7 @@ static void hint(struct ordo_executor *ex, bool all)
     ex->hints++;
     if (all) {
         pthread_cond_broadcast(&ex->wake);
+        pthread_cond_broadcast(&ex->keeper_wake);
     } else {
         pthread_cond_signal(&ex->wake);
     }
@@ -118,11 +141,11 @@ static void to_outcome(const struct ordo_job *job, const struct ordo_job_result 
 static void log_outcome(const struct ordo_job_outcome *o)
 {
     if (o->rc == ORDO_E_CONFLICT) {
-        ordo_log(ORDO_LOG_INFO, "executor", "job result discarded",
-                 ORDO_INT("job", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
+        ordo_log(ORDO_LOG_INFO, "executor", "job result discarded", ORDO_INT("job", o->job->key),
+                 ORDO_STR("reason", ordo_code_name(o->rc)));
     } else if (o->rc != ORDO_OK) {
-        ordo_log(ORDO_LOG_WARN, "executor", "job result not recorded",
-                 ORDO_INT("job", o->job->key), ORDO_STR("reason", ordo_code_name(o->rc)));
+        ordo_log(ORDO_LOG_WARN, "executor", "job result not recorded", ORDO_INT("job", o->job->key),
+                 ORDO_STR("reason", ordo_code_name(o->rc)));
     }
 }
 
@@ -151,6 +174,39 @@ static void run_work(struct ordo_executor *ex, const struct ordo_job *job,
     ex->opts.handlers->run(ex->opts.handlers->ctx, job, r);
 }
 
+static void hold(struct ordo_executor *ex, const struct ordo_job *job)
+{
+    pthread_mutex_lock(&ex->mu);
+    if (ex->nheld == ex->held_cap) {
+        size_t cap = ex->held_cap ? ex->held_cap * 2 : 64;
+        int64_t *k = realloc(ex->held_keys, cap * sizeof *k);
+        int *a = k ? realloc(ex->held_attempts, cap * sizeof *a) : NULL;
+
+        if (!k || !a) {
+            ordo_oom(cap * sizeof *k);
+        }
+        ex->held_keys = k;
+        ex->held_attempts = a;
+        ex->held_cap = cap;
+    }
+    ex->held_keys[ex->nheld] = job->key;
+    ex->held_attempts[ex->nheld++] = job->attempt;
+    pthread_mutex_unlock(&ex->mu);
+}
+
+static void release(struct ordo_executor *ex, const struct ordo_job *job)
+{
+    pthread_mutex_lock(&ex->mu);
+    for (size_t i = 0; i < ex->nheld; i++) {
+        if (ex->held_keys[i] == job->key) {
+            ex->held_keys[i] = ex->held_keys[--ex->nheld];
+            ex->held_attempts[i] = ex->held_attempts[ex->nheld];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ex->mu);
+}
+
 /* Run the handlers of a batch's work jobs, then record every outcome in
  * one transaction (one commit for the batch); engine jobs run alone. */
 static void run_jobs(struct ordo_executor *ex, struct ordo_store *st, struct ordo_job *jobs,
@@ -161,6 +217,11 @@ static void run_jobs(struct ordo_executor *ex, struct ordo_store *st, struct ord
     struct ordo_err err = {0};
     size_t k = 0;
 
+    for (size_t i = 0; i < n; i++) {
+        if (jobs[i].kind == ORDO_JOB_WORK) {
+            hold(ex, &jobs[i]);
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         if (jobs[i].kind != ORDO_JOB_WORK) {
             run_engine_job(st, &jobs[i]);
@@ -176,6 +237,7 @@ static void run_jobs(struct ordo_executor *ex, struct ordo_store *st, struct ord
     ordo_crashpoint("after_call");
     (void)ordo_store_record_outcomes(st, o, k, &err);
     for (size_t i = 0; i < k; i++) {
+        release(ex, o[i].job);
         log_outcome(&o[i]);
         json_decref(r[i].variables);
     }
@@ -215,6 +277,21 @@ static long run_batch(struct ordo_executor *ex, struct ordo_store *st, struct or
     return (long)n;
 }
 
+/* How long an idle thread sleeps: until the next job is due (a timer),
+ * at most the poll interval. */
+static int64_t idle_wait(struct ordo_executor *ex, struct ordo_store *st)
+{
+    const struct ordo_executor_options *o = &ex->opts;
+    struct ordo_err err = {0};
+    int64_t ms = -1;
+
+    if (!st ||
+        ordo_store_next_due(st, o->handlers->types, o->handlers->ntypes, &ms, &err) != ORDO_OK) {
+        return o->poll_ms;
+    }
+    return ms >= 0 && ms < o->poll_ms ? ms : o->poll_ms;
+}
+
 static void *worker_main(void *arg)
 {
     struct ordo_executor *ex = arg;
@@ -240,7 +317,7 @@ static void *worker_main(void *arg)
         if (n == o->batch) {
             hint(ex, false); /* more may be due: let another thread look too */
         } else if (n == 0) {
-            wait_for_work(ex, seen, o->poll_ms);
+            wait_for_work(ex, seen, idle_wait(ex, st));
         }
     }
     ordo_store_close(st);
@@ -303,6 +380,58 @@ static void *listener_main(void *arg)
     return NULL;
 }
 
+/* ---- the lease keeper ---------------------------------------------------------------------- */
+
+/* Renew the leases of the jobs being run, every lease/3 (CONTRACTS §10),
+ * so a handler that takes long keeps its job and a dead node's jobs still
+ * come back one lease after its last renewal. */
+static void renew_held(struct ordo_executor *ex, struct ordo_store *st)
+{
+    struct ordo_err err = {0};
+    int64_t *keys;
+    int *attempts;
+    size_t n;
+
+    pthread_mutex_lock(&ex->mu);
+    n = ex->nheld;
+    keys = n ? malloc(n * sizeof *keys) : NULL;
+    attempts = n ? malloc(n * sizeof *attempts) : NULL;
+    if (keys && attempts) {
+        memcpy(keys, ex->held_keys, n * sizeof *keys);
+        memcpy(attempts, ex->held_attempts, n * sizeof *attempts);
+    }
+    pthread_mutex_unlock(&ex->mu);
+    if (keys && attempts &&
+        ordo_store_renew_leases(st, keys, attempts, n, ex->opts.lease_ms, &err) != ORDO_OK) {
+        warn("could not renew leases", &err);
+    }
+    free(keys);
+    free(attempts);
+}
+
+static void *keeper_main(void *arg)
+{
+    struct ordo_executor *ex = arg;
+    const struct ordo_executor_options *o = &ex->opts;
+    struct ordo_store *st = NULL;
+
+    while (!atomic_load(&ex->stop)) {
+        struct ordo_err err = {0};
+
+        sleep_unless_stopped(ex, o->lease_ms / 3);
+        if (atomic_load(&ex->stop)) {
+            break;
+        }
+        if (!st && ordo_store_open(o->conninfo, o->cache, o->owner, &st, &err) != ORDO_OK) {
+            warn("database unreachable", &err);
+            continue;
+        }
+        renew_held(ex, st);
+    }
+    ordo_store_close(st);
+    return NULL;
+}
+
 /* ---- start and stop ------------------------------------------------------------------------- */
 
 enum ordo_code ordo_executor_start(const struct ordo_executor_options *opts,
@@ -324,8 +453,10 @@ enum ordo_code ordo_executor_start(const struct ordo_executor_options *opts,
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&ex->wake, &ca);
+    pthread_cond_init(&ex->keeper_wake, &ca);
     pthread_condattr_destroy(&ca);
     ex->listening = pthread_create(&ex->listener, NULL, listener_main, ex) == 0;
+    ex->keeping = pthread_create(&ex->keeper, NULL, keeper_main, ex) == 0;
     for (int i = 0; i < ex->opts.threads; i++) {
         if (pthread_create(&ex->threads[i], NULL, worker_main, ex) != 0) {
             ordo_executor_stop(ex);
@@ -350,7 +481,13 @@ void ordo_executor_stop(struct ordo_executor *ex)
     if (ex->listening) {
         pthread_join(ex->listener, NULL);
     }
+    if (ex->keeping) {
+        pthread_join(ex->keeper, NULL);
+    }
+    free(ex->held_keys);
+    free(ex->held_attempts);
     pthread_cond_destroy(&ex->wake);
+    pthread_cond_destroy(&ex->keeper_wake);
     pthread_mutex_destroy(&ex->mu);
     free(ex);
 }

@@ -187,6 +187,18 @@ enum ordo_code ordo_store_job_error(struct ordo_store *st, const struct ordo_job
                                     const char *error_code, const char *message,
                                     const json_t *variables, struct ordo_err *err);
 
+/* How long until the next job that ordo_store_take_jobs() would take with
+ * these types is due: '*in_ms' >= 0, or -1 when there is none. */
+enum ordo_code ordo_store_next_due(struct ordo_store *st, const char *const *types, size_t ntypes,
+                                   int64_t *in_ms, struct ordo_err *err);
+
+/* Push the leases of jobs this node is running 'lease_ms' ahead (CONTRACTS
+ * §10: renewed every lease/3 while running). Jobs whose attempt this node
+ * no longer holds are left alone. */
+enum ordo_code ordo_store_renew_leases(struct ordo_store *st, const int64_t *keys,
+                                       const int *attempts, size_t n, int64_t lease_ms,
+                                       struct ordo_err *err);
+
 /* One work job's outcome, for ordo_store_record_outcomes(). */
 struct ordo_job_outcome {
     const struct ordo_job *job;

@@ -68,23 +68,33 @@ static void read_job(PGresult *res, int row, struct ordo_arena *arena, int64_t l
     }
 }
 
-enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *types, size_t ntypes,
-                                    int max, int64_t lease_ms, struct ordo_arena *arena,
-                                    struct ordo_job **jobs, size_t *njobs, struct ordo_err *err)
+/* The text form of a PostgreSQL array of the job types. */
+static const char *types_array(struct ordo_store *st, const char *const *types, size_t ntypes)
 {
     struct ordo_buf list = ORDO_BUF_INIT;
-    PGresult *res;
-    enum ordo_code rc;
+    const char *text;
 
-    *njobs = 0;
-    ordo_arena_reset(st->arena);
     ordo_buf_putc(&list, '{');
     for (size_t i = 0; i < ntypes; i++) {
         ordo_pg_array_add(&list, types[i]);
     }
     ordo_buf_putc(&list, '}');
-    const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms), ordo_buf_cstr(&list),
-                        ordo_st_i64(st->arena, max)};
+    text = ordo_arena_strdup(st->arena, ordo_buf_cstr(&list));
+    ordo_buf_cleanup(&list);
+    return text;
+}
+
+enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *types, size_t ntypes,
+                                    int max, int64_t lease_ms, struct ordo_arena *arena,
+                                    struct ordo_job **jobs, size_t *njobs, struct ordo_err *err)
+{
+    PGresult *res;
+    enum ordo_code rc;
+
+    *njobs = 0;
+    ordo_arena_reset(st->arena);
+    const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms),
+                        types_array(st, types, ntypes), ordo_st_i64(st->arena, max)};
 
     rc = ordo_pg_exec(
         st->db, st->arena, "could not take jobs",
@@ -101,7 +111,6 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
         "t.attempts)::text FROM t WHERE t.kind = 'work' ORDER BY t.key) "
         "SELECT * FROM t",
         4, p, &res, err);
-    ordo_buf_cleanup(&list);
     if (rc != ORDO_OK) {
         return rc;
     }
@@ -111,6 +120,55 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
     }
     *njobs = (size_t)PQntuples(res);
     return ORDO_OK;
+}
+
+enum ordo_code ordo_store_next_due(struct ordo_store *st, const char *const *types, size_t ntypes,
+                                   int64_t *in_ms, struct ordo_err *err)
+{
+    const char *p[1];
+    PGresult *res;
+    enum ordo_code rc;
+
+    ordo_arena_reset(st->arena);
+    p[0] = types_array(st, types, ntypes);
+    rc = ordo_pg_exec(st->db, st->arena, "could not read the next due time",
+                      "SELECT coalesce(greatest(0, (extract(epoch FROM min(due_at) - now()) * "
+                      "1000)::bigint), -1) FROM job WHERE due_at < 'infinity' AND (kind <> 'work' "
+                      "OR type = ANY($1::text[]))",
+                      1, p, &res, err);
+    if (rc == ORDO_OK) {
+        *in_ms = ordo_pg_int(res, 0, 0);
+    }
+    return rc;
+}
+
+enum ordo_code ordo_store_renew_leases(struct ordo_store *st, const int64_t *keys,
+                                       const int *attempts, size_t n, int64_t lease_ms,
+                                       struct ordo_err *err)
+{
+    struct ordo_buf k = ORDO_BUF_INIT, a = ORDO_BUF_INIT;
+    enum ordo_code rc;
+
+    ordo_arena_reset(st->arena);
+    ordo_buf_putc(&k, '{');
+    ordo_buf_putc(&a, '{');
+    for (size_t i = 0; i < n; i++) {
+        ordo_buf_printf(&k, "%s%lld", i ? "," : "", (long long)keys[i]);
+        ordo_buf_printf(&a, "%s%d", i ? "," : "", attempts[i]);
+    }
+    ordo_buf_putc(&k, '}');
+    ordo_buf_putc(&a, '}');
+    const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms), ordo_buf_cstr(&k),
+                        ordo_buf_cstr(&a)};
+
+    rc = ordo_pg_run(st->db, "could not renew leases",
+                     "UPDATE job SET due_at = now() + $2::bigint * interval '1 millisecond' "
+                     "FROM unnest($3::bigint[], $4::int[]) AS h(key, attempt) WHERE job.key = "
+                     "h.key AND job.attempts = h.attempt AND job.lock_owner = $1",
+                     4, p, err);
+    ordo_buf_cleanup(&k);
+    ordo_buf_cleanup(&a);
+    return rc;
 }
 
 /* ---- outcomes of work jobs ------------------------------------------------------------------ */

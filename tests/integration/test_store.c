@@ -222,6 +222,54 @@ START_TEST(a_job_of_an_uninstalled_type_waits_without_an_incident)
 }
 END_TEST
 
+/* ---- leases ------------------------------------------------------------------------------- */
+
+static atomic_int slow_calls;
+
+/* Takes longer than the lease: only renewal keeps the job on this node. */
+static void slow_run(void *ctx, const struct ordo_job *job, struct ordo_job_result *out)
+{
+    struct timespec pause = {.tv_nsec = 900 * 1000000L};
+
+    (void)ctx;
+    (void)job;
+    atomic_fetch_add(&slow_calls, 1);
+    nanosleep(&pause, NULL);
+    out->outcome = ORDO_JOB_DONE;
+}
+
+static const char *const slow_types[] = {"test.flaky"};
+static const struct ordo_job_handlers slow = {.types = slow_types, .ntypes = 1, .run = slow_run};
+
+START_TEST(a_long_job_keeps_its_lease_while_it_runs)
+{
+    struct ordo_executor *ex[2];
+    struct ordo_err err = {0};
+    int64_t inst;
+
+    storetest_deploy("flaky.bpmn");
+    atomic_store(&slow_calls, 0);
+    inst = storetest_start("flaky", NULL);
+    for (int i = 0; i < 2; i++) {
+        struct ordo_executor_options o = {.conninfo = storetest_app,
+                                          .owner = i ? "node-b" : "node-a",
+                                          .cache = storetest_cache,
+                                          .handlers = &slow,
+                                          .threads = 1,
+                                          .lease_ms = 300,
+                                          .poll_ms = 20};
+
+        ck_assert_int_eq(ordo_executor_start(&o, &ex[i], &err), ORDO_OK);
+    }
+    storetest_wait_for(STATUS_SQL, storetest_key(inst), "completed");
+    ordo_executor_stop(ex[0]);
+    ordo_executor_stop(ex[1]);
+    ck_assert_int_eq(atomic_load(&slow_calls), 1);
+    ck_assert_str_eq(
+        storetest_sql1("SELECT count(*) FROM audit WHERE action = 'job.attempt'", NULL), "1");
+}
+END_TEST
+
 /* ---- timers --------------------------------------------------------------------------------- */
 
 START_TEST(a_boundary_timer_fires_and_cancels_the_task)
@@ -499,6 +547,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc,
                    a_failing_job_uses_its_retries_then_an_incident_is_retried_with_new_variables);
     tcase_add_test(tc, a_job_of_an_uninstalled_type_waits_without_an_incident);
+    tcase_add_test(tc, a_long_job_keeps_its_lease_while_it_runs);
     tcase_add_test(tc, a_boundary_timer_fires_and_cancels_the_task);
     tcase_add_test(tc, a_buffered_message_meets_a_later_subscription_once);
     tcase_add_test(tc, an_expired_message_is_not_delivered);
