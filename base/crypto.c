@@ -97,3 +97,21 @@ bool ordo_crypto_equal(const void *a, const void *b, size_t len)
 {
     return sodium_memcmp(a, b, len) == 0;
 }
+
+void ordo_random_bytes(void *buf, size_t len)
+{
+    randombytes_buf(buf, len);
+}
+
+bool ordo_unhex(const char *hex, size_t hexlen, uint8_t *out, size_t len)
+{
+    size_t n = 0;
+
+    return hexlen == 2 * len && sodium_hex2bin(out, len, hex, hexlen, NULL, &n, NULL) == 0 &&
+           n == len;
+}
+
+void ordo_crypto_wipe(void *p, size_t len)
+{
+    sodium_memzero(p, len);
+}

@@ -48,4 +48,14 @@ bool ordo_sign_verify(const uint8_t public_key[ORDO_SIGN_PUBLIC_SIZE], const voi
 /* Constant-time equality of two buffers of 'len' bytes. */
 bool ordo_crypto_equal(const void *a, const void *b, size_t len);
 
+/* 'len' random bytes from the operating system's generator (key seeds). */
+void ordo_random_bytes(void *buf, size_t len);
+
+/* Decode exactly 2 * 'len' hex digits ('hexlen' of them, either case) into
+ * 'out'; false, with 'out' unspecified, for any other length or character. */
+bool ordo_unhex(const char *hex, size_t hexlen, uint8_t *out, size_t len);
+
+/* Overwrite a secret with zeros in a way the compiler cannot drop. */
+void ordo_crypto_wipe(void *p, size_t len);
+
 #endif

@@ -11,6 +11,9 @@
 #   3. build the release preset: cmake --preset release && cmake --build --preset release
 #   4. build/release/bin/ordo bpmn lint FILE    (findings by rule id; exit 1 on errors)
 #   5. build/release/bin/ordo bpmn fmt FILE     (the file re-written as canonical BPMN 2.0 XML)
+#   6. build/release/bin/ordo run FILE ...      (the process run in memory, with answers)
+#   7. build/release/bin/ordo migrate           (the embedded PostgreSQL in ./ordo-data, created
+#      on first use; as root it runs as user 'ordo', which this step creates when missing)
 set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -71,6 +74,11 @@ run "$ordo" run "$show" --vars '{"employee_name":"Ada Lovelace"}' \
     --job 'jira.create_issue={"key":"OPS-42"}' --answer 'Task_approve_laptop={"approved":true}' \
     --trace text || status=$?
 
+say "== 7. The embedded database in ./ordo-data (docs/embedded-database.md)"
+if ((EUID == 0)) && ! id -u ordo >/dev/null 2>&1; then
+    run useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin ordo
+fi
+run "$ordo" migrate --log-level warn || status=$?
 say
 if ((status == 0)); then
     say "Done. Try: $ordo help run; $ordo bpmn lint --json $show; $ordo run $show --trace json"

@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/log.h"
 #include "ordo_version.h"
 #include "server/cli_internal.h"
 
@@ -117,12 +118,34 @@ static const struct command commands[] = {
      "timers, timer start events, results of called processes and thrown messages.\n"
      "Any number of workers and servers can share one database; each job attempt runs\n"
      "on one of them, and a job held by a node that died is taken over when its lease\n"
-     "ends. Migrates the schema first, like `ordo migrate`. Runs until SIGTERM or\n"
-     "SIGINT, then finishes the jobs it holds and exits.\n"
+     "ends. Migrates the schema first, like `ordo migrate`. Also seals the audit log\n"
+     "with audit_signing_key (docs/audit.md); with the embedded database and no key,\n"
+     "it generates data_dir/audit-signing.key. Runs until SIGTERM or SIGINT, then\n"
+     "finishes the jobs it holds and exits.\n"
      "\n"
      "Exit status: 0 stopped by a signal, 1 the database could not be reached,\n"
-     "2 bad usage or a database newer than this build.\n" CONFIG_HELP,
+     "2 bad usage, no audit_signing_key with an external database, or a database\n"
+     "newer than this build.\n" CONFIG_HELP,
      ordo_cli_worker},
+    {"audit verify", "ordo audit verify [--public-key HEX] [--json]",
+     "check the audit log's hash chain and signatures",
+     "Walks the seals of the audit log from the oldest: checks each seal's Ed25519\n"
+     "signature and its place in the chain, and recomputes the hash of every sealed\n"
+     "row from the table. Prints the rows and seals verified, the rows not sealed\n"
+     "yet, the newest head and the public keys the seals are signed with; when the\n"
+     "chain does not verify, the first problem, naming the row (its seq) or the seal.\n"
+     "\n"
+     "  --public-key HEX   require every seal to be signed by this Ed25519 public key\n"
+     "                     (64 hex digits, as `ordo worker` logs it at start-up)\n"
+     "  --json             print the report as one JSON document\n"
+     "\n"
+     "Reads the database directly: database_url, else the embedded database in\n"
+     "data_dir. The remote form, through the server, comes with the REST API.\n"
+     "docs/audit.md explains what each problem means and what cannot be detected.\n"
+     "\n"
+     "Exit status: 0 the chain verifies, 1 it does not (the first problem is\n"
+     "printed), 2 bad usage or the database could not be reached or read.\n" CONFIG_HELP,
+     ordo_cli_audit_verify},
     {"version", "ordo version", "print the version and the commit it was built from",
      "Prints \"ordo VERSION (commit COMMIT)\". Also: ordo --version.\n", run_version},
     {"help", "ordo help [COMMAND...]", "show the commands, or the help of one command",
@@ -159,11 +182,25 @@ int ordo_cli_exit_for(int ordo_code)
     }
 }
 
+/* The width of the command column: the longest words and two spaces
+ * after them (scripts/gen-cli-doc.sh finds the commands by those). */
+static int words_width(void)
+{
+    size_t width = 0;
+
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        size_t len = strlen(commands[i].words);
+
+        width = len > width ? len : width;
+    }
+    return (int)width + 1;
+}
+
 static void print_overview(FILE *f)
 {
     (void)fprintf(f, "usage: ordo COMMAND [ARGS...]\n\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++) {
-        (void)fprintf(f, "  %-12s %s\n", commands[i].words, commands[i].summary);
+        (void)fprintf(f, "  %-*s %s\n", words_width(), commands[i].words, commands[i].summary);
     }
     (void)fprintf(f, "\nRun `ordo help COMMAND` for the options of one command.\n");
 }
@@ -219,7 +256,7 @@ static void print_group(FILE *f, const char *group)
     (void)fprintf(f, "usage: ordo %s COMMAND\n\ncommands:\n", group);
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strncmp(commands[i].words, group, len) == 0 && commands[i].words[len] == ' ') {
-            (void)fprintf(f, "  %-12s %s\n", commands[i].words, commands[i].summary);
+            (void)fprintf(f, "  %-*s %s\n", words_width(), commands[i].words, commands[i].summary);
         }
     }
 }
@@ -425,10 +462,19 @@ bool ordo_cli_config(struct ordo_cli *cli, const struct ordo_cli_args *args,
 {
     struct ordo_config_sources src = {args->nflags, args->flags, cli->envp, warn_cb, cli};
     struct ordo_err err = {0};
+    enum ordo_log_level level;
+    enum ordo_log_format format;
 
     if (ordo_config_load(cfg, cli->arena, &src, &err) != ORDO_OK) {
         ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
         return false;
+    }
+    /* The key table has checked both words already. */
+    if (ordo_log_level_parse(cfg->log_level, &level, NULL) == ORDO_OK) {
+        ordo_log_threshold = level;
+    }
+    if (ordo_log_format_parse(cfg->log_format, &format, NULL) == ORDO_OK) {
+        ordo_log_set_format(format);
     }
     return true;
 }

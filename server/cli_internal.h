@@ -66,5 +66,14 @@ int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_run(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv);
+
+/* `ordo worker`: load the audit signing key (audit_signing_key, else the
+ * embedded database's data_dir/audit-signing.key, generated when missing)
+ * and start the sealer on 'conninfo'. Returns ORDO_CLI_OK, or an exit code
+ * after printing the problem (a missing key with an external database). */
+struct ordo_audit_sealer;
+int ordo_cli_audit_sealer(struct ordo_cli *cli, const struct ordo_config *cfg, const char *conninfo,
+                          struct ordo_audit_sealer **out);
 
 #endif

@@ -12,6 +12,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/pgembed.h"
+#include "core/audit.h"
 #include "core/executor.h"
 #include "core/store.h"
 #include "server/cli_internal.h"
@@ -146,6 +147,7 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
 {
     struct ordo_executor_options opts = {.handlers = ordo_builtin_handlers()};
     struct ordo_executor *ex = NULL;
+    struct ordo_audit_sealer *sealer = NULL;
     struct ordo_err err = {0};
     struct ordo_config cfg;
     struct database db;
@@ -157,6 +159,9 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
     rc = database_open(cli, &cfg, &db);
     if (rc == ORDO_CLI_OK) {
         rc = migrate(cli, &db, true);
+    }
+    if (rc == ORDO_CLI_OK) { /* the audit's sealer runs beside the executor (docs/audit.md) */
+        rc = ordo_cli_audit_sealer(cli, &cfg, db.conninfo, &sealer);
     }
     if (rc == ORDO_CLI_OK) {
         opts.conninfo = db.conninfo;
@@ -171,6 +176,7 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
         }
         ordo_defcache_free(opts.cache);
     }
+    ordo_audit_sealer_stop(sealer); /* after the executor: seals its last rows */
     database_close(&db);
     return rc;
 }

@@ -114,6 +114,39 @@ static long count(const char *sql)
     return strtol(storetest_sql1(sql, NULL), NULL, 10);
 }
 
+/* `ordo audit verify` on this test's database: the chain the killed and
+ * restarted workers sealed verifies, and some of it is sealed. */
+static void check_audit_verifies(void)
+{
+    const char *bin = getenv("ORDOTEST_BIN");
+    char out[4096] = "";
+    size_t n = 0;
+    ssize_t got;
+    int fds[2], status;
+    pid_t pid;
+
+    ck_assert_ptr_nonnull(bin);
+    ck_assert_int_eq(pipe(fds), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        (void)dup2(fds[1], STDOUT_FILENO);
+        (void)close(fds[0]);
+        execl(bin, bin, "audit", "verify", "--json", "--database-url",
+              pgtest_conninfo(storetest_db, PGTEST_OWNER), (char *)NULL);
+        _exit(127);
+    }
+    (void)close(fds[1]);
+    while (n < sizeof out - 1 && (got = read(fds[0], out + n, sizeof out - 1 - n)) > 0) {
+        n += (size_t)got;
+    }
+    (void)close(fds[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "audit verify: %s", out);
+    ck_assert_msg(strstr(out, "\"ok\": true") && !strstr(out, "\"rows\": 0,"), "audit verify: %s",
+                  out);
+}
+
 /* The audit says each instance ended once and each job attempt ran on one node. */
 static void check_exactly_once(long instances, long max_attempts)
 {
@@ -181,6 +214,7 @@ START_TEST(killed_workers_lose_nothing_and_do_nothing_twice)
     }
     kill_worker(w, SIGTERM);
     check_exactly_once(500, 5);
+    check_audit_verifies();
     ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE action = 'task.completed'"), 500);
     ck_assert_int_eq(count("SELECT count(*) FROM user_task WHERE state = 'completed'"), 500);
 }
@@ -208,6 +242,7 @@ START_TEST(three_workers_share_the_jobs_and_survive_losing_one)
     kill_worker(w[0], SIGTERM);
     kill_worker(w[2], SIGTERM);
     check_exactly_once(2000, 3);
+    check_audit_verifies();
     ck_assert_int_eq(count("SELECT count(DISTINCT actor) FROM audit WHERE action = 'job.attempt'"),
                      3);
 }

@@ -38,3 +38,12 @@ endfunction()
 ordo_add_pg_test(test_pgtest SOURCES integration/test_pgtest.c LABELS pg)
 ordo_add_pg_test(test_store SOURCES integration/test_store.c integration/storetest.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_nodes SOURCES integration/test_nodes.c integration/storetest.c LIBS ordo_core LABELS core)
+ordo_add_pg_test(test_audit SOURCES integration/test_audit.c LIBS ordo_core LABELS core)
+
+# The durable-execution benchmark's smoke form: store_bench and the pgbench replay still run.
+add_test(NAME bench_smoke_store
+  COMMAND ${PROJECT_SOURCE_DIR}/bench/smoke-store.sh ${ORDO_PG_STATE} $<TARGET_FILE:store_bench>
+          ${PROJECT_SOURCE_DIR}/bench/store-replay.sql
+          ${PROJECT_SOURCE_DIR}/tests/integration/bpmn/straight.bpmn)
+set_tests_properties(bench_smoke_store PROPERTIES FIXTURES_REQUIRED pg LABELS "bench-smoke;integration"
+  SKIP_RETURN_CODE 77 TIMEOUT 300)

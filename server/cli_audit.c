@@ -1,0 +1,229 @@
+/*
+ * server/cli_audit.c - `ordo audit verify`, and the audit signing key and
+ * sealer of `ordo worker`.
+ *
+ * `ordo audit verify` reads the database directly (database_url, else the
+ * embedded database in data_dir). The remote form through the REST API
+ * comes with that API (CONTRACTS §5).
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "base/crypto.h"
+#include "base/log.h"
+#include "base/pg.h"
+#include "base/pgembed.h"
+#include "core/audit.h"
+#include "server/cli_internal.h"
+
+#define KEY_FILE_NAME "audit-signing.key"
+
+/* ---- the signing key and the sealer (`ordo worker`) ----------------------------------------- */
+
+/* audit_signing_key, else the embedded default's key file (CONTRACTS §13). */
+static int load_key(struct ordo_cli *cli, const struct ordo_config *cfg, struct ordo_audit_key *key)
+{
+    struct ordo_err err = {0};
+    const char *path;
+    bool created = false;
+
+    if (cfg->audit_signing_key[0]) {
+        if (ordo_audit_key_parse(cfg->audit_signing_key, key, &err) != ORDO_OK) {
+            return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s (%s)", err.msg,
+                                 ordo_config_origin(cfg, "audit_signing_key"));
+        }
+        return ORDO_CLI_OK;
+    }
+    if (cfg->database_url[0]) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE,
+                             "audit_signing_key is not set: with an external database "
+                             "(database_url) give the Ed25519 key that signs the audit log in "
+                             "ORDO_AUDIT_SIGNING_KEY_FILE or audit_signing_key (docs/audit.md)");
+    }
+    path = ordo_arena_printf(cli->arena, "%s/%s", cfg->data_dir, KEY_FILE_NAME);
+    if (ordo_audit_key_file(path, key, &created, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
+    }
+    if (created) {
+        ordo_log(ORDO_LOG_WARN, "audit",
+                 "audit signing key generated: back it up apart from database dumps",
+                 ORDO_STR("path", path));
+    }
+    return ORDO_CLI_OK;
+}
+
+int ordo_cli_audit_sealer(struct ordo_cli *cli, const struct ordo_config *cfg, const char *conninfo,
+                          struct ordo_audit_sealer **out)
+{
+    struct ordo_audit_key key;
+    struct ordo_err err = {0};
+    char signer[ORDO_AUDIT_KEY_HEX_SIZE];
+    int rc = load_key(cli, cfg, &key);
+
+    if (rc != ORDO_CLI_OK) {
+        return rc;
+    }
+    ordo_hex(key.public_key, sizeof key.public_key, signer);
+    if (ordo_audit_sealer_start(conninfo, &key, 0, out, &err) != ORDO_OK) {
+        rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    ordo_crypto_wipe(&key, sizeof key);
+    if (rc == ORDO_CLI_OK) {
+        ordo_log(ORDO_LOG_INFO, "audit", "audit sealer started", ORDO_STR("signer", signer));
+    }
+    return rc;
+}
+
+/* ---- ordo audit verify ---------------------------------------------------------------------- */
+
+struct verify_cmd {
+    struct ordo_cli *cli;
+    bool json;
+    bool pinned;
+    uint8_t pin[ORDO_SIGN_PUBLIC_SIZE];
+};
+
+enum { OPT_PUBLIC_KEY, OPT_JSON };
+
+static const struct ordo_cli_opt verify_opts[] = {
+    [OPT_PUBLIC_KEY] = {"--public-key", NULL, true},
+    [OPT_JSON] = {"--json", NULL, false},
+};
+
+static int verify_opt_cb(void *ctx, size_t which, const char *value)
+{
+    struct verify_cmd *c = ctx;
+
+    if (which == OPT_JSON) {
+        c->json = true;
+        return ORDO_CLI_OK;
+    }
+    if (!ordo_unhex(value, strlen(value), c->pin, sizeof c->pin)) {
+        return ordo_cli_fail(c->cli, ORDO_CLI_USAGE,
+                             "--public-key takes the 64 hex digits of an Ed25519 public key");
+    }
+    c->pinned = true;
+    return ORDO_CLI_OK;
+}
+
+static json_t *report_json(const struct ordo_audit_report *r)
+{
+    char head[2 * ORDO_AUDIT_HASH_SIZE + 1];
+    json_t *keys = json_array(), *problem = json_null();
+
+    ordo_hex(r->head, sizeof r->head, head);
+    for (size_t i = 0; i < r->nkeys && i < ORDO_AUDIT_MAX_KEYS; i++) {
+        (void)json_array_append_new(keys, json_string(r->keys[i]));
+    }
+    if (!r->ok) {
+        problem = json_pack("{s:I, s:I, s:s}", "seal", (json_int_t)r->bad_seal, "row",
+                            (json_int_t)r->bad_row, "message", r->problem);
+    }
+    return json_pack("{s:b, s:I, s:I, s:I, s:I, s:s?, s:I, s:o, s:o}", "ok", r->ok, "rows",
+                     (json_int_t)r->rows, "seals", (json_int_t)r->seals, "first_seal",
+                     (json_int_t)r->first_seal, "last_seal", (json_int_t)r->last_seal, "head",
+                     r->last_seal ? head : NULL, "unsealed", (json_int_t)r->unsealed, "public_keys",
+                     keys, "problem", problem);
+}
+
+static void print_report(struct verify_cmd *c, const struct ordo_audit_report *r)
+{
+    FILE *out = c->cli->out;
+    char head[2 * ORDO_AUDIT_HASH_SIZE + 1];
+
+    if (c->json) {
+        json_t *doc = report_json(r);
+
+        if (!doc) {
+            ordo_oom(0);
+        }
+        (void)json_dumpf(doc, out, JSON_INDENT(2));
+        (void)fputc('\n', out);
+        json_decref(doc);
+        return;
+    }
+    if (r->ok) {
+        (void)fprintf(out, "audit chain verified: %lld rows in %lld seals", (long long)r->rows,
+                      (long long)r->seals);
+        if (r->seals > 0) {
+            (void)fprintf(out, " (seals %lld to %lld)", (long long)r->first_seal,
+                          (long long)r->last_seal);
+        }
+        (void)fprintf(out, "; %lld rows not sealed yet\n", (long long)r->unsealed);
+    } else {
+        (void)fprintf(out, "audit chain broken: %s\n", r->problem);
+        (void)fprintf(out, "verified before it: %lld rows in %lld seals\n", (long long)r->rows,
+                      (long long)r->seals);
+    }
+    if (r->last_seal > 0) {
+        ordo_hex(r->head, sizeof r->head, head);
+        (void)fprintf(out, "%s: %s (seal %lld)\n", r->ok ? "head" : "last verified head", head,
+                      (long long)r->last_seal);
+    }
+    for (size_t i = 0; i < r->nkeys && i < ORDO_AUDIT_MAX_KEYS; i++) {
+        (void)fprintf(out, "public key: %s\n", r->keys[i]);
+    }
+}
+
+/* Connect to database_url, or to the embedded database (started when it
+ * is not running, and stopped again then). */
+static int connect_db(struct verify_cmd *c, const struct ordo_config *cfg,
+                      struct ordo_pgembed **embedded, PGconn **db)
+{
+    struct ordo_err err = {0};
+    const char *conninfo = cfg->database_url;
+
+    if (!conninfo[0]) {
+        if (ordo_pgembed_start(cfg->data_dir, embedded, &err) != ORDO_OK) {
+            return ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
+        }
+        conninfo = ordo_pgembed_conninfo(*embedded);
+    }
+    if (ordo_pg_connect(conninfo, db, &err) != ORDO_OK) {
+        return ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
+    }
+    return ORDO_CLI_OK;
+}
+
+static int verify(struct verify_cmd *c, const struct ordo_config *cfg)
+{
+    struct ordo_audit_report report;
+    struct ordo_pgembed *embedded = NULL;
+    struct ordo_err err = {0};
+    PGconn *db = NULL;
+    int rc = connect_db(c, cfg, &embedded, &db);
+
+    if (rc == ORDO_CLI_OK &&
+        ordo_audit_verify(db, c->pinned ? c->pin : NULL, &report, &err) != ORDO_OK) {
+        rc = ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
+    } else if (rc == ORDO_CLI_OK) {
+        print_report(c, &report);
+        rc = report.ok ? ORDO_CLI_OK : ORDO_CLI_FAILED;
+    }
+    PQfinish(db);
+    ordo_pgembed_stop(embedded);
+    return rc;
+}
+
+int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv)
+{
+    struct verify_cmd c = {.cli = cli};
+    struct ordo_cli_args args;
+    struct ordo_config cfg;
+    struct ordo_err err = {0};
+
+    if (ordo_cli_parse(cli, argc, argv, verify_opts, sizeof verify_opts / sizeof verify_opts[0],
+                       verify_opt_cb, &c, &args) != ORDO_CLI_OK ||
+        !ordo_cli_config(cli, &args, &cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    if (args.npos != 0) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "unexpected argument \"%s\"; see `ordo help %s`",
+                             args.pos[0], cli->command);
+    }
+    if (ordo_crypto_init(&err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    return verify(&c, &cfg);
+}
