@@ -93,8 +93,8 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
 
     *njobs = 0;
     ordo_arena_reset(st->arena);
-    const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms),
-                        types_array(st, types, ntypes), ordo_st_i64(st->arena, max)};
+    const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms), types_array(st, types, ntypes),
+                        ordo_st_i64(st->arena, max)};
 
     rc = ordo_pg_exec(
         st->db, st->arena, "could not take jobs",
