@@ -153,7 +153,9 @@ bool ordo_pg_broken(PGconn *db)
         return true;
     }
     ts = PQtransactionStatus(db);
-    return ts == PQTRANS_UNKNOWN || ts == PQTRANS_ACTIVE;
+    /* Left in pipeline mode (a pipeline that could not be sent whole): the
+     * connection's state is unknown, so it is replaced. */
+    return ts == PQTRANS_UNKNOWN || ts == PQTRANS_ACTIVE || PQpipelineStatus(db) != PQ_PIPELINE_OFF;
 }
 
 const char *ordo_pg_text(const PGresult *res, int row, int col)

@@ -20,6 +20,7 @@
 struct ordo_executor {
     struct ordo_executor_options opts;
     atomic_bool stop;
+    atomic_bool keeper_stop; /* set after the workers have finished their jobs */
     pthread_mutex_t mu;
     pthread_cond_t wake;
     pthread_cond_t keeper_wake; /* only for stopping: hints must not go to the keeper */
@@ -82,14 +83,14 @@ static void wait_for_work(struct ordo_executor *ex, unsigned long seen, int64_t 
     pthread_mutex_unlock(&ex->mu);
 }
 
-/* Sleep 'ms', or until the executor stops (job hints do not wake it). */
-static void sleep_unless_stopped(struct ordo_executor *ex, int64_t ms)
+/* Sleep 'ms', or until '*stop' is set (job hints do not wake it). */
+static void sleep_unless(struct ordo_executor *ex, atomic_bool *stop, int64_t ms)
 {
     struct timespec until;
 
     deadline_in(&until, ms);
     pthread_mutex_lock(&ex->mu);
-    while (!atomic_load(&ex->stop)) {
+    while (!atomic_load(stop)) {
         if (pthread_cond_timedwait(&ex->keeper_wake, &ex->mu, &until) == ETIMEDOUT) {
             break;
         }
@@ -354,7 +355,7 @@ static void *listener_main(void *arg)
         bool any = false;
 
         if (!db && !(db = listen_connect(ex))) {
-            wait_for_work(ex, (unsigned long)-1, ex->opts.poll_ms);
+            sleep_unless(ex, &ex->stop, ex->opts.poll_ms);
             continue;
         }
         pfd.fd = PQsocket(db);
@@ -385,9 +386,10 @@ static void *listener_main(void *arg)
 /* Renew the leases of the jobs being run, every lease/3 (CONTRACTS §10),
  * so a handler that takes long keeps its job and a dead node's jobs still
  * come back one lease after its last renewal. */
-static void renew_held(struct ordo_executor *ex, struct ordo_store *st)
+static bool renew_held(struct ordo_executor *ex, struct ordo_store *st)
 {
     struct ordo_err err = {0};
+    bool ok = true;
     int64_t *keys;
     int *attempts;
     size_t n;
@@ -404,9 +406,23 @@ static void renew_held(struct ordo_executor *ex, struct ordo_store *st)
     if (keys && attempts &&
         ordo_store_renew_leases(st, keys, attempts, n, ex->opts.lease_ms, &err) != ORDO_OK) {
         warn("could not renew leases", &err);
+        ok = false;
     }
     free(keys);
     free(attempts);
+    return ok;
+}
+
+/* Forget buffered messages and remembered message ids past their TTL. */
+static bool housekeep(struct ordo_store *st)
+{
+    struct ordo_err err = {0};
+
+    if (ordo_store_expire_messages(st, &err) != ORDO_OK) {
+        warn("could not forget expired messages", &err);
+        return false;
+    }
+    return true;
 }
 
 static void *keeper_main(void *arg)
@@ -415,18 +431,21 @@ static void *keeper_main(void *arg)
     const struct ordo_executor_options *o = &ex->opts;
     struct ordo_store *st = NULL;
 
-    while (!atomic_load(&ex->stop)) {
+    while (!atomic_load(&ex->keeper_stop)) {
         struct ordo_err err = {0};
 
-        sleep_unless_stopped(ex, o->lease_ms / 3);
-        if (atomic_load(&ex->stop)) {
+        sleep_unless(ex, &ex->keeper_stop, o->lease_ms / 3);
+        if (atomic_load(&ex->keeper_stop)) {
             break;
         }
         if (!st && ordo_store_open(o->conninfo, o->cache, o->owner, &st, &err) != ORDO_OK) {
             warn("database unreachable", &err);
             continue;
         }
-        renew_held(ex, st);
+        if (!renew_held(ex, st) || !housekeep(st)) {
+            ordo_store_close(st); /* a new connection next time */
+            st = NULL;
+        }
     }
     ordo_store_close(st);
     return NULL;
@@ -481,6 +500,9 @@ void ordo_executor_stop(struct ordo_executor *ex)
     if (ex->listening) {
         pthread_join(ex->listener, NULL);
     }
+    /* Only now: the workers' last jobs kept their leases to the end. */
+    atomic_store(&ex->keeper_stop, true);
+    hint(ex, true);
     if (ex->keeping) {
         pthread_join(ex->keeper, NULL);
     }

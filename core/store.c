@@ -205,6 +205,7 @@ static enum ordo_code tx_once(struct ordo_store *st, store_tx_fn *fn, void *ctx,
     st->batch = ordo_pg_batch_new(st->arena);
     st->stepped = NULL; /* the arena it lived in may have been reset */
     st->nstepped = st->stepped_cap = 0;
+    st->sync_writes = 0;
     rc = fn(st, ctx, err);
     if (rc != ORDO_OK) {
         if (!st->begin_pending) {
@@ -224,11 +225,9 @@ enum ordo_code ordo_st_tx(struct ordo_store *st, store_tx_fn *fn, void *ctx, str
 {
     for (int attempt = 0;; attempt++) {
         struct ordo_err once = {0};
-        enum ordo_code rc;
+        enum ordo_code rc = ordo_pg_broken(st->db) ? reconnect(st, &once) : ORDO_OK;
 
-        if (ordo_pg_broken(st->db)) {
-            rc = reconnect(st, &once);
-        } else {
+        if (rc == ORDO_OK) {
             rc = tx_once(st, fn, ctx, &once);
         }
         if (rc != ORDO_E_AGAIN || attempt + 1 >= STORE_RETRIES) {

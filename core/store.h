@@ -199,6 +199,10 @@ enum ordo_code ordo_store_renew_leases(struct ordo_store *st, const int64_t *key
                                        const int *attempts, size_t n, int64_t lease_ms,
                                        struct ordo_err *err);
 
+/* Delete buffered messages and remembered message ids a minute after
+ * their TTL ended (the executor's housekeeping). */
+enum ordo_code ordo_store_expire_messages(struct ordo_store *st, struct ordo_err *err);
+
 /* One work job's outcome, for ordo_store_record_outcomes(). */
 struct ordo_job_outcome {
     const struct ordo_job *job;

@@ -10,6 +10,7 @@
  * longer armed) is dropped with a log line instead of being retried
  * forever.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "base/json.h"
@@ -20,6 +21,7 @@ struct engine_ctx {
     const struct ordo_job *job;
     int64_t elem;
     const json_t *payload;
+    bool refused; /* the instance or the runtime said no: the job can never succeed */
 };
 
 /* Delete the job if this node holds this attempt; its row's elem and payload. */
@@ -107,7 +109,9 @@ static enum ordo_code engine_tx(struct ordo_store *st, void *ctx, struct ordo_er
     if (c->job->kind == ORDO_JOB_PUBLISH) {
         return ordo_st_publish_payload(st, c->payload, err);
     }
-    return ordo_st_step_locked(st, c->job->instance_key, "engine", engine_fill, c, err);
+    rc = ordo_st_step_locked(st, c->job->instance_key, "engine", engine_fill, c, err);
+    c->refused = rc == ORDO_E_NOTFOUND || rc == ORDO_E_CONFLICT;
+    return rc;
 }
 
 static enum ordo_code drop_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
@@ -126,14 +130,16 @@ enum ordo_code ordo_store_run_engine_job(struct ordo_store *st, const struct ord
 
     ordo_arena_reset(st->arena);
     rc = ordo_st_tx(st, engine_tx, &c, &why);
-    if (rc == ORDO_OK || rc == ORDO_E_AGAIN ||
-        (rc == ORDO_E_CONFLICT && strstr(why.msg, "no longer held"))) {
+    if (rc == ORDO_OK || !c.refused) {
+        /* Any other failure (the database, a called process not deployed)
+         * leaves the job: it is taken again when its lease ends. */
         if (rc != ORDO_OK) {
             ordo_err_set(err, rc, "%s", why.msg);
         }
         return rc;
     }
-    /* The target moved on: this job can never succeed. */
+    /* The target moved on (the instance ended, the timer was cancelled):
+     * this job can never succeed. */
     ordo_log(ORDO_LOG_WARN, "store", "engine job dropped", ORDO_INT("job", job->key),
              ORDO_INT("instance", job->instance_key), ORDO_STR("reason", why.msg));
     return ordo_st_tx(st, drop_tx, &c, err);

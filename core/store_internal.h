@@ -35,6 +35,9 @@ struct ordo_store {
     int64_t *stepped;
     size_t nstepped, stepped_cap;
     bool notify; /* this transaction made a job due now: NOTIFY after commit */
+    /* Writes sent at once (not queued) in this transaction: a step that made
+     * one cannot be skipped by dropping its queued writes alone. */
+    unsigned sync_writes;
 };
 
 /* A statement of the current transaction that needs its answer (the

@@ -228,15 +228,16 @@ static bool skippable(enum ordo_code rc)
            rc == ORDO_E_UNPROCESSABLE;
 }
 
-/* An outcome's place in a batch (a struct, so qsort sorts whole slots). */
+/* An outcome's place in a batch (a struct, so qsort sorts whole slots),
+ * with its own error record. */
 struct slot {
     struct ordo_job_outcome *o;
+    struct ordo_err err;
 };
 
 struct batch {
     struct slot *v; /* in instance key order */
     size_t n;
-    struct ordo_err *errs;
 };
 
 static enum ordo_code batch_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
@@ -244,13 +245,17 @@ static enum ordo_code batch_tx(struct ordo_store *st, void *ctx, struct ordo_err
     struct batch *b = ctx;
 
     for (size_t i = 0; i < b->n; i++) {
-        struct ordo_job_outcome *o = b->v[i].o;
+        struct slot *sl = &b->v[i];
+        unsigned writes = st->sync_writes;
 
-        memset(&b->errs[i], 0, sizeof b->errs[i]);
-        o->rc =
-            ordo_st_step_locked(st, o->job->instance_key, st->owner, outcome_fill, o, &b->errs[i]);
-        if (o->rc != ORDO_OK && !skippable(o->rc)) {
-            return ordo_err_set(err, o->rc, "%s", b->errs[i].msg);
+        memset(&sl->err, 0, sizeof sl->err);
+        sl->o->rc = ordo_st_step_locked(st, sl->o->job->instance_key, st->owner, outcome_fill,
+                                        sl->o, &sl->err);
+        /* A refused outcome is skipped, unless the step had already written
+         * something that only a rollback takes back. */
+        if (sl->o->rc != ORDO_OK && (!skippable(sl->o->rc) || st->sync_writes != writes)) {
+            return ordo_err_set(err, sl->o->rc == ORDO_E_AGAIN ? ORDO_E_AGAIN : ORDO_E_INTERNAL,
+                                "%s", sl->err.msg);
         }
     }
     return ORDO_OK;
@@ -264,40 +269,54 @@ static int by_instance(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The batch failed as a whole: each outcome in a transaction of its own. */
+static void one_by_one(struct ordo_store *st, struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        struct batch one = {.v = &b->v[i], .n = 1};
+        struct ordo_err why = {0};
+
+        if (ordo_st_tx(st, batch_tx, &one, &why) != ORDO_OK) {
+            b->v[i].o->rc = why.code;
+            b->v[i].err = why;
+        }
+    }
+}
+
 enum ordo_code ordo_store_record_outcomes(struct ordo_store *st, struct ordo_job_outcome *outs,
                                           size_t n, struct ordo_err *err)
 {
     struct batch b = {.n = 0};
+    struct ordo_err why = {0};
     enum ordo_code rc = ORDO_OK;
 
     ordo_arena_reset(st->arena);
     b.v = ordo_arena_calloc(st->arena, n + 1, sizeof *b.v);
-    b.errs = ordo_arena_calloc(st->arena, n + 1, sizeof *b.errs);
     for (size_t i = 0; i < n; i++) {
-        outs[i].rc = outs[i].variables && !json_is_object(outs[i].variables)
-                         ? ordo_err_set(&b.errs[n], ORDO_E_INVAL,
-                                        "job %lld: variables must be a JSON object",
-                                        (long long)outs[i].job->key)
-                         : ORDO_OK;
-        if (outs[i].rc == ORDO_OK) {
-            b.v[b.n++].o = &outs[i];
+        if (outs[i].variables && !json_is_object(outs[i].variables)) {
+            outs[i].rc =
+                ordo_err_set(err, ORDO_E_INVAL, "job %lld: variables must be a JSON object",
+                             (long long)outs[i].job->key);
+            rc = rc == ORDO_OK ? ORDO_E_INVAL : rc;
+            continue;
         }
+        b.v[b.n++].o = &outs[i];
     }
     /* Lock in key order: two batches sharing instances cannot deadlock. */
     qsort(b.v, b.n, sizeof *b.v, by_instance);
-    if (b.n > 0 && ordo_st_tx(st, batch_tx, &b, err) != ORDO_OK) {
-        struct batch one = {.n = 1};
-
-        for (size_t i = 0; i < b.n; i++) { /* one at a time, so one cannot sink the rest */
-            one.v = &b.v[i];
-            one.errs = &b.errs[i];
-            b.v[i].o->rc = ordo_st_tx(st, batch_tx, &one, &b.errs[i]);
+    if (b.n > 0 && ordo_st_tx(st, batch_tx, &b, &why) != ORDO_OK) {
+        if (why.code == ORDO_E_AGAIN) { /* the database is away: one at a time would be too */
+            for (size_t i = 0; i < b.n; i++) {
+                b.v[i].o->rc = ORDO_E_AGAIN;
+                b.v[i].err = why;
+            }
+        } else {
+            one_by_one(st, &b);
         }
     }
-    for (size_t i = 0; i < n && rc == ORDO_OK; i++) {
-        if (outs[i].rc != ORDO_OK) {
-            rc = outs[i].rc;
-            ordo_err_set(err, rc, "%s", b.errs[i].msg[0] ? b.errs[i].msg : b.errs[n].msg);
+    for (size_t i = 0; i < b.n; i++) {
+        if (b.v[i].o->rc != ORDO_OK && rc == ORDO_OK) {
+            rc = ordo_err_set(err, b.v[i].o->rc, "%s", b.v[i].err.msg);
         }
     }
     return rc;

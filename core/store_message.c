@@ -126,8 +126,9 @@ static enum ordo_code remember_id(struct ordo_store *st, struct publish_ctx *c, 
     if (rc == ORDO_OK) {
         rc = ordo_st_query(st, "could not store the message",
                            "INSERT INTO message (name, correlation_key, message_id, payload, "
-                           "expires_at) VALUES ($1, $2, $3, $5, now() + $4::bigint * interval '1 "
-                           "millisecond') ON CONFLICT (name, correlation_key, message_id) WHERE "
+                           "expires_at, correlated_at) VALUES ($1, $2, $3, $5, now() + $4::bigint "
+                           "* interval '1 millisecond', now()) ON CONFLICT (name, correlation_key, "
+                           "message_id) WHERE "
                            "message_id IS NOT NULL DO NOTHING RETURNING key",
                            5, p, &res, err);
     }
@@ -166,9 +167,11 @@ static enum ordo_code publish_tx(struct ordo_store *st, void *ctx, struct ordo_e
                         ordo_st_i64(st->arena, m->ttl_ms),
                         ordo_json_dump(st->arena, m->variables, JSON_COMPACT)};
 
-    if (c->delivered > 0 && row) {
-        return ordo_st_query(st, "could not mark the message correlated",
-                             "UPDATE message SET correlated_at = now() WHERE key = $1", 1, p, NULL,
+    /* The row that remembers the id was written as taken, so that the
+     * deliveries above could not take it again: it waits only now. */
+    if (c->delivered == 0 && row && m->ttl_ms > 0) {
+        return ordo_st_query(st, "could not buffer the message",
+                             "UPDATE message SET correlated_at = NULL WHERE key = $1", 1, p, NULL,
                              err);
     }
     if (c->delivered == 0 && !row && m->ttl_ms > 0) {
@@ -294,8 +297,17 @@ enum ordo_code ordo_st_deliver_buffered(struct store_step *s, struct ordo_err *e
                                2, p, &res, err);
         }
         if (rc == ORDO_OK && PQntuples(res) == 1) {
+            s->st->sync_writes++; /* the message is taken: this step cannot be skipped now */
             rc = ordo_st_apply_message(s, p[0], corr, PQgetvalue(res, 0, 0), err);
         }
     }
     return rc;
+}
+
+enum ordo_code ordo_store_expire_messages(struct ordo_store *st, struct ordo_err *err)
+{
+    ordo_arena_reset(st->arena);
+    return ordo_pg_run(st->db, "could not forget expired messages",
+                       "DELETE FROM message WHERE expires_at < now() - interval '1 minute'", 0,
+                       NULL, err);
 }

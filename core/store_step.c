@@ -312,6 +312,7 @@ enum ordo_code ordo_st_step_locked(struct ordo_store *st, int64_t key, const cha
 
     step_init(&s, st, actor);
     rc = seen_before(st, key, err);
+    s.batch_mark = ordo_pg_batch_count(st->batch); /* seen_before may have sent the batch */
     rc = rc == ORDO_OK ? lock_instance(&s, key, &state, err) : rc;
     if (rc == ORDO_OK) {
         struct ordo_runtime_options opts = *ordo_st_def_runtime(st);

@@ -107,6 +107,28 @@ START_TEST(service_tasks_and_a_user_task_run_to_the_end)
 }
 END_TEST
 
+START_TEST(a_lost_connection_is_replaced_and_the_step_still_happens)
+{
+    PGconn *admin;
+    PGresult *res;
+    int64_t inst, task;
+
+    storetest_deploy("timeout.bpmn");
+    inst = storetest_start("timeout", NULL);
+    task = open_task(inst);
+    /* The database ends the store's session between two calls. */
+    admin = pgtest_connect(storetest_db, PGTEST_SUPERUSER);
+    res = PQexec(admin, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                        "datname = current_database() AND usename = 'ordo_app'");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    ck_assert_str_eq(PQgetvalue(res, 0, 0), "1");
+    PQclear(res);
+    PQfinish(admin);
+    complete_task(task, NULL);
+    ck_assert_str_eq(storetest_sql1(STATUS_SQL, storetest_key(inst)), "completed");
+}
+END_TEST
+
 START_TEST(deploying_the_same_file_again_makes_no_new_version)
 {
     storetest_deploy("flow.bpmn");
@@ -543,6 +565,7 @@ static Suite *store_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, service_tasks_and_a_user_task_run_to_the_end);
     tcase_add_test(tc, deploying_the_same_file_again_makes_no_new_version);
+    tcase_add_test(tc, a_lost_connection_is_replaced_and_the_step_still_happens);
     tcase_add_test(tc, an_instance_survives_a_restart_between_steps);
     tcase_add_test(tc,
                    a_failing_job_uses_its_retries_then_an_incident_is_retried_with_new_variables);
