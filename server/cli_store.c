@@ -84,20 +84,37 @@ static bool setup(struct ordo_cli *cli, int argc, char **argv, struct ordo_confi
     return true;
 }
 
+/* The common start of the server-side commands: options, configuration,
+ * the database (started when embedded), the schema brought up to date.
+ * On failure the database is closed again. */
+static int open_migrated(struct ordo_cli *cli, int argc, char **argv, struct ordo_config *cfg,
+                         struct database *db, bool quiet)
+{
+    int rc;
+
+    memset(db, 0, sizeof *db);
+    if (!setup(cli, argc, argv, cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    rc = database_open(cli, cfg, db);
+    if (rc == ORDO_CLI_OK) {
+        rc = migrate(cli, db, quiet);
+    }
+    if (rc != ORDO_CLI_OK) {
+        database_close(db);
+    }
+    return rc;
+}
+
 int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv)
 {
     struct ordo_config cfg;
     struct database db;
-    int rc;
+    int rc = open_migrated(cli, argc, argv, &cfg, &db, false);
 
-    if (!setup(cli, argc, argv, &cfg)) {
-        return ORDO_CLI_USAGE;
-    }
-    rc = database_open(cli, &cfg, &db);
     if (rc == ORDO_CLI_OK) {
-        rc = migrate(cli, &db, false);
+        database_close(&db);
     }
-    database_close(&db);
     return rc;
 }
 
@@ -153,16 +170,12 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
     struct database db;
     int rc;
 
-    if (!setup(cli, argc, argv, &cfg)) {
-        return ORDO_CLI_USAGE;
+    rc = open_migrated(cli, argc, argv, &cfg, &db, true);
+    if (rc != ORDO_CLI_OK) {
+        return rc;
     }
-    rc = database_open(cli, &cfg, &db);
-    if (rc == ORDO_CLI_OK) {
-        rc = migrate(cli, &db, true);
-    }
-    if (rc == ORDO_CLI_OK) { /* the audit's sealer runs beside the executor (docs/audit.md) */
-        rc = ordo_cli_audit_sealer(cli, &cfg, db.conninfo, &sealer);
-    }
+    /* The audit's sealer runs beside the executor (docs/audit.md). */
+    rc = ordo_cli_audit_sealer(cli, &cfg, db.conninfo, &sealer);
     if (rc == ORDO_CLI_OK) {
         opts.conninfo = db.conninfo;
         opts.owner = node_name(cli);

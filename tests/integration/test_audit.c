@@ -22,13 +22,10 @@
 #include "core/audit.h"
 #include "core/store.h"
 #include "tests/integration/pgtest.h"
+#include "tests/integration/storetest.h"
 
 extern char **environ;
 
-static char *dbname;
-static const char *app; /* conninfo of the application role */
-static struct ordo_defcache *cache;
-static struct ordo_store *st;
 static PGconn *db; /* the sealer's and verifier's connection, as the application role */
 static struct ordo_audit_key key;
 
@@ -39,22 +36,15 @@ static void setup(void)
 {
     struct ordo_err err = {0};
 
-    ck_assert_int_eq(ordo_crypto_init(&err), ORDO_OK);
+    storetest_setup();
     ck_assert_int_eq(ordo_audit_key_parse(KEY_HEX, &key, &err), ORDO_OK);
-    dbname = pgtest_db_create("audit");
-    app = pgtest_conninfo(dbname, PGTEST_APP);
-    cache = ordo_defcache_new(NULL);
-    ck_assert_msg(ordo_store_open(app, cache, "test", &st, &err) == ORDO_OK, "%s", err.msg);
-    ck_assert_msg(ordo_pg_connect(app, &db, &err) == ORDO_OK, "%s", err.msg);
+    ck_assert_msg(ordo_pg_connect(storetest_app, &db, &err) == ORDO_OK, "%s", err.msg);
 }
 
 static void teardown(void)
 {
     PQfinish(db);
-    ordo_store_close(st);
-    ordo_defcache_free(cache);
-    pgtest_db_drop(dbname);
-    free(dbname);
+    storetest_teardown();
 }
 
 /* ---- helpers -------------------------------------------------------------------------------- */
@@ -86,7 +76,7 @@ static void run_sql(PGconn *conn, const char *sql)
 static const char *sql1(const char *sql)
 {
     static char value[4096];
-    PGconn *owner = pgtest_connect(dbname, PGTEST_OWNER);
+    PGconn *owner = pgtest_connect(storetest_db, PGTEST_OWNER);
     PGresult *res = PQexec(owner, sql);
 
     ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(res));
@@ -119,27 +109,10 @@ static int64_t count_rows(void)
  * is the store's business). */
 static void write_rows(int64_t min_rows)
 {
-    char path[1024];
-    const char *src = getenv("ORDOTEST_SOURCE_DIR");
-    const struct ordo_deployed *out;
-    const struct ordo_graph_finding *findings;
-    size_t nout, nfindings;
-    struct ordo_arena *arena = ordo_arena_new();
-    struct ordo_buf xml = ORDO_BUF_INIT;
-    struct ordo_err err = {0};
-    struct ordo_start req = {.process_id = "flow", .actor = "user:test"};
-    int64_t inst;
-
-    (void)snprintf(path, sizeof path, "%s/tests/integration/bpmn/flow.bpmn", src ? src : ".");
-    ck_assert_msg(ordo_file_read(path, 1 << 20, "BPMN file", &xml, &err) == ORDO_OK, "%s", err.msg);
-    ck_assert_msg(ordo_store_deploy(st, "flow.bpmn", xml.data, xml.len, "user:test", arena, &out,
-                                    &nout, &findings, &nfindings, &err) == ORDO_OK,
-                  "%s", err.msg);
+    storetest_deploy("flow.bpmn");
     do {
-        ck_assert_msg(ordo_store_start(st, &req, &inst, &err) == ORDO_OK, "%s", err.msg);
+        storetest_start("flow", NULL);
     } while (count_rows() < min_rows);
-    ordo_buf_cleanup(&xml);
-    ordo_arena_free(arena);
 }
 
 /* Seal until every committed row is sealed. Transactions of other tests
@@ -209,7 +182,7 @@ static int64_t widest_seal(void)
 
 static PGconn *attacker(void)
 {
-    PGconn *owner = pgtest_connect(dbname, PGTEST_OWNER);
+    PGconn *owner = pgtest_connect(storetest_db, PGTEST_OWNER);
 
     run_sql(owner, "ALTER TABLE audit DISABLE TRIGGER audit_append_only");
     run_sql(owner, "ALTER TABLE audit_seal DISABLE TRIGGER audit_seal_append_only");
@@ -335,7 +308,8 @@ static void insert_raw(PGconn *conn, const char *action)
 
 START_TEST(rows_of_open_transactions_wait_and_are_sealed_in_transaction_order)
 {
-    PGconn *a = pgtest_connect(dbname, PGTEST_APP), *b = pgtest_connect(dbname, PGTEST_APP);
+    PGconn *a = pgtest_connect(storetest_db, PGTEST_APP),
+           *b = pgtest_connect(storetest_db, PGTEST_APP);
     struct ordo_err err = {0};
     int rows = -1;
 
@@ -427,7 +401,7 @@ START_TEST(the_sealer_thread_seals_in_the_background)
     struct timespec pause = {.tv_nsec = 20 * 1000000L};
     struct ordo_audit_report r = {0};
 
-    ck_assert_int_eq(ordo_audit_sealer_start(app, &key, 50, &sealer, &err), ORDO_OK);
+    ck_assert_int_eq(ordo_audit_sealer_start(storetest_app, &key, 50, &sealer, &err), ORDO_OK);
     write_rows(30);
     for (int i = 0; i < 500; i++) {
         r = verify(NULL);
@@ -653,7 +627,7 @@ static int run_url(const char *url, const char *arg1, const char *arg2, char *ou
 
 static int run_verify(const char *arg1, const char *arg2, char *out, size_t outlen)
 {
-    return run_url(app, arg1, arg2, out, outlen);
+    return run_url(storetest_app, arg1, arg2, out, outlen);
 }
 
 START_TEST(ordo_audit_verify_exits_0_1_or_2)
