@@ -122,6 +122,7 @@ static enum ordo_code check(struct ordo_instance *inst, const struct ordo_event 
         return waiting(inst, ev->key, RT_W_TASK, "user task", err);
     case ORDO_EVENT_CALL_COMPLETE:
     case ORDO_EVENT_CALL_ERROR:
+    case ORDO_EVENT_CALL_FAIL:
         return waiting(inst, ev->key, RT_W_CALL, "call", err);
     case ORDO_EVENT_MESSAGE:
         return find_message(inst, ev, arg, err);
@@ -317,6 +318,13 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
         ef->text2 = ev->error_code ? ordo_arena_strdup(step->arena, ev->error_code) : NULL;
         ordo_rt_elem(inst, ev->key)->wait = RT_W_NONE; /* the child has ended */
         ordo_rt_throw_error(&ctx, ev->key, ev->error_code, ev->message, NULL);
+        break;
+    }
+    case ORDO_EVENT_CALL_FAIL: {
+        /* No child runs: the call activity waits on an incident, and
+         * resolving it runs the call activity (and starts a child) again. */
+        ordo_rt_incident_raise(&ctx, ev->key, RT_INC_ACTIVATE,
+                               ev->message ? ev->message : "the called process could not start");
         break;
     }
     case ORDO_EVENT_RESOLVE:

@@ -76,6 +76,8 @@ enum ordo_event_kind {
     ORDO_EVENT_TIMER,         /* key: the timer (its due time has come) */
     ORDO_EVENT_CALL_COMPLETE, /* key: the call activity's element; variables: the child's */
     ORDO_EVENT_CALL_ERROR,    /* key: the call activity's element; error_code, message */
+    ORDO_EVENT_CALL_FAIL,     /* key: the call activity's element; message: the child could
+                                 not start (its process is not deployed): an incident */
     ORDO_EVENT_RESOLVE,       /* key: an incident; variables set before the retry */
     ORDO_EVENT_CANCEL,
 };

@@ -236,10 +236,15 @@ static enum ordo_code call_row(const struct row_ctx *r, struct ordo_err *err)
     if (rc != ORDO_OK) {
         return rc;
     }
-    if (PQntuples(res) == 0) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                            "call activity \"%s\": process \"%s\" is not deployed",
-                            node_id(r->s, e->node), e->text);
+    if (PQntuples(res) == 0) { /* an incident on the call activity, once the effects are in */
+        struct store_step *s = r->s;
+
+        s->fails =
+            ordo_arena_grow(s->st->arena, s->fails, s->nfails, &s->fails_cap, sizeof *s->fails);
+        s->fails[s->nfails].elem = e->key;
+        s->fails[s->nfails++].why =
+            ordo_arena_printf(r->a, "process \"%s\" is not deployed", e->text);
+        return ORDO_OK;
     }
     child.key = ordo_pg_int(res, 0, 1);
     rc = ordo_st_def_get(r->s->st, ordo_pg_int(res, 0, 0), &child.def, err);

@@ -66,6 +66,12 @@ struct st_sub {
     const char *name, *correlation_key;
 };
 
+/* A call activity that could not start its child, and why. */
+struct st_call_fail {
+    uint32_t elem;
+    const char *why;
+};
+
 /* One instance inside the current transaction. */
 struct store_step {
     struct ordo_store *st;
@@ -87,6 +93,10 @@ struct store_step {
     /* Subscriptions opened in this step: buffered messages may wait. */
     struct st_sub *subs;
     size_t nsubs, subs_cap;
+    /* Call activities whose process is not deployed: each becomes an
+     * ORDO_EVENT_CALL_FAIL (an incident) once the effects are written. */
+    struct st_call_fail *fails;
+    size_t nfails, fails_cap;
 };
 
 /* Fills the event once the instance is locked (it may look up rows, and

@@ -101,6 +101,8 @@ static const char *event_action(enum ordo_event_kind kind)
         return "call.completed";
     case ORDO_EVENT_CALL_ERROR:
         return "call.error";
+    case ORDO_EVENT_CALL_FAIL:
+        return "call.failed";
     case ORDO_EVENT_RESOLVE:
         return "incident.resolved";
     case ORDO_EVENT_CANCEL:
@@ -184,13 +186,34 @@ enum ordo_code ordo_st_apply_message(struct store_step *s, const char *name, con
     return rc;
 }
 
+/* Call activities whose child could not start wait on an incident. */
+static enum ordo_code fail_calls(struct store_step *s, struct ordo_err *err)
+{
+    enum ordo_code rc = ORDO_OK;
+
+    while (rc == ORDO_OK && s->nfails > 0) {
+        struct st_call_fail f = s->fails[--s->nfails];
+        struct ordo_event ev = {.kind = ORDO_EVENT_CALL_FAIL,
+                                .time_ms = s->now_ms,
+                                .start_node = ORDO_GRAPH_NONE,
+                                .key = f.elem,
+                                .message = f.why};
+
+        rc = apply(s, &ev, err);
+    }
+    return rc;
+}
+
 static enum ordo_code apply_all(struct store_step *s, const struct ordo_event *ev,
                                 struct ordo_err *err)
 {
     enum ordo_code rc = apply(s, ev, err);
 
+    rc = rc == ORDO_OK ? fail_calls(s, err) : rc;
+
     for (int i = 0; rc == ORDO_OK && s->nsubs > 0 && i < MAX_DELIVERIES; i++) {
         rc = ordo_st_deliver_buffered(s, err);
+        rc = rc == ORDO_OK ? fail_calls(s, err) : rc;
     }
     return rc;
 }

@@ -534,6 +534,32 @@ START_TEST(a_called_process_runs_as_its_own_instance_and_returns)
 }
 END_TEST
 
+START_TEST(calling_a_process_not_deployed_is_an_incident_resolved_after_deploying_it)
+{
+    struct ordo_executor *ex;
+    struct ordo_err err = {0};
+    int64_t inst, incident;
+
+    storetest_deploy("caller.bpmn");
+    inst = storetest_start("caller", NULL);
+    ck_assert_str_eq(storetest_sql1(STATUS_SQL, storetest_key(inst)), "active");
+    ck_assert_str_eq(storetest_sql1("SELECT element_id || ': ' || reason FROM incident WHERE "
+                                    "instance_key = $1",
+                                    storetest_key(inst)),
+                     "call: process \"later\" is not deployed");
+    incident = strtoll(storetest_sql1("SELECT key FROM incident", NULL), NULL, 10);
+    storetest_deploy("later.bpmn");
+    ck_assert_int_eq(ordo_store_resolve_incident(storetest_st, incident, NULL, "user:ops", &err),
+                     ORDO_OK);
+    ex = executor(NULL, 1); /* the child's result reaches the caller as a job */
+    storetest_wait_for(STATUS_SQL, storetest_key(inst), "completed");
+    ordo_executor_stop(ex);
+    ck_assert_str_eq(
+        storetest_sql1("SELECT status FROM instance WHERE parent_key = $1", storetest_key(inst)),
+        "completed");
+}
+END_TEST
+
 START_TEST(cancelling_an_instance_closes_its_tasks_and_called_instances)
 {
     struct ordo_executor *ex;
@@ -580,6 +606,7 @@ static Suite *store_suite(void)
     tcase_add_test(tc, a_message_starts_an_instance_and_a_new_version_takes_over_the_start_event);
     tcase_add_test(tc, a_called_process_runs_as_its_own_instance_and_returns);
     tcase_add_test(tc, cancelling_an_instance_closes_its_tasks_and_called_instances);
+    tcase_add_test(tc, calling_a_process_not_deployed_is_an_incident_resolved_after_deploying_it);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -917,6 +917,33 @@ START_TEST(a_call_completes_with_the_child_variables)
 }
 END_TEST
 
+START_TEST(a_call_that_cannot_start_is_an_incident_and_runs_again_when_resolved)
+{
+    struct ordo_event ev = {.kind = ORDO_EVENT_CALL_FAIL,
+                            .time_ms = T0,
+                            .key = 3,
+                            .message = "process \"Child\" is not deployed"};
+    const struct ordo_effect *e;
+    const struct ordo_wait *w;
+
+    load(CALL);
+    start_at(T0, NULL);
+    ck_assert_int_eq(apply(&ev), ORDO_OK);
+    e = must_find(ORDO_EFFECT_INCIDENT, ORDO_OP_RAISED, "call");
+    ck_assert_str_eq(e->text, "process \"Child\" is not deployed");
+    ck_assert_int_eq(ordo_instance_status(inst), ORDO_INSTANCE_ACTIVE);
+    ck_assert_uint_eq(waits(&w), 1);
+    ck_assert_int_eq(w[0].kind, ORDO_WAIT_INCIDENT);
+    /* Not waiting for the child any more: a late result is refused. */
+    ck_assert_int_eq(deliver(ORDO_EVENT_CALL_COMPLETE, T0, 3, "{}"), ORDO_E_NOTFOUND);
+    ck_assert_int_eq(deliver(ORDO_EVENT_RESOLVE, T0, w[0].key, NULL), ORDO_OK);
+    e = must_find(ORDO_EFFECT_CALL, ORDO_OP_CREATED, "call");
+    ck_assert_str_eq(e->text, "Child");
+    ck_assert_int_eq(deliver(ORDO_EVENT_CALL_COMPLETE, T0, 3, "{}"), ORDO_OK);
+    ck_assert_int_eq(ordo_instance_status(inst), ORDO_INSTANCE_COMPLETED);
+}
+END_TEST
+
 /* ---- effects as JSON ---- */
 
 START_TEST(effects_as_json_records)
@@ -1435,6 +1462,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, waits_are_listed_in_key_order);
     tcase_add_test(tc, next_timer_is_the_earliest_due_then_the_lower_key);
     tcase_add_test(tc, a_call_completes_with_the_child_variables);
+    tcase_add_test(tc, a_call_that_cannot_start_is_an_incident_and_runs_again_when_resolved);
     tcase_add_test(tc, effects_as_json_records);
     tcase_add_test(tc, effect_names_are_the_trace_words);
     tcase_add_test(tc, resolving_an_incident_of_the_process_scope_starts_it);
