@@ -129,6 +129,38 @@ START_TEST(a_lost_connection_is_replaced_and_the_step_still_happens)
 }
 END_TEST
 
+START_TEST(a_suspended_definition_starts_nothing)
+{
+    struct ordo_start req = {.process_id = "flow", .actor = "user:test"};
+    struct ordo_err err = {0};
+    int64_t key = 0;
+    PGconn *owner;
+
+    storetest_deploy("flow.bpmn");
+    owner = pgtest_connect(storetest_db, PGTEST_OWNER);
+    PQclear(PQexec(owner, "UPDATE definition SET suspended = true"));
+    PQfinish(owner);
+    ck_assert_int_eq(ordo_store_start(storetest_st, &req, &key, &err), ORDO_E_CONFLICT);
+    ck_assert_str_eq(err.msg, "process \"flow\" is suspended");
+    req.process_id = "nothing";
+    ck_assert_int_eq(ordo_store_start(storetest_st, &req, &key, &err), ORDO_E_NOTFOUND);
+    ck_assert_str_eq(storetest_sql1("SELECT count(*) FROM instance", NULL), "0");
+}
+END_TEST
+
+START_TEST(the_default_backoff_doubles_from_ten_seconds_up_to_ten_minutes)
+{
+    static const int64_t base[] = {10000, 20000, 40000, 80000, 160000, 320000, 600000, 600000};
+
+    for (int attempt = 1; attempt <= 8; attempt++) {
+        int64_t ms = ordo_store_backoff_ms(attempt);
+
+        ck_assert_int_ge(ms, base[attempt - 1]);
+        ck_assert_int_le(ms, base[attempt - 1] + base[attempt - 1] / 10);
+    }
+}
+END_TEST
+
 START_TEST(deploying_the_same_file_again_makes_no_new_version)
 {
     storetest_deploy("flow.bpmn");
@@ -591,6 +623,8 @@ static Suite *store_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, service_tasks_and_a_user_task_run_to_the_end);
     tcase_add_test(tc, deploying_the_same_file_again_makes_no_new_version);
+    tcase_add_test(tc, a_suspended_definition_starts_nothing);
+    tcase_add_test(tc, the_default_backoff_doubles_from_ten_seconds_up_to_ten_minutes);
     tcase_add_test(tc, a_lost_connection_is_replaced_and_the_step_still_happens);
     tcase_add_test(tc, an_instance_survives_a_restart_between_steps);
     tcase_add_test(tc,
