@@ -24,9 +24,10 @@
 #include "base/pg.h"
 #include "core/audit_internal.h"
 
-#define NULL_LENGTH  0xFFFFFFFFu
-#define SEAL_DOMAIN  "ordo-audit-seal-v1"
-#define KEY_FILE_MAX 256 /* bytes read from a key file: 128 hex digits and a newline fit */
+#define NULL_LENGTH   0xFFFFFFFFu
+#define SEAL_DOMAIN   "ordo-audit-seal-v1"
+#define ANCHOR_DOMAIN "ordo-audit-anchor-v1"
+#define KEY_FILE_MAX  256 /* bytes read from a key file: 128 hex digits and a newline fit */
 
 /* ---- encoding ------------------------------------------------------------------------------- */
 
@@ -95,6 +96,37 @@ void ordo_audit_seal_message(const struct ordo_audit_seal *seal,
     memcpy(out + n + ORDO_AUDIT_HASH_SIZE, seal->head, ORDO_AUDIT_HASH_SIZE);
     ordo_sha256(seal->row_hashes, (size_t)seal->nrows * ORDO_AUDIT_HASH_SIZE,
                 out + n + (size_t)2 * ORDO_AUDIT_HASH_SIZE);
+}
+
+void ordo_audit_anchor_message(const struct ordo_audit_anchor *anchor,
+                               uint8_t out[ORDO_AUDIT_ANCHOR_MSG_SIZE])
+{
+    size_t n = sizeof ANCHOR_DOMAIN - 1;
+
+    _Static_assert(sizeof ANCHOR_DOMAIN - 1 + (size_t)2 * 8 + ORDO_AUDIT_HASH_SIZE ==
+                       ORDO_AUDIT_ANCHOR_MSG_SIZE,
+                   "ORDO_AUDIT_ANCHOR_MSG_SIZE");
+    memcpy(out, ANCHOR_DOMAIN, n);
+    put_be(out + n, (uint64_t)anchor->seq, 8);
+    put_be(out + n + 8, (uint64_t)anchor->nrows, 8);
+    ordo_sha256(anchor->positions, (size_t)anchor->nrows * ORDO_AUDIT_POS_SIZE, out + n + 16);
+}
+
+void ordo_audit_pos_put(struct audit_pos p, uint8_t out[ORDO_AUDIT_POS_SIZE])
+{
+    put_be(out, p.tx, 8);
+    put_be(out + 8, (uint64_t)p.seq, 8);
+}
+
+struct audit_pos ordo_audit_pos_read(const uint8_t in[ORDO_AUDIT_POS_SIZE])
+{
+    uint64_t tx = 0, seq = 0;
+
+    for (int i = 0; i < 8; i++) {
+        tx = tx << 8 | in[i];
+        seq = seq << 8 | in[8 + i];
+    }
+    return (struct audit_pos){tx, (int64_t)seq};
 }
 
 /* ---- reading rows and seals back ------------------------------------------------------------ */
@@ -313,7 +345,7 @@ struct seal_run {
     struct ordo_pg_batch *batch;
 };
 
-static const char *hex_text(struct ordo_arena *a, const uint8_t *data, size_t len)
+const char *ordo_audit_hex(struct ordo_arena *a, const uint8_t *data, size_t len)
 {
     char *out = ordo_arena_alloc_raw(a, 2 * len + 1);
 
@@ -419,11 +451,11 @@ static void add_seal(struct seal_run *r, const PGresult *rows, int from, int n)
     p[3] = ordo_arena_printf(r->a, "%llu", (unsigned long long)s.last_tx);
     p[4] = ordo_arena_printf(r->a, "%lld", (long long)s.last_seq);
     p[5] = ordo_arena_printf(r->a, "%d", n);
-    p[6] = hex_text(r->a, s.prev_head, sizeof s.prev_head);
-    p[7] = hex_text(r->a, s.head, sizeof s.head);
-    p[8] = hex_text(r->a, hashes, (size_t)n * ORDO_AUDIT_HASH_SIZE);
-    p[9] = hex_text(r->a, s.public_key, sizeof s.public_key);
-    p[10] = hex_text(r->a, s.signature, sizeof s.signature);
+    p[6] = ordo_audit_hex(r->a, s.prev_head, sizeof s.prev_head);
+    p[7] = ordo_audit_hex(r->a, s.head, sizeof s.head);
+    p[8] = ordo_audit_hex(r->a, hashes, (size_t)n * ORDO_AUDIT_HASH_SIZE);
+    p[9] = ordo_audit_hex(r->a, s.public_key, sizeof s.public_key);
+    p[10] = ordo_audit_hex(r->a, s.signature, sizeof s.signature);
     ordo_pg_batch_add(r->batch, "could not write an audit seal",
                       "INSERT INTO audit_seal (seq, first_tx, first_seq, last_tx, last_seq, nrows, "
                       "prev_head, head, row_hashes, public_key, signature) VALUES ($1, $2::xid8, "

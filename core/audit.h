@@ -33,6 +33,15 @@
  * order), the public key and an Ed25519 signature over the seal message
  * (ordo_audit_seal_message). Seals are numbered 1, 2, 3, ...
  *
+ * Purging (ordo_audit_purge): the audit rows of finished instances past
+ * their retention are deleted, only once sealed, and their positions are
+ * kept in a signed anchor (a row of `audit_anchor`: nrows, the positions
+ * as 16 bytes each, tx and seq 8-byte big-endian, in chain order, the
+ * public key and an Ed25519 signature over ordo_audit_anchor_message).
+ * The seals are never changed: a purged row's chain hash is still in its
+ * seal's row_hashes, so the chain goes on from it, and verify accepts a
+ * row missing from the table exactly when an anchor names its position.
+ *
  * Threads: every function here is thread-safe for distinct connections.
  */
 #ifndef ORDO_CORE_AUDIT_H
@@ -58,9 +67,13 @@
 /* How often the sealer looks for new rows (the sealer's default). */
 #define ORDO_AUDIT_INTERVAL_MS 1000
 
-#define ORDO_AUDIT_HASH_SIZE     ORDO_SHA256_SIZE
-#define ORDO_AUDIT_SEAL_MSG_SIZE 162 /* "ordo-audit-seal-v1", 6 integers, 3 hashes */
-#define ORDO_AUDIT_KEY_HEX_SIZE  (2 * ORDO_SIGN_PUBLIC_SIZE + 1)
+#define ORDO_AUDIT_HASH_SIZE       ORDO_SHA256_SIZE
+#define ORDO_AUDIT_SEAL_MSG_SIZE   162 /* "ordo-audit-seal-v1", 6 integers, 3 hashes */
+#define ORDO_AUDIT_KEY_HEX_SIZE    (2 * ORDO_SIGN_PUBLIC_SIZE + 1)
+#define ORDO_AUDIT_POS_SIZE        16 /* one purged position: tx and seq, 8-byte big-endian */
+#define ORDO_AUDIT_ANCHOR_MSG_SIZE 68 /* "ordo-audit-anchor-v1", 2 integers, 1 hash */
+/* --retention-days and camunda:historyTimeToLive at most (over 2700 years). */
+#define ORDO_AUDIT_RETENTION_MAX 1000000
 
 /* ---- keys ----------------------------------------------------------------------------------- */
 
@@ -123,6 +136,21 @@ struct ordo_audit_seal {
 void ordo_audit_seal_message(const struct ordo_audit_seal *seal,
                              uint8_t out[ORDO_AUDIT_SEAL_MSG_SIZE]);
 
+/* A signed record of purged positions. */
+struct ordo_audit_anchor {
+    int64_t seq; /* 1, 2, 3, ... */
+    int64_t nrows;
+    const uint8_t *positions; /* nrows * ORDO_AUDIT_POS_SIZE bytes, in chain order */
+    uint8_t public_key[ORDO_SIGN_PUBLIC_SIZE];
+    uint8_t signature[ORDO_SIGNATURE_SIZE];
+};
+
+/* The bytes an anchor's signature covers:
+ *   "ordo-audit-anchor-v1" || seq || nrows || SHA-256(positions)
+ * with the integers as 8-byte big-endian. */
+void ordo_audit_anchor_message(const struct ordo_audit_anchor *anchor,
+                               uint8_t out[ORDO_AUDIT_ANCHOR_MSG_SIZE]);
+
 /* ---- sealing -------------------------------------------------------------------------------- */
 
 /* The newest seal one sealer has seen. The seal numbers of a database
@@ -167,6 +195,40 @@ enum ordo_code ordo_audit_sealer_start(const char *conninfo, const struct ordo_a
  * effort), close and free. NULL is a no-op. */
 void ordo_audit_sealer_stop(struct ordo_audit_sealer *sealer);
 
+/* ---- purging ------------------------------------------------------------------------------- */
+
+struct ordo_audit_purge_opts {
+    /* Days after its end that an instance of a definition without
+     * retention_days is kept; 0: such instances are never purged. */
+    int default_days;
+    bool dry_run; /* count what would be purged, change nothing */
+};
+
+struct ordo_audit_purge_result {
+    int64_t instances; /* purged (or, dry run, that would be) */
+    int64_t rows;      /* their audit rows */
+    int64_t anchor;    /* the anchor written; 0: none (dry run, or no rows) */
+    int64_t waiting;   /* old enough, but with audit rows not sealed yet: kept this time */
+};
+
+/* In one transaction on 'db' (outside any transaction), as a role that
+ * may delete audit rows (the migration role; the application role has no
+ * DELETE privilege on `audit` and gets ORDO_E_INTERNAL, "permission
+ * denied"): SET LOCAL ordo.purge = 'on', wait for ORDO_AUDIT_SEAL_LOCK (no
+ * sealing meanwhile), pick the instances that ended (status not 'active')
+ * more than their definition's retention_days ago (else
+ * opts->default_days; else never), whose caller is not active and all of
+ * whose audit rows are sealed; delete those rows, write one anchor of
+ * their positions signed with 'key', and delete the instances (their
+ * jobs, tasks, subscriptions and incidents go with them). Nothing to
+ * purge: ORDO_OK, nothing written. Database failures are ORDO_E_AGAIN or
+ * ORDO_E_INTERNAL, and nothing is changed then. 'key' may be NULL for a
+ * dry run, which signs nothing. The session's client_encoding is set to
+ * UTF8. */
+enum ordo_code ordo_audit_purge(PGconn *db, const struct ordo_audit_key *key,
+                                const struct ordo_audit_purge_opts *opts,
+                                struct ordo_audit_purge_result *out, struct ordo_err *err);
+
 /* ---- verification --------------------------------------------------------------------------- */
 
 #define ORDO_AUDIT_MAX_KEYS 8 /* distinct public keys listed in a report */
@@ -178,23 +240,30 @@ struct ordo_audit_report {
     int64_t first_seal;                 /* the oldest seal (0: there are none) */
     int64_t last_seal;                  /* the newest seal that verified (0: none) */
     int64_t unsealed;                   /* rows after the newest seal: not sealed yet (ok only) */
+    int64_t anchors;                    /* anchors whose signature verified */
+    int64_t purged;                     /* sealed rows missing from the table, named by anchors */
     uint8_t head[ORDO_AUDIT_HASH_SIZE]; /* head of 'last_seal' */
-    /* The public keys of the verified seals, in the order first seen, as
+    /* The public keys of the verified anchors and seals, in the order first seen, as
      * hex; 'nkeys' counts them all, at most ORDO_AUDIT_MAX_KEYS are kept. */
     char keys[ORDO_AUDIT_MAX_KEYS][ORDO_AUDIT_KEY_HEX_SIZE];
     size_t nkeys;
     /* Not ok: the first problem in chain order. */
-    int64_t bad_seal;  /* the seal where it was found (0: outside any seal) */
-    int64_t bad_row;   /* the seq of the row it names (0: none can be named) */
-    char problem[512]; /* one sentence: "row 1234: its content does not match ..." */
+    int64_t bad_seal;   /* the seal where it was found (0: outside any seal) */
+    int64_t bad_anchor; /* the anchor it concerns (0: none) */
+    int64_t bad_row;    /* the seq of the row it names (0: none can be named) */
+    char problem[512];  /* one sentence: "row 1234: its content does not match ..." */
 };
 
-/* Walk the seals from the oldest and check each one's signature (by
- * 'pinned_key' when not NULL, else by the key stored with it), its place
- * in the chain (numbers without gaps, prev_head = the previous head,
- * positions after the previous seal's) and its rows, whose hashes are
- * recomputed from the `audit` table. Rows before the oldest seal's range
- * when the oldest is not seal 1 are a problem too (their seals are gone).
+/* Check every anchor's signature (by 'pinned_key' when not NULL, else by
+ * the key stored with it) and that no position is anchored twice. Then
+ * walk the seals from the oldest and check each one's signature (the same
+ * way), its place in the chain (numbers without gaps, prev_head = the
+ * previous head, positions after the previous seal's) and its rows, whose
+ * hashes are recomputed from the `audit` table; a position an anchor
+ * names must be missing from the table, and its stored hash stands for
+ * it. Anchored positions after the newest seal are a problem (a purge
+ * takes sealed rows only). Rows before the oldest seal's range when the
+ * oldest is not seal 1 are a problem too (their seals are gone).
  * A broken chain is ORDO_OK with out->ok false and the first problem
  * described; errors are for a database that cannot be read (ORDO_E_AGAIN,
  * ORDO_E_INTERNAL). Reads in one REPEATABLE READ READ ONLY transaction,

@@ -36,6 +36,13 @@ struct audit_pos {
     int64_t seq;
 };
 
+/* A position as ORDO_AUDIT_POS_SIZE bytes (tx, seq: 8-byte big-endian), and back. */
+void ordo_audit_pos_put(struct audit_pos p, uint8_t out[ORDO_AUDIT_POS_SIZE]);
+struct audit_pos ordo_audit_pos_read(const uint8_t in[ORDO_AUDIT_POS_SIZE]);
+
+/* 'len' bytes as hex text in 'a'. */
+const char *ordo_audit_hex(struct ordo_arena *a, const uint8_t *data, size_t len);
+
 /* Is a before b in chain order? */
 bool ordo_audit_pos_before(struct audit_pos a, struct audit_pos b);
 

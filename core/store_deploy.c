@@ -7,15 +7,68 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "bpmn/parse.h"
+#include "core/audit.h"
 #include "core/store_internal.h"
 
 struct deploy_ctx {
     const char *resource, *xml, *hash, *actor;
     const struct ordo_graph *graph;
+    const char **retention; /* per graph->processes[i]: retention_days as text, or NULL */
     struct ordo_arena *out_arena;
     struct ordo_deployed *out;
     size_t nout;
 };
+
+/* camunda:historyTimeToLive of process 'proc' (Camunda 7's history time
+ * to live, per definition) as whole days: "30" or the ISO period "P30D".
+ * Absent: '*out' NULL, finished instances are kept. Anything else is
+ * refused, so that a value Ordo would read differently from Camunda (an
+ * expression, "P1M", "PT12H") never silently keeps or drops history. */
+static enum ordo_code read_retention(const struct ordo_bpmn_model *model, const char *resource,
+                                     const struct ordo_graph_node *proc, struct ordo_arena *arena,
+                                     const char **out, struct ordo_err *err)
+{
+    const struct ordo_bpmn_node *n = ordo_bpmn_model_find(model, proc->id);
+    const char *v = n ? ordo_bpmn_attr_get(n, ORDO_BPMN_NS_CAMUNDA, "historyTimeToLive") : NULL;
+    const char *digits;
+    size_t len;
+    long long days = 0;
+
+    *out = NULL;
+    if (!v) {
+        return ORDO_OK;
+    }
+    digits = v[0] == 'P' ? v + 1 : v;
+    len = strspn(digits, "0123456789");
+    for (size_t i = 0; i < len && i < 8; i++) {
+        days = days * 10 + (digits[i] - '0');
+    }
+    if (len == 0 || len > 7 || strcmp(digits + len, v[0] == 'P' ? "D" : "") != 0 || days < 1 ||
+        days > ORDO_AUDIT_RETENTION_MAX) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                            "%s: process \"%s\": camunda:historyTimeToLive \"%s\" is not a number "
+                            "of days from 1 to %d (\"30\" or \"P30D\")",
+                            resource, proc->id, v, ORDO_AUDIT_RETENTION_MAX);
+    }
+    *out = ordo_arena_printf(arena, "%lld", days);
+    return ORDO_OK;
+}
+
+static enum ordo_code read_retentions(const struct ordo_bpmn_model *model, struct deploy_ctx *c,
+                                      struct ordo_arena *arena, struct ordo_err *err)
+{
+    enum ordo_code rc = ORDO_OK;
+
+    c->retention = ordo_arena_calloc(arena, c->graph->nprocesses + 1, sizeof *c->retention);
+    for (uint32_t i = 0; i < c->graph->nprocesses && rc == ORDO_OK; i++) {
+        const struct ordo_graph_node *proc = &c->graph->nodes[c->graph->processes[i]];
+
+        if (proc->executable) { /* only these are deployed */
+            rc = read_retention(model, c->resource, proc, arena, &c->retention[i], err);
+        }
+    }
+    return rc;
+}
 
 /* The start timer of 'node' first due after 'now_ms', armed now. */
 static void add_start_timer(struct ordo_store *st, struct ordo_pg_batch *batch, int64_t def_key,
@@ -68,9 +121,9 @@ static void move_start_events(struct ordo_store *st, struct ordo_pg_batch *batch
 }
 
 static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c,
-                                     struct ordo_pg_batch *batch,
-                                     const struct ordo_graph_node *proc, struct ordo_err *err)
+                                     struct ordo_pg_batch *batch, uint32_t i, struct ordo_err *err)
 {
+    const struct ordo_graph_node *proc = &c->graph->nodes[c->graph->processes[i]];
     const char *p[2] = {proc->id, c->hash};
     struct ordo_deployed *d = &c->out[c->nout++];
     PGresult *res;
@@ -109,12 +162,13 @@ static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c
                         c->resource,
                         c->xml,
                         c->hash};
-    const char *ins[8] = {q[0], q[1], q[2], q[3], q[4], q[5], q[6], c->actor};
+    const char *ins[9] = {q[0], q[1], q[2], q[3], q[4], q[5], q[6], c->actor, c->retention[i]};
 
     ordo_pg_batch_add(batch, "could not store the definition",
                       "INSERT INTO definition (key, process_id, version, name, resource, xml, "
-                      "hash, deployed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                      8, ins);
+                      "hash, deployed_by, retention_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                      "$9::int)",
+                      9, ins);
     move_start_events(st, batch, c->graph, proc, d->key, ordo_pg_int(res, 0, 3));
     ordo_st_audit_one(st, batch, ordo_pg_int(res, 0, 3), c->actor, "definition.deployed", 0,
                       proc->id,
@@ -136,7 +190,7 @@ static enum ordo_code deploy_tx(struct ordo_store *st, void *ctx, struct ordo_er
         const struct ordo_graph_node *proc = &c->graph->nodes[c->graph->processes[i]];
 
         if (proc->executable) {
-            rc = deploy_process(st, c, batch, proc, err);
+            rc = deploy_process(st, c, batch, i, err);
         }
     }
     return rc;
@@ -167,6 +221,9 @@ enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, co
         c.xml = ordo_arena_strndup(st->arena, xml, len);
         c.hash = hash;
         c.graph = graph;
+        rc = read_retentions(model, &c, st->arena, err);
+    }
+    if (rc == ORDO_OK) {
         c.out = ordo_arena_calloc(arena, graph->nprocesses ? graph->nprocesses : 1, sizeof *c.out);
         rc = graph->nprocesses
                  ? ordo_st_tx(st, deploy_tx, &c, err)

@@ -146,6 +146,32 @@ static const struct command commands[] = {
      "Exit status: 0 the chain verifies, 1 it does not (the first problem is\n"
      "printed), 2 bad usage or the database could not be reached or read.\n" CONFIG_HELP,
      ordo_cli_audit_verify},
+    {"audit purge", "ordo audit purge [--retention-days N] [--dry-run] [--json]",
+     "delete the history of finished instances past their retention",
+     "Deletes the instances that ended longer ago than their definition's retention\n"
+     "(camunda:historyTimeToLive on the process, in days: \"30\" or \"P30D\"), with\n"
+     "their jobs, tasks, subscriptions, incidents and audit rows, in one transaction.\n"
+     "The purged audit rows' places in the chain are kept in a signed anchor, so\n"
+     "`ordo audit verify` still verifies the chain. An instance waits for the next\n"
+     "purge while any of its audit rows is not sealed yet, and a called instance\n"
+     "while its caller is active.\n"
+     "\n"
+     "  --retention-days N  keep instances of definitions without a retention N days\n"
+     "                      after their end (without it they are kept for ever)\n"
+     "  --dry-run           say what would be purged, change nothing\n"
+     "  --json              print the result as one JSON document\n"
+     "\n"
+     "Maintenance: it connects with migrate_database_url (the role that owns the\n"
+     "schema; the application role may not delete audit rows), else database_url,\n"
+     "else the embedded database, and migrates first like `ordo migrate`. It signs\n"
+     "the anchor with audit_signing_key, loaded as `ordo worker` loads it, and holds\n"
+     "the sealer's lock meanwhile. docs/audit.md explains anchors.\n"
+     "\n"
+     "Exit status: 0 purged or nothing to purge, 1 the database could not be reached\n"
+     "or the purge failed (nothing is changed then), 2 bad usage, no\n"
+     "audit_signing_key with an external database, or a database newer than this\n"
+     "build.\n" CONFIG_HELP,
+     ordo_cli_audit_purge},
     {"version", "ordo version", "print the version and the commit it was built from",
      "Prints \"ordo VERSION (commit COMMIT)\". Also: ordo --version.\n", run_version},
     {"help", "ordo help [COMMAND...]", "show the commands, or the help of one command",

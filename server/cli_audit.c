@@ -1,11 +1,15 @@
 /*
- * server/cli_audit.c - `ordo audit verify`, and the audit signing key and
- * sealer of `ordo worker`.
+ * server/cli_audit.c - `ordo audit verify`, `ordo audit purge`, and the
+ * audit signing key and sealer of `ordo worker`.
  *
  * `ordo audit verify` reads the database directly (database_url, else the
  * embedded database in data_dir). The remote form through the REST API
- * comes with that API (CONTRACTS §5).
+ * comes with that API (CONTRACTS §5). `ordo audit purge` is maintenance:
+ * it runs as the migration role (migrate_database_url), the only one that
+ * may delete audit rows, and signs its anchor with the sealer's key.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -15,6 +19,7 @@
 #include "base/pg.h"
 #include "base/pgembed.h"
 #include "core/audit.h"
+#include "core/store.h"
 #include "server/cli_internal.h"
 
 #define KEY_FILE_NAME "audit-signing.key"
@@ -117,14 +122,16 @@ static json_t *report_json(const struct ordo_audit_report *r)
         (void)json_array_append_new(keys, json_string(r->keys[i]));
     }
     if (!r->ok) {
-        problem = json_pack("{s:I, s:I, s:s}", "seal", (json_int_t)r->bad_seal, "row",
-                            (json_int_t)r->bad_row, "message", r->problem);
+        problem = json_pack("{s:I, s:I, s:I, s:s}", "seal", (json_int_t)r->bad_seal, "anchor",
+                            (json_int_t)r->bad_anchor, "row", (json_int_t)r->bad_row, "message",
+                            r->problem);
     }
-    return json_pack("{s:b, s:I, s:I, s:I, s:I, s:s?, s:I, s:o, s:o}", "ok", r->ok, "rows",
-                     (json_int_t)r->rows, "seals", (json_int_t)r->seals, "first_seal",
+    return json_pack("{s:b, s:I, s:I, s:I, s:I, s:s?, s:I, s:I, s:I, s:o, s:o}", "ok", r->ok,
+                     "rows", (json_int_t)r->rows, "seals", (json_int_t)r->seals, "first_seal",
                      (json_int_t)r->first_seal, "last_seal", (json_int_t)r->last_seal, "head",
-                     r->last_seal ? head : NULL, "unsealed", (json_int_t)r->unsealed, "public_keys",
-                     keys, "problem", problem);
+                     r->last_seal ? head : NULL, "unsealed", (json_int_t)r->unsealed, "anchors",
+                     (json_int_t)r->anchors, "purged", (json_int_t)r->purged, "public_keys", keys,
+                     "problem", problem);
 }
 
 static void print_report(struct verify_cmd *c, const struct ordo_audit_report *r)
@@ -149,6 +156,10 @@ static void print_report(struct verify_cmd *c, const struct ordo_audit_report *r
         if (r->seals > 0) {
             (void)fprintf(out, " (seals %lld to %lld)", (long long)r->first_seal,
                           (long long)r->last_seal);
+        }
+        if (r->anchors > 0) {
+            (void)fprintf(out, "; %lld purged rows accounted for by %lld anchor%s",
+                          (long long)r->purged, (long long)r->anchors, r->anchors == 1 ? "" : "s");
         }
         (void)fprintf(out, "; %lld rows not sealed yet\n", (long long)r->unsealed);
     } else {
@@ -226,4 +237,144 @@ int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv)
         return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
     }
     return verify(&c, &cfg);
+}
+
+/* ---- ordo audit purge ----------------------------------------------------------------------- */
+
+struct purge_cmd {
+    struct ordo_cli *cli;
+    bool json;
+    struct ordo_audit_purge_opts opts;
+};
+
+enum { PURGE_RETENTION_DAYS, PURGE_DRY_RUN, PURGE_JSON };
+
+static const struct ordo_cli_opt purge_opts[] = {
+    [PURGE_RETENTION_DAYS] = {"--retention-days", NULL, true},
+    [PURGE_DRY_RUN] = {"--dry-run", NULL, false},
+    [PURGE_JSON] = {"--json", NULL, false},
+};
+
+static int purge_opt_cb(void *ctx, size_t which, const char *value)
+{
+    struct purge_cmd *c = ctx;
+    char *end = NULL;
+    long days;
+
+    if (which == PURGE_JSON) {
+        c->json = true;
+        return ORDO_CLI_OK;
+    }
+    if (which == PURGE_DRY_RUN) {
+        c->opts.dry_run = true;
+        return ORDO_CLI_OK;
+    }
+    errno = 0;
+    days = value[0] >= '0' && value[0] <= '9' ? strtol(value, &end, 10) : 0;
+    if (errno != 0 || !end || *end != '\0' || days < 1 || days > ORDO_AUDIT_RETENTION_MAX) {
+        return ordo_cli_fail(c->cli, ORDO_CLI_USAGE,
+                             "--retention-days takes a whole number of days from 1 to %d",
+                             ORDO_AUDIT_RETENTION_MAX);
+    }
+    c->opts.default_days = (int)days;
+    return ORDO_CLI_OK;
+}
+
+/* The maintenance connection: migrate_database_url (the schema's owner),
+ * else database_url, else the embedded database; the schema is brought
+ * up to date first, as by `ordo migrate`. */
+static int connect_owner(struct ordo_cli *cli, const struct ordo_config *cfg,
+                         struct ordo_cli_db *dbs, PGconn **db)
+{
+    struct ordo_err err = {0};
+    int rc = ordo_cli_db_open(cli, cfg, true, dbs);
+
+    if (rc == ORDO_CLI_OK && ordo_pg_connect(dbs->owner_conninfo, db, &err) != ORDO_OK) {
+        rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    return rc;
+}
+
+static void print_purge(struct purge_cmd *c, const struct ordo_audit_purge_result *r)
+{
+    FILE *out = c->cli->out;
+    json_t *doc;
+
+    if (c->json) {
+        doc = json_pack("{s:b, s:I, s:I, s:o, s:I}", "dry_run", c->opts.dry_run, "instances",
+                        (json_int_t)r->instances, "audit_rows", (json_int_t)r->rows, "anchor",
+                        r->anchor ? json_integer(r->anchor) : json_null(), "waiting",
+                        (json_int_t)r->waiting);
+        if (!doc) {
+            ordo_oom(0);
+        }
+        (void)json_dumpf(doc, out, JSON_INDENT(2));
+        (void)fputc('\n', out);
+        json_decref(doc);
+        return;
+    }
+    if (r->instances == 0) {
+        (void)fprintf(out, "nothing to purge\n");
+    } else {
+        (void)fprintf(out, "%s %lld instances and their %lld audit rows",
+                      c->opts.dry_run ? "would purge" : "purged", (long long)r->instances,
+                      (long long)r->rows);
+        if (r->anchor) {
+            (void)fprintf(out, " (anchor %lld)", (long long)r->anchor);
+        }
+        (void)fputc('\n', out);
+    }
+    if (r->waiting > 0) {
+        (void)fprintf(out,
+                      "%lld more instances are past their retention but have audit rows not "
+                      "sealed yet: the next purge takes them\n",
+                      (long long)r->waiting);
+    }
+}
+
+static int purge(struct purge_cmd *c, const struct ordo_config *cfg)
+{
+    struct ordo_audit_purge_result result;
+    struct ordo_audit_key key = {0};
+    struct ordo_cli_db dbs = {0};
+    struct ordo_err err = {0};
+    PGconn *db = NULL;
+    int rc = connect_owner(c->cli, cfg, &dbs, &db);
+
+    /* A dry run signs nothing: it needs no key (and makes none). */
+    if (rc == ORDO_CLI_OK && !c->opts.dry_run) {
+        rc = load_key(c->cli, cfg, &key);
+    }
+    if (rc == ORDO_CLI_OK &&
+        ordo_audit_purge(db, c->opts.dry_run ? NULL : &key, &c->opts, &result, &err) != ORDO_OK) {
+        rc = ordo_cli_fail(c->cli, ORDO_CLI_FAILED, "%s", err.msg);
+    } else if (rc == ORDO_CLI_OK) {
+        print_purge(c, &result);
+    }
+    ordo_crypto_wipe(&key, sizeof key);
+    PQfinish(db);
+    ordo_cli_db_close(&dbs);
+    return rc;
+}
+
+int ordo_cli_audit_purge(struct ordo_cli *cli, int argc, char **argv)
+{
+    struct purge_cmd c = {.cli = cli};
+    struct ordo_cli_args args;
+    struct ordo_config cfg;
+    struct ordo_err err = {0};
+
+    if (ordo_cli_parse(cli, argc, argv, purge_opts, sizeof purge_opts / sizeof purge_opts[0],
+                       purge_opt_cb, &c, &args) != ORDO_CLI_OK ||
+        !ordo_cli_config(cli, &args, &cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    if (args.npos != 0) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "unexpected argument \"%s\"; see `ordo help %s`",
+                             args.pos[0], cli->command);
+    }
+    if (ordo_crypto_init(&err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    return purge(&c, &cfg);
 }

@@ -64,9 +64,26 @@ int ordo_cli_exit_for(int ordo_code);
 int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_run(struct ordo_cli *cli, int argc, char **argv);
+/* The database of a server-side command: database_url, or the embedded
+ * cluster in data_dir (CONTRACTS §9), started when needed; migrations use
+ * owner_conninfo (migrate_database_url, else the same). */
+struct ordo_pgembed;
+struct ordo_cli_db {
+    const char *conninfo;
+    const char *owner_conninfo;
+    struct ordo_pgembed *embedded;
+};
+
+/* Open the database and bring its schema up to date ('quiet': print
+ * nothing when it was). On failure the embedded cluster is stopped again. */
+int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool quiet,
+                     struct ordo_cli_db *db);
+void ordo_cli_db_close(struct ordo_cli_db *db); /* stops the embedded cluster if started */
+
 int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_audit_purge(struct ordo_cli *cli, int argc, char **argv);
 
 /* `ordo worker`: load the audit signing key (audit_signing_key, else the
  * embedded database's data_dir/audit-signing.key, generated when missing)

@@ -17,15 +17,8 @@
 #include "core/store.h"
 #include "server/cli_internal.h"
 
-/* The database a server-side command uses: database_url, or the embedded
- * cluster in data_dir (CONTRACTS §9), started here when needed. */
-struct database {
-    const char *conninfo;
-    const char *owner_conninfo; /* migrations */
-    struct ordo_pgembed *embedded;
-};
-
-static int database_open(struct ordo_cli *cli, const struct ordo_config *cfg, struct database *db)
+static int database_open(struct ordo_cli *cli, const struct ordo_config *cfg,
+                         struct ordo_cli_db *db)
 {
     struct ordo_err err = {0};
 
@@ -41,12 +34,13 @@ static int database_open(struct ordo_cli *cli, const struct ordo_config *cfg, st
     return ORDO_CLI_OK;
 }
 
-static void database_close(struct database *db)
+void ordo_cli_db_close(struct ordo_cli_db *db)
 {
     ordo_pgembed_stop(db->embedded);
+    db->embedded = NULL;
 }
 
-static int migrate(struct ordo_cli *cli, const struct database *db, bool quiet)
+static int migrate(struct ordo_cli *cli, const struct ordo_cli_db *db, bool quiet)
 {
     struct ordo_err err = {0};
     int applied = 0;
@@ -84,36 +78,40 @@ static bool setup(struct ordo_cli *cli, int argc, char **argv, struct ordo_confi
     return true;
 }
 
-/* The common start of the server-side commands: options, configuration,
- * the database (started when embedded), the schema brought up to date.
- * On failure the database is closed again. */
-static int open_migrated(struct ordo_cli *cli, int argc, char **argv, struct ordo_config *cfg,
-                         struct database *db, bool quiet)
+int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool quiet,
+                     struct ordo_cli_db *db)
 {
-    int rc;
+    int rc = database_open(cli, cfg, db);
 
-    memset(db, 0, sizeof *db);
-    if (!setup(cli, argc, argv, cfg)) {
-        return ORDO_CLI_USAGE;
-    }
-    rc = database_open(cli, cfg, db);
     if (rc == ORDO_CLI_OK) {
         rc = migrate(cli, db, quiet);
     }
     if (rc != ORDO_CLI_OK) {
-        database_close(db);
+        ordo_cli_db_close(db);
     }
     return rc;
+}
+
+/* The common start of `ordo migrate` and `ordo worker`: options,
+ * configuration, then the database, migrated. */
+static int open_migrated(struct ordo_cli *cli, int argc, char **argv, struct ordo_config *cfg,
+                         struct ordo_cli_db *db, bool quiet)
+{
+    memset(db, 0, sizeof *db);
+    if (!setup(cli, argc, argv, cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    return ordo_cli_db_open(cli, cfg, quiet, db);
 }
 
 int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv)
 {
     struct ordo_config cfg;
-    struct database db;
+    struct ordo_cli_db db;
     int rc = open_migrated(cli, argc, argv, &cfg, &db, false);
 
     if (rc == ORDO_CLI_OK) {
-        database_close(&db);
+        ordo_cli_db_close(&db);
     }
     return rc;
 }
@@ -167,7 +165,7 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
     struct ordo_audit_sealer *sealer = NULL;
     struct ordo_err err = {0};
     struct ordo_config cfg;
-    struct database db;
+    struct ordo_cli_db db;
     int rc;
 
     rc = open_migrated(cli, argc, argv, &cfg, &db, true);
@@ -190,6 +188,6 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
         ordo_defcache_free(opts.cache);
     }
     ordo_audit_sealer_stop(sealer); /* after the executor: seals its last rows */
-    database_close(&db);
+    ordo_cli_db_close(&db);
     return rc;
 }

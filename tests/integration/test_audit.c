@@ -593,19 +593,21 @@ END_TEST
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-/* Run `ordo audit verify --database-url URL [ARG1 [ARG2]]`; its standard
- * output and error in 'out'. */
-static int run_url(const char *url, const char *arg1, const char *arg2, char *out, size_t outlen)
+/* Run the ordo binary with 'args' (NULL-terminated, without the program
+ * name); its standard output and error in 'out'. */
+static int run_ordo(const char *const *args, char *out, size_t outlen)
 {
     const char *bin = getenv("ORDOTEST_BIN");
-    char *argv[] = {(char *)bin, "audit",      "verify",     "--database-url",
-                    (char *)url, (char *)arg1, (char *)arg2, NULL};
+    char *argv[16] = {(char *)bin};
     int status = 0, fds[2];
     posix_spawn_file_actions_t fa;
     pid_t pid;
     ssize_t got;
     size_t len = 0;
 
+    for (size_t i = 0; args[i] && i + 2 < sizeof argv / sizeof argv[0]; i++) {
+        argv[i + 1] = (char *)args[i];
+    }
     ck_assert_ptr_nonnull(bin);
     ck_assert_int_eq(pipe(fds), 0);
     posix_spawn_file_actions_init(&fa);
@@ -623,6 +625,14 @@ static int run_url(const char *url, const char *arg1, const char *arg2, char *ou
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFEXITED(status));
     return WEXITSTATUS(status);
+}
+
+/* Run `ordo audit verify --database-url URL [ARG1 [ARG2]]`. */
+static int run_url(const char *url, const char *arg1, const char *arg2, char *out, size_t outlen)
+{
+    const char *args[] = {"audit", "verify", "--database-url", url, arg1, arg2, NULL};
+
+    return run_ordo(args, out, outlen);
 }
 
 static int run_verify(const char *arg1, const char *arg2, char *out, size_t outlen)
@@ -660,6 +670,390 @@ START_TEST(ordo_audit_verify_exits_0_1_or_2)
 }
 END_TEST
 
+/* ---- purging -------------------------------------------------------------------------------- */
+
+/* An instance of 'process' that has ended (a straight-through process). */
+static int64_t finished(const char *process)
+{
+    int64_t k = storetest_start(process, NULL);
+
+    ck_assert_str_eq(storetest_sql1("SELECT status FROM instance WHERE key = $1", storetest_key(k)),
+                     "completed");
+    return k;
+}
+
+/* Make instance 'k' look as if it ended two days ago. */
+static void age(int64_t k)
+{
+    ck_assert_str_eq(storetest_sql1("WITH u AS (UPDATE instance SET ended_at = now() - interval "
+                                    "'2 days' WHERE key = $1 RETURNING 1) SELECT count(*) FROM u",
+                                    storetest_key(k)),
+                     "1");
+}
+
+static int64_t rows_of(int64_t k)
+{
+    return strtoll(
+        storetest_sql1("SELECT count(*) FROM audit WHERE instance_key = $1", storetest_key(k)),
+        NULL, 10);
+}
+
+static bool exists(int64_t k)
+{
+    return strcmp(storetest_sql1("SELECT count(*) FROM instance WHERE key = $1", storetest_key(k)),
+                  "1") == 0;
+}
+
+static struct ordo_audit_purge_result purge_as(PGconn *conn, int default_days, bool dry_run)
+{
+    struct ordo_audit_purge_opts opts = {.default_days = default_days, .dry_run = dry_run};
+    struct ordo_audit_purge_result r;
+    struct ordo_err err = {0};
+
+    ck_assert_msg(ordo_audit_purge(conn, &key, &opts, &r, &err) == ORDO_OK, "%s", err.msg);
+    return r;
+}
+
+static struct ordo_audit_purge_result purge(int default_days, bool dry_run)
+{
+    PGconn *owner = pgtest_connect(storetest_db, PGTEST_OWNER);
+    struct ordo_audit_purge_result r = purge_as(owner, default_days, dry_run);
+
+    PQfinish(owner);
+    return r;
+}
+
+/* Two old finished instances of "retained" (retention P1D) among others
+ * that stay: a recent one, an active one, one of another definition. */
+struct scene {
+    int64_t old1, old2, recent, active, other, old_rows;
+};
+
+static struct scene make_scene(void)
+{
+    struct scene sc;
+
+    storetest_deploy("retained.bpmn");
+    storetest_deploy("kept.bpmn");
+    sc.old1 = finished("retained");
+    sc.other = finished("kept");
+    sc.recent = finished("retained");
+    sc.old2 = finished("retained");
+    sc.active = storetest_start("retained_wait", NULL);
+    age(sc.old1);
+    age(sc.old2);
+    age(sc.other);
+    sc.old_rows = rows_of(sc.old1) + rows_of(sc.old2);
+    ck_assert_int_gt(sc.old_rows, 0);
+    ck_assert_str_eq(sql1("UPDATE instance SET ended_at = now() - interval '2 days' WHERE "
+                          "status = 'active' RETURNING 'x'"),
+                     "x"); /* ended_at on an active instance: still kept */
+    return sc;
+}
+
+START_TEST(purge_removes_finished_instances_past_their_retention_and_verify_passes)
+{
+    struct ordo_audit_purge_result p;
+    struct ordo_audit_report r;
+    struct scene sc;
+    int64_t before;
+    char out[8192];
+
+    sc = make_scene();
+    ck_assert_str_eq(sql1("SELECT string_agg(process_id || '=' || coalesce(retention_days::text, "
+                          "'-'), ',' ORDER BY process_id) FROM definition"),
+                     "kept=-,retained=1,retained_wait=1");
+    seal_all();
+    before = count_rows();
+    p = purge(0, false);
+    ck_assert_int_eq(p.instances, 2);
+    ck_assert_int_eq(p.rows, sc.old_rows);
+    ck_assert_int_eq(p.anchor, 1);
+    ck_assert_int_eq(p.waiting, 0);
+    ck_assert(!exists(sc.old1) && !exists(sc.old2));
+    ck_assert(exists(sc.recent) && exists(sc.active) && exists(sc.other));
+    ck_assert_int_eq(rows_of(sc.old1) + rows_of(sc.old2), 0);
+    ck_assert_int_eq(count_rows(), before - sc.old_rows);
+    ck_assert_int_eq(sql_int("SELECT nrows FROM audit_anchor WHERE seq = 1"), sc.old_rows);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM user_task"), 1); /* the active one's */
+
+    r = verify(key.public_key);
+    ck_assert_msg(r.ok, "%s", r.problem);
+    ck_assert_int_eq(r.purged, sc.old_rows);
+    ck_assert_int_eq(r.anchors, 1);
+    ck_assert_int_eq(r.rows, count_rows());
+    ck_assert_int_eq(r.rows + r.purged, sql_int("SELECT sum(nrows) FROM audit_seal"));
+
+    /* The chain goes on after the purge; nothing is left to purge. */
+    finished("retained");
+    seal_all();
+    r = verify(NULL);
+    ck_assert_msg(r.ok, "%s", r.problem);
+    ck_assert_int_eq(r.purged, sc.old_rows);
+    p = purge(0, false);
+    ck_assert_int_eq(p.instances, 0);
+    ck_assert_int_eq(p.anchor, 0);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM audit_anchor"), 1);
+    ck_assert_int_eq(run_verify(NULL, NULL, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "purged rows accounted for by 1 anchor") != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(an_instance_with_unsealed_audit_rows_waits_for_the_next_purge)
+{
+    struct ordo_audit_purge_result p;
+    int64_t k;
+
+    storetest_deploy("retained.bpmn");
+    seal_all();
+    k = finished("retained");
+    age(k);
+    p = purge(0, false); /* its rows are not sealed yet */
+    ck_assert_int_eq(p.instances, 0);
+    ck_assert_int_eq(p.waiting, 1);
+    ck_assert(exists(k));
+    seal_all();
+    p = purge(0, false);
+    ck_assert_int_eq(p.instances, 1);
+    ck_assert_int_eq(p.waiting, 0);
+    ck_assert(!exists(k));
+    ck_assert(verify(NULL).ok);
+}
+END_TEST
+
+START_TEST(a_row_deleted_with_the_purge_setting_but_no_anchor_is_named)
+{
+    struct ordo_audit_report r;
+    PGconn *owner;
+    int64_t seal, gone, next;
+    char sql[256];
+
+    make_scene();
+    seal_all();
+    (void)purge(0, false);
+    write_rows(count_rows() + 10);
+    seal_all();
+    ck_assert(verify(NULL).ok);
+    seal = widest_seal();
+    gone = row_in_seal(seal, 1);
+    next = row_in_seal(seal, 2);
+    owner = pgtest_connect(storetest_db, PGTEST_OWNER);
+    run_sql(owner, "BEGIN");
+    run_sql(owner, "SET LOCAL ordo.purge = 'on'"); /* the trigger lets it through */
+    (void)snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq = %lld", (long long)gone);
+    run_sql(owner, sql);
+    run_sql(owner, "COMMIT");
+    r = verify(NULL);
+    ck_assert(!r.ok);
+    ck_assert_int_eq(r.bad_seal, seal);
+    ck_assert_int_eq(r.bad_row, next);
+    ck_assert_msg(strstr(r.problem, "the sealed row before it is missing") != NULL, "%s",
+                  r.problem);
+    PQfinish(owner);
+}
+END_TEST
+
+START_TEST(an_anchor_whose_positions_were_changed_fails_verify)
+{
+    struct ordo_audit_report r;
+    PGconn *owner;
+
+    make_scene();
+    seal_all();
+    ck_assert_int_eq(purge(0, false).anchor, 1);
+    owner = pgtest_connect(storetest_db, PGTEST_OWNER);
+    run_sql(owner, "ALTER TABLE audit_anchor DISABLE TRIGGER audit_anchor_append_only");
+    run_sql(owner, "UPDATE audit_anchor SET positions = set_byte(positions, 15, "
+                   "get_byte(positions, 15) # 1) WHERE seq = 1");
+    r = verify(NULL);
+    ck_assert(!r.ok);
+    ck_assert_int_eq(r.bad_anchor, 1);
+    ck_assert_msg(strstr(r.problem, "anchor 1 (") == r.problem, "%s", r.problem);
+    ck_assert_msg(strstr(r.problem, "is not signed by") != NULL, "%s", r.problem);
+
+    /* An anchor removed: its rows are missing without one. */
+    run_sql(owner, "DELETE FROM audit_anchor");
+    r = verify(NULL);
+    ck_assert(!r.ok);
+    ck_assert_int_ne(r.bad_seal, 0);
+    PQfinish(owner);
+}
+END_TEST
+
+START_TEST(an_anchored_row_still_in_the_table_fails_verify)
+{
+    struct ordo_audit_report r;
+    PGconn *owner;
+
+    make_scene();
+    seal_all();
+    owner = pgtest_connect(storetest_db, PGTEST_OWNER);
+    /* Purge, then put one purged row back, as a restore from a dump would. */
+    run_sql(owner, "CREATE TABLE saved AS SELECT * FROM audit");
+    ck_assert_int_eq(purge_as(owner, 0, false).anchor, 1);
+    run_sql(owner, "INSERT INTO audit (seq, tx, time_ms, actor, action, instance_key, element_id, "
+                   "payload) OVERRIDING SYSTEM VALUE SELECT * FROM saved WHERE seq NOT IN "
+                   "(SELECT seq FROM audit) ORDER BY tx, seq LIMIT 1");
+    r = verify(NULL);
+    ck_assert(!r.ok);
+    ck_assert_int_eq(r.bad_anchor, 1);
+    ck_assert_msg(strstr(r.problem, "anchor 1 says it was purged, but it is still in the table") !=
+                      NULL,
+                  "%s", r.problem);
+    PQfinish(owner);
+}
+END_TEST
+
+START_TEST(the_app_role_cannot_purge)
+{
+    struct ordo_audit_purge_opts opts = {0};
+    struct ordo_audit_purge_result p;
+    struct ordo_err err = {0};
+    struct scene sc;
+    int64_t before;
+
+    sc = make_scene();
+    seal_all();
+    before = count_rows();
+    ck_assert_int_eq(ordo_audit_purge(db, &key, &opts, &p, &err), ORDO_E_INTERNAL);
+    ck_assert_msg(strstr(err.msg, "permission denied") != NULL, "%s", err.msg);
+    ck_assert_int_eq(p.instances, 0);
+    ck_assert(exists(sc.old1) && exists(sc.old2));
+    ck_assert_int_eq(count_rows(), before);
+    run_sql(db, "SET ordo.purge = 'on'");
+    ck_assert_str_eq(try_sql(db, "DELETE FROM audit"), "42501");
+    ck_assert_str_eq(try_sql(db, "INSERT INTO audit_anchor (seq, nrows, positions, public_key, "
+                                 "signature) VALUES (1, 1, '\\x00', '\\x00', '\\x00')"),
+                     "42501");
+    ck_assert_str_eq(try_sql(db, "SELECT count(*) FROM audit_anchor"), "");
+    run_sql(db, "RESET ordo.purge");
+    ck_assert(verify(NULL).ok);
+}
+END_TEST
+
+START_TEST(a_dry_run_changes_nothing)
+{
+    struct ordo_audit_purge_result p;
+    struct scene sc;
+    int64_t before;
+
+    sc = make_scene();
+    seal_all();
+    before = count_rows();
+    p = purge(0, true);
+    ck_assert_int_eq(p.instances, 2);
+    ck_assert_int_eq(p.rows, sc.old_rows);
+    ck_assert_int_eq(p.anchor, 0);
+    ck_assert(exists(sc.old1) && exists(sc.old2));
+    ck_assert_int_eq(count_rows(), before);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM audit_anchor"), 0);
+}
+END_TEST
+
+START_TEST(a_definition_without_retention_is_purged_only_with_a_default)
+{
+    struct ordo_audit_purge_result p;
+    struct scene sc;
+
+    sc = make_scene();
+    seal_all();
+    p = purge(0, false);
+    ck_assert_int_eq(p.instances, 2);
+    ck_assert(exists(sc.other));
+    p = purge(3, false); /* ended two days ago: not yet */
+    ck_assert_int_eq(p.instances, 0);
+    p = purge(1, false);
+    ck_assert_int_eq(p.instances, 1);
+    ck_assert_int_eq(p.anchor, 2);
+    ck_assert(!exists(sc.other) && exists(sc.recent) && exists(sc.active));
+    ck_assert_msg(verify(NULL).ok, "%s", verify(NULL).problem);
+}
+END_TEST
+
+static enum ordo_code deploy_xml(const char *xml, struct ordo_err *err)
+{
+    const struct ordo_deployed *out;
+    const struct ordo_graph_finding *findings;
+    size_t nout, nfindings;
+    struct ordo_arena *arena = ordo_arena_new();
+    enum ordo_code rc = ordo_store_deploy(storetest_st, "ttl.bpmn", xml, strlen(xml), "user:test",
+                                          arena, &out, &nout, &findings, &nfindings, err);
+
+    ordo_arena_free(arena);
+    return rc;
+}
+
+START_TEST(history_time_to_live_is_read_at_deploy)
+{
+    const char *good[] = {"30", "P7D"}, *want[] = {"30", "7"};
+    const char *bad[] = {"P1M", "PT12H", "0", "-1", "", "${ttl}", "P", "30 "};
+    char xml[1024];
+    struct ordo_err err;
+
+    for (size_t i = 0; i < sizeof good / sizeof good[0] + sizeof bad / sizeof bad[0]; i++) {
+        bool ok = i < sizeof good / sizeof good[0];
+        const char *ttl = ok ? good[i] : bad[i - sizeof good / sizeof good[0]];
+
+        memset(&err, 0, sizeof err);
+        (void)snprintf(xml, sizeof xml,
+                       "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+                       "xmlns:camunda=\"http://camunda.org/schema/1.0/bpmn\" id=\"d\" "
+                       "targetNamespace=\"urn:t\"><process id=\"ttl%zu\" isExecutable=\"true\" "
+                       "camunda:historyTimeToLive=\"%s\"><startEvent id=\"s\"/></process>"
+                       "</definitions>",
+                       i, ttl);
+        ck_assert_msg(deploy_xml(xml, &err) == (ok ? ORDO_OK : ORDO_E_UNPROCESSABLE), "%s: %s", ttl,
+                      err.msg);
+        if (ok) {
+            (void)snprintf(xml, sizeof xml, "ttl%zu", i);
+            ck_assert_str_eq(storetest_sql1("SELECT retention_days FROM definition WHERE "
+                                            "process_id = $1",
+                                            xml),
+                             want[i]);
+        } else {
+            ck_assert_msg(strstr(err.msg, "camunda:historyTimeToLive") != NULL, "%s", err.msg);
+            (void)snprintf(xml, sizeof xml, "process \"ttl%zu\"", i);
+            ck_assert_msg(strstr(err.msg, xml) != NULL, "%s", err.msg);
+        }
+    }
+}
+END_TEST
+
+START_TEST(ordo_audit_purge_exits_0_1_or_2)
+{
+    const char *owner = pgtest_conninfo(storetest_db, PGTEST_OWNER);
+    const char *dry[] = {
+        "audit", "purge",     "--database-url", storetest_app, "--migrate-database-url",
+        owner,   "--dry-run", "--json",         NULL};
+    const char *real[] = {
+        "audit", "purge", "--database-url", storetest_app, "--migrate-database-url", owner, NULL};
+    const char *as_app[] = {"audit", "purge", "--database-url", storetest_app, NULL};
+    const char *bad[] = {"audit", "purge", "--retention-days", "x", NULL};
+    const char *zero[] = {"audit", "purge", "--retention-days", "0", NULL};
+    char out[8192];
+
+    ck_assert_int_eq(setenv("ORDO_AUDIT_SIGNING_KEY", KEY_HEX, 1), 0);
+    ck_assert_int_eq(setenv("ORDO_LOG_LEVEL", "error", 1), 0);
+    ck_assert_int_eq(run_ordo(bad, out, sizeof out), 2);
+    ck_assert_msg(strstr(out, "--retention-days takes a whole number") != NULL, "%s", out);
+    ck_assert_int_eq(run_ordo(zero, out, sizeof out), 2);
+    ck_assert_int_eq(run_ordo(real, out, sizeof out), 0);
+    ck_assert_msg(strcmp(out, "nothing to purge\n") == 0, "%s", out);
+
+    make_scene();
+    seal_all();
+    ck_assert_int_eq(run_ordo(dry, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "\"dry_run\": true") != NULL, "%s", out);
+    ck_assert_msg(strstr(out, "\"instances\": 2") != NULL, "%s", out);
+    ck_assert_int_eq(run_ordo(as_app, out, sizeof out), 1);
+    ck_assert_msg(strstr(out, "permission denied") != NULL, "%s", out);
+    ck_assert_int_eq(run_ordo(real, out, sizeof out), 0);
+    ck_assert_msg(strstr(out, "purged 2 instances and their ") == out, "%s", out);
+    ck_assert_msg(strstr(out, "(anchor 1)") != NULL, "%s", out);
+    ck_assert_int_eq(run_verify(NULL, NULL, out, sizeof out), 0);
+}
+END_TEST
+
 static Suite *audit_suite(void)
 {
     Suite *s = suite_create("audit");
@@ -680,6 +1074,16 @@ static Suite *audit_suite(void)
     tcase_add_test(tc, seals_signed_by_another_key_fail_a_pinned_verify);
     tcase_add_test(tc, the_embedded_default_key_file_is_made_once_with_mode_0600);
     tcase_add_test(tc, ordo_audit_verify_exits_0_1_or_2);
+    tcase_add_test(tc, purge_removes_finished_instances_past_their_retention_and_verify_passes);
+    tcase_add_test(tc, an_instance_with_unsealed_audit_rows_waits_for_the_next_purge);
+    tcase_add_test(tc, a_row_deleted_with_the_purge_setting_but_no_anchor_is_named);
+    tcase_add_test(tc, an_anchor_whose_positions_were_changed_fails_verify);
+    tcase_add_test(tc, an_anchored_row_still_in_the_table_fails_verify);
+    tcase_add_test(tc, the_app_role_cannot_purge);
+    tcase_add_test(tc, a_dry_run_changes_nothing);
+    tcase_add_test(tc, a_definition_without_retention_is_purged_only_with_a_default);
+    tcase_add_test(tc, history_time_to_live_is_read_at_deploy);
+    tcase_add_test(tc, ordo_audit_purge_exits_0_1_or_2);
     suite_add_tcase(s, tc);
     return s;
 }
