@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -79,11 +80,11 @@ static enum ordo_code code_of(const PGresult *res, PGconn *db)
     return ORDO_E_INTERNAL;
 }
 
-enum ordo_code ordo_pg_exec(PGconn *db, struct ordo_arena *arena, const char *what, const char *sql,
-                            int nparams, const char *const *params, PGresult **out,
-                            struct ordo_err *err)
+/* A statement's result: kept in 'arena' (and '*out') on success, else
+ * cleared and described in 'err'. */
+static enum ordo_code finish_exec(PGconn *db, struct ordo_arena *arena, const char *what,
+                                  PGresult *res, PGresult **out, struct ordo_err *err)
 {
-    PGresult *res = PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     char line[ORDO_ERR_MSG_SIZE];
 
@@ -104,6 +105,14 @@ enum ordo_code ordo_pg_exec(PGconn *db, struct ordo_arena *arena, const char *wh
     ordo_err_set(err, code, "%s: %s", what, one_line(line, sizeof line, msg));
     PQclear(res);
     return code;
+}
+
+enum ordo_code ordo_pg_exec(PGconn *db, struct ordo_arena *arena, const char *what, const char *sql,
+                            int nparams, const char *const *params, PGresult **out,
+                            struct ordo_err *err)
+{
+    return finish_exec(db, arena, what, PQexecParams(db, sql, nparams, NULL, params, NULL, NULL, 0),
+                       out, err);
 }
 
 enum ordo_code ordo_pg_run(PGconn *db, const char *what, const char *sql, int nparams,
@@ -179,17 +188,107 @@ int64_t ordo_pg_int(const PGresult *res, int row, int col)
     return neg ? -v : v;
 }
 
+/* ---- prepared statements ------------------------------------------------------------------ */
+
+struct prepared {
+    const char *sql; /* the constant's address */
+    char name[16];
+};
+
+struct ordo_pg_stmts {
+    struct prepared *v;
+    size_t n, cap;
+};
+
+struct ordo_pg_stmts *ordo_pg_stmts_new(void)
+{
+    struct ordo_pg_stmts *c = calloc(1, sizeof *c);
+
+    if (!c) {
+        ordo_oom(sizeof *c);
+    }
+    return c;
+}
+
+void ordo_pg_stmts_free(struct ordo_pg_stmts *stmts)
+{
+    if (stmts) {
+        free(stmts->v);
+        free(stmts);
+    }
+}
+
+/* The name 'sql' is prepared under on this connection, preparing it first
+ * when it is new (one round trip, once per connection and statement). NULL
+ * when it could not be prepared: 'err' says why. */
+static const char *prepared_name(PGconn *db, struct ordo_pg_stmts *c, const char *what,
+                                 const char *sql, int nparams, struct ordo_err *err)
+{
+    char line[ORDO_ERR_MSG_SIZE];
+    PGresult *res;
+
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->v[i].sql == sql) {
+            return c->v[i].name;
+        }
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        struct prepared *v = realloc(c->v, cap * sizeof *v);
+
+        if (!v) {
+            ordo_oom(cap * sizeof *v);
+        }
+        c->v = v;
+        c->cap = cap;
+    }
+    struct prepared *p = &c->v[c->n];
+
+    (void)snprintf(p->name, sizeof p->name, "ordo_%zu", c->n);
+    res = PQprepare(db, p->name, sql, nparams, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        ordo_err_set(
+            err, code_of(res, db), "%s: %s", what,
+            one_line(line, sizeof line, res ? PQresultErrorMessage(res) : PQerrorMessage(db)));
+        PQclear(res);
+        return NULL;
+    }
+    PQclear(res);
+    p->sql = sql;
+    return c->v[c->n++].name;
+}
+
+enum ordo_code ordo_pg_exec_cached(PGconn *db, struct ordo_pg_stmts *stmts,
+                                   struct ordo_arena *arena, const char *what, const char *sql,
+                                   int nparams, const char *const *params, PGresult **out,
+                                   struct ordo_err *err)
+{
+    const char *name;
+
+    if (!stmts || nparams == 0) {
+        return ordo_pg_exec(db, arena, what, sql, nparams, params, out, err);
+    }
+    name = prepared_name(db, stmts, what, sql, nparams, err);
+    if (!name) {
+        return err ? err->code : ORDO_E_INTERNAL;
+    }
+    return finish_exec(db, arena, what, PQexecPrepared(db, name, nparams, params, NULL, NULL, 0),
+                       out, err);
+}
+
 struct batch_stmt {
     const char *what, *sql;
     const char **params;
     int nparams;
     bool optional;
+    const char *name; /* its prepared statement, set when the batch is sent */
 };
 
 struct ordo_pg_batch {
     struct ordo_arena *arena;
     struct batch_stmt *v;
     size_t n, cap;
+    struct ordo_pg_stmts *stmts; /* NULL: statements go unnamed */
 };
 
 struct ordo_pg_batch *ordo_pg_batch_new(struct ordo_arena *arena)
@@ -225,6 +324,11 @@ void ordo_pg_batch_add_optional(struct ordo_pg_batch *batch, const char *what, c
 size_t ordo_pg_batch_count(const struct ordo_pg_batch *batch)
 {
     return batch->n;
+}
+
+void ordo_pg_batch_use(struct ordo_pg_batch *batch, struct ordo_pg_stmts *stmts)
+{
+    batch->stmts = stmts;
 }
 
 void ordo_pg_batch_truncate(struct ordo_pg_batch *batch, size_t count)
@@ -277,6 +381,19 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
     if (batch->n == 0) {
         return ORDO_OK;
     }
+    /* Statements new to this connection are prepared first, one round
+     * trip each, once; statements without parameters (COMMIT, NOTIFY) go
+     * unnamed. */
+    for (size_t i = 0; i < batch->n && batch->stmts; i++) {
+        struct batch_stmt *s = &batch->v[i];
+
+        s->name =
+            s->nparams ? prepared_name(db, batch->stmts, s->what, s->sql, s->nparams, err) : NULL;
+        if (s->nparams && !s->name) {
+            batch->n = 0;
+            return err ? err->code : ORDO_E_INTERNAL;
+        }
+    }
     if (!PQenterPipelineMode(db)) {
         batch->n = 0;
         return ordo_err_set(err, ORDO_E_AGAIN, "could not enter pipeline mode: %s",
@@ -285,7 +402,9 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
     for (; sent < batch->n; sent++) {
         const struct batch_stmt *s = &batch->v[sent];
 
-        if (!PQsendQueryParams(db, s->sql, s->nparams, NULL, s->params, NULL, NULL, 0)) {
+        if (!(s->name
+                  ? PQsendQueryPrepared(db, s->name, s->nparams, s->params, NULL, NULL, 0)
+                  : PQsendQueryParams(db, s->sql, s->nparams, NULL, s->params, NULL, NULL, 0))) {
             rc = ordo_err_set(err, ORDO_E_AGAIN, "%s: %s", s->what,
                               one_line(line, sizeof line, PQerrorMessage(db)));
             break;
@@ -315,16 +434,24 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
     return rc;
 }
 
-enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_arena *arena, const char *what,
-                                  const char *sql, int nparams, const char *const *params,
-                                  PGresult **out, struct ordo_err *err)
+enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_pg_stmts *stmts, struct ordo_arena *arena,
+                                  const char *what, const char *sql, int nparams,
+                                  const char *const *params, PGresult **out, struct ordo_err *err)
 {
     enum ordo_code rc = ORDO_OK;
     char line[ORDO_ERR_MSG_SIZE];
     PGresult *res, *kept = NULL;
-    bool sent =
-        PQenterPipelineMode(db) && PQsendQueryParams(db, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-        PQsendQueryParams(db, sql, nparams, NULL, params, NULL, NULL, 0) && PQpipelineSync(db);
+    const char *name = stmts && nparams ? prepared_name(db, stmts, what, sql, nparams, err) : NULL;
+    bool sent;
+
+    if (stmts && nparams && !name) {
+        return err ? err->code : ORDO_E_INTERNAL;
+    }
+    sent = PQenterPipelineMode(db) &&
+           PQsendQueryParams(db, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+           (name ? PQsendQueryPrepared(db, name, nparams, params, NULL, NULL, 0)
+                 : PQsendQueryParams(db, sql, nparams, NULL, params, NULL, NULL, 0)) &&
+           PQpipelineSync(db);
 
     if (!sent) {
         rc = ordo_err_set(err, ORDO_E_AGAIN, "%s: %s", what,

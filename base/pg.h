@@ -39,11 +39,27 @@ enum ordo_code ordo_pg_exec(PGconn *db, struct ordo_arena *arena, const char *wh
                             int nparams, const char *const *params, PGresult **out,
                             struct ordo_err *err);
 
+/* Prepared statements of one connection, by SQL text (its address: the
+ * statements are string constants). A statement is prepared the first
+ * time it is used on the connection and executed by name after that, so
+ * PostgreSQL parses and plans it once, not on every call. Drop the cache
+ * with its connection (a new connection starts empty). Not thread-safe:
+ * one per connection, like the connection. */
+struct ordo_pg_stmts;
+struct ordo_pg_stmts *ordo_pg_stmts_new(void);
+void ordo_pg_stmts_free(struct ordo_pg_stmts *stmts); /* NULL is a no-op */
+
+/* ordo_pg_exec() through the cache. */
+enum ordo_code ordo_pg_exec_cached(PGconn *db, struct ordo_pg_stmts *stmts,
+                                   struct ordo_arena *arena, const char *what, const char *sql,
+                                   int nparams, const char *const *params, PGresult **out,
+                                   struct ordo_err *err);
+
 /* BEGIN and then 'sql', in one round trip (pipeline mode): the first
  * statement of a transaction. Otherwise as ordo_pg_exec(). */
-enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_arena *arena, const char *what,
-                                  const char *sql, int nparams, const char *const *params,
-                                  PGresult **out, struct ordo_err *err);
+enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_pg_stmts *stmts, struct ordo_arena *arena,
+                                  const char *what, const char *sql, int nparams,
+                                  const char *const *params, PGresult **out, struct ordo_err *err);
 
 /* The same without an arena: the result, if any, is cleared at once. */
 enum ordo_code ordo_pg_run(PGconn *db, const char *what, const char *sql, int nparams,
@@ -78,6 +94,10 @@ void ordo_pg_batch_add(struct ordo_pg_batch *batch, const char *what, const char
  * COMMIT: a hint, not part of the transaction). */
 void ordo_pg_batch_add_optional(struct ordo_pg_batch *batch, const char *what, const char *sql);
 size_t ordo_pg_batch_count(const struct ordo_pg_batch *batch);
+
+/* A batch's statements go through 'stmts' (NULL, the default: sent
+ * unnamed). */
+void ordo_pg_batch_use(struct ordo_pg_batch *batch, struct ordo_pg_stmts *stmts);
 
 /* Forget the statements queued after the first 'count' (a step that
  * failed takes its writes back). */

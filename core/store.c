@@ -98,6 +98,7 @@ enum ordo_code ordo_store_open(const char *conninfo, struct ordo_defcache *cache
     st->owner = strdup(owner);
     st->cache = cache;
     st->arena = ordo_arena_new();
+    st->stmts = ordo_pg_stmts_new();
     rc = st->conninfo && st->owner ? ordo_pg_connect(conninfo, &st->db, err)
                                    : ordo_err_set(err, ORDO_E_INTERNAL, "out of memory");
     if (rc == ORDO_OK) {
@@ -126,6 +127,7 @@ void ordo_store_close(struct ordo_store *st)
         return;
     }
     PQfinish(st->db);
+    ordo_pg_stmts_free(st->stmts);
     ordo_arena_free(st->arena);
     free(st->conninfo);
     free(st->owner);
@@ -137,9 +139,11 @@ static enum ordo_code reconnect(struct ordo_store *st, struct ordo_err *err)
     PGconn *db = NULL;
     enum ordo_code rc = ordo_pg_connect(st->conninfo, &db, err);
 
-    if (rc == ORDO_OK) {
+    if (rc == ORDO_OK) { /* a new session: nothing is prepared on it yet */
         PQfinish(st->db);
         st->db = db;
+        ordo_pg_stmts_free(st->stmts);
+        st->stmts = ordo_pg_stmts_new();
     }
     return rc;
 }
@@ -159,9 +163,10 @@ enum ordo_code ordo_st_query(struct ordo_store *st, const char *what, const char
 {
     if (st->begin_pending) {
         st->begin_pending = false;
-        return ordo_pg_begin_exec(st->db, st->arena, what, sql, nparams, params, out, err);
+        return ordo_pg_begin_exec(st->db, st->stmts, st->arena, what, sql, nparams, params, out,
+                                  err);
     }
-    return ordo_pg_exec(st->db, st->arena, what, sql, nparams, params, out, err);
+    return ordo_pg_exec_cached(st->db, st->stmts, st->arena, what, sql, nparams, params, out, err);
 }
 
 /* Send the queued writes with COMMIT (and the NOTIFY after it) in one
@@ -203,6 +208,7 @@ static enum ordo_code tx_once(struct ordo_store *st, store_tx_fn *fn, void *ctx,
     st->notify = false;
     st->begin_pending = true;
     st->batch = ordo_pg_batch_new(st->arena);
+    ordo_pg_batch_use(st->batch, st->stmts);
     st->stepped = NULL; /* the arena it lived in may have been reset */
     st->nstepped = st->stepped_cap = 0;
     st->sync_writes = 0;

@@ -21,6 +21,7 @@
 
 struct ordo_store {
     PGconn *db;
+    struct ordo_pg_stmts *stmts; /* the connection's prepared statements */
     char *conninfo;
     char *owner;
     struct ordo_defcache *cache;

@@ -96,8 +96,8 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
     const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms), types_array(st, types, ntypes),
                         ordo_st_i64(st->arena, max)};
 
-    rc = ordo_pg_exec(
-        st->db, st->arena, "could not take jobs",
+    rc = ordo_pg_exec_cached(
+        st->db, st->stmts, st->arena, "could not take jobs",
         "WITH t AS (UPDATE job j SET attempts = j.attempts + 1, lock_owner = $1, "
         "locked_at = now(), due_at = now() + $2::bigint * interval '1 millisecond' FROM "
         "(SELECT key FROM job WHERE due_at <= now() AND (kind <> 'work' OR type = "
@@ -131,11 +131,12 @@ enum ordo_code ordo_store_next_due(struct ordo_store *st, const char *const *typ
 
     ordo_arena_reset(st->arena);
     p[0] = types_array(st, types, ntypes);
-    rc = ordo_pg_exec(st->db, st->arena, "could not read the next due time",
-                      "SELECT coalesce(greatest(0, (extract(epoch FROM min(due_at) - now()) * "
-                      "1000)::bigint), -1) FROM job WHERE due_at < 'infinity' AND (kind <> 'work' "
-                      "OR type = ANY($1::text[]))",
-                      1, p, &res, err);
+    rc = ordo_pg_exec_cached(
+        st->db, st->stmts, st->arena, "could not read the next due time",
+        "SELECT coalesce(greatest(0, (extract(epoch FROM min(due_at) - now()) * "
+        "1000)::bigint), -1) FROM job WHERE due_at < 'infinity' AND (kind <> 'work' "
+        "OR type = ANY($1::text[]))",
+        1, p, &res, err);
     if (rc == ORDO_OK) {
         *in_ms = ordo_pg_int(res, 0, 0);
     }
@@ -161,11 +162,12 @@ enum ordo_code ordo_store_renew_leases(struct ordo_store *st, const int64_t *key
     const char *p[4] = {st->owner, ordo_st_i64(st->arena, lease_ms), ordo_buf_cstr(&k),
                         ordo_buf_cstr(&a)};
 
-    rc = ordo_pg_run(st->db, "could not renew leases",
-                     "UPDATE job SET due_at = now() + $2::bigint * interval '1 millisecond' "
-                     "FROM unnest($3::bigint[], $4::int[]) AS h(key, attempt) WHERE job.key = "
-                     "h.key AND job.attempts = h.attempt AND job.lock_owner = $1",
-                     4, p, err);
+    rc = ordo_pg_exec_cached(
+        st->db, st->stmts, NULL, "could not renew leases",
+        "UPDATE job SET due_at = now() + $2::bigint * interval '1 millisecond' "
+        "FROM unnest($3::bigint[], $4::int[]) AS h(key, attempt) WHERE job.key = "
+        "h.key AND job.attempts = h.attempt AND job.lock_owner = $1",
+        4, p, NULL, err);
     ordo_buf_cleanup(&k);
     ordo_buf_cleanup(&a);
     return rc;
