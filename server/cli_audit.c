@@ -220,23 +220,12 @@ static int verify(struct verify_cmd *c, const struct ordo_config *cfg)
 int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv)
 {
     struct verify_cmd c = {.cli = cli};
-    struct ordo_cli_args args;
     struct ordo_config cfg;
-    struct ordo_err err = {0};
+    int rc =
+        ordo_cli_server_setup(cli, argc, argv, verify_opts,
+                              sizeof verify_opts / sizeof verify_opts[0], verify_opt_cb, &c, &cfg);
 
-    if (ordo_cli_parse(cli, argc, argv, verify_opts, sizeof verify_opts / sizeof verify_opts[0],
-                       verify_opt_cb, &c, &args) != ORDO_CLI_OK ||
-        !ordo_cli_config(cli, &args, &cfg)) {
-        return ORDO_CLI_USAGE;
-    }
-    if (args.npos != 0) {
-        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "unexpected argument \"%s\"; see `ordo help %s`",
-                             args.pos[0], cli->command);
-    }
-    if (ordo_crypto_init(&err) != ORDO_OK) {
-        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
-    }
-    return verify(&c, &cfg);
+    return rc == ORDO_CLI_OK ? verify(&c, &cfg) : rc;
 }
 
 /* ---- ordo audit purge ----------------------------------------------------------------------- */
@@ -360,21 +349,10 @@ static int purge(struct purge_cmd *c, const struct ordo_config *cfg)
 int ordo_cli_audit_purge(struct ordo_cli *cli, int argc, char **argv)
 {
     struct purge_cmd c = {.cli = cli};
-    struct ordo_cli_args args;
     struct ordo_config cfg;
-    struct ordo_err err = {0};
+    int rc =
+        ordo_cli_server_setup(cli, argc, argv, purge_opts, sizeof purge_opts / sizeof purge_opts[0],
+                              purge_opt_cb, &c, &cfg);
 
-    if (ordo_cli_parse(cli, argc, argv, purge_opts, sizeof purge_opts / sizeof purge_opts[0],
-                       purge_opt_cb, &c, &args) != ORDO_CLI_OK ||
-        !ordo_cli_config(cli, &args, &cfg)) {
-        return ORDO_CLI_USAGE;
-    }
-    if (args.npos != 0) {
-        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "unexpected argument \"%s\"; see `ordo help %s`",
-                             args.pos[0], cli->command);
-    }
-    if (ordo_crypto_init(&err) != ORDO_OK) {
-        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
-    }
-    return purge(&c, &cfg);
+    return rc == ORDO_CLI_OK ? purge(&c, &cfg) : rc;
 }

@@ -64,6 +64,14 @@ int ordo_cli_exit_for(int ordo_code);
 int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_run(struct ordo_cli *cli, int argc, char **argv);
+/* The start of every server-side command: its options (as
+ * ordo_cli_parse), the configuration, no positional arguments, libsodium
+ * and the crash-point hook. ORDO_CLI_OK, or the exit code after printing
+ * the problem. */
+int ordo_cli_server_setup(struct ordo_cli *cli, int argc, char **argv,
+                          const struct ordo_cli_opt *opts, size_t nopts, ordo_cli_opt_fn *on_opt,
+                          void *ctx, struct ordo_config *cfg);
+
 /* The database of a server-side command: database_url, or the embedded
  * cluster in data_dir (CONTRACTS §9), started when needed; migrations use
  * owner_conninfo (migrate_database_url, else the same). */

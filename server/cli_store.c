@@ -56,26 +56,26 @@ static int migrate(struct ordo_cli *cli, const struct ordo_cli_db *db, bool quie
     return ORDO_CLI_OK;
 }
 
-static bool setup(struct ordo_cli *cli, int argc, char **argv, struct ordo_config *cfg)
+int ordo_cli_server_setup(struct ordo_cli *cli, int argc, char **argv,
+                          const struct ordo_cli_opt *opts, size_t nopts, ordo_cli_opt_fn *on_opt,
+                          void *ctx, struct ordo_config *cfg)
 {
     struct ordo_cli_args args;
     struct ordo_err err = {0};
 
-    if (ordo_cli_parse(cli, argc, argv, NULL, 0, NULL, NULL, &args) != ORDO_CLI_OK ||
+    if (ordo_cli_parse(cli, argc, argv, opts, nopts, on_opt, ctx, &args) != ORDO_CLI_OK ||
         !ordo_cli_config(cli, &args, cfg)) {
-        return false;
+        return ORDO_CLI_USAGE;
     }
     if (args.npos != 0) {
-        ordo_cli_fail(cli, ORDO_CLI_USAGE, "unexpected argument \"%s\"; see `ordo help %s`",
-                      args.pos[0], cli->command);
-        return false;
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "unexpected argument \"%s\"; see `ordo help %s`",
+                             args.pos[0], cli->command);
     }
     if (ordo_crypto_init(&err) != ORDO_OK ||
         ordo_crashpoint_set(cfg->crashpoint, &err) != ORDO_OK) {
-        ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
-        return false;
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
     }
-    return true;
+    return ORDO_CLI_OK;
 }
 
 int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool quiet,
@@ -97,11 +97,10 @@ int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool q
 static int open_migrated(struct ordo_cli *cli, int argc, char **argv, struct ordo_config *cfg,
                          struct ordo_cli_db *db, bool quiet)
 {
+    int rc = ordo_cli_server_setup(cli, argc, argv, NULL, 0, NULL, NULL, cfg);
+
     memset(db, 0, sizeof *db);
-    if (!setup(cli, argc, argv, cfg)) {
-        return ORDO_CLI_USAGE;
-    }
-    return ordo_cli_db_open(cli, cfg, quiet, db);
+    return rc == ORDO_CLI_OK ? ordo_cli_db_open(cli, cfg, quiet, db) : rc;
 }
 
 int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv)
