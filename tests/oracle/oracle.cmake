@@ -14,3 +14,10 @@ add_test(NAME oracle_feel-differential
   COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh feel-differential.js)
 set_tests_properties(oracle_feel-differential PROPERTIES LABELS "oracle;bpmn;feel"
   SKIP_RETURN_CODE 77 TIMEOUT 600 ENVIRONMENT "ORDOTEST_FEEL_EVAL=${ORDO_TEST_BIN_DIR}/feel_eval")
+# The JSON Schema subset (base/schema.h through tests/tools/schema_check) against ajv with
+# ajv-formats; skips (exit 77) without Node.js 20+, the npm packages or the tool.
+add_test(NAME oracle_schema-differential
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh schema-differential.js)
+set_tests_properties(oracle_schema-differential PROPERTIES LABELS "oracle;base"
+  SKIP_RETURN_CODE 77 TIMEOUT 300
+  ENVIRONMENT "ORDOTEST_SCHEMA_CHECK=${ORDO_TEST_BIN_DIR}/schema_check")

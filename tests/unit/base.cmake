@@ -18,3 +18,7 @@ set_tests_properties(test_tz PROPERTIES SKIP_RETURN_CODE 77)
 # Runs initdb and the server from /usr/lib/postgresql/*/bin; as root (CI), as user postgres.
 ordo_add_check_test(test_pgembed SOURCES unit/test_pgembed.c LIBS ordo_base
   LABELS "integration;base")
+# tests/tools/schema_check: values against schemas from JSON Lines, for the schema oracle.
+add_executable(schema_check tools/schema_check.c)
+target_link_libraries(schema_check PRIVATE ordo_base)
+set_target_properties(schema_check PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
