@@ -3,10 +3,13 @@
  */
 #include "tests/integration/storetest.h"
 
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -14,6 +17,8 @@
 #include "base/crypto.h"
 #include "base/file.h"
 #include "tests/integration/pgtest.h"
+
+extern char **environ;
 
 char *storetest_db;
 const char *storetest_app;
@@ -117,4 +122,38 @@ int64_t storetest_start(const char *process, const char *vars_json)
     ck_assert_msg(ordo_store_start(storetest_st, &req, &key, &err) == ORDO_OK, "%s", err.msg);
     json_decref(vars);
     return key;
+}
+
+/* Run the ordo binary with 'args' (NULL-terminated, without the program
+ * name); its standard output and error in 'out'. */
+int storetest_run_ordo(const char *const *args, char *out, size_t outlen)
+{
+    const char *bin = getenv("ORDOTEST_BIN");
+    char *argv[16] = {(char *)bin};
+    int status = 0, fds[2];
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    ssize_t got;
+    size_t len = 0;
+
+    for (size_t i = 0; args[i] && i + 2 < sizeof argv / sizeof argv[0]; i++) {
+        argv[i + 1] = (char *)args[i];
+    }
+    ck_assert_ptr_nonnull(bin);
+    ck_assert_int_eq(pipe(fds), 0);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    (void)close(fds[1]);
+    while (len + 1 < outlen && (got = read(fds[0], out + len, outlen - len - 1)) > 0) {
+        len += (size_t)got;
+    }
+    out[len] = '\0';
+    (void)close(fds[0]);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status));
+    return WEXITSTATUS(status);
 }

@@ -6,6 +6,7 @@
 #ifndef ORDO_TESTS_STORETEST_H
 #define ORDO_TESTS_STORETEST_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/store.h"
@@ -40,5 +41,10 @@ void storetest_deploy(const char *file);
 
 /* Start an instance with variables given as JSON text (or NULL). */
 int64_t storetest_start(const char *process, const char *vars_json);
+
+/* Run the ordo binary (ORDOTEST_BIN) with 'args' (NULL-terminated, without
+ * the program name): its exit status, its standard output and error in
+ * 'out'. */
+int storetest_run_ordo(const char *const *args, char *out, size_t outlen);
 
 #endif

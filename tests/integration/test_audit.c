@@ -5,7 +5,6 @@
  * the schema owner, who can switch the append-only triggers off.
  */
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +22,6 @@
 #include "core/store.h"
 #include "tests/integration/pgtest.h"
 #include "tests/integration/storetest.h"
-
-extern char **environ;
 
 static PGconn *db; /* the sealer's and verifier's connection, as the application role */
 static struct ordo_audit_key key;
@@ -593,46 +590,12 @@ END_TEST
 
 /* ---- the command ---------------------------------------------------------------------------- */
 
-/* Run the ordo binary with 'args' (NULL-terminated, without the program
- * name); its standard output and error in 'out'. */
-static int run_ordo(const char *const *args, char *out, size_t outlen)
-{
-    const char *bin = getenv("ORDOTEST_BIN");
-    char *argv[16] = {(char *)bin};
-    int status = 0, fds[2];
-    posix_spawn_file_actions_t fa;
-    pid_t pid;
-    ssize_t got;
-    size_t len = 0;
-
-    for (size_t i = 0; args[i] && i + 2 < sizeof argv / sizeof argv[0]; i++) {
-        argv[i + 1] = (char *)args[i];
-    }
-    ck_assert_ptr_nonnull(bin);
-    ck_assert_int_eq(pipe(fds), 0);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    ck_assert_int_eq(posix_spawn(&pid, bin, &fa, NULL, argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    (void)close(fds[1]);
-    while (len + 1 < outlen && (got = read(fds[0], out + len, outlen - len - 1)) > 0) {
-        len += (size_t)got;
-    }
-    out[len] = '\0';
-    (void)close(fds[0]);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
 /* Run `ordo audit verify --database-url URL [ARG1 [ARG2]]`. */
 static int run_url(const char *url, const char *arg1, const char *arg2, char *out, size_t outlen)
 {
     const char *args[] = {"audit", "verify", "--database-url", url, arg1, arg2, NULL};
 
-    return run_ordo(args, out, outlen);
+    return storetest_run_ordo(args, out, outlen);
 }
 
 static int run_verify(const char *arg1, const char *arg2, char *out, size_t outlen)
@@ -1034,20 +997,20 @@ START_TEST(ordo_audit_purge_exits_0_1_or_2)
 
     ck_assert_int_eq(setenv("ORDO_AUDIT_SIGNING_KEY", KEY_HEX, 1), 0);
     ck_assert_int_eq(setenv("ORDO_LOG_LEVEL", "error", 1), 0);
-    ck_assert_int_eq(run_ordo(bad, out, sizeof out), 2);
+    ck_assert_int_eq(storetest_run_ordo(bad, out, sizeof out), 2);
     ck_assert_msg(strstr(out, "--retention-days takes a whole number") != NULL, "%s", out);
-    ck_assert_int_eq(run_ordo(zero, out, sizeof out), 2);
-    ck_assert_int_eq(run_ordo(real, out, sizeof out), 0);
+    ck_assert_int_eq(storetest_run_ordo(zero, out, sizeof out), 2);
+    ck_assert_int_eq(storetest_run_ordo(real, out, sizeof out), 0);
     ck_assert_msg(strcmp(out, "nothing to purge\n") == 0, "%s", out);
 
     make_scene();
     seal_all();
-    ck_assert_int_eq(run_ordo(dry, out, sizeof out), 0);
+    ck_assert_int_eq(storetest_run_ordo(dry, out, sizeof out), 0);
     ck_assert_msg(strstr(out, "\"dry_run\": true") != NULL, "%s", out);
     ck_assert_msg(strstr(out, "\"instances\": 2") != NULL, "%s", out);
-    ck_assert_int_eq(run_ordo(as_app, out, sizeof out), 1);
+    ck_assert_int_eq(storetest_run_ordo(as_app, out, sizeof out), 1);
     ck_assert_msg(strstr(out, "permission denied") != NULL, "%s", out);
-    ck_assert_int_eq(run_ordo(real, out, sizeof out), 0);
+    ck_assert_int_eq(storetest_run_ordo(real, out, sizeof out), 0);
     ck_assert_msg(strstr(out, "purged 2 instances and their ") == out, "%s", out);
     ck_assert_msg(strstr(out, "(anchor 1)") != NULL, "%s", out);
     ck_assert_int_eq(run_verify(NULL, NULL, out, sizeof out), 0);

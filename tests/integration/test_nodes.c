@@ -118,31 +118,13 @@ static long count(const char *sql)
  * restarted workers sealed verifies, and some of it is sealed. */
 static void check_audit_verifies(void)
 {
-    const char *bin = getenv("ORDOTEST_BIN");
-    char out[4096] = "";
-    size_t n = 0;
-    ssize_t got;
-    int fds[2], status;
-    pid_t pid;
+    const char *args[] = {
+        "audit", "verify", "--json", "--database-url", pgtest_conninfo(storetest_db, PGTEST_OWNER),
+        NULL};
+    char out[4096];
+    int status = storetest_run_ordo(args, out, sizeof out);
 
-    ck_assert_ptr_nonnull(bin);
-    ck_assert_int_eq(pipe(fds), 0);
-    pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        (void)dup2(fds[1], STDOUT_FILENO);
-        (void)close(fds[0]);
-        execl(bin, bin, "audit", "verify", "--json", "--database-url",
-              pgtest_conninfo(storetest_db, PGTEST_OWNER), (char *)NULL);
-        _exit(127);
-    }
-    (void)close(fds[1]);
-    while (n < sizeof out - 1 && (got = read(fds[0], out + n, sizeof out - 1 - n)) > 0) {
-        n += (size_t)got;
-    }
-    (void)close(fds[0]);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "audit verify: %s", out);
+    ck_assert_msg(status == 0, "audit verify: %s", out);
     ck_assert_msg(strstr(out, "\"ok\": true") && !strstr(out, "\"rows\": 0,"), "audit verify: %s",
                   out);
 }
