@@ -17,7 +17,6 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/pg.h"
-#include "base/pgembed.h"
 #include "core/audit.h"
 #include "core/store.h"
 #include "server/cli_internal.h"
@@ -178,20 +177,17 @@ static void print_report(struct verify_cmd *c, const struct ordo_audit_report *r
 }
 
 /* Connect to database_url, or to the embedded database (started when it
- * is not running, and stopped again then). */
-static int connect_db(struct verify_cmd *c, const struct ordo_config *cfg,
-                      struct ordo_pgembed **embedded, PGconn **db)
+ * is not running, and stopped again then). Verify only reads: it does not
+ * migrate. An unreachable database is exit status 2, as documented. */
+static int connect_db(struct verify_cmd *c, const struct ordo_config *cfg, struct ordo_cli_db *dbs,
+                      PGconn **db)
 {
     struct ordo_err err = {0};
-    const char *conninfo = cfg->database_url;
 
-    if (!conninfo[0]) {
-        if (ordo_pgembed_start(cfg->data_dir, embedded, &err) != ORDO_OK) {
-            return ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
-        }
-        conninfo = ordo_pgembed_conninfo(*embedded);
+    if (ordo_cli_db_connect(c->cli, cfg, dbs) != ORDO_CLI_OK) {
+        return ORDO_CLI_USAGE;
     }
-    if (ordo_pg_connect(conninfo, db, &err) != ORDO_OK) {
+    if (ordo_pg_connect(dbs->conninfo, db, &err) != ORDO_OK) {
         return ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
     }
     return ORDO_CLI_OK;
@@ -200,10 +196,10 @@ static int connect_db(struct verify_cmd *c, const struct ordo_config *cfg,
 static int verify(struct verify_cmd *c, const struct ordo_config *cfg)
 {
     struct ordo_audit_report report;
-    struct ordo_pgembed *embedded = NULL;
+    struct ordo_cli_db dbs = {0};
     struct ordo_err err = {0};
     PGconn *db = NULL;
-    int rc = connect_db(c, cfg, &embedded, &db);
+    int rc = connect_db(c, cfg, &dbs, &db);
 
     if (rc == ORDO_CLI_OK &&
         ordo_audit_verify(db, c->pinned ? c->pin : NULL, &report, &err) != ORDO_OK) {
@@ -213,7 +209,7 @@ static int verify(struct verify_cmd *c, const struct ordo_config *cfg)
         rc = report.ok ? ORDO_CLI_OK : ORDO_CLI_FAILED;
     }
     PQfinish(db);
-    ordo_pgembed_stop(embedded);
+    ordo_cli_db_close(&dbs);
     return rc;
 }
 

@@ -82,6 +82,12 @@ struct ordo_cli_db {
     struct ordo_pgembed *embedded;
 };
 
+/* Find the database, starting the embedded cluster when needed; no
+ * connection is made and the schema is not touched. ORDO_CLI_OK, or the
+ * exit code (1) after printing the problem. */
+int ordo_cli_db_connect(struct ordo_cli *cli, const struct ordo_config *cfg,
+                        struct ordo_cli_db *db);
+
 /* Open the database and bring its schema up to date ('quiet': print
  * nothing when it was). On failure the embedded cluster is stopped again. */
 int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool quiet,

@@ -17,8 +17,7 @@
 #include "core/store.h"
 #include "server/cli_internal.h"
 
-static int database_open(struct ordo_cli *cli, const struct ordo_config *cfg,
-                         struct ordo_cli_db *db)
+int ordo_cli_db_connect(struct ordo_cli *cli, const struct ordo_config *cfg, struct ordo_cli_db *db)
 {
     struct ordo_err err = {0};
 
@@ -81,7 +80,7 @@ int ordo_cli_server_setup(struct ordo_cli *cli, int argc, char **argv,
 int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool quiet,
                      struct ordo_cli_db *db)
 {
-    int rc = database_open(cli, cfg, db);
+    int rc = ordo_cli_db_connect(cli, cfg, db);
 
     if (rc == ORDO_CLI_OK) {
         rc = migrate(cli, db, quiet);
