@@ -32,6 +32,17 @@ static const char *one_line(char *buf, size_t size, const char *msg)
     return buf;
 }
 
+/* Record "WHAT: <PostgreSQL's message, on one line>" with 'code': the
+ * message of 'res' when there is one, else the connection's. */
+static enum ordo_code fail(struct ordo_err *err, enum ordo_code code, const char *what, PGconn *db,
+                           const PGresult *res)
+{
+    char line[ORDO_ERR_MSG_SIZE];
+    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db);
+
+    return ordo_err_set(err, code, "%s: %s", what, one_line(line, sizeof line, msg));
+}
+
 /* Server notices ("relation already exists, skipping") are not errors and
  * would otherwise go to stderr unformatted. */
 static void notice_cb(void *arg, const char *message)
@@ -45,15 +56,13 @@ enum ordo_code ordo_pg_connect(const char *conninfo, PGconn **out, struct ordo_e
     /* Keyword form so that the options override anything in 'conninfo'. */
     const char *keys[] = {"dbname", "options", "application_name", "connect_timeout", NULL};
     const char *vals[] = {conninfo, "-c TimeZone=UTC -c DateStyle=ISO", "ordo", "10", NULL};
-    char line[ORDO_ERR_MSG_SIZE];
     PGconn *db = PQconnectdbParams(keys, vals, 1);
 
     if (!db) {
         return ordo_err_set(err, ORDO_E_INTERNAL, "could not connect to PostgreSQL: out of memory");
     }
     if (PQstatus(db) != CONNECTION_OK) {
-        ordo_err_set(err, ORDO_E_AGAIN, "could not connect to PostgreSQL: %s",
-                     one_line(line, sizeof line, PQerrorMessage(db)));
+        fail(err, ORDO_E_AGAIN, "could not connect to PostgreSQL", db, NULL);
         PQfinish(db);
         return err ? err->code : ORDO_E_AGAIN;
     }
@@ -86,7 +95,6 @@ static enum ordo_code finish_exec(PGconn *db, struct ordo_arena *arena, const ch
                                   PGresult *res, PGresult **out, struct ordo_err *err)
 {
     ExecStatusType st = PQresultStatus(res);
-    char line[ORDO_ERR_MSG_SIZE];
 
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
         if (arena) {
@@ -99,10 +107,8 @@ static enum ordo_code finish_exec(PGconn *db, struct ordo_arena *arena, const ch
         }
         return ORDO_OK;
     }
-    enum ordo_code code = code_of(res, db);
-    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(db);
+    enum ordo_code code = fail(err, code_of(res, db), what, db, res);
 
-    ordo_err_set(err, code, "%s: %s", what, one_line(line, sizeof line, msg));
     PQclear(res);
     return code;
 }
@@ -130,15 +136,11 @@ enum ordo_code ordo_pg_commit(PGconn *db, struct ordo_err *err)
 {
     PGresult *res = PQexec(db, "COMMIT");
     enum ordo_code code = ORDO_OK;
-    char line[ORDO_ERR_MSG_SIZE];
 
     /* COMMIT of a transaction that failed earlier answers "ROLLBACK"
      * without an error: that must not pass for a commit. */
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        code = code_of(res, db);
-        ordo_err_set(
-            err, code, "could not commit: %s",
-            one_line(line, sizeof line, res ? PQresultErrorMessage(res) : PQerrorMessage(db)));
+        code = fail(err, code_of(res, db), "could not commit", db, res);
     } else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
         code =
             ordo_err_set(err, ORDO_E_INTERNAL, "could not commit: the transaction was rolled back");
@@ -224,7 +226,6 @@ void ordo_pg_stmts_free(struct ordo_pg_stmts *stmts)
 static const char *prepared_name(PGconn *db, struct ordo_pg_stmts *c, const char *what,
                                  const char *sql, int nparams, struct ordo_err *err)
 {
-    char line[ORDO_ERR_MSG_SIZE];
     PGresult *res;
 
     for (size_t i = 0; i < c->n; i++) {
@@ -247,9 +248,7 @@ static const char *prepared_name(PGconn *db, struct ordo_pg_stmts *c, const char
     (void)snprintf(p->name, sizeof p->name, "ordo_%zu", c->n);
     res = PQprepare(db, p->name, sql, nparams, NULL);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        ordo_err_set(
-            err, code_of(res, db), "%s: %s", what,
-            one_line(line, sizeof line, res ? PQresultErrorMessage(res) : PQerrorMessage(db)));
+        fail(err, code_of(res, db), what, db, res);
         PQclear(res);
         return NULL;
     }
@@ -350,7 +349,6 @@ static void warn_optional(const struct batch_stmt *s, const PGresult *res)
 static enum ordo_code batch_result(PGconn *db, const struct batch_stmt *s, enum ordo_code rc,
                                    struct ordo_err *err)
 {
-    char line[ORDO_ERR_MSG_SIZE];
     PGresult *res;
 
     while ((res = PQgetResult(db)) != NULL) {
@@ -359,9 +357,8 @@ static enum ordo_code batch_result(PGconn *db, const struct batch_stmt *s, enum 
         if (rc == ORDO_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && s->optional) {
             warn_optional(s, res);
         } else if (rc == ORDO_OK && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-            rc = st == PGRES_PIPELINE_ABORTED ? ORDO_E_INTERNAL : code_of(res, db);
-            ordo_err_set(err, rc, "%s: %s", s->what,
-                         one_line(line, sizeof line, PQresultErrorMessage(res)));
+            rc = fail(err, st == PGRES_PIPELINE_ABORTED ? ORDO_E_INTERNAL : code_of(res, db),
+                      s->what, db, res);
         } else if (rc == ORDO_OK && strcmp(s->sql, "COMMIT") == 0 &&
                    strcmp(PQcmdStatus(res), "COMMIT") != 0) {
             rc = ordo_err_set(err, ORDO_E_INTERNAL, "%s: the transaction was rolled back", s->what);
@@ -374,7 +371,6 @@ static enum ordo_code batch_result(PGconn *db, const struct batch_stmt *s, enum 
 enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct ordo_err *err)
 {
     enum ordo_code rc = ORDO_OK;
-    char line[ORDO_ERR_MSG_SIZE];
     size_t sent = 0;
     PGresult *res;
 
@@ -396,8 +392,7 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
     }
     if (!PQenterPipelineMode(db)) {
         batch->n = 0;
-        return ordo_err_set(err, ORDO_E_AGAIN, "could not enter pipeline mode: %s",
-                            one_line(line, sizeof line, PQerrorMessage(db)));
+        return fail(err, ORDO_E_AGAIN, "could not enter pipeline mode", db, NULL);
     }
     for (; sent < batch->n; sent++) {
         const struct batch_stmt *s = &batch->v[sent];
@@ -405,14 +400,12 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
         if (!(s->name
                   ? PQsendQueryPrepared(db, s->name, s->nparams, s->params, NULL, NULL, 0)
                   : PQsendQueryParams(db, s->sql, s->nparams, NULL, s->params, NULL, NULL, 0))) {
-            rc = ordo_err_set(err, ORDO_E_AGAIN, "%s: %s", s->what,
-                              one_line(line, sizeof line, PQerrorMessage(db)));
+            rc = fail(err, ORDO_E_AGAIN, s->what, db, NULL);
             break;
         }
     }
     if (!PQpipelineSync(db) && rc == ORDO_OK) {
-        rc = ordo_err_set(err, ORDO_E_AGAIN, "could not send statements: %s",
-                          one_line(line, sizeof line, PQerrorMessage(db)));
+        rc = fail(err, ORDO_E_AGAIN, "could not send statements", db, NULL);
     }
     for (size_t i = 0; i < sent; i++) {
         rc = batch_result(db, &batch->v[i], rc, err);
@@ -427,8 +420,7 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
         }
     }
     if (!PQexitPipelineMode(db) && rc == ORDO_OK) {
-        rc = ordo_err_set(err, ORDO_E_AGAIN, "could not leave pipeline mode: %s",
-                          one_line(line, sizeof line, PQerrorMessage(db)));
+        rc = fail(err, ORDO_E_AGAIN, "could not leave pipeline mode", db, NULL);
     }
     batch->n = 0;
     return rc;
@@ -439,7 +431,6 @@ enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_pg_stmts *stmts, struc
                                   const char *const *params, PGresult **out, struct ordo_err *err)
 {
     enum ordo_code rc = ORDO_OK;
-    char line[ORDO_ERR_MSG_SIZE];
     PGresult *res, *kept = NULL;
     const char *name = stmts && nparams ? prepared_name(db, stmts, what, sql, nparams, err) : NULL;
     bool sent;
@@ -454,8 +445,7 @@ enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_pg_stmts *stmts, struc
            PQpipelineSync(db);
 
     if (!sent) {
-        rc = ordo_err_set(err, ORDO_E_AGAIN, "%s: %s", what,
-                          one_line(line, sizeof line, PQerrorMessage(db)));
+        rc = fail(err, ORDO_E_AGAIN, what, db, NULL);
     }
     /* Results come statement by statement, each closed by a NULL; the
      * sync point's result ends them all. A broken connection gives NULLs
@@ -475,9 +465,8 @@ enum ordo_code ordo_pg_begin_exec(PGconn *db, struct ordo_pg_stmts *stmts, struc
         }
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
             if (rc == ORDO_OK) {
-                rc = st == PGRES_PIPELINE_ABORTED ? ORDO_E_INTERNAL : code_of(res, db);
-                ordo_err_set(err, rc, "%s: %s", what,
-                             one_line(line, sizeof line, PQresultErrorMessage(res)));
+                rc = fail(err, st == PGRES_PIPELINE_ABORTED ? ORDO_E_INTERNAL : code_of(res, db),
+                          what, db, res);
             }
             PQclear(res);
         } else if (nulls == 1 && !kept) {
@@ -543,17 +532,16 @@ static enum ordo_code apply_one(PGconn *db, const struct ordo_migration *m, stru
     char version[16];
     const char *params[2] = {version, m->name};
     PGresult *res;
-    char line[ORDO_ERR_MSG_SIZE];
+    char what[96];
 
     /* Migrations are several statements: the simple-query protocol runs
      * them in the surrounding transaction. They take no parameters. */
     res = PQexec(db, m->sql);
     if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        enum ordo_code code = code_of(res, db);
+        enum ordo_code code;
 
-        ordo_err_set(
-            err, code, "migration %s failed: %s", m->name,
-            one_line(line, sizeof line, res ? PQresultErrorMessage(res) : PQerrorMessage(db)));
+        (void)snprintf(what, sizeof what, "migration %s failed", m->name);
+        code = fail(err, code_of(res, db), what, db, res);
         PQclear(res);
         return code;
     }
