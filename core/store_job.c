@@ -133,9 +133,11 @@ enum ordo_code ordo_store_next_due(struct ordo_store *st, const char *const *typ
     p[0] = types_array(st, types, ntypes);
     rc = ordo_pg_exec_cached(
         st->db, st->stmts, st->arena, "could not read the next due time",
-        "SELECT coalesce(greatest(0, (extract(epoch FROM min(due_at) - now()) * "
-        "1000)::bigint), -1) FROM job WHERE due_at < 'infinity' AND (kind <> 'work' "
-        "OR type = ANY($1::text[]))",
+        /* Not coalesce(greatest(0, x), -1): GREATEST ignores a NULL x and
+         * would answer 0 (due now) when nothing is due at all. */
+        "SELECT CASE WHEN min(due_at) IS NULL THEN -1 ELSE greatest(0, (extract(epoch FROM "
+        "min(due_at) - now()) * 1000)::bigint) END FROM job WHERE due_at < 'infinity' AND "
+        "(kind <> 'work' OR type = ANY($1::text[]))",
         1, p, &res, err);
     if (rc == ORDO_OK) {
         *in_ms = ordo_pg_int(res, 0, 0);
