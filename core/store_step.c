@@ -107,6 +107,8 @@ static const char *event_action(enum ordo_event_kind kind)
         return "incident.resolved";
     case ORDO_EVENT_CANCEL:
         return "instance.canceled";
+    case ORDO_EVENT_SET_VARIABLES:
+        return "variables.set";
     }
     return "event";
 }
