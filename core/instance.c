@@ -382,6 +382,20 @@ size_t ordo_instance_waits(const struct ordo_instance *inst, struct ordo_arena *
     return n;
 }
 
+size_t ordo_instance_elements(const struct ordo_instance *inst, struct ordo_arena *arena,
+                              const struct ordo_active_element **out)
+{
+    struct ordo_active_element *v = ordo_arena_calloc(arena, (size_t)inst->elems.n + 1, sizeof(*v));
+
+    for (uint32_t i = 0; i < inst->elems.n; i++) {
+        v[i].key = inst->elems.v[i].key;
+        v[i].node = inst->elems.v[i].node;
+        v[i].parent = inst->elems.v[i].parent;
+    }
+    *out = v;
+    return inst->elems.n;
+}
+
 bool ordo_instance_next_timer(const struct ordo_instance *inst, struct ordo_wait *wait)
 {
     const struct rt_sub *best = NULL;

@@ -139,6 +139,7 @@ static enum ordo_code check(struct ordo_instance *inst, const struct ordo_event 
         }
         return ORDO_OK;
     case ORDO_EVENT_CANCEL:
+    case ORDO_EVENT_SET_VARIABLES:
         return ORDO_OK;
     }
     return ordo_err_set(err, ORDO_E_INVAL, "unknown event kind %d", (int)ev->kind);
@@ -243,6 +244,30 @@ static void resolve(struct rt_ctx *ctx, const struct ordo_event *ev)
     json_decref(result);
 }
 
+/* A user task or a called instance completed. */
+static void complete_wait(struct rt_ctx *ctx, const struct ordo_event *ev)
+{
+    bool task = ev->kind == ORDO_EVENT_TASK_COMPLETE;
+    const struct ordo_graph_node *n =
+        &ctx->inst->graph->nodes[ordo_rt_elem(ctx->inst, ev->key)->node];
+    const json_t *vars = ev->variables ? ordo_rt_keep(ctx, (json_t *)ev->variables) : NULL;
+    struct ordo_effect *ef =
+        emit_on(ctx, task ? ORDO_EFFECT_TASK : ORDO_EFFECT_CALL, ORDO_OP_COMPLETED, ev->key);
+
+    ef->value = vars;
+    ef->text = task ? NULL : n->called_element.constant;
+    ordo_rt_complete(ctx, ev->key, task || n->propagate_all ? vars : NULL, ORDO_GRAPH_NONE);
+}
+
+/* An operator's variables: the same merge a resolve does before its
+ * retry, at the process scope. */
+static void set_variables(struct rt_ctx *ctx, const struct ordo_event *ev)
+{
+    if (ev->variables && ctx->inst->elems.n > 0) {
+        ordo_rt_vars_merge(ctx, ctx->inst->elems.v[0].key, ev->variables);
+    }
+}
+
 static void cancel(struct rt_ctx *ctx)
 {
     struct ordo_instance *inst = ctx->inst;
@@ -284,19 +309,9 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
         job_event(&ctx, ev);
         break;
     case ORDO_EVENT_TASK_COMPLETE:
-    case ORDO_EVENT_CALL_COMPLETE: {
-        bool task = ev->kind == ORDO_EVENT_TASK_COMPLETE;
-        const struct ordo_graph_node *n = &inst->graph->nodes[ordo_rt_elem(inst, ev->key)->node];
-        const json_t *vars = ev->variables ? ordo_rt_keep(&ctx, (json_t *)ev->variables) : NULL;
-
-        struct ordo_effect *ef =
-            emit_on(&ctx, task ? ORDO_EFFECT_TASK : ORDO_EFFECT_CALL, ORDO_OP_COMPLETED, ev->key);
-
-        ef->value = vars;
-        ef->text = task ? NULL : n->called_element.constant;
-        ordo_rt_complete(&ctx, ev->key, task || n->propagate_all ? vars : NULL, ORDO_GRAPH_NONE);
+    case ORDO_EVENT_CALL_COMPLETE:
+        complete_wait(&ctx, ev);
         break;
-    }
     case ORDO_EVENT_MESSAGE: {
         const struct rt_sub *s = ordo_rt_sub(inst, arg);
         struct ordo_effect *ef = ordo_rt_emit_sub(&ctx, ORDO_EFFECT_MESSAGE, ORDO_OP_CORRELATED, s);
@@ -332,6 +347,9 @@ enum ordo_code ordo_runtime_apply(struct ordo_instance *inst, const struct ordo_
         break;
     case ORDO_EVENT_CANCEL:
         cancel(&ctx);
+        break;
+    case ORDO_EVENT_SET_VARIABLES:
+        set_variables(&ctx, ev);
         break;
     }
     ordo_rt_run(&ctx);

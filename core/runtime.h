@@ -80,6 +80,8 @@ enum ordo_event_kind {
                                  not start (its process is not deployed): an incident */
     ORDO_EVENT_RESOLVE,       /* key: an incident; variables set before the retry */
     ORDO_EVENT_CANCEL,
+    ORDO_EVENT_SET_VARIABLES, /* variables: merged into the process scope, as a resolve sets
+                                 them (an operator's edit); no token moves */
 };
 
 struct ordo_event {
@@ -161,8 +163,10 @@ struct ordo_effect {
     /* JOB: job type; TASK: assignee; MESSAGE: name; VAR: variable name;
      * INCIDENT: reason; CALL: the process id to start; END: status. */
     const char *text;
-    /* MESSAGE: correlation key; JOB error: error code; TASK: candidate
-     * groups (JSON array text); LEAVE/ENTER: loop role ("body") */
+    /* MESSAGE: correlation key; JOB error: error code; TASK created: the
+     * candidates as JSON object text {"users":[...],"groups":[...]} (either
+     * member absent when the element names none; NULL when it names
+     * neither); LEAVE/ENTER: loop role ("body") */
     const char *text2;
     /* VAR: the value; JOB created: input variables (NULL: the worker sees
      * the scope's); JOB completed, TASK completed, MESSAGE correlated:
@@ -236,6 +240,20 @@ struct ordo_wait {
     const char *text;     /* job type, message name, incident reason, called process */
     const char *text2;    /* message correlation key */
 };
+
+/* An element instance that is active now. */
+struct ordo_active_element {
+    uint32_t key;    /* the element instance */
+    uint32_t node;   /* its graph node */
+    uint32_t parent; /* the scope's element instance; 0 for the process itself */
+};
+
+/* Every active element instance in 'arena', in key order: the process
+ * itself first, then sub-processes, loop bodies and iterations, and the
+ * elements that wait (for a job, a user task, a message or timer, a child,
+ * an incident). */
+size_t ordo_instance_elements(const struct ordo_instance *inst, struct ordo_arena *arena,
+                              const struct ordo_active_element **out);
 
 /* Every wait in 'arena': jobs, tasks, timers, messages and calls in key
  * order (oldest first), then the incidents in key order. */

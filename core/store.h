@@ -108,7 +108,7 @@ enum ordo_code ordo_store_cancel(struct ordo_store *st, int64_t instance_key, co
 
 /* Complete user task 'task_key' once: a task that is not open (completed,
  * canceled, unknown) is ORDO_E_NOTFOUND or ORDO_E_CONFLICT and changes
- * nothing. */
+ * nothing; so is a task of a suspended instance (ORDO_E_CONFLICT). */
 enum ordo_code ordo_store_complete_task(struct ordo_store *st, int64_t task_key,
                                         const json_t *variables, const char *actor,
                                         struct ordo_err *err);
@@ -168,10 +168,11 @@ struct ordo_job {
 
 /* Take up to 'max' due jobs: engine jobs always, work jobs only of the
  * given types (the installed actions; other types wait for external
- * workers). Each taken job's attempt counter is raised and committed
- * before this returns, and its lease (due time) pushed 'lease_ms' ahead:
- * if this node dies, another takes it over when the lease ends, and that
- * counts as an attempt (CONTRACTS §10). Jobs are in 'arena'. */
+ * workers). Work jobs, timers and called instances' results of a
+ * suspended instance (core/query.h) wait until it is resumed. Each taken job's attempt counter is
+ * raised and committed before this returns, and its lease (due time) pushed 'lease_ms' ahead: if
+ * this node dies, another takes it over when the lease ends, and that counts as an attempt
+ * (CONTRACTS §10). Jobs are in 'arena'. */
 enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *types, size_t ntypes,
                                     int max, int64_t lease_ms, struct ordo_arena *arena,
                                     struct ordo_job **jobs, size_t *njobs, struct ordo_err *err);
@@ -188,7 +189,8 @@ enum ordo_code ordo_store_job_error(struct ordo_store *st, const struct ordo_job
                                     const json_t *variables, struct ordo_err *err);
 
 /* How long until the next job that ordo_store_take_jobs() would take with
- * these types is due: '*in_ms' >= 0, or -1 when there is none. */
+ * these types (so not those of suspended instances) is due: '*in_ms' >= 0, or -1 when there is
+ * none. */
 enum ordo_code ordo_store_next_due(struct ordo_store *st, const char *const *types, size_t ntypes,
                                    int64_t *in_ms, struct ordo_err *err);
 

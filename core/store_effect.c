@@ -90,20 +90,40 @@ static void job_row(const struct row_ctx *r)
     }
 }
 
+/* One member of the runtime's candidates object ({"users":[...],
+ * "groups":[...]}) as JSON array text, NULL when absent. */
+static const char *candidates(struct ordo_arena *a, const char *text, const char *member)
+{
+    json_t *all = NULL;
+
+    if (!text || ordo_json_parse(text, strlen(text), NULL, &all, NULL) != ORDO_OK) {
+        return NULL;
+    }
+    ordo_json_defer(a, all);
+    return json_is_array(json_object_get(all, member)) ? json_text(a, json_object_get(all, member))
+                                                       : NULL;
+}
+
 static void task_row(const struct row_ctx *r)
 {
     const struct ordo_effect *e = r->e;
 
     if (e->op == ORDO_OP_CREATED) {
         const struct ordo_graph_node *n = &r->s->def->graph->nodes[e->node];
-        const char *p[7] = {
-            r->instance, r->elem, n->id, n->name, e->text, e->text2, ordo_st_i64(r->a, e->due_ms)};
+        const char *p[8] = {r->instance,
+                            r->elem,
+                            n->id,
+                            n->name,
+                            e->text,
+                            candidates(r->a, e->text2, "groups"),
+                            ordo_st_i64(r->a, e->due_ms),
+                            candidates(r->a, e->text2, "users")};
 
         add(r, "could not create a user task",
             "INSERT INTO user_task (instance_key, elem, element_id, name, assignee, "
-            "candidate_groups, due_at, state) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7::bigint "
-            "> 0 THEN to_timestamp($7::bigint / 1000.0) END, 'created')",
-            7, p);
+            "candidate_groups, due_at, state, candidate_users) VALUES ($1, $2, $3, $4, $5, $6, "
+            "CASE WHEN $7::bigint > 0 THEN to_timestamp($7::bigint / 1000.0) END, 'created', $8)",
+            8, p);
     } else if (e->op == ORDO_OP_COMPLETED) {
         const char *p[4] = {r->instance, r->elem, r->s->actor, json_text(r->a, e->value)};
 

@@ -90,8 +90,11 @@ static enum ordo_code row_event_fill(struct store_step *s, struct ordo_event *ev
 {
     struct row_event *c = ctx;
 
-    (void)s;
-    (void)err;
+    /* Checked under the instance's lock, which suspending takes too. */
+    if (c->kind == ORDO_EVENT_TASK_COMPLETE && s->suspended) {
+        return ordo_err_set(err, ORDO_E_CONFLICT, "user task %lld: instance %lld is suspended",
+                            (long long)c->key, (long long)c->instance_key);
+    }
     ev->kind = c->kind;
     ev->key = (uint32_t)c->elem;
     ev->variables = c->variables;

@@ -87,6 +87,7 @@ struct store_step {
     int attempt;                 /* JOB_FAIL: the attempt that failed */
     const char *fail_message;    /* JOB_FAIL: why */
     bool created;                /* the instance row does not exist yet */
+    bool suspended;              /* an operator suspended the instance (core/query.h) */
     struct ordo_pg_batch *batch; /* the transaction's (st->batch) */
     size_t batch_mark;           /* its length when the step began */
     struct ordo_buf actions, elements, payloads; /* audit rows as array literals */

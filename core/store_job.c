@@ -18,6 +18,14 @@
 #define BACKOFF_BASE_MS 10000LL
 #define BACKOFF_MAX_MS  600000LL /* 10 min */
 
+/* A job that a suspended instance holds back: its work, its timers and
+ * its called instances' results wait; cancellations and thrown messages
+ * do not. The suspended instances' keys are read once per statement
+ * (an InitPlan over the partial index instance_suspended, usually empty). */
+#define SQL_NOT_HELD                                                                    \
+    "(kind NOT IN ('work', 'timer', 'call_done') OR instance_key <> ALL (ARRAY(SELECT " \
+    "key FROM instance WHERE suspended)))"
+
 int64_t ordo_store_backoff_ms(int attempt)
 {
     int64_t ms = BACKOFF_BASE_MS;
@@ -101,7 +109,8 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
         "WITH t AS (UPDATE job j SET attempts = j.attempts + 1, lock_owner = $1, "
         "locked_at = now(), due_at = now() + $2::bigint * interval '1 millisecond' FROM "
         "(SELECT key FROM job WHERE due_at <= now() AND (kind <> 'work' OR type = "
-        "ANY($3::text[])) ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) k WHERE j.key = k.key "
+        "ANY($3::text[])) AND " SQL_NOT_HELD " ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) "
+        "k WHERE j.key = k.key "
         "RETURNING j.key, coalesce(j.instance_key, 0) AS instance_key, j.kind, j.type, "
         "j.element_id, j.payload, j.attempts, j.retries), "
         /* Each attempt of a work job, with the node that runs it, goes into the audit. */
@@ -133,9 +142,11 @@ enum ordo_code ordo_store_next_due(struct ordo_store *st, const char *const *typ
     p[0] = types_array(st, types, ntypes);
     rc = ordo_pg_exec_cached(
         st->db, st->stmts, st->arena, "could not read the next due time",
-        "SELECT coalesce(greatest(0, (extract(epoch FROM min(due_at) - now()) * "
-        "1000)::bigint), -1) FROM job WHERE due_at < 'infinity' AND (kind <> 'work' "
-        "OR type = ANY($1::text[]))",
+        /* Not coalesce(greatest(0, x), -1): GREATEST ignores a NULL x and
+         * would answer 0 (due now) when nothing is due at all. */
+        "SELECT CASE WHEN min(due_at) IS NULL THEN -1 ELSE greatest(0, (extract(epoch FROM "
+        "min(due_at) - now()) * 1000)::bigint) END FROM job WHERE due_at < 'infinity' AND "
+        "(kind <> 'work' OR type = ANY($1::text[])) AND " SQL_NOT_HELD,
         1, p, &res, err);
     if (rc == ORDO_OK) {
         *in_ms = ordo_pg_int(res, 0, 0);

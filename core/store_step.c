@@ -107,6 +107,8 @@ static const char *event_action(enum ordo_event_kind kind)
         return "incident.resolved";
     case ORDO_EVENT_CANCEL:
         return "instance.canceled";
+    case ORDO_EVENT_SET_VARIABLES:
+        return "variables.set";
     }
     return "event";
 }
@@ -281,7 +283,7 @@ static enum ordo_code lock_instance(struct store_step *s, int64_t key, const jso
     rc = ordo_st_query(s->st, "could not lock the instance",
                        "SELECT definition_key, state, status, coalesce(parent_key, 0), "
                        "coalesce(parent_elem, 0), "
-                       "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
+                       "(extract(epoch FROM statement_timestamp()) * 1000)::bigint, suspended "
                        "FROM instance WHERE key = $1 FOR UPDATE",
                        1, params, &res, err);
     if (rc != ORDO_OK) {
@@ -298,6 +300,7 @@ static enum ordo_code lock_instance(struct store_step *s, int64_t key, const jso
     s->parent_key = ordo_pg_int(res, 0, 3);
     s->parent_elem = ordo_pg_int(res, 0, 4);
     s->now_ms = ordo_pg_int(res, 0, 5);
+    s->suspended = strcmp(PQgetvalue(res, 0, 6), "t") == 0;
     rc = ordo_st_def_get(s->st, ordo_pg_int(res, 0, 0), &s->def, err);
     if (rc == ORDO_OK) {
         const char *text = PQgetvalue(res, 0, 1);

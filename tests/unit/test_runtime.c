@@ -532,6 +532,39 @@ START_TEST(job_fail_without_retries_raises_an_incident)
 }
 END_TEST
 
+START_TEST(set_variables_merges_into_the_process_scope_and_moves_no_token)
+{
+    const struct ordo_active_element *el;
+    const struct ordo_effect *e;
+    size_t n;
+
+    load(ONE_JOB);
+    start_at(T0, "{\"a\":1,\"keep\":true}");
+    ck_assert_int_eq(deliver(ORDO_EVENT_SET_VARIABLES, T0 + MINUTE, 0, "{\"a\":2,\"b\":\"x\"}"),
+                     ORDO_OK);
+    ck_assert_uint_eq(count(ORDO_EFFECT_VAR, ORDO_OP_SET), 2);
+    e = must_find(ORDO_EFFECT_VAR, ORDO_OP_SET, "P");
+    ck_assert_str_eq(e->text, "a");
+    ck_assert_uint_eq(e->scope_key, 1);
+    ck_assert_uint_eq(step.neffects, 2); /* nothing else happened */
+    ck_assert_int_eq(json_integer_value(json_object_get(ordo_instance_variables(inst), "a")), 2);
+    ck_assert(json_is_true(json_object_get(ordo_instance_variables(inst), "keep")));
+    ck_assert_uint_eq(wait_key(ORDO_WAIT_JOB, "work"), 3);
+    /* The active element instances: the process, then the job task. */
+    n = ordo_instance_elements(inst, wait_arena, &el);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(el[0].key, 1);
+    ck_assert_uint_eq(el[0].parent, 0);
+    ck_assert_uint_eq(el[1].node, node_of("work"));
+    ck_assert_uint_eq(el[1].parent, 1);
+    /* Not an object: refused; an ended instance: a conflict. */
+    ck_assert_int_eq(deliver(ORDO_EVENT_SET_VARIABLES, T0, 0, "[1]"), ORDO_E_INVAL);
+    ck_assert_int_eq(deliver(ORDO_EVENT_JOB_COMPLETE, T0, 3, "{}"), ORDO_OK);
+    ck_assert_int_eq(deliver(ORDO_EVENT_SET_VARIABLES, T0, 0, "{\"a\":3}"), ORDO_E_CONFLICT);
+    ck_assert_uint_eq(ordo_instance_elements(inst, wait_arena, &el), 0);
+}
+END_TEST
+
 START_TEST(resolving_a_job_incident_creates_the_job_again)
 {
     const struct ordo_effect *e;
@@ -1451,6 +1484,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, job_fail_with_retries_left_keeps_the_job);
     tcase_add_test(tc, job_fail_without_retries_raises_an_incident);
     tcase_add_test(tc, resolving_a_job_incident_creates_the_job_again);
+    tcase_add_test(tc, set_variables_merges_into_the_process_scope_and_moves_no_token);
     tcase_add_test(tc, resolving_a_gateway_incident_takes_the_flow_now_true);
     tcase_add_test(tc, job_error_variables_reach_the_catching_path);
     tcase_add_test(tc, cancel_terminates_everything);
