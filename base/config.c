@@ -64,7 +64,9 @@ static const char *const log_formats[] = {"json", "text", NULL};
  * docs/configuration.md (CONTRACTS.md §5). Order is the order of --help. */
 static const struct config_key config_keys[] = {
     STR_KEY(listen_addr, "ADDR", "127.0.0.1", 0, "address the HTTP server binds"),
-    INT_KEY(port, "8080", 1, 65535, "TCP port of the HTTP server: API, webhooks and admin UI"),
+    INT_KEY(port, "8080", 0, 65535,
+            "TCP port of the HTTP server: API, webhooks and admin UI; 0: any free port (ordo "
+            "serve prints the one it got)"),
     STR_KEY(data_dir, "DIR", "./ordo-data", 0,
             "directory of the embedded database and of generated key files"),
     STR_KEY(database_url, "URL", "", 0,
@@ -93,6 +95,25 @@ static const struct config_key config_keys[] = {
             "largest BPMN document accepted, in bytes"),
     INT_KEY(executor_threads, "2", 1, 64,
             "threads that run jobs (service tasks, timers) in ordo worker and ordo serve"),
+    INT_KEY(http_threads, "8", 1, 256,
+            "threads that answer HTTP requests in ordo serve (each holds one database connection "
+            "while it works)"),
+    INT_KEY(http_max_connections, "1000", 1, 100000, "open HTTP connections accepted at once"),
+    INT_KEY(http_max_per_ip, "100", 1, 100000,
+            "open HTTP connections accepted at once from one client address"),
+    INT_KEY(http_timeout, "60", 1, 3600,
+            "seconds an idle HTTP connection is kept open (slow clients are cut off)"),
+    INT_KEY(rate_limit, "200", 1, 1000000,
+            "API requests per second allowed to one principal (token bucket; over it: 429)"),
+    INT_KEY(rate_burst, "400", 1, 1000000, "requests one principal may send at once (bucket size)"),
+    STR_KEY(trusted_proxies, "ADDR,...", "", 0,
+            "addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are "
+            "believed"),
+    STR_KEY(tls_cert_file, "FILE", "", 0,
+            "PEM certificate chain: ordo serve speaks HTTPS (with tls_key_file)"),
+    STR_KEY(tls_key_file, "FILE", "", 0, "PEM private key of tls_cert_file"),
+    INT_KEY(access_log_every, "1", 0, 1000000,
+            "log one in N successful requests (errors are always logged); 0: none"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
     STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,

@@ -52,7 +52,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 21
+#define ORDO_CONFIG_KEY_COUNT 31
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -76,6 +76,16 @@ struct ordo_config {
     const char *log_format; /* json | text */
     int64_t bpmn_max_bytes;
     int64_t executor_threads;
+    int64_t http_threads;
+    int64_t http_max_connections;
+    int64_t http_max_per_ip;
+    int64_t http_timeout;
+    int64_t rate_limit;
+    int64_t rate_burst;
+    const char *trusted_proxies;
+    const char *tls_cert_file;
+    const char *tls_key_file;
+    int64_t access_log_every;
     const char *crashpoint;     /* test-only: ORDO_CRASHPOINT */
     const char *snapshot_steps; /* test-only: ORDO_SNAPSHOT_STEPS */
     const char *lease_ms;       /* test-only: ORDO_LEASE_MS */

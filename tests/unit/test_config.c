@@ -213,15 +213,15 @@ START_TEST(integers_out_of_range_are_fatal)
     const char *path;
 
     ck_assert_int_eq(load((char *[]){"--port", "70000", NULL}, NULL), ORDO_E_INVAL);
-    ck_assert_str_eq(err.msg, "config key \"port\": 70000 is out of range 1..65535 (flag --port)");
+    ck_assert_str_eq(err.msg, "config key \"port\": 70000 is out of range 0..65535 (flag --port)");
     ordo_err_clear(&err);
-    ck_assert_int_eq(load(NULL, (char *[]){"ORDO_PORT=0", NULL}), ORDO_E_INVAL);
+    ck_assert_int_eq(load(NULL, (char *[]){"ORDO_PORT=-1", NULL}), ORDO_E_INVAL);
     ck_assert_str_eq(err.msg,
-                     "config key \"port\": 0 is out of range 1..65535 (environment ORDO_PORT)");
+                     "config key \"port\": -1 is out of range 0..65535 (environment ORDO_PORT)");
     ordo_err_clear(&err);
     path = load_file_json("{\"port\": 70000}", ORDO_E_INVAL);
     ck_assert_str_eq(err.msg,
-                     fmt("config key \"port\": 70000 is out of range 1..65535 (file %s)", path));
+                     fmt("config key \"port\": 70000 is out of range 0..65535 (file %s)", path));
     ordo_err_clear(&err);
     ck_assert_int_eq(load((char *[]){"--bpmn-max-bytes=1023", NULL}, NULL), ORDO_E_INVAL);
     ck_assert_str_eq(err.msg, "config key \"bpmn_max_bytes\": 1023 is out of range "
