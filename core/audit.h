@@ -51,6 +51,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 #include "base/crypto.h"
@@ -271,5 +272,9 @@ struct ordo_audit_report {
  * client_encoding is set to UTF8. */
 enum ordo_code ordo_audit_verify(PGconn *db, const uint8_t *pinned_key,
                                  struct ordo_audit_report *out, struct ordo_err *err);
+
+/* The report as `ordo audit verify --json` and GET /api/audit/verify show
+ * it: a new reference. */
+json_t *ordo_audit_report_json(const struct ordo_audit_report *r);
 
 #endif

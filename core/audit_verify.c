@@ -623,3 +623,25 @@ enum ordo_code ordo_audit_verify(PGconn *db, const uint8_t *pinned_key,
     ordo_arena_free(v.keep);
     return rc;
 }
+
+json_t *ordo_audit_report_json(const struct ordo_audit_report *r)
+{
+    char head[2 * ORDO_AUDIT_HASH_SIZE + 1];
+    json_t *keys = json_array(), *problem = json_null();
+
+    ordo_hex(r->head, sizeof r->head, head);
+    for (size_t i = 0; i < r->nkeys && i < ORDO_AUDIT_MAX_KEYS; i++) {
+        (void)json_array_append_new(keys, json_string(r->keys[i]));
+    }
+    if (!r->ok) {
+        problem = json_pack("{s:I, s:I, s:I, s:s}", "seal", (json_int_t)r->bad_seal, "anchor",
+                            (json_int_t)r->bad_anchor, "row", (json_int_t)r->bad_row, "message",
+                            r->problem);
+    }
+    return json_pack("{s:b, s:I, s:I, s:I, s:I, s:s?, s:I, s:I, s:I, s:o, s:o}", "ok", r->ok,
+                     "rows", (json_int_t)r->rows, "seals", (json_int_t)r->seals, "first_seal",
+                     (json_int_t)r->first_seal, "last_seal", (json_int_t)r->last_seal, "head",
+                     r->last_seal ? head : NULL, "unsealed", (json_int_t)r->unsealed, "anchors",
+                     (json_int_t)r->anchors, "purged", (json_int_t)r->purged, "public_keys", keys,
+                     "problem", problem);
+}

@@ -148,6 +148,14 @@ static enum ordo_code reconnect(struct ordo_store *st, struct ordo_err *err)
     return rc;
 }
 
+PGconn *ordo_store_pg(struct ordo_store *st, struct ordo_err *err)
+{
+    if (ordo_pg_broken(st->db) && reconnect(st, err) != ORDO_OK) {
+        return NULL;
+    }
+    return st->db;
+}
+
 static void pause_before_retry(int attempt)
 {
     /* 5, 10, 20 ... ms, so that two transactions that deadlocked do not

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "base/arena.h"
 #include "base/err.h"
@@ -65,6 +66,11 @@ void ordo_defcache_free(struct ordo_defcache *cache); /* NULL is a no-op */
 enum ordo_code ordo_store_open(const char *conninfo, struct ordo_defcache *cache, const char *owner,
                                struct ordo_store **out, struct ordo_err *err);
 void ordo_store_close(struct ordo_store *st); /* NULL is a no-op */
+
+/* The store's connection, for modules that keep their own tables on it
+ * (identities): reconnected first when it was lost. Not inside a store
+ * call, and not to be closed. NULL when reconnecting failed ('err'). */
+PGconn *ordo_store_pg(struct ordo_store *st, struct ordo_err *err);
 
 /* ---- definitions ---------------------------------------------------------------------------- */
 

@@ -6,12 +6,14 @@
 
 #include "base/crypto.h"
 #include "base/json.h"
+#include "bpmn/lint.h"
 #include "bpmn/parse.h"
 #include "core/audit.h"
 #include "core/store_internal.h"
 
 struct deploy_ctx {
     const char *resource, *xml, *hash, *actor;
+    const char *findings; /* lint findings, JSON text, stored with each definition */
     const struct ordo_graph *graph;
     const char **retention; /* per graph->processes[i]: retention_days as text, or NULL */
     struct ordo_arena *out_arena;
@@ -162,13 +164,14 @@ static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c
                         c->resource,
                         c->xml,
                         c->hash};
-    const char *ins[9] = {q[0], q[1], q[2], q[3], q[4], q[5], q[6], c->actor, c->retention[i]};
+    const char *ins[10] = {
+        q[0], q[1], q[2], q[3], q[4], q[5], q[6], c->actor, c->retention[i], c->findings};
 
     ordo_pg_batch_add(batch, "could not store the definition",
                       "INSERT INTO definition (key, process_id, version, name, resource, xml, "
-                      "hash, deployed_by, retention_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-                      "$9::int)",
-                      9, ins);
+                      "hash, deployed_by, retention_days, findings) VALUES ($1, $2, $3, $4, $5, "
+                      "$6, $7, $8, $9::int, $10)",
+                      10, ins);
     move_start_events(st, batch, c->graph, proc, d->key, ordo_pg_int(res, 0, 3));
     ordo_st_audit_one(st, batch, ordo_pg_int(res, 0, 3), c->actor, "definition.deployed", 0,
                       proc->id,
@@ -177,6 +180,30 @@ static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c
                                         "\"version\":%d,\"hash\":\"%s\"}",
                                         (long long)d->key, proc->id, d->version, c->hash));
     return ORDO_OK;
+}
+
+/* The modelling findings of the ordo lint profile, kept with the
+ * definition: deploy reports them and never refuses for them (CONTRACTS §3). */
+static const char *lint_findings(const struct ordo_bpmn_model *model, struct ordo_arena *arena)
+{
+    struct ordo_lint_config cfg;
+    struct ordo_lint_report report;
+    json_t *list = json_array();
+    const char *text;
+
+    ordo_lint_config_init(&cfg, ORDO_LINT_PROFILE_ORDO);
+    ordo_lint_run(model, &cfg, arena, &report);
+    for (size_t i = 0; i < report.count; i++) {
+        const struct ordo_lint_finding *f = &report.findings[i];
+
+        json_array_append_new(list, json_pack("{s:s, s:s?, s:s, s:s, s:i}", "rule", f->rule,
+                                              "element", f->element, "severity",
+                                              ordo_lint_severity_name(f->severity), "message",
+                                              f->message, "line", (int)f->line));
+    }
+    text = ordo_json_dump(arena, list, JSON_COMPACT);
+    json_decref(list);
+    return text;
 }
 
 static enum ordo_code deploy_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
@@ -222,6 +249,7 @@ enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, co
         c.hash = hash;
         c.graph = graph;
         rc = read_retentions(model, &c, st->arena, err);
+        c.findings = lint_findings(model, st->arena);
     }
     if (rc == ORDO_OK) {
         c.out = ordo_arena_calloc(arena, graph->nprocesses ? graph->nprocesses : 1, sizeof *c.out);
