@@ -76,6 +76,7 @@ int ordo_cli_server_setup(struct ordo_cli *cli, int argc, char **argv,
  * cluster in data_dir (CONTRACTS §9), started when needed; migrations use
  * owner_conninfo (migrate_database_url, else the same). */
 struct ordo_pgembed;
+struct ordo_audit_sealer;
 struct ordo_cli_db {
     const char *conninfo;
     const char *owner_conninfo;
@@ -94,7 +95,25 @@ int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool q
                      struct ordo_cli_db *db);
 void ordo_cli_db_close(struct ordo_cli_db *db); /* stops the embedded cluster if started */
 
+/* The engine of a server-side command: the executor and the audit's
+ * sealer on the database, with a node name (host:pid). */
+struct ordo_executor;
+struct ordo_defcache;
+struct ordo_cli_engine {
+    const char *node;
+    struct ordo_executor *executor;
+    struct ordo_audit_sealer *sealer;
+    struct ordo_defcache *cache;
+};
+int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
+                          const struct ordo_cli_db *db, struct ordo_cli_engine *eng);
+void ordo_cli_engine_stop(struct ordo_cli_engine *eng); /* what started; zeroes it */
+
+/* Block until SIGTERM or SIGINT arrives. */
+void ordo_cli_wait_for_signal(void);
+
 int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_serve(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_audit_purge(struct ordo_cli *cli, int argc, char **argv);
@@ -103,7 +122,6 @@ int ordo_cli_audit_purge(struct ordo_cli *cli, int argc, char **argv);
  * embedded database's data_dir/audit-signing.key, generated when missing)
  * and start the sealer on 'conninfo'. Returns ORDO_CLI_OK, or an exit code
  * after printing the problem (a missing key with an external database). */
-struct ordo_audit_sealer;
 int ordo_cli_audit_sealer(struct ordo_cli *cli, const struct ordo_config *cfg, const char *conninfo,
                           struct ordo_audit_sealer **out);
 

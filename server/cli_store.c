@@ -114,7 +114,7 @@ int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv)
     return rc;
 }
 
-/* ---- worker --------------------------------------------------------------------------------- */
+/* ---- worker ---------------------------------------------------------------------------- */
 
 static atomic_int stop_signal;
 
@@ -123,7 +123,7 @@ static void on_signal(int sig)
     atomic_store(&stop_signal, sig);
 }
 
-static void wait_for_signal(void)
+void ordo_cli_wait_for_signal(void)
 {
     struct sigaction sa;
 
@@ -137,14 +137,6 @@ static void wait_for_signal(void)
     }
 }
 
-static void run_until_signal(struct ordo_executor *ex, const char *node)
-{
-    ordo_log(ORDO_LOG_INFO, "worker", "worker started", ORDO_STR("node", node));
-    wait_for_signal();
-    ordo_log(ORDO_LOG_INFO, "worker", "worker stopping", ORDO_STR("node", node));
-    ordo_executor_stop(ex);
-}
-
 /* This node's name in job locks and the audit: host name and process id,
  * so that two workers on one machine are told apart. */
 static const char *node_name(struct ordo_cli *cli)
@@ -156,12 +148,47 @@ static const char *node_name(struct ordo_cli *cli)
     return ordo_arena_printf(cli->arena, "%s:%ld", host, (long)getpid());
 }
 
-int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
+int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
+                          const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
 {
     struct ordo_executor_options opts = {.handlers = ordo_builtin_handlers()};
-    struct ordo_executor *ex = NULL;
-    struct ordo_audit_sealer *sealer = NULL;
     struct ordo_err err = {0};
+    int rc;
+
+    memset(eng, 0, sizeof *eng);
+    eng->node = node_name(cli);
+    /* The audit's sealer runs beside the executor (docs/audit.md). */
+    rc = ordo_cli_audit_sealer(cli, cfg, db->conninfo, &eng->sealer);
+    if (rc != ORDO_CLI_OK) {
+        return rc;
+    }
+    opts.conninfo = db->conninfo;
+    opts.owner = eng->node;
+    opts.threads = (int)cfg->executor_threads;
+    opts.lease_ms = strtoll(cfg->lease_ms, NULL, 10); /* test hook; empty: the default */
+    opts.cache = eng->cache = ordo_defcache_new(NULL);
+    if (ordo_executor_start(&opts, &eng->executor, &err) != ORDO_OK) {
+        ordo_cli_engine_stop(eng);
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    ordo_log(ORDO_LOG_INFO, "worker", "worker started", ORDO_STR("node", eng->node));
+    return ORDO_CLI_OK;
+}
+
+void ordo_cli_engine_stop(struct ordo_cli_engine *eng)
+{
+    if (eng->executor) {
+        ordo_log(ORDO_LOG_INFO, "worker", "worker stopping", ORDO_STR("node", eng->node));
+    }
+    ordo_executor_stop(eng->executor);
+    ordo_audit_sealer_stop(eng->sealer); /* after the executor: seals its last rows */
+    ordo_defcache_free(eng->cache);
+    memset(eng, 0, sizeof *eng);
+}
+
+int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
+{
+    struct ordo_cli_engine eng;
     struct ordo_config cfg;
     struct ordo_cli_db db;
     int rc;
@@ -170,22 +197,11 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
     if (rc != ORDO_CLI_OK) {
         return rc;
     }
-    /* The audit's sealer runs beside the executor (docs/audit.md). */
-    rc = ordo_cli_audit_sealer(cli, &cfg, db.conninfo, &sealer);
+    rc = ordo_cli_engine_start(cli, &cfg, &db, &eng);
     if (rc == ORDO_CLI_OK) {
-        opts.conninfo = db.conninfo;
-        opts.owner = node_name(cli);
-        opts.threads = (int)cfg.executor_threads;
-        opts.lease_ms = strtoll(cfg.lease_ms, NULL, 10); /* test hook; empty: the default */
-        opts.cache = ordo_defcache_new(NULL);
-        if (ordo_executor_start(&opts, &ex, &err) == ORDO_OK) {
-            run_until_signal(ex, opts.owner);
-        } else {
-            rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
-        }
-        ordo_defcache_free(opts.cache);
+        ordo_cli_wait_for_signal();
+        ordo_cli_engine_stop(&eng);
     }
-    ordo_audit_sealer_stop(sealer); /* after the executor: seals its last rows */
     ordo_cli_db_close(&db);
     return rc;
 }

@@ -42,6 +42,13 @@ ordo_add_pg_test(test_audit SOURCES integration/test_audit.c integration/storete
 ordo_add_pg_test(test_identity SOURCES integration/test_identity.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_query SOURCES integration/test_query.c integration/storetest.c LIBS ordo_core LABELS core)
 
+# The HTTP server: `ordo serve` started per test, requests over loopback with libcurl.
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httptest.c)
+target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig::JANSSON)
+ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http PROPERTIES TIMEOUT 600)
+
 # The durable-execution benchmark's smoke form: store_bench and the pgbench replay still run.
 add_test(NAME bench_smoke_store
   COMMAND ${PROJECT_SOURCE_DIR}/bench/smoke-store.sh ${ORDO_PG_STATE} $<TARGET_FILE:store_bench>

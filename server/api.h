@@ -1,0 +1,113 @@
+/*
+ * server/api.h - the REST API: what its handlers share, and the routing
+ * table (server/api_routes.c) that docs/openapi.yaml describes.
+ *
+ * Handlers borrow a database connection (a struct ordo_store) from the
+ * pool for the length of the request, so a request costs no connect; the
+ * pool grows up to one connection per HTTP thread.
+ */
+#ifndef ORDO_SERVER_API_H
+#define ORDO_SERVER_API_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "base/config.h"
+#include "base/err.h"
+#include "server/http.h"
+#include "server/route.h"
+
+struct ordo_store;
+struct ordo_defcache;
+struct ordo_identity_cache;
+struct ordo_ratelimit;
+struct ordo_principal;
+
+struct ordo_api {
+    const struct ordo_config *cfg;
+    const char *conninfo;
+    const char *node; /* this node's name in job locks and the audit */
+    struct ordo_defcache *cache;
+    struct ordo_identity_cache *identities;
+    struct ordo_ratelimit *limits; /* requests per principal */
+    struct ordo_ratelimit *logins; /* failed logins per address and per login */
+    struct ordo_http *http;        /* set once the server runs, for /metrics */
+    bool audit_key_public;         /* audit verify: pinned key, or whatever the seals carry */
+    /* the pool */
+    pthread_mutex_t lock;
+    struct ordo_store **idle;
+    size_t nidle;
+    size_t cap;
+};
+
+/* The routing table; ordo_api_nroutes entries. */
+extern const struct ordo_route ordo_api_routes[];
+extern const size_t ordo_api_nroutes;
+
+enum ordo_code ordo_api_init(struct ordo_api *api, const struct ordo_config *cfg,
+                             const char *conninfo, const char *node, struct ordo_err *err);
+void ordo_api_cleanup(struct ordo_api *api);
+
+/* The hooks of struct ordo_http_options. */
+ordo_http_auth_fn ordo_api_authenticate;
+ordo_http_allow_fn ordo_api_allow;
+ordo_http_limit_fn ordo_api_limit;
+
+/* A connection for this request, returned to the pool when the request's
+ * arena goes. */
+enum ordo_code ordo_api_store(struct ordo_http_req *req, struct ordo_store **out,
+                              struct ordo_err *err);
+
+/* The wall clock in ms since the epoch. */
+int64_t ordo_api_now_ms(void);
+
+/* "user:alice": who did it, for the audit. */
+const char *ordo_api_actor(struct ordo_http_req *req);
+
+/* ---- small helpers the handlers share -------------------------------------------------------- */
+
+/* An int64 key as JSON (a decimal string, CONTRACTS §1). */
+json_t *ordo_api_key_json(int64_t key);
+
+/* The shape of every /api/<things>/{key}... handler: the key (404 when it
+ * is not one), a connection, then 'fn'. */
+typedef enum ordo_code ordo_api_key_fn(struct ordo_http_req *req, struct ordo_store *st,
+                                       int64_t key, struct ordo_err *err);
+enum ordo_code ordo_api_with_key(struct ordo_http_req *req, ordo_api_key_fn *fn,
+                                 struct ordo_err *err);
+
+/* Reply 200 with 'out' when 'rc' is ORDO_OK; returns 'rc'. */
+enum ordo_code ordo_api_reply(struct ordo_http_req *req, enum ordo_code rc, json_t *out);
+
+/* Read an optional "variables" member: an object, or ORDO_E_UNPROCESSABLE. */
+enum ordo_code ordo_api_variables(const json_t *body, const json_t **vars, struct ordo_err *err);
+
+/* A body {"keys":[...]} of bulk operations, keys as strings or numbers. */
+enum ordo_code ordo_api_keys(struct ordo_http_req *req, int64_t **keys, size_t *n,
+                             struct ordo_err *err);
+
+/* Handlers, by file. */
+ordo_route_fn ordo_api_livez, ordo_api_readyz, ordo_api_metrics;
+ordo_route_fn ordo_api_login, ordo_api_logout, ordo_api_me;
+ordo_route_fn ordo_api_deploy, ordo_api_definition_list, ordo_api_definition_get,
+    ordo_api_definition_xml, ordo_api_definition_findings, ordo_api_definition_versions,
+    ordo_api_definition_suspend, ordo_api_definition_resume;
+ordo_route_fn ordo_api_instance_start, ordo_api_instance_list, ordo_api_instance_get,
+    ordo_api_instance_cancel, ordo_api_instance_suspend, ordo_api_instance_resume,
+    ordo_api_instance_variables, ordo_api_instance_bulk_cancel, ordo_api_instance_jobs;
+ordo_route_fn ordo_api_task_list, ordo_api_task_get, ordo_api_task_claim, ordo_api_task_unclaim,
+    ordo_api_task_complete;
+ordo_route_fn ordo_api_incident_list, ordo_api_incident_retry, ordo_api_incident_bulk_retry;
+ordo_route_fn ordo_api_message_publish, ordo_api_message_correlate;
+ordo_route_fn ordo_api_audit_list, ordo_api_audit_verify;
+ordo_route_fn ordo_api_user_list, ordo_api_user_create, ordo_api_user_get, ordo_api_user_update,
+    ordo_api_user_grant, ordo_api_user_revoke;
+ordo_route_fn ordo_api_group_list, ordo_api_group_create, ordo_api_group_add, ordo_api_group_remove,
+    ordo_api_group_grant, ordo_api_group_revoke;
+ordo_route_fn ordo_api_key_list, ordo_api_key_create, ordo_api_key_revoke;
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * server/api_definition.c - /api/definitions: list, one, its XML, its
+ * findings, its versions, suspend and resume.
+ */
+#include <string.h>
+
+#include "core/query.h"
+#include "core/store.h"
+#include "server/api.h"
+
+enum ordo_code ordo_api_definition_list(struct ordo_http_req *req, struct ordo_err *err)
+{
+    const char *latest = ordo_http_query(req, "latest");
+    struct ordo_definition_query q = {
+        .process_id = ordo_http_query(req, "processId"),
+        .latest = latest && strcmp(latest, "true") == 0,
+        .limit = ordo_http_query(req, "limit"),
+        .after = ordo_http_query(req, "after"),
+    };
+    struct ordo_store *st;
+    json_t *out;
+    enum ordo_code rc = ordo_api_store(req, &st, err);
+
+    if (latest && strcmp(latest, "true") != 0 && strcmp(latest, "false") != 0) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "latest must be true or false");
+    }
+    if (rc == ORDO_OK) {
+        rc = ordo_query_list_definitions(st, &q, &out, err);
+    }
+    if (rc == ORDO_OK) {
+        ordo_http_reply_json(req, 200, out);
+    }
+    return rc;
+}
+
+static enum ordo_code get_one(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                              struct ordo_err *err)
+{
+    json_t *out;
+    enum ordo_code rc = ordo_query_get_definition(st, key, &out, err);
+
+    if (rc == ORDO_OK) {
+        ordo_http_reply_json(req, 200, out);
+    }
+    return rc;
+}
+
+enum ordo_code ordo_api_definition_get(struct ordo_http_req *req, struct ordo_err *err)
+{
+    return ordo_api_with_key(req, get_one, err);
+}
+
+static enum ordo_code get_findings(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                   struct ordo_err *err)
+{
+    json_t *out;
+    enum ordo_code rc = ordo_query_get_definition(st, key, &out, err);
+
+    if (rc == ORDO_OK) {
+        json_t *findings = json_incref(json_object_get(out, "findings"));
+
+        json_decref(out);
+        ordo_http_reply_json(req, 200,
+                             json_pack("{s:o}", "items", findings ? findings : json_array()));
+    }
+    return rc;
+}
+
+enum ordo_code ordo_api_definition_findings(struct ordo_http_req *req, struct ordo_err *err)
+{
+    return ordo_api_with_key(req, get_findings, err);
+}
+
+static enum ordo_code get_xml(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                              struct ordo_err *err)
+{
+    const char *xml;
+    size_t len;
+    enum ordo_code rc =
+        ordo_query_get_definition_xml(st, key, ordo_http_arena(req), &xml, &len, err);
+
+    if (rc == ORDO_OK) {
+        ordo_http_reply_bytes(req, 200, "application/xml", xml, len);
+    }
+    return rc;
+}
+
+enum ordo_code ordo_api_definition_xml(struct ordo_http_req *req, struct ordo_err *err)
+{
+    return ordo_api_with_key(req, get_xml, err);
+}
+
+static enum ordo_code get_versions(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                   struct ordo_err *err)
+{
+    json_t *def, *out;
+    enum ordo_code rc = ordo_query_get_definition(st, key, &def, err);
+
+    if (rc == ORDO_OK) {
+        rc = ordo_query_list_versions(st, json_string_value(json_object_get(def, "processId")),
+                                      ordo_http_query(req, "limit"), ordo_http_query(req, "after"),
+                                      &out, err);
+        json_decref(def);
+    }
+    if (rc == ORDO_OK) {
+        ordo_http_reply_json(req, 200, out);
+    }
+    return rc;
+}
+
+enum ordo_code ordo_api_definition_versions(struct ordo_http_req *req, struct ordo_err *err)
+{
+    return ordo_api_with_key(req, get_versions, err);
+}
+
+static enum ordo_code suspend(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                              struct ordo_err *err)
+{
+    return ordo_query_suspend_definition(st, key, true, ordo_api_actor(req), err);
+}
+
+static enum ordo_code resume(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                             struct ordo_err *err)
+{
+    return ordo_query_suspend_definition(st, key, false, ordo_api_actor(req), err);
+}
+
+enum ordo_code ordo_api_definition_suspend(struct ordo_http_req *req, struct ordo_err *err)
+{
+    return ordo_api_with_key(req, suspend, err);
+}
+
+enum ordo_code ordo_api_definition_resume(struct ordo_http_req *req, struct ordo_err *err)
+{
+    return ordo_api_with_key(req, resume, err);
+}

@@ -1,0 +1,134 @@
+/*
+ * server/api_routes.c - the routing table with its role table (CONTRACTS §6,
+ * §7). docs/openapi.yaml describes the same routes with the same roles as
+ * x-ordo-roles; tests/integration/test_http_routes.c diffs the two and calls
+ * every route with every role.
+ */
+#include "core/identity.h"
+#include "server/api.h"
+
+#define KIB ((size_t)1024)
+#define MIB (KIB * 1024)
+
+#define OPEN  0u
+#define ANY   ORDO_ROLE_ALL
+#define ADMIN ORDO_ROLE_ADMIN
+#define DES   ORDO_ROLE_DESIGNER
+#define OPS   ORDO_ROLE_OPERATOR
+#define APR   ORDO_ROLE_APPROVER
+#define VIEW  ORDO_ROLE_VIEWER
+#define METR  ORDO_ROLE_METRICS
+
+/* Who reads what: designers see definitions, operators see and move
+ * instances, approvers see tasks, viewers see everything read-only. */
+#define READ_DEFS  (DES | OPS | VIEW)
+#define READ_INSTS (OPS | VIEW)
+#define READ_TASKS (APR | OPS | VIEW)
+
+#define SMALL (64 * KIB) /* JSON bodies */
+#define NONE  0
+
+/* clang-format off */
+const struct ordo_route ordo_api_routes[] = {
+    {"GET",  "/livez", ORDO_ROUTE_SYNC, OPEN, NONE, ordo_api_livez, "the process is up"},
+    {"GET",  "/readyz", ORDO_ROUTE_SYNC, OPEN, NONE, ordo_api_readyz,
+     "the database is reachable and migrated"},
+    {"GET",  "/metrics", ORDO_ROUTE_SYNC, METR, NONE, ordo_api_metrics, "Prometheus metrics"},
+    {"POST", "/api/auth/login", ORDO_ROUTE_SYNC, OPEN, 4 * KIB, ordo_api_login,
+     "log in with a password; sets the session cookie"},
+    {"POST", "/api/auth/logout", ORDO_ROUTE_SYNC, ANY, NONE, ordo_api_logout, "end the session"},
+    {"GET",  "/api/me", ORDO_ROUTE_SYNC, ANY, NONE, ordo_api_me, "who the caller is"},
+
+    {"POST", "/api/deployments", ORDO_ROUTE_SYNC, DES, 32 * MIB, ordo_api_deploy,
+     "deploy one or more BPMN files"},
+    {"GET",  "/api/definitions", ORDO_ROUTE_SYNC, READ_DEFS, NONE, ordo_api_definition_list,
+     "list definitions"},
+    {"GET",  "/api/definitions/{key}", ORDO_ROUTE_SYNC, READ_DEFS, NONE, ordo_api_definition_get,
+     "one definition"},
+    {"GET",  "/api/definitions/{key}/xml", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_api_definition_xml, "the BPMN XML of a definition"},
+    {"GET",  "/api/definitions/{key}/findings", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_api_definition_findings, "the lint findings stored with a definition"},
+    {"GET",  "/api/definitions/{key}/versions", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_api_definition_versions, "every version of the definition's process"},
+    {"POST", "/api/definitions/{key}/suspend", ORDO_ROUTE_SYNC, DES | OPS, NONE,
+     ordo_api_definition_suspend, "stop starting instances of a definition"},
+    {"POST", "/api/definitions/{key}/resume", ORDO_ROUTE_SYNC, DES | OPS, NONE,
+     ordo_api_definition_resume, "start instances of a definition again"},
+
+    {"POST", "/api/instances", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_api_instance_start,
+     "start an instance"},
+    {"GET",  "/api/instances", ORDO_ROUTE_SYNC, READ_INSTS, NONE, ordo_api_instance_list,
+     "list instances"},
+    {"POST", "/api/instances/bulk-cancel", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_api_instance_bulk_cancel, "cancel many instances"},
+    {"GET",  "/api/instances/{key}", ORDO_ROUTE_SYNC, READ_INSTS, NONE, ordo_api_instance_get,
+     "one instance with variables, active elements and history"},
+    {"POST", "/api/instances/{key}/cancel", ORDO_ROUTE_SYNC, OPS, NONE, ordo_api_instance_cancel,
+     "cancel an instance"},
+    {"POST", "/api/instances/{key}/suspend", ORDO_ROUTE_SYNC, OPS, NONE,
+     ordo_api_instance_suspend, "pause an instance"},
+    {"POST", "/api/instances/{key}/resume", ORDO_ROUTE_SYNC, OPS, NONE, ordo_api_instance_resume,
+     "resume a paused instance"},
+    {"POST", "/api/instances/{key}/variables", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_api_instance_variables, "set process variables"},
+    {"GET",  "/api/instances/{key}/jobs", ORDO_ROUTE_SYNC, READ_INSTS, NONE,
+     ordo_api_instance_jobs, "the jobs of an instance"},
+
+    {"GET",  "/api/tasks", ORDO_ROUTE_SYNC, READ_TASKS, NONE, ordo_api_task_list,
+     "list user tasks"},
+    {"GET",  "/api/tasks/{key}", ORDO_ROUTE_SYNC, READ_TASKS, NONE, ordo_api_task_get,
+     "one user task with its form"},
+    {"POST", "/api/tasks/{key}/claim", ORDO_ROUTE_SYNC, APR, NONE, ordo_api_task_claim,
+     "claim a task"},
+    {"POST", "/api/tasks/{key}/unclaim", ORDO_ROUTE_SYNC, APR, NONE, ordo_api_task_unclaim,
+     "give a task back"},
+    {"POST", "/api/tasks/{key}/complete", ORDO_ROUTE_SYNC, APR, SMALL, ordo_api_task_complete,
+     "complete a task with variables its form accepts"},
+
+    {"GET",  "/api/incidents", ORDO_ROUTE_SYNC, READ_INSTS, NONE, ordo_api_incident_list,
+     "list incidents"},
+    {"POST", "/api/incidents/bulk-retry", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_api_incident_bulk_retry, "retry many incidents"},
+    {"POST", "/api/incidents/{key}/retry", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_api_incident_retry,
+     "retry an incident, optionally with changed variables"},
+
+    {"POST", "/api/messages", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_api_message_publish,
+     "publish a message (buffered until its TTL ends)"},
+    {"POST", "/api/messages/correlate", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_api_message_correlate,
+     "deliver a message now or fail"},
+
+    {"GET",  "/api/audit", ORDO_ROUTE_SYNC, OPS | VIEW, NONE, ordo_api_audit_list,
+     "search the audit log"},
+    {"GET",  "/api/audit/verify", ORDO_ROUTE_SYNC, OPS | VIEW, NONE, ordo_api_audit_verify,
+     "verify the audit chain"},
+
+    {"GET",  "/api/users", ORDO_ROUTE_SYNC, ADMIN, NONE, ordo_api_user_list, "list users"},
+    {"POST", "/api/users", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_user_create, "create a user"},
+    {"GET",  "/api/users/{key}", ORDO_ROUTE_SYNC, ADMIN, NONE, ordo_api_user_get, "one user"},
+    {"PATCH", "/api/users/{key}", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_user_update,
+     "disable, enable or set the password of a user"},
+    {"POST", "/api/users/{key}/grant", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_user_grant,
+     "grant roles to a user"},
+    {"POST", "/api/users/{key}/revoke", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_user_revoke,
+     "take roles from a user"},
+    {"GET",  "/api/groups", ORDO_ROUTE_SYNC, ADMIN, NONE, ordo_api_group_list, "list groups"},
+    {"POST", "/api/groups", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_group_create,
+     "create a group"},
+    {"POST", "/api/groups/{key}/members", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_group_add,
+     "add a member to a group"},
+    {"POST", "/api/groups/{key}/members/remove", ORDO_ROUTE_SYNC, ADMIN, SMALL,
+     ordo_api_group_remove, "remove a member from a group"},
+    {"POST", "/api/groups/{key}/grant", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_group_grant,
+     "grant roles to a group"},
+    {"POST", "/api/groups/{key}/revoke", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_group_revoke,
+     "take roles from a group"},
+    {"GET",  "/api/keys", ORDO_ROUTE_SYNC, ADMIN, NONE, ordo_api_key_list, "list API keys"},
+    {"POST", "/api/keys", ORDO_ROUTE_SYNC, ADMIN, SMALL, ordo_api_key_create,
+     "create an API key (the token is shown once)"},
+    {"POST", "/api/keys/{key}/revoke", ORDO_ROUTE_SYNC, ADMIN, NONE, ordo_api_key_revoke,
+     "revoke an API key"},
+};
+/* clang-format on */
+
+const size_t ordo_api_nroutes = sizeof ordo_api_routes / sizeof ordo_api_routes[0];

@@ -1,0 +1,71 @@
+/*
+ * tests/integration/httptest.h - a real `ordo serve` on a database of its
+ * own, and real HTTP requests to it over loopback (libcurl).
+ *
+ * httptest_start() clones a database from the migrated template, starts
+ * the ordo binary ($ORDOTEST_BIN) as `ordo serve` on 127.0.0.1 and a free
+ * port with a known admin key, and waits until it prints its URL.
+ * httptest_stop() sends SIGTERM and asserts a clean exit within 15 s.
+ * Extra configuration goes in through 'env' ("ORDO_RATE_LIMIT=2", ...).
+ * Like pgtest, these helpers abort the test on any failure of their own.
+ */
+#ifndef ORDO_TESTS_HTTPTEST_H
+#define ORDO_TESTS_HTTPTEST_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#define HTTPTEST_ADMIN_KEY "test-admin-key-0123456789abcdef"
+
+struct httptest {
+    char *db;     /* the database's name */
+    char url[64]; /* "http://127.0.0.1:PORT" */
+    pid_t pid;
+    char data_dir[64];
+    char **env; /* the server's environment; the strings this module made end it */
+    size_t nown;
+};
+
+struct httptest_resp {
+    long status;
+    char *body; /* NUL-terminated; freed by httptest_resp_free */
+    size_t len;
+    char *headers; /* the raw response headers */
+    json_t *json;  /* the body parsed, when it is JSON; else NULL */
+};
+
+/* 'env': NULL-terminated "NAME=value" strings for the server, or NULL. */
+void httptest_start(struct httptest *t, const char *prefix, const char *const *env);
+void httptest_stop(struct httptest *t);
+
+/* A connection to the server's database as the owner (to look at rows). */
+PGconn *httptest_db(const struct httptest *t);
+
+/* One request. 'key': the Bearer token or NULL; 'type' and 'body' may be
+ * NULL; 'headers': NULL-terminated extra "Name: value" lines, or NULL. */
+void httptest_request(const struct httptest *t, const char *method, const char *path,
+                      const char *key, const char *type, const char *body, size_t len,
+                      const char *const *headers, struct httptest_resp *out);
+
+/* The same with a JSON body (or none when 'json' is NULL). */
+void httptest_json(const struct httptest *t, const char *method, const char *path, const char *key,
+                   const char *json, struct httptest_resp *out);
+
+/* The value of a response header (case-insensitive name), malloc'ed, or NULL. */
+char *httptest_header(const struct httptest_resp *r, const char *name);
+
+void httptest_resp_free(struct httptest_resp *r);
+
+/* The error code of a native error body ("ORDO_E_NOTFOUND"), or "". */
+const char *httptest_error_code(const struct httptest_resp *r);
+
+/* A count of rows: SELECT count(*) ... */
+long httptest_count(const struct httptest *t, const char *sql);
+
+/* The text of a BPMN fixture in tests/integration/bpmn ($ORDOTEST_BPMN_DIR), malloc'ed. */
+char *httptest_fixture(const char *name, size_t *len);
+
+#endif
