@@ -101,6 +101,9 @@ struct ordo_start {
     const json_t *variables; /* an object, or NULL */
     const char *business_key;
     const char *actor; /* who asked ("user:alice", "engine") */
+    /* Idempotency-Key (CONTRACTS §6), or NULL: a key this actor used in the
+     * last 24 hours starts nothing and answers that instance again. */
+    const char *idempotency_key;
 };
 
 /* Start an instance (its none start event) and run it to its first wait,
@@ -108,6 +111,11 @@ struct ordo_start {
  * suspended definition: ORDO_E_CONFLICT. */
 enum ordo_code ordo_store_start(struct ordo_store *st, const struct ordo_start *req,
                                 int64_t *instance_key, struct ordo_err *err);
+
+/* ordo_store_start() that also says whether the idempotency key answered
+ * an earlier start ('*replayed'): then nothing was started now. */
+enum ordo_code ordo_store_start_once(struct ordo_store *st, const struct ordo_start *req,
+                                     int64_t *instance_key, bool *replayed, struct ordo_err *err);
 
 enum ordo_code ordo_store_cancel(struct ordo_store *st, int64_t instance_key, const char *actor,
                                  struct ordo_err *err);
@@ -208,7 +216,8 @@ enum ordo_code ordo_store_renew_leases(struct ordo_store *st, const int64_t *key
                                        struct ordo_err *err);
 
 /* Delete buffered messages and remembered message ids a minute after
- * their TTL ended (the executor's housekeeping). */
+ * their TTL ended, and idempotency keys after a day (the executor's
+ * housekeeping). */
 enum ordo_code ordo_store_expire_messages(struct ordo_store *st, struct ordo_err *err);
 
 /* One work job's outcome, for ordo_store_record_outcomes(). */

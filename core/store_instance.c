@@ -11,7 +11,40 @@
 struct start_ctx {
     const struct ordo_start *req;
     int64_t key;
+    bool replayed;
 };
+
+/* An idempotency key this actor used within a day: its instance. */
+static enum ordo_code seen_key(struct ordo_store *st, struct start_ctx *c, struct ordo_err *err)
+{
+    const char *params[2] = {c->req->actor, c->req->idempotency_key};
+    PGresult *res;
+    enum ordo_code rc = ordo_st_query(st, "could not look up the idempotency key",
+                                      "SELECT instance_key FROM idempotency WHERE scope = $1 AND "
+                                      "key = $2 AND created_at >= now() - interval '1 day'",
+                                      2, params, &res, err);
+
+    if (rc == ORDO_OK && PQntuples(res) == 1) {
+        c->key = ordo_pg_int(res, 0, 0);
+        c->replayed = true;
+    }
+    return rc;
+}
+
+/* Remember the key with the new instance, in the start's transaction. A
+ * concurrent start with the same key fails on the primary key, and its
+ * retry finds this one. */
+static void remember_key(struct ordo_store *st, const struct start_ctx *c)
+{
+    const char *params[3] = {c->req->actor, c->req->idempotency_key,
+                             ordo_st_i64(st->arena, c->key)};
+
+    ordo_pg_batch_add(st->batch, "could not forget a day-old idempotency key",
+                      "DELETE FROM idempotency WHERE scope = $1 AND key = $2", 2, params);
+    ordo_pg_batch_add(st->batch, "could not remember the idempotency key",
+                      "INSERT INTO idempotency (scope, key, instance_key) VALUES ($1, $2, $3)", 3,
+                      params);
+}
 
 static enum ordo_code start_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
 {
@@ -24,6 +57,12 @@ static enum ordo_code start_tx(struct ordo_store *st, void *ctx, struct ordo_err
     PGresult *res;
     enum ordo_code rc;
 
+    if (c->req->idempotency_key) {
+        rc = seen_key(st, c, err);
+        if (rc != ORDO_OK || c->replayed) {
+            return rc;
+        }
+    }
     rc = ordo_st_query(st, "could not find the definition",
                        "SELECT key, suspended, nextval('ordo_key_seq'), "
                        "(extract(epoch FROM statement_timestamp()) * 1000)::bigint "
@@ -51,24 +90,47 @@ static enum ordo_code start_tx(struct ordo_store *st, void *ctx, struct ordo_err
         rc = ordo_st_start_locked(st, &req, err);
     }
     c->key = req.key;
+    if (rc == ORDO_OK && c->req->idempotency_key) {
+        remember_key(st, c);
+    }
     return rc;
 }
 
-enum ordo_code ordo_store_start(struct ordo_store *st, const struct ordo_start *req,
-                                int64_t *instance_key, struct ordo_err *err)
+enum ordo_code ordo_store_start_once(struct ordo_store *st, const struct ordo_start *req,
+                                     int64_t *instance_key, bool *replayed, struct ordo_err *err)
 {
     struct start_ctx c = {.req = req};
+    struct ordo_err first = {0};
     enum ordo_code rc;
 
     if (req->variables && !json_is_object(req->variables)) {
         return ordo_err_set(err, ORDO_E_INVAL, "variables must be a JSON object");
     }
     ordo_arena_reset(st->arena);
-    rc = ordo_st_tx(st, start_tx, &c, err);
-    if (rc == ORDO_OK && instance_key) {
+    rc = ordo_st_tx(st, start_tx, &c, &first);
+    if (rc == ORDO_E_CONFLICT && req->idempotency_key) {
+        /* Lost a race for the key: the winner's instance is the answer. */
+        memset(&c, 0, sizeof c);
+        c.req = req;
+        ordo_err_clear(&first);
+        rc = ordo_st_tx(st, start_tx, &c, &first);
+    }
+    if (rc != ORDO_OK) {
+        return ordo_err_set(err, rc, "%s", ordo_err_message(&first));
+    }
+    if (instance_key) {
         *instance_key = c.key;
     }
-    return rc;
+    if (replayed) {
+        *replayed = c.replayed;
+    }
+    return ORDO_OK;
+}
+
+enum ordo_code ordo_store_start(struct ordo_store *st, const struct ordo_start *req,
+                                int64_t *instance_key, struct ordo_err *err)
+{
+    return ordo_store_start_once(st, req, instance_key, NULL, err);
 }
 
 /* ---- events on one instance ----------------------------------------------------------------- */

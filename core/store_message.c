@@ -307,7 +307,13 @@ enum ordo_code ordo_st_deliver_buffered(struct store_step *s, struct ordo_err *e
 enum ordo_code ordo_store_expire_messages(struct ordo_store *st, struct ordo_err *err)
 {
     ordo_arena_reset(st->arena);
-    return ordo_pg_run(st->db, "could not forget expired messages",
-                       "DELETE FROM message WHERE expires_at < now() - interval '1 minute'", 0,
-                       NULL, err);
+    enum ordo_code rc = ordo_pg_run(
+        st->db, "could not forget expired messages",
+        "DELETE FROM message WHERE expires_at < now() - interval '1 minute'", 0, NULL, err);
+
+    return rc == ORDO_OK ? ordo_pg_run(st->db, "could not forget old idempotency keys",
+                                       "DELETE FROM idempotency WHERE created_at < now() - "
+                                       "interval '1 day'",
+                                       0, NULL, err)
+                         : rc;
 }

@@ -9,7 +9,8 @@
 #include "core/store.h"
 #include "server/api.h"
 
-#define BUSINESS_KEY_MAX 256
+#define BUSINESS_KEY_MAX    256
+#define IDEMPOTENCY_KEY_MAX 255
 
 static enum ordo_code start_request(struct ordo_http_req *req, struct ordo_start *s,
                                     struct ordo_err *err)
@@ -44,21 +45,50 @@ static enum ordo_code start_request(struct ordo_http_req *req, struct ordo_start
     return rc;
 }
 
+/* The Idempotency-Key header (CONTRACTS §6): 1-255 visible ASCII characters. */
+static enum ordo_code idempotency_key(struct ordo_http_req *req, const char **out,
+                                      struct ordo_err *err)
+{
+    const char *k = ordo_http_header(req, "Idempotency-Key");
+    size_t n = k ? strlen(k) : 0;
+
+    *out = NULL;
+    if (!k) {
+        return ORDO_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (k[i] <= ' ' || k[i] > '~') {
+            n = 0;
+        }
+    }
+    if (n == 0 || n > IDEMPOTENCY_KEY_MAX) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                            "Idempotency-Key must be 1 to %d visible ASCII characters",
+                            IDEMPOTENCY_KEY_MAX);
+    }
+    *out = k;
+    return ORDO_OK;
+}
+
 enum ordo_code ordo_api_instance_start(struct ordo_http_req *req, struct ordo_err *err)
 {
     struct ordo_start s;
     struct ordo_store *st;
     int64_t key = 0;
+    bool replayed = false;
     enum ordo_code rc = start_request(req, &s, err);
 
+    if (rc == ORDO_OK) {
+        rc = idempotency_key(req, &s.idempotency_key, err);
+    }
     if (rc == ORDO_OK) {
         rc = ordo_api_store(req, &st, err);
     }
     if (rc == ORDO_OK) {
-        rc = ordo_store_start(st, &s, &key, err);
+        rc = ordo_store_start_once(st, &s, &key, &replayed, err);
     }
     if (rc == ORDO_OK) {
-        ordo_http_reply_json(req, 201,
+        ordo_http_reply_json(req, replayed ? 200 : 201,
                              json_pack("{s:o, s:s, s:s?}", "key", ordo_api_key_json(key),
                                        "processId", s.process_id, "businessKey", s.business_key));
     }
@@ -105,7 +135,9 @@ static enum ordo_code get_one(struct ordo_http_req *req, struct ordo_store *st, 
 {
     json_t *out = NULL;
 
-    return ordo_api_reply(req, ordo_query_get_instance(st, key, &out, err), out);
+    enum ordo_code rc = ordo_query_get_instance(st, key, &out, err);
+
+    return ordo_api_reply(req, rc, out);
 }
 
 enum ordo_code ordo_api_instance_get(struct ordo_http_req *req, struct ordo_err *err)

@@ -47,7 +47,8 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httptest.c)
 target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig::JANSSON)
 ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
-set_tests_properties(test_http PROPERTIES TIMEOUT 600)
+ordo_add_pg_test(test_http_api SOURCES integration/test_http_api.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http test_http_api PROPERTIES TIMEOUT 600)
 
 # The durable-execution benchmark's smoke form: store_bench and the pgbench replay still run.
 add_test(NAME bench_smoke_store

@@ -1,0 +1,348 @@
+/*
+ * tests/integration/test_http_api.c - the REST API's flows over real HTTP:
+ * idempotent starts, the inbox and the CONTRACTS §7 rule, form validation
+ * on completion, instance views, audit search and verification, metrics.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <check.h>
+
+#include "tests/integration/httptest.h"
+#include "tests/integration/pgtest.h"
+
+#define ADMIN HTTPTEST_ADMIN_KEY
+
+static struct httptest srv;
+
+static void setup(void)
+{
+    httptest_start(&srv, "httpapi", NULL);
+}
+
+static void teardown(void)
+{
+    httptest_stop(&srv);
+}
+
+static void deploy(const char *fixture)
+{
+    struct httptest_resp r;
+    size_t len;
+    char *xml = httptest_fixture(fixture, &len);
+
+    httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", xml, len, NULL,
+                     &r);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    httptest_resp_free(&r);
+    free(xml);
+}
+
+/* POST with the admin key; returns the status, the body parsed in '*out'
+ * (may be NULL). */
+static long call(const char *method, const char *path, const char *key, const char *json,
+                 json_t **out)
+{
+    struct httptest_resp r;
+    long status;
+
+    httptest_json(&srv, method, path, key, json, &r);
+    status = r.status;
+    if (out && !r.json && r.len) {
+        (void)fprintf(stderr, "not JSON: %s\n", r.body);
+    }
+    if (out) {
+        *out = json_incref(r.json);
+    }
+    httptest_resp_free(&r);
+    return status;
+}
+
+static char *start(const char *process, const char *vars)
+{
+    char body[512];
+    json_t *out = NULL;
+    char *key;
+
+    (void)snprintf(body, sizeof body, "{\"processId\":\"%s\",\"variables\":%s}", process, vars);
+    ck_assert_int_eq(call("POST", "/api/instances", ADMIN, body, &out), 201);
+    key = strdup(json_string_value(json_object_get(out, "key")));
+    json_decref(out);
+    return key;
+}
+
+/* Add user 'login' to group 'group', creating the group when needed. */
+static void join(const char *login, const char *group)
+{
+    char body[256], path[128];
+    json_t *out = NULL;
+
+    (void)snprintf(body, sizeof body, "{\"name\":\"%s\"}", group);
+    (void)call("POST", "/api/groups", ADMIN, body, NULL); /* 409 when it exists */
+    ck_assert_int_eq(call("GET", "/api/groups", ADMIN, NULL, &out), 200);
+    for (size_t i = 0; i < json_array_size(json_object_get(out, "items")); i++) {
+        json_t *g = json_array_get(json_object_get(out, "items"), i);
+
+        if (strcmp(json_string_value(json_object_get(g, "name")), group) == 0) {
+            (void)snprintf(path, sizeof path, "/api/groups/%s/members",
+                           json_string_value(json_object_get(g, "key")));
+            (void)snprintf(body, sizeof body, "{\"user\":\"%s\"}", login);
+            ck_assert_int_eq(call("POST", path, ADMIN, body, NULL), 204);
+        }
+    }
+    json_decref(out);
+}
+
+/* A user with 'roles' (and in 'group' unless NULL), and an API key for it
+ * (a new string). */
+static char *user_key(const char *login, const char *roles, const char *group)
+{
+    char body[512];
+    json_t *out = NULL;
+    char *token;
+
+    (void)snprintf(body, sizeof body,
+                   "{\"login\":\"%s\",\"email\":\"%s@example.com\",\"roles\":%s}", login, login,
+                   roles);
+    ck_assert_int_eq(call("POST", "/api/users", ADMIN, body, NULL), 201);
+    if (group) {
+        join(login, group);
+    }
+    (void)snprintf(body, sizeof body, "{\"user\":\"%s\",\"name\":\"test\",\"scopes\":%s}", login,
+                   roles);
+    ck_assert_int_eq(call("POST", "/api/keys", ADMIN, body, &out), 201);
+    token = strdup(json_string_value(json_object_get(out, "token")));
+    json_decref(out);
+    return token;
+}
+
+/* The key of the open task at 'element' of instance 'inst'. */
+static char *task_of(const char *inst, const char *element)
+{
+    char path[128];
+    json_t *out = NULL;
+    char *key = NULL;
+
+    (void)snprintf(path, sizeof path, "/api/tasks?instanceKey=%s", inst);
+    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    for (size_t i = 0; i < json_array_size(json_object_get(out, "items")); i++) {
+        json_t *t = json_array_get(json_object_get(out, "items"), i);
+
+        if (!key && strcmp(json_string_value(json_object_get(t, "elementId")), element) == 0) {
+            key = strdup(json_string_value(json_object_get(t, "key")));
+        }
+    }
+    json_decref(out);
+    ck_assert_msg(key != NULL, "no open task %s", element);
+    return key;
+}
+
+START_TEST(an_idempotency_key_starts_one_instance)
+{
+    static const char body[] = "{\"processId\":\"approval\"}";
+    static const char *const hdr[] = {"Idempotency-Key: order-77", NULL};
+    struct httptest_resp a, b, c;
+
+    deploy("approval.bpmn");
+    httptest_request(&srv, "POST", "/api/instances", ADMIN, "application/json", body, strlen(body),
+                     hdr, &a);
+    httptest_request(&srv, "POST", "/api/instances", ADMIN, "application/json", body, strlen(body),
+                     hdr, &b);
+    ck_assert_int_eq(a.status, 201);
+    ck_assert_int_eq(b.status, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(a.json, "key")),
+                     json_string_value(json_object_get(b.json, "key")));
+    httptest_request(&srv, "POST", "/api/instances", ADMIN, "application/json", body, strlen(body),
+                     NULL, &c); /* no key: a new instance */
+    ck_assert_int_eq(c.status, 201);
+    ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM instance"), 2);
+    httptest_resp_free(&a);
+    httptest_resp_free(&b);
+    httptest_resp_free(&c);
+}
+END_TEST
+
+START_TEST(approvers_see_and_complete_only_their_tasks)
+{
+    char *inst, *review, *sign, *bob, *dave, path[128];
+    json_t *out = NULL;
+
+    deploy("approval.bpmn");
+    inst = start("approval", "{}");
+    bob = user_key("bob", "[\"approver\"]", NULL);
+    dave = user_key("dave", "[\"approver\"]", NULL);
+    review = task_of(inst, "review"); /* candidate users Alice@Example.com, bob */
+    sign = task_of(inst, "sign");     /* assignee carol */
+    ck_assert_int_eq(call("GET", "/api/tasks", bob, NULL, &out), 200);
+    ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 2); /* review and anyone */
+    json_decref(out);
+    (void)snprintf(path, sizeof path, "/api/tasks/%s", sign);
+    ck_assert_int_eq(call("GET", path, bob, NULL, NULL), 404); /* not his: not shown */
+    (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", sign);
+    ck_assert_int_eq(call("POST", path, bob, "{}", NULL), 404);
+    (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", review);
+    ck_assert_int_eq(call("POST", path, dave, "{\"variables\":{\"approved\":true}}", NULL), 404);
+    /* the form: approved is required and a boolean; a refusal changes nothing */
+    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":\"yes\"}}", &out), 422);
+    ck_assert(json_array_size(json_object_get(json_object_get(out, "error"), "details")) >= 1);
+    json_decref(out);
+    ck_assert_int_eq(call("POST", path, bob, "{}", NULL), 422);
+    ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM user_task WHERE state = "
+                                          "'completed'"),
+                     0);
+    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 204);
+    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 409);
+    ck_assert_int_eq(httptest_count(&srv,
+                                    "SELECT count(*) FROM user_task WHERE state = 'completed' AND "
+                                    "completed_by = 'user:bob'"),
+                     1);
+    free(inst);
+    free(review);
+    free(sign);
+    free(bob);
+    free(dave);
+}
+END_TEST
+
+START_TEST(claiming_assigns_and_blocks_others)
+{
+    char *inst, *anyone, *erin, *frank, path[128];
+    json_t *out = NULL;
+
+    deploy("approval.bpmn");
+    inst = start("approval", "{}");
+    anyone = task_of(inst, "anyone");
+    erin = user_key("erin", "[\"approver\"]", NULL);
+    frank = user_key("frank", "[\"approver\"]", NULL);
+    (void)snprintf(path, sizeof path, "/api/tasks/%s/claim", anyone);
+    ck_assert_int_eq(call("POST", path, erin, NULL, NULL), 204);
+    (void)snprintf(path, sizeof path, "/api/tasks/%s", anyone);
+    ck_assert_int_eq(call("GET", path, erin, NULL, &out), 200);
+    ck_assert_str_eq(json_string_value(json_object_get(out, "assignee")), "erin");
+    json_decref(out);
+    (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", anyone);
+    ck_assert_int_eq(call("POST", path, frank, "{}", NULL), 404); /* erin's now */
+    (void)snprintf(path, sizeof path, "/api/tasks/%s/unclaim", anyone);
+    ck_assert_int_eq(call("POST", path, erin, NULL, NULL), 204);
+    (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", anyone);
+    ck_assert_int_eq(call("POST", path, frank, "{}", NULL), 204);
+    free(inst);
+    free(anyone);
+    free(erin);
+    free(frank);
+}
+END_TEST
+
+START_TEST(an_instance_view_lists_and_cancels)
+{
+    char *inst, path[128];
+    json_t *out = NULL;
+
+    deploy("approval.bpmn");
+    inst = start("approval", "{\"amount\":12}");
+    (void)snprintf(path, sizeof path, "/api/instances/%s", inst);
+    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(out, "variables"), "amount")), 12);
+    ck_assert_int_eq(json_array_size(json_object_get(out, "activeElements")), 3);
+    ck_assert(json_array_size(json_object_get(out, "history")) >= 1);
+    json_decref(out);
+    ck_assert_int_eq(call("GET", "/api/instances?processId=approval&limit=1", ADMIN, NULL, &out),
+                     200);
+    ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 1);
+    json_decref(out);
+    ck_assert_int_eq(call("GET", "/api/instances?limit=0", ADMIN, NULL, NULL), 422);
+    ck_assert_int_eq(call("GET", "/api/instances?after=xyz", ADMIN, NULL, NULL), 400);
+    (void)snprintf(path, sizeof path, "/api/instances/%s/variables", inst);
+    ck_assert_int_eq(call("POST", path, ADMIN, "{\"variables\":{\"amount\":13}}", NULL), 204);
+    (void)snprintf(path, sizeof path, "/api/instances/%s/cancel", inst);
+    ck_assert_int_eq(call("POST", path, ADMIN, NULL, NULL), 204);
+    ck_assert_int_eq(call("POST", path, ADMIN, NULL, NULL), 409);
+    ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM instance WHERE status = "
+                                          "'canceled'"),
+                     1);
+    free(inst);
+}
+END_TEST
+
+START_TEST(the_audit_is_searchable_and_verifies)
+{
+    char *inst, path[160];
+    json_t *out = NULL;
+
+    deploy("approval.bpmn");
+    inst = start("approval", "{}");
+    (void)snprintf(path, sizeof path, "/api/audit?instanceKey=%s", inst);
+    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    ck_assert(json_array_size(json_object_get(out, "items")) >= 1);
+    json_decref(out);
+    ck_assert_int_eq(call("GET", "/api/audit/verify", ADMIN, NULL, &out), 200);
+    ck_assert(json_is_true(json_object_get(out, "ok")));
+    json_decref(out);
+    ck_assert_int_eq(call("GET", "/api/audit/verify?publicKey=zz", ADMIN, NULL, NULL), 422);
+    free(inst);
+}
+END_TEST
+
+START_TEST(metrics_count_requests_and_instances)
+{
+    struct httptest_resp r;
+    char *metrics;
+
+    deploy("approval.bpmn");
+    free(start("approval", "{}"));
+    metrics = user_key("prom", "[\"metrics\"]", NULL);
+    httptest_json(&srv, "GET", "/metrics", metrics, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "ordo_http_requests_total{route=\"POST "
+                                         "/api/instances\",status=\"201\"} 1"));
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "ordo_instances_total{process=\"approval\",status=\"active\"} 1"));
+    ck_assert_ptr_nonnull(strstr(r.body, "ordo_user_tasks_open 3"));
+    httptest_resp_free(&r);
+    free(metrics);
+}
+END_TEST
+
+START_TEST(messages_publish_and_correlate)
+{
+    json_t *out = NULL;
+
+    ck_assert_int_eq(call("POST", "/api/messages", ADMIN,
+                          "{\"name\":\"nobody-waits\",\"ttl\":60000,\"messageId\":\"m1\"}", &out),
+                     201);
+    ck_assert_int_eq(json_integer_value(json_object_get(out, "delivered")), 0);
+    json_decref(out);
+    ck_assert_int_eq(call("POST", "/api/messages", ADMIN,
+                          "{\"name\":\"nobody-waits\",\"ttl\":60000,\"messageId\":\"m1\"}", &out),
+                     200);
+    ck_assert(json_is_true(json_object_get(out, "duplicate")));
+    json_decref(out);
+    ck_assert_int_eq(call("POST", "/api/messages/correlate", ADMIN, "{\"name\":\"nobody\"}", NULL),
+                     404);
+    ck_assert_int_eq(call("POST", "/api/messages", ADMIN, "{\"name\":\"x\",\"ttl\":-1}", NULL),
+                     422);
+}
+END_TEST
+
+static Suite *api_suite(void)
+{
+    Suite *s = suite_create("http_api");
+    TCase *tc = tcase_create("flows");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, an_idempotency_key_starts_one_instance);
+    tcase_add_test(tc, approvers_see_and_complete_only_their_tasks);
+    tcase_add_test(tc, claiming_assigns_and_blocks_others);
+    tcase_add_test(tc, an_instance_view_lists_and_cancels);
+    tcase_add_test(tc, the_audit_is_searchable_and_verifies);
+    tcase_add_test(tc, metrics_count_requests_and_instances);
+    tcase_add_test(tc, messages_publish_and_correlate);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+PGTEST_CHECK_MAIN(api_suite)
