@@ -103,6 +103,7 @@ ordo_route_fn ordo_api_task_list, ordo_api_task_get, ordo_api_task_claim, ordo_a
     ordo_api_task_complete;
 ordo_route_fn ordo_api_incident_list, ordo_api_incident_retry, ordo_api_incident_bulk_retry;
 ordo_route_fn ordo_api_message_publish, ordo_api_message_correlate;
+ordo_route_fn ordo_api_simulate;
 ordo_route_fn ordo_api_audit_list, ordo_api_audit_verify;
 ordo_route_fn ordo_api_user_list, ordo_api_user_create, ordo_api_user_get, ordo_api_user_update,
     ordo_api_user_grant, ordo_api_user_revoke;

@@ -98,6 +98,9 @@ const struct ordo_route ordo_api_routes[] = {
     {"POST", "/api/messages/correlate", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_api_message_correlate,
      "deliver a message now or fail"},
 
+    {"POST", "/api/simulate", ORDO_ROUTE_SYNC, DES | OPS, 32 * MIB, ordo_api_simulate,
+     "run a process in memory with scripted answers, as ordo run"},
+
     {"GET",  "/api/audit", ORDO_ROUTE_SYNC, OPS | VIEW, NONE, ordo_api_audit_list,
      "search the audit log"},
     {"GET",  "/api/audit/verify", ORDO_ROUTE_SYNC, OPS | VIEW, NONE, ordo_api_audit_verify,

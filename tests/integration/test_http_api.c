@@ -327,6 +327,38 @@ START_TEST(messages_publish_and_correlate)
 }
 END_TEST
 
+START_TEST(simulate_runs_in_memory_and_touches_nothing)
+{
+    static const char body[] = "{\"definitionKey\":\"%s\",\"variables\":{\"a\":1},\"stimuli\":["
+                               "{\"answer\":\"review\",\"variables\":{\"approved\":true}},"
+                               "{\"answer\":\"sign\"},{\"answer\":\"anyone\"}]}";
+    char buf[512];
+    json_t *out = NULL, *defs = NULL;
+    long audit;
+
+    deploy("approval.bpmn");
+    ck_assert_int_eq(call("GET", "/api/definitions", ADMIN, NULL, &defs), 200);
+    audit = httptest_count(&srv, "SELECT count(*) FROM audit");
+    (void)snprintf(buf, sizeof buf, body,
+                   json_string_value(
+                       json_object_get(json_array_get(json_object_get(defs, "items"), 0), "key")));
+    json_decref(defs);
+    ck_assert_int_eq(call("POST", "/api/simulate", ADMIN, buf, &out), 200);
+    ck_assert_str_eq(json_string_value(json_object_get(out, "status")), "completed");
+    ck_assert(json_is_true(json_object_get(json_object_get(out, "variables"), "approved")));
+    ck_assert(json_array_size(json_object_get(out, "records")) > 5);
+    json_decref(out);
+    ck_assert_int_eq(
+        call("POST", "/api/simulate", ADMIN, "{\"bpmn\":\"<definitions\",\"stimuli\":[]}", NULL),
+        400);
+    ck_assert_int_eq(call("POST", "/api/simulate", ADMIN,
+                          "{\"definitionKey\":\"1\",\"stimuli\":[{\"advance\":\"soon\"}]}", NULL),
+                     422);
+    ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM instance"), 0);
+    ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM audit"), audit);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("http_api");
@@ -341,6 +373,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, the_audit_is_searchable_and_verifies);
     tcase_add_test(tc, metrics_count_requests_and_instances);
     tcase_add_test(tc, messages_publish_and_correlate);
+    tcase_add_test(tc, simulate_runs_in_memory_and_touches_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
