@@ -35,7 +35,55 @@ struct ordo_executor {
     size_t nheld, held_cap;
     pthread_t keeper;
     bool keeping;
+    /* ordo_executor_stats() */
+    atomic_ullong done, failed, errors, count, sum_us;
+    atomic_ullong buckets[ORDO_EXECUTOR_NBUCKETS];
 };
+
+const double ORDO_EXECUTOR_BUCKETS_MS[ORDO_EXECUTOR_NBUCKETS] = {1,   5,    10,   50,    100,
+                                                                 500, 1000, 5000, 10000, 30000};
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void count_job(struct ordo_executor *ex, const struct ordo_job_result *r, int64_t us)
+{
+    atomic_ullong *outcome = r->outcome == ORDO_JOB_DONE    ? &ex->done
+                             : r->outcome == ORDO_JOB_RETRY ? &ex->failed
+                                                            : &ex->errors;
+
+    atomic_fetch_add(outcome, 1);
+    atomic_fetch_add(&ex->count, 1);
+    atomic_fetch_add(&ex->sum_us, (unsigned long long)us);
+    for (size_t i = 0; i < ORDO_EXECUTOR_NBUCKETS; i++) {
+        if ((double)us <= ORDO_EXECUTOR_BUCKETS_MS[i] * 1000.0) {
+            atomic_fetch_add(&ex->buckets[i], 1);
+        }
+    }
+}
+
+void ordo_executor_stats(const struct ordo_executor *ex, struct ordo_executor_stats *out)
+{
+    struct ordo_executor *e = (struct ordo_executor *)ex; /* atomics are read, not changed */
+
+    memset(out, 0, sizeof *out);
+    if (!e) {
+        return;
+    }
+    out->done = atomic_load(&e->done);
+    out->failed = atomic_load(&e->failed);
+    out->errors = atomic_load(&e->errors);
+    out->count = atomic_load(&e->count);
+    out->sum_ms = (double)atomic_load(&e->sum_us) / 1000.0;
+    for (size_t i = 0; i < ORDO_EXECUTOR_NBUCKETS; i++) {
+        out->buckets[i] = atomic_load(&e->buckets[i]);
+    }
+}
 
 /* ---- the built-in handlers ------------------------------------------------------------------ */
 
@@ -164,6 +212,8 @@ static void run_engine_job(struct ordo_store *st, const struct ordo_job *job)
 static void run_work(struct ordo_executor *ex, const struct ordo_job *job,
                      struct ordo_job_result *r)
 {
+    int64_t t0;
+
     r->retry_in_ms = -1;
     if (job->attempt > job->retries) {
         /* The previous holder's lease ran out on the last attempt it had. */
@@ -172,7 +222,9 @@ static void run_work(struct ordo_executor *ex, const struct ordo_job *job,
                        "no attempts left: the lease of attempt %d ran out", job->attempt - 1);
         return;
     }
+    t0 = mono_us();
     ex->opts.handlers->run(ex->opts.handlers->ctx, job, r);
+    count_job(ex, r, mono_us() - t0);
 }
 
 static void hold(struct ordo_executor *ex, const struct ordo_job *job)

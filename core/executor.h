@@ -70,6 +70,25 @@ struct ordo_executor;
 enum ordo_code ordo_executor_start(const struct ordo_executor_options *opts,
                                    struct ordo_executor **out, struct ordo_err *err);
 
+/* What this executor did since it started, for /metrics. Work jobs only:
+ * 'done' completed, 'failed' failed an attempt (to be retried or an
+ * incident), 'errors' threw a BPMN error; the handler's time per job in
+ * 'buckets' (cumulative, Prometheus style: bucket i counts jobs that took
+ * at most ORDO_EXECUTOR_BUCKETS_MS[i] ms) with 'sum_ms' and 'count'. */
+#define ORDO_EXECUTOR_NBUCKETS 10
+extern const double ORDO_EXECUTOR_BUCKETS_MS[ORDO_EXECUTOR_NBUCKETS];
+
+struct ordo_executor_stats {
+    uint64_t done, failed, errors;
+    uint64_t buckets[ORDO_EXECUTOR_NBUCKETS];
+    uint64_t count;
+    double sum_ms;
+};
+
+/* A consistent enough copy (each counter is read atomically). NULL
+ * 'ex': all zero. */
+void ordo_executor_stats(const struct ordo_executor *ex, struct ordo_executor_stats *out);
+
 /* Stop taking jobs, let the threads finish the jobs they hold, join them
  * and free everything. NULL is a no-op. */
 void ordo_executor_stop(struct ordo_executor *ex);

@@ -26,6 +26,7 @@ struct ordo_defcache;
 struct ordo_identity_cache;
 struct ordo_ratelimit;
 struct ordo_principal;
+struct ordo_executor;
 
 struct ordo_api {
     const struct ordo_config *cfg;
@@ -36,6 +37,7 @@ struct ordo_api {
     struct ordo_ratelimit *limits; /* requests per principal */
     struct ordo_ratelimit *logins; /* failed logins per address and per login */
     struct ordo_http *http;        /* set once the server runs, for /metrics */
+    const struct ordo_executor *executor; /* this node's, for /metrics (may be NULL) */
     bool audit_key_public;         /* audit verify: pinned key, or whatever the seals carry */
     /* the pool */
     pthread_mutex_t lock;

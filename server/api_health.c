@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "base/pg.h"
+#include "core/executor.h"
 #include "core/store.h"
 #include "server/api.h"
 
@@ -112,14 +113,41 @@ static const struct family families[] = {
      "User tasks waiting for a person.",
      "SELECT count(*) FROM user_task WHERE state = 'created'",
      {NULL, NULL}},
+    /* $1: the job types this node's executor runs (CONTRACTS §1 routing). */
+    {"ordo_jobs_waiting_external",
+     "gauge",
+     "Work jobs whose type no installed connector runs: they wait for an external worker.",
+     "SELECT type, count(*) FROM job WHERE kind = 'work' AND NOT (type = ANY($1::text[])) "
+     "GROUP BY 1 ORDER BY 1",
+     {"type", NULL}},
 };
+
+/* The job types the executor runs, as a PostgreSQL array literal. */
+static const char *installed_types(struct ordo_arena *arena)
+{
+    const struct ordo_job_handlers *h = ordo_builtin_handlers();
+    struct ordo_buf b;
+    const char *text;
+
+    ordo_buf_init(&b);
+    ordo_buf_putc(&b, '{');
+    for (size_t i = 0; i < h->ntypes; i++) {
+        ordo_pg_array_add(&b, h->types[i]);
+    }
+    ordo_buf_putc(&b, '}');
+    text = ordo_arena_strdup(arena, ordo_buf_cstr(&b));
+    ordo_buf_cleanup(&b);
+    return text;
+}
 
 static enum ordo_code family(struct ordo_buf *out, PGconn *db, struct ordo_arena *arena,
                              const struct family *f, struct ordo_err *err)
 {
+    const char *types = installed_types(arena);
+    int nparams = strstr(f->sql, "$1") ? 1 : 0;
     PGresult *res;
-    enum ordo_code rc =
-        ordo_pg_exec(db, arena, "could not count for the metrics", f->sql, 0, NULL, &res, err);
+    enum ordo_code rc = ordo_pg_exec(db, arena, "could not count for the metrics", f->sql, nparams,
+                                     nparams ? &types : NULL, &res, err);
 
     if (rc != ORDO_OK) {
         return rc;
@@ -137,6 +165,31 @@ static enum ordo_code family(struct ordo_buf *out, PGconn *db, struct ordo_arena
         ordo_buf_printf(out, "%s %s\n", nlabels ? "}" : "", PQgetvalue(res, r, nlabels));
     }
     return ORDO_OK;
+}
+
+static void executor_metrics(struct ordo_buf *out, const struct ordo_executor *ex)
+{
+    struct ordo_executor_stats s;
+
+    ordo_executor_stats(ex, &s);
+    ordo_buf_printf(out,
+                    "# HELP ordo_jobs_executed_total Work jobs run by this node's executor, by "
+                    "outcome.\n# TYPE ordo_jobs_executed_total counter\n"
+                    "ordo_jobs_executed_total{outcome=\"completed\"} %llu\n"
+                    "ordo_jobs_executed_total{outcome=\"failed\"} %llu\n"
+                    "ordo_jobs_executed_total{outcome=\"bpmn_error\"} %llu\n",
+                    (unsigned long long)s.done, (unsigned long long)s.failed,
+                    (unsigned long long)s.errors);
+    ordo_buf_puts(out, "# HELP ordo_job_duration_seconds Time a connector took per job.\n"
+                       "# TYPE ordo_job_duration_seconds histogram\n");
+    for (size_t i = 0; i < ORDO_EXECUTOR_NBUCKETS; i++) {
+        ordo_buf_printf(out, "ordo_job_duration_seconds_bucket{le=\"%g\"} %llu\n",
+                        ORDO_EXECUTOR_BUCKETS_MS[i] / 1000.0, (unsigned long long)s.buckets[i]);
+    }
+    ordo_buf_printf(out,
+                    "ordo_job_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+                    "ordo_job_duration_seconds_sum %.6f\nordo_job_duration_seconds_count %llu\n",
+                    (unsigned long long)s.count, s.sum_ms / 1000.0, (unsigned long long)s.count);
 }
 
 enum ordo_code ordo_api_metrics(struct ordo_http_req *req, struct ordo_err *err)
@@ -159,6 +212,7 @@ enum ordo_code ordo_api_metrics(struct ordo_http_req *req, struct ordo_err *err)
     if (api->http) {
         ordo_http_counts(api->http, http_count_cb, &out);
     }
+    executor_metrics(&out, api->executor);
     for (size_t i = 0; i < sizeof families / sizeof families[0] && rc == ORDO_OK; i++) {
         rc = family(&out, db, ordo_http_arena(req), &families[i], err);
     }

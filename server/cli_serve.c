@@ -93,14 +93,15 @@ static int http_options(struct ordo_cli *cli, const struct ordo_config *cfg, str
 }
 
 static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
-                      const struct ordo_cli_db *db, const char *node)
+                      const struct ordo_cli_db *db, const struct ordo_cli_engine *eng)
 {
     struct ordo_http_options o;
     struct ordo_err err = {0};
     struct ordo_api api;
     int rc;
 
-    (void)ordo_api_init(&api, cfg, db->conninfo, node, &err);
+    (void)ordo_api_init(&api, cfg, db->conninfo, eng->node, &err);
+    api.executor = eng->executor;
     rc = http_options(cli, cfg, &api, &o);
     if (rc == ORDO_CLI_OK && ordo_http_start(&o, &api.http, &err) != ORDO_OK) {
         rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
@@ -142,7 +143,7 @@ int ordo_cli_serve(struct ordo_cli *cli, int argc, char **argv)
         rc = ordo_cli_engine_start(cli, &cfg, &db, &eng);
     }
     if (rc == ORDO_CLI_OK) {
-        rc = serve_http(cli, &cfg, &db, eng.node);
+        rc = serve_http(cli, &cfg, &db, &eng);
         ordo_cli_engine_stop(&eng);
     }
     ordo_cli_db_close(&db);

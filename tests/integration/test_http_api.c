@@ -292,15 +292,31 @@ START_TEST(metrics_count_requests_and_instances)
     char *metrics;
 
     deploy("approval.bpmn");
+    deploy("straight.bpmn");
+    deploy("external.bpmn");
     free(start("approval", "{}"));
+    free(start("straight", "{}"));
+    free(start("external", "{}"));
+    for (int i = 0; i < 500 && httptest_count(&srv, "SELECT count(*) FROM instance WHERE "
+                                                    "process_id = 'straight' AND status = "
+                                                    "'completed'") == 0;
+         i++) {
+        struct timespec ts = {0, 20L * 1000000};
+
+        nanosleep(&ts, NULL);
+    }
     metrics = user_key("prom", "[\"metrics\"]", NULL);
     httptest_json(&srv, "GET", "/metrics", metrics, NULL, &r);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.body, "ordo_http_requests_total{route=\"POST "
-                                         "/api/instances\",status=\"201\"} 1"));
+                                         "/api/instances\",status=\"201\"} 3"));
     ck_assert_ptr_nonnull(
         strstr(r.body, "ordo_instances_total{process=\"approval\",status=\"active\"} 1"));
     ck_assert_ptr_nonnull(strstr(r.body, "ordo_user_tasks_open 3"));
+    ck_assert_ptr_nonnull(strstr(r.body, "ordo_jobs_executed_total{outcome=\"completed\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(r.body, "ordo_job_duration_seconds_count 1\n"));
+    ck_assert_ptr_nonnull(
+        strstr(r.body, "ordo_jobs_waiting_external{type=\"billing.charge\"} 1\n"));
     httptest_resp_free(&r);
     free(metrics);
 }
