@@ -242,4 +242,16 @@ struct ordo_audit_query {
 enum ordo_code ordo_query_list_audit(struct ordo_store *st, const struct ordo_audit_query *q,
                                      json_t **out, struct ordo_err *err);
 
+/* The audit log as a tail (GET /api/events): rows after 'cursor' ("TX.SEQ",
+ * as a previous call answered; NULL: only rows that commit from now on)
+ * whose transaction has finished, in chain order (tx, seq), at most
+ * 'limit' (1..500), optionally of one instance. Rows of a transaction that
+ * is still running are held back until it ends, so a tail never skips a
+ * row that commits late. '*out': {"items":[audit items as
+ * ordo_query_list_audit's], "cursor":"TX.SEQ"}, the cursor to continue
+ * from. A malformed cursor: ORDO_E_INVAL. */
+enum ordo_code ordo_query_audit_tail(struct ordo_store *st, const char *cursor,
+                                     const char *instance_key, int limit, json_t **out,
+                                     struct ordo_err *err);
+
 #endif

@@ -1,6 +1,8 @@
 /*
  * core/query_misc.c - the small lists: incidents, jobs and the audit log.
  */
+#include <string.h>
+
 #include "bpmn/timer.h"
 #include "core/query_internal.h"
 
@@ -131,4 +133,82 @@ enum ordo_code ordo_query_list_audit(struct ordo_store *st, const struct ordo_au
             "AND ($3::bigint IS NULL OR time_ms >= $3) AND ($4::bigint IS NULL OR time_ms < $4) "
             "AND ($5::bigint IS NULL OR seq < $5) ORDER BY seq DESC LIMIT $6";
     return ordo_qry_run_list(st, &l, out, err);
+}
+
+/* a < b for decimal numbers without leading zeros. */
+static bool num_less(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+
+    return la != lb ? la < lb : strcmp(a, b) < 0;
+}
+
+/* "TX.SEQ": two decimal numbers. */
+static bool split_cursor(struct ordo_arena *arena, const char *cursor, const char **tx,
+                         const char **seq)
+{
+    size_t a = strspn(cursor, "0123456789");
+    size_t b = cursor[a] == '.' ? strspn(cursor + a + 1, "0123456789") : 0;
+
+    if (a == 0 || a > 20 || b == 0 || b > 19 || cursor[a + 1 + b] != '\0') {
+        return false;
+    }
+    *tx = ordo_arena_strndup(arena, cursor, a);
+    *seq = cursor + a + 1;
+    return true;
+}
+
+enum ordo_code ordo_query_audit_tail(struct ordo_store *st, const char *cursor,
+                                     const char *instance_key, int limit, json_t **out,
+                                     struct ordo_err *err)
+{
+    const char *tx = NULL, *seq = "0", *instance = NULL, *xmin, *next;
+    PGresult *res;
+    int rows;
+    enum ordo_code rc;
+
+    ordo_arena_reset(st->arena);
+    if (cursor && !split_cursor(st->arena, cursor, &tx, &seq)) {
+        return ordo_err_set(err, ORDO_E_INVAL, "cursor \"%.40s\" is not one this server gave out",
+                            cursor);
+    }
+    if (limit < 1 || limit > ORDO_QUERY_MAX_LIMIT) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "limit must be between 1 and %d",
+                            ORDO_QUERY_MAX_LIMIT);
+    }
+    rc = ordo_qry_key_param(st->arena, instance_key, "instance key", &instance, err);
+    /* Every transaction below xmin has ended: its rows are all there. */
+    rc = rc == ORDO_OK ? ordo_pg_exec(st->db, st->arena, "could not read the audit position",
+                                      "SELECT pg_snapshot_xmin(pg_current_snapshot())::text", 0,
+                                      NULL, &res, err)
+                       : rc;
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    xmin = PQgetvalue(res, 0, 0);
+    tx = tx ? tx : xmin;
+    rc = ordo_pg_exec(st->db, st->arena, "could not read the audit log",
+                      "SELECT seq, time_ms, actor, action, instance_key, element_id, payload, "
+                      "tx::text FROM audit WHERE (tx, seq) > ($1::xid8, $2::bigint) AND tx < "
+                      "$3::xid8 AND ($4::bigint IS NULL OR instance_key = $4) ORDER BY tx, seq "
+                      "LIMIT $5",
+                      5, (const char *[]){tx, seq, xmin, instance, ordo_st_i64(st->arena, limit)},
+                      &res, err);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    rows = PQntuples(res);
+    /* A full page stops at its last row; otherwise everything below xmin is
+     * read, unless the cursor is already past it (never move back). */
+    if (rows == limit) {
+        next = ordo_arena_printf(st->arena, "%s.%s", PQgetvalue(res, rows - 1, 7),
+                                 PQgetvalue(res, rows - 1, 0));
+    } else if (num_less(xmin, tx) || (strcmp(xmin, tx) == 0 && strcmp(seq, "0") != 0)) {
+        next = ordo_arena_printf(st->arena, "%s.%s", tx, seq);
+    } else {
+        next = ordo_arena_printf(st->arena, "%s.0", xmin);
+    }
+    *out = json_pack("{s:o, s:s}", "items",
+                     ordo_qry_rows(res, audit_fields, QRY_NFIELDS(audit_fields)), "cursor", next);
+    return ORDO_OK;
 }

@@ -196,6 +196,10 @@ static enum ordo_code commit(struct ordo_store *st, struct ordo_err *err)
         ordo_pg_batch_add_optional(st->batch, "could not notify executors",
                                    "NOTIFY " ORDO_STORE_JOB_CHANNEL);
     }
+    if (st->changed && !split) {
+        ordo_pg_batch_add_optional(st->batch, "could not notify waiting requests",
+                                   "NOTIFY " ORDO_STORE_CHANGE_CHANNEL);
+    }
     rc = rc == ORDO_OK ? ordo_pg_batch_run(st->db, st->batch, err) : rc;
     if (rc != ORDO_OK) {
         return rc;
@@ -214,6 +218,7 @@ static enum ordo_code tx_once(struct ordo_store *st, store_tx_fn *fn, void *ctx,
     enum ordo_code rc;
 
     st->notify = false;
+    st->changed = false;
     st->begin_pending = true;
     st->batch = ordo_pg_batch_new(st->arena);
     ordo_pg_batch_use(st->batch, st->stmts);

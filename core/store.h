@@ -255,4 +255,9 @@ int64_t ordo_store_backoff_ms(int attempt);
 /* The LISTEN/NOTIFY channel told about new due jobs (a hint only). */
 #define ORDO_STORE_JOB_CHANNEL "ordo_job"
 
+/* The channel told that something people wait for happened (an instance
+ * ended, a user task was created or ended): long polls and streams of the
+ * HTTP server look again. A hint only, sent with the commit. */
+#define ORDO_STORE_CHANGE_CHANNEL "ordo_change"
+
 #endif

@@ -108,6 +108,7 @@ static void task_row(const struct row_ctx *r)
 {
     const struct ordo_effect *e = r->e;
 
+    r->s->st->changed = true;
     if (e->op == ORDO_OP_CREATED) {
         const struct ordo_graph_node *n = &r->s->def->graph->nodes[e->node];
         const char *p[8] = {r->instance,
@@ -323,6 +324,7 @@ enum ordo_code ordo_st_write_effects(struct store_step *s, const struct ordo_ste
             break;
         case ORDO_EFFECT_END:
             end_row(&r);
+            s->st->changed = true;
             break;
         default: /* enter, leave, var: the audit row says it all */
             break;

@@ -35,7 +35,8 @@ struct ordo_store {
      * send the queued writes, or it would read its old state. */
     int64_t *stepped;
     size_t nstepped, stepped_cap;
-    bool notify; /* this transaction made a job due now: NOTIFY after commit */
+    bool notify;  /* this transaction made a job due now: NOTIFY after commit */
+    bool changed; /* an instance ended or a user task came or went: NOTIFY the change channel */
     /* Writes sent at once (not queued) in this transaction: a step that made
      * one cannot be skipped by dropping its queued writes alone. */
     unsigned sync_writes;

@@ -71,18 +71,38 @@ struct lease {
     struct ordo_store *st;
 };
 
+void ordo_api_return(struct ordo_api *api, struct ordo_store *st)
+{
+    (void)pthread_mutex_lock(&api->lock);
+    if (st && api->nidle < api->cap) {
+        api->idle[api->nidle++] = st;
+        st = NULL;
+    }
+    (void)pthread_mutex_unlock(&api->lock);
+    ordo_store_close(st); /* more than the pool keeps */
+}
+
+enum ordo_code ordo_api_borrow(struct ordo_api *api, struct ordo_store **out, struct ordo_err *err)
+{
+    struct ordo_store *st = NULL;
+
+    (void)pthread_mutex_lock(&api->lock);
+    if (api->nidle) {
+        st = api->idle[--api->nidle];
+    }
+    (void)pthread_mutex_unlock(&api->lock);
+    if (!st) {
+        return ordo_store_open(api->conninfo, api->cache, api->node, out, err);
+    }
+    *out = st;
+    return ORDO_OK;
+}
+
 static void give_back_cb(void *p)
 {
     struct lease *l = p;
-    struct ordo_api *api = l->api;
 
-    (void)pthread_mutex_lock(&api->lock);
-    if (api->nidle < api->cap) {
-        api->idle[api->nidle++] = l->st;
-        l->st = NULL;
-    }
-    (void)pthread_mutex_unlock(&api->lock);
-    ordo_store_close(l->st); /* more than the pool keeps */
+    ordo_api_return(l->api, l->st);
 }
 
 enum ordo_code ordo_api_store(struct ordo_http_req *req, struct ordo_store **out,
@@ -92,18 +112,10 @@ enum ordo_code ordo_api_store(struct ordo_http_req *req, struct ordo_store **out
     struct ordo_arena *arena = ordo_http_arena(req);
     struct lease *l;
     struct ordo_store *st = NULL;
-    enum ordo_code rc;
+    enum ordo_code rc = ordo_api_borrow(api, &st, err);
 
-    (void)pthread_mutex_lock(&api->lock);
-    if (api->nidle) {
-        st = api->idle[--api->nidle];
-    }
-    (void)pthread_mutex_unlock(&api->lock);
-    if (!st) {
-        rc = ordo_store_open(api->conninfo, api->cache, api->node, &st, err);
-        if (rc != ORDO_OK) {
-            return rc;
-        }
+    if (rc != ORDO_OK) {
+        return rc;
     }
     l = ordo_arena_alloc(arena, sizeof *l);
     l->api = api;

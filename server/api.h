@@ -34,11 +34,11 @@ struct ordo_api {
     const char *node; /* this node's name in job locks and the audit */
     struct ordo_defcache *cache;
     struct ordo_identity_cache *identities;
-    struct ordo_ratelimit *limits; /* requests per principal */
-    struct ordo_ratelimit *logins; /* failed logins per address and per login */
-    struct ordo_http *http;        /* set once the server runs, for /metrics */
+    struct ordo_ratelimit *limits;        /* requests per principal */
+    struct ordo_ratelimit *logins;        /* failed logins per address and per login */
+    struct ordo_http *http;               /* set once the server runs, for /metrics */
     const struct ordo_executor *executor; /* this node's, for /metrics (may be NULL) */
-    bool audit_key_public;         /* audit verify: pinned key, or whatever the seals carry */
+    bool audit_key_public; /* audit verify: pinned key, or whatever the seals carry */
     /* the pool */
     pthread_mutex_t lock;
     struct ordo_store **idle;
@@ -66,6 +66,11 @@ enum ordo_code ordo_api_store(struct ordo_http_req *req, struct ordo_store **out
 
 /* The wall clock in ms since the epoch. */
 int64_t ordo_api_now_ms(void);
+
+/* The pool itself, for requests that wait (long polls, streams) and must
+ * not hold a connection while they do. */
+enum ordo_code ordo_api_borrow(struct ordo_api *api, struct ordo_store **out, struct ordo_err *err);
+void ordo_api_return(struct ordo_api *api, struct ordo_store *st); /* NULL is a no-op */
 
 /* "user:alice": who did it, for the audit. */
 const char *ordo_api_actor(struct ordo_http_req *req);
@@ -106,6 +111,7 @@ ordo_route_fn ordo_api_task_list, ordo_api_task_get, ordo_api_task_claim, ordo_a
 ordo_route_fn ordo_api_incident_list, ordo_api_incident_retry, ordo_api_incident_bulk_retry;
 ordo_route_fn ordo_api_message_publish, ordo_api_message_correlate;
 ordo_route_fn ordo_api_simulate;
+ordo_route_fn ordo_api_instance_wait, ordo_api_events;
 ordo_route_fn ordo_api_audit_list, ordo_api_audit_verify;
 ordo_route_fn ordo_api_user_list, ordo_api_user_create, ordo_api_user_get, ordo_api_user_update,
     ordo_api_user_grant, ordo_api_user_revoke;

@@ -72,6 +72,8 @@ const struct ordo_route ordo_api_routes[] = {
      "resume a paused instance"},
     {"POST", "/api/instances/{key}/variables", ORDO_ROUTE_SYNC, OPS, SMALL,
      ordo_api_instance_variables, "set process variables"},
+    {"GET",  "/api/instances/{key}/wait", ORDO_ROUTE_DEFERRED, READ_INSTS, NONE,
+     ordo_api_instance_wait, "wait until an instance is no longer active (long poll)"},
     {"GET",  "/api/instances/{key}/jobs", ORDO_ROUTE_SYNC, READ_INSTS, NONE,
      ordo_api_instance_jobs, "the jobs of an instance"},
 
@@ -103,6 +105,8 @@ const struct ordo_route ordo_api_routes[] = {
 
     {"GET",  "/api/audit", ORDO_ROUTE_SYNC, OPS | VIEW, NONE, ordo_api_audit_list,
      "search the audit log"},
+    {"GET",  "/api/events", ORDO_ROUTE_STREAM, OPS | VIEW, NONE, ordo_api_events,
+     "the audit log as server-sent events"},
     {"GET",  "/api/audit/verify", ORDO_ROUTE_SYNC, OPS | VIEW, NONE, ordo_api_audit_verify,
      "verify the audit chain"},
 

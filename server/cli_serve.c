@@ -16,6 +16,7 @@
 #include "server/api.h"
 #include "server/cli_internal.h"
 #include "server/http.h"
+#include "server/waker.h"
 
 #define GRACE_MS    10000
 #define TLS_PEM_MAX ((size_t)1024 * 1024)
@@ -97,6 +98,7 @@ static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
 {
     struct ordo_http_options o;
     struct ordo_err err = {0};
+    struct ordo_waker *waker = NULL;
     struct ordo_api api;
     int rc;
 
@@ -104,6 +106,10 @@ static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
     api.executor = eng->executor;
     rc = http_options(cli, cfg, &api, &o);
     if (rc == ORDO_CLI_OK && ordo_http_start(&o, &api.http, &err) != ORDO_OK) {
+        rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    if (rc == ORDO_CLI_OK && ordo_waker_start(db->conninfo, api.http, &waker, &err) != ORDO_OK) {
+        ordo_http_stop(api.http, 0);
         rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
     }
     if (rc == ORDO_CLI_OK) {
@@ -118,6 +124,7 @@ static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
                  ORDO_INT("port", ordo_http_port(api.http)));
         ordo_cli_wait_for_signal();
         ordo_log(ORDO_LOG_INFO, "http", "stopping: finishing requests in flight");
+        ordo_waker_stop(waker); /* first: it must not wake a server that is gone */
         ordo_http_stop(api.http, GRACE_MS);
     }
     ordo_api_cleanup(&api);

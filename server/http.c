@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,18 @@ struct ordo_http {
     atomic_ullong seq;     /* request ids, and the access log's sampling */
     char id_prefix[9];     /* random per process, so ids of two nodes differ */
     atomic_ullong *counts; /* (nroutes + 1) x STATUS_COUNT; the last row: no route */
+    atomic_bool stopping;
+    /* Suspended requests and streams, waiting for ordo_http_wake(). */
+    pthread_mutex_t wait_mu;
+    struct ordo_http_req **waiting;
+    size_t nwaiting, wait_cap;
+};
+
+struct stream {
+    struct ordo_http_req *req;
+    ordo_http_stream_fn *fn;
+    void *ctx;
+    void (*done)(void *ctx);
 };
 
 struct header {
@@ -66,6 +79,12 @@ struct ordo_http_req {
     const char *content_type;
     struct header headers[MAX_HEADERS];
     size_t nheaders;
+    /* waiting */
+    bool deferred; /* the handler asked to wait */
+    bool waiting;  /* in http->waiting, suspended */
+    int64_t deadline_ns;
+    void *ctx; /* ordo_http_set_ctx() */
+    struct stream *stream;
 };
 
 static int64_t now_ns(void)
@@ -215,6 +234,145 @@ enum ordo_code ordo_http_body_object(struct ordo_http_req *req, const char *cons
     return rc;
 }
 
+/* ---- waiting --------------------------------------------------------------------------------- */
+
+void ordo_http_defer(struct ordo_http_req *req, int64_t timeout_ms)
+{
+    if (!req->deferred && req->deadline_ns == 0) {
+        req->deadline_ns = now_ns() + timeout_ms * 1000000;
+    }
+    req->deferred = true;
+}
+
+bool ordo_http_stopping(const struct ordo_http_req *req)
+{
+    return atomic_load(&req->http->stopping);
+}
+
+bool ordo_http_timed_out(const struct ordo_http_req *req)
+{
+    return ordo_http_stopping(req) || (req->deadline_ns && now_ns() >= req->deadline_ns);
+}
+
+void ordo_http_set_ctx(struct ordo_http_req *req, void *ctx)
+{
+    req->ctx = ctx;
+}
+
+void *ordo_http_ctx(const struct ordo_http_req *req)
+{
+    return req->ctx;
+}
+
+/* Suspend the connection and put it on the waiting list. Suspended first:
+ * a wake between the two finds it on the next round (a second later). */
+static void wait_for_wake(struct ordo_http_req *req)
+{
+    struct ordo_http *http = req->http;
+
+    MHD_suspend_connection(req->conn);
+    (void)pthread_mutex_lock(&http->wait_mu);
+    if (http->nwaiting == http->wait_cap) {
+        size_t cap = http->wait_cap ? http->wait_cap * 2 : 64;
+        struct ordo_http_req **w = realloc(http->waiting, cap * sizeof(struct ordo_http_req *));
+
+        if (!w) {
+            ordo_oom(cap * sizeof(struct ordo_http_req *));
+        }
+        http->waiting = w;
+        http->wait_cap = cap;
+    }
+    http->waiting[http->nwaiting++] = req;
+    req->waiting = true;
+    (void)pthread_mutex_unlock(&http->wait_mu);
+}
+
+void ordo_http_wake(struct ordo_http *http)
+{
+    struct ordo_http_req **woken;
+    size_t n;
+
+    (void)pthread_mutex_lock(&http->wait_mu);
+    n = http->nwaiting;
+    woken = n ? malloc(n * sizeof(struct ordo_http_req *)) : NULL;
+    if (n && !woken) {
+        ordo_oom(n * sizeof(struct ordo_http_req *));
+    }
+    for (size_t i = 0; i < n; i++) {
+        woken[i] = http->waiting[i];
+        woken[i]->waiting = false;
+    }
+    http->nwaiting = 0;
+    /* Resumed under the lock, so that a request cannot complete (and be
+     * freed) between leaving the list and being resumed. */
+    for (size_t i = 0; i < n; i++) {
+        MHD_resume_connection(woken[i]->conn);
+    }
+    (void)pthread_mutex_unlock(&http->wait_mu);
+    free(woken);
+}
+
+static void stop_waiting(struct ordo_http_req *req)
+{
+    struct ordo_http *http = req->http;
+
+    (void)pthread_mutex_lock(&http->wait_mu);
+    for (size_t i = 0; req->waiting && i < http->nwaiting; i++) {
+        if (http->waiting[i] == req) {
+            http->waiting[i] = http->waiting[--http->nwaiting];
+            req->waiting = false;
+        }
+    }
+    (void)pthread_mutex_unlock(&http->wait_mu);
+}
+
+static ssize_t stream_read_cb(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream *s = cls;
+    long n;
+
+    (void)pos;
+    if (atomic_load(&s->req->http->stopping)) {
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    n = s->fn(s->ctx, buf, max);
+    if (n < 0) {
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    }
+    if (n == 0) {
+        wait_for_wake(s->req); /* MHD asks again once resumed */
+    }
+    return (ssize_t)n;
+}
+
+static void stream_free_cb(void *cls)
+{
+    struct stream *s = cls;
+
+    if (s->done) {
+        s->done(s->ctx);
+    }
+    free(s);
+}
+
+void ordo_http_stream(struct ordo_http_req *req, ordo_http_stream_fn *fn, void *ctx,
+                      void (*done)(void *ctx))
+{
+    struct stream *s = calloc(1, sizeof *s);
+
+    if (!s) {
+        ordo_oom(sizeof *s);
+    }
+    s->req = req;
+    s->fn = fn;
+    s->ctx = ctx;
+    s->done = done;
+    req->stream = s;
+    req->replied = true;
+    req->status = 200;
+    req->content_type = "text/event-stream";
+}
+
 /* ---- responses ------------------------------------------------------------------------------- */
 
 void ordo_http_reply_bytes(struct ordo_http_req *req, int status, const char *content_type,
@@ -333,7 +491,13 @@ static enum MHD_Result queue(struct ordo_http_req *req)
     struct MHD_Response *r;
     enum MHD_Result ok;
 
-    r = MHD_create_response_from_buffer(req->resp_len, req->resp, MHD_RESPMEM_MUST_COPY);
+    if (req->stream) {
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read_cb, req->stream,
+                                              stream_free_cb);
+        req->stream = NULL; /* the response owns it now */
+    } else {
+        r = MHD_create_response_from_buffer(req->resp_len, req->resp, MHD_RESPMEM_MUST_COPY);
+    }
     if (!r) {
         return MHD_NO;
     }
@@ -602,10 +766,14 @@ static void take_body(struct ordo_http_req *req, const char *data, size_t len)
 static void handle(struct ordo_http_req *req)
 {
     struct ordo_err err = {0};
+    bool was_late = ordo_http_timed_out(req);
 
+    req->deferred = false;
     if (req->route->handler(req, &err) != ORDO_OK && !req->replied) {
         reply_err(req, &err);
-    } else if (!req->replied) {
+    } else if (!req->replied && req->deferred && was_late) {
+        ordo_http_reply_error(req, ORDO_E_TIMEOUT, "gave up waiting", NULL);
+    } else if (!req->replied && !req->deferred) {
         ordo_http_reply_bytes(req, 204, NULL, "", 0);
     }
 }
@@ -635,6 +803,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (!req->replied) {
         handle(req);
+    }
+    if (!req->replied) { /* deferred: wait for a wake, then run the handler again */
+        wait_for_wake(req);
+        return MHD_YES;
     }
     return queue(req);
 }
@@ -679,8 +851,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!req) {
         return;
     }
+    stop_waiting(req);
     count(req);
     access_log(req, atomic_fetch_add(&http->seq, 1));
+    if (req->stream) { /* never queued */
+        stream_free_cb(req->stream);
+    }
     free(req->body);
     ordo_arena_free(req->arena);
     free(req);
@@ -762,6 +938,7 @@ enum ordo_code ordo_http_start(const struct ordo_http_options *opts, struct ordo
         ordo_oom(sizeof *http);
     }
     http->opts = *opts;
+    (void)pthread_mutex_init(&http->wait_mu, NULL);
     http->counts = calloc((opts->nroutes + 1) * STATUS_COUNT, sizeof *http->counts);
     if (!http->counts) {
         ordo_oom((opts->nroutes + 1) * STATUS_COUNT * sizeof *http->counts);
@@ -771,6 +948,7 @@ enum ordo_code ordo_http_start(const struct ordo_http_options *opts, struct ordo
     http->daemon =
         start_daemon(http, (const struct sockaddr *)&addr, flags | (ipv6 ? MHD_USE_IPv6 : 0));
     if (!http->daemon) {
+        (void)pthread_mutex_destroy(&http->wait_mu);
         free(http->counts);
         free(http);
         return ordo_err_set(err, ORDO_E_INTERNAL,
@@ -800,13 +978,18 @@ void ordo_http_stop(struct ordo_http *http, int grace_ms)
     if (fd != MHD_INVALID_SOCKET) {
         (void)close(fd);
     }
+    atomic_store(&http->stopping, true); /* long polls answer, streams end */
     deadline = now_ns() + (int64_t)grace_ms * 1000000;
     while (atomic_load(&http->inflight) > 0 && now_ns() < deadline) {
         struct timespec ts = {0, 10L * 1000000};
 
+        ordo_http_wake(http);
         (void)nanosleep(&ts, NULL);
     }
+    ordo_http_wake(http); /* MHD stops only with every connection resumed */
     MHD_stop_daemon(http->daemon);
+    (void)pthread_mutex_destroy(&http->wait_mu);
+    free(http->waiting);
     free(http->counts);
     free(http);
 }

@@ -120,6 +120,36 @@ const char *ordo_http_body(const struct ordo_http_req *req, size_t *len);
 enum ordo_code ordo_http_body_object(struct ordo_http_req *req, const char *const *allowed,
                                      json_t **out, struct ordo_err *err);
 
+/* ---- waiting: deferred handlers and streams -------------------------------------------------- */
+
+/* A deferred handler (ORDO_ROUTE_DEFERRED) that cannot answer yet calls
+ * this and returns ORDO_OK without replying: the request then waits,
+ * holding no thread, until ordo_http_wake() or 'timeout_ms', and the
+ * handler runs again (its arena and ordo_http_set_ctx() state are kept).
+ * Once ordo_http_timed_out() is true the handler must answer. */
+void ordo_http_defer(struct ordo_http_req *req, int64_t timeout_ms);
+bool ordo_http_timed_out(const struct ordo_http_req *req); /* also when the server stops */
+void ordo_http_set_ctx(struct ordo_http_req *req, void *ctx);
+void *ordo_http_ctx(const struct ordo_http_req *req);
+
+/* A stream (ORDO_ROUTE_STREAM): text/event-stream written by 'fn', which
+ * copies up to 'max' bytes into 'buf' and returns how many; 0 when there
+ * is nothing now (the stream waits for ordo_http_wake()); -1 to end. It
+ * runs on the pool's threads, one call at a time. 'fn' answers -1 by
+ * itself once the server stops. 'done' (may be NULL) frees 'ctx' when the
+ * stream ends. */
+typedef long ordo_http_stream_fn(void *ctx, char *buf, size_t max);
+void ordo_http_stream(struct ordo_http_req *req, ordo_http_stream_fn *fn, void *ctx,
+                      void (*done)(void *ctx));
+
+/* Something may have changed (a NOTIFY), or time passed: every waiting
+ * request and stream gets another look. Thread-safe; the server's waker
+ * calls it on notifications and once a second. */
+void ordo_http_wake(struct ordo_http *http);
+
+/* True once ordo_http_stop() has begun. */
+bool ordo_http_stopping(const struct ordo_http_req *req);
+
 /* ---- the response ---------------------------------------------------------------------------- */
 
 /* Answer 'status' with 'json' (a reference is taken over; NULL: no body). */

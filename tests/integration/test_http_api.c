@@ -3,12 +3,14 @@
  * idempotent starts, the inbox and the CONTRACTS §7 rule, form validation
  * on completion, instance views, audit search and verification, metrics.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <check.h>
+#include <curl/curl.h>
 
 #include "tests/integration/httptest.h"
 #include "tests/integration/pgtest.h"
@@ -375,6 +377,138 @@ START_TEST(simulate_runs_in_memory_and_touches_nothing)
 }
 END_TEST
 
+/* A request on its own thread, for the routes that wait. */
+struct bg {
+    pthread_t thread;
+    const char *path;
+    struct httptest_resp r;
+    int64_t ms; /* how long it took */
+};
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *bg_main(void *arg)
+{
+    struct bg *b = arg;
+    int64_t t0 = now_ms();
+
+    httptest_json(&srv, "GET", b->path, ADMIN, NULL, &b->r);
+    b->ms = now_ms() - t0;
+    return NULL;
+}
+
+START_TEST(a_long_poll_answers_when_the_instance_ends)
+{
+    char *inst, *sign, *review, *anyone, path[128];
+    struct bg b = {0};
+
+    deploy("approval.bpmn");
+    inst = start("approval", "{}");
+    (void)snprintf(path, sizeof path, "/api/instances/%s/wait?timeout=1", inst);
+    b.path = path;
+    bg_main(&b); /* still active after a second: answered as it is */
+    ck_assert_int_eq(b.r.status, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(b.r.json, "state")), "active");
+    ck_assert_int_ge(b.ms, 900);
+    httptest_resp_free(&b.r);
+    (void)snprintf(path, sizeof path, "/api/instances/%s/wait?timeout=60", inst);
+    ck_assert_int_eq(pthread_create(&b.thread, NULL, bg_main, &b), 0);
+    review = task_of(inst, "review");
+    sign = task_of(inst, "sign");
+    anyone = task_of(inst, "anyone");
+    for (const char *const *t = (const char *const[]){review, sign, anyone, NULL}; *t; t++) {
+        char p[128];
+
+        (void)snprintf(p, sizeof p, "/api/tasks/%s/complete", *t);
+        ck_assert_int_eq(call("POST", p, ADMIN, "{\"variables\":{\"approved\":true}}", NULL), 204);
+    }
+    ck_assert_int_eq(pthread_join(b.thread, NULL), 0);
+    ck_assert_int_eq(b.r.status, 200);
+    ck_assert_str_eq(json_string_value(json_object_get(b.r.json, "state")), "completed");
+    ck_assert_int_lt(b.ms, 30000); /* woken, not timed out */
+    httptest_resp_free(&b.r);
+    ck_assert_int_eq(call("GET", "/api/instances/1/wait?timeout=500", ADMIN, NULL, NULL), 422);
+    free(inst);
+    free(review);
+    free(sign);
+    free(anyone);
+}
+END_TEST
+
+/* Collects a stream until it holds 'until' (then aborts the transfer). */
+struct sse {
+    char data[65536];
+    size_t len;
+    const char *until;
+};
+
+static size_t sse_cb(char *p, size_t size, size_t n, void *ctx)
+{
+    struct sse *s = ctx;
+    size_t add = size * n;
+
+    if (s->len + add >= sizeof s->data) {
+        return 0;
+    }
+    memcpy(s->data + s->len, p, add);
+    s->len += add;
+    s->data[s->len] = '\0';
+    return strstr(s->data, s->until) ? 0 : add;
+}
+
+struct sse_run {
+    pthread_t thread;
+    struct sse s;
+    char url[256];
+    long status;
+};
+
+static void *sse_main(void *arg)
+{
+    struct sse_run *r = arg;
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = curl_slist_append(NULL, "Authorization: Bearer " ADMIN);
+
+    curl_easy_setopt(c, CURLOPT_URL, r->url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sse_cb);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->s);
+    (void)curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+START_TEST(events_stream_the_audit_as_it_happens)
+{
+    struct sse_run r = {0};
+
+    (void)snprintf(r.url, sizeof r.url, "%s/api/events", srv.url);
+    r.s.until = "definition.deployed";
+    ck_assert_int_eq(pthread_create(&r.thread, NULL, sse_main, &r), 0);
+    while (r.s.len == 0) { /* the stream is open once its first bytes arrive */
+        struct timespec ts = {0, 20L * 1000000};
+
+        nanosleep(&ts, NULL);
+    }
+    deploy("straight.bpmn");
+    ck_assert_int_eq(pthread_join(r.thread, NULL), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.s.data, "event: audit\ndata: {"));
+    ck_assert_ptr_nonnull(strstr(r.s.data, "\"action\":\"definition.deployed\""));
+    ck_assert_int_eq(call("GET", "/api/events?cursor=nonsense", ADMIN, NULL, NULL), 400);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("http_api");
@@ -390,6 +524,8 @@ static Suite *api_suite(void)
     tcase_add_test(tc, metrics_count_requests_and_instances);
     tcase_add_test(tc, messages_publish_and_correlate);
     tcase_add_test(tc, simulate_runs_in_memory_and_touches_nothing);
+    tcase_add_test(tc, a_long_poll_answers_when_the_instance_ends);
+    tcase_add_test(tc, events_stream_the_audit_as_it_happens);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,134 @@
+#include "server/waker.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "base/arena.h"
+#include "base/log.h"
+#include "base/pg.h"
+#include "core/store.h"
+#include "server/http.h"
+
+#define TICK_MS 1000
+
+struct ordo_waker {
+    char *conninfo;
+    struct ordo_http *http;
+    pthread_t thread;
+    atomic_bool stop;
+};
+
+static PGconn *listen_connect(struct ordo_waker *w)
+{
+    struct ordo_err err = {0};
+    PGconn *db = NULL;
+
+    if (ordo_pg_connect(w->conninfo, &db, &err) != ORDO_OK ||
+        ordo_pg_run(db, "could not listen", "LISTEN " ORDO_STORE_CHANGE_CHANNEL, 0, NULL, &err) !=
+            ORDO_OK) {
+        ordo_log(ORDO_LOG_WARN, "http", "waker cannot listen; long polls rely on the tick",
+                 ORDO_STR("reason", err.msg));
+        PQfinish(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait up to 200 ms for notifications: true when some came. */
+static bool notified(PGconn **db)
+{
+    struct pollfd pfd = {.fd = PQsocket(*db), .events = POLLIN};
+    PGnotify *n;
+    bool any = false;
+
+    if (poll(&pfd, 1, 200) <= 0) {
+        return false;
+    }
+    if (!PQconsumeInput(*db)) {
+        PQfinish(*db);
+        *db = NULL;
+        return true; /* notifications may have been lost: look now */
+    }
+    while ((n = PQnotifies(*db)) != NULL) {
+        any = true;
+        PQfreemem(n);
+    }
+    return any;
+}
+
+static void *waker_main(void *arg)
+{
+    struct ordo_waker *w = arg;
+    int64_t next_tick = mono_ms() + TICK_MS;
+    PGconn *db = NULL;
+
+    while (!atomic_load(&w->stop)) {
+        bool wake;
+
+        if (!db) {
+            db = listen_connect(w);
+        }
+        wake = db ? notified(&db) : false;
+        if (!db) {
+            struct timespec ts = {0, 200L * 1000000};
+
+            (void)nanosleep(&ts, NULL);
+        }
+        if (mono_ms() >= next_tick) {
+            next_tick = mono_ms() + TICK_MS;
+            wake = true;
+        }
+        if (wake) {
+            ordo_http_wake(w->http);
+        }
+    }
+    PQfinish(db);
+    return NULL;
+}
+
+enum ordo_code ordo_waker_start(const char *conninfo, struct ordo_http *http,
+                                struct ordo_waker **out, struct ordo_err *err)
+{
+    struct ordo_waker *w = calloc(1, sizeof *w);
+
+    if (!w) {
+        ordo_oom(sizeof *w);
+    }
+    w->http = http;
+    w->conninfo = strdup(conninfo);
+    if (!w->conninfo) {
+        ordo_oom(strlen(conninfo) + 1);
+    }
+    if (pthread_create(&w->thread, NULL, waker_main, w) != 0) {
+        free(w->conninfo);
+        free(w);
+        return ordo_err_set(err, ORDO_E_INTERNAL, "could not start the waker thread");
+    }
+    *out = w;
+    return ORDO_OK;
+}
+
+void ordo_waker_stop(struct ordo_waker *w)
+{
+    if (!w) {
+        return;
+    }
+    atomic_store(&w->stop, true);
+    (void)pthread_join(w->thread, NULL);
+    free(w->conninfo);
+    free(w);
+}
