@@ -44,8 +44,9 @@ enum ordo_code ordo_api_user_list(struct ordo_http_req *req, struct ordo_err *er
 {
     PGconn *db = conn(req, err);
     json_t *items = NULL;
+    enum ordo_code rc = db ? ordo_identity_user_list(db, &items, err) : err->code;
 
-    return reply_list(req, db ? ordo_identity_user_list(db, &items, err) : err->code, items);
+    return reply_list(req, rc, items);
 }
 
 static enum ordo_code roles_member(const json_t *body, const char *name, unsigned *roles,
@@ -106,8 +107,9 @@ static enum ordo_code user_get(struct ordo_http_req *req, struct ordo_store *st,
 {
     PGconn *db = ordo_store_pg(st, err);
     json_t *out = NULL;
+    enum ordo_code rc = db ? ordo_identity_user_get(db, key, &out, err) : err->code;
 
-    return ordo_api_reply(req, db ? ordo_identity_user_get(db, key, &out, err) : err->code, out);
+    return ordo_api_reply(req, rc, out);
 }
 
 enum ordo_code ordo_api_user_get(struct ordo_http_req *req, struct ordo_err *err)
@@ -198,8 +200,9 @@ enum ordo_code ordo_api_group_list(struct ordo_http_req *req, struct ordo_err *e
 {
     PGconn *db = conn(req, err);
     json_t *items = NULL;
+    enum ordo_code rc = db ? ordo_identity_group_list(db, &items, err) : err->code;
 
-    return reply_list(req, db ? ordo_identity_group_list(db, &items, err) : err->code, items);
+    return reply_list(req, rc, items);
 }
 
 enum ordo_code ordo_api_group_create(struct ordo_http_req *req, struct ordo_err *err)

@@ -104,8 +104,9 @@ static enum ordo_code get_one(struct ordo_http_req *req, struct ordo_store *st, 
                               struct ordo_err *err)
 {
     json_t *out = NULL;
+    enum ordo_code rc = ordo_query_get_instance(st, key, &out, err);
 
-    return ordo_api_reply(req, ordo_query_get_instance(st, key, &out, err), out);
+    return ordo_api_reply(req, rc, out);
 }
 
 enum ordo_code ordo_api_instance_get(struct ordo_http_req *req, struct ordo_err *err)
