@@ -48,6 +48,10 @@ add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httpte
 target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig::JANSSON)
 ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
 set_tests_properties(test_http PROPERTIES TIMEOUT 600)
+# The role table: every route with every role's key and without one; rate limits; sessions.
+ordo_add_pg_test(test_http_roles SOURCES integration/test_http_roles.c
+  LIBS ordo_httptest ordo_server ordo_core LABELS server)
+set_tests_properties(test_http_roles PROPERTIES TIMEOUT 600)
 
 # The durable-execution benchmark's smoke form: store_bench and the pgbench replay still run.
 add_test(NAME bench_smoke_store
