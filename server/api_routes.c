@@ -1,8 +1,8 @@
 /*
  * server/api_routes.c - the routing table with its role table (CONTRACTS §6,
  * §7). docs/openapi.yaml describes the same routes with the same roles as
- * x-ordo-roles; tests/integration/test_http_routes.c diffs the two and calls
- * every route with every role.
+ * x-ordo-roles; tests/oracle/openapi-routes.js diffs the two, and
+ * tests/integration/test_http_roles.c calls every route with every role.
  */
 #include "core/identity.h"
 #include "server/api.h"

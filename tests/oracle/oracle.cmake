@@ -21,3 +21,11 @@ add_test(NAME oracle_schema-differential
 set_tests_properties(oracle_schema-differential PROPERTIES LABELS "oracle;base"
   SKIP_RETURN_CODE 77 TIMEOUT 300
   ENVIRONMENT "ORDOTEST_SCHEMA_CHECK=${ORDO_TEST_BIN_DIR}/schema_check")
+# docs/openapi.yaml against the routing table (printed by tests/tools/routes_dump), both ways,
+# and validated as OpenAPI 3.0 by @apidevtools/swagger-parser; skips (exit 77) without Node.js
+# 20+, the npm packages or the tool.
+add_test(NAME oracle_openapi-routes
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh openapi-routes.js)
+set_tests_properties(oracle_openapi-routes PROPERTIES LABELS "oracle;server"
+  SKIP_RETURN_CODE 77 TIMEOUT 120
+  ENVIRONMENT "ORDOTEST_ROUTES_DUMP=${ORDO_TEST_BIN_DIR}/routes_dump")
