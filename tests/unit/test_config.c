@@ -438,7 +438,7 @@ START_TEST(file_form_checks_integers_too)
     const char *port = write_file("port", "70000\n", 0644);
 
     ck_assert_int_eq(load(NULL, (char *[]){fmt("ORDO_PORT_FILE=%s", port), NULL}), ORDO_E_INVAL);
-    ck_assert_str_eq(err.msg, fmt("config key \"port\": 70000 is out of range 1..65535 "
+    ck_assert_str_eq(err.msg, fmt("config key \"port\": 70000 is out of range 0..65535 "
                                   "(environment ORDO_PORT_FILE via %s)",
                                   port));
 }
@@ -596,7 +596,7 @@ START_TEST(help_has_one_line_per_public_key)
     ck_assert_uint_eq(lines, 1 + (ORDO_CONFIG_KEY_COUNT - TEST_ONLY_KEYS) + 1);
     ck_assert_ptr_nonnull(strstr(text, "  --config FILE "));
     ck_assert_ptr_nonnull(strstr(text, "\n  --port N "));
-    ck_assert_ptr_nonnull(strstr(text, "(1..65535, default 8080)\n"));
+    ck_assert_ptr_nonnull(strstr(text, "(0..65535, default 8080)\n"));
     ck_assert_ptr_nonnull(strstr(text, "\n  --log-level LEVEL "));
     ck_assert_ptr_nonnull(strstr(text, "(debug|info|warn|error, default info)\n"));
     ck_assert_ptr_nonnull(strstr(text, "(secret; or --master-key-file FILE)\n"));
@@ -618,7 +618,7 @@ START_TEST(markdown_keeps_test_hooks_apart)
     text = ordo_buf_cstr(&out);
     hooks = strstr(text, "\n## Test hooks\n");
     ck_assert_ptr_nonnull(hooks);
-    ck_assert_ptr_nonnull(strstr(text, "| `port` | `ORDO_PORT` | `--port` | integer, 1..65535 | "
+    ck_assert_ptr_nonnull(strstr(text, "| `port` | `ORDO_PORT` | `--port` | integer, 0..65535 | "
                                        "`8080` | "));
     ck_assert_ptr_nonnull(strstr(text, "| `master_key` | `ORDO_MASTER_KEY` | `--master-key` | "
                                        "secret string | (none) | "));
