@@ -43,7 +43,6 @@ ordo_add_pg_test(test_identity SOURCES integration/test_identity.c LIBS ordo_cor
 ordo_add_pg_test(test_query SOURCES integration/test_query.c integration/storetest.c LIBS ordo_core LABELS core)
 
 # The HTTP server: `ordo serve` started per test, requests over loopback with libcurl.
-pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httptest.c)
 target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig::JANSSON)
 ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
