@@ -47,6 +47,9 @@ add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httpte
 target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig::JANSSON)
 ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
 set_tests_properties(test_http PROPERTIES TIMEOUT 600)
+# The remote commands of the ordo binary against `ordo serve`.
+ordo_add_pg_test(test_cli_remote SOURCES integration/test_cli_remote.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_cli_remote PROPERTIES TIMEOUT 600)
 
 # The durable-execution benchmark's smoke form: store_bench and the pgbench replay still run.
 add_test(NAME bench_smoke_store
