@@ -28,6 +28,7 @@ enum key_type {
 
 #define KEY_SECRET    1u /* never printed or logged; a flag is warned about */
 #define KEY_TEST_ONLY 2u /* environment only; listed under "Test hooks" */
+#define KEY_URL       4u /* may hold a password: printed with it redacted */
 
 struct config_key {
     const char *name;
@@ -69,9 +70,9 @@ static const struct config_key config_keys[] = {
             "serve prints the one it got)"),
     STR_KEY(data_dir, "DIR", "./ordo-data", 0,
             "directory of the embedded database and of generated key files"),
-    STR_KEY(database_url, "URL", "", 0,
+    STR_KEY(database_url, "URL", "", KEY_URL,
             "PostgreSQL connection string (libpq URI); empty: the embedded database in data_dir"),
-    STR_KEY(migrate_database_url, "URL", "", 0,
+    STR_KEY(migrate_database_url, "URL", "", KEY_URL,
             "connection string of a role that owns the schema, used only by migrations; "
             "empty: database_url"),
     STR_KEY(admin_key, "KEY", "", KEY_SECRET,
@@ -84,7 +85,7 @@ static const struct config_key config_keys[] = {
             "directory of connector plugins; a relative path is relative to the executable"),
     STR_KEY(llm_provider, "NAME", "", 0,
             "LLM provider that drafts processes; empty: the offline drafter"),
-    STR_KEY(llm_url, "URL", "", 0, "base URL of the LLM API; empty: the provider's default"),
+    STR_KEY(llm_url, "URL", "", KEY_URL, "base URL of the LLM API; empty: the provider's default"),
     STR_KEY(llm_model, "NAME", "", 0, "model name sent to the LLM provider"),
     STR_KEY(llm_api_key, "KEY", "", KEY_SECRET, "API key for the LLM provider"),
     STR_KEY(timezone, "ZONE", "UTC", 0, "IANA time zone of timer expressions that name none"),
@@ -839,6 +840,75 @@ const char *ordo_config_origin(const struct ordo_config *cfg, const char *key)
     return NULL;
 }
 
+/* Where the password=VALUE at 'p' starts its value (NULL: it is not one);
+ * 'p' must be at the start of a word. */
+static const char *password_value(const char *p)
+{
+    if (strncmp(p, "password", 8) != 0) {
+        return NULL;
+    }
+    p += 8;
+    while (*p == ' ') {
+        p++;
+    }
+    if (*p != '=') {
+        return NULL;
+    }
+    p++;
+    while (*p == ' ') {
+        p++;
+    }
+    return p;
+}
+
+/* The end of a keyword value: a quoted one ('a \' b') or up to a space or &. */
+static const char *value_end(const char *p)
+{
+    if (*p != '\'') {
+        return p + strcspn(p, " &");
+    }
+    for (p++; *p && *p != '\''; p++) {
+        p += p[0] == '\\' && p[1] != '\0';
+    }
+    return *p ? p + 1 : p;
+}
+
+/* A connection string or URL with its password replaced by [redacted]:
+ * the user:PASSWORD@ of a URI, and password=VALUE of libpq's keyword form
+ * or of a URI's query. A new reference. */
+static json_t *redact_url(const char *s)
+{
+    struct ordo_buf b = ORDO_BUF_INIT;
+    const char *host = strstr(s, "://"), *at = NULL, *p = s;
+    json_t *v;
+
+    if (host) {
+        host += 3;
+        for (const char *q = host; *q && !strchr("/?#", *q); q++) {
+            at = *q == '@' ? q : at;
+        }
+    }
+    if (at && memchr(host, ':', (size_t)(at - host))) {
+        const char *colon = memchr(host, ':', (size_t)(at - host));
+
+        ordo_buf_printf(&b, "%.*s[redacted]", (int)(colon + 1 - s), s);
+        p = at;
+    }
+    while (*p) {
+        const char *v0 = (p == s || strchr(" ?&", p[-1])) ? password_value(p) : NULL;
+
+        if (v0) {
+            ordo_buf_printf(&b, "%.*s[redacted]", (int)(v0 - p), p);
+            p = value_end(v0);
+        } else {
+            ordo_buf_putc(&b, *p++);
+        }
+    }
+    v = json_string(ordo_buf_cstr(&b));
+    ordo_buf_cleanup(&b);
+    return v;
+}
+
 void ordo_config_print_json(const struct ordo_config *cfg, struct ordo_buf *out)
 {
     json_t *obj = json_object();
@@ -854,7 +924,7 @@ void ordo_config_print_json(const struct ordo_config *cfg, struct ordo_buf *out)
         } else if (is_secret(key)) {
             v = json_string(s && s[0] ? "[redacted]" : "");
         } else {
-            v = json_string(s ? s : "");
+            v = (key->flags & KEY_URL) && s ? redact_url(s) : json_string(s ? s : "");
             v = v ? v : json_string("[not valid UTF-8]"); /* jansson refuses such strings */
         }
         if (is_test_only(key) && s && !s[0]) {
@@ -965,8 +1035,10 @@ static const char md_intro[] =
     "to\n"
     "start and names the file and its mode. Secrets are never logged, and `ordo config print` "
     "shows\n"
-    "them as `[redacted]`. Prefer `_FILE` or the environment for secrets: flags are visible to\n"
-    "other users in the process list, and Ordo warns when a secret is given as a flag.\n"
+    "them as `[redacted]`, as it does the password inside `database_url`,\n"
+    "`migrate_database_url` and `llm_url`. Prefer `_FILE` or the environment for secrets: flags\n"
+    "are visible to other users in the process list, and Ordo warns when a secret is given as a\n"
+    "flag.\n"
     "\n"
     "**Mistakes stop start-up.** An unknown key in the config file, an unknown flag, a value of "
     "the\n"

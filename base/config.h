@@ -124,7 +124,8 @@ const char *ordo_config_origin(const struct ordo_config *cfg, const char *key);
 
 /* Append the config as one JSON object (two-space indent, keys in table
  * order, trailing newline). Secrets are "[redacted]" when set and "" when
- * not; test-only keys appear only when set. */
+ * not; so is the password inside a URL key (database_url, postgres://u:PW@h
+ * or password=PW); test-only keys appear only when set. */
 void ordo_config_print_json(const struct ordo_config *cfg, struct ordo_buf *out);
 
 /* Append the --help text: a --config line, then one line per key (test-only

@@ -34,6 +34,25 @@ static int run_help(struct ordo_cli *cli, int argc, char **argv);
     "Configuration flags (--config FILE, --bpmn-max-bytes N, ...) and ORDO_* variables\n" \
     "apply as described in docs/configuration.md.\n"
 
+#define LIST_HELP                                                                    \
+    "  --limit N      at most N rows (default 50, at most 500)\n"                    \
+    "  --after CURSOR the rows after CURSOR (printed on standard error when there\n" \
+    "                 are more)\n"
+
+#define REMOTE_HELP                                                                       \
+    "\n"                                                                                  \
+    "Talks to the server at ORDO_URL (default http://127.0.0.1:8080) with the API key\n"  \
+    "in ORDO_API_KEY; prints a table or the fields of the answer for people.\n"           \
+    "\n"                                                                                  \
+    "  --url URL       the server, instead of ORDO_URL\n"                                 \
+    "  --api-key KEY   the API key, instead of ORDO_API_KEY (others on the machine see\n" \
+    "                  the command line: prefer the variable)\n"                          \
+    "  --json          print the server's JSON answer as it is, for scripts\n"            \
+    "\n"                                                                                  \
+    "Exit status: 0 done, 2 bad usage or input the server refused (HTTP 400, 404,\n"      \
+    "409, 413, 415, 422; its message is printed), 1 any other failure (401, 403, 429,\n"  \
+    "5xx, the server not reachable).\n"
+
 static const struct command commands[] = {
     {"bpmn lint",
      "ordo bpmn lint FILE... [--json] [--strict] [--profile ordo|bpmnlint]\n"
@@ -99,6 +118,181 @@ static const struct command commands[] = {
      "Exit status: 0 completed, 1 an incident (wins over waiting), 3 waiting,\n"
      "2 bad input or a process that cannot run.\n" CONFIG_HELP,
      ordo_cli_run},
+    {"config check", "ordo config check [--config FILE] [--KEY VALUE]...",
+     "check the configuration a server started here would use",
+     "Loads the configuration from the defaults, the config file (--config or\n"
+     "ORDO_CONFIG), ORDO_* environment variables and the flags given, as `ordo serve`\n"
+     "would, and checks what start-up checks: unknown keys, values out of range, secret\n"
+     "files with loose permissions, tls_cert_file without tls_key_file, a short\n"
+     "admin_key, an audit_signing_key that is not one. Prints \"configuration ok\" and\n"
+     "where each value that is not the default came from, or every problem found.\n"
+     "\n"
+     "Exit status: 0 the configuration is usable, 2 it is not (the problems are\n"
+     "printed).\n" CONFIG_HELP,
+     ordo_cli_config_check},
+    {"config print", "ordo config print [-o OUT] [--config FILE] [--KEY VALUE]...",
+     "print the effective configuration as JSON",
+     "Loads the configuration like `ordo config check` and prints every key with its\n"
+     "effective value as one JSON object. Secrets (admin_key, master_key,\n"
+     "audit_signing_key, llm_api_key) are shown as \"[redacted]\" when set, and so is\n"
+     "the password inside database_url, migrate_database_url and llm_url.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT instead of standard output\n"
+     "\n"
+     "Exit status: 0 printed, 1 the output could not be written, 2 the configuration\n"
+     "could not be loaded.\n" CONFIG_HELP,
+     ordo_cli_config_print},
+    {"deploy", "ordo deploy FILE... [--json]", "deploy BPMN files to the server",
+     "Uploads every FILE (\"-\" for standard input) in one request (POST\n"
+     "/api/deployments). Each executable process becomes a new version of its\n"
+     "definition, unless it is unchanged. Nothing is deployed when one file is refused:\n"
+     "malformed XML, or a model that cannot run (every finding is printed). Modelling\n"
+     "findings do not block; the server keeps them with the definition (`ordo\n"
+     "definition show`). Prints the definitions deployed.\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"definition list", "ordo definition list [--process ID] [--latest] [--json]",
+     "list deployed process definitions",
+     "Prints one line per deployed definition (every version), newest first.\n"
+     "\n"
+     "  --process ID   only the versions of this process\n"
+     "  --latest       only the newest version of each process\n" LIST_HELP REMOTE_HELP,
+     ordo_cli_remote},
+    {"definition show", "ordo definition show KEY [--json]",
+     "show one definition with its lint findings",
+     "Prints the definition with key KEY and the modelling findings stored when it was\n"
+     "deployed.\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"definition xml", "ordo definition xml KEY [-o OUT]", "print the BPMN XML of a definition",
+     "Prints the BPMN XML that was deployed as definition KEY, byte for byte.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT instead of standard output\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"definition suspend", "ordo definition suspend KEY", "stop new instances of a definition",
+     "Suspends definition KEY: it can no longer be started, and its timer and message\n"
+     "starts wait. Running instances go on.\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"definition resume", "ordo definition resume KEY", "allow new instances of a definition again",
+     "Resumes definition KEY after `ordo definition suspend`.\n" REMOTE_HELP, ordo_cli_remote},
+    {"instance start",
+     "ordo instance start PROCESS_ID [--vars JSON] [--business-key K] [--version N] [--json]",
+     "start a process instance",
+     "Starts an instance of the newest version of process PROCESS_ID (or --version N)\n"
+     "and prints its key.\n"
+     "\n"
+     "  --vars JSON          the start variables (a JSON object)\n"
+     "  --business-key K     the instance's business key\n"
+     "  --version N          the version to start instead of the newest\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"instance list",
+     "ordo instance list [--process ID] [--definition KEY] [--state STATE]\n"
+     "                          [--business-key K] [--json]",
+     "list process instances",
+     "Prints one line per instance, newest first.\n"
+     "\n"
+     "  --process ID         only instances of this process\n"
+     "  --definition KEY     only instances of this definition\n"
+     "  --state STATE        active, completed, terminated, canceled or error\n"
+     "  --business-key K     only instances with this business key\n" LIST_HELP REMOTE_HELP,
+     ordo_cli_remote},
+    {"instance show", "ordo instance show KEY [--json]",
+     "show an instance with its variables and history",
+     "Prints instance KEY: its state, variables, active elements and history.\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"instance cancel", "ordo instance cancel KEY", "cancel a process instance",
+     "Cancels instance KEY and everything it waits for (tasks, jobs, timers, called\n"
+     "instances).\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"instance suspend", "ordo instance suspend KEY", "pause a process instance",
+     "Suspends instance KEY: its jobs and timers wait until it is resumed.\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"instance resume", "ordo instance resume KEY", "resume a paused process instance",
+     "Resumes instance KEY after `ordo instance suspend`.\n" REMOTE_HELP, ordo_cli_remote},
+    {"task list", "ordo task list [--mine] [--instance KEY] [--state STATE] [--json]",
+     "list user tasks",
+     "Prints one line per user task. Approvers see the tasks they may act on;\n"
+     "operators and viewers see all of them.\n"
+     "\n"
+     "  --mine           only tasks the caller may complete\n"
+     "  --instance KEY   only the tasks of this instance\n"
+     "  --state STATE    open (the default), completed, canceled or all\n" LIST_HELP REMOTE_HELP,
+     ordo_cli_remote},
+    {"task claim", "ordo task claim KEY", "make a user task yours",
+     "Claims task KEY: it is assigned to the caller.\n" REMOTE_HELP, ordo_cli_remote},
+    {"task complete", "ordo task complete KEY [--vars JSON]", "complete a user task",
+     "Completes task KEY with the variables given; the task's form (ordo:form) checks\n"
+     "them first and a refusal names every field that failed.\n"
+     "\n"
+     "  --vars JSON   the variables (a JSON object)\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"incident list", "ordo incident list [--state STATE] [--instance KEY] [--json]",
+     "list incidents",
+     "Prints one line per incident: a job whose retries ran out, with the reason.\n"
+     "\n"
+     "  --state STATE    open (the default), resolved or all\n"
+     "  --instance KEY   only the incidents of this instance\n" LIST_HELP REMOTE_HELP,
+     ordo_cli_remote},
+    {"incident retry", "ordo incident retry KEY [--vars JSON]", "retry the job of an incident",
+     "Resolves incident KEY and runs its job again, after setting the variables given.\n"
+     "\n"
+     "  --vars JSON   variables to set first (a JSON object)\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"message publish",
+     "ordo message publish NAME [--correlation-key K] [--vars JSON] [--ttl MS]\n"
+     "                          [--message-id ID] [--json]",
+     "publish a message to waiting instances",
+     "Publishes message NAME. It is delivered to the instances waiting for it with\n"
+     "this correlation key, or kept until --ttl ends for one that comes to wait.\n"
+     "\n"
+     "  --correlation-key K   the correlation key\n"
+     "  --vars JSON           variables the message carries (a JSON object)\n"
+     "  --ttl MS              how long the message is kept, in milliseconds (default 0)\n"
+     "  --message-id ID       a second publish with this id is a duplicate, ignored\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"key create",
+     "ordo key create --name N --scopes ROLE,... [--user LOGIN] [--expires-in-days N]",
+     "create an API key",
+     "Creates an API key for the caller or for user LOGIN, with the roles given as its\n"
+     "scopes (a subset of the user's roles), and prints it. The token is shown this\n"
+     "once: the server keeps only its hash.\n"
+     "\n"
+     "  --name N              a name to tell the key apart\n"
+     "  --scopes ROLE,...     admin, designer, operator, approver, viewer, metrics\n"
+     "  --user LOGIN          the user the key belongs to (login or email)\n"
+     "  --expires-in-days N   the key stops working after N days (default: never)\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"key list", "ordo key list [--json]", "list API keys",
+     "Prints one line per API key: its owner, name, prefix, scopes, expiry and last\n"
+     "use. Tokens are never shown again.\n" LIST_HELP REMOTE_HELP,
+     ordo_cli_remote},
+    {"key revoke", "ordo key revoke KEY", "revoke an API key",
+     "Revokes API key KEY (the key column of `ordo key list`): it stops working at\n"
+     "once on this server, within the identity cache's lifetime on others.\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"user create",
+     "ordo user create LOGIN --email E [--password-file F] [--roles ROLE,...] [--json]",
+     "create a user",
+     "Creates user LOGIN and prints it.\n"
+     "\n"
+     "  --email E           the user's email (unique, like the login)\n"
+     "  --password-file F   read a password for logging in to the UI from file F\n"
+     "  --roles ROLE,...    roles to grant: admin, designer, operator, approver,\n"
+     "                      viewer, metrics\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"user list", "ordo user list [--json]", "list users",
+     "Prints one line per user with their roles (their own and their groups') and\n"
+     "groups.\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"user grant", "ordo user grant LOGIN|KEY ROLE...", "grant roles to a user",
+     "Grants the roles to the user with this login, email or key.\n" REMOTE_HELP, ordo_cli_remote},
+    {"group create", "ordo group create NAME [--roles ROLE,...] [--json]", "create a group",
+     "Creates group NAME (candidate groups of user tasks name groups) and prints its key.\n"
+     "\n"
+     "  --roles ROLE,...   roles every member holds\n" REMOTE_HELP,
+     ordo_cli_remote},
+    {"group list", "ordo group list [--json]", "list groups",
+     "Prints one line per group with its roles and members.\n" REMOTE_HELP, ordo_cli_remote},
+    {"group add", "ordo group add GROUP_KEY USER", "add a user to a group",
+     "Adds the user with login or email USER to group GROUP_KEY.\n" REMOTE_HELP, ordo_cli_remote},
     {"migrate", "ordo migrate", "bring the database schema up to date",
      "Applies the schema migrations this build carries that the database lacks, in one\n"
      "transaction under an advisory lock, so that nodes starting together apply each\n"
@@ -141,7 +335,7 @@ static const struct command commands[] = {
      "2 bad usage, no audit_signing_key with an external database, or a database\n"
      "newer than this build.\n" CONFIG_HELP,
      ordo_cli_worker},
-    {"audit verify", "ordo audit verify [--public-key HEX] [--json]",
+    {"audit verify", "ordo audit verify [--public-key HEX] [--json] [--url URL]",
      "check the audit log's hash chain and signatures",
      "Walks the seals of the audit log from the oldest: checks each seal's Ed25519\n"
      "signature and its place in the chain, and recomputes the hash of every sealed\n"
@@ -152,13 +346,18 @@ static const struct command commands[] = {
      "  --public-key HEX   require every seal to be signed by this Ed25519 public key\n"
      "                     (64 hex digits, as `ordo worker` logs it at start-up)\n"
      "  --json             print the report as one JSON document\n"
+     "  --url URL          ask the server at URL (GET /api/audit/verify) with the API\n"
+     "                     key in ORDO_API_KEY (or --api-key KEY)\n"
      "\n"
-     "Reads the database directly: database_url, else the embedded database in\n"
-     "data_dir. The remote form, through the server, comes with the REST API.\n"
+     "Where it looks: with --url, the server; else, when database_url is set (flag,\n"
+     "ORDO_DATABASE_URL or config file), the database directly; else, when ORDO_URL\n"
+     "is set, that server; else the embedded database in data_dir. --url with\n"
+     "--database-url is bad usage. The server needs the operator or viewer role.\n"
      "docs/audit.md explains what each problem means and what cannot be detected.\n"
      "\n"
      "Exit status: 0 the chain verifies, 1 it does not (the first problem is\n"
-     "printed), 2 bad usage or the database could not be reached or read.\n" CONFIG_HELP,
+     "printed) or the server failed or could not be reached, 2 bad usage, the\n"
+     "database could not be reached or read, or the server refused the request.\n" CONFIG_HELP,
      ordo_cli_audit_verify},
     {"audit purge", "ordo audit purge [--retention-days N] [--dry-run] [--json]",
      "delete the history of finished instances past their retention",
@@ -214,7 +413,9 @@ int ordo_cli_exit_for(int ordo_code)
         return ORDO_CLI_OK;
     case ORDO_E_INVAL:
     case ORDO_E_NOTFOUND:
+    case ORDO_E_CONFLICT:
     case ORDO_E_TOOBIG:
+    case ORDO_E_MEDIA:
     case ORDO_E_UNPROCESSABLE:
         return ORDO_CLI_USAGE;
     default:

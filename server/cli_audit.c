@@ -3,8 +3,11 @@
  * audit signing key and sealer of `ordo worker`.
  *
  * `ordo audit verify` reads the database directly (database_url, else the
- * embedded database in data_dir). The remote form through the REST API
- * comes with that API (CONTRACTS §5). `ordo audit purge` is maintenance:
+ * embedded database in data_dir), or asks a server (GET /api/audit/verify,
+ * CONTRACTS §5): remote with --url; direct when database_url is set (by
+ * flag, environment or config file); else remote when ORDO_URL is set;
+ * else direct on the embedded database. --url with --database-url is bad
+ * usage. `ordo audit purge` is maintenance:
  * it runs as the migration role (migrate_database_url), the only one that
  * may delete audit rows, and signs its anchor with the sealer's key.
  */
@@ -19,6 +22,7 @@
 #include "base/pg.h"
 #include "core/audit.h"
 #include "core/store.h"
+#include "server/cli_client.h"
 #include "server/cli_internal.h"
 
 #define KEY_FILE_NAME "audit-signing.key"
@@ -86,13 +90,18 @@ struct verify_cmd {
     bool json;
     bool pinned;
     uint8_t pin[ORDO_SIGN_PUBLIC_SIZE];
+    const char *pin_hex;
+    const char *url;
+    const char *api_key;
 };
 
-enum { OPT_PUBLIC_KEY, OPT_JSON };
+enum { OPT_PUBLIC_KEY, OPT_JSON, OPT_URL, OPT_API_KEY };
 
 static const struct ordo_cli_opt verify_opts[] = {
     [OPT_PUBLIC_KEY] = {"--public-key", NULL, true},
     [OPT_JSON] = {"--json", NULL, false},
+    [OPT_URL] = {"--url", NULL, true},
+    [OPT_API_KEY] = {"--api-key", NULL, true},
 };
 
 static int verify_opt_cb(void *ctx, size_t which, const char *value)
@@ -103,11 +112,16 @@ static int verify_opt_cb(void *ctx, size_t which, const char *value)
         c->json = true;
         return ORDO_CLI_OK;
     }
+    if (which == OPT_URL || which == OPT_API_KEY) {
+        *(which == OPT_URL ? &c->url : &c->api_key) = value;
+        return ORDO_CLI_OK;
+    }
     if (!ordo_unhex(value, strlen(value), c->pin, sizeof c->pin)) {
         return ordo_cli_fail(c->cli, ORDO_CLI_USAGE,
                              "--public-key takes the 64 hex digits of an Ed25519 public key");
     }
     c->pinned = true;
+    c->pin_hex = value;
     return ORDO_CLI_OK;
 }
 
@@ -191,15 +205,98 @@ static int verify(struct verify_cmd *c, const struct ordo_config *cfg)
     return rc;
 }
 
+/* The report of GET /api/audit/verify, read back into the struct the
+ * direct form prints. */
+static void report_from_json(const json_t *j, struct ordo_audit_report *r)
+{
+    const char *head = json_string_value(json_object_get(j, "head"));
+    const char *problem =
+        json_string_value(json_object_get(json_object_get(j, "problem"), "message"));
+    const json_t *k;
+    size_t i;
+
+    memset(r, 0, sizeof *r);
+    r->ok = json_is_true(json_object_get(j, "ok"));
+    r->rows = json_integer_value(json_object_get(j, "rows"));
+    r->seals = json_integer_value(json_object_get(j, "seals"));
+    r->first_seal = json_integer_value(json_object_get(j, "first_seal"));
+    r->last_seal = json_integer_value(json_object_get(j, "last_seal"));
+    r->unsealed = json_integer_value(json_object_get(j, "unsealed"));
+    r->anchors = json_integer_value(json_object_get(j, "anchors"));
+    r->purged = json_integer_value(json_object_get(j, "purged"));
+    if (!head || !ordo_unhex(head, strlen(head), r->head, sizeof r->head)) {
+        r->last_seal = 0; /* no head to show */
+    }
+    json_array_foreach(json_object_get(j, "public_keys"), i, k)
+    {
+        if (r->nkeys < ORDO_AUDIT_MAX_KEYS && json_is_string(k)) {
+            (void)snprintf(r->keys[r->nkeys++], sizeof r->keys[0], "%s", json_string_value(k));
+        }
+    }
+    (void)snprintf(r->problem, sizeof r->problem, "%s", problem ? problem : "unknown problem");
+}
+
+static int verify_remote(struct verify_cmd *c)
+{
+    struct ordo_cli_remote remote;
+    struct ordo_cli_request req = {"GET", "/api/audit/verify", NULL, NULL, 0};
+    struct ordo_cli_resp resp;
+    struct ordo_audit_report report;
+    int rc = ordo_cli_remote_init(c->cli, c->url, c->api_key, &remote);
+
+    if (c->pin_hex) {
+        req.path = ordo_arena_printf(c->cli->arena, "/api/audit/verify?publicKey=%s",
+                                     ordo_cli_escape(c->cli, c->pin_hex));
+    }
+    if (rc == ORDO_CLI_OK) {
+        rc = ordo_cli_request(c->cli, &remote, &req, &resp);
+    }
+    if (rc == ORDO_CLI_OK && !json_is_object(resp.json)) {
+        rc = ordo_cli_fail(c->cli, ORDO_CLI_FAILED, "the server's answer is not a report");
+    }
+    if (rc != ORDO_CLI_OK) {
+        return rc;
+    }
+    if (c->json) {
+        (void)fprintf(c->cli->out, "%s\n", resp.body);
+    } else {
+        report_from_json(resp.json, &report);
+        print_report(c, &report);
+    }
+    return json_is_true(json_object_get(resp.json, "ok")) ? ORDO_CLI_OK : ORDO_CLI_FAILED;
+}
+
+/* Remote or direct: see the header comment. */
+static int verify_mode(struct verify_cmd *c, const struct ordo_config *cfg, bool *remote)
+{
+    const char *origin = ordo_config_origin(cfg, "database_url");
+    const char *env_url = ordo_cli_getenv(c->cli, "ORDO_URL");
+
+    if (c->url && origin && strncmp(origin, "flag", 4) == 0) {
+        return ordo_cli_fail(c->cli, ORDO_CLI_USAGE,
+                             "give --url (ask a server) or --database-url (read the database), "
+                             "not both");
+    }
+    *remote = c->url || (!cfg->database_url[0] && env_url && env_url[0]);
+    return ORDO_CLI_OK;
+}
+
 int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv)
 {
     struct verify_cmd c = {.cli = cli};
     struct ordo_config cfg;
+    bool remote = false;
     int rc =
         ordo_cli_server_setup(cli, argc, argv, verify_opts,
                               sizeof verify_opts / sizeof verify_opts[0], verify_opt_cb, &c, &cfg);
 
-    return rc == ORDO_CLI_OK ? verify(&c, &cfg) : rc;
+    if (rc == ORDO_CLI_OK) {
+        rc = verify_mode(&c, &cfg, &remote);
+    }
+    if (rc != ORDO_CLI_OK) {
+        return rc;
+    }
+    return remote ? verify_remote(&c) : verify(&c, &cfg);
 }
 
 /* ---- ordo audit purge ----------------------------------------------------------------------- */

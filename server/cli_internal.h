@@ -58,12 +58,20 @@ int ordo_cli_fail(struct ordo_cli *cli, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Exit code for a failed operation's error code: ORDO_CLI_USAGE for bad input
- * (INVAL, NOTFOUND, TOOBIG, UNPROCESSABLE), ORDO_CLI_FAILED otherwise. */
+ * (INVAL, NOTFOUND, CONFLICT, TOOBIG, MEDIA, UNPROCESSABLE), ORDO_CLI_FAILED
+ * otherwise. */
 int ordo_cli_exit_for(int ordo_code);
 
 int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_run(struct ordo_cli *cli, int argc, char **argv);
+/* `ordo config check` and `ordo config print` (server/cli_config.c). */
+int ordo_cli_config_check(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_config_print(struct ordo_cli *cli, int argc, char **argv);
+/* Every command that talks to a server through the REST API: deploy,
+ * definition, instance, task, incident, message, key, user and group
+ * (server/cli_remote.c, one row per command; cli->command picks it). */
+int ordo_cli_remote(struct ordo_cli *cli, int argc, char **argv);
 /* The start of every server-side command: its options (as
  * ordo_cli_parse), the configuration, no positional arguments, libsodium
  * and the crash-point hook. ORDO_CLI_OK, or the exit code after printing

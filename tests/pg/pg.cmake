@@ -43,7 +43,6 @@ ordo_add_pg_test(test_identity SOURCES integration/test_identity.c LIBS ordo_cor
 ordo_add_pg_test(test_query SOURCES integration/test_query.c integration/storetest.c LIBS ordo_core LABELS core)
 
 # The HTTP server: `ordo serve` started per test, requests over loopback with libcurl.
-pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httptest.c)
 target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig::JANSSON)
 ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
@@ -53,6 +52,9 @@ set_tests_properties(test_http test_http_api PROPERTIES TIMEOUT 600)
 ordo_add_pg_test(test_http_roles SOURCES integration/test_http_roles.c
   LIBS ordo_httptest ordo_server ordo_core LABELS server)
 set_tests_properties(test_http_roles PROPERTIES TIMEOUT 600)
+# The remote commands of the ordo binary against `ordo serve`.
+ordo_add_pg_test(test_cli_remote SOURCES integration/test_cli_remote.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_cli_remote PROPERTIES TIMEOUT 600)
 
 # The durable-execution benchmark's smoke form: store_bench and the pgbench replay still run.
 add_test(NAME bench_smoke_store

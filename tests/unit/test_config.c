@@ -438,7 +438,7 @@ START_TEST(file_form_checks_integers_too)
     const char *port = write_file("port", "70000\n", 0644);
 
     ck_assert_int_eq(load(NULL, (char *[]){fmt("ORDO_PORT_FILE=%s", port), NULL}), ORDO_E_INVAL);
-    ck_assert_str_eq(err.msg, fmt("config key \"port\": 70000 is out of range 1..65535 "
+    ck_assert_str_eq(err.msg, fmt("config key \"port\": 70000 is out of range 0..65535 "
                                   "(environment ORDO_PORT_FILE via %s)",
                                   port));
 }
@@ -581,6 +581,41 @@ START_TEST(print_json_redacts_secrets)
 }
 END_TEST
 
+START_TEST(print_json_redacts_passwords_in_urls)
+{
+    static const char *const cases[][2] = {
+        {"postgres://ordo:s3cret@db:5432/ordo?sslmode=require",
+         "postgres://ordo:[redacted]@db:5432/ordo?sslmode=require"},
+        {"postgresql://ordo@db/ordo?password=s3cret&sslmode=require",
+         "postgresql://ordo@db/ordo?password=[redacted]&sslmode=require"},
+        {"host=db user=ordo password='s3 \\' cret' dbname=ordo",
+         "host=db user=ordo password=[redacted] dbname=ordo"},
+        {"host=db password = s3cret", "host=db password = [redacted]"},
+        {"host=db user=ordo", "host=db user=ordo"},
+        {"host=db mypassword=x", "host=db mypassword=x"},
+    };
+    struct ordo_buf out = ORDO_BUF_INIT;
+    char env[2][256];
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *root;
+
+        (void)snprintf(env[0], sizeof env[0], "ORDO_DATABASE_URL=%s", cases[i][0]);
+        (void)snprintf(env[1], sizeof env[1], "ORDO_LLM_URL=https://u:s3cret@llm.example/v1");
+        ck_assert_int_eq(load(NULL, (char *[]){env[0], env[1], NULL}), ORDO_OK);
+        ordo_buf_reset(&out);
+        ordo_config_print_json(&cfg, &out);
+        ck_assert_ptr_null(strstr(ordo_buf_cstr(&out), "s3"));
+        root = json_loads(ordo_buf_cstr(&out), 0, NULL);
+        ck_assert_str_eq(json_string_value(json_object_get(root, "database_url")), cases[i][1]);
+        ck_assert_str_eq(json_string_value(json_object_get(root, "llm_url")),
+                         "https://u:[redacted]@llm.example/v1");
+        json_decref(root);
+    }
+    ordo_buf_cleanup(&out);
+}
+END_TEST
+
 START_TEST(help_has_one_line_per_public_key)
 {
     struct ordo_buf out = ORDO_BUF_INIT;
@@ -596,7 +631,7 @@ START_TEST(help_has_one_line_per_public_key)
     ck_assert_uint_eq(lines, 1 + (ORDO_CONFIG_KEY_COUNT - TEST_ONLY_KEYS) + 1);
     ck_assert_ptr_nonnull(strstr(text, "  --config FILE "));
     ck_assert_ptr_nonnull(strstr(text, "\n  --port N "));
-    ck_assert_ptr_nonnull(strstr(text, "(1..65535, default 8080)\n"));
+    ck_assert_ptr_nonnull(strstr(text, "(0..65535, default 8080)\n"));
     ck_assert_ptr_nonnull(strstr(text, "\n  --log-level LEVEL "));
     ck_assert_ptr_nonnull(strstr(text, "(debug|info|warn|error, default info)\n"));
     ck_assert_ptr_nonnull(strstr(text, "(secret; or --master-key-file FILE)\n"));
@@ -618,7 +653,7 @@ START_TEST(markdown_keeps_test_hooks_apart)
     text = ordo_buf_cstr(&out);
     hooks = strstr(text, "\n## Test hooks\n");
     ck_assert_ptr_nonnull(hooks);
-    ck_assert_ptr_nonnull(strstr(text, "| `port` | `ORDO_PORT` | `--port` | integer, 1..65535 | "
+    ck_assert_ptr_nonnull(strstr(text, "| `port` | `ORDO_PORT` | `--port` | integer, 0..65535 | "
                                        "`8080` | "));
     ck_assert_ptr_nonnull(strstr(text, "| `master_key` | `ORDO_MASTER_KEY` | `--master-key` | "
                                        "secret string | (none) | "));
@@ -698,6 +733,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, a_key_twice_in_one_source_is_fatal);
     tcase_add_test(tc, secrets_given_as_flags_are_warned_about);
     tcase_add_test(tc, print_json_redacts_secrets);
+    tcase_add_test(tc, print_json_redacts_passwords_in_urls);
     tcase_add_test(tc, help_has_one_line_per_public_key);
     tcase_add_test(tc, markdown_keeps_test_hooks_apart);
     tcase_add_test(tc, docs_configuration_md_is_up_to_date);
