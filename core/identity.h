@@ -203,8 +203,8 @@ struct ordo_user_new {
 enum ordo_code ordo_identity_user_create(PGconn *db, const struct ordo_user_new *req,
                                          const char *actor, int64_t *key, struct ordo_err *err);
 
-/* Every user, by key: [{"key","login","email","slack_user_id","disabled",
- * "has_password","created_at","roles" (direct grants),"effective_roles"
+/* Every user, by key: [{"key","login","email","slackUserId","disabled",
+ * "hasPassword","createdAt","roles" (direct grants),"effectiveRoles"
  * (with the groups'),"groups"}]. */
 enum ordo_code ordo_identity_user_list(PGconn *db, json_t **out, struct ordo_err *err);
 
@@ -237,7 +237,7 @@ enum ordo_code ordo_identity_user_roles(PGconn *db, int64_t key, unsigned *roles
 enum ordo_code ordo_identity_group_create(PGconn *db, const char *name, const char *actor,
                                           int64_t *key, struct ordo_err *err);
 
-/* Every group, by name: [{"key","name","created_at","roles","members":
+/* Every group, by name: [{"key","name","createdAt","roles","members":
  * [{"key","login"}]}]. */
 enum ordo_code ordo_identity_group_list(PGconn *db, json_t **out, struct ordo_err *err);
 
@@ -298,8 +298,8 @@ enum ordo_code ordo_identity_key_create(PGconn *db, const struct ordo_key_new *r
                                         struct ordo_err *err);
 
 /* The keys of user 'user_key' (0: of everyone), by key: [{"key","user",
- * "login","name","prefix","scopes","expires_at","last_used_at","revoked",
- * "revoked_at","created_at"}]. Never a token or a hash. */
+ * "login","name","prefix","scopes","expiresAt","lastUsedAt","revoked",
+ * "revokedAt","createdAt"}]. Never a token or a hash. */
 enum ordo_code ordo_identity_key_list(PGconn *db, int64_t user_key, json_t **out,
                                       struct ordo_err *err);
 

@@ -19,7 +19,7 @@
     "WHERE m.group_key = g.key)"
 #define GROUP_JSON \
     "json_build_object('key', g.key::text, 'name', g.name, " \
-    "'created_at', " ID_RFC3339("g.created_at") ", " \
+    "'createdAt', " ID_RFC3339("g.created_at") ", " \
     "'roles', " GROUP_ROLES_JSON ", 'members', " GROUP_MEMBERS_JSON ")"
 
 /* clang-format on */

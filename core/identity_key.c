@@ -20,11 +20,11 @@
 #define KEY_JSON \
     "json_build_object('key', k.key::text, 'user', k.user_key::text, 'login', u.login, " \
     "'name', k.name, 'prefix', k.prefix, 'scopes', " KEY_SCOPES_JSON ", " \
-    "'expires_at', " ID_RFC3339("k.expires_at") ", " \
-    "'last_used_at', " ID_RFC3339("k.last_used_at") ", " \
+    "'expiresAt', " ID_RFC3339("k.expires_at") ", " \
+    "'lastUsedAt', " ID_RFC3339("k.last_used_at") ", " \
     "'revoked', k.revoked_at IS NOT NULL, " \
-    "'revoked_at', " ID_RFC3339("k.revoked_at") ", " \
-    "'created_at', " ID_RFC3339("k.created_at") ")"
+    "'revokedAt', " ID_RFC3339("k.revoked_at") ", " \
+    "'createdAt', " ID_RFC3339("k.created_at") ")"
 
 /* clang-format on */
 

@@ -26,11 +26,11 @@
 /* One user as JSON. */
 #define USER_JSON \
     "json_build_object('key', u.key::text, 'login', u.login, 'email', u.email, " \
-    "'slack_user_id', u.slack_user_id, 'disabled', u.disabled, " \
-    "'has_password', u.password_hash IS NOT NULL, " \
-    "'created_at', " ID_RFC3339("u.created_at") ", " \
+    "'slackUserId', u.slack_user_id, 'disabled', u.disabled, " \
+    "'hasPassword', u.password_hash IS NOT NULL, " \
+    "'createdAt', " ID_RFC3339("u.created_at") ", " \
     "'roles', " USER_ROLES_JSON ", " \
-    "'effective_roles', " USER_EFFECTIVE_JSON ", " \
+    "'effectiveRoles', " USER_EFFECTIVE_JSON ", " \
     "'groups', " USER_GROUPS_JSON ")"
 
 /* clang-format on */

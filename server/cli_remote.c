@@ -152,8 +152,8 @@ static const struct remote_spec specs[] = {
       {"--expires-in-days", OPT_INT, "expiresInDays"}},
      OUT_OBJECT, NULL, NULL, NULL},
     {"key list", "GET", "/api/keys", {{0}}, {{0}}, OUT_TABLE, "items",
-     "KEY=key USER=login NAME=name PREFIX=prefix SCOPES=scopes EXPIRES=expires_at "
-     "LAST_USED=last_used_at REVOKED=revoked", NULL},
+     "KEY=key USER=login NAME=name PREFIX=prefix SCOPES=scopes EXPIRES=expiresAt "
+     "LAST_USED=lastUsedAt REVOKED=revoked", NULL},
     {"key revoke", "POST", "/api/keys/{}/revoke", {{ARG_PATH, NULL}}, {{0}}, OUT_DONE, NULL,
      NULL, "key {} revoked"},
 
@@ -162,7 +162,7 @@ static const struct remote_spec specs[] = {
       {"--roles", OPT_LIST, "roles"}},
      OUT_OBJECT, NULL, NULL, NULL},
     {"user list", "GET", "/api/users", {{0}}, {{0}}, OUT_TABLE, "items",
-     "KEY=key LOGIN=login EMAIL=email ROLES=effective_roles GROUPS=groups DISABLED=disabled",
+     "KEY=key LOGIN=login EMAIL=email ROLES=effectiveRoles GROUPS=groups DISABLED=disabled",
      NULL},
     {"user grant", "POST", "/api/users/{}/grant", {{ARG_USER_PATH, NULL}, {ARG_BODY_LIST, "roles"}},
      {{0}}, OUT_DONE, NULL, NULL, "roles granted to {}"},

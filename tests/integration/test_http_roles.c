@@ -98,6 +98,11 @@ static void route_path(const struct ordo_route *route, char *out, size_t size)
     }
     ck_assert_msg(*p == '\0', "pattern %s is too long", route->pattern);
     out[n] = '\0';
+    /* A stream would run until the client hangs up: a cursor it refuses
+     * (400) shows the request passed the role gate without opening one. */
+    if (route->kind == ORDO_ROUTE_STREAM && n + sizeof "?cursor=x" <= size) {
+        memcpy(out + n, "?cursor=x", sizeof "?cursor=x");
+    }
 }
 
 /* Call 'route' with 'token' (NULL: no credentials); returns the status. */

@@ -177,18 +177,18 @@ START_TEST(users_are_created_listed_and_found)
     ck_assert_str_eq(json_string_value(json_object_get(a, "key")), key_text(alice));
     ck_assert_str_eq(json_string_value(json_object_get(a, "login")), "alice");
     ck_assert_str_eq(json_string_value(json_object_get(a, "email")), "alice@example.com");
-    ck_assert(json_is_true(json_object_get(a, "has_password")));
+    ck_assert(json_is_true(json_object_get(a, "hasPassword")));
     ck_assert(json_is_false(json_object_get(a, "disabled")));
-    ck_assert(is_rfc3339_ms(json_string_value(json_object_get(a, "created_at"))));
+    ck_assert(is_rfc3339_ms(json_string_value(json_object_get(a, "createdAt"))));
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(a, "roles"), 0)), "designer");
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(a, "roles"), 1)), "viewer");
-    ck_assert(json_is_false(json_object_get(json_array_get(list, 1), "has_password")));
+    ck_assert(json_is_false(json_object_get(json_array_get(list, 1), "hasPassword")));
     text = json_dumps(list, 0);
     ck_assert_ptr_null(strstr(text, "argon2"));
     free(text);
 
     ck_assert_int_eq(ordo_identity_user_get(db, c, &one, &err), ORDO_OK);
-    ck_assert_str_eq(json_string_value(json_object_get(one, "slack_user_id")), "U012AB3CD");
+    ck_assert_str_eq(json_string_value(json_object_get(one, "slackUserId")), "U012AB3CD");
     ck_assert_int_eq(ordo_identity_user_get(db, 999999, &one, &err), ORDO_E_NOTFOUND);
     ck_assert_int_eq(ordo_identity_user_find(db, "carol@example.COM", &found, &err), ORDO_OK);
     ck_assert_int_eq(found, c);
@@ -363,8 +363,8 @@ START_TEST(a_key_authenticates_with_its_scopes_within_the_users_roles)
     ck_assert_str_eq(json_string_value(json_object_get(row, "name")), "ci");
     ck_assert_str_eq(json_string_value(json_array_get(json_object_get(row, "scopes"), 0)),
                      "viewer");
-    ck_assert(json_is_null(json_object_get(row, "expires_at")));
-    ck_assert(is_rfc3339_ms(json_string_value(json_object_get(row, "last_used_at"))));
+    ck_assert(json_is_null(json_object_get(row, "expiresAt")));
+    ck_assert(is_rfc3339_ms(json_string_value(json_object_get(row, "lastUsedAt"))));
     ck_assert(json_is_false(json_object_get(row, "revoked")));
     text = json_dumps(keys, 0);
     ck_assert_ptr_null(strstr(text, k.token + 9));
