@@ -11,6 +11,8 @@
 # usage: bench/callgrind-http.sh [SECONDS] [TOP]
 #   SECONDS  length of the measured wrk run, default 10
 #   TOP      functions listed per server, default 12 (0: none)
+# environment: KEEP=DIR copies the callgrind files (peer, ordo, ordo-nolog) to DIR for
+# callgrind_annotate --inclusive=yes and the like.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-10}
@@ -52,9 +54,12 @@ measure() {
     callgrind_control -d "$name" "$pid" >/dev/null
     n=$(wrk_requests <<<"$out")
     f=$work/cg.$pid.1 # the first dump
+    if [[ -n ${KEEP:-} ]]; then
+        mkdir -p "$KEEP" && cp "$f" "$KEEP/callgrind.$name"
+    fi
     res=$(awk -v n="$n" '/^(summary|totals):/ { t = $2 } END { printf "%.0f %d\n", t / n, n }' "$f")
     if ((top > 0)); then
-        callgrind_annotate --threshold=100 "$f" 2>/dev/null |
+        callgrind_annotate --inclusive=no --threshold=100 "$f" 2>/dev/null |
             awk -v top="$top" '$1 ~ /^[0-9,]+$/ && !/PROGRAM TOTALS/ && shown < top { print; shown++ }' \
                 >"$work/top-$name"
     fi
