@@ -2,7 +2,8 @@
 # scripts/install-deps.sh - install the Debian 12 packages Ordo needs, only those that are missing.
 #
 # Usage: scripts/install-deps.sh [--runtime] [--list] [--check]
-#   (no option)  build and test packages: compilers, -dev libraries, PostgreSQL, Check, clang tools
+#   (no option)  build and test packages: compilers, -dev libraries, PostgreSQL, Check, clang tools,
+#                wrk
 #   --runtime    only what a built `ordo` needs at run time (the Dockerfile's final stage)
 #   --list       print the package list and exit
 #   --check      print the missing packages and exit 1 if there are any; install nothing
@@ -21,6 +22,7 @@ BUILD_PACKAGES=(
     libmicrohttpd-dev libpq-dev postgresql
     check libsubunit-dev
     clang-format clang-tidy
+    wrk # the HTTP benchmarks (bench/run-http.sh) and their smoke test
 )
 
 RUNTIME_PACKAGES=(

@@ -63,3 +63,12 @@ add_test(NAME bench_smoke_store
           ${PROJECT_SOURCE_DIR}/tests/integration/bpmn/straight.bpmn)
 set_tests_properties(bench_smoke_store PROPERTIES FIXTURES_REQUIRED pg LABELS "bench-smoke;integration"
   SKIP_RETURN_CODE 77 TIMEOUT 300)
+
+# The HTTP benchmarks' smoke form (bench/run-http.sh): wrk against mhd_min and `ordo serve`, and
+# instances started over HTTP until they complete; skipped (77) when wrk is not installed.
+add_test(NAME bench_smoke_http
+  COMMAND ${PROJECT_SOURCE_DIR}/bench/smoke-http.sh ${ORDO_PG_STATE} ${ORDO_BIN_DIR}/ordo
+          $<TARGET_FILE:mhd_min> ${PROJECT_SOURCE_DIR}/bench/http-start.lua
+          ${PROJECT_SOURCE_DIR}/tests/integration/bpmn/straight.bpmn)
+set_tests_properties(bench_smoke_http PROPERTIES FIXTURES_REQUIRED pg LABELS "bench-smoke;integration"
+  SKIP_RETURN_CODE 77 TIMEOUT 120)
