@@ -113,8 +113,10 @@ static const struct config_key config_keys[] = {
     STR_KEY(tls_cert_file, "FILE", "", 0,
             "PEM certificate chain: ordo serve speaks HTTPS (with tls_key_file)"),
     STR_KEY(tls_key_file, "FILE", "", 0, "PEM private key of tls_cert_file"),
-    INT_KEY(access_log_every, "1", 0, 1000000,
-            "log one in N successful requests (errors are always logged); 0: none"),
+    INT_KEY(access_log_every, "100", 0, 1000000,
+            "log one in N successful requests (errors are always logged); 0: none. A line costs "
+            "about as much as a whole /livez request, so logging every one halves the top rate "
+            "(docs/benchmarks.md)"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
     STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,

@@ -16,8 +16,9 @@
 /* An argon2id hash of a password nobody knows, with the interactive
  * limits (m=64 MiB, t=2): verified when there is no real hash to verify
  * against, so that an unknown login costs as much as a wrong password. */
-static const char dummy_hash[] = "$argon2id$v=19$m=65536,t=2,p=1$4XAhdSgq7BHZbnYB/Wygkg$"
-                                 "Y31iGEPzEy7Ns/r2hOUevkO0JJVVm6j8ldwNSul2sMQ";
+static const char dummy_hash[crypto_pwhash_STRBYTES] =
+    "$argon2id$v=19$m=65536,t=2,p=1$4XAhdSgq7BHZbnYB/Wygkg$"
+    "Y31iGEPzEy7Ns/r2hOUevkO0JJVVm6j8ldwNSul2sMQ";
 
 enum ordo_code ordo_id_check_password(const char *password, struct ordo_err *err)
 {
