@@ -2,6 +2,8 @@
 #
 #   docker build -t ordo .                              # release build
 #   docker build --build-arg ORDO_RUN_TESTS=1 -t ordo . # also the whole test suite (scripts/test.sh)
+#   docker run --rm -p 8080:8080 -v ordo-data:/var/lib/ordo ordo   # ordo serve; the admin key is
+#                                         # in the volume's initial-admin-key (or set ORDO_ADMIN_KEY)
 #   docker run --rm ordo version
 #   docker run --rm -v "$PWD/examples:/data:ro" ordo bpmn lint /data/onboarding.bpmn
 
@@ -28,8 +30,11 @@ RUN bash /tmp/ordo-scripts/install-deps.sh --runtime \
     && rm -rf /var/lib/apt/lists/* /tmp/ordo-scripts \
     && useradd --system --create-home --home-dir /var/lib/ordo ordo
 COPY --from=build /opt/ordo /opt/ordo
-ENV PATH=/opt/ordo/bin:$PATH
+ENV PATH=/opt/ordo/bin:$PATH \
+    ORDO_DATA_DIR=/var/lib/ordo \
+    ORDO_LISTEN_ADDR=0.0.0.0
 USER ordo
 WORKDIR /var/lib/ordo
+EXPOSE 8080
 ENTRYPOINT ["/opt/ordo/bin/ordo"]
-CMD ["help"]
+CMD ["serve"]

@@ -84,8 +84,10 @@ static int deploy(const char *conninfo, struct ordo_defcache *cache, const char 
 
     if (ordo_file_read(path, 1 << 20, "BPMN file", &xml, &err) != ORDO_OK ||
         ordo_store_open(conninfo, cache, "bench", &st, &err) != ORDO_OK ||
-        ordo_store_deploy(st, path, xml.data, xml.len, "bench", arena, &out, &nout, &findings,
-                          &nfindings, &err) != ORDO_OK) {
+        ordo_store_deploy(st,
+                          &(struct ordo_deploy_req){
+                              .resource = path, .xml = xml.data, .len = xml.len, .actor = "bench"},
+                          arena, &out, &nout, &findings, &nfindings, &err) != ORDO_OK) {
         (void)fprintf(stderr, "store_bench: %s\n", err.msg);
         rc = 1;
     }

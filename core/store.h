@@ -81,17 +81,33 @@ struct ordo_deployed {
     bool created; /* false: the same XML was already the newest version */
 };
 
+struct ordo_deploy_req {
+    const char *resource; /* the file's name */
+    const char *xml;
+    size_t len;
+    const char *actor;
+    /* What the deploy reports without refusing (issue 5 deploy policy):
+     * job types outside 'installed' wait for external workers; constant
+     * candidate groups outside 'groups' match nobody yet. NULL lists are
+     * not checked. */
+    const char *const *installed;
+    size_t ninstalled;
+    const char *const *groups;
+    size_t ngroups;
+};
+
 /* Deploy one BPMN file: every executable process in it becomes a new
  * version of its definition, unless the newest version already has the
  * same XML. Malformed XML: ORDO_E_INVAL. A model that cannot run:
- * ORDO_E_UNPROCESSABLE with every finding in '*findings'. Timer and
- * message start events of the new version replace those of the previous
- * one (CONTRACTS §12). Results live in 'arena'. */
-enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, const char *xml,
-                                 size_t len, const char *actor, struct ordo_arena *arena,
-                                 const struct ordo_deployed **out, size_t *nout,
-                                 const struct ordo_graph_finding **findings, size_t *nfindings,
-                                 struct ordo_err *err);
+ * ORDO_E_UNPROCESSABLE with every finding in '*findings'. A model that
+ * runs is stored with its modelling findings (lint, job types not
+ * installed, unknown groups: a JSON array, ordo_query_get_definition's
+ * "findings"). Timer and message start events of the new version replace
+ * those of the previous one (CONTRACTS §12). Results live in 'arena'. */
+enum ordo_code ordo_store_deploy(struct ordo_store *st, const struct ordo_deploy_req *req,
+                                 struct ordo_arena *arena, const struct ordo_deployed **out,
+                                 size_t *nout, const struct ordo_graph_finding **findings,
+                                 size_t *nfindings, struct ordo_err *err);
 
 /* ---- instances ------------------------------------------------------------------------------ */
 

@@ -182,9 +182,80 @@ static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c
     return ORDO_OK;
 }
 
-/* The modelling findings of the ordo lint profile, kept with the
- * definition: deploy reports them and never refuses for them (CONTRACTS §3). */
-static const char *lint_findings(const struct ordo_bpmn_model *model, struct ordo_arena *arena)
+static bool listed(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i], s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void add_finding(json_t *list, const char *rule, const struct ordo_graph_node *n,
+                        const char *message)
+{
+    json_array_append_new(list,
+                          json_pack("{s:s, s:s, s:s, s:s, s:i}", "rule", rule, "element", n->id,
+                                    "severity", "warn", "message", message, "line", (int)n->line));
+}
+
+/* A constant candidate-group list ("a, b"): each name not in 'req->groups'. */
+static void unknown_groups(json_t *list, const struct ordo_deploy_req *req,
+                           const struct ordo_graph_node *n, struct ordo_arena *arena)
+{
+    const char *p = n->candidate_groups.constant;
+
+    while (p && *p) {
+        size_t len = strcspn(p, ",");
+        const char *name = p;
+
+        while (len && *name == ' ') {
+            name++;
+            len--;
+        }
+        while (len && name[len - 1] == ' ') {
+            len--;
+        }
+        name = ordo_arena_strndup(arena, name, len);
+        if (len && !listed(req->groups, req->ngroups, name)) {
+            add_finding(list, "ordo/unknown-group", n,
+                        ordo_arena_printf(arena,
+                                          "candidate group \"%s\" does not exist yet: nobody in "
+                                          "it can act on the task",
+                                          name));
+        }
+        p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',');
+    }
+}
+
+/* Findings that depend on this server, not on the model alone. */
+static void server_findings(json_t *list, const struct ordo_deploy_req *req,
+                            const struct ordo_graph *graph, struct ordo_arena *arena)
+{
+    for (uint32_t i = 0; i < graph->nnodes; i++) {
+        const struct ordo_graph_node *n = &graph->nodes[i];
+
+        if (req->installed && n->job_type &&
+            !listed(req->installed, req->ninstalled, n->job_type)) {
+            add_finding(list, "ordo/job-type-not-installed", n,
+                        ordo_arena_printf(arena,
+                                          "job type \"%s\" is not installed here: its jobs wait "
+                                          "for an external worker",
+                                          n->job_type));
+        }
+        if (req->groups) {
+            unknown_groups(list, req, n, arena);
+        }
+    }
+}
+
+/* The modelling findings of the ordo lint profile and of this server,
+ * kept with the definition: deploy reports them and never refuses for
+ * them (CONTRACTS §3). */
+static const char *lint_findings(const struct ordo_bpmn_model *model,
+                                 const struct ordo_deploy_req *req, const struct ordo_graph *graph,
+                                 struct ordo_arena *arena)
 {
     struct ordo_lint_config cfg;
     struct ordo_lint_report report;
@@ -201,6 +272,7 @@ static const char *lint_findings(const struct ordo_bpmn_model *model, struct ord
                                               ordo_lint_severity_name(f->severity), "message",
                                               f->message, "line", (int)f->line));
     }
+    server_findings(list, req, graph, arena);
     text = ordo_json_dump(arena, list, JSON_COMPACT);
     json_decref(list);
     return text;
@@ -223,17 +295,18 @@ static enum ordo_code deploy_tx(struct ordo_store *st, void *ctx, struct ordo_er
     return rc;
 }
 
-enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, const char *xml,
-                                 size_t len, const char *actor, struct ordo_arena *arena,
-                                 const struct ordo_deployed **out, size_t *nout,
-                                 const struct ordo_graph_finding **findings, size_t *nfindings,
-                                 struct ordo_err *err)
+enum ordo_code ordo_store_deploy(struct ordo_store *st, const struct ordo_deploy_req *req,
+                                 struct ordo_arena *arena, const struct ordo_deployed **out,
+                                 size_t *nout, const struct ordo_graph_finding **findings,
+                                 size_t *nfindings, struct ordo_err *err)
 {
+    const char *resource = req->resource, *xml = req->xml;
+    size_t len = req->len;
     struct ordo_bpmn_parse_opts popts = {.name = resource};
     struct ordo_bpmn_model *model = NULL;
     struct ordo_graph *graph = NULL;
     char hash[ORDO_SHA256_HEX_SIZE];
-    struct deploy_ctx c = {.resource = resource, .actor = actor, .out_arena = arena};
+    struct deploy_ctx c = {.resource = resource, .actor = req->actor, .out_arena = arena};
     enum ordo_code rc;
 
     *nout = 0;
@@ -249,7 +322,7 @@ enum ordo_code ordo_store_deploy(struct ordo_store *st, const char *resource, co
         c.hash = hash;
         c.graph = graph;
         rc = read_retentions(model, &c, st->arena, err);
-        c.findings = lint_findings(model, st->arena);
+        c.findings = lint_findings(model, req, graph, st->arena);
     }
     if (rc == ORDO_OK) {
         c.out = ordo_arena_calloc(arena, graph->nprocesses ? graph->nprocesses : 1, sizeof *c.out);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # scripts/test.sh - the test command: everything CI checks, in one go, from a fresh Debian 12 clone.
 #
-# Usage: scripts/test.sh [--quick] [--no-lint] [--no-deps] [-j N] [-R REGEX] [-E REGEX] [-L LABEL]
+# Usage: scripts/test.sh [--quick] [--no-lint] [--no-deps] [--no-quickstart] [-j N] [-R REGEX]
+#                        [-E REGEX] [-L LABEL]
 #                        [-- CTEST-ARGS]
 #   --quick      skip clang-tidy (the slowest lint)
 #   --no-lint    skip the lint stage (while iterating on a test; CI always lints)
 #   --no-deps    do not check or install Debian packages (also ORDO_SKIP_DEPS=1)
+#   --no-quickstart  skip the quickstart stage (while iterating; CI always runs it); a run that
+#                picks tests with -R, -E, -L or -- skips it too
 #   -j N         parallel jobs for the build, ctest and the linters (default: nproc; ORDO_JOBS)
 #   -R, -E, -L   passed to ctest: run only tests matching / not matching REGEX, or with LABEL
 #   -- ARGS      everything after -- goes to ctest as is
@@ -20,6 +23,9 @@
 #          compile_commands.json, hence after build)
 #   test   ctest --preset asan with ASan/UBSan reports failing the test; its output is also kept
 #          in build/asan/ctest-output.log
+#   quickstart  scripts/quickstart-ci.sh: the README's run command in the background (release
+#          build, `ordo serve` on the embedded PostgreSQL), driven with the CLI as a new user
+#          would, then stopped with SIGTERM (skipped with --no-quickstart)
 # A failing deps, node or build stage stops the run. A lint failure does not stop it: the tests
 # still run, so one CI run reports both. The exit status is non-zero when any stage failed, and
 # the last lines name the failed stages and count the tests ("tests: N passed, N failed").
@@ -37,6 +43,7 @@ usage() {
 quick=0
 lint=1
 deps=1
+quickstart=1
 [[ ${ORDO_SKIP_DEPS:-0} == 1 ]] && deps=0
 ctest_args=()
 while (($#)); do
@@ -44,6 +51,7 @@ while (($#)); do
     --quick) quick=1 ;;
     --no-lint) lint=0 ;;
     --no-deps) deps=0 ;;
+    --no-quickstart) quickstart=0 ;;
     -j)
         ORDO_JOBS=${2:?-j needs a number}
         shift
@@ -210,3 +218,16 @@ ctest_ran=1
 run ctest --preset asan -j "$ORDO_JOBS" --output-on-failure --no-tests=error \
     ${ctest_args[@]+"${ctest_args[@]}"} 2>&1 | tee "$ctest_log"
 stage_end
+
+# ---- quickstart ---------------------------------------------------------------------------------
+stage_begin quickstart "the README's run command, driven with the CLI (scripts/quickstart-ci.sh)"
+if ((quickstart && ${#ctest_args[@]} == 0)); then
+    if bash scripts/quickstart-ci.sh --no-deps; then
+        stage_end
+    else
+        stage_end failed
+    fi
+else
+    say "skipped (--no-quickstart, or tests picked with -R/-E/-L/--)"
+    stage_end
+fi

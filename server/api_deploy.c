@@ -13,7 +13,10 @@
 #include <strings.h>
 
 #include "bpmn/parse.h"
+#include "core/executor.h"
 #include "core/graph.h"
+#include "core/identity.h"
+#include "core/query.h"
 #include "core/store.h"
 #include "server/api.h"
 #include "server/multipart.h"
@@ -116,24 +119,68 @@ static enum ordo_code collect(struct ordo_http_req *req, struct file *files, siz
     return rc;
 }
 
+/* What the deploy checks models against without refusing them: the job
+ * types this server runs and the groups that exist. */
+static enum ordo_code environment(struct ordo_http_req *req, struct ordo_store *st,
+                                  struct ordo_deploy_req *d, struct ordo_err *err)
+{
+    const struct ordo_job_handlers *h = ordo_builtin_handlers();
+    PGconn *db = ordo_store_pg(st, err);
+    json_t *groups = NULL, *g;
+    const char **names;
+    size_t i;
+
+    d->installed = h->types;
+    d->ninstalled = h->ntypes;
+    if (!db || ordo_identity_group_list(db, &groups, err) != ORDO_OK) {
+        return err->code ? err->code : ORDO_E_AGAIN;
+    }
+    names = ordo_arena_calloc(ordo_http_arena(req), json_array_size(groups) + 1, sizeof *names);
+    json_array_foreach(groups, i, g)
+    {
+        names[i] =
+            ordo_arena_strdup(ordo_http_arena(req), json_string_value(json_object_get(g, "name")));
+    }
+    d->groups = names;
+    d->ngroups = json_array_size(groups);
+    json_decref(groups);
+    return ORDO_OK;
+}
+
+/* One deployed definition as the answer shows it, with its stored findings. */
+static json_t *deployed_json(struct ordo_store *st, const struct ordo_deployed *d,
+                             const char *resource)
+{
+    json_t *def = NULL;
+    json_t *findings;
+
+    (void)ordo_query_get_definition(st, d->key, &def, NULL);
+    findings = json_incref(json_object_get(def, "findings"));
+    json_decref(def);
+    return json_pack("{s:o, s:s, s:i, s:s, s:b, s:o}", "key", ordo_api_key_json(d->key),
+                     "processId", d->process_id, "version", d->version, "resource", resource,
+                     "created", d->created, "findings", findings ? findings : json_array());
+}
+
 static enum ordo_code deploy_one(struct ordo_http_req *req, struct ordo_store *st,
                                  const struct file *f, json_t *out, struct ordo_err *err)
 {
+    struct ordo_deploy_req dr = {
+        .resource = f->name, .xml = f->xml, .len = f->len, .actor = ordo_api_actor(req)};
     const struct ordo_deployed *d;
     const struct ordo_graph_finding *findings;
-    size_t n, nfindings;
-    enum ordo_code rc = ordo_store_deploy(st, f->name, f->xml, f->len, ordo_api_actor(req),
-                                          ordo_http_arena(req), &d, &n, &findings, &nfindings, err);
+    size_t n = 0, nfindings = 0;
+    enum ordo_code rc = environment(req, st, &dr, err);
 
+    if (rc == ORDO_OK) {
+        rc = ordo_store_deploy(st, &dr, ordo_http_arena(req), &d, &n, &findings, &nfindings, err);
+    }
     if (rc == ORDO_E_UNPROCESSABLE && nfindings) {
         ordo_http_reply_error(req, rc, ordo_err_message(err),
                               findings_json(findings, nfindings, f->name));
     }
     for (size_t i = 0; rc == ORDO_OK && i < n; i++) {
-        json_array_append_new(out, json_pack("{s:o, s:s, s:i, s:s, s:b}", "key",
-                                             ordo_api_key_json(d[i].key), "processId",
-                                             d[i].process_id, "version", d[i].version, "resource",
-                                             f->name, "created", d[i].created));
+        json_array_append_new(out, deployed_json(st, &d[i], f->name));
     }
     return rc;
 }

@@ -101,11 +101,14 @@ void storetest_deploy(const char *file)
     struct ordo_arena *arena = ordo_arena_new();
     struct ordo_buf xml = ORDO_BUF_INIT;
     struct ordo_err err = {0};
+    struct ordo_deploy_req req = {.resource = file, .actor = "user:test"};
 
     (void)snprintf(path, sizeof path, "%s/tests/integration/bpmn/%s", src ? src : ".", file);
     ck_assert_msg(ordo_file_read(path, 1 << 20, "BPMN file", &xml, &err) == ORDO_OK, "%s", err.msg);
-    ck_assert_msg(ordo_store_deploy(storetest_st, file, xml.data, xml.len, "user:test", arena, &out,
-                                    &nout, &findings, &nfindings, &err) == ORDO_OK,
+    req.xml = xml.data;
+    req.len = xml.len;
+    ck_assert_msg(ordo_store_deploy(storetest_st, &req, arena, &out, &nout, &findings, &nfindings,
+                                    &err) == ORDO_OK,
                   "%s", err.msg);
     ck_assert_uint_ge(nout, 1);
     ordo_buf_cleanup(&xml);

@@ -939,8 +939,10 @@ static enum ordo_code deploy_xml(const char *xml, struct ordo_err *err)
     const struct ordo_graph_finding *findings;
     size_t nout, nfindings;
     struct ordo_arena *arena = ordo_arena_new();
-    enum ordo_code rc = ordo_store_deploy(storetest_st, "ttl.bpmn", xml, strlen(xml), "user:test",
-                                          arena, &out, &nout, &findings, &nfindings, err);
+    struct ordo_deploy_req req = {
+        .resource = "ttl.bpmn", .xml = xml, .len = strlen(xml), .actor = "user:test"};
+    enum ordo_code rc =
+        ordo_store_deploy(storetest_st, &req, arena, &out, &nout, &findings, &nfindings, err);
 
     ordo_arena_free(arena);
     return rc;

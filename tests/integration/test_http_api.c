@@ -509,6 +509,55 @@ START_TEST(events_stream_the_audit_as_it_happens)
 }
 END_TEST
 
+/* The rule ids of the findings of the first deployment in a deploy answer. */
+static char *finding_rules(const char *fixture)
+{
+    struct httptest_resp r;
+    size_t len, i;
+    char *xml = httptest_fixture(fixture, &len);
+    char rules[1024] = "";
+    json_t *f;
+
+    httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", xml, len, NULL,
+                     &r);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    json_array_foreach(
+        json_object_get(json_array_get(json_object_get(r.json, "deployments"), 0), "findings"), i,
+        f)
+    {
+        size_t n = strlen(rules);
+
+        (void)snprintf(rules + n, sizeof rules - n, "%s ",
+                       json_string_value(json_object_get(f, "rule")));
+    }
+    httptest_resp_free(&r);
+    free(xml);
+    return strdup(rules);
+}
+
+START_TEST(deploy_reports_what_will_wait_and_stores_it)
+{
+    char *rules = finding_rules("external.bpmn");
+    json_t *defs = NULL, *findings = NULL;
+    char path[128];
+
+    ck_assert_msg(strstr(rules, "ordo/job-type-not-installed") != NULL, "%s", rules);
+    free(rules);
+    rules = finding_rules("approval.bpmn"); /* candidate group "finance" does not exist */
+    ck_assert_msg(strstr(rules, "ordo/unknown-group") != NULL, "%s", rules);
+    free(rules);
+    ck_assert_int_eq(call("POST", "/api/groups", ADMIN, "{\"name\":\"finance\"}", NULL), 201);
+    ck_assert_int_eq(call("GET", "/api/definitions?processId=external", ADMIN, NULL, &defs), 200);
+    (void)snprintf(path, sizeof path, "/api/definitions/%s/findings",
+                   json_string_value(
+                       json_object_get(json_array_get(json_object_get(defs, "items"), 0), "key")));
+    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &findings), 200);
+    ck_assert_int_ge(json_array_size(json_object_get(findings, "items")), 1);
+    json_decref(defs);
+    json_decref(findings);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("http_api");
@@ -517,6 +566,7 @@ static Suite *api_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, an_idempotency_key_starts_one_instance);
+    tcase_add_test(tc, deploy_reports_what_will_wait_and_stores_it);
     tcase_add_test(tc, approvers_see_and_complete_only_their_tasks);
     tcase_add_test(tc, claiming_assigns_and_blocks_others);
     tcase_add_test(tc, an_instance_view_lists_and_cancels);
