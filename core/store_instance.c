@@ -14,6 +14,22 @@ struct start_ctx {
     bool replayed;
 };
 
+/* The start event an API start uses (CONTRACTS §6): the none start event,
+ * else the first of the message, timer or webhook starts, "as if it had
+ * fired". ORDO_GRAPH_NONE lets the runtime pick (and explain) otherwise. */
+static uint32_t api_start_node(const struct store_def *def)
+{
+    const struct ordo_graph *g = def->graph;
+    const struct ordo_graph_node *p = &g->nodes[def->process];
+
+    for (uint32_t i = 0; i < p->nstarts; i++) {
+        if (g->nodes[p->starts[i]].trigger == ORDO_GRAPH_TRIGGER_NONE) {
+            return ORDO_GRAPH_NONE;
+        }
+    }
+    return p->nstarts ? p->starts[0] : ORDO_GRAPH_NONE;
+}
+
 /* An idempotency key this actor used within a day: its instance. */
 static enum ordo_code seen_key(struct ordo_store *st, struct start_ctx *c, struct ordo_err *err)
 {
@@ -87,6 +103,7 @@ static enum ordo_code start_tx(struct ordo_store *st, void *ctx, struct ordo_err
     req.now_ms = ordo_pg_int(res, 0, 3);
     rc = ordo_st_def_get(st, ordo_pg_int(res, 0, 0), &req.def, err);
     if (rc == ORDO_OK) {
+        req.start_node = api_start_node(req.def);
         rc = ordo_st_start_locked(st, &req, err);
     }
     c->key = req.key;

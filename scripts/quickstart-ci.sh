@@ -81,18 +81,23 @@ run "$ordo" deploy examples/quickstart.bpmn examples/onboarding.bpmn
 run "$ordo" definition list
 
 say "== 2. an approver"
-group=$(json_field key "$("$ordo" group create approvers --roles approver --json)")
+answer=$("$ordo" group create approvers --roles approver --json)
+group=$(json_field key "$answer")
+[[ -n $group ]] || die "no group key in the answer of ordo group create"
 run "$ordo" user create dana --email dana@example.com
 run "$ordo" group add "$group" dana
-dana_key=$(json_field token "$("$ordo" key create --user dana --name quickstart --scopes approver --json)")
+answer=$("$ordo" key create --user dana --name quickstart --scopes approver --json)
+dana_key=$(json_field token "$answer")
 [[ -n $dana_key ]] || die "no token in the answer of ordo key create"
 
 say "== 3. a purchase, approved by dana"
-inst=$(json_field key "$("$ordo" instance start quickstart --vars '{"item":"laptop","amount":1200}' --json)")
+answer=$("$ordo" instance start quickstart --vars '{"item":"laptop","amount":1200}' --json)
+inst=$(json_field key "$answer")
 [[ -n $inst ]] || die "no instance key in the answer of ordo instance start"
 dana_tasks() { ORDO_API_KEY=$dana_key "$ordo" task list --mine --instance "$inst" --json; }
 wait_for 30 "dana's approval task" grep -q '"elementId":"Task_approve"' <(dana_tasks)
-task=$(json_field key "$(dana_tasks)")
+answer=$(dana_tasks)
+task=$(json_field key "$answer")
 ORDO_API_KEY=$dana_key run "$ordo" task list --mine
 ORDO_API_KEY=$dana_key run "$ordo" task complete "$task" --vars '{"approved":true,"comment":"fine"}'
 instance_completed() { "$ordo" instance show "$inst" --json | grep -q '"state":"completed"'; }
@@ -100,7 +105,10 @@ wait_for 30 "the instance to complete" instance_completed
 run "$ordo" instance show "$inst"
 
 say "== 4. onboarding: its Jira job waits for the connector"
-onb=$(json_field key "$("$ordo" instance start onboarding --vars '{"employee_name":"Ada","manager_email":"dana@example.com"}' --json)")
+answer=$("$ordo" instance start onboarding --json \
+    --vars '{"employee_id":"E-1","employee_name":"Ada","manager_email":"dana@example.com"}')
+onb=$(json_field key "$answer")
+[[ -n $onb ]] || die "no instance key in the answer of ordo instance start onboarding"
 jira_waiting() { "$ordo" instance show "$onb" --json | grep -q '"type":"jira.create_issue"'; }
 wait_for 30 "the onboarding instance's Jira job" jira_waiting
 

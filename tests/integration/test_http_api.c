@@ -558,6 +558,25 @@ START_TEST(deploy_reports_what_will_wait_and_stores_it)
 }
 END_TEST
 
+START_TEST(a_process_with_only_a_message_start_starts_through_the_api)
+{
+    char *inst, path[128];
+    json_t *out = NULL;
+
+    deploy("order-placed.bpmn");
+    inst = start("order_placed", "{\"order\":7}");
+    (void)snprintf(path, sizeof path, "/api/instances/%s", inst);
+    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(out, "variables"), "order")), 7);
+    json_decref(out);
+    ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM audit WHERE element_id = "
+                                          "'order_placed' AND action = 'instance.started'"),
+                     1);
+    free(inst);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("http_api");
@@ -567,6 +586,7 @@ static Suite *api_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, an_idempotency_key_starts_one_instance);
     tcase_add_test(tc, deploy_reports_what_will_wait_and_stores_it);
+    tcase_add_test(tc, a_process_with_only_a_message_start_starts_through_the_api);
     tcase_add_test(tc, approvers_see_and_complete_only_their_tasks);
     tcase_add_test(tc, claiming_assigns_and_blocks_others);
     tcase_add_test(tc, an_instance_view_lists_and_cancels);
