@@ -124,8 +124,8 @@ struct ordo_start {
 
 /* Start an instance (its none start event; a process that has only
  * message, timer or webhook starts behaves as if the first of them had
- * fired, CONTRACTS §6) and run it to its first wait, in one transaction. Unknown process or version: ORDO_E_NOTFOUND; a
- * suspended definition: ORDO_E_CONFLICT. */
+ * fired, CONTRACTS §6) and run it to its first wait, in one transaction. Unknown process or
+ * version: ORDO_E_NOTFOUND; a suspended definition: ORDO_E_CONFLICT. */
 enum ordo_code ordo_store_start(struct ordo_store *st, const struct ordo_start *req,
                                 int64_t *instance_key, struct ordo_err *err);
 
