@@ -41,6 +41,7 @@
 
 #include <jansson.h>
 
+#include "base/schema.h"
 #include "base/text.h"
 #include "core/graph_internal.h"
 
@@ -317,11 +318,14 @@ static const char *dialect_attr(const struct ordo_bpmn_node *el, const struct or
     return v ? v : ordo_bpmn_attr_get(el, ORDO_BPMN_NS_CAMUNDA, cattr);
 }
 
-/* ordo:form, kept as text; it must at least be a JSON object (the server
- * checks the schema subset of CONTRACTS.md §11 when it uses it). */
+/* ordo:form, kept as text: a JSON object in the schema subset of
+ * CONTRACTS.md §11, checked here so that a task never waits on a form the
+ * server cannot validate. */
 static const char *read_form(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el)
 {
     const char *text = ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "form");
+    struct ordo_schema *schema = NULL;
+    struct ordo_err err = {0};
     json_error_t jerr;
     json_t *form;
     bool object;
@@ -331,13 +335,16 @@ static const char *read_form(struct ordo_graph_ctx *c, const struct ordo_bpmn_no
     }
     form = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
     object = json_is_object(form);
-    json_decref(form);
     if (!object) {
         ordo_graph_report(c, el, "extension", "ordo:form is not a JSON object%s%s",
                           form ? "" : ": ", form ? "" : jerr.text);
-        return NULL;
+    } else if (ordo_schema_load(form, &schema, &err) != ORDO_OK) {
+        ordo_graph_report(c, el, "extension", "ordo:form: %s", err.msg);
+        object = false;
     }
-    return ordo_graph_str(c, text);
+    ordo_schema_free(schema);
+    json_decref(form);
+    return object ? ordo_graph_str(c, text) : NULL;
 }
 
 static void read_user_task(struct ordo_graph_ctx *c, uint32_t i)

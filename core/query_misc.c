@@ -150,7 +150,8 @@ static bool split_cursor(struct ordo_arena *arena, const char *cursor, const cha
     size_t a = strspn(cursor, "0123456789");
     size_t b = cursor[a] == '.' ? strspn(cursor + a + 1, "0123456789") : 0;
 
-    if (a == 0 || a > 20 || b == 0 || b > 19 || cursor[a + 1 + b] != '\0') {
+    if (a == 0 || a > 20 || b == 0 || b > 19 || cursor[a + 1 + b] != '\0' ||
+        (cursor[0] == '0' && a > 1) || (cursor[a + 1] == '0' && b > 1)) { /* no leading zeros */
         return false;
     }
     *tx = ordo_arena_strndup(arena, cursor, a);

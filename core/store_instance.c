@@ -55,8 +55,12 @@ static void remember_key(struct ordo_store *st, const struct start_ctx *c)
     const char *params[3] = {c->req->actor, c->req->idempotency_key,
                              ordo_st_i64(st->arena, c->key)};
 
+    /* Only a day-old row goes: a fresh one (a concurrent start that
+     * committed first) makes the INSERT fail, and the retry replays it. */
     ordo_pg_batch_add(st->batch, "could not forget a day-old idempotency key",
-                      "DELETE FROM idempotency WHERE scope = $1 AND key = $2", 2, params);
+                      "DELETE FROM idempotency WHERE scope = $1 AND key = $2 AND created_at < "
+                      "now() - interval '1 day'",
+                      2, params);
     ordo_pg_batch_add(st->batch, "could not remember the idempotency key",
                       "INSERT INTO idempotency (scope, key, instance_key) VALUES ($1, $2, $3)", 3,
                       params);

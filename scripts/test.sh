@@ -101,7 +101,7 @@ stage_end() {
         failed_stages+=("$stage")
     fi
     printf '== stage %s%s (%s s)\n' "$stage" "${mark:+ $mark}" "$(fmt_secs "$d")"
-    summary+=("$(printf '  %-6s %8s s' "$stage" "$(fmt_secs "$d")")${mark:+  $mark}")
+    summary+=("$(printf '  %-10s %8s s' "$stage" "$(fmt_secs "$d")")${mark:+  $mark}")
     stage=
 }
 

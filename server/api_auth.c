@@ -104,7 +104,7 @@ static enum ordo_code lookup(struct ordo_http_req *req, const char *token, bool 
     /* One cache for both kinds, keyed apart: a session token presented as a
      * Bearer key must not find the session (and skip the CSRF check). */
     const char *cache_key = ordo_arena_printf(arena, "%c:%s", session ? 's' : 'k', token);
-    struct ordo_store *st;
+    struct ordo_store *st = NULL;
     PGconn *db;
     enum ordo_code rc;
 
@@ -112,13 +112,17 @@ static enum ordo_code lookup(struct ordo_http_req *req, const char *token, bool 
         *out = p;
         return ORDO_OK;
     }
-    rc = ordo_api_store(req, &st, err);
+    /* Borrowed for the lookup only: a long poll or a stream must not hold
+     * a connection for its whole life. */
+    rc = ordo_api_borrow(api, &st, err);
     db = rc == ORDO_OK ? ordo_store_pg(st, err) : NULL;
     if (!db) {
+        ordo_api_return(api, st);
         return ordo_err_set(err, ORDO_E_AGAIN, "the database is not reachable");
     }
     rc = session ? ordo_identity_authenticate_session(db, token, arena, p, err)
                  : ordo_identity_authenticate_key(db, token, arena, p, err);
+    ordo_api_return(api, st); /* a broken connection is repaired on its next use */
     if (rc == ORDO_OK) {
         ordo_identity_cache_put(api->identities, cache_key, p);
         *out = p;

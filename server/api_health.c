@@ -92,8 +92,8 @@ struct family {
 };
 
 static const struct family families[] = {
-    {"ordo_instances_total",
-     "counter",
+    {"ordo_instances",
+     "gauge",
      "Process instances by process and status.",
      "SELECT process_id, status, count(*) FROM instance GROUP BY 1, 2 ORDER BY 1, 2",
      {"process", "status"}},

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/log.h"
 #include "core/query.h"
 #include "core/store.h"
 #include "server/api.h"
@@ -57,6 +58,21 @@ static const char *result_name(enum ordo_code rc)
                                    : "error";
 }
 
+/* Why one key of a bulk call failed: the store's words for what the client
+ * can act on, never a database's (those go to the log). */
+static const char *item_message(enum ordo_code rc, const struct ordo_err *err)
+{
+    if (rc == ORDO_OK) {
+        return NULL;
+    }
+    if (rc == ORDO_E_NOTFOUND || rc == ORDO_E_CONFLICT) {
+        return ordo_err_message(err);
+    }
+    ordo_log(ORDO_LOG_ERROR, "http", "bulk retry failed for one incident",
+             ORDO_STR("reason", ordo_err_message(err)));
+    return ordo_code_text(rc);
+}
+
 enum ordo_code ordo_api_incident_bulk_retry(struct ordo_http_req *req, struct ordo_err *err)
 {
     struct ordo_store *st;
@@ -81,10 +97,9 @@ enum ordo_code ordo_api_incident_bulk_retry(struct ordo_http_req *req, struct or
         enum ordo_code r =
             ordo_store_resolve_incident(st, keys[i], NULL, ordo_api_actor(req), &one);
 
-        json_array_append_new(items,
-                              json_pack("{s:o, s:s, s:s?}", "key", ordo_api_key_json(keys[i]),
-                                        "result", result_name(r), "message",
-                                        r == ORDO_OK ? NULL : ordo_err_message(&one)));
+        json_array_append_new(items, json_pack("{s:o, s:s, s:s?}", "key",
+                                               ordo_api_key_json(keys[i]), "result", result_name(r),
+                                               "message", item_message(r, &one)));
     }
     ordo_http_reply_json(req, 200, json_pack("{s:o}", "items", items));
     return ORDO_OK;

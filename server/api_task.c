@@ -152,7 +152,8 @@ enum ordo_code ordo_api_task_unclaim(struct ordo_http_req *req, struct ordo_err 
 static enum ordo_code check_form(struct ordo_http_req *req, const json_t *form, json_t *vars,
                                  struct ordo_err *err)
 {
-    struct ordo_schema_findings f;
+    struct ordo_schema_findings f = {0};
+    struct ordo_err why = {0};
     struct ordo_schema *schema = NULL;
     json_t *defaults, *details;
     enum ordo_code rc;
@@ -160,10 +161,12 @@ static enum ordo_code check_form(struct ordo_http_req *req, const json_t *form, 
     if (!json_is_object(form)) {
         return ORDO_OK;
     }
-    rc = ordo_schema_load(form, &schema, err);
-    if (rc == ORDO_OK) {
-        rc = ordo_schema_validate(schema, vars, &f, err);
+    if (ordo_schema_load(form, &schema, &why) != ORDO_OK) {
+        /* Deploy checks forms: only a definition deployed by an older build gets here. */
+        return ordo_err_set(err, ORDO_E_INTERNAL, "the task's ordo:form cannot be used: %s",
+                            why.msg);
     }
+    rc = ordo_schema_validate(schema, vars, &f, err);
     if (rc == ORDO_E_UNPROCESSABLE) {
         details = json_array();
         for (size_t i = 0; i < f.count; i++) {

@@ -31,7 +31,8 @@ struct ordo_http {
     struct ordo_http_options opts;
     int port;
     atomic_int inflight;
-    atomic_ullong seq;     /* request ids, and the access log's sampling */
+    atomic_ullong seq;     /* request ids */
+    atomic_ullong sampled; /* the access log's sampling */
     char id_prefix[9];     /* random per process, so ids of two nodes differ */
     atomic_ullong *counts; /* (nroutes + 1) x STATUS_COUNT; the last row: no route */
     atomic_bool stopping;
@@ -264,14 +265,20 @@ void *ordo_http_ctx(const struct ordo_http_req *req)
     return req->ctx;
 }
 
-/* Suspend the connection and put it on the waiting list. Suspended first:
- * a wake between the two finds it on the next round (a second later). */
-static void wait_for_wake(struct ordo_http_req *req)
+/* Suspend the connection and put it on the waiting list, under the lock
+ * that ordo_http_wake() resumes under, so no wake is lost. False, and
+ * nothing suspended, once the server stops: MHD must not find a suspended
+ * connection when it stops (it aborts). */
+static bool wait_for_wake(struct ordo_http_req *req)
 {
     struct ordo_http *http = req->http;
 
-    MHD_suspend_connection(req->conn);
     (void)pthread_mutex_lock(&http->wait_mu);
+    if (atomic_load(&http->stopping)) {
+        (void)pthread_mutex_unlock(&http->wait_mu);
+        return false;
+    }
+    MHD_suspend_connection(req->conn);
     if (http->nwaiting == http->wait_cap) {
         size_t cap = http->wait_cap ? http->wait_cap * 2 : 64;
         struct ordo_http_req **w = realloc(http->waiting, cap * sizeof(struct ordo_http_req *));
@@ -285,6 +292,7 @@ static void wait_for_wake(struct ordo_http_req *req)
     http->waiting[http->nwaiting++] = req;
     req->waiting = true;
     (void)pthread_mutex_unlock(&http->wait_mu);
+    return true;
 }
 
 void ordo_http_wake(struct ordo_http *http)
@@ -339,8 +347,8 @@ static ssize_t stream_read_cb(void *cls, uint64_t pos, char *buf, size_t max)
     if (n < 0) {
         return MHD_CONTENT_READER_END_OF_STREAM;
     }
-    if (n == 0) {
-        wait_for_wake(s->req); /* MHD asks again once resumed */
+    if (n == 0 && !wait_for_wake(s->req)) { /* MHD asks again once resumed */
+        return MHD_CONTENT_READER_END_OF_STREAM;
     }
     return (ssize_t)n;
 }
@@ -494,7 +502,9 @@ static enum MHD_Result queue(struct ordo_http_req *req)
     if (req->stream) {
         r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read_cb, req->stream,
                                               stream_free_cb);
-        req->stream = NULL; /* the response owns it now */
+        if (r) {
+            req->stream = NULL; /* the response owns it now; else on_completed frees it */
+        }
     } else {
         r = MHD_create_response_from_buffer(req->resp_len, req->resp, MHD_RESPMEM_MUST_COPY);
     }
@@ -557,12 +567,27 @@ static bool in_list(const char *list, const char *ip, size_t iplen)
     return false;
 }
 
+/* The last of the X-Forwarded-For header lines: a proxy may add a line of
+ * its own rather than append to the client's, and the first line is the
+ * client's to write. */
+static enum MHD_Result last_xff_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    const char **last = cls;
+
+    (void)kind;
+    if (key && value && strcasecmp(key, "X-Forwarded-For") == 0) {
+        *last = value;
+    }
+    return MHD_YES;
+}
+
 /* Behind a trusted proxy the client is the last X-Forwarded-For hop that
  * is not itself a trusted proxy. */
 static void forwarded_for(struct ordo_http_req *req)
 {
     const char *proxies = req->http->opts.trusted_proxies;
-    const char *xff, *proto;
+    const char *xff = NULL, *proto;
 
     if (!proxies || !*proxies || !in_list(proxies, req->client_ip, strlen(req->client_ip))) {
         return;
@@ -571,7 +596,7 @@ static void forwarded_for(struct ordo_http_req *req)
     if (proto && strcasecmp(proto, "https") == 0) {
         req->tls = true;
     }
-    xff = ordo_http_header(req, "X-Forwarded-For");
+    (void)MHD_get_connection_values(req->conn, MHD_HEADER_KIND, last_xff_cb, (void *)&xff);
     while (xff && *xff) {
         const char *comma = strrchr(xff, ',');
         const char *hop = comma ? comma + 1 : xff;
@@ -647,7 +672,9 @@ static bool authenticate(struct ordo_http_req *req)
 
     if (!o->auth || o->auth(o->app, req, ordo_http_header(req, "Authorization"),
                             ordo_http_header(req, "Cookie"), &req->who, &err) != ORDO_OK) {
-        if (err.code == ORDO_OK || err.code == ORDO_E_INTERNAL) {
+        /* A database failure while looking the caller up is the server's
+         * (500/503, logged), not a verdict on the credentials. */
+        if (err.code == ORDO_OK) {
             ordo_err_set(&err, ORDO_E_UNAUTHENTICATED, "authentication required");
         }
         reply_err(req, &err);
@@ -804,9 +831,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!req->replied) {
         handle(req);
     }
-    if (!req->replied) { /* deferred: wait for a wake, then run the handler again */
-        wait_for_wake(req);
+    if (!req->replied && wait_for_wake(req)) { /* deferred: run again when woken */
         return MHD_YES;
+    }
+    if (!req->replied) {
+        ordo_http_reply_error(req, ORDO_E_AGAIN, "the server is stopping", NULL);
     }
     return queue(req);
 }
@@ -853,7 +882,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     stop_waiting(req);
     count(req);
-    access_log(req, atomic_fetch_add(&http->seq, 1));
+    access_log(req, atomic_fetch_add(&http->sampled, 1));
     if (req->stream) { /* never queued */
         stream_free_cb(req->stream);
     }
@@ -978,7 +1007,9 @@ void ordo_http_stop(struct ordo_http *http, int grace_ms)
     if (fd != MHD_INVALID_SOCKET) {
         (void)close(fd);
     }
-    atomic_store(&http->stopping, true); /* long polls answer, streams end */
+    (void)pthread_mutex_lock(&http->wait_mu); /* no request suspends after this */
+    atomic_store(&http->stopping, true);      /* long polls answer, streams end */
+    (void)pthread_mutex_unlock(&http->wait_mu);
     deadline = now_ns() + (int64_t)grace_ms * 1000000;
     while (atomic_load(&http->inflight) > 0 && now_ns() < deadline) {
         struct timespec ts = {0, 10L * 1000000};

@@ -69,12 +69,19 @@ static struct bucket *find(struct ordo_ratelimit *rl, const char *name, int64_t 
     uint32_t h = hash(name);
     struct bucket *best = NULL;
 
+    /* Its own bucket first, wherever it is among the probes: taking over a
+     * refilled slot before looking further would let a name that lands in
+     * front of another's bucket hand it a full one. */
     for (uint32_t i = 0; i < PROBES; i++) {
         struct bucket *b = &rl->slots[(h + i) & (SLOTS - 1)];
 
         if (strncmp(b->name, name, NAME_SIZE - 1) == 0) {
             return b;
         }
+    }
+    for (uint32_t i = 0; i < PROBES; i++) {
+        struct bucket *b = &rl->slots[(h + i) & (SLOTS - 1)];
+
         if (!b->name[0] || level(rl, b, now_ms) >= rl->burst) {
             (void)snprintf(b->name, sizeof b->name, "%s", name);
             b->tokens = rl->burst;

@@ -15,14 +15,29 @@
 #include "core/store.h"
 #include "server/http.h"
 
-#define TICK_MS 1000
+#define TICK_MS     1000
+#define COALESCE_MS 100   /* notifications within this wake the waiters once */
+#define WARN_MS     60000 /* a database that stays away is reported once a minute */
 
 struct ordo_waker {
     char *conninfo;
     struct ordo_http *http;
     pthread_t thread;
     atomic_bool stop;
+    int64_t warned_ms; /* the last "cannot listen" warning */
 };
+
+static int64_t mono_ms(void);
+
+static void warn_once_a_minute(struct ordo_waker *w, const char *reason)
+{
+    if (mono_ms() - w->warned_ms < WARN_MS) {
+        return;
+    }
+    w->warned_ms = mono_ms();
+    ordo_log(ORDO_LOG_WARN, "http", "waker cannot listen; long polls rely on the tick",
+             ORDO_STR("reason", reason));
+}
 
 static PGconn *listen_connect(struct ordo_waker *w)
 {
@@ -32,8 +47,7 @@ static PGconn *listen_connect(struct ordo_waker *w)
     if (ordo_pg_connect(w->conninfo, &db, &err) != ORDO_OK ||
         ordo_pg_run(db, "could not listen", "LISTEN " ORDO_STORE_CHANGE_CHANNEL, 0, NULL, &err) !=
             ORDO_OK) {
-        ordo_log(ORDO_LOG_WARN, "http", "waker cannot listen; long polls rely on the tick",
-                 ORDO_STR("reason", err.msg));
+        warn_once_a_minute(w, err.msg);
         PQfinish(db);
         return NULL;
     }
@@ -48,14 +62,14 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait up to 200 ms for notifications: true when some came. */
-static bool notified(PGconn **db)
+/* Wait up to 'ms' for notifications: true when some came. */
+static bool notified(PGconn **db, int ms)
 {
     struct pollfd pfd = {.fd = PQsocket(*db), .events = POLLIN};
     PGnotify *n;
     bool any = false;
 
-    if (poll(&pfd, 1, 200) <= 0) {
+    if (poll(&pfd, 1, ms) <= 0) {
         return false;
     }
     if (!PQconsumeInput(*db)) {
@@ -74,15 +88,19 @@ static void *waker_main(void *arg)
 {
     struct ordo_waker *w = arg;
     int64_t next_tick = mono_ms() + TICK_MS;
+    int64_t last_wake = 0;
+    bool pending = false;
     PGconn *db = NULL;
 
+    /* Every wake makes each waiter ask the database again: notifications
+     * that come close together wake them once (at most every COALESCE_MS). */
     while (!atomic_load(&w->stop)) {
-        bool wake;
-
         if (!db) {
             db = listen_connect(w);
         }
-        wake = db ? notified(&db) : false;
+        if (db && notified(&db, pending ? 20 : 200)) {
+            pending = true;
+        }
         if (!db) {
             struct timespec ts = {0, 200L * 1000000};
 
@@ -90,9 +108,11 @@ static void *waker_main(void *arg)
         }
         if (mono_ms() >= next_tick) {
             next_tick = mono_ms() + TICK_MS;
-            wake = true;
+            pending = true;
         }
-        if (wake) {
+        if (pending && mono_ms() - last_wake >= COALESCE_MS) {
+            last_wake = mono_ms();
+            pending = false;
             ordo_http_wake(w->http);
         }
     }

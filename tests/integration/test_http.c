@@ -128,6 +128,13 @@ START_TEST(deploy_refusals_change_nothing)
         "targetNamespace=\"t\"><process id=\"p\" isExecutable=\"true\"><startEvent id=\"s\"/>"
         "<scriptTask id=\"x\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"x\"/>"
         "</process></definitions>";
+    static const char bad_form[] =
+        "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+        "xmlns:ordo=\"urn:ordo:schema:bpmn:1.0\" id=\"d\" targetNamespace=\"t\">"
+        "<process id=\"p\" isExecutable=\"true\"><startEvent id=\"s\"/>"
+        "<userTask id=\"u\" ordo:form='{\"type\":\"object\",\"properties\":{\"a\":"
+        "{\"type\":\"array\"}}}'/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"u\"/>"
+        "</process></definitions>";
     struct httptest_resp r;
 
     httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", "<definitions", 12,
@@ -139,6 +146,11 @@ START_TEST(deploy_refusals_change_nothing)
                      strlen(bad_expr), NULL, &r);
     ck_assert_msg(r.status == 422, "%ld %s", r.status, r.body);
     ck_assert(json_array_size(json_object_get(json_object_get(r.json, "error"), "details")) >= 1);
+    httptest_resp_free(&r);
+    httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", bad_form,
+                     strlen(bad_form), NULL, &r);
+    ck_assert_msg(r.status == 422, "%ld %s", r.status, r.body); /* a form outside §11 */
+    ck_assert_ptr_nonnull(strstr(r.body, "ordo:form"));
     httptest_resp_free(&r);
     httptest_request(&srv, "POST", "/api/deployments", ADMIN, "text/plain", "x", 1, NULL, &r);
     ck_assert_int_eq(r.status, 415);

@@ -166,6 +166,60 @@ START_TEST(an_idempotency_key_starts_one_instance)
 }
 END_TEST
 
+struct racer {
+    pthread_t thread;
+    char header[64];
+    struct httptest_resp r;
+};
+
+static void *race_main(void *arg)
+{
+    static const char body[] = "{\"processId\":\"approval\"}";
+    struct racer *r = arg;
+    const char *const hdr[] = {r->header, NULL};
+
+    httptest_request(&srv, "POST", "/api/instances", ADMIN, "application/json", body, strlen(body),
+                     hdr, &r->r);
+    return NULL;
+}
+
+/* Eight clients send the same key at once: one instance, one key for all. */
+static void race(int round)
+{
+    struct racer racers[8];
+    const char *first = NULL;
+
+    for (size_t i = 0; i < 8; i++) {
+        (void)snprintf(racers[i].header, sizeof racers[i].header, "Idempotency-Key: race-%d",
+                       round);
+        ck_assert_int_eq(pthread_create(&racers[i].thread, NULL, race_main, &racers[i]), 0);
+    }
+    for (size_t i = 0; i < 8; i++) {
+        ck_assert_int_eq(pthread_join(racers[i].thread, NULL), 0);
+    }
+    for (size_t i = 0; i < 8; i++) {
+        const char *key = json_string_value(json_object_get(racers[i].r.json, "key"));
+
+        ck_assert_msg(racers[i].r.status == 200 || racers[i].r.status == 201, "%ld %s",
+                      racers[i].r.status, racers[i].r.body);
+        first = first ? first : key;
+        ck_assert_str_eq(key, first);
+    }
+    for (size_t i = 0; i < 8; i++) {
+        httptest_resp_free(&racers[i].r);
+    }
+}
+
+START_TEST(concurrent_starts_with_one_idempotency_key_start_one_instance)
+{
+    deploy("approval.bpmn");
+    for (int round = 1; round <= 5; round++) {
+        race(round);
+    }
+    ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM instance"), 5);
+}
+END_TEST
+
 START_TEST(approvers_see_and_complete_only_their_tasks)
 {
     char *inst, *review, *sign, *bob, *dave, path[128];
@@ -313,7 +367,7 @@ START_TEST(metrics_count_requests_and_instances)
     ck_assert_ptr_nonnull(strstr(r.body, "ordo_http_requests_total{route=\"POST "
                                          "/api/instances\",status=\"201\"} 3"));
     ck_assert_ptr_nonnull(
-        strstr(r.body, "ordo_instances_total{process=\"approval\",status=\"active\"} 1"));
+        strstr(r.body, "ordo_instances{process=\"approval\",status=\"active\"} 1"));
     ck_assert_ptr_nonnull(strstr(r.body, "ordo_user_tasks_open 3"));
     ck_assert_ptr_nonnull(strstr(r.body, "ordo_jobs_executed_total{outcome=\"completed\"} 1\n"));
     ck_assert_ptr_nonnull(strstr(r.body, "ordo_job_duration_seconds_count 1\n"));
@@ -585,6 +639,7 @@ static Suite *api_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, an_idempotency_key_starts_one_instance);
+    tcase_add_test(tc, concurrent_starts_with_one_idempotency_key_start_one_instance);
     tcase_add_test(tc, deploy_reports_what_will_wait_and_stores_it);
     tcase_add_test(tc, a_process_with_only_a_message_start_starts_through_the_api);
     tcase_add_test(tc, approvers_see_and_complete_only_their_tasks);
