@@ -100,6 +100,11 @@ void httptest_start(struct httptest *t, const char *prefix, const char *const *e
 
     memset(t, 0, sizeof *t);
     ck_assert_ptr_nonnull(bin);
+    for (size_t i = 0; env && env[i]; i++) {
+        if (strncmp(env[i], "ORDO_TLS_CERT_FILE=", 19) == 0) {
+            (void)snprintf(t->cainfo, sizeof t->cainfo, "%s", env[i] + 19);
+        }
+    }
     t->db = pgtest_db_create(prefix);
     (void)snprintf(t->data_dir, sizeof t->data_dir, "/tmp/ordo-httptest.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(t->data_dir));
@@ -218,6 +223,9 @@ void httptest_request(const struct httptest *t, const char *method, const char *
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, sink_cb);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &hd);
+    if (t->cainfo[0]) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, t->cainfo);
+    }
     if (key) {
         (void)snprintf(line, sizeof line, "Authorization: Bearer %s", key);
         h = curl_slist_append(h, line);

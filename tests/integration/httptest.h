@@ -7,6 +7,9 @@
  * port with a known admin key, and waits until it prints its URL.
  * httptest_stop() sends SIGTERM and asserts a clean exit within 15 s.
  * Extra configuration goes in through 'env' ("ORDO_RATE_LIMIT=2", ...).
+ * A server started with ORDO_TLS_CERT_FILE prints an https:// URL; the
+ * requests then trust that certificate (httptest_start reads the file
+ * named in 'env'), so a self-signed one for 127.0.0.1 verifies.
  * Like pgtest, these helpers abort the test on any failure of their own.
  */
 #ifndef ORDO_TESTS_HTTPTEST_H
@@ -21,8 +24,9 @@
 #define HTTPTEST_ADMIN_KEY "test-admin-key-0123456789abcdef"
 
 struct httptest {
-    char *db;     /* the database's name */
-    char url[64]; /* "http://127.0.0.1:PORT" */
+    char *db;         /* the database's name */
+    char url[64];     /* "http://127.0.0.1:PORT" or "https://..." */
+    char cainfo[256]; /* with https: the certificate the requests trust */
     pid_t pid;
     char data_dir[64];
     char **env; /* the server's environment; the strings this module made end it */

@@ -52,6 +52,10 @@ set_tests_properties(test_http test_http_api PROPERTIES TIMEOUT 600)
 ordo_add_pg_test(test_http_roles SOURCES integration/test_http_roles.c
   LIBS ordo_httptest ordo_server ordo_core LABELS server)
 set_tests_properties(test_http_roles PROPERTIES TIMEOUT 600)
+# Every route's refusals (413, 400, 415, 422, 404, 409) and that they change nothing.
+ordo_add_pg_test(test_http_errors SOURCES integration/test_http_errors.c
+  LIBS ordo_httptest ordo_server ordo_core LABELS server)
+set_tests_properties(test_http_errors PROPERTIES TIMEOUT 600)
 # The remote commands of the ordo binary against `ordo serve`.
 ordo_add_pg_test(test_cli_remote SOURCES integration/test_cli_remote.c LIBS ordo_httptest LABELS server)
 set_tests_properties(test_cli_remote PROPERTIES TIMEOUT 600)
