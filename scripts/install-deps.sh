@@ -23,6 +23,7 @@ BUILD_PACKAGES=(
     check libsubunit-dev
     clang-format clang-tidy
     wrk # the HTTP benchmarks (bench/run-http.sh) and their smoke test
+    openssl # the throwaway certificate of tests/integration/test_http_door.c
 )
 
 RUNTIME_PACKAGES=(

@@ -56,6 +56,9 @@ set_tests_properties(test_http_roles PROPERTIES TIMEOUT 600)
 ordo_add_pg_test(test_http_errors SOURCES integration/test_http_errors.c
   LIBS ordo_httptest ordo_server ordo_core LABELS server)
 set_tests_properties(test_http_errors PROPERTIES TIMEOUT 600)
+# The front door's hardening: HTTPS, trusted proxies, connections per address.
+ordo_add_pg_test(test_http_door SOURCES integration/test_http_door.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http_door PROPERTIES TIMEOUT 600)
 # The remote commands of the ordo binary against `ordo serve`.
 ordo_add_pg_test(test_cli_remote SOURCES integration/test_cli_remote.c LIBS ordo_httptest LABELS server)
 set_tests_properties(test_cli_remote PROPERTIES TIMEOUT 600)
