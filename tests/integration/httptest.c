@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,37 @@ static void read_url(struct httptest *t, int fd)
     ck_abort_msg("no URL in the output of ordo serve: %s", buf);
 }
 
+/* Servers still running when the test process exits: a failed assertion
+ * (CK_FORK=no) skips httptest_stop(), and ctest would wait out its timeout
+ * for the orphan. */
+#define MAX_LIVE 16
+static pid_t live[MAX_LIVE];
+
+static void kill_live_cb(void)
+{
+    for (size_t i = 0; i < MAX_LIVE; i++) {
+        if (live[i] > 0) {
+            (void)kill(live[i], SIGKILL);
+            (void)waitpid(live[i], NULL, 0);
+        }
+    }
+}
+
+static void track(pid_t pid, pid_t replace)
+{
+    static bool registered;
+
+    if (!registered) {
+        registered = atexit(kill_live_cb) == 0;
+    }
+    for (size_t i = 0; i < MAX_LIVE; i++) {
+        if (live[i] == replace) {
+            live[i] = pid;
+            return;
+        }
+    }
+}
+
 void httptest_start(struct httptest *t, const char *prefix, const char *const *env)
 {
     const char *bin = getenv("ORDOTEST_BIN");
@@ -114,6 +146,7 @@ void httptest_start(struct httptest *t, const char *prefix, const char *const *e
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
     ck_assert_int_eq(posix_spawn(&t->pid, bin, &fa, NULL, argv, senv), 0);
+    track(t->pid, 0);
     posix_spawn_file_actions_destroy(&fa);
     (void)close(fds[1]);
     read_url(t, fds[0]);
@@ -150,6 +183,7 @@ void httptest_stop(struct httptest *t)
         pid_t r = waitpid(t->pid, &status, WNOHANG);
 
         if (r == t->pid) {
+            track(0, t->pid);
             t->pid = 0;
             free_env(t);
             ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -160,6 +194,7 @@ void httptest_stop(struct httptest *t)
     }
     (void)kill(t->pid, SIGKILL);
     (void)waitpid(t->pid, &status, 0);
+    track(0, t->pid);
     t->pid = 0;
     ck_abort_msg("ordo serve did not stop within 15 s of SIGTERM");
 }
