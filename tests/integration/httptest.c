@@ -269,7 +269,10 @@ void httptest_request(const struct httptest *t, const char *method, const char *
         (void)snprintf(line, sizeof line, "Content-Type: %s", type);
         h = curl_slist_append(h, line);
     }
-    h = curl_slist_append(h, "Expect:");
+    /* A large body asks first (100-continue), as real clients do: a server
+     * that refuses it from its headers (413) answers before it is sent,
+     * rather than cutting the connection while the client is still writing. */
+    h = curl_slist_append(h, body && len > (size_t)64 * 1024 ? "Expect: 100-continue" : "Expect:");
     for (size_t i = 0; headers && headers[i]; i++) {
         h = curl_slist_append(h, headers[i]);
     }
