@@ -117,7 +117,13 @@ int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng);
 void ordo_cli_engine_stop(struct ordo_cli_engine *eng); /* what started; zeroes it */
 
-/* Block until SIGTERM or SIGINT arrives. */
+/* For `ordo serve` and `ordo worker`, first thing: a SIGTERM or SIGINT that
+ * comes while they are still starting (the embedded database, migrations)
+ * is kept, and they stop cleanly once up, instead of dying by the
+ * signal's default action. */
+void ordo_cli_catch_signals(void);
+
+/* Block until SIGTERM or SIGINT arrives (at once if one already came). */
 void ordo_cli_wait_for_signal(void);
 
 int ordo_cli_migrate(struct ordo_cli *cli, int argc, char **argv);

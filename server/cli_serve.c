@@ -136,8 +136,10 @@ int ordo_cli_serve(struct ordo_cli *cli, int argc, char **argv)
     struct ordo_cli_engine eng;
     struct ordo_config cfg;
     struct ordo_cli_db db;
-    int rc = ordo_cli_server_setup(cli, argc, argv, NULL, 0, NULL, NULL, &cfg);
+    int rc;
 
+    ordo_cli_catch_signals();
+    rc = ordo_cli_server_setup(cli, argc, argv, NULL, 0, NULL, NULL, &cfg);
     if (rc != ORDO_CLI_OK) {
         return rc;
     }

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/crashpoint.h"
@@ -123,7 +124,7 @@ static void on_signal(int sig)
     atomic_store(&stop_signal, sig);
 }
 
-void ordo_cli_wait_for_signal(void)
+void ordo_cli_catch_signals(void)
 {
     struct sigaction sa;
 
@@ -132,8 +133,16 @@ void ordo_cli_wait_for_signal(void)
     sigemptyset(&sa.sa_mask);
     (void)sigaction(SIGTERM, &sa, NULL);
     (void)sigaction(SIGINT, &sa, NULL);
+}
+
+void ordo_cli_wait_for_signal(void)
+{
+    /* A short sleep, not pause(): a signal between the test and pause()
+     * would otherwise wait for another one. */
     while (!atomic_load(&stop_signal)) {
-        pause();
+        struct timespec ts = {0, 50L * 1000000};
+
+        (void)nanosleep(&ts, NULL);
     }
 }
 
@@ -193,6 +202,7 @@ int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv)
     struct ordo_cli_db db;
     int rc;
 
+    ordo_cli_catch_signals();
     rc = open_migrated(cli, argc, argv, &cfg, &db, true);
     if (rc != ORDO_CLI_OK) {
         return rc;
