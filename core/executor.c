@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/crashpoint.h"
 #include "base/log.h"
 #include "base/pg.h"
@@ -42,14 +43,6 @@ struct ordo_executor {
 
 const double ORDO_EXECUTOR_BUCKETS_MS[ORDO_EXECUTOR_NBUCKETS] = {1,   5,    10,   50,    100,
                                                                  500, 1000, 5000, 10000, 30000};
-
-static int64_t mono_us(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void count_job(struct ordo_executor *ex, const struct ordo_job_result *r, int64_t us)
 {
@@ -222,9 +215,9 @@ static void run_work(struct ordo_executor *ex, const struct ordo_job *job,
                        "no attempts left: the lease of attempt %d ran out", job->attempt - 1);
         return;
     }
-    t0 = mono_us();
+    t0 = ordo_clock_mono_us();
     ex->opts.handlers->run(ex->opts.handlers->ctx, job, r);
-    count_job(ex, r, mono_us() - t0);
+    count_job(ex, r, ordo_clock_mono_us() - t0);
 }
 
 static void hold(struct ordo_executor *ex, const struct ordo_job *job)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/crypto.h"
 #include "core/identity.h"
 
@@ -30,14 +31,6 @@ struct ordo_identity_cache {
     size_t count;
     struct entry *buckets[NBUCKETS];
 };
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static size_t bucket_of(const uint8_t hash[ORDO_SHA256_SIZE])
 {
@@ -172,7 +165,7 @@ bool ordo_identity_cache_get(struct ordo_identity_cache *cache, const char *toke
     }
     ordo_sha256(token, strlen(token), hash);
     pthread_mutex_lock(&cache->lock);
-    e = find_locked(cache, hash, now_ms());
+    e = find_locked(cache, hash, ordo_clock_mono_ms());
     if (e) {
         copy_out(&e->p, arena, out);
     }
@@ -184,7 +177,7 @@ void ordo_identity_cache_put(struct ordo_identity_cache *cache, const char *toke
                              const struct ordo_principal *p)
 {
     struct entry *e = entry_new(p), *old;
-    int64_t now = now_ms();
+    int64_t now = ordo_clock_mono_ms();
     size_t b;
 
     ordo_sha256(token, strlen(token), e->hash);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/text.h"
@@ -20,14 +21,6 @@
 /* Failed logins: 10 at once per address and per login, then one a minute. */
 #define LOGIN_BURST 10.0
 #define LOGIN_RATE  (1.0 / 60.0)
-
-int64_t ordo_api_now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 enum ordo_code ordo_api_init(struct ordo_api *api, const struct ordo_config *cfg,
                              const char *conninfo, const char *node, struct ordo_err *err)
@@ -140,7 +133,7 @@ bool ordo_api_limit(void *ctx, const struct ordo_principal *who, int *retry_afte
     char name[32];
 
     (void)snprintf(name, sizeof name, "u%lld", (long long)who->user_key);
-    return ordo_ratelimit_take(api->limits, name, 1.0, ordo_api_now_ms(), retry_after);
+    return ordo_ratelimit_take(api->limits, name, 1.0, ordo_clock_wall_ms(), retry_after);
 }
 
 const char *ordo_api_actor(struct ordo_http_req *req)

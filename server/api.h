@@ -64,9 +64,6 @@ ordo_http_limit_fn ordo_api_limit;
 enum ordo_code ordo_api_store(struct ordo_http_req *req, struct ordo_store **out,
                               struct ordo_err *err);
 
-/* The wall clock in ms since the epoch. */
-int64_t ordo_api_now_ms(void);
-
 /* The pool itself, for requests that wait (long polls, streams) and must
  * not hold a connection while they do. */
 enum ordo_code ordo_api_borrow(struct ordo_api *api, struct ordo_store **out, struct ordo_err *err);

@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "core/identity.h"
@@ -185,8 +186,8 @@ static bool throttled(struct ordo_http_req *req, const char *login)
 
     (void)snprintf(by_ip, sizeof by_ip, "ip:%s", ordo_http_client_ip(req));
     (void)snprintf(by_login, sizeof by_login, "login:%.64s", login);
-    if (ordo_ratelimit_check(api->logins, by_ip, 1.0, ordo_api_now_ms(), &wait) &&
-        ordo_ratelimit_check(api->logins, by_login, 1.0, ordo_api_now_ms(), &wait)) {
+    if (ordo_ratelimit_check(api->logins, by_ip, 1.0, ordo_clock_wall_ms(), &wait) &&
+        ordo_ratelimit_check(api->logins, by_login, 1.0, ordo_clock_wall_ms(), &wait)) {
         return false;
     }
     ordo_http_reply_error(req, ORDO_E_RATE_LIMITED, "too many failed logins; try again later",
@@ -203,8 +204,8 @@ static void count_failure(struct ordo_http_req *req, const char *login)
 
     (void)snprintf(by_ip, sizeof by_ip, "ip:%s", ordo_http_client_ip(req));
     (void)snprintf(by_login, sizeof by_login, "login:%.64s", login);
-    (void)ordo_ratelimit_take(api->logins, by_ip, 1.0, ordo_api_now_ms(), NULL);
-    (void)ordo_ratelimit_take(api->logins, by_login, 1.0, ordo_api_now_ms(), NULL);
+    (void)ordo_ratelimit_take(api->logins, by_ip, 1.0, ordo_clock_wall_ms(), NULL);
+    (void)ordo_ratelimit_take(api->logins, by_login, 1.0, ordo_clock_wall_ms(), NULL);
 }
 
 static void set_cookie(struct ordo_http_req *req, const char *token, int max_age)

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/crypto.h"
 #include "base/json.h"
 #include "core/identity.h"
@@ -370,7 +371,7 @@ static enum ordo_code key_request(struct ordo_http_req *req, PGconn *db, struct 
         rc = ordo_identity_user_find(db, user, &k->user_key, err);
     }
     if (rc == ORDO_OK && days) {
-        k->expires_ms = ordo_api_now_ms() + (int64_t)days * 24 * 3600 * 1000;
+        k->expires_ms = ordo_clock_wall_ms() + (int64_t)days * 24 * 3600 * 1000;
     }
     return rc;
 }

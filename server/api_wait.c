@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "core/query.h"
 #include "core/store.h"
@@ -26,14 +27,6 @@
 #define WAIT_MAX_S     120
 #define PING_MS        15000
 #define TAIL_BATCH     100
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ---- GET /api/instances/{key}/wait --------------------------------------------------------- */
 
@@ -149,7 +142,7 @@ static long tail_read(void *ctx, char *buf, size_t max)
         if (!fetch(t)) {
             return -1;
         }
-        if (t->pending.len == 0 && mono_ms() - t->last_write_ms >= PING_MS) {
+        if (t->pending.len == 0 && ordo_clock_mono_ms() - t->last_write_ms >= PING_MS) {
             ordo_buf_puts(&t->pending, ": ping\n\n");
         }
         if (t->pending.len == 0) {
@@ -159,7 +152,7 @@ static long tail_read(void *ctx, char *buf, size_t max)
     n = t->pending.len - t->sent < max ? t->pending.len - t->sent : max;
     memcpy(buf, t->pending.data + t->sent, n);
     t->sent += n;
-    t->last_write_ms = mono_ms();
+    t->last_write_ms = ordo_clock_mono_ms();
     return (long)n;
 }
 
@@ -192,7 +185,7 @@ enum ordo_code ordo_api_events(struct ordo_http_req *req, struct ordo_err *err)
     t->api = api;
     t->cursor = strdup(cursor ? cursor : json_string_value(json_object_get(probe, "cursor")));
     t->instance = instance ? strdup(instance) : NULL;
-    t->last_write_ms = mono_ms();
+    t->last_write_ms = ordo_clock_mono_ms();
     ordo_buf_init(&t->pending);
     json_decref(probe);
     if (!t->cursor || (instance && !t->instance)) {

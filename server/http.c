@@ -15,6 +15,7 @@
 
 #include <microhttpd.h>
 
+#include "base/clock.h"
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -87,14 +88,6 @@ struct ordo_http_req {
     void *ctx; /* ordo_http_set_ctx() */
     struct stream *stream;
 };
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* ---- accessors ------------------------------------------------------------------------------- */
 
@@ -240,7 +233,7 @@ enum ordo_code ordo_http_body_object(struct ordo_http_req *req, const char *cons
 void ordo_http_defer(struct ordo_http_req *req, int64_t timeout_ms)
 {
     if (!req->deferred && req->deadline_ns == 0) {
-        req->deadline_ns = now_ns() + timeout_ms * 1000000;
+        req->deadline_ns = ordo_clock_mono_ns() + timeout_ms * 1000000;
     }
     req->deferred = true;
 }
@@ -252,7 +245,8 @@ bool ordo_http_stopping(const struct ordo_http_req *req)
 
 bool ordo_http_timed_out(const struct ordo_http_req *req)
 {
-    return ordo_http_stopping(req) || (req->deadline_ns && now_ns() >= req->deadline_ns);
+    return ordo_http_stopping(req) ||
+           (req->deadline_ns && ordo_clock_mono_ns() >= req->deadline_ns);
 }
 
 void ordo_http_set_ctx(struct ordo_http_req *req, void *ctx)
@@ -655,7 +649,7 @@ static struct ordo_http_req *begin(struct ordo_http *http, struct MHD_Connection
     req->arena = ordo_arena_new();
     req->method = method;
     req->path = url;
-    req->t0_ns = now_ns();
+    req->t0_ns = ordo_clock_mono_ns();
     req->tls = http->opts.tls_cert_pem != NULL;
     atomic_fetch_add(&http->inflight, 1);
     client_address(req);
@@ -866,7 +860,7 @@ static void access_log(struct ordo_http_req *req, uint64_t n)
              ORDO_STR("path", req->path),
              ORDO_STR("route", req->route ? req->route->pattern : NULL),
              ORDO_INT("status", req->status), ORDO_STR("client", req->client_ip),
-             ORDO_INT("duration_us", (now_ns() - req->t0_ns) / 1000));
+             ORDO_INT("duration_us", (ordo_clock_mono_ns() - req->t0_ns) / 1000));
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -1010,8 +1004,8 @@ void ordo_http_stop(struct ordo_http *http, int grace_ms)
     (void)pthread_mutex_lock(&http->wait_mu); /* no request suspends after this */
     atomic_store(&http->stopping, true);      /* long polls answer, streams end */
     (void)pthread_mutex_unlock(&http->wait_mu);
-    deadline = now_ns() + (int64_t)grace_ms * 1000000;
-    while (atomic_load(&http->inflight) > 0 && now_ns() < deadline) {
+    deadline = ordo_clock_mono_ns() + (int64_t)grace_ms * 1000000;
+    while (atomic_load(&http->inflight) > 0 && ordo_clock_mono_ns() < deadline) {
         struct timespec ts = {0, 10L * 1000000};
 
         ordo_http_wake(http);

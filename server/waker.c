@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include "base/arena.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/pg.h"
 #include "core/store.h"
@@ -27,14 +28,12 @@ struct ordo_waker {
     int64_t warned_ms; /* the last "cannot listen" warning */
 };
 
-static int64_t mono_ms(void);
-
 static void warn_once_a_minute(struct ordo_waker *w, const char *reason)
 {
-    if (mono_ms() - w->warned_ms < WARN_MS) {
+    if (ordo_clock_mono_ms() - w->warned_ms < WARN_MS) {
         return;
     }
-    w->warned_ms = mono_ms();
+    w->warned_ms = ordo_clock_mono_ms();
     ordo_log(ORDO_LOG_WARN, "http", "waker cannot listen; long polls rely on the tick",
              ORDO_STR("reason", reason));
 }
@@ -52,14 +51,6 @@ static PGconn *listen_connect(struct ordo_waker *w)
         return NULL;
     }
     return db;
-}
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Wait up to 'ms' for notifications: true when some came. */
@@ -87,7 +78,7 @@ static bool notified(PGconn **db, int ms)
 static void *waker_main(void *arg)
 {
     struct ordo_waker *w = arg;
-    int64_t next_tick = mono_ms() + TICK_MS;
+    int64_t next_tick = ordo_clock_mono_ms() + TICK_MS;
     int64_t last_wake = 0;
     bool pending = false;
     PGconn *db = NULL;
@@ -106,12 +97,12 @@ static void *waker_main(void *arg)
 
             (void)nanosleep(&ts, NULL);
         }
-        if (mono_ms() >= next_tick) {
-            next_tick = mono_ms() + TICK_MS;
+        if (ordo_clock_mono_ms() >= next_tick) {
+            next_tick = ordo_clock_mono_ms() + TICK_MS;
             pending = true;
         }
-        if (pending && mono_ms() - last_wake >= COALESCE_MS) {
-            last_wake = mono_ms();
+        if (pending && ordo_clock_mono_ms() - last_wake >= COALESCE_MS) {
+            last_wake = ordo_clock_mono_ms();
             pending = false;
             ordo_http_wake(w->http);
         }
