@@ -23,7 +23,8 @@
 #define MAX_SAFE_INTEGER 9007199254740992.0 /* 2^53: every integer up to it is a double */
 #define MAX_EMAIL_BYTES  254u
 
-enum prop_type { PT_STRING, PT_NUMBER, PT_INTEGER, PT_BOOLEAN };
+enum prop_type { PT_STRING, PT_NUMBER, PT_INTEGER, PT_BOOLEAN, PT_OBJECT, PT_ARRAY };
+#define PT_FIRST_OPAQUE PT_OBJECT /* types allowed only with ORDO_SCHEMA_OPAQUE */
 enum prop_format { PF_NONE, PF_DATE, PF_DATE_TIME, PF_EMAIL };
 
 struct prop {
@@ -42,16 +43,15 @@ struct ordo_schema {
     struct prop *props;
     size_t nprops;
     bool additional; /* additionalProperties */
+    unsigned flags;  /* ORDO_SCHEMA_* given to ordo_schema_load_ex() */
 };
 
-static const char *const type_names[] = {[PT_STRING] = "string",
-                                         [PT_NUMBER] = "number",
-                                         [PT_INTEGER] = "integer",
-                                         [PT_BOOLEAN] = "boolean"};
-static const char *const type_articles[] = {[PT_STRING] = "a string",
-                                            [PT_NUMBER] = "a number",
-                                            [PT_INTEGER] = "an integer",
-                                            [PT_BOOLEAN] = "a boolean"};
+static const char *const type_names[] = {
+    [PT_STRING] = "string",   [PT_NUMBER] = "number", [PT_INTEGER] = "integer",
+    [PT_BOOLEAN] = "boolean", [PT_OBJECT] = "object", [PT_ARRAY] = "array"};
+static const char *const type_articles[] = {
+    [PT_STRING] = "a string",   [PT_NUMBER] = "a number",  [PT_INTEGER] = "an integer",
+    [PT_BOOLEAN] = "a boolean", [PT_OBJECT] = "an object", [PT_ARRAY] = "an array"};
 static const char *const format_names[] = {
     [PF_DATE] = "date", [PF_DATE_TIME] = "date-time", [PF_EMAIL] = "email"};
 
@@ -193,6 +193,12 @@ static bool check_type(const struct prop *p, const json_t *v, char *why, size_t 
     case PT_BOOLEAN:
         ok = json_is_boolean(v);
         break;
+    case PT_OBJECT:
+        ok = json_is_object(v);
+        break;
+    case PT_ARRAY:
+        ok = json_is_array(v);
+        break;
     }
     if (!ok) {
         (void)snprintf(why, size, "expected %s, got %s", type_articles[p->type],
@@ -269,9 +275,12 @@ static enum ordo_code expect_string(const char *path, const json_t *v, struct or
                         ordo_json_type_name(v));
 }
 
-static enum ordo_code load_type(const char *path, const json_t *t, struct prop *p,
-                                struct ordo_err *err)
+static enum ordo_code load_type(const struct ordo_schema *s, const char *path, const json_t *t,
+                                struct prop *p, struct ordo_err *err)
 {
+    size_t ntypes = (s->flags & ORDO_SCHEMA_OPAQUE) ? sizeof(type_names) / sizeof(type_names[0])
+                                                    : (size_t)PT_FIRST_OPAQUE;
+
     if (!t) {
         return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "%s: \"type\" is required", path);
     }
@@ -279,7 +288,7 @@ static enum ordo_code load_type(const char *path, const json_t *t, struct prop *
         return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "%s.type: expected a string, got %s", path,
                             ordo_json_type_name(t));
     }
-    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++) {
+    for (size_t i = 0; i < ntypes; i++) {
         if (strcmp(json_string_value(t), type_names[i]) == 0) {
             p->type = (enum prop_type)i;
             return ORDO_OK;
@@ -407,7 +416,7 @@ static enum ordo_code load_property(struct ordo_schema *s, const char *name, con
         rc = expect_string(ordo_arena_printf(s->arena, "%sdescription", prefix), v, err);
     }
     if (rc == ORDO_OK) {
-        rc = load_type(path, json_object_get(ps, "type"), p, err);
+        rc = load_type(s, path, json_object_get(ps, "type"), p, err);
     }
     if (rc == ORDO_OK) {
         rc = load_format(path, json_object_get(ps, "format"), p, err);
@@ -534,6 +543,12 @@ static enum ordo_code load_top_keyword(struct ordo_schema *s, const char *key, c
 
 enum ordo_code ordo_schema_load(const json_t *doc, struct ordo_schema **out, struct ordo_err *err)
 {
+    return ordo_schema_load_ex(doc, 0, out, err);
+}
+
+enum ordo_code ordo_schema_load_ex(const json_t *doc, unsigned flags, struct ordo_schema **out,
+                                   struct ordo_err *err)
+{
     struct ordo_schema *s;
     struct ordo_arena *arena;
     enum ordo_code rc = ORDO_OK;
@@ -551,6 +566,7 @@ enum ordo_code ordo_schema_load(const json_t *doc, struct ordo_schema **out, str
     s = ordo_arena_alloc(arena, sizeof(*s));
     s->arena = arena;
     s->additional = true;
+    s->flags = flags;
     s->doc = ordo_json_defer(arena, json_deep_copy(doc));
     if (!s->doc) {
         ordo_oom(0); /* jansson copies only fail for want of memory */

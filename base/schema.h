@@ -86,6 +86,15 @@ struct ordo_schema_findings {
  * path), ORDO_E_INVAL ('doc' NULL). */
 enum ordo_code ordo_schema_load(const json_t *doc, struct ordo_schema **out, struct ordo_err *err);
 
+/* Connector inputs (CONTRACTS §8) also pass whole JSON values through: with
+ * ORDO_SCHEMA_OPAQUE a property may have type "object" or "array", which
+ * checks only the JSON type of the value (no properties or items: the
+ * connector reads it). Forms never take them, since a form cannot render
+ * one. */
+#define ORDO_SCHEMA_OPAQUE 1u
+enum ordo_code ordo_schema_load_ex(const json_t *doc, unsigned flags, struct ordo_schema **out,
+                                   struct ordo_err *err);
+
 void ordo_schema_free(struct ordo_schema *s); /* NULL is a no-op */
 
 /* ORDO_OK when 'value' satisfies 's'; else ORDO_E_UNPROCESSABLE with the

@@ -439,6 +439,24 @@ START_TEST(schema_keeps_its_own_copy)
 }
 END_TEST
 
+/* Connector inputs may pass whole objects and arrays; forms may not. */
+START_TEST(opaque_values_only_with_the_flag)
+{
+    const char *text = "{'properties':{'blocks':{'type':'array'},'body':{'type':'object'}},"
+                       "'required':['blocks']}";
+
+    assert_refused(text, "properties.blocks.type: type \"array\" is not in Ordo's JSON Schema "
+                         "subset (CONTRACTS §11)");
+    ordo_err_clear(&err);
+    ck_assert_int_eq(ordo_schema_load_ex(js(text), ORDO_SCHEMA_OPAQUE, &schema, &err), ORDO_OK);
+    ck_assert_int_eq(check("{'blocks':[{'type':'section'}],'body':{'a':[1]}}"), ORDO_OK);
+    ck_assert_int_eq(check("{'blocks':{}}"), ORDO_E_UNPROCESSABLE);
+    ck_assert_str_eq(err.msg, "field \"blocks\": expected an array, got an object");
+    ck_assert_int_eq(check("{'blocks':[],'body':'x'}"), ORDO_E_UNPROCESSABLE);
+    ck_assert_str_eq(err.msg, "field \"body\": expected an object, got a string");
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -453,6 +471,7 @@ static Suite *make_suite(void)
     tcase_add_test(load_tc, required_names_are_unique_declared_strings);
     tcase_add_test(load_tc, size_limits_are_enforced);
     tcase_add_test(load_tc, schema_keeps_its_own_copy);
+    tcase_add_test(load_tc, opaque_values_only_with_the_flag);
     suite_add_tcase(s, load_tc);
     tcase_add_checked_fixture(validate_tc, setup, teardown);
     tcase_add_test(validate_tc, types_are_checked);
