@@ -680,6 +680,23 @@ enum ordo_code ordo_schema_validate(const struct ordo_schema *s, const json_t *v
     return r.n == 0 ? ORDO_OK : ORDO_E_UNPROCESSABLE;
 }
 
+json_t *ordo_schema_pick(const struct ordo_schema *s, const json_t *value)
+{
+    json_t *out = json_object();
+
+    if (!out) {
+        ordo_oom(0);
+    }
+    for (size_t i = 0; i < s->nprops; i++) {
+        json_t *v = json_object_get(value, s->props[i].name);
+
+        if (v && json_object_set(out, s->props[i].name, v) != 0) {
+            ordo_oom(0);
+        }
+    }
+    return out;
+}
+
 json_t *ordo_schema_defaults(const struct ordo_schema *s)
 {
     json_t *obj = json_object();

@@ -103,6 +103,12 @@ void ordo_schema_free(struct ordo_schema *s); /* NULL is a no-op */
 enum ordo_code ordo_schema_validate(const struct ordo_schema *s, const json_t *value,
                                     struct ordo_schema_findings *out, struct ordo_err *err);
 
+/* A new object with the members of 'value' (an object) that 's' declares
+ * as properties, shared, not copied: what a connector takes out of all of
+ * a process's variables. NULL 'value' gives an empty object. The caller
+ * owns the reference. */
+json_t *ordo_schema_pick(const struct ordo_schema *s, const json_t *value);
+
 /* A new object holding a copy of every property's default (an empty object
  * when none has one); the caller owns the reference. */
 json_t *ordo_schema_defaults(const struct ordo_schema *s);

@@ -457,6 +457,19 @@ START_TEST(opaque_values_only_with_the_flag)
 }
 END_TEST
 
+/* A connector takes only the variables its input declares. */
+START_TEST(pick_keeps_declared_members_only)
+{
+    json_t *picked;
+
+    load_one("{'type':'string'}");
+    picked = ordo_json_defer(arena, ordo_schema_pick(schema, js("{'v':'x','other':1}")));
+    ck_assert_str_eq(ordo_json_dump(arena, picked, JSON_COMPACT), "{\"v\":\"x\"}");
+    picked = ordo_json_defer(arena, ordo_schema_pick(schema, NULL));
+    ck_assert_uint_eq(json_object_size(picked), 0);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("schema");
@@ -472,6 +485,7 @@ static Suite *make_suite(void)
     tcase_add_test(load_tc, size_limits_are_enforced);
     tcase_add_test(load_tc, schema_keeps_its_own_copy);
     tcase_add_test(load_tc, opaque_values_only_with_the_flag);
+    tcase_add_test(load_tc, pick_keeps_declared_members_only);
     suite_add_tcase(s, load_tc);
     tcase_add_checked_fixture(validate_tc, setup, teardown);
     tcase_add_test(validate_tc, types_are_checked);
