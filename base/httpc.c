@@ -649,7 +649,8 @@ static void note_blocked(struct ordo_httpc *c, const struct curl_sockaddr *a, co
     }
     ordo_log(ORDO_LOG_WARN, "httpc", "outbound connection refused by the address guard",
              ORDO_STR("host", c->call ? redacted(c->call, host, false) : host),
-             ORDO_STR("address", addr), ORDO_STR("reason", why));
+             ORDO_STR("address", c->call ? redacted(c->call, addr, false) : addr),
+             ORDO_STR("reason", why));
 }
 
 /* Every connection curl opens comes through here, after DNS: the guard. */
