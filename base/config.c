@@ -13,6 +13,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/httpc.h"
 #include "base/json.h"
 
 /* A config file is small; a _FILE value is a key, a URL or a path. */
@@ -40,15 +41,31 @@ struct config_key {
     const char *metavar;      /* the value's name in --help */
     size_t offset;
     const char *help;
+    /* TYPE_STR: checks a value's form (its message is put in context). */
+    enum ordo_code (*check)(struct ordo_arena *arena, const char *value, struct ordo_err *err);
 };
 
 static const char *const log_levels[] = {"debug", "info", "warn", "error", NULL};
 static const char *const log_formats[] = {"json", "text", NULL};
 
+static enum ordo_code check_http_allow(struct ordo_arena *arena, const char *value,
+                                       struct ordo_err *err)
+{
+    const char *const *allow;
+    size_t n;
+
+    return ordo_httpc_parse_allow(value, arena, &allow, &n, err);
+}
+
 #define STR_KEY(field, meta, def, fl, text)                                                    \
     {                                                                                          \
         .name = #field, .type = TYPE_STR, .flags = (fl), .fallback = (def), .metavar = (meta), \
         .offset = offsetof(struct ordo_config, field), .help = (text)                          \
+    }
+#define CHECKED_STR_KEY(field, meta, def, fn, text)                                  \
+    {                                                                                \
+        .name = #field, .type = TYPE_STR, .fallback = (def), .metavar = (meta),      \
+        .offset = offsetof(struct ordo_config, field), .help = (text), .check = (fn) \
     }
 #define INT_KEY(field, def, lo, hi, text)                                              \
     {                                                                                  \
@@ -110,6 +127,10 @@ static const struct config_key config_keys[] = {
     STR_KEY(trusted_proxies, "ADDR,...", "", 0,
             "addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are "
             "believed"),
+    CHECKED_STR_KEY(http_allow, "CIDR,...", "", check_http_allow,
+                    "addresses outbound HTTP may reach even though they are private or loopback "
+                    "(connectors, webhooks, the LLM): IPs or CIDR blocks, comma-separated, such as "
+                    "127.0.0.1/32,10.0.0.0/8"),
     STR_KEY(tls_cert_file, "FILE", "", 0,
             "PEM certificate chain: ordo serve speaks HTTPS (with tls_key_file)"),
     STR_KEY(tls_key_file, "FILE", "", 0, "PEM private key of tls_cert_file"),
@@ -376,6 +397,14 @@ static enum ordo_code store_text(struct loader *ld, size_t idx, const char *text
     case TYPE_ENUM:
         return store_enum(ld, idx, text, where, err);
     default:
+        if (key->check) {
+            struct ordo_err why = {0};
+
+            if (key->check(ld->arena, text, &why) != ORDO_OK) {
+                return ordo_err_set(err, why.code, "config key \"%s\": %s (%s)", key->name, why.msg,
+                                    where);
+            }
+        }
         *str_slot(ld->cfg, key) = ordo_arena_strdup(ld->arena, text);
         ld->cfg->origins[idx] = where;
         return ORDO_OK;
@@ -1045,8 +1074,9 @@ static const char md_intro[] =
     "**Mistakes stop start-up.** An unknown key in the config file, an unknown flag, a value of "
     "the\n"
     "wrong JSON type, an integer that is malformed or out of range, a word that is not in a key's\n"
-    "list, and a key given twice in one source (such as `ORDO_MASTER_KEY` together with\n"
-    "`ORDO_MASTER_KEY_FILE`) are errors whose message names the key and where it came from. An\n"
+    "list, an `http_allow` entry that is not an IP address or a CIDR block, and a key given twice\n"
+    "in one source (such as `ORDO_MASTER_KEY` together with `ORDO_MASTER_KEY_FILE`) are errors\n"
+    "whose message names the key and where it came from. An\n"
     "unknown `ORDO_*` environment variable is only warned about. `ORDO_CONFIG`, and `ORDO_URL` "
     "and\n"
     "`ORDO_API_KEY` (which the remote CLI commands use to reach a server), are not config keys "

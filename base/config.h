@@ -25,7 +25,8 @@
  * it came from): an unknown key in the file or an unknown flag, a wrong JSON
  * type, a value that is not an integer or out of range
  * ('config key "port": 70000 is out of range 1..65535 (flag --port)'), a word
- * not in an enum's list, an unreadable file, ORDO_E_TOOBIG for a config file
+ * not in an enum's list, a value of the wrong form (http_allow: see
+ * ordo_httpc_parse_allow()), an unreadable file, ORDO_E_TOOBIG for a config file
  * over 1 MiB or a _FILE over 64 KiB.
  *
  * Warnings are not errors and the library never prints them: they go to the
@@ -52,7 +53,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 31
+#define ORDO_CONFIG_KEY_COUNT 32
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -83,6 +84,7 @@ struct ordo_config {
     int64_t rate_limit;
     int64_t rate_burst;
     const char *trusted_proxies;
+    const char *http_allow; /* base/httpc.h: ordo_httpc_parse_allow() */
     const char *tls_cert_file;
     const char *tls_key_file;
     int64_t access_log_every;

@@ -1,6 +1,7 @@
 #include "base/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
@@ -218,4 +219,60 @@ void ordo_utf8_position(const char *s, size_t pos, size_t *line, size_t *col)
             (*col)++;
         }
     }
+}
+
+/* Mark in 'mask' every byte of 'text' covered by an occurrence of 'secret';
+ * with 'cut', also a tail of 'text' that is a proper start of it. */
+static void mark_secret(unsigned char *mask, const char *text, size_t len, const char *secret,
+                        bool cut)
+{
+    size_t slen = strlen(secret);
+
+    for (size_t i = 0; slen <= len && i <= len - slen; i++) {
+        if (text[i] == secret[0] && memcmp(text + i, secret, slen) == 0) {
+            memset(mask + i, 1, slen);
+        }
+    }
+    for (size_t k = (slen - 1 < len ? slen - 1 : len); cut && k > 0; k--) {
+        if (memcmp(text + len - k, secret, k) == 0) {
+            memset(mask + len - k, 1, k);
+            break;
+        }
+    }
+}
+
+size_t ordo_text_redact(struct ordo_buf *out, const char *text, size_t len,
+                        const char *const *secrets, size_t n, bool cut)
+{
+    unsigned char *mask;
+    size_t runs = 0;
+
+    if (len == 0) {
+        return 0;
+    }
+    mask = calloc(len, 1);
+    if (!mask) {
+        ordo_oom(len);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (secrets[i] && secrets[i][0]) {
+            mark_secret(mask, text, len, secrets[i], cut);
+        }
+    }
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+
+        while (j < len && mask[j] == mask[i]) {
+            j++;
+        }
+        if (mask[i]) {
+            ordo_buf_append(out, "***", 3);
+            runs++;
+        } else {
+            ordo_buf_append(out, text + i, j - i);
+        }
+        i = j;
+    }
+    free(mask);
+    return runs;
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct ordo_arena;
+struct ordo_buf;
 
 /* Equal strings, or both NULL. */
 bool ordo_streq(const char *a, const char *b);
@@ -66,5 +67,15 @@ void ordo_utf8_vformat(char *buf, size_t size, const char *fmt, va_list ap)
  * 'pos' bytes), both from 1; columns count characters (code points, as an
  * editor shows them), not bytes. */
 void ordo_utf8_position(const char *s, size_t pos, size_t *line, size_t *col);
+
+/* Append the 'len' bytes of 'text' to 'out' with every occurrence of each
+ * of the 'n' strings 'secrets' (tokens, passwords; NULL and "" entries are
+ * skipped) replaced by "***". Bytes covered by overlapping or adjacent
+ * occurrences become one "***", so no part of any secret survives however
+ * the secrets overlap. When 'cut' is true, 'text' was cut short at its end
+ * (a full error buffer), and a tail that is the start of a secret ("...sk-12"
+ * of "sk-1234") is replaced as well. Returns the number of "***" written. */
+size_t ordo_text_redact(struct ordo_buf *out, const char *text, size_t len,
+                        const char *const *secrets, size_t n, bool cut);
 
 #endif

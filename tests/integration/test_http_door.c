@@ -147,7 +147,7 @@ START_TEST(https_with_a_certificate_and_not_plain_http)
     free(cookie);
     httptest_resp_free(&r);
 
-    (void)snprintf(url, sizeof url, "http://%s/livez", srv.url + strlen("https://"));
+    (void)snprintf(url, sizeof url, "http://%.56s/livez", srv.url + strlen("https://"));
     ck_assert_msg(raw_get(url, NULL, &status) != CURLE_OK || status != 200,
                   "plain HTTP to the HTTPS port answered %ld", status);
     httptest_stop(&srv);

@@ -22,3 +22,7 @@ ordo_add_check_test(test_pgembed SOURCES unit/test_pgembed.c LIBS ordo_base
 add_executable(schema_check tools/schema_check.c)
 target_link_libraries(schema_check PRIVATE ordo_base)
 set_target_properties(schema_check PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+# Starts its own loopback HTTP servers (libmicrohttpd) on 127.0.0.1 and 127.0.0.2.
+ordo_add_check_test(test_httpc SOURCES unit/test_httpc.c LIBS ordo_base PkgConfig::MHD
+  LABELS "unit;base")
+target_compile_definitions(test_httpc PRIVATE ORDO_TEST_VERSION="${PROJECT_VERSION}")

@@ -131,6 +131,7 @@ START_TEST(defaults_follow_the_contract)
     ck_assert_str_eq(cfg.log_format, "json");
     ck_assert_int_eq(cfg.bpmn_max_bytes, 10485760);
     ck_assert_str_eq(cfg.crashpoint, "");
+    ck_assert_str_eq(cfg.http_allow, "");
     ck_assert_str_eq(ordo_config_origin(&cfg, "port"), "default");
     ck_assert_ptr_null(ordo_config_origin(&cfg, "prot"));
 }
@@ -263,6 +264,22 @@ START_TEST(enum_words_outside_the_list_are_fatal)
     ck_assert_int_eq(load(NULL, (char *[]){"ORDO_LOG_FORMAT=yaml", NULL}), ORDO_E_INVAL);
     ck_assert_str_eq(err.msg, "config key \"log_format\": \"yaml\" is not one of json, text "
                               "(environment ORDO_LOG_FORMAT)");
+}
+END_TEST
+
+START_TEST(http_allow_entries_are_checked_at_load)
+{
+    ck_assert_int_eq(load(NULL, (char *[]){"ORDO_HTTP_ALLOW=127.0.0.1/32, ::1,10.0.0.0/8", NULL}),
+                     ORDO_OK);
+    ck_assert_str_eq(cfg.http_allow, "127.0.0.1/32, ::1,10.0.0.0/8");
+    ck_assert_str_eq(ordo_config_origin(&cfg, "http_allow"), "environment ORDO_HTTP_ALLOW");
+    ck_assert_int_eq(load((char *[]){"--http-allow", "127.0.0.1,10.0.0.0/33", NULL}, NULL),
+                     ORDO_E_INVAL);
+    ck_assert_str_eq(err.msg, "config key \"http_allow\": \"10.0.0.0/33\" is not an IP address or "
+                              "a CIDR block such as 10.0.0.0/8 (flag --http-allow)");
+    ordo_err_clear(&err);
+    load_file_json("{\"http_allow\": \"localhost\"}", ORDO_E_INVAL);
+    ck_assert_ptr_nonnull(strstr(err.msg, "config key \"http_allow\": \"localhost\" is not an IP"));
 }
 END_TEST
 
@@ -717,6 +734,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, integers_out_of_range_are_fatal);
     tcase_add_test(tc, malformed_integers_are_fatal);
     tcase_add_test(tc, enum_words_outside_the_list_are_fatal);
+    tcase_add_test(tc, http_allow_entries_are_checked_at_load);
     tcase_add_test(tc, unknown_file_keys_are_fatal);
     tcase_add_test(tc, unknown_flags_are_fatal);
     tcase_add_test(tc, stray_arguments_and_missing_values_are_fatal);

@@ -1,5 +1,5 @@
 /*
- * base/text: NULL-safe equality and UTF-8 helpers.
+ * base/text: NULL-safe equality, UTF-8 helpers and redaction.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include <check.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
 #include "base/text.h"
 #include "tests/unit/check_main.h"
 
@@ -176,6 +177,60 @@ START_TEST(position_counts_lines_and_characters)
 }
 END_TEST
 
+/* Redact 'text' into a fresh arena string; '*runs' gets the count. */
+static const char *redact(const char *text, const char *const *secrets, size_t n, bool cut,
+                          size_t *runs)
+{
+    struct ordo_buf b = ORDO_BUF_INIT;
+    const char *copy;
+
+    *runs = ordo_text_redact(&b, text, strlen(text), secrets, n, cut);
+    copy = ordo_arena_strdup(arena, ordo_buf_cstr(&b));
+    ordo_buf_cleanup(&b);
+    return copy;
+}
+
+START_TEST(redact_replaces_every_occurrence_of_each_secret)
+{
+    const char *secrets[] = {"hunter2", NULL, "", "tok-99"};
+    size_t runs;
+
+    ck_assert_str_eq(redact("pw hunter2, again hunter2; tok-99!", secrets, 4, false, &runs),
+                     "pw ***, again ***; ***!");
+    ck_assert_uint_eq(runs, 3);
+    ck_assert_str_eq(redact("nothing here", secrets, 4, false, &runs), "nothing here");
+    ck_assert_uint_eq(runs, 0);
+    ck_assert_str_eq(redact("", secrets, 4, false, &runs), "");
+    ck_assert_str_eq(redact("hunter2", secrets, 0, false, &runs), "hunter2");
+}
+END_TEST
+
+START_TEST(redact_leaves_no_part_of_overlapping_secrets)
+{
+    const char *secrets[] = {"xabc", "abcdef", "aa"};
+    size_t runs;
+
+    /* Replacing one secret first would leave "def" or "x" of the other. */
+    ck_assert_str_eq(redact("<xabcdef>", secrets, 2, false, &runs), "<***>");
+    ck_assert_uint_eq(runs, 1);
+    ck_assert_str_eq(redact("aaa-xabcxabc", secrets, 3, false, &runs), "***-***");
+    ck_assert_uint_eq(runs, 2);
+}
+END_TEST
+
+START_TEST(redact_of_a_cut_text_also_hides_the_start_of_a_secret_at_its_end)
+{
+    const char *secrets[] = {"sk-1234567"};
+    size_t runs;
+
+    ck_assert_str_eq(redact("key sk-12", secrets, 1, true, &runs), "key ***");
+    ck_assert_uint_eq(runs, 1);
+    ck_assert_str_eq(redact("key sk-12", secrets, 1, false, &runs), "key sk-12");
+    ck_assert_str_eq(redact("key sk-1234567", secrets, 1, true, &runs), "key ***");
+    ck_assert_str_eq(redact("risk", secrets, 1, true, &runs), "ri***"); /* "sk" starts it */
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("text");
@@ -192,6 +247,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, quote_cuts_between_characters_and_says_so);
     tcase_add_test(tc, vformat_never_ends_inside_a_character);
     tcase_add_test(tc, position_counts_lines_and_characters);
+    tcase_add_test(tc, redact_replaces_every_occurrence_of_each_secret);
+    tcase_add_test(tc, redact_leaves_no_part_of_overlapping_secrets);
+    tcase_add_test(tc, redact_of_a_cut_text_also_hides_the_start_of_a_secret_at_its_end);
     suite_add_tcase(s, tc);
     return s;
 }
