@@ -3,3 +3,9 @@ ordo_add_check_test(test_loader SOURCES unit/test_loader.c LIBS ordo_plugins
   LABELS "unit;plugins" ENV "ORDOTEST_PLUGIN_DIR=${ORDO_TEST_PLUGIN_DIR}")
 add_dependencies(test_loader fixture_good fixture_wrong_abi fixture_bad_schema fixture_bad_id
   fixture_abort fixture_no_symbol fixture_init_fails)
+# The catalogue of installed actions and its element templates, on test connectors shared by
+# the unit test and the dump tool.
+add_library(ordo_testcatalogue STATIC unit/catalogue_fixture.c)
+target_link_libraries(ordo_testcatalogue PUBLIC ordo_plugins)
+ordo_add_check_test(test_catalogue SOURCES unit/test_catalogue.c LIBS ordo_testcatalogue ordo_bpmn
+  LABELS "unit;plugins")
