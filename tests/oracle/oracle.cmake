@@ -29,3 +29,11 @@ add_test(NAME oracle_openapi-routes
 set_tests_properties(oracle_openapi-routes PROPERTIES LABELS "oracle;server"
   SKIP_RETURN_CODE 77 TIMEOUT 120
   ENVIRONMENT "ORDOTEST_ROUTES_DUMP=${ORDO_TEST_BIN_DIR}/routes_dump")
+# The element templates of plugins/catalogue.h (for the test connectors, printed by
+# tests/tools/catalogue_dump) against @camunda/zeebe-element-templates-json-schema with ajv;
+# skips (exit 77) without Node.js 20+, the npm packages or the tool.
+add_test(NAME oracle_element-templates
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh element-templates.js)
+set_tests_properties(oracle_element-templates PROPERTIES LABELS "oracle;plugins"
+  SKIP_RETURN_CODE 77 TIMEOUT 120
+  ENVIRONMENT "ORDOTEST_CATALOGUE_DUMP=${ORDO_TEST_BIN_DIR}/catalogue_dump")

@@ -9,3 +9,8 @@ add_library(ordo_testcatalogue STATIC unit/catalogue_fixture.c)
 target_link_libraries(ordo_testcatalogue PUBLIC ordo_plugins)
 ordo_add_check_test(test_catalogue SOURCES unit/test_catalogue.c LIBS ordo_testcatalogue ordo_bpmn
   LABELS "unit;plugins")
+# tests/tools/catalogue_dump: the fixture's catalogue and element templates as JSON, for the
+# element template oracle (tests/oracle/element-templates.js).
+add_executable(catalogue_dump tools/catalogue_dump.c)
+target_link_libraries(catalogue_dump PRIVATE ordo_testcatalogue)
+set_target_properties(catalogue_dump PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${ORDO_TEST_BIN_DIR})
