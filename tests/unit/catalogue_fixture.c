@@ -5,6 +5,15 @@
 
 #include <stdint.h>
 
+/* The catalogue never calls an action; the loader wants a function. */
+static enum ordo_connector_result invoke_nothing(const struct ordo_connector_call *call,
+                                                 struct ordo_connector_outcome *out)
+{
+    (void)call;
+    (void)out;
+    return ORDO_CONNECTOR_OK;
+}
+
 /* ---- slack: the host's own action struct ---------------------------------- */
 
 static const char *const slack_keywords[] = {"chat", "messaging", NULL};
@@ -33,6 +42,7 @@ static const struct ordo_connector_action slack_actions[] = {
                          "\"channel\": {\"type\": \"string\", \"description\": \"Channel id\"}}}",
         .bpmn_errors = post_errors,
         .timeout_ms = 0,
+        .invoke = invoke_nothing,
     },
     {
         .id = "slack.add_reaction",
@@ -44,6 +54,7 @@ static const struct ordo_connector_action slack_actions[] = {
                         "\"name\": {\"type\": \"string\", \"title\": \"Emoji name\"}},"
                         " \"required\": [\"channel\", \"timestamp\", \"name\"]}",
         .timeout_ms = 5000,
+        .invoke = invoke_nothing,
     },
 };
 
@@ -69,7 +80,7 @@ static const struct ordo_connector slack = {
 /* ---- util: the least a descriptor can say ---------------------------------- */
 
 static const struct ordo_connector_action util_actions[] = {
-    {.id = "util.noop"},
+    {.id = "util.noop", .invoke = invoke_nothing},
 };
 
 static const struct ordo_connector util = {
@@ -119,6 +130,7 @@ static const struct newer_action github_actions[] = {
                                  " \"html_url\": {\"type\": \"string\"}}}",
                 .bpmn_errors = issue_errors,
                 .timeout_ms = 60000,
+                .invoke = invoke_nothing,
             },
         .future_text = "not an action",
         .future_number = UINT64_MAX,
@@ -134,6 +146,7 @@ static const struct newer_action github_actions[] = {
                                 " \"required\": [\"repo\", \"number\"]}",
                 .output_schema = "{\"properties\": {\"state-after\": {\"type\": \"string\"}}}",
                 .timeout_ms = 10000,
+                .invoke = invoke_nothing,
             },
         .future_text = "neither",
         .future_number = 0,

@@ -9,7 +9,8 @@
  *           field: required, enum with default, opaque array, boolean
  *           default, a string default that starts with "="
  *   util    no credential, no config, no title, keywords or description;
- *           its one action has no title and no schemas
+ *           its one action has no title (which the loader would refuse,
+ *           but the catalogue copes) and no schemas
  *   github  a "newer plugin": its actions are a larger struct than the
  *           host's (action_size says so), with a config schema and a
  *           credential schema; create_issue has an integer enum, an opaque
