@@ -166,16 +166,13 @@ static json_t *normalise(struct ordo_conn *c, json_t *raw)
 
 static enum ordo_connector_result get_employee(struct ordo_conn *c)
 {
-    const char *extra = ordo_conn_str(c->input, "fields");
-    json_t *list = ordo_conn_split_list(extra);
-    const char *fields = ordo_conn_keep(c, ordo_conn_join_list(list, ","));
+    const char *fields = ordo_conn_enc_list(c, ordo_conn_str(c->input, "fields"));
     const char *path = ordo_conn_printf(c, "%s?fields=%s%s%s", employee_path(c), BAMBOO_FIELDS,
-                                        *fields ? "," : "", ordo_conn_enc(c, fields));
+                                        *fields ? "," : "", fields);
     const char *what = "read the BambooHR employee";
     json_t *doc;
     enum ordo_connector_result rc;
 
-    json_decref(list);
     rc = ordo_conn_send(c, "GET", ordo_conn_printf(c, "%s%s", c->base, path), NULL);
     if (rc == ORDO_CONNECTOR_OK && c->resp.status == 404) {
         return ordo_conn_bpmn_error(c->out, "bamboohr_employee_not_found",

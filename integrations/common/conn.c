@@ -295,6 +295,24 @@ const char *ordo_conn_enc(struct ordo_conn *c, const char *s)
     return ordo_conn_keep(c, ordo_conn_pct_encode(s));
 }
 
+const char *ordo_conn_enc_list(struct ordo_conn *c, const char *list)
+{
+    json_t *items = ordo_conn_split_list(list);
+    json_t *encoded = json_array();
+    size_t i;
+    const json_t *v;
+    char *joined;
+
+    json_array_foreach(items, i, v)
+    {
+        json_array_append_new(encoded, json_string(ordo_conn_enc(c, json_string_value(v))));
+    }
+    joined = ordo_conn_join_list(encoded, ",");
+    json_decref(encoded);
+    json_decref(items);
+    return ordo_conn_keep(c, joined);
+}
+
 const char *ordo_conn_base_url(struct ordo_conn *c, const char *def)
 {
     const char *b = ordo_conn_str(c->config, "base_url");

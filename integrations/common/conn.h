@@ -144,6 +144,9 @@ const char *ordo_conn_keep(struct ordo_conn *c, char *s); /* takes 's' (malloc()
 const char *ordo_conn_printf(struct ordo_conn *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *ordo_conn_enc(struct ordo_conn *c, const char *s); /* percent-encoded */
+/* A comma-separated list ("a, b") as "a,b" with each item percent-encoded
+ * and the commas kept, for query values such as fields=...; "" when empty. */
+const char *ordo_conn_enc_list(struct ordo_conn *c, const char *list);
 
 /* The configuration's "base_url" when set, else 'def' (NULL: none); the
  * trailing '/' is dropped. Sets and returns c->base. */

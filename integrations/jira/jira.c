@@ -349,17 +349,15 @@ static enum ordo_connector_result transition_issue(struct ordo_conn *c)
 
 static enum ordo_connector_result get_issue(struct ordo_conn *c)
 {
-    json_t *fields = ordo_conn_split_list(ordo_conn_str(c->input, "fields"));
-    const char *list = ordo_conn_keep(c, ordo_conn_join_list(fields, ","));
-    const char *path = issue_path(c, ordo_conn_printf(c, "?fields=summary,status%s%s",
-                                                      *list ? "," : "", ordo_conn_enc(c, list)));
+    const char *list = ordo_conn_enc_list(c, ordo_conn_str(c->input, "fields"));
+    const char *path =
+        issue_path(c, ordo_conn_printf(c, "?fields=summary,status%s%s", *list ? "," : "", list));
     const char *key = ordo_conn_str_or(c->input, "issue_key", "");
     json_t *doc;
     json_t *o;
     const json_t *f;
     enum ordo_connector_result rc;
 
-    json_decref(fields);
     rc = ordo_conn_send(c, "GET", ordo_conn_printf(c, "%s" JIRA_API "%s", c->base, path), NULL);
     if (rc == ORDO_CONNECTOR_OK && c->resp.status == 404) {
         return ordo_conn_bpmn_error(c->out, "jira_issue_not_found",

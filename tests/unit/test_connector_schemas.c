@@ -774,9 +774,13 @@ START_TEST(jira_errors_and_missing_issue)
 
     script(404, "{\"errorMessages\":[\"Issue does not exist or you do not have permission\"]}",
            NULL);
-    r = call("jira", "jira.get_issue", "{\"issue_key\":\"OPS-404\"}", JIRA_CONFIG, JIRA_SECRET, 1);
+    r = call("jira", "jira.get_issue", "{\"issue_key\":\"OPS-404\",\"fields\":\"labels, cf 1\"}",
+             JIRA_CONFIG, JIRA_SECRET, 1);
     ck_assert_int_eq(r.rc, ORDO_CONNECTOR_BPMN_ERROR);
     ck_assert_str_eq(r.out.error_code, "jira_issue_not_found");
+    ck_assert_str_eq(
+        fake.sent[0].url,
+        "http://fake/jira/rest/api/3/issue/OPS-404?fields=summary,status,labels,cf%201");
     run_free(&r);
     reset_fake();
     script(400, "{\"errorMessages\":[],\"errors\":{\"summary\":\"Summary is required.\"}}", NULL);
