@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,9 @@ enum ordo_connector_result ordo_conn_begin(struct ordo_conn *c,
     memset(c, 0, sizeof(*c));
     c->call = call;
     c->out = out;
+    if (call->size < offsetof(struct ordo_connector_call, state) + sizeof(call->state)) {
+        return ordo_conn_fail(out, "the host's call record is too short for this connector");
+    }
     c->host = call->state;
     c->input = parse_object(call->input);
     c->config = parse_object(call->config);
