@@ -15,7 +15,9 @@
  * header; it replaces a header of the same name in the input. With a
  * base_url, a relative url is joined to it, and a credential that sends a
  * secret sends it only to URLs under its base_url: a process cannot carry
- * the secret to another host.
+ * the secret to another host. Redirects are followed only on request
+ * (follow_redirects), and not with a credential in a header other than
+ * Authorization, which the host's client would carry to another host.
  *
  * Output: {status, headers, body}. The SDK can look up an answer's headers
  * by name but not list them, so 'headers' holds the common ones
@@ -382,6 +384,14 @@ static enum ordo_connector_result request(struct ordo_conn *c)
                                : (timeout > HTTP_MAX_TIMEOUT_MS ? HTTP_MAX_TIMEOUT_MS : timeout));
     req.max_redirects =
         ordo_conn_bool(c->input, "follow_redirects", false) ? HTTP_MAX_REDIRECTS : 0u;
+    /* curl keeps Authorization from a redirect to another host, but not a
+     * header of another name: such a secret must not follow redirects. */
+    if (req.max_redirects && a.name && strcasecmp(a.name, "Authorization") != 0) {
+        return ordo_conn_fail(c->out,
+                              "follow_redirects cannot be used with a credential sent in "
+                              "the %s header: a redirect could carry it to another host",
+                              a.name);
+    }
     rc = build_headers(c, &a, &b);
     rc = rc == ORDO_CONNECTOR_OK ? build_body(c, &b, &req) : rc;
     req.headers = b.headers;

@@ -1027,6 +1027,10 @@ START_TEST(http_credential_stays_under_its_base_url)
     ck_assert_int_eq(r.rc, ORDO_CONNECTOR_FAIL);
     ck_assert_ptr_null(strstr(r.out.message, "evil"));
     run_free(&r);
+    r = call("http", "http.request", "{\"url\":\"items\",\"follow_redirects\":true}", config,
+             "{\"token\":\"s3cret\"}", 1);
+    ck_assert_int_eq(r.rc, ORDO_CONNECTOR_FAIL);
+    run_free(&r);
     r = call("http", "http.request",
              "{\"url\":\"https://x.io\",\"headers\":{\"A\":\"b\\r\\nC: d\"}}", "{}", "{}", 1);
     ck_assert_int_eq(r.rc, ORDO_CONNECTOR_FAIL);
