@@ -6,7 +6,8 @@
 # A file in folder F may include headers of F itself and of the folders F points at:
 #   base -> (nothing)           bpmn -> base               core -> bpmn, base
 #   plugins -> core, base, include/ordo (the host implements the SDK it loads)
-#   integrations -> include/ordo only (and its own connector folder)
+#   integrations/<name> -> include/ordo, integrations/common (the connectors' static toolkit)
+#                          and its own folder; integrations/common -> include/ordo
 #   webhooks -> core, bpmn, base                          generator -> plugins, bpmn, base
 #   server -> everything        include/ordo -> (nothing)  tests, bench -> anything
 # The SDK may be named "ordo/x.h" or "include/ordo/x.h". Includes of a path that is not a project
@@ -43,7 +44,7 @@ BEGIN {
     bad = 0
 }
 FNR == 1 {
-    # The folder this file belongs to; integrations/<name> is one unit.
+    # The folder this file belongs to; integrations/<name> is one unit (common is one too).
     n = split(FILENAME, part, "/")
     from = part[1]
     if (from == "include" && part[2] == "ordo")
@@ -80,9 +81,15 @@ FNR == 1 {
         next
     if (from == "integrations" && to == "integrations") {
         target = (np > 2) ? "integrations/" seg[2] : "integrations"
-        if (target == self)
+        # Every connector may use the shared toolkit; the toolkit uses no connector.
+        if (target == self || target == "integrations/common")
             next
-        printf "%s:%d: integrations may not include another connector (\"%s\"); share code through include/ordo\n", FILENAME, FNR, path
+        if (self == "integrations/common") {
+            printf "%s:%d: the toolkit integrations/common may not include a connector (\"%s\")\n", FILENAME, FNR, path
+            bad++
+            next
+        }
+        printf "%s:%d: integrations may not include another connector (\"%s\"); share code through integrations/common\n", FILENAME, FNR, path
         bad++
         next
     }
