@@ -9,7 +9,7 @@
  *             refused ("extension")
  *   retries   zeebe:taskDefinition retries, 0..1000, default 3
  *   headers   zeebe:taskHeaders/zeebe:header key value
- *   ordo:credential
+ *   ordo:credential, else the task header "ordo:credential" (element templates)
  * Mappings (every node but gateways and processes): zeebe:ioMapping
  * input/output source target; camunda:inputOutput inputParameter/
  * outputParameter name with text content (a camunda:list or camunda:map
@@ -166,6 +166,14 @@ static void read_job(struct ordo_graph_ctx *c, uint32_t i)
     read_retries(c, i, td);
     read_headers(c, i);
     n->credential = ordo_graph_str(c, ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "credential"));
+    /* Camunda Modeler's element templates can only write zeebe:
+     * extensions, so a task made from one names its credential in a task
+     * header (plugins/catalogue.h); the attribute wins when both are set. */
+    for (uint32_t h = 0; !n->credential && h < n->nheaders; h++) {
+        if (strcmp(n->headers[h].key, "ordo:credential") == 0) {
+            n->credential = n->headers[h].value;
+        }
+    }
 }
 
 /* ---- mappings ----------------------------------------------------------- */

@@ -432,6 +432,23 @@ START_TEST(ordo_action_is_the_job_type_and_defaults_apply)
 }
 END_TEST
 
+/* What Camunda Modeler's element templates write (plugins/catalogue.h). */
+START_TEST(credential_comes_from_a_task_header_when_the_attribute_is_absent)
+{
+    /* clang-format off */
+    compiles(LINE_OF("T", "<bpmn:serviceTask id='T'>" EXT("<zeebe:taskDefinition "
+             "type='jira.create_issue'/><zeebe:taskHeaders><zeebe:header key='ordo:credential' "
+             "value='acme'/></zeebe:taskHeaders>") "</bpmn:serviceTask>\n", "T"));
+    ck_assert_str_eq(node("T")->credential, "acme");
+    compiles(LINE_OF("T", "<bpmn:serviceTask id='T' ordo:credential='beta'>"
+             EXT("<zeebe:taskDefinition type='jira.create_issue'/><zeebe:taskHeaders>"
+             "<zeebe:header key='ordo:credential' value='acme'/></zeebe:taskHeaders>")
+             "</bpmn:serviceTask>\n", "T"));
+    /* clang-format on */
+    ck_assert_str_eq(node("T")->credential, "beta");
+}
+END_TEST
+
 START_TEST(action_ids_outside_the_contract_are_refused)
 {
     static const char *bad[] = {
@@ -1222,6 +1239,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, expressions_that_do_not_compile_are_refused_with_the_feel_error);
     tcase_add_test(tc, zeebe_service_task_reads_type_retries_headers_and_mappings);
     tcase_add_test(tc, ordo_action_is_the_job_type_and_defaults_apply);
+    tcase_add_test(tc, credential_comes_from_a_task_header_when_the_attribute_is_absent);
     tcase_add_test(tc, action_ids_outside_the_contract_are_refused);
     tcase_add_test(tc, camunda_external_task_reads_topic_and_input_output);
     tcase_add_test(tc, job_extensions_that_cannot_be_honoured_are_refused);
