@@ -10,6 +10,7 @@ ordo_add_check_test(test_strmap SOURCES unit/test_strmap.c LIBS ordo_base LABELS
 ordo_add_check_test(test_decimal SOURCES unit/test_decimal.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_calendar SOURCES unit/test_calendar.c LIBS ordo_base LABELS "unit;base")
 ordo_add_check_test(test_schema SOURCES unit/test_schema.c LIBS ordo_base LABELS "unit;base")
+ordo_add_check_test(test_vault SOURCES unit/test_vault.c LIBS ordo_base LABELS "unit;base")
 # Helpers shared by the time tests.
 add_library(ordo_testtime STATIC unit/utc_ms.c)
 target_link_libraries(ordo_testtime PUBLIC ordo_base)
