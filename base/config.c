@@ -95,7 +95,13 @@ static const struct config_key config_keys[] = {
     STR_KEY(admin_key, "KEY", "", KEY_SECRET,
             "API key of the first admin (24 or more characters); empty: a random key written to "
             "data_dir/initial-admin-key"),
-    STR_KEY(master_key, "KEY", "", KEY_SECRET, "key that encrypts stored connector credentials"),
+    STR_KEY(master_key, "KEY", "", KEY_SECRET,
+            "key that encrypts stored connector credentials: 32 bytes as 64 hex digits or 44 "
+            "characters of base64 (openssl rand -hex 32); empty: with the embedded database a "
+            "key generated into data_dir/master.key, else an error"),
+    STR_KEY(master_key_old, "KEY,...", "", KEY_SECRET,
+            "previous master keys, comma-separated: credentials sealed with them stay readable "
+            "until a rotation re-encrypts them with master_key"),
     STR_KEY(audit_signing_key, "KEY", "", KEY_SECRET,
             "Ed25519 key that signs audit log checkpoints"),
     STR_KEY(plugin_dir, "DIR", "../lib/ordo/connectors", 0,

@@ -53,7 +53,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 32
+#define ORDO_CONFIG_KEY_COUNT 33
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -66,6 +66,7 @@ struct ordo_config {
     const char *migrate_database_url;
     const char *admin_key;         /* secret */
     const char *master_key;        /* secret */
+    const char *master_key_old;    /* secret: previous master keys, comma-separated */
     const char *audit_signing_key; /* secret */
     const char *plugin_dir;
     const char *llm_provider;

@@ -572,16 +572,20 @@ START_TEST(print_json_redacts_secrets)
     json_error_t jerr;
 
     ck_assert_int_eq(load((char *[]){"--port=9000", NULL},
-                          (char *[]){"ORDO_MASTER_KEY=hunter2", "ORDO_LLM_MODEL=m", NULL}),
+                          (char *[]){"ORDO_MASTER_KEY=hunter2", "ORDO_MASTER_KEY_OLD=old1,old2",
+                                     "ORDO_LLM_MODEL=m", NULL}),
                      ORDO_OK);
+    ck_assert_str_eq(cfg.master_key_old, "old1,old2");
     ordo_config_print_json(&cfg, &out);
     ck_assert_ptr_null(strstr(ordo_buf_cstr(&out), "hunter2"));
+    ck_assert_ptr_null(strstr(ordo_buf_cstr(&out), "old1"));
     ck_assert_int_eq(out.data[out.len - 1], '\n');
     root = json_loads(ordo_buf_cstr(&out), JSON_REJECT_DUPLICATES, &jerr);
     ck_assert_ptr_nonnull(root);
     /* The test-only keys appear only when set. */
     ck_assert_uint_eq(json_object_size(root), ORDO_CONFIG_KEY_COUNT - TEST_ONLY_KEYS);
     ck_assert_str_eq(json_string_value(json_object_get(root, "master_key")), "[redacted]");
+    ck_assert_str_eq(json_string_value(json_object_get(root, "master_key_old")), "[redacted]");
     ck_assert_str_eq(json_string_value(json_object_get(root, "admin_key")), "");
     ck_assert_str_eq(json_string_value(json_object_get(root, "llm_model")), "m");
     ck_assert_int_eq(json_integer_value(json_object_get(root, "port")), 9000);
