@@ -40,6 +40,7 @@ ordo_add_pg_test(test_store SOURCES integration/test_store.c integration/storete
 ordo_add_pg_test(test_nodes SOURCES integration/test_nodes.c integration/storetest.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_audit SOURCES integration/test_audit.c integration/storetest.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_identity SOURCES integration/test_identity.c LIBS ordo_core LABELS core)
+ordo_add_pg_test(test_credential SOURCES integration/test_credential.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_query SOURCES integration/test_query.c integration/storetest.c LIBS ordo_core LABELS core)
 
 # The HTTP server: `ordo serve` started per test, requests over loopback with libcurl.
