@@ -26,9 +26,10 @@
 #define GATEWAY "/api/gateway.php/"
 
 static const char *const updatable[] = {
-    "firstName",  "lastName",   "preferredName", "displayName",   "workEmail",  "homeEmail",
-    "jobTitle",   "department", "division",      "location",      "supervisorEId", "hireDate",
-    "status",     "employeeNumber", "mobilePhone", "workPhone",   NULL};
+    "firstName",     "lastName", "preferredName", "displayName",    "workEmail",
+    "homeEmail",     "jobTitle", "department",    "division",       "location",
+    "supervisorEId", "hireDate", "status",        "employeeNumber", "mobilePhone",
+    "workPhone",     NULL};
 
 static void refuse(struct ordo_sandbox_req *req, int status, const char *why)
 {
@@ -64,8 +65,8 @@ static json_t *as_string(struct ordo_sandbox_req *req, const json_t *v)
 static json_t *field_value(struct ordo_sandbox_req *req, const json_t *company, const json_t *e,
                            const char *name)
 {
-    json_t *boss = ordo_sandbox_find(employees_of(company), "id",
-                                     ordo_sandbox_str(e, "supervisorEId"));
+    json_t *boss =
+        ordo_sandbox_find(employees_of(company), "id", ordo_sandbox_str(e, "supervisorEId"));
 
     if (strcmp(name, "supervisorEmail") == 0) {
         return as_string(req, json_object_get(boss, "workEmail"));
@@ -239,9 +240,9 @@ static void store_fields(struct ordo_sandbox_req *req, json_t *e, const json_t *
         (void)json_object_set_new(e, name, as_string(req, v));
     }
     (void)json_object_set_new(e, "action", json_string(action));
-    (void)json_object_set_new(e, "lastChanged",
-                              json_string(ordo_sandbox_time(req->arena, ordo_clock_wall_ms(),
-                                                            ORDO_SANDBOX_TIME_BAMBOO)));
+    (void)json_object_set_new(
+        e, "lastChanged",
+        json_string(ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_BAMBOO)));
 }
 
 static void update_employee_cb(struct ordo_sandbox_req *req, json_t *company)
@@ -279,10 +280,10 @@ static void add_employee_cb(struct ordo_sandbox_req *req, json_t *company)
     store_fields(req, e, body, "Inserted");
     (void)json_array_append_new(employees_of(company), e);
     ordo_sandbox_reply_text(req, 201, NULL, "");
-    ordo_sandbox_reply_header(
-        req, "Location",
-        ordo_arena_printf(req->arena, "%s/bamboohr" GATEWAY "%s/v1/employees/%s", req->base_url,
-                          req->params[0], id));
+    ordo_sandbox_reply_header(req, "Location",
+                              ordo_arena_printf(req->arena,
+                                                "%s/bamboohr" GATEWAY "%s/v1/employees/%s",
+                                                req->base_url, req->params[0], id));
 }
 
 /* Each route's function gets its company. */
@@ -314,12 +315,11 @@ static bool bamboohr_auth(struct ordo_sandbox_req *req, json_t *state)
 
 static void bamboohr_handle(struct ordo_sandbox_req *req, json_t *state)
 {
-    const char *domain = strncmp(req->rel, GATEWAY, strlen(GATEWAY)) == 0
-                             ? req->rel + strlen(GATEWAY)
-                             : NULL;
-    json_t *company = domain ? find_company(state, ordo_arena_strndup(req->arena, domain,
-                                                                      strcspn(domain, "/")))
-                             : NULL;
+    const char *domain =
+        strncmp(req->rel, GATEWAY, strlen(GATEWAY)) == 0 ? req->rel + strlen(GATEWAY) : NULL;
+    json_t *company =
+        domain ? find_company(state, ordo_arena_strndup(req->arena, domain, strcspn(domain, "/")))
+               : NULL;
     const char *accept = ordo_sandbox_header(req, "Accept");
     const struct ordo_sandbox_route *r;
     bool wrong_method;

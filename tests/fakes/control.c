@@ -180,16 +180,16 @@ static void record(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
         json_decref(key);
         key = header_value(req, "X-Ordo-Idempotency-Key");
     }
-    call = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o}",
-                     "seq", ++sb->seq, "time",
-                     ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_ISO),
-                     "service", req->svc->name, "method", req->method, "path",
-                     text_value(req, req->path, strlen(req->path)), "query",
-                     text_value(req, req->query, strlen(req->query)), "content_type",
-                     header_value(req, "Content-Type"), "body", text_value(req, req->body, n),
-                     "body_truncated", cut, "auth_ok", req->auth_ok, "status", req->status,
-                     "idempotency_key", key, "notes", req->notes ? json_incref(req->notes) : json_array(),
-                     "fault", req->faulted ? json_integer(req->fault.id) : json_null());
+    call = json_pack(
+        "{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o}", "seq", ++sb->seq,
+        "time", ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_ISO),
+        "service", req->svc->name, "method", req->method, "path",
+        text_value(req, req->path, strlen(req->path)), "query",
+        text_value(req, req->query, strlen(req->query)), "content_type",
+        header_value(req, "Content-Type"), "body", text_value(req, req->body, n), "body_truncated",
+        cut, "auth_ok", req->auth_ok, "status", req->status, "idempotency_key", key, "notes",
+        req->notes ? json_incref(req->notes) : json_array(), "fault",
+        req->faulted ? json_integer(req->fault.id) : json_null());
     if (!call) {
         ordo_oom(0);
     }
@@ -231,6 +231,15 @@ void ordo_sandbox_answer(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
                                 "(/jira), GitHub (/github) and BambooHR (/bamboohr).\n"
                                 "Nothing here reaches the real services. Control API: "
                                 "/_sandbox/health, /_sandbox/calls, /_sandbox/state.\n");
+        return;
+    }
+    if (under(req->path, "/github-web")) { /* where html_url links lead */
+        ordo_sandbox_reply_text(
+            req, 200, "text/plain; charset=utf-8",
+            ordo_arena_printf(req->arena,
+                              "Ordo sandbox: on GitHub this link would open %s.\nThe sandbox "
+                              "has no web pages; GET /_sandbox/state shows what it holds.\n",
+                              req->path + strlen("/github-web")));
         return;
     }
     if (!req->svc && !under(req->path, CONTROL_PREFIX)) {
@@ -310,7 +319,8 @@ static void calls_cb(struct ordo_sandbox_req *req, json_t *state)
             (void)json_array_append(out, call);
         }
     }
-    ordo_sandbox_reply_json(req, 200, json_pack("{s:o, s:I}", "calls", out, "dropped", current->dropped));
+    ordo_sandbox_reply_json(req, 200,
+                            json_pack("{s:o, s:I}", "calls", out, "dropped", current->dropped));
 }
 
 static void calls_clear_cb(struct ordo_sandbox_req *req, json_t *state)
@@ -363,9 +373,9 @@ static bool fault_int(struct ordo_sandbox_req *req, const json_t *spec, const ch
         return true;
     }
     if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        control_error(req, 400,
-                      ordo_arena_printf(req->arena, "%s must be an integer from %d to %d", name,
-                                        min, max));
+        control_error(
+            req, 400,
+            ordo_arena_printf(req->arena, "%s must be an integer from %d to %d", name, min, max));
         return false;
     }
     *out = (int)json_integer_value(v);
@@ -374,7 +384,7 @@ static bool fault_int(struct ordo_sandbox_req *req, const json_t *spec, const ch
 
 static bool fault_members_known(struct ordo_sandbox_req *req, json_t *spec)
 {
-    static const char *const known[] = {"service",  "path",     "method", "status",
+    static const char *const known[] = {"service",     "path",  "method",   "status",
                                         "retry_after", "times", "delay_ms", "body"};
     const char *name;
     json_t *v;
@@ -387,7 +397,8 @@ static bool fault_members_known(struct ordo_sandbox_req *req, json_t *spec)
             ok = strcmp(known[i], name) == 0;
         }
         if (!ok) {
-            control_error(req, 400, ordo_arena_printf(req->arena, "unknown member \"%.60s\"", name));
+            control_error(req, 400,
+                          ordo_arena_printf(req->arena, "unknown member \"%.60s\"", name));
             return false;
         }
     }
@@ -453,14 +464,10 @@ static void fault_add_cb(struct ordo_sandbox_req *req, json_t *state)
 }
 
 static const struct ordo_sandbox_route control_routes[] = {
-    {"GET", "/_sandbox/health", health_cb},
-    {"GET", "/_sandbox/calls", calls_cb},
-    {"DELETE", "/_sandbox/calls", calls_clear_cb},
-    {"POST", "/_sandbox/reset", reset_cb},
-    {"GET", "/_sandbox/state", state_cb},
-    {"GET", "/_sandbox/faults", faults_cb},
-    {"POST", "/_sandbox/faults", fault_add_cb},
-    {"DELETE", "/_sandbox/faults", faults_clear_cb},
+    {"GET", "/_sandbox/health", health_cb},        {"GET", "/_sandbox/calls", calls_cb},
+    {"DELETE", "/_sandbox/calls", calls_clear_cb}, {"POST", "/_sandbox/reset", reset_cb},
+    {"GET", "/_sandbox/state", state_cb},          {"GET", "/_sandbox/faults", faults_cb},
+    {"POST", "/_sandbox/faults", fault_add_cb},    {"DELETE", "/_sandbox/faults", faults_clear_cb},
 };
 
 static void control(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)

@@ -23,12 +23,12 @@
 #include "base/text.h"
 #include "tests/fakes/sandbox.h"
 
-#define API_VERSION  "2022-11-28"
-#define MEDIA_TYPE   "application/vnd.github+json"
-#define DOCS         "https://docs.github.com/rest"
-#define RATE_LIMIT   5000
-#define PAGE_DEFAULT 30
-#define PAGE_MAX     100
+#define API_VERSION   "2022-11-28"
+#define MEDIA_TYPE    "application/vnd.github+json"
+#define DOCS          "https://docs.github.com/rest"
+#define RATE_LIMIT    5000
+#define PAGE_DEFAULT  30
+#define PAGE_MAX      100
 #define REPO_NAME_MAX 100
 
 /* ---- replies --------------------------------------------------------------------------------- */
@@ -37,8 +37,7 @@ static void message(struct ordo_sandbox_req *req, int status, const char *text)
 {
     ordo_sandbox_reply_json(req, status,
                             json_pack("{s:s, s:s, s:s}", "message", text, "documentation_url", DOCS,
-                                      "status",
-                                      ordo_arena_printf(req->arena, "%d", status)));
+                                      "status", ordo_arena_printf(req->arena, "%d", status)));
 }
 
 static void not_found(struct ordo_sandbox_req *req)
@@ -50,17 +49,18 @@ static void not_found(struct ordo_sandbox_req *req)
 static void invalid(struct ordo_sandbox_req *req, const char *summary, const char *resource,
                     const char *code, const char *field, const char *text)
 {
-    ordo_sandbox_reply_json(
-        req, 422,
-        json_pack("{s:s, s:[{s:s, s:s, s:s, s:s*}], s:s, s:s}", "message", summary, "errors",
-                  "resource", resource, "code", code, "field", field, "message", text,
-                  "documentation_url", DOCS, "status", "422"));
+    ordo_sandbox_reply_json(req, 422,
+                            json_pack("{s:s, s:[{s:s, s:s, s:s, s:s*}], s:s, s:s}", "message",
+                                      summary, "errors", "resource", resource, "code", code,
+                                      "field", field, "message", text, "documentation_url", DOCS,
+                                      "status", "422"));
 }
 
 /* The body as an object ({} when empty); NULL after answering 400 as GitHub does. */
 static json_t *body_object(struct ordo_sandbox_req *req)
 {
-    json_t *body = req->body_len ? ordo_sandbox_body_json(req) : ordo_json_defer(req->arena, json_object());
+    json_t *body =
+        req->body_len ? ordo_sandbox_body_json(req) : ordo_json_defer(req->arena, json_object());
 
     if (!json_is_object(body)) {
         message(req, 400, "Problems parsing JSON");
@@ -121,12 +121,11 @@ static json_t *user_json(struct ordo_sandbox_req *req, const json_t *user)
 {
     const char *login = ordo_sandbox_str(user, "login");
 
-    return json_pack("{s:s?, s:O?, s:s, s:s, s:s?, s:b, s:s}", "login", login, "id",
-                     json_object_get(user, "id"), "node_id",
-                     ordo_arena_printf(req->arena, "U_sandbox_%s", login ? login : ""), "type",
-                     "User", "name", ordo_sandbox_str(user, "name"), "site_admin", 0, "html_url",
-                     ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url,
-                                       login ? login : ""));
+    return json_pack(
+        "{s:s?, s:O?, s:s, s:s, s:s?, s:b, s:s}", "login", login, "id", json_object_get(user, "id"),
+        "node_id", ordo_arena_printf(req->arena, "U_sandbox_%s", login ? login : ""), "type",
+        "User", "name", ordo_sandbox_str(user, "name"), "site_admin", 0, "html_url",
+        ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, login ? login : ""));
 }
 
 static json_t *team_json(struct ordo_sandbox_req *req, const json_t *org, const json_t *team)
@@ -137,10 +136,9 @@ static json_t *team_json(struct ordo_sandbox_req *req, const json_t *org, const 
     const char *url = ordo_arena_printf(req->arena, "%s/github/orgs/%s/teams/%s", req->base_url,
                                         org_login ? org_login : "", slug ? slug : "");
 
-    return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s, s:n}",
-                     "id", id, "node_id",
-                     ordo_arena_printf(req->arena, "T_sandbox_%lld", (long long)id), "url", url,
-                     "html_url",
+    return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s, s:n}", "id",
+                     id, "node_id", ordo_arena_printf(req->arena, "T_sandbox_%lld", (long long)id),
+                     "url", url, "html_url",
                      ordo_arena_printf(req->arena, "%s/github-web/orgs/%s/teams/%s", req->base_url,
                                        org_login ? org_login : "", slug ? slug : ""),
                      "name", ordo_sandbox_str(team, "name"), "slug", slug, "description",
@@ -308,7 +306,8 @@ static bool already_in(json_t *gh, const json_t *org, const char *email, const c
     {
         const char *e = ordo_sandbox_str(v, "email"), *l = ordo_sandbox_str(v, "login");
 
-        if ((email && e && strcasecmp(e, email) == 0) || (login && l && strcasecmp(l, login) == 0)) {
+        if ((email && e && strcasecmp(e, email) == 0) ||
+            (login && l && strcasecmp(l, login) == 0)) {
             return true;
         }
     }
@@ -397,19 +396,18 @@ static void invite_cb(struct ordo_sandbox_req *req, json_t *gh)
     }
     id = ordo_sandbox_next(gh, "next_id", 90001);
     inv = json_pack(
-        "{s:I, s:s, s:s?, s:s?, s:s, s:s, s:n, s:n, s:o, s:i, s:s, s:s, s:o}", "id", id,
-        "node_id", ordo_arena_printf(req->arena, "OI_sandbox_%lld", (long long)id), "login",
-        login, "email", email, "role", role, "created_at",
+        "{s:I, s:s, s:s?, s:s?, s:s, s:s, s:n, s:n, s:o, s:i, s:s, s:s, s:o}", "id", id, "node_id",
+        ordo_arena_printf(req->arena, "OI_sandbox_%lld", (long long)id), "login", login, "email",
+        email, "role", role, "created_at",
         ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB), "failed_at",
         "failed_reason", "inviter", user_json(req, find_user(gh, ordo_sandbox_str(gh, "viewer"))),
         "team_count", (int)json_array_size(ids), "invitation_teams_url",
         ordo_arena_printf(req->arena, "%s/github/organizations/%lld/invitations/%lld/teams",
-                          req->base_url,
-                          (long long)json_integer_value(json_object_get(org, "id")),
+                          req->base_url, (long long)json_integer_value(json_object_get(org, "id")),
                           (long long)id),
         "invitation_source", "member", "team_ids", ids ? json_incref(ids) : json_array());
-    (void)json_array_append(json_object_get(org, "invitations"), inv);
-    (void)json_object_del(inv, "team_ids");
+    (void)json_array_append_new(json_object_get(org, "invitations"), json_deep_copy(inv));
+    (void)json_object_del(inv, "team_ids"); /* kept in the state, not in the answer */
     ordo_sandbox_reply_json(req, 201, inv);
 }
 
@@ -488,24 +486,23 @@ static void create_repo_cb(struct ordo_sandbox_req *req, json_t *gh)
     }
     id = ordo_sandbox_next(gh, "next_id", 90001);
     full = ordo_arena_printf(req->arena, "%s/%s", ordo_sandbox_str(org, "login"), name);
-    (void)json_array_append_new(
-        json_object_get(org, "repos"),
-        json_pack("{s:I, s:s, s:b, s:O?, s:[]}", "id", id, "name", name, "private", private,
-                  "description", json_object_get(body, "description"), "issues"));
+    (void)json_array_append_new(json_object_get(org, "repos"),
+                                json_pack("{s:I, s:s, s:b, s:O?, s:[]}", "id", id, "name", name,
+                                          "private", private, "description",
+                                          json_object_get(body, "description"), "issues"));
     ordo_sandbox_reply_json(
         req, 201,
-        json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:{s:s?, s:O?, s:s}, s:s, s:s, s:O?, s:s, s:s}",
-                  "id", id, "node_id",
-                  ordo_arena_printf(req->arena, "R_sandbox_%lld", (long long)id), "name", name,
-                  "full_name", full, "private", private, "visibility",
-                  private ? (vis ? vis : "private") : "public", "owner", "login",
-                  ordo_sandbox_str(org, "login"), "id", json_object_get(org, "id"), "type",
-                  "Organization", "html_url",
-                  ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, full), "url",
-                  ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, full),
-                  "description", json_object_get(body, "description"), "default_branch", "main",
-                  "created_at",
-                  ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB)));
+        json_pack(
+            "{s:I, s:s, s:s, s:s, s:b, s:s, s:{s:s?, s:O?, s:s}, s:s, s:s, s:O?, s:s, s:s}", "id",
+            id, "node_id", ordo_arena_printf(req->arena, "R_sandbox_%lld", (long long)id), "name",
+            name, "full_name", full, "private", private, "visibility",
+            private ? (vis ? vis : "private") : "public", "owner", "login",
+            ordo_sandbox_str(org, "login"), "id", json_object_get(org, "id"), "type",
+            "Organization", "html_url",
+            ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, full), "url",
+            ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, full), "description",
+            json_object_get(body, "description"), "default_branch", "main", "created_at",
+            ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB)));
 }
 
 static json_t *label_list(const json_t *labels)
@@ -550,9 +547,9 @@ static void create_issue_cb(struct ordo_sandbox_req *req, json_t *gh)
     now = ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB);
     issue = json_pack(
         "{s:I, s:s, s:I, s:O, s:O?, s:s, s:s, s:s, s:s, s:o, s:o, s:[], s:i, s:s, s:s}", "id", id,
-        "node_id", ordo_arena_printf(req->arena, "I_sandbox_%lld", (long long)id), "number",
-        number, "title", json_object_get(body, "title"), "body", json_object_get(body, "body"),
-        "state", "open", "url", ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, url),
+        "node_id", ordo_arena_printf(req->arena, "I_sandbox_%lld", (long long)id), "number", number,
+        "title", json_object_get(body, "title"), "body", json_object_get(body, "body"), "state",
+        "open", "url", ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, url),
         "html_url", ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, url),
         "repository_url",
         ordo_arena_printf(req->arena, "%s/github/repos/%s/%s", req->base_url,
@@ -652,7 +649,8 @@ static void github_finish(struct ordo_sandbox_req *req, json_t *state)
 
     (void)snprintf(buf, sizeof buf, "%d", RATE_LIMIT);
     ordo_sandbox_reply_header(req, "x-ratelimit-limit", buf);
-    (void)snprintf(buf, sizeof buf, "%lld", used >= RATE_LIMIT ? 0LL : (long long)(RATE_LIMIT - used));
+    (void)snprintf(buf, sizeof buf, "%lld",
+                   used >= RATE_LIMIT ? 0LL : (long long)(RATE_LIMIT - used));
     ordo_sandbox_reply_header(req, "x-ratelimit-remaining", buf);
     (void)snprintf(buf, sizeof buf, "%lld", (long long)used);
     ordo_sandbox_reply_header(req, "x-ratelimit-used", buf);

@@ -23,13 +23,14 @@
 #include "base/text.h"
 #include "tests/fakes/sandbox.h"
 
-#define API           "/rest/api/3"
-#define PAGE_DEFAULT  50
-#define PAGE_MAX      5000
-#define SUMMARY_MAX   255
-#define TOKEN_PREFIX  "offset:"
-#define MAX_CLAUSES   8
-#define ADF_NOT_A_DOC "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
+#define API          "/rest/api/3"
+#define PAGE_DEFAULT 50
+#define PAGE_MAX     5000
+#define SUMMARY_MAX  255
+#define TOKEN_PREFIX "offset:"
+#define MAX_CLAUSES  8
+#define ADF_NOT_A_DOC \
+    "Operation value must be an Atlassian Document (see the Atlassian Document Format)"
 
 struct status {
     const char *name;
@@ -91,13 +92,13 @@ static json_t *status_json(struct ordo_sandbox_req *req, const char *name)
 {
     const struct status *s = status_named(name);
 
-    return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:i, s:s, s:s, s:s}}", "self",
-                     ordo_arena_printf(req->arena, "%s/jira" API "/status/%s", req->base_url, s->id),
-                     "description", "", "name", s->name, "id", s->id, "statusCategory", "self",
-                     ordo_arena_printf(req->arena, "%s/jira" API "/statuscategory/%d",
-                                       req->base_url, s->category_id),
-                     "id", s->category_id, "key", s->category_key, "colorName", s->color, "name",
-                     s->name);
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:i, s:s, s:s, s:s}}", "self",
+        ordo_arena_printf(req->arena, "%s/jira" API "/status/%s", req->base_url, s->id),
+        "description", "", "name", s->name, "id", s->id, "statusCategory", "self",
+        ordo_arena_printf(req->arena, "%s/jira" API "/statuscategory/%d", req->base_url,
+                          s->category_id),
+        "id", s->category_id, "key", s->category_key, "colorName", s->color, "name", s->name);
 }
 
 static const char *issue_self(struct ordo_sandbox_req *req, const json_t *issue)
@@ -136,8 +137,8 @@ static json_t *comments_json(const json_t *issue)
     size_t n = json_array_size(c);
 
     return json_pack("{s:o, s:i, s:i, s:i}", "comments",
-                     json_is_array(c) ? json_incref(c) : json_array(),
-                     "maxResults", (int)n, "total", (int)n, "startAt", 0);
+                     json_is_array(c) ? json_incref(c) : json_array(), "maxResults", (int)n,
+                     "total", (int)n, "startAt", 0);
 }
 
 /* Is 'name' among the comma-separated 'fields' ("*all" and "*navigable" take everything)? */
@@ -190,8 +191,8 @@ static json_t *issue_json(struct ordo_sandbox_req *req, json_t *jira, const json
     put_field(fields, want, "updated", json_incref(json_object_get(issue, "updated")));
     put_field(fields, want, "reporter", user_ref(json_object_get(jira, "myself")));
     put_field(fields, want, "comment", comments_json(issue));
-    return json_pack("{s:s, s:O?, s:s, s:O?, s:o}", "expand", "renderedFields,names,schema",
-                     "id", json_object_get(issue, "id"), "self", issue_self(req, issue), "key",
+    return json_pack("{s:s, s:O?, s:s, s:O?, s:o}", "expand", "renderedFields,names,schema", "id",
+                     json_object_get(issue, "id"), "self", issue_self(req, issue), "key",
                      json_object_get(issue, "key"), "fields", fields);
 }
 
@@ -232,9 +233,9 @@ static bool is_adf(const json_t *doc)
 
 /* ---- issues ---------------------------------------------------------------------------------- */
 
-static const char *const settable[] = {"project",  "issuetype", "summary",  "description",
-                                       "labels",   "assignee",  "reporter", "priority",
-                                       "duedate",  "parent",    NULL};
+static const char *const settable[] = {"project", "issuetype", "summary",  "description",
+                                       "labels",  "assignee",  "reporter", "priority",
+                                       "duedate", "parent",    NULL};
 
 static bool is_settable(const char *name)
 {
@@ -262,16 +263,20 @@ static void check_create(json_t *jira, const json_t *fields, json_t *errors, jso
         type = type ? type : ordo_sandbox_find(types, "id", ordo_sandbox_str(t, "id"));
     }
     if (!project) {
-        (void)json_object_set_new(errors, "project", json_string("Specify a valid project ID or key"));
+        (void)json_object_set_new(errors, "project",
+                                  json_string("Specify a valid project ID or key"));
     } else if (!t) {
         (void)json_object_set_new(errors, "issuetype", json_string("Specify an issue type"));
     } else if (!type) {
-        (void)json_object_set_new(errors, "issuetype", json_string("The issue type selected is invalid."));
+        (void)json_object_set_new(errors, "issuetype",
+                                  json_string("The issue type selected is invalid."));
     }
     if (!summary || !*summary) {
-        (void)json_object_set_new(errors, "summary", json_string("You must specify a summary of the issue."));
+        (void)json_object_set_new(errors, "summary",
+                                  json_string("You must specify a summary of the issue."));
     } else if (strlen(summary) > SUMMARY_MAX) {
-        (void)json_object_set_new(errors, "summary", json_string("Summary must be less than 255 characters."));
+        (void)json_object_set_new(errors, "summary",
+                                  json_string("Summary must be less than 255 characters."));
     }
     v = json_object_get(fields, "description");
     if (v && !json_is_null(v) && !is_adf(v)) {
@@ -318,16 +323,16 @@ static void create_issue_cb(struct ordo_sandbox_req *req, json_t *jira)
                            (long long)ordo_sandbox_next(jira, "next_issue_id", 10001));
     key = ordo_arena_printf(req->arena, "%s-%lld", ordo_sandbox_str(project, "key"),
                             (long long)ordo_sandbox_next(project, "next_number", 1));
-    issue = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O?, s:o, s:s, s:s, s:s, s:[]}", "id", id,
-                      "key", key, "project", json_object_get(project, "key"), "issuetype",
+    issue = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O?, s:o, s:s, s:s, s:s, s:[]}", "id", id, "key",
+                      key, "project", json_object_get(project, "key"), "issuetype",
                       json_object_get(type, "name"), "summary", json_object_get(fields, "summary"),
                       "description", json_object_get(fields, "description"), "labels",
-                      json_is_array(labels) ? json_incref(labels) : json_array(), "status",
-                      "To Do", "created", now, "updated", now, "comments");
+                      json_is_array(labels) ? json_incref(labels) : json_array(), "status", "To Do",
+                      "created", now, "updated", now, "comments");
     (void)json_array_append_new(json_object_get(jira, "issues"), issue);
-    ordo_sandbox_reply_json(req, 201,
-                            json_pack("{s:s, s:s, s:s}", "id", id, "key", key, "self",
-                                      issue_self(req, issue)));
+    ordo_sandbox_reply_json(
+        req, 201,
+        json_pack("{s:s, s:s, s:s}", "id", id, "key", key, "self", issue_self(req, issue)));
 }
 
 static void get_issue_cb(struct ordo_sandbox_req *req, json_t *jira)
@@ -395,15 +400,15 @@ static void do_transition_cb(struct ordo_sandbox_req *req, json_t *jira)
             (void)json_object_set_new(issue, "status", json_string(transitions[i].to));
             (void)json_object_set_new(
                 issue, "updated",
-                json_string(ordo_sandbox_time(req->arena, ordo_clock_wall_ms(),
-                                              ORDO_SANDBOX_TIME_JIRA)));
+                json_string(
+                    ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_JIRA)));
             ordo_sandbox_reply_text(req, 204, NULL, "");
             return;
         }
     }
-    error_messages(req, 400,
-                   ordo_arena_printf(req->arena, "Transition id '%.40s' is not valid for this issue.",
-                                     id));
+    error_messages(
+        req, 400,
+        ordo_arena_printf(req->arena, "Transition id '%.40s' is not valid for this issue.", id));
 }
 
 static json_t *comments_of(json_t *issue)
@@ -440,8 +445,8 @@ static void add_comment_cb(struct ordo_sandbox_req *req, json_t *jira)
                            (long long)ordo_sandbox_next(jira, "next_comment_id", 10001));
     comment = json_pack("{s:s, s:s, s:o, s:O, s:O, s:s, s:s, s:b}", "self",
                         ordo_arena_printf(req->arena, "%s/comment/%s", issue_self(req, issue), id),
-                        "id", id, "author", author, "updateAuthor", author, "body", body,
-                        "created", now, "updated", now, "jsdPublic", 1);
+                        "id", id, "author", author, "updateAuthor", author, "body", body, "created",
+                        now, "updated", now, "jsdPublic", 1);
     (void)json_array_append(comments_of(issue), comment);
     (void)json_object_set_new(issue, "updated", json_string(now));
     ordo_sandbox_reply_json(req, 201, comment);
@@ -492,8 +497,8 @@ static const char *jql_token(struct ordo_sandbox_req *req, const char *p, const 
 
 static const char *jql_field(const char *word)
 {
-    static const char *const names[][2] = {{"project", "project"}, {"key", "key"},
-                                           {"issuekey", "key"},    {"status", "status"},
+    static const char *const names[][2] = {{"project", "project"},     {"key", "key"},
+                                           {"issuekey", "key"},        {"status", "status"},
                                            {"issuetype", "issuetype"}, {"type", "issuetype"},
                                            {"labels", "labels"}};
 
@@ -570,17 +575,16 @@ static bool clause_holds(const json_t *issue, const struct clause *c)
 }
 
 /* Jira refuses a value that names nothing: an unknown project or issue key. */
-static const char *clause_problem(struct ordo_sandbox_req *req, json_t *jira, const struct clause *c)
+static const char *clause_problem(struct ordo_sandbox_req *req, json_t *jira,
+                                  const struct clause *c)
 {
     if (strcmp(c->field, "project") == 0 && !find_project(jira, c->value)) {
-        return ordo_arena_printf(req->arena,
-                                 "The value '%.60s' does not exist for the field 'project'.",
-                                 c->value);
+        return ordo_arena_printf(
+            req->arena, "The value '%.60s' does not exist for the field 'project'.", c->value);
     }
     if (strcmp(c->field, "key") == 0 && !find_issue(jira, c->value)) {
-        return ordo_arena_printf(req->arena,
-                                 "An issue with key '%.60s' does not exist for field 'key'.",
-                                 c->value);
+        return ordo_arena_printf(
+            req->arena, "An issue with key '%.60s' does not exist for field 'key'.", c->value);
     }
     return NULL;
 }
@@ -621,9 +625,9 @@ static bool search_input(struct ordo_sandbox_req *req, struct search *s)
     json_array_foreach(f, i, v)
     {
         if (json_is_string(v)) {
-            s->fields = s->fields ? ordo_arena_printf(req->arena, "%s,%s", s->fields,
-                                                      json_string_value(v))
-                                  : json_string_value(v);
+            s->fields =
+                s->fields ? ordo_arena_printf(req->arena, "%s,%s", s->fields, json_string_value(v))
+                          : json_string_value(v);
         }
     }
     return s->max >= 1;
@@ -693,8 +697,9 @@ static void search_cb(struct ordo_sandbox_req *req, json_t *jira)
         return;
     }
     if (n == 0) {
-        error_messages(req, 400, "Unbounded JQL queries are not allowed here. Please add a search "
-                                 "restriction to your query.");
+        error_messages(req, 400,
+                       "Unbounded JQL queries are not allowed here. Please add a search "
+                       "restriction to your query.");
         return;
     }
     for (int k = 0; k < n; k++) {
@@ -714,7 +719,7 @@ static void search_cb(struct ordo_sandbox_req *req, json_t *jira)
     out = json_pack("{s:o, s:b}", "issues", page, "isLast", !more);
     if (more) {
         const char *raw = ordo_arena_printf(req->arena, TOKEN_PREFIX "%lld",
-                                            (long long)(at + (int64_t)json_array_size(page)));
+                                            (long long)at + (long long)json_array_size(page));
 
         (void)json_object_set_new(out, "nextPageToken",
                                   json_string(ordo_sandbox_base64(req->arena, raw, strlen(raw))));
@@ -728,9 +733,9 @@ static void myself_cb(struct ordo_sandbox_req *req, json_t *jira)
 {
     json_t *me = json_deep_copy(json_object_get(jira, "myself"));
 
-    (void)json_object_set_new(me, "self",
-                              json_string(ordo_arena_printf(req->arena, "%s/jira" API "/myself",
-                                                            req->base_url)));
+    (void)json_object_set_new(
+        me, "self",
+        json_string(ordo_arena_printf(req->arena, "%s/jira" API "/myself", req->base_url)));
     (void)json_object_set_new(me, "locale", json_string("en_US"));
     ordo_sandbox_reply_json(req, 200, me);
 }
@@ -821,8 +826,9 @@ static void jira_handle(struct ordo_sandbox_req *req, json_t *state)
 static void jira_fault(struct ordo_sandbox_req *req, int status)
 {
     error_messages(req, status,
-                   status == 429 ? "Rate limit exceeded." : status >= 500 ? "Internal server error"
-                                                                          : "Request refused");
+                   status == 429   ? "Rate limit exceeded."
+                   : status >= 500 ? "Internal server error"
+                                   : "Request refused");
 }
 
 const struct ordo_sandbox_service ordo_sandbox_jira = {

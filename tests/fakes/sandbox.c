@@ -14,6 +14,10 @@
  * A fault with delay_ms must not hold one of the two threads: the request is suspended and the
  * main thread, which waits for the stop signal in 10 ms steps anyway, resumes it when due.
  */
+#include "tests/fakes/sandbox.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -24,16 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <microhttpd.h>
 
 #include "base/clock.h"
 #include "base/file.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "tests/fakes/sandbox.h"
 
 #define THREADS         2
 #define MAX_CONNECTIONS 256
@@ -292,10 +292,10 @@ static bool suspend_until(struct conn_req *c, int delay_ms)
     }
     if (srv->nwaiting == srv->wait_cap) {
         size_t cap = srv->wait_cap ? srv->wait_cap * 2 : 16;
-        struct conn_req **w = realloc(srv->waiting, cap * sizeof *w);
+        struct conn_req **w = realloc(srv->waiting, cap * sizeof(struct conn_req *));
 
         if (!w) {
-            ordo_oom(cap * sizeof *w);
+            ordo_oom(cap * sizeof(struct conn_req *));
         }
         srv->waiting = w;
         srv->wait_cap = cap;
@@ -445,14 +445,14 @@ static bool server_start(struct server *srv, int port)
     return true;
 }
 
+/* Answer the parked requests at once, give the requests in flight a moment, then stop.
+ * MHD_quiesce_daemon() is not used: with a thread pool on epoll it can race a worker that is
+ * taking the listen socket out of its epoll set and abort the process ("Failed to remove
+ * listen FD from epoll set"), and a sandbox loses nothing by accepting a little longer. */
 static void server_stop(struct server *srv)
 {
     int64_t deadline = ordo_clock_mono_ns() + (int64_t)STOP_GRACE_MS * 1000000;
-    MHD_socket fd = MHD_quiesce_daemon(srv->daemon); /* no new connections from here on */
 
-    if (fd != MHD_INVALID_SOCKET) {
-        (void)close(fd);
-    }
     (void)pthread_mutex_lock(&srv->wait_mu); /* nothing parks after this */
     atomic_store(&srv->stopping, true);
     (void)pthread_mutex_unlock(&srv->wait_mu);
@@ -500,8 +500,8 @@ static const struct {
     const char *flag;
     const char *key;
 } cred_flags[] = {
-    {"--slack-token", "slack_bot_token"},     {"--jira-email", "jira_email"},
-    {"--jira-token", "jira_api_token"},       {"--github-token", "github_token"},
+    {"--slack-token", "slack_bot_token"},   {"--jira-email", "jira_email"},
+    {"--jira-token", "jira_api_token"},     {"--github-token", "github_token"},
     {"--bamboohr-key", "bamboohr_api_key"},
 };
 
@@ -513,68 +513,89 @@ static const char usage[] =
     "--port 0 (the default) takes any free port; the URL is printed and written to the ready\n"
     "file as {\"url\":\"http://127.0.0.1:PORT\",\"pid\":N}.\n";
 
-/* "--name value" or "--name=value" at argv[*i]: the value (and *i moved past it), else NULL. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
+/* Is argv[*i] the flag 'name', as "--name value" or "--name=value"? Then '*value' is its value
+ * (NULL when it is missing) and *i has moved past it. */
+static bool flag_value(int argc, char **argv, int *i, const char *name, const char **value)
 {
+    const char *arg = argv[*i];
     size_t n = strlen(name);
 
-    if (strncmp(argv[*i], name, n) != 0) {
-        return NULL;
+    if (strncmp(arg, name, n) != 0 || (arg[n] != '=' && arg[n] != '\0')) {
+        return false;
     }
-    if (argv[*i][n] == '=') {
-        return argv[*i] + n + 1;
+    *value = NULL;
+    if (arg[n] == '=') {
+        *value = arg + n + 1;
+    } else if (*i + 1 < argc) {
+        *value = argv[++*i];
     }
-    if (argv[*i][n] == '\0' && *i + 1 < argc) {
-        return argv[++*i];
+    return true;
+}
+
+/* NULL, or what is wrong with the value of --port. */
+static const char *parse_port(const char *v, struct options *o)
+{
+    int64_t port = ordo_sandbox_parse_count(v, 0);
+
+    if (port < 0 || port > 65535) {
+        return "--port needs a number from 0 to 65535";
     }
+    o->port = (int)port;
     return NULL;
 }
 
-static bool parse_cred_flag(int argc, char **argv, int *i, struct options *o)
+/* The value of a flag: one problem message per flag, printed once by the caller. */
+static const char *parse_flag(int argc, char **argv, int *i, struct options *o, bool *known)
 {
-    for (size_t k = 0; k < sizeof cred_flags / sizeof cred_flags[0]; k++) {
-        const char *v = flag_value(argc, argv, i, cred_flags[k].flag);
+    static char why[ORDO_ERR_MSG_SIZE];
+    struct ordo_err err = {0};
+    const char *v = NULL;
 
-        if (v) {
-            o->creds[k] = v;
-            return true;
+    *known = true;
+    if (flag_value(argc, argv, i, "--port", &v)) {
+        return parse_port(v, o);
+    }
+    if (flag_value(argc, argv, i, "--ready-file", &o->ready_file)) {
+        return o->ready_file ? NULL : "--ready-file needs a path";
+    }
+    if (flag_value(argc, argv, i, "--state", &o->state_file)) {
+        return o->state_file ? NULL : "--state needs a path";
+    }
+    if (flag_value(argc, argv, i, "--log-level", &v)) {
+        if (v && ordo_log_level_parse(v, &ordo_log_threshold, &err) == ORDO_OK) {
+            return NULL;
+        }
+        (void)snprintf(why, sizeof why, "%s",
+                       v ? ordo_err_message(&err) : "--log-level needs a level");
+        return why;
+    }
+    for (size_t k = 0; k < sizeof cred_flags / sizeof cred_flags[0]; k++) {
+        if (flag_value(argc, argv, i, cred_flags[k].flag, &o->creds[k])) {
+            return o->creds[k] ? NULL : "a credential flag needs a value";
         }
     }
-    return false;
+    *known = false;
+    return "unknown option";
 }
 
-/* 0 to go on, else the exit status. */
+/* 0 to go on, -1 to exit 0 (after --help), else the exit status. */
 static int parse_args(int argc, char **argv, struct options *o)
 {
     for (int i = 1; i < argc; i++) {
-        const char *v;
+        const char *arg = argv[i], *why;
+        bool known;
 
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             (void)fputs(usage, stdout);
             return -1;
         }
-        if ((v = flag_value(argc, argv, &i, "--port"))) {
-            int64_t port = ordo_sandbox_parse_count(v, 0);
-
-            o->port = (int)port;
-            if (port < 0 || port > 65535) {
-                (void)fprintf(stderr, "ordo-sandbox: --port must be 0 to 65535, not \"%s\"\n", v);
-                return 2;
-            }
-        } else if ((v = flag_value(argc, argv, &i, "--ready-file"))) {
-            o->ready_file = v;
-        } else if ((v = flag_value(argc, argv, &i, "--state"))) {
-            o->state_file = v;
-        } else if ((v = flag_value(argc, argv, &i, "--log-level"))) {
-            struct ordo_err err = {0};
-
-            if (ordo_log_level_parse(v, &ordo_log_threshold, &err) != ORDO_OK) {
-                (void)fprintf(stderr, "ordo-sandbox: %s\n", ordo_err_message(&err));
-                return 2;
-            }
-        } else if (!parse_cred_flag(argc, argv, &i, o)) {
-            (void)fprintf(stderr, "ordo-sandbox: unknown or incomplete option \"%s\"\n%s",
-                          argv[i], usage);
+        why = parse_flag(argc, argv, &i, o, &known);
+        if (why && known) {
+            (void)fprintf(stderr, "ordo-sandbox: %s\n", why);
+            return 2;
+        }
+        if (why) {
+            (void)fprintf(stderr, "ordo-sandbox: unknown option \"%s\"\n%s", arg, usage);
             return 2;
         }
     }

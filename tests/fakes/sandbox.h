@@ -50,7 +50,6 @@ struct ordo_sandbox_fault {
     json_t *body; /* owned by the request; NULL: the service's own body for 'status' */
 };
 
-
 struct ordo_sandbox_req {
     struct ordo_arena *arena;
     struct MHD_Connection *conn;

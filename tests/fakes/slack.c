@@ -93,8 +93,8 @@ static json_t *channel_view(const json_t *slack, const json_t *ch)
     const char *name = ordo_sandbox_str(ch, "name");
     bool private = json_is_true(json_object_get(ch, "is_private"));
 
-    return json_pack("{s:s?, s:s?, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:O?, s:s?, s:b, s:i}",
-                     "id", ordo_sandbox_str(ch, "id"), "name", name, "name_normalized", name,
+    return json_pack("{s:s?, s:s?, s:s?, s:b, s:b, s:b, s:b, s:b, s:b, s:O?, s:s?, s:b, s:i}", "id",
+                     ordo_sandbox_str(ch, "id"), "name", name, "name_normalized", name,
                      "is_channel", !private, "is_group", 0, "is_im", 0, "is_private", private,
                      "is_archived", 0, "is_general", ordo_streq(name, "general"), "created",
                      json_object_get(ch, "created"), "creator", ordo_sandbox_str(ch, "creator"),
@@ -154,8 +154,8 @@ static void post_message_cb(struct ordo_sandbox_req *req, json_t *slack, json_t 
                     ordo_sandbox_str(ch, "id"), "bot_id",
                     ordo_sandbox_str(json_object_get(slack, "bot"), "bot_id"), "blocks", blocks,
                     "thread_ts", thread);
-    (void)json_array_append(json_object_get(slack, "messages"), msg);
-    (void)json_object_del(msg, "channel");
+    (void)json_array_append_new(json_object_get(slack, "messages"), json_deep_copy(msg));
+    (void)json_object_del(msg, "channel"); /* the answer's message has none */
     ok(req, json_pack("{s:s?, s:s, s:o}", "channel", ordo_sandbox_str(ch, "id"), "ts", ts,
                       "message", msg));
 }
@@ -215,9 +215,8 @@ static void post_ephemeral_cb(struct ordo_sandbox_req *req, json_t *slack, json_
         ts = next_ts(req, slack);
         (void)json_array_append_new(
             json_object_get(slack, "ephemeral"),
-            json_pack("{s:s?, s:s, s:s, s:s*, s:O*}", "channel", ordo_sandbox_str(ch, "id"),
-                      "user", user, "message_ts", ts, "text", arg(args, "text"), "blocks",
-                      blocks));
+            json_pack("{s:s?, s:s, s:s, s:s*, s:O*}", "channel", ordo_sandbox_str(ch, "id"), "user",
+                      user, "message_ts", ts, "text", arg(args, "text"), "blocks", blocks));
         ok(req, json_pack("{s:s}", "message_ts", ts));
     }
 }
@@ -257,8 +256,8 @@ static void create_cb(struct ordo_sandbox_req *req, json_t *slack, json_t *args)
                    ordo_arena_printf(req->arena, "C%03lld",
                                      (long long)ordo_sandbox_next(slack, "next_channel", 3)),
                    "name", name, "is_private", arg_true(args, "is_private"), "created",
-                   (json_int_t)(ordo_clock_wall_ms() / 1000), "creator", bot_user(slack),
-                   "members", bot_user(slack));
+                   (json_int_t)(ordo_clock_wall_ms() / 1000), "creator", bot_user(slack), "members",
+                   bot_user(slack));
     (void)json_array_append_new(json_object_get(slack, "channels"), ch);
     ok(req, json_pack("{s:o}", "channel", channel_view(slack, ch)));
 }
@@ -301,7 +300,8 @@ static const char *invite_problem(const json_t *slack, const json_t *ch, const j
     }
     json_array_foreach(users, i, u)
     {
-        json_t *user = ordo_sandbox_find(json_object_get(slack, "users"), "id", json_string_value(u));
+        json_t *user =
+            ordo_sandbox_find(json_object_get(slack, "users"), "id", json_string_value(u));
 
         if (!user || json_is_true(json_object_get(user, "deleted"))) {
             return "user_not_found";
@@ -380,12 +380,12 @@ static void auth_test_cb(struct ordo_sandbox_req *req, json_t *slack, json_t *ar
     json_t *bot = json_object_get(slack, "bot");
 
     (void)args;
-    ok(req, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "url",
-                      ordo_arena_printf(req->arena, "%s/slack/", req->base_url), "team",
-                      ordo_sandbox_str(team, "name"), "user", ordo_sandbox_str(bot, "name"),
-                      "team_id", ordo_sandbox_str(team, "id"), "user_id",
-                      ordo_sandbox_str(bot, "user_id"), "bot_id", ordo_sandbox_str(bot, "bot_id"),
-                      "is_enterprise_install", 0));
+    ok(req,
+       json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b}", "url",
+                 ordo_arena_printf(req->arena, "%s/slack/", req->base_url), "team",
+                 ordo_sandbox_str(team, "name"), "user", ordo_sandbox_str(bot, "name"), "team_id",
+                 ordo_sandbox_str(team, "id"), "user_id", ordo_sandbox_str(bot, "user_id"),
+                 "bot_id", ordo_sandbox_str(bot, "bot_id"), "is_enterprise_install", 0));
 }
 
 /* The offset a cursor stands for: base64 of "offset:N"; -1 when it is not one of ours. */
@@ -422,11 +422,13 @@ static void list_cb(struct ordo_sandbox_req *req, json_t *slack, json_t *args)
         (void)json_array_append_new(page, channel_view(slack, json_array_get(all, i)));
     }
     if ((size_t)(at + limit) < json_array_size(all)) {
-        const char *raw = ordo_arena_printf(req->arena, CURSOR_PREFIX "%lld", (long long)(at + limit));
+        const char *raw =
+            ordo_arena_printf(req->arena, CURSOR_PREFIX "%lld", (long long)at + (long long)limit);
 
         next = ordo_sandbox_base64(req->arena, raw, strlen(raw));
     }
-    ok(req, json_pack("{s:o, s:{s:s}}", "channels", page, "response_metadata", "next_cursor", next));
+    ok(req,
+       json_pack("{s:o, s:{s:s}}", "channels", page, "response_metadata", "next_cursor", next));
 }
 
 static const struct {
@@ -505,14 +507,16 @@ static void slack_handle(struct ordo_sandbox_req *req, json_t *state)
         methods[i].fn(req, json_object_get(state, "slack"), args);
         return;
     }
-    ordo_sandbox_reply_json(req, 404,
-                            json_pack("{s:b, s:s, s:s?}", "ok", 0, "error", "unknown_method",
-                                      "req_method", method));
+    ordo_sandbox_reply_json(
+        req, 404,
+        json_pack("{s:b, s:s, s:s?}", "ok", 0, "error", "unknown_method", "req_method", method));
 }
 
 static void slack_fault(struct ordo_sandbox_req *req, int status)
 {
-    const char *code = status == 429 ? "ratelimited" : status >= 500 ? "fatal_error" : "request_failed";
+    const char *code = status == 429   ? "ratelimited"
+                       : status >= 500 ? "fatal_error"
+                                       : "request_failed";
 
     ordo_sandbox_reply_json(req, status, json_pack("{s:b, s:s}", "ok", 0, "error", code));
 }

@@ -99,8 +99,8 @@ static const char *const seed_text[] = {
 /* Nora's hire date and every missing lastChanged: relative to the start. */
 static void fill_relative(json_t *seed, int64_t now_ms)
 {
-    json_t *company = json_array_get(
-        json_object_get(json_object_get(seed, "bamboohr"), "companies"), 0);
+    json_t *company =
+        json_array_get(json_object_get(json_object_get(seed, "bamboohr"), "companies"), 0);
     json_t *employees = json_object_get(company, "employees");
     json_t *nora = ordo_sandbox_find(employees, "id", "102");
     int64_t y;
@@ -206,7 +206,8 @@ static bool shape_ok(const json_t *v, const char *path, char type, bool in_array
         if ((type == 'o' && json_is_object(v)) || (type == 'a' && json_is_array(v))) {
             return true;
         }
-        (void)snprintf(why, size, "state: %s must be %s", full, type == 'o' ? "an object" : "an array");
+        (void)snprintf(why, size, "state: %s must be %s", full,
+                       type == 'o' ? "an object" : "an array");
         return false;
     }
     next = json_object_getn(v, path, n);
@@ -241,9 +242,9 @@ json_t *ordo_sandbox_seed(const char *file, int64_t now_ms, char *why, size_t si
         (void)snprintf(why, size, "the built-in seed is not valid JSON");
         return NULL;
     }
-    if (file && (ordo_file_read(file, STATE_MAX_BYTES, "the state file limit", &text, &err) !=
-                     ORDO_OK ||
-                 ordo_json_parse(text.data, text.len, &lim, &over, &err) != ORDO_OK)) {
+    if (file &&
+        (ordo_file_read(file, STATE_MAX_BYTES, "the state file limit", &text, &err) != ORDO_OK ||
+         ordo_json_parse(text.data, text.len, &lim, &over, &err) != ORDO_OK)) {
         (void)snprintf(why, size, "could not load the state file \"%s\": %s", file,
                        ordo_err_message(&err));
         goto fail;

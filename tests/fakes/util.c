@@ -44,7 +44,7 @@ json_int_t ordo_sandbox_next(json_t *obj, const char *key, json_int_t first)
 
 /* ---- base64 ---------------------------------------------------------------------------------- */
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 
 char *ordo_sandbox_base64(struct ordo_arena *arena, const char *data, size_t len)
 {
@@ -59,8 +59,8 @@ char *ordo_sandbox_base64(struct ordo_arena *arena, const char *data, size_t len
         v |= i + 2 < len ? (unsigned)p[i + 2] : 0;
         out[o++] = b64[(v >> 18) & 63];
         out[o++] = b64[(v >> 12) & 63];
-        out[o++] = i + 1 < len ? b64[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < len ? b64[v & 63] : '=';
+        out[o++] = b64[i + 1 < len ? (v >> 6) & 63 : 64]; /* b64[64] is the '=' */
+        out[o++] = b64[i + 2 < len ? v & 63 : 64];
     }
     out[o] = '\0';
     return out;
@@ -68,7 +68,7 @@ char *ordo_sandbox_base64(struct ordo_arena *arena, const char *data, size_t len
 
 static int b64_value(char c)
 {
-    const char *at = c ? strchr(b64, c) : NULL;
+    const char *at = c && c != '=' ? strchr(b64, c) : NULL;
 
     return at ? (int)(at - b64) : -1;
 }
@@ -87,7 +87,8 @@ char *ordo_sandbox_unbase64(struct ordo_arena *arena, const char *text, size_t *
         size_t pad = 0;
 
         for (size_t k = 0; k < 4; k++) {
-            bool tail = i + 4 == n && k >= 2 && text[i + k] == '=' && (k == 3 || text[i + 3] == '=');
+            bool tail =
+                i + 4 == n && k >= 2 && text[i + k] == '=' && (k == 3 || text[i + 3] == '=');
 
             v[k] = tail ? 0 : b64_value(text[i + k]);
             pad += tail;
@@ -148,6 +149,22 @@ static size_t form_decode(const char *s, size_t len, char *out)
     return o;
 }
 
+/* Add 'name' ('nlen' bytes, NUL-terminated) = 'value' ('vlen' bytes) unless the name is empty
+ * or already there; false when the name holds a NUL or either is not UTF-8. */
+static bool form_add(json_t *form, const char *name, size_t nlen, const char *value, size_t vlen)
+{
+    json_t *v;
+
+    if (nlen == 0 || json_object_get(form, name)) {
+        return true;
+    }
+    if (memchr(name, '\0', nlen)) {
+        return false;
+    }
+    v = json_stringn(value, vlen);
+    return v && json_object_set_new(form, name, v) == 0; /* which drops 'v' when it fails */
+}
+
 json_t *ordo_sandbox_form_parse(const char *text, size_t len)
 {
     json_t *form = json_object();
@@ -169,15 +186,10 @@ json_t *ordo_sandbox_form_parse(const char *text, size_t len)
         buf[k] = '\0';
         v = eq ? form_decode(eq + 1, n - klen - 1, buf + k + 1) : 0;
         buf[k + 1 + v] = '\0';
-        if (k > 0 && !json_object_get(form, buf)) {
-            json_t *value = json_stringn(buf + k + 1, v);
-
-            if (!value || memchr(buf, '\0', k)) {
-                json_decref(form);
-                free(buf);
-                return NULL;
-            }
-            (void)json_object_set_new(form, buf, value);
+        if (!form_add(form, buf, k, buf + k + 1, v)) {
+            json_decref(form);
+            free(buf);
+            return NULL;
         }
         at += n + 1;
     }
@@ -267,9 +279,9 @@ bool ordo_sandbox_parse_time(const char *text, int64_t *unix_ms)
     }
     rest = text + 10;
     if (*rest == 'T' || *rest == 't' || *rest == ' ') {
-        if (strlen(rest) < 9 || rest[3] != ':' || rest[6] != ':' ||
-            (h = digits(rest + 1, 2)) < 0 || h > 23 || (mi = digits(rest + 4, 2)) < 0 ||
-            mi > 59 || (s = digits(rest + 7, 2)) < 0 || s > 60) {
+        if (strlen(rest) < 9 || rest[3] != ':' || rest[6] != ':' || (h = digits(rest + 1, 2)) < 0 ||
+            h > 23 || (mi = digits(rest + 4, 2)) < 0 || mi > 59 || (s = digits(rest + 7, 2)) < 0 ||
+            s > 60) {
             return false;
         }
         rest += 9;
@@ -285,6 +297,6 @@ bool ordo_sandbox_parse_time(const char *text, int64_t *unix_ms)
     } else if (*rest != '\0') {
         return false;
     }
-    *unix_ms = ((ordo_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) - offset) * 1000;
+    *unix_ms = (ordo_days_from_civil(y, mo, d) * 86400 + 3600L * h + 60L * mi + s - offset) * 1000;
     return true;
 }
