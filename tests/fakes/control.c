@@ -47,7 +47,7 @@ struct ordo_sandbox *ordo_sandbox_new(json_t *seed)
     struct ordo_sandbox *sb = calloc(1, sizeof *sb);
 
     if (!sb) {
-        ordo_oom(sizeof *sb);
+        ordo_oom(0);
     }
     (void)pthread_mutex_init(&sb->mu, NULL);
     sb->seed = seed;
@@ -181,16 +181,16 @@ static void record(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
         key = header_value(req, "X-Ordo-Idempotency-Key");
     }
     call = json_pack(
-        "{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o}", "seq", ++sb->seq,
+        "{s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:i, s:o, s:o, s:o}", "seq", ++sb->seq,
         "time", ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_ISO),
-        "service", req->svc->name, "method", req->method, "path",
-        text_value(req, req->path, strlen(req->path)), "query",
+        "service", req->svc->name, "method", text_value(req, req->method, strlen(req->method)),
+        "path", text_value(req, req->path, strlen(req->path)), "query",
         text_value(req, req->query, strlen(req->query)), "content_type",
         header_value(req, "Content-Type"), "body", text_value(req, req->body, n), "body_truncated",
         cut, "auth_ok", req->auth_ok, "status", req->status, "idempotency_key", key, "notes",
         req->notes ? json_incref(req->notes) : json_array(), "fault",
         req->faulted ? json_integer(req->fault.id) : json_null());
-    if (!call) {
+    if (!call) { /* every string above is valid UTF-8: only memory can be missing */
         ordo_oom(0);
     }
     if (json_array_size(sb->calls) >= ORDO_SANDBOX_MAX_CALLS) {

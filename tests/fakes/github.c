@@ -36,7 +36,8 @@
 static void message(struct ordo_sandbox_req *req, int status, const char *text)
 {
     ordo_sandbox_reply_json(req, status,
-                            json_pack("{s:s, s:s, s:s}", "message", text, "documentation_url", DOCS,
+                            json_pack("{s:s, s:s, s:s}", "message",
+                                      ordo_utf8_repair(req->arena, text), "documentation_url", DOCS,
                                       "status", ordo_arena_printf(req->arena, "%d", status)));
 }
 

@@ -59,10 +59,12 @@ static const struct {
 
 /* ---- replies --------------------------------------------------------------------------------- */
 
+/* 'message' may quote the request (a JQL value), so it is made valid UTF-8 first. */
 static void error_messages(struct ordo_sandbox_req *req, int status, const char *message)
 {
     ordo_sandbox_reply_json(req, status,
-                            json_pack("{s:[s], s:{}}", "errorMessages", message, "errors"));
+                            json_pack("{s:[s], s:{}}", "errorMessages",
+                                      ordo_utf8_repair(req->arena, message), "errors"));
 }
 
 /* 400 with field errors, the object 'errors' taken over. */

@@ -507,9 +507,10 @@ static void slack_handle(struct ordo_sandbox_req *req, json_t *state)
         methods[i].fn(req, json_object_get(state, "slack"), args);
         return;
     }
-    ordo_sandbox_reply_json(
-        req, 404,
-        json_pack("{s:b, s:s, s:s?}", "ok", 0, "error", "unknown_method", "req_method", method));
+    ordo_sandbox_reply_json(req, 404,
+                            json_pack("{s:b, s:s, s:s?}", "ok", 0, "error", "unknown_method",
+                                      "req_method",
+                                      method ? ordo_utf8_repair(req->arena, method) : NULL));
 }
 
 static void slack_fault(struct ordo_sandbox_req *req, int status)
