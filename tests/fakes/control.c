@@ -120,9 +120,34 @@ static void fire_fault(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
     }
 }
 
+/* Is the request addressed to this machine's loopback by name? A page in a browser on the same
+ * machine can reach 127.0.0.1 under a name of its own (DNS rebinding); its Host header then
+ * still names its own site, and the sandbox does not answer it. No Host (HTTP/1.0) passes. */
+static bool host_ok(const struct ordo_sandbox_req *req)
+{
+    static const char *const names[] = {"127.0.0.1", "localhost", "[::1]"};
+    const char *host = ordo_sandbox_header(req, "Host");
+    size_t n;
+
+    if (!host) {
+        return true;
+    }
+    n = host[0] == '[' ? strcspn(host, "]") + (host[strcspn(host, "]")] == ']')
+                       : strcspn(host, ":");
+    if (host[n] != '\0' && host[n] != ':') {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strlen(names[i]) == n && strncasecmp(host, names[i], n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int ordo_sandbox_begin(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
 {
-    if (under(req->path, CONTROL_PREFIX)) {
+    if (under(req->path, CONTROL_PREFIX) || !host_ok(req)) {
         return 0;
     }
     req->svc = find_service(req->path);
@@ -223,15 +248,23 @@ static void answer_fault(struct ordo_sandbox_req *req)
 
 static void control(struct ordo_sandbox *sb, struct ordo_sandbox_req *req);
 
-void ordo_sandbox_answer(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
+/* The answers that need no state: a Host that is not loopback, the root page, where html_url
+ * links lead, and paths no stand-in serves. True when one of them answered. */
+static bool answer_outside(struct ordo_sandbox_req *req)
 {
+    if (!host_ok(req)) {
+        ordo_sandbox_reply_text(req, 421, "text/plain; charset=utf-8",
+                                "ordo-sandbox answers only requests addressed to 127.0.0.1, "
+                                "localhost or [::1]\n");
+        return true;
+    }
     if (strcmp(req->path, "/") == 0) {
         ordo_sandbox_reply_text(req, 200, "text/plain; charset=utf-8",
                                 "Ordo sandbox: stand-ins for Slack (/slack/api), Jira Cloud "
                                 "(/jira), GitHub (/github) and BambooHR (/bamboohr).\n"
                                 "Nothing here reaches the real services. Control API: "
                                 "/_sandbox/health, /_sandbox/calls, /_sandbox/state.\n");
-        return;
+        return true;
     }
     if (under(req->path, "/github-web")) { /* where html_url links lead */
         ordo_sandbox_reply_text(
@@ -240,7 +273,7 @@ void ordo_sandbox_answer(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
                               "Ordo sandbox: on GitHub this link would open %s.\nThe sandbox "
                               "has no web pages; GET /_sandbox/state shows what it holds.\n",
                               req->path + strlen("/github-web")));
-        return;
+        return true;
     }
     if (!req->svc && !under(req->path, CONTROL_PREFIX)) {
         ordo_log(ORDO_LOG_WARN, "sandbox", "no stand-in serves this path",
@@ -250,6 +283,14 @@ void ordo_sandbox_answer(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
             json_pack("{s:s, s:[s, s, s, s, s]}", "error", "no stand-in serves this path",
                       "prefixes", "/slack/api", "/jira/rest/api/3", "/github",
                       "/bamboohr/api/gateway.php/{companyDomain}/v1", "/_sandbox"));
+        return true;
+    }
+    return false;
+}
+
+void ordo_sandbox_answer(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
+{
+    if (answer_outside(req)) {
         return;
     }
     (void)pthread_mutex_lock(&sb->mu);

@@ -267,7 +267,7 @@ START_TEST(announces_url_on_stdout_and_in_ready_file)
 }
 END_TEST
 
-START_TEST(unknown_paths_are_404_and_the_root_names_the_sandbox)
+START_TEST(unknown_paths_are_404_and_other_hosts_421)
 {
     struct httptest_resp r;
 
@@ -280,6 +280,17 @@ START_TEST(unknown_paths_are_404_and_the_root_names_the_sandbox)
     control("GET", "/", NULL, &r);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.body, "Nothing here reaches the real services"));
+    httptest_resp_free(&r);
+    /* a page that reached the loopback port under its own name (DNS rebinding) */
+    call("GET", "/_sandbox/state", NULL, NULL, "Host: attacker.example:80", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 421);
+    httptest_resp_free(&r);
+    call("GET", "/slack/api/auth.test", NULL, NULL, SLACK_AUTH, "Host: localhost.example", NULL,
+         &r);
+    ck_assert_int_eq(r.status, 421);
+    httptest_resp_free(&r);
+    call("GET", "/slack/api/auth.test", NULL, NULL, SLACK_AUTH, "Host: localhost:1", NULL, &r);
+    ck_assert_int_eq(r.status, 200);
     httptest_resp_free(&r);
 }
 END_TEST
@@ -1113,7 +1124,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, announces_url_on_stdout_and_in_ready_file);
-    tcase_add_test(tc, unknown_paths_are_404_and_the_root_names_the_sandbox);
+    tcase_add_test(tc, unknown_paths_are_404_and_other_hosts_421);
     tcase_add_test(tc, slack_post_message_answers_channel_ts_and_message);
     tcase_add_test(tc, slack_refuses_missing_token_as_not_authed_and_wrong_as_invalid_auth);
     tcase_add_test(tc, slack_error_codes_are_ok_false_with_http_200);
