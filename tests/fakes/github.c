@@ -425,6 +425,32 @@ static void invitations_cb(struct ordo_sandbox_req *req, json_t *gh)
 
 /* ---- repositories and issues ----------------------------------------------------------------- */
 
+/* Who owns repositories: an organisation, or the token's own user (POST /user/repos). */
+struct owner {
+    const char *login;
+    json_t *id;
+    const char *type; /* "Organization" or "User" */
+    json_t *repos;    /* the array in the state */
+};
+
+static bool find_owner(json_t *gh, const char *login, struct owner *o)
+{
+    json_t *org = find_org(gh, login);
+    json_t *me = find_user(gh, ordo_sandbox_str(gh, "viewer"));
+
+    if (org) {
+        *o = (struct owner){ordo_sandbox_str(org, "login"), json_object_get(org, "id"),
+                            "Organization", json_object_get(org, "repos")};
+        return true;
+    }
+    if (find_user(gh, login) == me && me) { /* the token's own user */
+        *o = (struct owner){ordo_sandbox_str(me, "login"), json_object_get(me, "id"), "User",
+                            json_object_get(gh, "user_repos")};
+        return true;
+    }
+    return false;
+}
+
 static bool repo_name_ok(const char *name)
 {
     size_t n = name ? strlen(name) : 0;
@@ -440,12 +466,12 @@ static bool repo_name_ok(const char *name)
     return n > 0 && n <= REPO_NAME_MAX;
 }
 
-static json_t *find_repo(const json_t *org, const char *name)
+static json_t *find_repo(const json_t *repos, const char *name)
 {
     size_t i;
     json_t *repo;
 
-    json_array_foreach(json_object_get(org, "repos"), i, repo)
+    json_array_foreach(repos, i, repo)
     {
         const char *have = ordo_sandbox_str(repo, "name");
 
@@ -456,54 +482,89 @@ static json_t *find_repo(const json_t *org, const char *name)
     return NULL;
 }
 
-static void create_repo_cb(struct ordo_sandbox_req *req, json_t *gh)
+static json_t *repo_json(struct ordo_sandbox_req *req, const struct owner *o, const json_t *repo)
 {
-    json_t *org = find_org(gh, req->params[0]), *body;
-    const char *name, *vis, *full;
-    bool private;
-    json_int_t id;
+    const char *full =
+        ordo_arena_printf(req->arena, "%s/%s", o->login, ordo_sandbox_str(repo, "name"));
+    json_int_t id = json_integer_value(json_object_get(repo, "id"));
+    bool private = json_is_true(json_object_get(repo, "private"));
+    const char *vis = ordo_sandbox_str(repo, "visibility");
 
-    if (!org) {
-        not_found(req);
-        return;
-    }
-    body = body_object(req);
+    return json_pack(
+        "{s:I, s:s, s:O?, s:s, s:b, s:s, s:{s:s, s:O?, s:s}, s:s, s:s, s:O?, s:s, s:O?}", "id", id,
+        "node_id", ordo_arena_printf(req->arena, "R_sandbox_%lld", (long long)id), "name",
+        json_object_get(repo, "name"), "full_name", full, "private", private, "visibility",
+        private ? (vis ? vis : "private") : "public", "owner", "login", o->login, "id", o->id,
+        "type", o->type, "html_url",
+        ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, full), "url",
+        ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, full), "description",
+        json_object_get(repo, "description"), "default_branch", "main", "created_at",
+        json_object_get(repo, "created_at"));
+}
+
+static void create_repo(struct ordo_sandbox_req *req, json_t *gh, const struct owner *o)
+{
+    json_t *body = body_object(req), *repo;
+    const char *name, *vis;
+
     if (!body) {
         return;
     }
     name = ordo_sandbox_str(body, "name");
     vis = ordo_sandbox_str(body, "visibility");
-    private = json_is_true(json_object_get(body, "private")) || ordo_streq(vis, "private") ||
-              ordo_streq(vis, "internal");
     if (!repo_name_ok(name)) {
         invalid(req, "Validation Failed", "Repository", name ? "custom" : "missing_field", "name",
                 name ? "name is invalid" : NULL);
         return;
     }
-    if (find_repo(org, name)) {
+    if (find_repo(o->repos, name)) {
         invalid(req, "Repository creation failed.", "Repository", "custom", "name",
                 "name already exists on this account");
         return;
     }
-    id = ordo_sandbox_next(gh, "next_id", 90001);
-    full = ordo_arena_printf(req->arena, "%s/%s", ordo_sandbox_str(org, "login"), name);
-    (void)json_array_append_new(json_object_get(org, "repos"),
-                                json_pack("{s:I, s:s, s:b, s:O?, s:[]}", "id", id, "name", name,
-                                          "private", private, "description",
-                                          json_object_get(body, "description"), "issues"));
-    ordo_sandbox_reply_json(
-        req, 201,
-        json_pack(
-            "{s:I, s:s, s:s, s:s, s:b, s:s, s:{s:s?, s:O?, s:s}, s:s, s:s, s:O?, s:s, s:s}", "id",
-            id, "node_id", ordo_arena_printf(req->arena, "R_sandbox_%lld", (long long)id), "name",
-            name, "full_name", full, "private", private, "visibility",
-            private ? (vis ? vis : "private") : "public", "owner", "login",
-            ordo_sandbox_str(org, "login"), "id", json_object_get(org, "id"), "type",
-            "Organization", "html_url",
-            ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, full), "url",
-            ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, full), "description",
-            json_object_get(body, "description"), "default_branch", "main", "created_at",
-            ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB)));
+    repo = json_pack(
+        "{s:I, s:s, s:b, s:s?, s:O?, s:s, s:[]}", "id", ordo_sandbox_next(gh, "next_id", 90001),
+        "name", name, "private",
+        json_is_true(json_object_get(body, "private")) || ordo_streq(vis, "private") ||
+            ordo_streq(vis, "internal"),
+        "visibility", vis, "description", json_object_get(body, "description"), "created_at",
+        ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB), "issues");
+    (void)json_array_append_new(o->repos, repo);
+    ordo_sandbox_reply_json(req, 201, repo_json(req, o, repo));
+}
+
+static void create_org_repo_cb(struct ordo_sandbox_req *req, json_t *gh)
+{
+    struct owner o;
+
+    if (!find_org(gh, req->params[0]) || !find_owner(gh, req->params[0], &o)) {
+        not_found(req);
+        return;
+    }
+    create_repo(req, gh, &o);
+}
+
+static void create_user_repo_cb(struct ordo_sandbox_req *req, json_t *gh)
+{
+    struct owner o;
+
+    if (!find_owner(gh, ordo_sandbox_str(gh, "viewer"), &o)) {
+        not_found(req);
+        return;
+    }
+    create_repo(req, gh, &o);
+}
+
+static void get_repo_cb(struct ordo_sandbox_req *req, json_t *gh)
+{
+    struct owner o;
+    json_t *repo = find_owner(gh, req->params[0], &o) ? find_repo(o.repos, req->params[1]) : NULL;
+
+    if (!repo) {
+        not_found(req);
+        return;
+    }
+    ordo_sandbox_reply_json(req, 200, repo_json(req, &o, repo));
 }
 
 static json_t *label_list(const json_t *labels)
@@ -522,11 +583,23 @@ static json_t *label_list(const json_t *labels)
     return out;
 }
 
+static json_t *issues_of(json_t *repo)
+{
+    json_t *issues = json_object_get(repo, "issues");
+
+    if (!json_is_array(issues)) {
+        issues = json_array();
+        (void)json_object_set_new(repo, "issues", issues);
+    }
+    return issues;
+}
+
 static void create_issue_cb(struct ordo_sandbox_req *req, json_t *gh)
 {
-    json_t *org = find_org(gh, req->params[0]);
-    json_t *repo = find_repo(org, req->params[1]), *body, *issue;
-    const char *url, *now;
+    struct owner o;
+    json_t *repo = find_owner(gh, req->params[0], &o) ? find_repo(o.repos, req->params[1]) : NULL;
+    json_t *body, *issue;
+    const char *path, *now;
     json_int_t id, number;
 
     if (!repo) {
@@ -543,22 +616,23 @@ static void create_issue_cb(struct ordo_sandbox_req *req, json_t *gh)
     }
     id = ordo_sandbox_next(gh, "next_id", 90001);
     number = ordo_sandbox_next(repo, "next_number", 1);
-    url = ordo_arena_printf(req->arena, "%s/%s/issues/%lld", ordo_sandbox_str(org, "login"),
-                            ordo_sandbox_str(repo, "name"), (long long)number);
+    path = ordo_arena_printf(req->arena, "%s/%s", o.login, ordo_sandbox_str(repo, "name"));
     now = ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB);
     issue = json_pack(
         "{s:I, s:s, s:I, s:O, s:O?, s:s, s:s, s:s, s:s, s:o, s:o, s:[], s:i, s:s, s:s}", "id", id,
         "node_id", ordo_arena_printf(req->arena, "I_sandbox_%lld", (long long)id), "number", number,
         "title", json_object_get(body, "title"), "body", json_object_get(body, "body"), "state",
-        "open", "url", ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, url),
-        "html_url", ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, url),
-        "repository_url",
-        ordo_arena_printf(req->arena, "%s/github/repos/%s/%s", req->base_url,
-                          ordo_sandbox_str(org, "login"), ordo_sandbox_str(repo, "name")),
+        "open", "url",
+        ordo_arena_printf(req->arena, "%s/github/repos/%s/issues/%lld", req->base_url, path,
+                          (long long)number),
+        "html_url",
+        ordo_arena_printf(req->arena, "%s/github-web/%s/issues/%lld", req->base_url, path,
+                          (long long)number),
+        "repository_url", ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, path),
         "user", user_json(req, find_user(gh, ordo_sandbox_str(gh, "viewer"))), "labels",
         label_list(json_object_get(body, "labels")), "assignees", "comments", 0, "created_at", now,
         "updated_at", now);
-    (void)json_array_append(json_object_get(repo, "issues"), issue);
+    (void)json_array_append(issues_of(repo), issue);
     ordo_sandbox_reply_json(req, 201, issue);
 }
 
@@ -571,7 +645,9 @@ static const struct ordo_sandbox_route routes[] = {
     {"PUT", "/orgs/{}/teams/{}/memberships/{}", membership_cb},
     {"GET", "/orgs/{}/invitations", invitations_cb},
     {"POST", "/orgs/{}/invitations", invite_cb},
-    {"POST", "/orgs/{}/repos", create_repo_cb},
+    {"POST", "/orgs/{}/repos", create_org_repo_cb},
+    {"POST", "/user/repos", create_user_repo_cb},
+    {"GET", "/repos/{}/{}", get_repo_cb},
     {"POST", "/repos/{}/{}/issues", create_issue_cb},
 };
 

@@ -66,6 +66,7 @@ static const char *const seed_text[] = {
     "\"issues\":[],\"next_issue_id\":10001,\"next_comment_id\":10001},",
 
     "\"github\":{\"viewer\":\"ordo-sandbox-bot\",\"rate_used\":0,\"next_id\":90001,"
+    "\"user_repos\":[],"
     "\"users\":["
     "{\"login\":\"ordo-sandbox-bot\",\"id\":1000,\"email\":\"ops@acme.example\","
     "\"name\":\"Ordo (sandbox)\"},"
@@ -80,7 +81,8 @@ static const char *const seed_text[] = {
     "\"dana-dev\":\"member\"}},"
     "{\"id\":2,\"slug\":\"onboarding\",\"name\":\"Onboarding\",\"description\":"
     "\"New hires in their first weeks\",\"privacy\":\"closed\",\"members\":{}}],"
-    "\"repos\":[{\"id\":7001,\"name\":\"it-requests\",\"private\":true,\"issues\":[]}],"
+    "\"repos\":[{\"id\":7001,\"name\":\"it-requests\",\"private\":true,"
+    "\"description\":\"Requests to IT\",\"created_at\":\"2024-01-02T09:00:00Z\",\"issues\":[]}],"
     "\"invitations\":[]}]},",
 
     "\"bamboohr\":{\"companies\":[{\"domain\":\"acme\",\"next_id\":103,\"employees\":["
@@ -166,6 +168,8 @@ static const char *const shape[] = {
     "a jira.issues.*.comments",
     "o github",
     "a github.users",
+    "a github.user_repos",
+    "o github.user_repos.*",
     "a github.orgs",
     "o github.orgs.*",
     "a github.orgs.*.members",

@@ -724,6 +724,34 @@ START_TEST(github_membership_issue_and_repository_have_githubs_shapes)
 }
 END_TEST
 
+START_TEST(github_reads_repositories_and_creates_them_for_the_token_user)
+{
+    struct httptest_resp r;
+
+    github("GET", "/repos/acme/it-requests", NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_pstr_eq(str(&r, "full_name"), "acme/it-requests");
+    ck_assert_pstr_eq(str(&r, "owner.type"), "Organization");
+    ck_assert(json_is_true(at(r.json, "private")));
+    httptest_resp_free(&r);
+    github("GET", "/repos/acme/nope", NULL, &r);
+    ck_assert_int_eq(r.status, 404);
+    httptest_resp_free(&r);
+    github("POST", "/user/repos", "{\"name\":\"dotfiles\"}", &r);
+    ck_assert_int_eq(r.status, 201);
+    ck_assert_pstr_eq(str(&r, "full_name"), "ordo-sandbox-bot/dotfiles");
+    ck_assert_pstr_eq(str(&r, "owner.type"), "User");
+    httptest_resp_free(&r);
+    github("POST", "/repos/ordo-sandbox-bot/dotfiles/issues", "{\"title\":\"first\"}", &r);
+    ck_assert_int_eq(r.status, 201);
+    ck_assert_int_eq(json_integer_value(at(r.json, "number")), 1);
+    httptest_resp_free(&r);
+    github("POST", "/repos/maria-acme/anything/issues", "{\"title\":\"x\"}", &r);
+    ck_assert_int_eq(r.status, 404); /* only the token's own user has repositories here */
+    httptest_resp_free(&r);
+}
+END_TEST
+
 START_TEST(github_teams_page_with_link_header_and_rate_limit_headers)
 {
     struct httptest_resp r;
@@ -1138,6 +1166,7 @@ int main(void)
     tcase_add_test(tc, github_invites_and_refuses_a_duplicate_invitation_with_422);
     tcase_add_test(tc, github_refuses_bad_credentials_and_unsupported_versions);
     tcase_add_test(tc, github_membership_issue_and_repository_have_githubs_shapes);
+    tcase_add_test(tc, github_reads_repositories_and_creates_them_for_the_token_user);
     tcase_add_test(tc, github_teams_page_with_link_header_and_rate_limit_headers);
     tcase_add_test(tc, bamboohr_employee_has_the_requested_fields_as_strings);
     tcase_add_test(tc, bamboohr_refuses_unknown_domains_bad_keys_and_xml_clients);
