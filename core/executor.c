@@ -46,9 +46,9 @@ const double ORDO_EXECUTOR_BUCKETS_MS[ORDO_EXECUTOR_NBUCKETS] = {1,   5,    10, 
 
 static void count_job(struct ordo_executor *ex, const struct ordo_job_result *r, int64_t us)
 {
-    atomic_ullong *outcome = r->outcome == ORDO_JOB_DONE    ? &ex->done
-                             : r->outcome == ORDO_JOB_RETRY ? &ex->failed
-                                                            : &ex->errors;
+    atomic_ullong *outcome = r->outcome == ORDO_JOB_DONE         ? &ex->done
+                             : r->outcome == ORDO_JOB_BPMN_ERROR ? &ex->errors
+                                                                 : &ex->failed;
 
     atomic_fetch_add(outcome, 1);
     atomic_fetch_add(&ex->count, 1);
@@ -175,6 +175,7 @@ static void to_outcome(const struct ordo_job *job, const struct ordo_job_result 
         break;
     default:
         o->kind = ORDO_EVENT_JOB_FAIL;
+        o->final = r->outcome == ORDO_JOB_FAIL;
         o->message = r->message[0] ? r->message : "the job failed";
         break;
     }

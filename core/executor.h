@@ -28,12 +28,14 @@ enum ordo_job_verdict {
     ORDO_JOB_DONE,       /* completed; 'variables' are its result */
     ORDO_JOB_RETRY,      /* failed; try again (after 'retry_in_ms' if >= 0) while attempts last */
     ORDO_JOB_BPMN_ERROR, /* a business error: 'error_code', caught by the process or an incident */
+    ORDO_JOB_FAIL,       /* cannot succeed as it is: an incident now, whatever attempts are left */
 };
 
 struct ordo_job_result {
     enum ordo_job_verdict outcome;
     json_t *variables;      /* owned: the executor releases it */
-    const char *error_code; /* static or owned by the handler until the next call */
+    const char *error_code; /* static, or 'code' below */
+    char code[64];          /* room for a BPMN error code the handler copies */
     char message[256];
     int64_t retry_in_ms; /* < 0: the default backoff (CONTRACTS §10) */
 };

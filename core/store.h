@@ -191,6 +191,7 @@ struct ordo_job {
     enum ordo_job_kind kind;
     const char *type;        /* work: the job type */
     const char *element_id;  /* the element the job belongs to */
+    const char *credential;  /* work: the task's ordo:credential, "" when it names none */
     const json_t *variables; /* work: the input variables (an object) */
     int attempt;             /* 1 for the first attempt */
     int retries;             /* attempts allowed in all */
@@ -245,6 +246,7 @@ struct ordo_job_outcome {
     const char *error_code;    /* JOB_ERROR */
     const char *message;       /* JOB_FAIL, JOB_ERROR */
     int64_t retry_in_ms;       /* JOB_FAIL: < 0 for the default backoff */
+    bool final;                /* JOB_FAIL: no more attempts, whatever retries are left */
     enum ordo_code rc;         /* set: ORDO_OK, or why this one was not recorded */
 };
 

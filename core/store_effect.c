@@ -13,11 +13,12 @@
 #include "core/store_internal.h"
 
 #define SQL_JOB_UPSERT                                                                            \
-    "INSERT INTO job (kind, instance_key, elem, element_id, type, due_at, retries, payload) "     \
-    "VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0), $7, $8) "                     \
+    "INSERT INTO job (kind, instance_key, elem, element_id, type, due_at, retries, payload, "     \
+    "credential) VALUES ($1, $2, $3, $4, $5, to_timestamp($6::bigint / 1000.0), $7, $8, $9) "     \
     "ON CONFLICT (instance_key, kind, elem) WHERE instance_key IS NOT NULL AND kind IN ('work', " \
     "'timer') DO UPDATE SET due_at = EXCLUDED.due_at, retries = EXCLUDED.retries, attempts = 0, " \
-    "lock_owner = NULL, locked_at = NULL, payload = EXCLUDED.payload, last_error = NULL"
+    "lock_owner = NULL, locked_at = NULL, payload = EXCLUDED.payload, last_error = NULL, "        \
+    "credential = EXCLUDED.credential"
 
 struct row_ctx {
     struct store_step *s;
@@ -30,6 +31,12 @@ struct row_ctx {
 static const char *node_id(const struct store_step *s, uint32_t node)
 {
     return node == ORDO_GRAPH_NONE ? NULL : s->def->graph->nodes[node].id;
+}
+
+/* The task's ordo:credential (CONTRACTS §2), NULL when it names none. */
+static const char *credential_of(const struct store_step *s, uint32_t node)
+{
+    return node == ORDO_GRAPH_NONE ? NULL : s->def->graph->nodes[node].credential;
 }
 
 static const char *json_text(struct ordo_arena *a, const json_t *v)
@@ -51,16 +58,17 @@ static void job_row(const struct row_ctx *r)
     switch (e->op) {
     case ORDO_OP_CREATED: {
         const json_t *input = e->value ? e->value : ordo_instance_variables(r->s->inst);
-        const char *p[8] = {"work",
+        const char *p[9] = {"work",
                             r->instance,
                             r->elem,
                             node_id(r->s, e->node),
                             e->text,
                             ordo_st_i64(r->a, due),
                             ordo_st_i64(r->a, e->retries),
-                            json_text(r->a, input)};
+                            json_text(r->a, input),
+                            credential_of(r->s, e->node)};
 
-        add(r, "could not create a job", SQL_JOB_UPSERT, 8, p);
+        add(r, "could not create a job", SQL_JOB_UPSERT, 9, p);
         r->s->st->notify = true;
         return;
     }
@@ -147,13 +155,14 @@ static void timer_row(const struct row_ctx *r)
     const struct ordo_effect *e = r->e;
 
     if (e->op == ORDO_OP_SCHEDULED) {
-        const char *p[8] = {
+        const char *p[9] = {
             "timer", r->instance,
             r->elem, node_id(r->s, e->trigger != ORDO_GRAPH_NONE ? e->trigger : e->node),
             "",      ordo_st_i64(r->a, e->due_ms),
-            "0",     NULL};
+            "0",     NULL,
+            NULL};
 
-        add(r, "could not schedule a timer", SQL_JOB_UPSERT, 8, p);
+        add(r, "could not schedule a timer", SQL_JOB_UPSERT, 9, p);
         if (e->due_ms <= r->s->now_ms) {
             r->s->st->notify = true;
         }

@@ -67,6 +67,7 @@ static void read_job(PGresult *res, int row, struct ordo_arena *arena, int64_t l
     j->element_id = ordo_arena_strdup(arena, PQgetvalue(res, row, 4));
     j->attempt = (int)ordo_pg_int(res, row, 6);
     j->retries = (int)ordo_pg_int(res, row, 7);
+    j->credential = ordo_arena_strdup(arena, PQgetvalue(res, row, 8));
     j->lease_ms = lease_ms;
     if (payload && ordo_json_parse(payload, strlen(payload), NULL, &vars, NULL) == ORDO_OK) {
         j->variables = ordo_json_defer(arena, vars);
@@ -112,7 +113,8 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
         "ANY($3::text[])) AND " SQL_NOT_HELD " ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) "
         "k WHERE j.key = k.key "
         "RETURNING j.key, coalesce(j.instance_key, 0) AS instance_key, j.kind, j.type, "
-        "j.element_id, j.payload, j.attempts, j.retries), "
+        "j.element_id, j.payload, j.attempts, j.retries, coalesce(j.credential, '') AS "
+        "credential), "
         /* Each attempt of a work job, with the node that runs it, goes into the audit. */
         "a AS (INSERT INTO audit (time_ms, actor, action, instance_key, element_id, payload) "
         "SELECT (extract(epoch FROM now()) * 1000)::bigint, $1, 'job.attempt', t.instance_key, "
@@ -224,8 +226,9 @@ static enum ordo_code outcome_fill(struct store_step *s, struct ordo_event *ev, 
     ev->error_code = o->error_code;
     ev->message = o->message;
     if (o->kind == ORDO_EVENT_JOB_FAIL) {
-        ev->retries =
-            o->job->attempt < o->job->retries ? (uint32_t)(o->job->retries - o->job->attempt) : 0;
+        ev->retries = !o->final && o->job->attempt < o->job->retries
+                          ? (uint32_t)(o->job->retries - o->job->attempt)
+                          : 0;
         s->attempt = o->job->attempt;
         s->retry_in_ms = o->retry_in_ms;
         s->fail_message = o->message;
