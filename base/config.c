@@ -47,6 +47,7 @@ struct config_key {
 
 static const char *const log_levels[] = {"debug", "info", "warn", "error", NULL};
 static const char *const log_formats[] = {"json", "text", NULL};
+static const char *const http_schemes[] = {"https", "any", NULL};
 
 static enum ordo_code check_http_allow(struct ordo_arena *arena, const char *value,
                                        struct ordo_err *err)
@@ -137,6 +138,10 @@ static const struct config_key config_keys[] = {
                     "addresses outbound HTTP may reach even though they are private or loopback "
                     "(connectors, webhooks, the LLM): IPs or CIDR blocks, comma-separated, such as "
                     "127.0.0.1/32,10.0.0.0/8"),
+    ENUM_KEY(http_scheme, "SCHEME", http_schemes, "https",
+             "which URLs outbound HTTP may use: https only, or any (plain http too, so tokens "
+             "cross the network unencrypted: for tests, the demo sandbox and trusted networks; "
+             "ordo serve --demo sets it)"),
     STR_KEY(tls_cert_file, "FILE", "", 0,
             "PEM certificate chain: ordo serve speaks HTTPS (with tls_key_file)"),
     STR_KEY(tls_key_file, "FILE", "", 0, "PEM private key of tls_cert_file"),

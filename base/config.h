@@ -53,7 +53,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 33
+#define ORDO_CONFIG_KEY_COUNT 34
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -85,7 +85,8 @@ struct ordo_config {
     int64_t rate_limit;
     int64_t rate_burst;
     const char *trusted_proxies;
-    const char *http_allow; /* base/httpc.h: ordo_httpc_parse_allow() */
+    const char *http_allow;  /* base/httpc.h: ordo_httpc_parse_allow() */
+    const char *http_scheme; /* https | any */
     const char *tls_cert_file;
     const char *tls_key_file;
     int64_t access_log_every;

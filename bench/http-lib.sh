@@ -9,6 +9,7 @@
 server_pids=()
 bench_key=bench-admin-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 bench_signing_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+bench_master_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 
 hpsql() { command psql -X -h "$pg_host" -p "$pg_port" -U postgres -qAt "$@"; }
 pg_url() { echo "host=$pg_host port=$pg_port user=${2:-ordo_app} dbname=$1"; }
@@ -51,7 +52,7 @@ start_ordo() {
     shift 2
     mkdir -p "$work/data-$db"
     env ORDO_DATABASE_URL="$(pg_url "$db")" ORDO_MIGRATE_DATABASE_URL="$(pg_url "$db" ordo_owner)" \
-        ORDO_ADMIN_KEY="$bench_key" ORDO_AUDIT_SIGNING_KEY="$bench_signing_key" ORDO_PORT=0 \
+        ORDO_ADMIN_KEY="$bench_key" ORDO_AUDIT_SIGNING_KEY="$bench_signing_key" ORDO_MASTER_KEY="$bench_master_key" ORDO_PORT=0 \
         ORDO_DATA_DIR="$work/data-$db" "$@" "$bin" serve >"$work/ordo-$db.out" \
         2>"$work/ordo-$db.out.err" &
     ordo_pid=$!

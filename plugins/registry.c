@@ -105,7 +105,7 @@ static void add_plugin(struct ordo_registry *reg, const char *file,
         return;
     }
     reg->plugins[reg->nplugins++] = p;
-    ordo_log(ORDO_LOG_INFO, "plugins", "plugin loaded", ORDO_STR("connector", p->desc->name),
+    ordo_log(ORDO_LOG_DEBUG, "plugins", "plugin loaded", ORDO_STR("connector", p->desc->name),
              ORDO_STR("version", p->desc->version), ORDO_INT("actions", (int64_t)p->nactions));
 }
 

@@ -22,6 +22,9 @@
 #include "server/route.h"
 
 struct ordo_store;
+struct ordo_registry;
+struct ordo_plugin_host;
+struct ordo_vault;
 struct ordo_defcache;
 struct ordo_identity_cache;
 struct ordo_ratelimit;
@@ -38,6 +41,9 @@ struct ordo_api {
     struct ordo_ratelimit *logins;        /* failed logins per address and per login */
     struct ordo_http *http;               /* set once the server runs, for /metrics */
     const struct ordo_executor *executor; /* this node's, for /metrics (may be NULL) */
+    const struct ordo_registry *registry; /* the installed connectors */
+    struct ordo_plugin_host *plugins;     /* runs credential tests */
+    const struct ordo_vault *vault;       /* seals credentials */
     bool audit_key_public; /* audit verify: pinned key, or whatever the seals carry */
     /* the pool */
     pthread_mutex_t lock;
@@ -115,5 +121,8 @@ ordo_route_fn ordo_api_user_list, ordo_api_user_create, ordo_api_user_get, ordo_
 ordo_route_fn ordo_api_group_list, ordo_api_group_create, ordo_api_group_add, ordo_api_group_remove,
     ordo_api_group_grant, ordo_api_group_revoke;
 ordo_route_fn ordo_api_key_list, ordo_api_key_create, ordo_api_key_revoke;
+ordo_route_fn ordo_api_connector_list, ordo_api_connector_get, ordo_api_element_templates,
+    ordo_api_credential_list, ordo_api_credential_set, ordo_api_credential_delete,
+    ordo_api_credential_test;
 
 #endif

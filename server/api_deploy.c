@@ -18,6 +18,7 @@
 #include "core/identity.h"
 #include "core/query.h"
 #include "core/store.h"
+#include "plugins/registry.h"
 #include "server/api.h"
 #include "server/multipart.h"
 
@@ -124,14 +125,13 @@ static enum ordo_code collect(struct ordo_http_req *req, struct file *files, siz
 static enum ordo_code environment(struct ordo_http_req *req, struct ordo_store *st,
                                   struct ordo_deploy_req *d, struct ordo_err *err)
 {
-    const struct ordo_job_handlers *h = ordo_builtin_handlers();
+    const struct ordo_api *api = ordo_http_app(req);
     PGconn *db = ordo_store_pg(st, err);
     json_t *groups = NULL, *g;
     const char **names;
     size_t i;
 
-    d->installed = h->types;
-    d->ninstalled = h->ntypes;
+    d->installed = api->registry ? ordo_registry_action_ids(api->registry, &d->ninstalled) : NULL;
     if (!db || ordo_identity_group_list(db, &groups, err) != ORDO_OK) {
         return err->code ? err->code : ORDO_E_AGAIN;
     }

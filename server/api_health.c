@@ -13,6 +13,7 @@
 #include "base/pg.h"
 #include "core/executor.h"
 #include "core/store.h"
+#include "plugins/registry.h"
 #include "server/api.h"
 
 enum ordo_code ordo_api_livez(struct ordo_http_req *req, struct ordo_err *err)
@@ -123,16 +124,17 @@ static const struct family families[] = {
 };
 
 /* The job types the executor runs, as a PostgreSQL array literal. */
-static const char *installed_types(struct ordo_arena *arena)
+static const char *installed_types(const struct ordo_api *api, struct ordo_arena *arena)
 {
-    const struct ordo_job_handlers *h = ordo_builtin_handlers();
+    size_t n = 0;
+    const char *const *types = api->registry ? ordo_registry_action_ids(api->registry, &n) : NULL;
     struct ordo_buf b;
     const char *text;
 
     ordo_buf_init(&b);
     ordo_buf_putc(&b, '{');
-    for (size_t i = 0; i < h->ntypes; i++) {
-        ordo_pg_array_add(&b, h->types[i]);
+    for (size_t i = 0; i < n; i++) {
+        ordo_pg_array_add(&b, types[i]);
     }
     ordo_buf_putc(&b, '}');
     text = ordo_arena_strdup(arena, ordo_buf_cstr(&b));
@@ -140,10 +142,11 @@ static const char *installed_types(struct ordo_arena *arena)
     return text;
 }
 
-static enum ordo_code family(struct ordo_buf *out, PGconn *db, struct ordo_arena *arena,
+static enum ordo_code family(struct ordo_buf *out, PGconn *db, struct ordo_http_req *req,
                              const struct family *f, struct ordo_err *err)
 {
-    const char *types = installed_types(arena);
+    struct ordo_arena *arena = ordo_http_arena(req);
+    const char *types = installed_types(ordo_http_app(req), arena);
     int nparams = strstr(f->sql, "$1") ? 1 : 0;
     PGresult *res;
     enum ordo_code rc = ordo_pg_exec(db, arena, "could not count for the metrics", f->sql, nparams,
@@ -214,7 +217,7 @@ enum ordo_code ordo_api_metrics(struct ordo_http_req *req, struct ordo_err *err)
     }
     executor_metrics(&out, api->executor);
     for (size_t i = 0; i < sizeof families / sizeof families[0] && rc == ORDO_OK; i++) {
-        rc = family(&out, db, ordo_http_arena(req), &families[i], err);
+        rc = family(&out, db, req, &families[i], err);
     }
     if (rc == ORDO_OK) {
         ordo_http_reply_bytes(req, 200, "text/plain; version=0.0.4", ordo_buf_cstr(&out),

@@ -135,6 +135,21 @@ const struct ordo_route ordo_api_routes[] = {
      "create an API key (the token is shown once)"},
     {"POST", "/api/keys/{key}/revoke", ORDO_ROUTE_SYNC, ADMIN, NONE, ordo_api_key_revoke,
      "revoke an API key"},
+
+    {"GET",  "/api/connectors", ORDO_ROUTE_SYNC, READ_DEFS, NONE, ordo_api_connector_list,
+     "the installed connectors and actions (the catalogue), and refused plugins"},
+    {"GET",  "/api/connectors/{name}", ORDO_ROUTE_SYNC, READ_DEFS, NONE, ordo_api_connector_get,
+     "one installed connector"},
+    {"GET",  "/api/element-templates", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_api_element_templates, "Camunda 8 element templates of the installed actions"},
+    {"GET",  "/api/credentials", ORDO_ROUTE_SYNC, ADMIN | DES, NONE, ordo_api_credential_list,
+     "list connector credentials (never their secrets)"},
+    {"PUT",  "/api/credentials/{connector}/{name}", ORDO_ROUTE_SYNC, ADMIN, SMALL,
+     ordo_api_credential_set, "create or replace a connector credential"},
+    {"DELETE", "/api/credentials/{connector}/{name}", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_credential_delete, "delete a connector credential"},
+    {"POST", "/api/credentials/{connector}/{name}/test", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_credential_test, "check that a credential works, with one call to the service"},
 };
 /* clang-format on */
 

@@ -118,6 +118,56 @@ static const struct command commands[] = {
      "Exit status: 0 completed, 1 an incident (wins over waiting), 3 waiting,\n"
      "2 bad input or a process that cannot run.\n" CONFIG_HELP,
      ordo_cli_run},
+    {"connector list", "ordo connector list [--json] [-o OUT]", "list the installed connectors",
+     "Loads every plugin of plugin_dir (docs/connectors.md) as the server would and\n"
+     "prints one line per connector: name, version, number of actions, whether it\n"
+     "takes a credential. A plugin the server would refuse (wrong ABI, not a plugin,\n"
+     "a schema outside the subset, writable by others) is printed on standard error\n"
+     "with the reason. Needs no database and no server.\n"
+     "\n"
+     "  --json             print the catalogue of every action as JSON (the document\n"
+     "                     the generator reads; see `ordo connector catalogue`)\n"
+     "  -o, --output OUT   write the JSON to OUT instead of standard output\n"
+     "\n"
+     "Exit status: 0 listed, 1 a plugin was refused or plugin_dir cannot be read,\n"
+     "2 bad usage.\n" CONFIG_HELP,
+     ordo_cli_connector_list},
+    {"connector show", "ordo connector show NAME [--json] [-o OUT]",
+     "show a connector's actions, inputs and credential fields",
+     "Prints the connector NAME: its configuration and credential fields (names and\n"
+     "types; values live on the server and are never shown), and each action with\n"
+     "its id (the ordo:action and job type of a service task), inputs, BPMN errors\n"
+     "and timeout.\n"
+     "\n"
+     "  --json             print the connector's catalogue entry as JSON\n"
+     "  -o, --output OUT   write the JSON to OUT instead of standard output\n"
+     "\n"
+     "Exit status: 0 shown, 1 plugin_dir cannot be read, 2 bad usage or no such\n"
+     "connector.\n" CONFIG_HELP,
+     ordo_cli_connector_show},
+    {"connector catalogue", "ordo connector catalogue [-o OUT]",
+     "print the catalogue of installed actions as JSON",
+     "Prints one JSON document with every installed connector and action, with\n"
+     "their input and output schemas (docs/connectors-catalogue.md): what the\n"
+     "process generator offers the LLM.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT instead of standard output\n"
+     "\n"
+     "Exit status: 0 written, 1 a plugin was refused or the output could not be\n"
+     "written, 2 bad usage.\n" CONFIG_HELP,
+     ordo_cli_connector_catalogue},
+    {"connector templates", "ordo connector templates [-o OUT]",
+     "print Camunda 8 element templates of the installed actions",
+     "Prints a JSON array with one Camunda 8 element template per installed action\n"
+     "(docs/connectors-catalogue.md). Saved into Camunda Modeler's\n"
+     "resources/element-templates folder, it lets people model Ordo service tasks\n"
+     "there.\n"
+     "\n"
+     "  -o, --output OUT   write to OUT instead of standard output\n"
+     "\n"
+     "Exit status: 0 written, 1 a plugin was refused or the output could not be\n"
+     "written, 2 bad usage.\n" CONFIG_HELP,
+     ordo_cli_connector_templates},
     {"config check", "ordo config check [--config FILE] [--KEY VALUE]...",
      "check the configuration a server started here would use",
      "Loads the configuration from the defaults, the config file (--config or\n"
@@ -133,7 +183,7 @@ static const struct command commands[] = {
     {"config print", "ordo config print [-o OUT] [--config FILE] [--KEY VALUE]...",
      "print the effective configuration as JSON",
      "Loads the configuration like `ordo config check` and prints every key with its\n"
-     "effective value as one JSON object. Secrets (admin_key, master_key,\n"
+     "effective value as one JSON object. Secrets (admin_key, master_key, master_key_old,\n"
      "audit_signing_key, llm_api_key) are shown as \"[redacted]\" when set, and so is\n"
      "the password inside database_url, migrate_database_url and llm_url.\n"
      "\n"

@@ -10,6 +10,8 @@
 
 #include "base/arena.h"
 #include "base/config.h"
+#include "plugins/host.h"
+#include "plugins/registry.h"
 
 #define ORDO_CLI_OK     0
 #define ORDO_CLI_FAILED 1
@@ -62,6 +64,24 @@ int ordo_cli_fail(struct ordo_cli *cli, int code, const char *fmt, ...)
  * otherwise. */
 int ordo_cli_exit_for(int ordo_code);
 
+/* The installed connectors of the configuration's plugin_dir (relative to
+ * the executable unless absolute), with their host (server/cli_connector.c).
+ * Refused plugins are logged and listed in the registry, not fatal; a
+ * missing or untrusted folder is (ORDO_CLI_FAILED, printed). */
+struct ordo_cli_plugins {
+    const char *dir;
+    struct ordo_plugin_host *host;
+    struct ordo_registry *reg;
+};
+int ordo_cli_plugins_open(struct ordo_cli *cli, const struct ordo_config *cfg,
+                          const struct ordo_plugin_host_options *opts,
+                          struct ordo_cli_plugins *out);
+void ordo_cli_plugins_close(struct ordo_cli_plugins *p); /* zeroed: a no-op */
+int ordo_cli_connector_list(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_connector_show(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_connector_catalogue(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_connector_templates(struct ordo_cli *cli, int argc, char **argv);
+
 int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_run(struct ordo_cli *cli, int argc, char **argv);
@@ -109,6 +129,9 @@ struct ordo_executor;
 struct ordo_defcache;
 struct ordo_cli_engine {
     const char *node;
+    struct ordo_vault *vault;
+    struct ordo_httpc_policy http;
+    struct ordo_cli_plugins plugins;
     struct ordo_executor *executor;
     struct ordo_audit_sealer *sealer;
     struct ordo_defcache *cache;

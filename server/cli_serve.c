@@ -104,6 +104,9 @@ static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
 
     (void)ordo_api_init(&api, cfg, db->conninfo, eng->node, &err);
     api.executor = eng->executor;
+    api.registry = eng->plugins.reg;
+    api.plugins = eng->plugins.host;
+    api.vault = eng->vault;
     rc = http_options(cli, cfg, &api, &o);
     if (rc == ORDO_CLI_OK && ordo_http_start(&o, &api.http, &err) != ORDO_OK) {
         rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);

@@ -11,8 +11,10 @@
 
 #include "base/crashpoint.h"
 #include "base/crypto.h"
+#include "base/httpc.h"
 #include "base/log.h"
 #include "base/pgembed.h"
+#include "base/vault.h"
 #include "core/audit.h"
 #include "core/executor.h"
 #include "core/store.h"
@@ -157,18 +159,81 @@ static const char *node_name(struct ordo_cli *cli)
     return ordo_arena_printf(cli->arena, "%s:%ld", host, (long)getpid());
 }
 
+/* The master key of stored credentials (CONTRACTS §13). */
+static int open_vault(struct ordo_cli *cli, const struct ordo_config *cfg,
+                      const struct ordo_cli_db *db, struct ordo_vault **out)
+{
+    struct ordo_err err = {0};
+
+    if (ordo_vault_open(cfg->master_key, cfg->data_dir, db->embedded != NULL, out, &err) !=
+            ORDO_OK ||
+        (cfg->master_key_old[0] &&
+         ordo_vault_add_old(*out, cfg->master_key_old, &err) != ORDO_OK)) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
+    }
+    return ORDO_CLI_OK;
+}
+
+/* The outbound HTTP policy of connectors: http_allow, http_scheme. */
+static int http_policy(struct ordo_cli *cli, const struct ordo_config *cfg,
+                       struct ordo_httpc_policy *policy)
+{
+    struct ordo_err err = {0};
+
+    memset(policy, 0, sizeof *policy);
+    policy->https_only = strcmp(cfg->http_scheme, "any") != 0;
+    if (ordo_httpc_parse_allow(cfg->http_allow, cli->arena, &policy->allow, &policy->nallow,
+                               &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
+    }
+    return ORDO_CLI_OK;
+}
+
+/* Vault and plugins: what the executor runs jobs with. */
+static int open_connectors(struct ordo_cli *cli, const struct ordo_config *cfg,
+                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
+{
+    struct ordo_plugin_host_options hopts = {.conninfo = db->conninfo, .http = &eng->http};
+    int rc = open_vault(cli, cfg, db, &eng->vault);
+
+    if (rc == ORDO_CLI_OK) {
+        rc = http_policy(cli, cfg, &eng->http);
+    }
+    if (rc == ORDO_CLI_OK) {
+        hopts.vault = eng->vault;
+        rc = ordo_cli_plugins_open(cli, cfg, &hopts, &eng->plugins);
+    }
+    if (rc == ORDO_CLI_OK) {
+        size_t nactions = 0;
+
+        (void)ordo_registry_action_ids(eng->plugins.reg, &nactions);
+        ordo_log(ORDO_LOG_INFO, "plugins", "connectors loaded", ORDO_STR("dir", eng->plugins.dir),
+                 ORDO_INT("connectors", (int64_t)ordo_registry_count(eng->plugins.reg)),
+                 ORDO_INT("actions", (int64_t)nactions),
+                 ORDO_INT("refused", (int64_t)ordo_registry_refused_count(eng->plugins.reg)));
+    }
+    return rc;
+}
+
 int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
 {
-    struct ordo_executor_options opts = {.handlers = ordo_builtin_handlers()};
+    struct ordo_executor_options opts = {0};
     struct ordo_err err = {0};
     int rc;
 
     memset(eng, 0, sizeof *eng);
     eng->node = node_name(cli);
+    rc = open_connectors(cli, cfg, db, eng);
+    if (rc != ORDO_CLI_OK) {
+        ordo_cli_engine_stop(eng);
+        return rc;
+    }
+    opts.handlers = ordo_plugin_host_handlers(eng->plugins.host);
     /* The audit's sealer runs beside the executor (docs/audit.md). */
     rc = ordo_cli_audit_sealer(cli, cfg, db->conninfo, &eng->sealer);
     if (rc != ORDO_CLI_OK) {
+        ordo_cli_engine_stop(eng);
         return rc;
     }
     opts.conninfo = db->conninfo;
@@ -190,7 +255,9 @@ void ordo_cli_engine_stop(struct ordo_cli_engine *eng)
         ordo_log(ORDO_LOG_INFO, "worker", "worker stopping", ORDO_STR("node", eng->node));
     }
     ordo_executor_stop(eng->executor);
-    ordo_audit_sealer_stop(eng->sealer); /* after the executor: seals its last rows */
+    ordo_audit_sealer_stop(eng->sealer);   /* after the executor: seals its last rows */
+    ordo_cli_plugins_close(&eng->plugins); /* after the executor: its threads used them */
+    ordo_vault_free(eng->vault);
     ordo_defcache_free(eng->cache);
     memset(eng, 0, sizeof *eng);
 }

@@ -54,6 +54,7 @@ static char **server_env(struct httptest *t, const char *const *extra)
     env[n++] = env_entry("ORDO_MIGRATE_DATABASE_URL", pgtest_conninfo(t->db, PGTEST_OWNER));
     env[n++] = env_entry("ORDO_ADMIN_KEY", HTTPTEST_ADMIN_KEY);
     env[n++] = env_entry("ORDO_AUDIT_SIGNING_KEY", signing_key);
+    env[n++] = env_entry("ORDO_MASTER_KEY", HTTPTEST_MASTER_KEY);
     env[n++] = env_entry("ORDO_PORT", "0");
     env[n++] = env_entry("ORDO_DATA_DIR", t->data_dir);
     env[n++] = env_entry("ORDO_LOG_LEVEL", "warn");

@@ -22,6 +22,9 @@
 #include <libpq-fe.h>
 
 #define HTTPTEST_ADMIN_KEY "test-admin-key-0123456789abcdef"
+/* The master key of the test servers' credentials (CONTRACTS §13: an external database needs one).
+ */
+#define HTTPTEST_MASTER_KEY "5e2f0c9a1b7d4e3f8a6c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f"
 
 struct httptest {
     char *db;         /* the database's name */

@@ -51,6 +51,9 @@ static pid_t spawn_worker(const char *crashpoint)
         /* A test key: the workers seal the audit chain as they go. */
         (void)setenv("ORDO_AUDIT_SIGNING_KEY",
                      "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60", 1);
+        /* And a test master key: an external database needs one (CONTRACTS §13). */
+        (void)setenv("ORDO_MASTER_KEY",
+                     "5e2f0c9a1b7d4e3f8a6c2b1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f", 1);
         if (crashpoint) {
             (void)setenv("ORDO_CRASHPOINT", crashpoint, 1);
         }
