@@ -356,16 +356,23 @@ static const struct command commands[] = {
      "Exit status: 0 up to date, 1 the database could not be reached or a migration\n"
      "failed (nothing is changed then), 2 the database is newer than this build.\n" CONFIG_HELP,
      ordo_cli_migrate},
-    {"serve", "ordo serve", "run the server: REST API, executor and audit sealer",
+    {"serve", "ordo serve [--demo]", "run the server: REST API, executor and audit sealer",
      "Starts everything a node of Ordo runs: migrates the schema (like `ordo migrate`),\n"
      "creates the first admin when there is none (CONTRACTS 7: with admin_key, else a\n"
-     "random key written to data_dir/initial-admin-key, mode 0600), starts the executor\n"
-     "and the audit sealer (like `ordo worker`) and answers HTTP on listen_addr:port\n"
-     "(127.0.0.1:8080 by default; docs/api.md, docs/openapi.yaml). With no\n"
-     "database_url it runs the embedded database in data_dir. Prints the URL on\n"
-     "stdout once it listens. On SIGTERM or SIGINT it stops accepting connections,\n"
-     "lets requests in flight finish (up to 10 s), finishes the jobs it holds and\n"
-     "exits.\n"
+     "random key written to data_dir/initial-admin-key, mode 0600), loads the connector\n"
+     "plugins of plugin_dir, starts the executor and the audit sealer (like `ordo\n"
+     "worker`) and answers HTTP on listen_addr:port (127.0.0.1:8080 by default;\n"
+     "docs/api.md, docs/openapi.yaml). With no database_url it runs the embedded\n"
+     "database in data_dir. Prints the URL on stdout once it listens. On SIGTERM or\n"
+     "SIGINT it stops accepting connections, lets requests in flight finish (up to\n"
+     "10 s), finishes the jobs it holds and exits.\n"
+     "\n"
+     "  --demo   a sandbox: also starts ordo-sandbox (stand-ins for Slack, Jira, GitHub\n"
+     "           and BambooHR on 127.0.0.1, docs/sandbox.md), stores a \"default\"\n"
+     "           credential of each connector pointing at it, lets outbound HTTP reach\n"
+     "           it (http_allow 127.0.0.1/32, http_scheme any) and creates the demo\n"
+     "           manager \"maria\" (approver) with a random password written to\n"
+     "           data_dir/demo-users. Never use it with real data.\n"
      "\n"
      "Exit status: 0 stopped by a signal, 1 the database could not be reached or the\n"
      "port could not be opened, 2 bad usage or configuration.\n" CONFIG_HELP,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "base/arena.h"
 #include "base/config.h"
@@ -77,6 +78,18 @@ int ordo_cli_plugins_open(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_plugin_host_options *opts,
                           struct ordo_cli_plugins *out);
 void ordo_cli_plugins_close(struct ordo_cli_plugins *p); /* zeroed: a no-op */
+/* `ordo serve --demo` (server/cli_demo.c): the sandbox of stand-in
+ * services, started before the engine (it lets outbound HTTP reach it),
+ * seeded after it (credentials need the vault), stopped at exit. */
+struct ordo_cli_demo {
+    pid_t pid;
+    const char *ready;
+    const char *url;
+};
+int ordo_cli_demo_start(struct ordo_cli *cli, struct ordo_config *cfg, struct ordo_cli_demo *d);
+int ordo_cli_demo_seed(struct ordo_cli *cli, const struct ordo_config *cfg, const char *conninfo,
+                       const struct ordo_vault *vault, const struct ordo_cli_demo *d);
+void ordo_cli_demo_stop(struct ordo_cli_demo *d); /* zeroed: a no-op */
 int ordo_cli_connector_list(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_connector_show(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_connector_catalogue(struct ordo_cli *cli, int argc, char **argv);

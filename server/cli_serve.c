@@ -134,15 +134,53 @@ static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
     return rc;
 }
 
+static const struct ordo_cli_opt serve_opts[] = {{"--demo", NULL, false}};
+
+static int demo_cb(void *ctx, size_t which, const char *value)
+{
+    (void)which;
+    (void)value;
+    *(bool *)ctx = true;
+    return ORDO_CLI_OK;
+}
+
+/* After the database: the demo's sandbox (it changes the outbound HTTP
+ * policy the engine starts with), the engine, the demo's data, HTTP. */
+static int run(struct ordo_cli *cli, struct ordo_config *cfg, const struct ordo_cli_db *db,
+               bool demo)
+{
+    struct ordo_cli_demo sandbox = {0};
+    struct ordo_cli_engine eng;
+    int rc = bootstrap(cli, cfg, db->conninfo);
+
+    if (rc == ORDO_CLI_OK && demo) {
+        rc = ordo_cli_demo_start(cli, cfg, &sandbox);
+    }
+    if (rc == ORDO_CLI_OK) {
+        rc = ordo_cli_engine_start(cli, cfg, db, &eng);
+    }
+    if (rc == ORDO_CLI_OK) {
+        if (demo) {
+            rc = ordo_cli_demo_seed(cli, cfg, db->conninfo, eng.vault, &sandbox);
+        }
+        if (rc == ORDO_CLI_OK) {
+            rc = serve_http(cli, cfg, db, &eng);
+        }
+        ordo_cli_engine_stop(&eng);
+    }
+    ordo_cli_demo_stop(&sandbox);
+    return rc;
+}
+
 int ordo_cli_serve(struct ordo_cli *cli, int argc, char **argv)
 {
-    struct ordo_cli_engine eng;
     struct ordo_config cfg;
     struct ordo_cli_db db;
+    bool demo = false;
     int rc;
 
     ordo_cli_catch_signals();
-    rc = ordo_cli_server_setup(cli, argc, argv, NULL, 0, NULL, NULL, &cfg);
+    rc = ordo_cli_server_setup(cli, argc, argv, serve_opts, 1, demo_cb, &demo, &cfg);
     if (rc != ORDO_CLI_OK) {
         return rc;
     }
@@ -150,14 +188,7 @@ int ordo_cli_serve(struct ordo_cli *cli, int argc, char **argv)
     if (rc != ORDO_CLI_OK) {
         return rc;
     }
-    rc = bootstrap(cli, &cfg, db.conninfo);
-    if (rc == ORDO_CLI_OK) {
-        rc = ordo_cli_engine_start(cli, &cfg, &db, &eng);
-    }
-    if (rc == ORDO_CLI_OK) {
-        rc = serve_http(cli, &cfg, &db, &eng);
-        ordo_cli_engine_stop(&eng);
-    }
+    rc = run(cli, &cfg, &db, demo);
     ordo_cli_db_close(&db);
     return rc;
 }
