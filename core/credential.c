@@ -42,11 +42,12 @@
 #define CRED_JSON \
     "json_build_object('id', c.id::text, 'connector', c.connector, 'name', c.name, " \
     "'config', c.config, 'secretFields', to_json(c.secret_fields), 'keyId', c.key_id, " \
+    "'ratePerMinute', c.rate_per_minute, " \
     "'createdAt', " CRED_RFC3339("c.created_at") ", " \
     "'updatedAt', " CRED_RFC3339("c.updated_at") ", 'updatedBy', c.updated_by)"
 
 /* The columns read_sealed() reads, in its order. */
-#define SEALED_COLS "id, connector, name, key_id, nonce, secret, config::text"
+#define SEALED_COLS "id, connector, name, key_id, nonce, secret, config::text, rate_per_minute"
 
 /* clang-format on */
 
@@ -54,6 +55,7 @@
 struct sealed {
     int64_t id;
     const char *connector, *name, *key_id, *config;
+    int rate_per_minute;
     uint8_t *nonce;
     size_t nonce_len;
     uint8_t *box;
@@ -284,6 +286,7 @@ struct set_row {
     const char *config_text;                       /* compact JSON */
     const char *names[ORDO_CREDENTIAL_MAX_FIELDS]; /* the secret's field names, sorted */
     size_t nnames;
+    int rate_per_minute;
     char *plain; /* the secret as compact JSON: wiped and freed by ordo_credential_set */
     size_t plain_len;
 };
@@ -319,6 +322,11 @@ static enum ordo_code prepare(struct ordo_arena *a, const struct ordo_credential
 
     r->connector = in->connector;
     r->name = in->name;
+    r->rate_per_minute = in->rate_per_minute;
+    if (rc == ORDO_OK && (in->rate_per_minute < 0 || in->rate_per_minute > 1000000)) {
+        rc = ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                          "a credential's rate_per_minute must be 0 (no budget) to 1000000");
+    }
     r->config = in->config ? in->config : ordo_json_defer(a, json_object());
     if (rc == ORDO_OK && (!json_is_object(r->config) || !config_value_ok(r->config, 0))) {
         rc = ordo_err_set(err, ORDO_E_UNPROCESSABLE,
@@ -397,18 +405,19 @@ static enum ordo_code set_in_tx(PGconn *db, struct ordo_arena *a, const struct o
                                 const struct set_row *r, const char *actor, int64_t *id,
                                 bool *created, struct ordo_err *err)
 {
-    const char *params[5] = {r->connector, r->name, r->config_text,
-                             names_array(a, r->names, r->nnames), actor_name(actor)};
+    const char *params[6] = {r->connector,      r->name,
+                             r->config_text,    names_array(a, r->names, r->nnames),
+                             actor_name(actor), i64_text(a, r->rate_per_minute)};
     PGresult *res = NULL;
     enum ordo_code rc = ordo_pg_exec(
         db, a, "could not store a credential",
         "INSERT INTO credential (connector, name, config, key_id, nonce, secret, secret_fields, "
-        "updated_by) VALUES ($1, $2, $3::jsonb, '', '', '', $4::text[], $5) "
-        "ON CONFLICT (connector, name) DO UPDATE SET config = EXCLUDED.config, "
+        "updated_by, rate_per_minute) VALUES ($1, $2, $3::jsonb, '', '', '', $4::text[], $5, "
+        "$6::int) ON CONFLICT (connector, name) DO UPDATE SET config = EXCLUDED.config, "
         "secret_fields = EXCLUDED.secret_fields, updated_at = now(), "
-        "updated_by = EXCLUDED.updated_by "
+        "updated_by = EXCLUDED.updated_by, rate_per_minute = EXCLUDED.rate_per_minute "
         "RETURNING id, xmax::text = '0'",
-        5, params, &res, err);
+        6, params, &res, err);
 
     if (rc != ORDO_OK) {
         return rc;
@@ -420,9 +429,10 @@ static enum ordo_code set_in_tx(PGconn *db, struct ordo_arena *a, const struct o
         return rc;
     }
     return audit(db, a, actor, "credential.set",
-                 json_pack("{s:s, s:s, s:s, s:O, s:o, s:b}", "id", i64_text(a, *id), "connector",
-                           r->connector, "name", r->name, "config", r->config, "secret_fields",
-                           names_json(r->names, r->nnames), "created", *created),
+                 json_pack("{s:s, s:s, s:s, s:O, s:o, s:i, s:b}", "id", i64_text(a, *id),
+                           "connector", r->connector, "name", r->name, "config", r->config,
+                           "secret_fields", names_json(r->names, r->nnames), "rate_per_minute",
+                           r->rate_per_minute, "created", *created),
                  err);
 }
 
@@ -467,6 +477,7 @@ static enum ordo_code read_sealed(struct ordo_arena *a, const PGresult *res, int
     s->name = ordo_pg_text(res, row, 2);
     s->key_id = ordo_pg_text(res, row, 3);
     s->config = ordo_pg_text(res, row, 6);
+    s->rate_per_minute = (int)ordo_pg_int(res, row, 7);
     if (!bytea_value(a, res, row, 4, &s->nonce, &s->nonce_len) ||
         s->nonce_len != ORDO_VAULT_NONCE_SIZE ||
         !bytea_value(a, res, row, 5, &s->box, &s->box_len)) {
@@ -539,6 +550,7 @@ static enum ordo_code decode(const struct sealed *s, const char *plain, size_t l
                             s->connector, s->name);
     }
     out->id = s->id;
+    out->rate_per_minute = s->rate_per_minute;
     out->config = config;
     out->secret = secret;
     return ORDO_OK;

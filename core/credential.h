@@ -68,6 +68,7 @@ struct ordo_credential_input {
     const char *name;
     const json_t *config; /* an object; NULL: {} */
     const json_t *secret; /* an object of strings; NULL: {} */
+    int rate_per_minute;  /* calls per minute from all nodes; 0: no budget (plugins/throttle.h) */
 };
 
 /* Create credential (connector, name), or replace its config and secret
@@ -81,6 +82,7 @@ enum ordo_code ordo_credential_set(PGconn *db, const struct ordo_vault *vault,
  * the holder: release them with ordo_credential_cleanup(). */
 struct ordo_credential {
     int64_t id;
+    int rate_per_minute;
     json_t *config;
     json_t *secret;
 };
@@ -99,7 +101,7 @@ void ordo_credential_cleanup(struct ordo_credential *cred);
 
 /* Every credential, or those of 'connector' (NULL: all), by connector and
  * name, as a new JSON array of {id, connector, name, config, secretFields,
- * keyId, createdAt, updatedAt, updatedBy}: ids as decimal strings, times
+ * keyId, ratePerMinute, createdAt, updatedAt, updatedBy}: ids as decimal strings, times
  * as RFC 3339 UTC with milliseconds (CONTRACTS §1). No secret values. */
 enum ordo_code ordo_credential_list(PGconn *db, const char *connector, json_t **out,
                                     struct ordo_err *err);

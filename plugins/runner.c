@@ -119,7 +119,8 @@ static bool prepare(struct prepared *pc, const struct ordo_plugin_action *act,
         verdict(out, err.code == ORDO_E_NOTFOUND ? ORDO_JOB_FAIL : ORDO_JOB_RETRY, err.msg);
         return false;
     }
-    if (ordo_throttle_take(db, pc->ctx.credential_id, 0, &wait_ms, &err) != ORDO_OK) {
+    if (ordo_throttle_take(db, pc->ctx.credential_id, pc->cred.rate_per_minute, &wait_ms, &err) !=
+        ORDO_OK) {
         verdict(out, ORDO_JOB_RETRY, err.msg);
         return false;
     }

@@ -17,6 +17,9 @@ CREATE TABLE credential (
     nonce         bytea NOT NULL,
     secret        bytea NOT NULL,
     secret_fields text[] NOT NULL,
+    -- Calls per minute this credential may make, from all nodes together; 0: no budget
+    -- (only the services' own 429s slow it down). plugins/throttle.h.
+    rate_per_minute integer NOT NULL DEFAULT 0 CHECK (rate_per_minute BETWEEN 0 AND 1000000),
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     updated_by    text,

@@ -87,7 +87,7 @@ static int64_t set_as(const struct ordo_vault *v, const char *connector, const c
                       const char *config, const char *secret, bool *created)
 {
     json_t *c = parse(config), *s = parse(secret);
-    struct ordo_credential_input in = {connector, name, c, s};
+    struct ordo_credential_input in = {connector, name, c, s, 0};
     int64_t id = 0;
 
     ordo_err_clear(&err);
@@ -109,7 +109,7 @@ static enum ordo_code set_refused(const char *connector, const char *name, const
                                   const char *secret)
 {
     json_t *c = config ? parse(config) : NULL, *s = secret ? parse(secret) : NULL;
-    struct ordo_credential_input in = {connector, name, c, s};
+    struct ordo_credential_input in = {connector, name, c, s, 0};
     enum ordo_code rc;
 
     ordo_err_clear(&err);
@@ -435,10 +435,11 @@ START_TEST(malformed_credentials_are_refused_and_change_nothing)
     ck_assert_str_eq(sql1("SELECT count(*) FROM audit", NULL), "0");
 
     /* NULL config and secret are empty objects. */
-    ck_assert_int_eq(ordo_credential_set(
-                         db, vault, &(struct ordo_credential_input){"noop", "default", NULL, NULL},
-                         NULL, NULL, NULL, &err),
-                     ORDO_OK);
+    ck_assert_int_eq(
+        ordo_credential_set(db, vault,
+                            &(struct ordo_credential_input){"noop", "default", NULL, NULL, 0}, NULL,
+                            NULL, NULL, &err),
+        ORDO_OK);
     ck_assert_int_eq(ordo_credential_get(db, vault, "noop", "default", &cred, &err), ORDO_OK);
     ck_assert_uint_eq(json_object_size(cred.config), 0);
     ck_assert_uint_eq(json_object_size(cred.secret), 0);

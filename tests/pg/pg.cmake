@@ -80,3 +80,4 @@ add_test(NAME bench_smoke_http
           ${PROJECT_SOURCE_DIR}/tests/integration/bpmn/straight.bpmn)
 set_tests_properties(bench_smoke_http PROPERTIES FIXTURES_REQUIRED pg LABELS "bench-smoke;integration"
   SKIP_RETURN_CODE 77 TIMEOUT 120)
+ordo_add_pg_test(test_throttle SOURCES integration/test_throttle.c LIBS ordo_plugins LABELS plugins)
