@@ -33,8 +33,9 @@ static void sleep_ms(long ms)
 }
 
 /* Start `ordo worker` on this test's database, crashing at 'crashpoint'
- * ("name:N") when given. Its log goes to stderr only at warn and above. */
-static pid_t spawn_worker(const char *crashpoint)
+ * ("name:N") when given, with the plugins of 'plugin_dir' when given. Its
+ * log goes to stderr only at warn and above. */
+static pid_t spawn_worker_with(const char *crashpoint, const char *plugin_dir)
 {
     const char *bin = getenv("ORDOTEST_BIN");
     pid_t pid;
@@ -57,10 +58,18 @@ static pid_t spawn_worker(const char *crashpoint)
         if (crashpoint) {
             (void)setenv("ORDO_CRASHPOINT", crashpoint, 1);
         }
+        if (plugin_dir) {
+            (void)setenv("ORDO_PLUGIN_DIR", plugin_dir, 1);
+        }
         execl(bin, bin, "worker", "--database-url", storetest_app, (char *)NULL);
         _exit(127);
     }
     return pid;
+}
+
+static pid_t spawn_worker(const char *crashpoint)
+{
+    return spawn_worker_with(crashpoint, NULL);
 }
 
 /* Wait up to 'ms' for the worker to exit by itself; its status, or -1 if
@@ -233,6 +242,55 @@ START_TEST(three_workers_share_the_jobs_and_survive_losing_one)
 }
 END_TEST
 
+/* A folder holding only the test plugin whose invoke calls abort(). */
+static const char *aborting_plugin_dir(char *dir, size_t size)
+{
+    char cmd[512];
+
+    (void)snprintf(dir, size, "/tmp/ordo-nodes-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    (void)snprintf(cmd, sizeof cmd, "chmod 755 '%s' && install -m 755 '%s/abort.so' '%s/crash.so'",
+                   dir, getenv("ORDOTEST_PLUGIN_DIR"), dir);
+    ck_assert_int_eq(system(cmd), 0); /* checksrc:allow - test setup */
+    return dir;
+}
+
+/* A connector that kills the process: the attempt is committed before the
+ * call, so each crash uses one attempt and, when they are spent, the job
+ * is an incident; workers restarted after each crash do not crash for
+ * ever (CONTRACTS §10). */
+START_TEST(a_plugin_that_aborts_ends_in_an_incident_not_a_crash_loop)
+{
+    char dir[64];
+    char cmd[128];
+    int crashes = 0;
+    pid_t pid = 0;
+
+    aborting_plugin_dir(dir, sizeof dir);
+    storetest_deploy("aborting.bpmn");
+    storetest_start("aborting", NULL);
+    for (int round = 0; round < 8 && count("SELECT count(*) FROM incident") == 0; round++) {
+        int status;
+
+        pid = spawn_worker_with(NULL, dir);
+        status = reap(pid, 10000);
+        if (status == -1) { /* alive: it had nothing to crash on */
+            kill_worker(pid, SIGTERM);
+            continue;
+        }
+        ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT, "worker status %d",
+                      status);
+        crashes++;
+    }
+    ck_assert_int_eq(count("SELECT count(*) FROM incident"), 1);
+    ck_assert_int_eq(crashes, 2); /* retries="2": two attempts, two crashes, no third */
+    ck_assert_msg(strstr(storetest_sql1("SELECT reason FROM incident", NULL), "no attempts left"),
+                  "%s", storetest_sql1("SELECT reason FROM incident", NULL));
+    (void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0); /* checksrc:allow - test cleanup */
+}
+END_TEST
+
 static Suite *nodes_suite(void)
 {
     Suite *s = suite_create("nodes");
@@ -242,6 +300,7 @@ static Suite *nodes_suite(void)
     tcase_set_timeout(tc, 240);
     tcase_add_test(tc, killed_workers_lose_nothing_and_do_nothing_twice);
     tcase_add_test(tc, three_workers_share_the_jobs_and_survive_losing_one);
+    tcase_add_test(tc, a_plugin_that_aborts_ends_in_an_incident_not_a_crash_loop);
     suite_add_tcase(s, tc);
     return s;
 }

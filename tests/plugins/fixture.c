@@ -131,12 +131,14 @@ static int init(const struct ordo_connector_host *host, void **state, char *erro
 static const char *const keywords[] = {"test", NULL};
 
 #ifdef FIXTURE_ABORT
-#define NAME "crash"
+#define NAME        "crash"
+#define CRED_SCHEMA NULL /* runs without a credential */
 static const struct ordo_connector_action actions[] = {
     {.id = "crash.now", .title = "Crash", .input_schema = "{}", .invoke = crash},
 };
 #else
-#define NAME "echo"
+#define NAME        "echo"
+#define CRED_SCHEMA "{\"properties\":{\"token\":{\"type\":\"string\"}}}"
 static const char *const echo_errors[] = {"boom", NULL};
 #if defined(FIXTURE_BAD_SCHEMA)
 #define REPLY_SCHEMA "{\"properties\":{\"text\":{\"type\":\"string\",\"pattern\":\"^a\"}}}"
@@ -190,8 +192,8 @@ __attribute__((visibility("default"))) const struct ordo_connector ordo_connecto
 #else
 ORDO_CONNECTOR_DEFINE(.name = NAME, .version = "1.0.0", .title = "Echo",
                       .description = "A test connector.", .keywords = keywords,
-                      .credential_schema = "{\"properties\":{\"token\":{\"type\":\"string\"}}}",
-                      .test_credentials = test_credentials, .actions = actions,
-                      .nactions = sizeof actions / sizeof actions[0], .init = init);
+                      .credential_schema = CRED_SCHEMA, .test_credentials = test_credentials,
+                      .actions = actions, .nactions = sizeof actions / sizeof actions[0],
+                      .init = init);
 #endif
 #endif
