@@ -84,3 +84,10 @@ add_test(NAME bench_smoke_http
 set_tests_properties(bench_smoke_http PROPERTIES FIXTURES_REQUIRED pg LABELS "bench-smoke;integration"
   SKIP_RETURN_CODE 77 TIMEOUT 120)
 ordo_add_pg_test(test_throttle SOURCES integration/test_throttle.c LIBS ordo_plugins LABELS plugins)
+# A server whose plugin folder mixes bad test plugins with a good one.
+ordo_add_pg_test(test_http_plugins SOURCES integration/test_http_plugins.c LIBS ordo_httptest
+  LABELS "server;plugins")
+set_property(TEST test_http_plugins APPEND PROPERTY ENVIRONMENT
+  "ORDOTEST_PLUGIN_DIR=${ORDO_TEST_PLUGIN_DIR}")
+add_dependencies(test_http_plugins fixture_good fixture_wrong_abi fixture_no_symbol
+  fixture_bad_schema)
