@@ -3,8 +3,8 @@
  * store and run them.
  *
  * Work jobs (service tasks) go to a job handler, a function table the host
- * implements (server/main.c wires the plugin host, or for now the built-in
- * handlers); engine jobs (timers, start timers, call results, messages
+ * implements (the plugin host of plugins/host.h in servers and workers);
+ * engine jobs (timers, start timers, call results, messages
  * thrown) are run by the store itself. Any number of executors, in any
  * number of processes, may share one database: jobs are taken with
  * FOR UPDATE SKIP LOCKED, so each attempt runs on one node.
@@ -51,8 +51,10 @@ struct ordo_job_handlers {
     void (*run)(void *ctx, const struct ordo_job *job, struct ordo_job_result *out);
 };
 
-/* The built-in handlers: "noop.complete" completes at once, with no
- * variables. */
+/* The engine's own handler of "noop.complete" (completes at once, with no
+ * variables), for the engine's tests and benchmarks, which run without
+ * plugins. Servers and workers run the plugin host's handlers
+ * (plugins/host.h), where noop.complete is the noop connector. */
 const struct ordo_job_handlers *ordo_builtin_handlers(void);
 
 struct ordo_executor_options {

@@ -379,8 +379,9 @@ static const struct command commands[] = {
      ordo_cli_serve},
     {"worker", "ordo worker", "run the job executor, without the HTTP server",
      "Runs executor threads that take due jobs from the database and run them: service\n"
-     "tasks whose job type is an installed action (today the built-in noop.complete),\n"
-     "timers, timer start events, results of called processes and thrown messages.\n"
+     "tasks whose job type is an action of an installed connector plugin (plugin_dir;\n"
+     "`ordo connector list`), timers, timer start events, results of called processes\n"
+     "and thrown messages.\n"
      "Any number of workers and servers can share one database; each job attempt runs\n"
      "on one of them, and a job held by a node that died is taken over when its lease\n"
      "ends. Migrates the schema first, like `ordo migrate`. Also seals the audit log\n"
