@@ -3,10 +3,11 @@
  * real HTTP, with the admin key (issue 5): a body over the route's limit is
  * 413; a JSON body that is malformed is 400, of the wrong type 415, not an
  * object or with a member the route does not know 422; a key that does not
- * exist, or is not a number, is 404; a refused query parameter is 400 or
- * 422; a change the resource's state does not allow is 409. Every refusal
- * has the native error body with the status of its code and a request id,
- * and changes no row.
+ * exist, or is not a number, is 404; a name in the path ({connector},
+ * {name}) that names nothing is 404 and one that cannot be a name 422; a
+ * refused query parameter is 400 or 422; a change the resource's state
+ * does not allow is 409. Every refusal has the native error body with the
+ * status of its code and a request id, and changes no row.
  *
  * The matrix walks ordo_api_routes itself and looks each route up in the
  * table below, which says how to exercise it: a route missing from the
@@ -45,19 +46,45 @@ static void teardown(void)
 #define F_JSON  1u /* takes a JSON object */
 #define F_XML   2u /* takes BPMN XML or multipart (deploy) */
 #define F_KEY   4u /* {key}: one that does not exist, or is not a number, is 404 */
+#define F_NAME  8u /* names in the path ({connector}, {name}): named_rows[] says more */
+
+/* A request of an F_NAME route and its refusal: 'path', with 'body' (NULL:
+ * the row's 'valid' body, if the route takes one), answers 'status' with a
+ * message that contains 'names' (unless NULL). */
+struct probe {
+    const char *path;
+    long status;
+    const char *names;
+    const char *body;
+};
+
+#define MAX_PROBES 8
 
 struct spec {
     const char *method;
     const char *pattern;
     unsigned flags;
     int query_status; /* of 'query' */
-    /* F_KEY with F_JSON: a body that passes validation, so that the key is looked up. */
+    /* F_KEY or F_NAME with F_JSON: a body that passes validation, so that the key is looked up. */
     const char *valid;
     const char *query; /* a query string the route refuses, or NULL */
 };
 
+/* What an F_NAME route (in specs[] too) refuses of the names in its path:
+ * 'path' names what exists, for the body's refusals (which come after the
+ * names are looked up); 'probes' are the refusals of its names. */
+struct named {
+    const char *method;
+    const char *pattern;
+    const char *path;
+    struct probe probes[MAX_PROBES];
+};
+
 static const char roles[] = "{\"roles\":[\"viewer\"]}";
 static const char member[] = "{\"user\":\"admin\"}";
+/* A Jira credential that fits the connector's schemas. */
+static const char jira_ok[] =
+    "{\"config\":{\"email\":\"ops@example.com\"},\"secret\":{\"api_token\":\"t0k3n\"}}";
 
 /* clang-format off */
 static const struct spec specs[] = {
@@ -116,6 +143,45 @@ static const struct spec specs[] = {
     {"GET", "/api/keys", F_GATES, 400, NULL, "?userKey=abc"},
     {"POST", "/api/keys", F_JSON, 0, NULL, NULL},
     {"POST", "/api/keys/{key}/revoke", F_KEY, 0, NULL, NULL},
+    {"GET", "/api/connectors", F_GATES, 0, NULL, NULL},
+    {"GET", "/api/connectors/{name}", F_NAME, 0, NULL, NULL},
+    {"GET", "/api/element-templates", F_GATES, 0, NULL, NULL},
+    {"GET", "/api/credentials", F_GATES, 422, NULL, "?connector=Not-A-Connector"},
+    {"PUT", "/api/credentials/{connector}/{name}", F_NAME | F_JSON, 0, jira_ok, NULL},
+    {"DELETE", "/api/credentials/{connector}/{name}", F_NAME, 0, NULL, NULL},
+    {"POST", "/api/credentials/{connector}/{name}/test", F_NAME, 0, NULL, NULL},
+};
+
+static const struct named named_rows[] = {
+    {"GET", "/api/connectors/{name}", NULL,
+     {{"/api/connectors/nosuch", 404, "nosuch", NULL},
+      {"/api/connectors/Slack", 404, "Slack", NULL},
+      {"/api/connectors/" MISSING_KEY, 404, NULL, NULL}}},
+    /* The connector is looked up first (404), then the body (400, 415, 422), then the
+     * config and the secret against its schemas (422), then the name (422). */
+    {"PUT", "/api/credentials/{connector}/{name}", "/api/credentials/jira/errors",
+     {{"/api/credentials/nosuch/acme", 404, "nosuch", NULL},
+      {"/api/credentials/" MISSING_KEY "/" MISSING_KEY, 404, NULL, NULL},
+      {"/api/credentials/jira/Acme", 422, "credential name", NULL},
+      {"/api/credentials/jira/-acme", 422, "credential name", NULL},
+      {"/api/credentials/jira/acme", 422, "email",
+       "{\"config\":{},\"secret\":{\"api_token\":\"t\"}}"},
+      {"/api/credentials/jira/acme", 422, "api_token",
+       "{\"config\":{\"email\":\"ops@example.com\"},\"secret\":{\"api_token\":5}}"},
+      {"/api/credentials/jira/acme", 422, "config", "{\"config\":[],\"secret\":{}}"},
+      {"/api/credentials/noop/acme", 422, "secret", "{\"secret\":{\"token\":\"t\"}}"}}},
+    /* No connector is looked up: a credential outlives its plugin. */
+    {"DELETE", "/api/credentials/{connector}/{name}", NULL,
+     {{"/api/credentials/jira/nosuch", 404, "jira/nosuch", NULL},
+      {"/api/credentials/nosuch/acme", 404, "nosuch/acme", NULL},
+      {"/api/credentials/jira/Acme", 422, "credential name", NULL},
+      {"/api/credentials/Jira/acme", 422, "connector name", NULL},
+      {"/api/credentials/" MISSING_KEY "/" MISSING_KEY, 422, "connector name", NULL}}},
+    {"POST", "/api/credentials/{connector}/{name}/test", NULL,
+     {{"/api/credentials/jira/nosuch/test", 404, "jira/nosuch", NULL},
+      {"/api/credentials/nosuch/acme/test", 404, "nosuch", NULL},
+      {"/api/credentials/jira/Acme/test", 422, "credential name", NULL},
+      {"/api/credentials/noop/acme/test", 422, "cannot test", NULL}}},
 };
 /* clang-format on */
 
@@ -281,19 +347,60 @@ static int check_keys(const struct ordo_route *route, const struct spec *sp)
     return (int)(sizeof keys / sizeof keys[0]);
 }
 
+static const struct named *named_of(const struct ordo_route *route)
+{
+    for (size_t i = 0; i < sizeof named_rows / sizeof named_rows[0]; i++) {
+        if (strcmp(named_rows[i].method, route->method) == 0 &&
+            strcmp(named_rows[i].pattern, route->pattern) == 0) {
+            return &named_rows[i];
+        }
+    }
+    ck_abort_msg("%s %s: F_NAME, but not in named_rows[]", route->method, route->pattern);
+    return NULL;
+}
+
+/* The refusals of the names in the path (F_NAME). */
+static int check_names(const struct ordo_route *route, const struct spec *sp,
+                       const struct named *nm)
+{
+    int checks = 0;
+
+    for (const struct probe *p = nm->probes; p < nm->probes + MAX_PROBES && p->path; p++) {
+        const char *body = p->body ? p->body : (sp->flags & F_JSON) ? sp->valid : NULL;
+
+        refused(route, p->path, body ? "application/json" : NULL, body, body ? strlen(body) : 0,
+                p->status, p->names);
+        checks++;
+    }
+    ck_assert_msg(checks > 0, "%s %s: named_rows[] gives no probes", route->method, route->pattern);
+    return checks;
+}
+
 static int check_route(const struct ordo_route *route)
 {
     const struct spec *sp = spec_of(route);
     char path[256];
     int checks;
 
-    ck_assert_msg(((sp->flags & F_KEY) != 0) == (strchr(route->pattern, '{') != NULL),
-                  "%s %s: F_KEY does not match the pattern", route->method, route->pattern);
+    ck_assert_msg(((sp->flags & (F_KEY | F_NAME)) != 0) == (strchr(route->pattern, '{') != NULL),
+                  "%s %s: F_KEY or F_NAME does not match the pattern", route->method,
+                  route->pattern);
     ck_assert_msg(((sp->flags & (F_JSON | F_XML)) != 0) == (route->max_body > 0),
                   "%s %s: the body flags do not match max_body %zu", route->method, route->pattern,
                   route->max_body);
     route_path(route, MISSING_KEY, NULL, path, sizeof path);
     checks = check_oversize(route, path);
+    if (sp->flags & F_NAME) {
+        const struct named *nm = named_of(route);
+
+        ck_assert_msg(!(sp->flags & F_JSON) || (nm->path && sp->valid),
+                      "%s %s: no path in named_rows[] or no valid body in specs[]", route->method,
+                      route->pattern);
+        if (nm->path) {
+            (void)snprintf(path, sizeof path, "%s", nm->path);
+        }
+        checks += check_names(route, sp, nm);
+    }
     if (sp->flags & F_JSON) {
         checks += check_json_body(route, path);
     }
@@ -314,7 +421,7 @@ static int check_route(const struct ordo_route *route)
 /* Rows a request that got through could have added. */
 static const char *const tables[] = {
     "definition", "instance", "user_task",  "app_user",     "app_group",   "api_key", "idempotency",
-    "audit",      "message",  "role_grant", "group_member", "web_session", "job"};
+    "audit",      "message",  "role_grant", "group_member", "web_session", "job",     "credential"};
 #define NTABLES (sizeof tables / sizeof tables[0])
 
 static void count_rows(long *n)
