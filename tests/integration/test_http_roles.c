@@ -6,7 +6,8 @@
  * and CSRF token.
  *
  * The matrix calls each route with a key that does not exist in place of
- * {key} (999999999) and an empty JSON object where a body is taken, so that
+ * every {param} (999999999: no key, and neither a connector nor a
+ * credential name) and an empty JSON object where a body is taken, so that
  * a call the role allows gets past the gates and is refused by the handler
  * itself (404, 415, 422) without changing anything.
  */
@@ -122,7 +123,7 @@ static bool allowed(const struct ordo_route *route, unsigned role)
 
 /* Rows that a call getting past the gates could add. */
 struct counts {
-    long definition, instance, app_user, api_key, audit;
+    long definition, instance, app_user, api_key, audit, credential;
 };
 
 static struct counts count_rows(void)
@@ -133,6 +134,7 @@ static struct counts count_rows(void)
         httptest_count(&srv, "SELECT count(*) FROM app_user"),
         httptest_count(&srv, "SELECT count(*) FROM api_key"),
         httptest_count(&srv, "SELECT count(*) FROM audit"),
+        httptest_count(&srv, "SELECT count(*) FROM credential"),
     };
 
     return c;
@@ -145,6 +147,7 @@ static void assert_same_counts(const struct counts *a, const struct counts *b, c
     ck_assert_msg(a->app_user == b->app_user, "%s: app_user rows changed", after);
     ck_assert_msg(a->api_key == b->api_key, "%s: api_key rows changed", after);
     ck_assert_msg(a->audit == b->audit, "%s: audit rows changed", after);
+    ck_assert_msg(a->credential == b->credential, "%s: credential rows changed", after);
 }
 
 /* One call of 'route' as 'who': 403 exactly when 'refused'; otherwise never
@@ -272,6 +275,17 @@ START_TEST(reads_answer_their_documents)
     httptest_resp_free(&r);
     ck_assert_str_eq(json_string_value(json_object_get(get_json(path, &r), "processId")),
                      "straight");
+    httptest_resp_free(&r);
+
+    ck_assert_int_ge(
+        json_array_size(json_object_get(get_json("/api/connectors", &r), "connectors")), 1);
+    httptest_resp_free(&r);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(get_json("/api/connectors/noop", &r), "name")), "noop");
+    httptest_resp_free(&r);
+    ck_assert_int_ge(json_array_size(get_json("/api/element-templates", &r)), 1);
+    httptest_resp_free(&r);
+    ck_assert_ptr_nonnull(json_object_get(get_json("/api/credentials", &r), "items"));
     httptest_resp_free(&r);
 }
 END_TEST
