@@ -52,6 +52,10 @@ target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig
 ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
 ordo_add_pg_test(test_http_api SOURCES integration/test_http_api.c LIBS ordo_httptest LABELS server)
 set_tests_properties(test_http test_http_api PROPERTIES TIMEOUT 600)
+# The connector catalogue and the credential routes with the build's plugins; secrets never leave.
+ordo_add_pg_test(test_http_credentials SOURCES integration/test_http_credentials.c
+  LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http_credentials PROPERTIES TIMEOUT 600)
 # The role table: every route with every role's key and without one; rate limits; sessions.
 ordo_add_pg_test(test_http_roles SOURCES integration/test_http_roles.c
   LIBS ordo_httptest ordo_server ordo_core LABELS server)
