@@ -6,7 +6,8 @@
  *   GET    /api/connectors/{name}               one connector's catalogue entry
  *   GET    /api/element-templates               Camunda 8 element templates
  *   GET    /api/credentials[?connector=]        credentials, never their secrets
- *   PUT    /api/credentials/{connector}/{name}  set: {"config":{...},"secret":{...}}
+ *   PUT    /api/credentials/{connector}/{name}  set: {"config":{...},"secret":{...},
+ *                                                     "ratePerMinute":N}
  *   DELETE /api/credentials/{connector}/{name}
  *   POST   /api/credentials/{connector}/{name}/test
  *
@@ -15,11 +16,15 @@
  * configuration must fit its configuration schema and the secret its
  * credential schema, so a typo is a 422 now and not an incident later.
  * Secrets are write-only: no answer, audit row or log line holds them.
+ *
+ * A PUT replaces the whole credential: a member left out is empty (config,
+ * secret) or no budget (ratePerMinute 0), as the list shows it after.
  */
 #include <string.h>
 
 #include <jansson.h>
 
+#include "base/json.h"
 #include "base/schema.h"
 #include "core/credential.h"
 #include "plugins/catalogue.h"
@@ -27,6 +32,9 @@
 #include "plugins/registry.h"
 #include "server/api.h"
 #include "server/http.h"
+
+/* The largest ratePerMinute, as the table's CHECK says (migration 0006). */
+#define RATE_MAX 1000000
 
 static PGconn *conn(struct ordo_http_req *req, struct ordo_err *err)
 {
@@ -154,9 +162,23 @@ static enum ordo_code check_part(const struct ordo_plugin *p, const char *part,
     return ORDO_OK;
 }
 
+/* "ratePerMinute": calls a minute from all nodes (plugins/throttle.h); absent: 0, no budget. */
+static enum ordo_code rate_member(const json_t *body, int *out, struct ordo_err *err)
+{
+    json_int_t rate = 0;
+    enum ordo_code rc = ordo_json_opt_int(body, "ratePerMinute", &rate, err);
+
+    if (rc == ORDO_OK && (rate < 0 || rate > RATE_MAX)) {
+        rc = ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                          "field \"ratePerMinute\" must be 0 (no budget) to %d", RATE_MAX);
+    }
+    *out = rc == ORDO_OK ? (int)rate : 0;
+    return rc;
+}
+
 enum ordo_code ordo_api_credential_set(struct ordo_http_req *req, struct ordo_err *err)
 {
-    static const char *const allowed[] = {"config", "secret", NULL};
+    static const char *const allowed[] = {"config", "secret", "ratePerMinute", NULL};
     const struct ordo_plugin *p = path_connector(req, err);
     json_t *body = NULL;
     json_t *empty = json_object();
@@ -171,6 +193,9 @@ enum ordo_code ordo_api_credential_set(struct ordo_http_req *req, struct ordo_er
         in.name = ordo_http_param(req, 1);
         in.config = json_object_get(body, "config") ? json_object_get(body, "config") : empty;
         in.secret = json_object_get(body, "secret") ? json_object_get(body, "secret") : empty;
+        rc = rate_member(body, &in.rate_per_minute, err);
+    }
+    if (rc == ORDO_OK) {
         rc = check_part(p, "config", p->config, in.config, err);
     }
     if (rc == ORDO_OK) {

@@ -205,17 +205,21 @@ static int dead_port(void)
     return port;
 }
 
-/* The Jira credential body: config with 'base_url', and the secret. */
-static char *jira_body(int port, const char *email, const char *token)
+/* The Jira credential body: config with 'base_url', the secret, and a budget when 'rate' > 0. */
+static char *jira_body(int port, const char *email, const char *token, int rate)
 {
-    size_t size = 128 + strlen(email) + strlen(token);
+    size_t size = 160 + strlen(email) + strlen(token);
     char *body = malloc(size);
+    char budget[40] = "";
 
     ck_assert_ptr_nonnull(body);
+    if (rate > 0) {
+        (void)snprintf(budget, sizeof budget, ",\"ratePerMinute\":%d", rate);
+    }
     (void)snprintf(body, size,
                    "{\"config\":{\"base_url\":\"http://127.0.0.1:%d\",\"email\":\"%s\"},"
-                   "\"secret\":{\"api_token\":\"%s\"}}",
-                   port, email, token);
+                   "\"secret\":{\"api_token\":\"%s\"}%s}",
+                   port, email, token, budget);
     return body;
 }
 
@@ -362,14 +366,20 @@ END_TEST
 /* ---- credentials ------------------------------------------------------------------------------
  */
 
-/* PUT jira/acme and jira/beta: 201, then 200 when replaced, with the same id. */
+/* PUT jira/acme and jira/beta: 201, then 200 when replaced, with the same id; a replacement
+ * replaces the budget too. */
 static void set_two(int port)
 {
-    char *acme = jira_body(port, "ops@acme.example", SECRET_ACME);
-    char *beta = jira_body(port, "ops@beta.example", SECRET_BETA);
+    char *acme = jira_body(port, "ops@acme.example", SECRET_ACME, 0);
+    char *acme_budget = jira_body(port, "ops@acme.example", SECRET_ACME, 600);
+    char *beta = jira_body(port, "ops@beta.example", SECRET_BETA, 30);
     json_t *first, *again;
+    char *rate;
 
-    first = call("PUT", "/api/credentials/jira/acme", ADMIN_KEY, acme, 201);
+    first = call("PUT", "/api/credentials/jira/acme", ADMIN_KEY, acme_budget, 201);
+    rate = db_text("SELECT rate_per_minute::text FROM credential WHERE name = $1", "acme");
+    ck_assert_str_eq(rate, "600");
+    free(rate);
     ck_assert(json_is_true(json_object_get(first, "created")));
     ck_assert_str_eq(json_string_value(json_object_get(first, "connector")), "jira");
     ck_assert_str_eq(json_string_value(json_object_get(first, "name")), "acme");
@@ -380,6 +390,7 @@ static void set_two(int port)
     json_decref(again);
     json_decref(call("PUT", "/api/credentials/jira/beta", ADMIN_KEY, beta, 201));
     free(acme);
+    free(acme_budget);
     free(beta);
     ck_assert_int_eq(credential_rows(), 2);
 }
@@ -404,6 +415,15 @@ static void refuse_misfits(void)
          "\",\"password\":\"" SECRET_ACME "\"}}",
          "password"},
         {"{\"config\":{\"email\":\"a@b.example\"},\"secret\":\"" SECRET_ACME "\"}", "secret"},
+        {"{\"config\":{\"email\":\"a@b.example\"},\"secret\":{\"api_token\":\"" SECRET_ACME
+         "\"},\"ratePerMinute\":-1}",
+         "ratePerMinute"},
+        {"{\"config\":{\"email\":\"a@b.example\"},\"secret\":{\"api_token\":\"" SECRET_ACME
+         "\"},\"ratePerMinute\":\"fast\"}",
+         "ratePerMinute"},
+        {"{\"config\":{\"email\":\"a@b.example\"},\"secret\":{\"api_token\":\"" SECRET_ACME
+         "\"},\"owner\":\"ops\"}",
+         "owner"},
     };
     char *before = db_text("SELECT string_agg(c::text, '|' ORDER BY id) FROM credential c", NULL);
     char *after;
@@ -443,6 +463,8 @@ static void check_list(const char *key)
         ck_assert_ptr_nonnull(json_object_get(json_object_get(it, "config"), "email"));
         ck_assert_ptr_null(json_object_get(it, "secret"));
         ck_assert_ptr_nonnull(json_string_value(json_object_get(it, "keyId")));
+        /* acme's budget went with its replacement; beta keeps its own. */
+        ck_assert_int_eq(json_integer_value(json_object_get(it, "ratePerMinute")), i == 0 ? 0 : 30);
     }
     json_decref(doc);
 }
@@ -464,7 +486,7 @@ static void check_filters(void)
 static void designer_may_only_read(void)
 {
     char *dora = designer_key();
-    char *body = jira_body(1, "d@example.com", "SECRET-dora-789");
+    char *body = jira_body(1, "d@example.com", "SECRET-dora-789", 0);
 
     check_list(dora);
     refused("PUT", "/api/credentials/jira/acme", dora, body, 403, "ORDO_E_FORBIDDEN", NULL);

@@ -58,7 +58,7 @@ struct probe {
     const char *body;
 };
 
-#define MAX_PROBES 8
+#define MAX_PROBES 12
 
 struct spec {
     const char *method;
@@ -169,6 +169,7 @@ static const struct named named_rows[] = {
       {"/api/credentials/jira/acme", 422, "api_token",
        "{\"config\":{\"email\":\"ops@example.com\"},\"secret\":{\"api_token\":5}}"},
       {"/api/credentials/jira/acme", 422, "config", "{\"config\":[],\"secret\":{}}"},
+      {"/api/credentials/jira/acme", 422, "ratePerMinute", "{\"ratePerMinute\":1000001}"},
       {"/api/credentials/noop/acme", 422, "secret", "{\"secret\":{\"token\":\"t\"}}"}}},
     /* No connector is looked up: a credential outlives its plugin. */
     {"DELETE", "/api/credentials/{connector}/{name}", NULL,
