@@ -132,17 +132,20 @@ static bool prepare(struct prepared *pc, const struct ordo_plugin_action *act,
     return true;
 }
 
-static enum ordo_connector_result invoke(const struct ordo_plugin_action *act,
+/* 'fn' of plugin 'plugin', serialised when the plugin asks for it
+ * (max_concurrency 1): actions and credential tests alike. */
+static enum ordo_connector_result invoke(const struct ordo_plugin *plugin,
+                                         ordo_connector_invoke_fn *fn,
                                          const struct ordo_connector_call *call,
                                          struct ordo_connector_outcome *o)
 {
-    struct ordo_plugin *p = (struct ordo_plugin *)act->plugin; /* its lock only */
+    struct ordo_plugin *p = (struct ordo_plugin *)plugin; /* its lock only */
     enum ordo_connector_result r;
 
     if (p->serialised) {
         pthread_mutex_lock(&p->lock);
     }
-    r = act->desc->invoke(call, o);
+    r = fn(call, o);
     if (p->serialised) {
         pthread_mutex_unlock(&p->lock);
     }
@@ -243,7 +246,7 @@ void ordo_host_run_job(void *hctx, const struct ordo_job *job, struct ordo_job_r
     fill_call(&pc, act, job, a);
     if (prepare(&pc, act, job, a, out)) {
         memset(&o, 0, sizeof o);
-        r = invoke(act, &pc.call, &o);
+        r = invoke(act->plugin, act->desc->invoke, &pc.call, &o);
         map_outcome(&pc, act, r, &o, out);
         free(o.output);
     }
@@ -288,7 +291,7 @@ enum ordo_code ordo_plugin_host_test_credential(struct ordo_plugin_host *h, cons
     rc = resolve_credential(&pc, db, name, a, err);
     if (rc == ORDO_OK) {
         memset(&o, 0, sizeof o);
-        r = p->desc->test_credentials(&pc.call, &o);
+        r = invoke(p, p->desc->test_credentials, &pc.call, &o);
         free(o.output);
         o.message[sizeof o.message - 1] = '\0';
         ordo_host_redact(&pc.ctx, o.message, sizeof o.message);
