@@ -106,7 +106,8 @@ static int wait_ready(struct ordo_cli *cli, struct ordo_cli_demo *d)
 int ordo_cli_demo_start(struct ordo_cli *cli, struct ordo_config *cfg, struct ordo_cli_demo *d)
 {
     const char *bin = sibling(cli, "ordo-sandbox");
-    const char *argv[] = {bin, "--port", "0", "--ready-file", NULL, "--log-level", "warn", NULL};
+    const char *argv[] = {bin,           "--port", "0",        "--ready-file", NULL,
+                          "--log-level", "warn",   "--parent", NULL,           NULL};
     posix_spawn_file_actions_t fa;
     int rc;
 
@@ -115,6 +116,7 @@ int ordo_cli_demo_start(struct ordo_cli *cli, struct ordo_config *cfg, struct or
     d->ready = ordo_arena_printf(cli->arena, "%s/sandbox.ready", cfg->data_dir);
     (void)unlink(d->ready);
     argv[4] = d->ready;
+    argv[8] = ordo_arena_printf(cli->arena, "%ld", (long)getpid()); /* it dies with us */
 
     /* The sandbox announces its URL on stdout; ours is the server's. */
     (void)posix_spawn_file_actions_init(&fa);

@@ -493,6 +493,7 @@ struct options {
     const char *ready_file;
     const char *state_file;
     const char *creds[5]; /* in the order of cred_flags */
+    pid_t parent;         /* stop when our parent is no longer this process; 0: never */
 };
 
 /* Flags that override one member of the state's "credentials". */
@@ -508,10 +509,11 @@ static const struct {
 static const char usage[] =
     "usage: ordo-sandbox [--port N] [--ready-file PATH] [--state FILE.json] [--log-level LEVEL]\n"
     "                    [--slack-token T] [--jira-email E] [--jira-token T] [--github-token T]\n"
-    "                    [--bamboohr-key K]\n"
+    "                    [--bamboohr-key K] [--parent PID]\n"
     "Stand-ins for Slack, Jira Cloud, GitHub and BambooHR on 127.0.0.1 (docs/sandbox.md).\n"
     "--port 0 (the default) takes any free port; the URL is printed and written to the ready\n"
-    "file as {\"url\":\"http://127.0.0.1:PORT\",\"pid\":N}.\n";
+    "file as {\"url\":\"http://127.0.0.1:PORT\",\"pid\":N}. With --parent PID it stops when\n"
+    "that process, its parent, is gone (ordo serve --demo passes its own).\n";
 
 /* Is argv[*i] the flag 'name', as "--name value" or "--name=value"? Then '*value' is its value
  * (NULL when it is missing) and *i has moved past it. */
@@ -557,6 +559,10 @@ static const char *parse_flag(int argc, char **argv, int *i, struct options *o, 
     }
     if (flag_value(argc, argv, i, "--ready-file", &o->ready_file)) {
         return o->ready_file ? NULL : "--ready-file needs a path";
+    }
+    if (flag_value(argc, argv, i, "--parent", &v)) {
+        o->parent = v ? (pid_t)ordo_sandbox_parse_count(v, 0) : -1;
+        return o->parent > 1 ? NULL : "--parent needs a process id";
     }
     if (flag_value(argc, argv, i, "--state", &o->state_file)) {
         return o->state_file ? NULL : "--state needs a path";
@@ -669,6 +675,10 @@ int main(int argc, char **argv)
 
         (void)nanosleep(&ts, NULL);
         resume_due(&srv, false);
+        /* The server that started us is gone (even by SIGKILL): so are we. */
+        if (o.parent > 1 && getppid() != o.parent) {
+            break;
+        }
     }
     server_stop(&srv);
     if (rc == 0 && o.ready_file) {

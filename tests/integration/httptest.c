@@ -68,7 +68,7 @@ static char **server_env(struct httptest *t, const char *const *extra)
 
 static void read_url(struct httptest *t, int fd)
 {
-    char buf[512];
+    char buf[2048];
     size_t len = 0;
     struct pollfd p = {.fd = fd, .events = POLLIN};
 
@@ -125,14 +125,24 @@ static void track(pid_t pid, pid_t replace)
 
 void httptest_start(struct httptest *t, const char *prefix, const char *const *env)
 {
+    httptest_start_args(t, prefix, env, NULL);
+}
+
+void httptest_start_args(struct httptest *t, const char *prefix, const char *const *env,
+                         const char *const *args)
+{
     const char *bin = getenv("ORDOTEST_BIN");
-    char *argv[] = {(char *)bin, "serve", NULL};
+    char *argv[8] = {(char *)bin, "serve", NULL};
     posix_spawn_file_actions_t fa;
     char **senv;
     int fds[2];
 
     memset(t, 0, sizeof *t);
     ck_assert_ptr_nonnull(bin);
+    for (size_t i = 0; args && args[i]; i++) {
+        ck_assert_uint_lt(i + 2, sizeof argv / sizeof argv[0] - 1);
+        argv[i + 2] = (char *)args[i];
+    }
     for (size_t i = 0; env && env[i]; i++) {
         if (strncmp(env[i], "ORDO_TLS_CERT_FILE=", 19) == 0) {
             (void)snprintf(t->cainfo, sizeof t->cainfo, "%s", env[i] + 19);

@@ -46,6 +46,9 @@ struct httptest_resp {
 
 /* 'env': NULL-terminated "NAME=value" strings for the server, or NULL. */
 void httptest_start(struct httptest *t, const char *prefix, const char *const *env);
+/* The same with arguments after `ordo serve` ("--demo"), NULL-terminated. */
+void httptest_start_args(struct httptest *t, const char *prefix, const char *const *env,
+                         const char *const *args);
 void httptest_stop(struct httptest *t);
 
 /* A connection to the server's database as the owner (to look at rows). */

@@ -95,3 +95,7 @@ set_property(TEST test_http_plugins APPEND PROPERTY ENVIRONMENT
   "ORDOTEST_PLUGIN_DIR=${ORDO_TEST_PLUGIN_DIR}")
 add_dependencies(test_http_plugins fixture_good fixture_wrong_abi fixture_no_symbol
   fixture_bad_schema)
+# ordo serve --demo and the onboarding example against the sandbox it starts.
+ordo_add_pg_test(test_demo SOURCES integration/test_demo.c LIBS ordo_httptest
+  LABELS "server;plugins;fakes")
+add_dependencies(test_demo ordo-sandbox)
