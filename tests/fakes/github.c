@@ -11,8 +11,14 @@
  * Errors have GitHub's shape {"message","documentation_url","status"}, with "errors":[...] on
  * 422 Validation Failed. A second invitation for the same e-mail (or for a member's e-mail) is
  * 422 "Invitee is already a part of this organization" (saas-apis.md §3 calls this unverified).
- * Links that would point at github.com (html_url) point at the sandbox instead, so nobody
- * follows a demo link to a real organization that happens to be called "acme".
+ * Links that would point at github.com (html_url, avatars, the git remotes) point at the
+ * sandbox instead, so nobody follows a demo link to a real organization that happens to be
+ * called "acme".
+ *
+ * The answers have the shapes of GitHub's OpenAPI description of api.github.com (the npm
+ * package @octokit/openapi): every member its schema requires, null where it allows null, and
+ * for GET /users/{username} nothing more, as that schema admits no other member. The oracle
+ * tests/oracle/github-openapi.js holds the answers, and the connector's requests, to it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +36,7 @@
 #define PAGE_DEFAULT  30
 #define PAGE_MAX      100
 #define REPO_NAME_MAX 100
+#define SEED_TIME     "2024-01-02T09:00:00Z" /* created_at of what the state gives none */
 
 /* ---- replies --------------------------------------------------------------------------------- */
 
@@ -118,15 +125,110 @@ static bool is_org_member(const json_t *org, const char *login)
     return false;
 }
 
+/* One "<key>": "<api URL><suffix>" member of the links GitHub hands out with an object. */
+struct url_part {
+    const char *key;
+    const char *suffix;
+};
+
+static const struct url_part user_urls[] = {
+    {"followers_url", "/followers"},
+    {"following_url", "/following{/other_user}"},
+    {"gists_url", "/gists{/gist_id}"},
+    {"starred_url", "/starred{/owner}{/repo}"},
+    {"subscriptions_url", "/subscriptions"},
+    {"organizations_url", "/orgs"},
+    {"repos_url", "/repos"},
+    {"events_url", "/events{/privacy}"},
+    {"received_events_url", "/received_events"},
+};
+
+static void add_urls(struct ordo_sandbox_req *req, json_t *obj, const char *api,
+                     const struct url_part *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        (void)json_object_set_new(
+            obj, parts[i].key,
+            json_string(ordo_arena_printf(req->arena, "%s%s", api, parts[i].suffix)));
+    }
+}
+
+/* A user or an organisation as GitHub embeds it in other objects (its "simple-user"). */
+static json_t *account_json(struct ordo_sandbox_req *req, const char *login, const json_t *id,
+                            bool org)
+{
+    const char *l = login ? login : "";
+    const char *api = ordo_arena_printf(req->arena, "%s/github/users/%s", req->base_url, l);
+    json_t *out = json_pack(
+        "{s:s, s:I, s:s, s:s, s:s, s:s, s:s}", "login", l, "id", json_integer_value(id), "node_id",
+        ordo_arena_printf(req->arena, "%s_sandbox_%s", org ? "O" : "U", l), "avatar_url",
+        ordo_arena_printf(req->arena, "%s/github-web/avatars/%s", req->base_url, l), "gravatar_id",
+        "", "url", api, "html_url",
+        ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, l));
+
+    add_urls(req, out, api, user_urls, sizeof user_urls / sizeof user_urls[0]);
+    (void)json_object_set_new(out, "type", json_string(org ? "Organization" : "User"));
+    (void)json_object_set_new(out, "user_view_type", json_string("public"));
+    (void)json_object_set_new(out, "site_admin", json_false());
+    return out;
+}
+
 static json_t *user_json(struct ordo_sandbox_req *req, const json_t *user)
 {
-    const char *login = ordo_sandbox_str(user, "login");
+    json_t *out =
+        account_json(req, ordo_sandbox_str(user, "login"), json_object_get(user, "id"), false);
 
-    return json_pack(
-        "{s:s?, s:O?, s:s, s:s, s:s?, s:b, s:s}", "login", login, "id", json_object_get(user, "id"),
-        "node_id", ordo_arena_printf(req->arena, "U_sandbox_%s", login ? login : ""), "type",
-        "User", "name", ordo_sandbox_str(user, "name"), "site_admin", 0, "html_url",
-        ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, login ? login : ""));
+    if (ordo_sandbox_str(user, "name")) {
+        (void)json_object_set(out, "name", json_object_get(user, "name"));
+    }
+    return out;
+}
+
+static json_int_t count_repos(const json_t *repos, bool private)
+{
+    json_int_t n = 0;
+    size_t i;
+    json_t *repo;
+
+    json_array_foreach(repos, i, repo)
+    {
+        n += json_is_true(json_object_get(repo, "private")) == private;
+    }
+    return n;
+}
+
+/* A user's profile: GitHub's "public-user" (nothing more: that schema admits no other member),
+ * or for the token's own user ('gh' not NULL) its "private-user", with the e-mail and the
+ * counts of its own repositories. */
+static json_t *profile_json(struct ordo_sandbox_req *req, json_t *gh, const json_t *user)
+{
+    const char *created = ordo_sandbox_str(user, "created_at");
+    const json_t *mine = gh ? json_object_get(gh, "user_repos") : NULL;
+    json_int_t private = count_repos(mine, true);
+    json_t *out = user_json(req, user);
+
+    created = created ? created : SEED_TIME;
+    (void)json_object_update_new(
+        out,
+        json_pack("{s:n, s:s, s:n, s:O?, s:n, s:n, s:n, s:I, s:i, s:i, s:i, s:s, s:s}", "company",
+                  "blog", "", "location", "email", gh ? json_object_get(user, "email") : NULL,
+                  "hireable", "bio", "twitter_username", "public_repos", count_repos(mine, false),
+                  "public_gists", 0, "followers", 0, "following", 0, "created_at", created,
+                  "updated_at", created));
+    if (!json_object_get(out, "name")) {
+        (void)json_object_set_new(out, "name", json_null());
+    }
+    if (gh) {
+        (void)json_object_update_new(
+            out,
+            json_pack("{s:s, s:O?, s:i, s:I, s:I, s:i, s:i, s:b, s:{s:s, s:i, s:i, s:i}}",
+                      "user_view_type", "private", "notification_email",
+                      json_object_get(user, "email"), "private_gists", 0, "total_private_repos",
+                      private, "owned_private_repos", private, "disk_usage", 0, "collaborators", 0,
+                      "two_factor_authentication", 1, "plan", "name", "free", "space", 976562499,
+                      "collaborators", 0, "private_repos", 10000));
+    }
+    return out;
 }
 
 static json_t *team_json(struct ordo_sandbox_req *req, const json_t *org, const json_t *team)
@@ -136,18 +238,23 @@ static json_t *team_json(struct ordo_sandbox_req *req, const json_t *org, const 
     json_int_t id = json_integer_value(json_object_get(team, "id"));
     const char *url = ordo_arena_printf(req->arena, "%s/github/orgs/%s/teams/%s", req->base_url,
                                         org_login ? org_login : "", slug ? slug : "");
+    json_t *out;
 
-    return json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s, s:n}", "id",
-                     id, "node_id", ordo_arena_printf(req->arena, "T_sandbox_%lld", (long long)id),
-                     "url", url, "html_url",
-                     ordo_arena_printf(req->arena, "%s/github-web/orgs/%s/teams/%s", req->base_url,
-                                       org_login ? org_login : "", slug ? slug : ""),
-                     "name", ordo_sandbox_str(team, "name"), "slug", slug, "description",
-                     ordo_sandbox_str(team, "description"), "privacy",
-                     ordo_sandbox_str(team, "privacy"), "notification_setting",
-                     "notifications_enabled", "permission", "pull", "members_url",
-                     ordo_arena_printf(req->arena, "%s/members{/member}", url), "repositories_url",
-                     ordo_arena_printf(req->arena, "%s/repos", url), "parent");
+    out = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s, s:n}", "id",
+                    id, "node_id", ordo_arena_printf(req->arena, "T_sandbox_%lld", (long long)id),
+                    "url", url, "html_url",
+                    ordo_arena_printf(req->arena, "%s/github-web/orgs/%s/teams/%s", req->base_url,
+                                      org_login ? org_login : "", slug ? slug : ""),
+                    "name", ordo_sandbox_str(team, "name"), "slug", slug, "description",
+                    ordo_sandbox_str(team, "description"), "privacy",
+                    ordo_sandbox_str(team, "privacy"), "notification_setting",
+                    "notifications_enabled", "permission", "pull", "members_url",
+                    ordo_arena_printf(req->arena, "%s/members{/member}", url), "repositories_url",
+                    ordo_arena_printf(req->arena, "%s/repos", url), "parent");
+
+    (void)json_object_set_new(out, "type", json_string("organization"));
+    (void)json_object_set(out, "organization_id", json_object_get(org, "id"));
+    return out;
 }
 
 static json_t *find_team_by(const json_t *org, const char *slug, json_int_t id)
@@ -170,10 +277,12 @@ static json_t *find_team_by(const json_t *org, const char *slug, json_int_t id)
 static void viewer_cb(struct ordo_sandbox_req *req, json_t *gh)
 {
     json_t *me = find_user(gh, ordo_sandbox_str(gh, "viewer"));
-    json_t *out = user_json(req, me);
 
-    (void)json_object_set(out, "email", json_object_get(me, "email"));
-    ordo_sandbox_reply_json(req, 200, out);
+    if (!me) {
+        not_found(req);
+        return;
+    }
+    ordo_sandbox_reply_json(req, 200, profile_json(req, gh, me));
 }
 
 static void user_cb(struct ordo_sandbox_req *req, json_t *gh)
@@ -184,7 +293,7 @@ static void user_cb(struct ordo_sandbox_req *req, json_t *gh)
         not_found(req);
         return;
     }
-    ordo_sandbox_reply_json(req, 200, user_json(req, user));
+    ordo_sandbox_reply_json(req, 200, profile_json(req, NULL, user));
 }
 
 /* ?per_page= and ?page=: GitHub ignores values it cannot read and caps per_page at 100. */
@@ -414,13 +523,19 @@ static void invite_cb(struct ordo_sandbox_req *req, json_t *gh)
 
 static void invitations_cb(struct ordo_sandbox_req *req, json_t *gh)
 {
-    json_t *org = find_org(gh, req->params[0]);
+    json_t *org = find_org(gh, req->params[0]), *out, *inv;
+    size_t i;
 
     if (!org) {
         not_found(req);
         return;
     }
-    ordo_sandbox_reply_json(req, 200, json_deep_copy(json_object_get(org, "invitations")));
+    out = json_deep_copy(json_object_get(org, "invitations"));
+    json_array_foreach(out, i, inv)
+    {
+        (void)json_object_del(inv, "team_ids"); /* kept in the state, not in the answer */
+    }
+    ordo_sandbox_reply_json(req, 200, out);
 }
 
 /* ---- repositories and issues ----------------------------------------------------------------- */
@@ -482,29 +597,99 @@ static json_t *find_repo(const json_t *repos, const char *name)
     return NULL;
 }
 
+static const struct url_part repo_urls[] = {
+    {"forks_url", "/forks"},
+    {"keys_url", "/keys{/key_id}"},
+    {"collaborators_url", "/collaborators{/collaborator}"},
+    {"teams_url", "/teams"},
+    {"hooks_url", "/hooks"},
+    {"issue_events_url", "/issues/events{/number}"},
+    {"events_url", "/events"},
+    {"assignees_url", "/assignees{/user}"},
+    {"branches_url", "/branches{/branch}"},
+    {"tags_url", "/tags"},
+    {"blobs_url", "/git/blobs{/sha}"},
+    {"git_tags_url", "/git/tags{/sha}"},
+    {"git_refs_url", "/git/refs{/sha}"},
+    {"trees_url", "/git/trees{/sha}"},
+    {"statuses_url", "/statuses/{sha}"},
+    {"languages_url", "/languages"},
+    {"stargazers_url", "/stargazers"},
+    {"contributors_url", "/contributors"},
+    {"subscribers_url", "/subscribers"},
+    {"subscription_url", "/subscription"},
+    {"commits_url", "/commits{/sha}"},
+    {"git_commits_url", "/git/commits{/sha}"},
+    {"comments_url", "/comments{/number}"},
+    {"issue_comment_url", "/issues/comments{/number}"},
+    {"contents_url", "/contents/{+path}"},
+    {"compare_url", "/compare/{base}...{head}"},
+    {"merges_url", "/merges"},
+    {"archive_url", "/{archive_format}{/ref}"},
+    {"downloads_url", "/downloads"},
+    {"issues_url", "/issues{/number}"},
+    {"pulls_url", "/pulls{/number}"},
+    {"milestones_url", "/milestones{/number}"},
+    {"notifications_url", "/notifications{?since,all,participating}"},
+    {"labels_url", "/labels{/name}"},
+    {"releases_url", "/releases{/id}"},
+    {"deployments_url", "/deployments"},
+};
+
+/* GitHub's "full-repository". The git remotes, like html_url, lead to the sandbox's web pages
+ * rather than to github.com; the repository is empty, unforked and unstarred. */
 static json_t *repo_json(struct ordo_sandbox_req *req, const struct owner *o, const json_t *repo)
 {
-    const char *full =
-        ordo_arena_printf(req->arena, "%s/%s", o->login, ordo_sandbox_str(repo, "name"));
-    json_int_t id = json_integer_value(json_object_get(repo, "id"));
-    bool private = json_is_true(json_object_get(repo, "private"));
+    const char *name = ordo_sandbox_str(repo, "name");
+    const char *full = ordo_arena_printf(req->arena, "%s/%s", o->login, name ? name : "");
+    const char *api = ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, full);
+    const char *web = ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, full);
+    const char *host = strstr(req->base_url, "://") ? strstr(req->base_url, "://") + 3 : "";
+    const char *created = ordo_sandbox_str(repo, "created_at");
     const char *vis = ordo_sandbox_str(repo, "visibility");
+    json_int_t id = json_integer_value(json_object_get(repo, "id"));
+    json_int_t open = (json_int_t)json_array_size(json_object_get(repo, "issues"));
+    bool private = json_is_true(json_object_get(repo, "private"));
+    bool org = ordo_streq(o->type, "Organization");
+    json_t *out =
+        json_pack("{s:I, s:s, s:s, s:s, s:o, s:b, s:s, s:O?, s:b, s:s}", "id", id, "node_id",
+                  ordo_arena_printf(req->arena, "R_sandbox_%lld", (long long)id), "name",
+                  name ? name : "", "full_name", full, "owner",
+                  account_json(req, o->login, o->id, org), "private", private, "html_url", web,
+                  "description", json_object_get(repo, "description"), "fork", 0, "url", api);
 
-    return json_pack(
-        "{s:I, s:s, s:O?, s:s, s:b, s:s, s:{s:s, s:O?, s:s}, s:s, s:s, s:O?, s:s, s:O?}", "id", id,
-        "node_id", ordo_arena_printf(req->arena, "R_sandbox_%lld", (long long)id), "name",
-        json_object_get(repo, "name"), "full_name", full, "private", private, "visibility",
-        private ? (vis ? vis : "private") : "public", "owner", "login", o->login, "id", o->id,
-        "type", o->type, "html_url",
-        ordo_arena_printf(req->arena, "%s/github-web/%s", req->base_url, full), "url",
-        ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, full), "description",
-        json_object_get(repo, "description"), "default_branch", "main", "created_at",
-        json_object_get(repo, "created_at"));
+    created = created ? created : SEED_TIME;
+    add_urls(req, out, api, repo_urls, sizeof repo_urls / sizeof repo_urls[0]);
+    (void)json_object_update_new(
+        out,
+        json_pack(
+            "{s:s, s:s, s:s, s:s, s:n, s:n, s:n, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:s, "
+            "s:I, s:I, s:n}",
+            "git_url", ordo_arena_printf(req->arena, "git://%s/github-web/%s.git", host, full),
+            "ssh_url", ordo_arena_printf(req->arena, "ssh://git@%s/github-web/%s.git", host, full),
+            "clone_url", ordo_arena_printf(req->arena, "%s.git", web), "svn_url", web, "mirror_url",
+            "homepage", "language", "forks_count", 0, "forks", 0, "stargazers_count", 0,
+            "watchers_count", 0, "watchers", 0, "size", 0, "network_count", 0, "subscribers_count",
+            0, "default_branch", "main", "open_issues_count", open, "open_issues", open,
+            "license"));
+    (void)json_object_update_new(
+        out, json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:s, s:[], s:s, s:s, "
+                       "s:s, s:{s:b, s:b, s:b, s:b, s:b}}",
+                       "is_template", 0, "has_issues", 1, "has_projects", 1, "has_wiki", 1,
+                       "has_pages", 0, "has_downloads", 1, "has_discussions", 0, "archived", 0,
+                       "disabled", 0, "web_commit_signoff_required", 0, "visibility",
+                       private ? (vis ? vis : "private") : "public", "topics", "pushed_at", created,
+                       "created_at", created, "updated_at", created, "permissions", "admin", 1,
+                       "maintain", 1, "push", 1, "triage", 1, "pull", 1));
+    if (org) {
+        (void)json_object_set_new(out, "organization", account_json(req, o->login, o->id, true));
+    }
+    return out;
 }
 
 static void create_repo(struct ordo_sandbox_req *req, json_t *gh, const struct owner *o)
 {
-    json_t *body = body_object(req), *repo;
+    json_t *body = body_object(req), *repo, *out;
     const char *name, *vis;
 
     if (!body) {
@@ -530,7 +715,9 @@ static void create_repo(struct ordo_sandbox_req *req, json_t *gh, const struct o
         "visibility", vis, "description", json_object_get(body, "description"), "created_at",
         ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB), "issues");
     (void)json_array_append_new(o->repos, repo);
-    ordo_sandbox_reply_json(req, 201, repo_json(req, o, repo));
+    out = repo_json(req, o, repo);
+    ordo_sandbox_reply_header(req, "Location", ordo_sandbox_str(out, "url"));
+    ordo_sandbox_reply_json(req, 201, out);
 }
 
 static void create_org_repo_cb(struct ordo_sandbox_req *req, json_t *gh)
@@ -567,7 +754,32 @@ static void get_repo_cb(struct ordo_sandbox_req *req, json_t *gh)
     ordo_sandbox_reply_json(req, 200, repo_json(req, &o, repo));
 }
 
-static json_t *label_list(const json_t *labels)
+/* 'text' as one path segment: RFC 3986's unreserved characters as they are, the rest %XX. */
+static const char *path_escape(struct ordo_arena *arena, const char *text)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(text);
+    char *out = ordo_arena_alloc(arena, 3 * n + 1), *p = out;
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || ordo_is_digit(c) || c == '-' ||
+            c == '_' || c == '.' || c == '~') {
+            *p++ = (char)c;
+        } else {
+            *p++ = '%';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 15];
+        }
+    }
+    *p = '\0';
+    return out;
+}
+
+/* The labels of a new issue, by name or {name}, as GitHub's label objects (the labels are made
+ * as they are named, with GitHub's default colour). */
+static json_t *label_list(struct ordo_sandbox_req *req, const char *repo_api, const json_t *labels)
 {
     json_t *out = json_array(), *l;
     size_t i;
@@ -577,7 +789,29 @@ static json_t *label_list(const json_t *labels)
         const char *name = json_is_string(l) ? json_string_value(l) : ordo_sandbox_str(l, "name");
 
         if (name) {
-            (void)json_array_append_new(out, json_pack("{s:s}", "name", name));
+            (void)json_array_append_new(
+                out, json_pack("{s:s, s:s, s:s, s:n, s:b}", "url",
+                               ordo_arena_printf(req->arena, "%s/labels/%s", repo_api,
+                                                 path_escape(req->arena, name)),
+                               "name", name, "color", "ededed", "description", "default", 0));
+        }
+    }
+    return out;
+}
+
+/* The assignees of a new issue: the logins that are users here. GitHub drops the others
+ * without a word, as it does for anyone who cannot be assigned. */
+static json_t *assignee_list(struct ordo_sandbox_req *req, json_t *gh, const json_t *logins)
+{
+    json_t *out = json_array(), *l;
+    size_t i;
+
+    json_array_foreach(logins, i, l)
+    {
+        json_t *user = find_user(gh, json_string_value(l));
+
+        if (user) {
+            (void)json_array_append_new(out, user_json(req, user));
         }
     }
     return out;
@@ -598,8 +832,8 @@ static void create_issue_cb(struct ordo_sandbox_req *req, json_t *gh)
 {
     struct owner o;
     json_t *repo = find_owner(gh, req->params[0], &o) ? find_repo(o.repos, req->params[1]) : NULL;
-    json_t *body, *issue;
-    const char *path, *now;
+    json_t *body, *issue, *assignees;
+    const char *repo_api, *url, *now;
     json_int_t id, number;
 
     if (!repo) {
@@ -616,23 +850,32 @@ static void create_issue_cb(struct ordo_sandbox_req *req, json_t *gh)
     }
     id = ordo_sandbox_next(gh, "next_id", 90001);
     number = ordo_sandbox_next(repo, "next_number", 1);
-    path = ordo_arena_printf(req->arena, "%s/%s", o.login, ordo_sandbox_str(repo, "name"));
+    repo_api = ordo_arena_printf(req->arena, "%s/github/repos/%s/%s", req->base_url, o.login,
+                                 ordo_sandbox_str(repo, "name"));
+    url = ordo_arena_printf(req->arena, "%s/issues/%lld", repo_api, (long long)number);
     now = ordo_sandbox_time(req->arena, ordo_clock_wall_ms(), ORDO_SANDBOX_TIME_GITHUB);
+    assignees = assignee_list(req, gh, json_object_get(body, "assignees"));
     issue = json_pack(
-        "{s:I, s:s, s:I, s:O, s:O?, s:s, s:s, s:s, s:s, s:o, s:o, s:[], s:i, s:s, s:s}", "id", id,
-        "node_id", ordo_arena_printf(req->arena, "I_sandbox_%lld", (long long)id), "number", number,
-        "title", json_object_get(body, "title"), "body", json_object_get(body, "body"), "state",
-        "open", "url",
-        ordo_arena_printf(req->arena, "%s/github/repos/%s/issues/%lld", req->base_url, path,
-                          (long long)number),
-        "html_url",
-        ordo_arena_printf(req->arena, "%s/github-web/%s/issues/%lld", req->base_url, path,
-                          (long long)number),
-        "repository_url", ordo_arena_printf(req->arena, "%s/github/repos/%s", req->base_url, path),
-        "user", user_json(req, find_user(gh, ordo_sandbox_str(gh, "viewer"))), "labels",
-        label_list(json_object_get(body, "labels")), "assignees", "comments", 0, "created_at", now,
-        "updated_at", now);
+        "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:n, s:O, s:O?, s:o, s:o}", "id", id,
+        "node_id", ordo_arena_printf(req->arena, "I_sandbox_%lld", (long long)id), "url", url,
+        "repository_url", repo_api, "labels_url",
+        ordo_arena_printf(req->arena, "%s/labels{/name}", url), "comments_url",
+        ordo_arena_printf(req->arena, "%s/comments", url), "events_url",
+        ordo_arena_printf(req->arena, "%s/events", url), "html_url",
+        ordo_arena_printf(req->arena, "%s/github-web/%s/%s/issues/%lld", req->base_url, o.login,
+                          ordo_sandbox_str(repo, "name"), (long long)number),
+        "number", number, "state", "open", "state_reason", "title", json_object_get(body, "title"),
+        "body", json_object_get(body, "body"), "user",
+        user_json(req, find_user(gh, ordo_sandbox_str(gh, "viewer"))), "labels",
+        label_list(req, repo_api, json_object_get(body, "labels")));
+    (void)json_object_update_new(
+        issue, json_pack("{s:O?, s:o, s:n, s:b, s:n, s:i, s:n, s:n, s:s, s:s, s:s}", "assignee",
+                         json_array_get(assignees, 0), "assignees", assignees, "milestone",
+                         "locked", 0, "active_lock_reason", "comments", 0, "closed_at", "closed_by",
+                         "author_association", ordo_streq(o.type, "User") ? "OWNER" : "MEMBER",
+                         "created_at", now, "updated_at", now));
     (void)json_array_append(issues_of(repo), issue);
+    ordo_sandbox_reply_header(req, "Location", url);
     ordo_sandbox_reply_json(req, 201, issue);
 }
 

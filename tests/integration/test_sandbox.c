@@ -682,6 +682,8 @@ START_TEST(github_refuses_bad_credentials_and_unsupported_versions)
     ck_assert_int_eq(r.status, 200);
     ck_assert_pstr_eq(str(&r, "login"), "ordo-sandbox-bot");
     ck_assert(json_is_integer(at(r.json, "id")));
+    ck_assert_pstr_eq(str(&r, "user_view_type"), "private"); /* the token's own profile */
+    ck_assert_pstr_eq(str(&r, "email"), "ops@acme.example");
     httptest_resp_free(&r);
 }
 END_TEST
@@ -689,6 +691,7 @@ END_TEST
 START_TEST(github_membership_issue_and_repository_have_githubs_shapes)
 {
     struct httptest_resp r;
+    char *location;
 
     github("PUT", "/orgs/acme/teams/onboarding/memberships/dana-dev", "{\"role\":\"member\"}", &r);
     ck_assert_int_eq(r.status, 200);
@@ -699,7 +702,10 @@ START_TEST(github_membership_issue_and_repository_have_githubs_shapes)
     github("PUT", "/orgs/acme/teams/onboarding/memberships/dana-dev", "{\"role\":\"owner\"}", &r);
     ck_assert_int_eq(r.status, 422);
     httptest_resp_free(&r);
-    github("POST", "/repos/acme/it-requests/issues", "{\"title\":\"Laptop for Nora\"}", &r);
+    github("POST", "/repos/acme/it-requests/issues",
+           "{\"title\":\"Laptop for Nora\",\"labels\":[\"new hire\"],"
+           "\"assignees\":[\"maria-acme\",\"nobody-here\"]}",
+           &r);
     ck_assert_int_eq(r.status, 201);
     ck_assert_int_eq(json_integer_value(at(r.json, "number")), 1);
     ck_assert_pstr_eq(str(&r, "state"), "open");
@@ -707,6 +713,14 @@ START_TEST(github_membership_issue_and_repository_have_githubs_shapes)
     ck_assert_pstr_eq(str(&r, "user.login"), "ordo-sandbox-bot");
     ck_assert_ptr_nonnull(str(&r, "html_url"));
     ck_assert_ptr_nonnull(str(&r, "node_id"));
+    ck_assert_pstr_eq(str(&r, "labels.0.name"), "new hire");
+    ck_assert_ptr_nonnull(strstr(str(&r, "labels.0.url"), "/labels/new%20hire"));
+    ck_assert_pstr_eq(str(&r, "assignee.login"), "maria-acme");
+    ck_assert_int_eq(json_array_size(at(r.json, "assignees")), 1); /* unknown logins dropped */
+    ck_assert(json_is_null(at(r.json, "milestone")));
+    location = httptest_header(&r, "Location");
+    ck_assert_pstr_eq(location, str(&r, "url"));
+    free(location);
     httptest_resp_free(&r);
     github("POST", "/repos/acme/it-requests/issues", "{\"body\":\"no title\"}", &r);
     ck_assert_int_eq(r.status, 422);
@@ -716,6 +730,12 @@ START_TEST(github_membership_issue_and_repository_have_githubs_shapes)
     ck_assert_int_eq(r.status, 201);
     ck_assert_pstr_eq(str(&r, "full_name"), "acme/nora-sandbox");
     ck_assert(json_is_true(at(r.json, "private")));
+    ck_assert_pstr_eq(str(&r, "visibility"), "private");
+    ck_assert_pstr_eq(str(&r, "organization.login"), "acme");
+    ck_assert_ptr_nonnull(strstr(str(&r, "clone_url"), "/github-web/acme/nora-sandbox.git"));
+    location = httptest_header(&r, "Location");
+    ck_assert_pstr_eq(location, str(&r, "url"));
+    free(location);
     httptest_resp_free(&r);
     github("POST", "/orgs/acme/repos", "{\"name\":\"nora-sandbox\"}", &r);
     ck_assert_int_eq(r.status, 422);

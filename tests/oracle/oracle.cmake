@@ -37,3 +37,12 @@ add_test(NAME oracle_element-templates
 set_tests_properties(oracle_element-templates PROPERTIES LABELS "oracle;plugins"
   SKIP_RETURN_CODE 77 TIMEOUT 120
   ENVIRONMENT "ORDOTEST_CATALOGUE_DUMP=${ORDO_TEST_BIN_DIR}/catalogue_dump")
+# The GitHub stand-in of ordo-sandbox (tests/fakes/github.c) against GitHub's OpenAPI description
+# (@octokit/openapi), with ajv: the connector's requests, the fake's answers and headers; skips
+# (exit 77) without Node.js 20+, the npm packages or the sandbox. ordo-sandbox is in 'all'; the
+# generator expression also makes cmake refuse to configure should the target go away.
+add_test(NAME oracle_github-openapi
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh github-openapi.js)
+set_tests_properties(oracle_github-openapi PROPERTIES LABELS "oracle;fakes"
+  SKIP_RETURN_CODE 77 TIMEOUT 120
+  ENVIRONMENT "ORDOTEST_SANDBOX=$<TARGET_FILE:ordo-sandbox>")
