@@ -184,9 +184,11 @@ cat >"$tmp/script.bpmn" <<'XML'
   </process>
 </definitions>
 XML
-expect 0 "run the example" -- "$ordo" run "$example" --vars '{"employee_name":"Ada"}' \
-    --answer 'Task_approve_laptop={"approved":false}'
-has out 'completed {"approved":false,"employee_name":"Ada",' "run prints the final status"
+expect 0 "run the example" -- "$ordo" run "$example" --vars '{"employee_id":"7"}' \
+    --job 'bamboohr.get_employee={"display_name":"Ada","user_name":"ada@acme.example","manager":{"email":"maria@acme.example"}}' \
+    --job 'jira.create_issue={"issue_key":"ONB-7"}' --answer 'Task_approve_laptop={"approved":false}'
+has out 'completed {"approved":false,"employee_email":"ada@acme.example","employee_id":"7","employee_name":"Ada","manager_email":"maria@acme.example","ticket_key":"ONB-7",' \
+    "run prints the final status"
 expect 3 "run until a user task" -- "$ordo" run "$example"
 has out "waiting " "run reports waiting"
 expect 2 "run: --vars not an object" -- "$ordo" run "$example" --vars '[1]'
