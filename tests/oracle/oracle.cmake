@@ -37,6 +37,13 @@ add_test(NAME oracle_element-templates
 set_tests_properties(oracle_element-templates PROPERTIES LABELS "oracle;plugins"
   SKIP_RETURN_CODE 77 TIMEOUT 120
   ENVIRONMENT "ORDOTEST_CATALOGUE_DUMP=${ORDO_TEST_BIN_DIR}/catalogue_dump")
+# The same oracle on the templates of the connectors the build installs (ordo connector
+# templates), which is what users load into Camunda Modeler.
+add_test(NAME oracle_element-templates-installed
+  COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh element-templates.js)
+set_tests_properties(oracle_element-templates-installed PROPERTIES LABELS "oracle;plugins"
+  SKIP_RETURN_CODE 77 TIMEOUT 120
+  ENVIRONMENT "ORDOTEST_CATALOGUE_DUMP=sh ${PROJECT_SOURCE_DIR}/tests/tools/installed-catalogue.sh ${ORDO_BIN_DIR}/ordo")
 # The GitHub stand-in of ordo-sandbox (tests/fakes/github.c) against GitHub's OpenAPI description
 # (@octokit/openapi), with ajv: the connector's requests, the fake's answers and headers; skips
 # (exit 77) without Node.js 20+, the npm packages or the sandbox. ordo-sandbox is in 'all'; the
