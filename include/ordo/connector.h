@@ -32,6 +32,9 @@
  * All network I/O goes through the host's 'http' function: one client per
  * executor thread with the SSRF guard, timeouts, size caps, per-credential
  * rate limits and secret redaction in one place. A plugin opens no sockets.
+ * The host's function table comes once, to 'init'; a plugin keeps it in its
+ * state (call->state) and passes call->host, the calling worker's side, to
+ * each function.
  *
  * Memory. Everything the host hands over (call fields, responses) is
  * borrowed and valid until 'invoke' returns (a response: until the next
