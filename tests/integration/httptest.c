@@ -92,23 +92,28 @@ static void read_url(struct httptest *t, int fd)
     ck_abort_msg("no URL in the output of ordo serve: %s", buf);
 }
 
-/* Servers still running when the test process exits: a failed assertion
- * (CK_FORK=no) skips httptest_stop(), and ctest would wait out its timeout
- * for the orphan. */
+/* Children (servers, sandboxes) still running when the test process exits: a failed
+ * assertion skips httptest_stop(), and ctest would wait out its timeout for the orphan. Only
+ * the process that started a child kills it: with Check's fork mode, a test's child process
+ * inherits this table and the atexit handler, and must not take along a server that an
+ * unchecked fixture of its parent started. */
 #define MAX_LIVE 16
-static pid_t live[MAX_LIVE];
+static struct {
+    pid_t pid;
+    pid_t owner;
+} live[MAX_LIVE];
 
 static void kill_live_cb(void)
 {
     for (size_t i = 0; i < MAX_LIVE; i++) {
-        if (live[i] > 0) {
-            (void)kill(live[i], SIGKILL);
-            (void)waitpid(live[i], NULL, 0);
+        if (live[i].pid > 0 && live[i].owner == getpid()) {
+            (void)kill(live[i].pid, SIGKILL);
+            (void)waitpid(live[i].pid, NULL, 0);
         }
     }
 }
 
-static void track(pid_t pid, pid_t replace)
+void httptest_child_started(pid_t pid)
 {
     static bool registered;
 
@@ -116,9 +121,19 @@ static void track(pid_t pid, pid_t replace)
         registered = atexit(kill_live_cb) == 0;
     }
     for (size_t i = 0; i < MAX_LIVE; i++) {
-        if (live[i] == replace) {
-            live[i] = pid;
+        if (live[i].pid <= 0) {
+            live[i].pid = pid;
+            live[i].owner = getpid();
             return;
+        }
+    }
+}
+
+void httptest_child_ended(pid_t pid)
+{
+    for (size_t i = 0; i < MAX_LIVE; i++) {
+        if (live[i].pid == pid) {
+            live[i].pid = 0;
         }
     }
 }
@@ -157,7 +172,7 @@ void httptest_start_args(struct httptest *t, const char *prefix, const char *con
     posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
     posix_spawn_file_actions_addclose(&fa, fds[0]);
     ck_assert_int_eq(posix_spawn(&t->pid, bin, &fa, NULL, argv, senv), 0);
-    track(t->pid, 0);
+    httptest_child_started(t->pid);
     posix_spawn_file_actions_destroy(&fa);
     (void)close(fds[1]);
     read_url(t, fds[0]);
@@ -194,7 +209,7 @@ void httptest_stop(struct httptest *t)
         pid_t r = waitpid(t->pid, &status, WNOHANG);
 
         if (r == t->pid) {
-            track(0, t->pid);
+            httptest_child_ended(t->pid);
             t->pid = 0;
             free_env(t);
             ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -205,7 +220,7 @@ void httptest_stop(struct httptest *t)
     }
     (void)kill(t->pid, SIGKILL);
     (void)waitpid(t->pid, &status, 0);
-    track(0, t->pid);
+    httptest_child_ended(t->pid);
     t->pid = 0;
     ck_abort_msg("ordo serve did not stop within 15 s of SIGTERM");
 }

@@ -78,4 +78,10 @@ long httptest_count(const struct httptest *t, const char *sql);
 /* The text of a BPMN fixture in tests/integration/bpmn ($ORDOTEST_BPMN_DIR), malloc'ed. */
 char *httptest_fixture(const char *name, size_t *len);
 
+/* A child process this process started (a server, a sandbox): killed with SIGKILL when the
+ * process exits before httptest_child_ended() was called for it, but only by the process that
+ * started it (not by a Check child that inherited the table). */
+void httptest_child_started(pid_t pid);
+void httptest_child_ended(pid_t pid);
+
 #endif

@@ -7,15 +7,11 @@
  * pagination; then the control API: faults (429 with Retry-After, delays), the recorded calls
  * (never an Authorization value), reset, the state file. No PostgreSQL is involved.
  */
-#include <errno.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,11 +21,9 @@
 #include <jansson.h>
 
 #include "tests/integration/httptest.h"
+#include "tests/integration/sandboxtest.h"
 
 extern char **environ;
-
-#define START_TIMEOUT_MS 30000
-#define STOP_TIMEOUT_MS  10000
 
 #define SLACK_AUTH  "Authorization: Bearer xoxb-sandbox-token"
 #define JIRA_AUTH   "Authorization: Basic b3BzQGFjbWUuZXhhbXBsZTpzYW5kYm94LWppcmEtdG9rZW4="
@@ -42,118 +36,24 @@ extern char **environ;
 
 /* ---- the program ----------------------------------------------------------------------------- */
 
-static struct {
-    pid_t pid;
-    char dir[64];
-    char ready[128];
-    char state[128];
-    struct httptest t; /* only 'url' is used: httptest_request() talks to it */
-} sb;
-
-static const char *sandbox_bin(void)
-{
-    static char path[1024];
-    const char *own = getenv("ORDOTEST_SANDBOX_BIN");
-    const char *ordo = getenv("ORDOTEST_BIN");
-    const char *slash = ordo ? strrchr(ordo, '/') : NULL;
-
-    if (own) {
-        return own;
-    }
-    ck_assert_msg(slash != NULL, "ORDOTEST_BIN is not set");
-    (void)snprintf(path, sizeof path, "%.*s/ordo-sandbox", (int)(slash - ordo), ordo);
-    return path;
-}
-
-static void read_line(int fd, char *buf, size_t size)
-{
-    size_t len = 0;
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-
-    while (len + 1 < size && !memchr(buf, '\n', len)) {
-        ssize_t got;
-
-        ck_assert_msg(poll(&p, 1, START_TIMEOUT_MS) == 1, "ordo-sandbox did not start in time");
-        got = read(fd, buf + len, size - len - 1);
-        ck_assert_msg(got > 0, "ordo-sandbox exited before listening");
-        len += (size_t)got;
-        buf[len] = '\0';
-    }
-    buf[strcspn(buf, "\n")] = '\0';
-}
-
-/* Start ordo-sandbox with the common flags and 'extra' ones; 'line' gets its stdout line. */
-static void start_with(const char *const *extra, char *line, size_t size)
-{
-    const char *argv[16] = {sandbox_bin(), "--port",      "0",   "--ready-file",
-                            sb.ready,      "--log-level", "warn"};
-    size_t n = 7;
-    posix_spawn_file_actions_t fa;
-    json_t *ready;
-    int fds[2];
-
-    for (size_t i = 0; extra && extra[i] && n < 15; i++) {
-        argv[n++] = extra[i];
-    }
-    ck_assert_int_eq(pipe(fds), 0);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    ck_assert_int_eq(posix_spawn(&sb.pid, argv[0], &fa, NULL, (char **)argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    (void)close(fds[1]);
-    read_line(fds[0], line, size);
-    (void)close(fds[0]);
-    ready = json_loads(line, 0, NULL);
-    ck_assert_msg(ready != NULL, "not JSON: %s", line);
-    (void)snprintf(sb.t.url, sizeof sb.t.url, "%s",
-                   json_string_value(json_object_get(ready, "url")));
-    json_decref(ready);
-}
+static struct sandboxtest sb;
+static char state_file[128]; /* in the sandbox's folder */
 
 static void setup(void)
 {
-    char line[256];
-
     memset(&sb, 0, sizeof sb);
-    (void)snprintf(sb.dir, sizeof sb.dir, "/tmp/ordo-sandbox-test.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(sb.dir));
-    (void)snprintf(sb.ready, sizeof sb.ready, "%s/ready.json", sb.dir);
-    (void)snprintf(sb.state, sizeof sb.state, "%s/state.json", sb.dir);
-    start_with(NULL, line, sizeof line);
+    sandboxtest_start(&sb, NULL);
+    (void)snprintf(state_file, sizeof state_file, "%s/state.json", sb.dir);
 }
 
 static void stop(void)
 {
-    int status = 0;
-
-    if (sb.pid <= 0) {
-        return;
-    }
-    ck_assert_int_eq(kill(sb.pid, SIGTERM), 0);
-    for (int waited = 0; waited < STOP_TIMEOUT_MS; waited += 10) {
-        struct timespec ts = {0, 10L * 1000000};
-
-        if (waitpid(sb.pid, &status, WNOHANG) == sb.pid) {
-            sb.pid = 0;
-            ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-                          "ordo-sandbox ended with status %d", status);
-            return;
-        }
-        (void)nanosleep(&ts, NULL);
-    }
-    (void)kill(sb.pid, SIGKILL);
-    (void)waitpid(sb.pid, NULL, 0);
-    sb.pid = 0;
-    ck_abort_msg("ordo-sandbox did not stop within 10 s of SIGTERM");
+    sandboxtest_stop(&sb);
 }
 
 static void teardown(void)
 {
-    stop();
-    (void)unlink(sb.ready);
-    (void)unlink(sb.state);
-    (void)rmdir(sb.dir);
+    sandboxtest_cleanup(&sb);
 }
 
 /* ---- requests -------------------------------------------------------------------------------- */
@@ -207,7 +107,7 @@ static void bamboo(const char *method, const char *path, const char *json, struc
 
 static void control(const char *method, const char *path, const char *json, struct httptest_resp *r)
 {
-    call(method, path, json ? "application/json" : NULL, json, NULL, NULL, NULL, r);
+    sandboxtest_control(&sb, method, path, json, r);
 }
 
 /* The value at a dotted path ("message.text", "issues.0.id") of 'root', or NULL. */
@@ -899,11 +799,7 @@ END_TEST
 
 static void arm(const char *fault)
 {
-    struct httptest_resp r;
-
-    control("POST", "/_sandbox/faults", fault, &r);
-    ck_assert_msg(r.status == 201, "%s: %ld %s", fault, r.status, r.body);
-    httptest_resp_free(&r);
+    sandboxtest_fault(&sb, fault);
 }
 
 static void expect_429_then_ok(void (*fn)(const char *, const char *, const char *,
@@ -1121,16 +1017,15 @@ START_TEST(state_file_and_flags_override_the_seed)
     const char *state = "{\"credentials\":{\"jira_api_token\":\"from-file\"},"
                         "\"slack\":{\"users\":[{\"id\":\"U777\",\"name\":\"nora\","
                         "\"profile\":{\"email\":\"nora@acme.example\"}}]}}";
-    const char *args[] = {"--state", sb.state, "--slack-token", "xoxb-from-flag", NULL};
-    FILE *f = fopen(sb.state, "w");
+    const char *args[] = {"--state", state_file, "--slack-token", "xoxb-from-flag", NULL};
+    FILE *f = fopen(state_file, "w");
     struct httptest_resp r;
-    char line[256];
 
     ck_assert_ptr_nonnull(f);
     ck_assert_int_eq(fputs(state, f) >= 0, 1);
     ck_assert_int_eq(fclose(f), 0);
     stop();
-    start_with(args, line, sizeof line);
+    sandboxtest_start(&sb, args);
     call("POST", "/slack/api/users.lookupByEmail", "application/json",
          "{\"email\":\"nora@acme.example\"}", "Authorization: Bearer xoxb-from-flag", NULL, NULL,
          &r);
@@ -1146,8 +1041,8 @@ END_TEST
 
 START_TEST(a_state_file_of_the_wrong_shape_exits_2)
 {
-    const char *argv[] = {sandbox_bin(), "--port", "0", "--state", sb.state, NULL};
-    FILE *f = fopen(sb.state, "w");
+    const char *argv[] = {sandboxtest_bin(), "--port", "0", "--state", state_file, NULL};
+    FILE *f = fopen(state_file, "w");
     pid_t pid;
     int status = 0;
 

@@ -49,6 +49,9 @@ ordo_add_pg_test(test_query SOURCES integration/test_query.c integration/storete
 # The HTTP server: `ordo serve` started per test, requests over loopback with libcurl.
 add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httptest.c)
 target_link_libraries(ordo_httptest PUBLIC ordo_pgtest PkgConfig::CURL PkgConfig::JANSSON)
+# ordo-sandbox started by a test, and its control API (tests/integration/sandboxtest.h).
+add_library(ordo_sandboxtest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/sandboxtest.c)
+target_link_libraries(ordo_sandboxtest PUBLIC ordo_httptest)
 ordo_add_pg_test(test_http SOURCES integration/test_http.c LIBS ordo_httptest LABELS server)
 ordo_add_pg_test(test_http_api SOURCES integration/test_http_api.c LIBS ordo_httptest LABELS server)
 set_tests_properties(test_http test_http_api PROPERTIES TIMEOUT 600)
