@@ -56,6 +56,7 @@ static enum ordo_code resolve_credential(struct prepared *pc, PGconn *db, const 
                                          struct ordo_arena *a, struct ordo_err *err)
 {
     const struct ordo_plugin *p = pc->ctx.plugin;
+    struct ordo_err gerr = {0};
     enum ordo_code rc;
 
     pc->call.credential_name = name && name[0] ? name : "";
@@ -65,7 +66,9 @@ static enum ordo_code resolve_credential(struct prepared *pc, PGconn *db, const 
         return ORDO_OK;
     }
     name = pc->call.credential_name[0] ? pc->call.credential_name : DEFAULT_CREDENTIAL;
-    rc = ordo_credential_get(db, pc->ctx.host->vault, p->desc->name, name, &pc->cred, err);
+    /* The store's own "not found" is replaced by a message that says what to do, so it is
+     * read into an error of its own (the first error set wins). */
+    rc = ordo_credential_get(db, pc->ctx.host->vault, p->desc->name, name, &pc->cred, &gerr);
     if (rc == ORDO_E_NOTFOUND) {
         return ordo_err_set(err, ORDO_E_NOTFOUND,
                             "no credential \"%s\" for connector %s: set it with PUT "
@@ -73,7 +76,7 @@ static enum ordo_code resolve_credential(struct prepared *pc, PGconn *db, const 
                             name, p->desc->name, p->desc->name, name);
     }
     if (rc != ORDO_OK) {
-        return rc;
+        return ordo_err_set(err, rc, "%s", gerr.msg);
     }
     pc->call.credential_name = name;
     pc->call.config = ordo_json_dump(a, pc->cred.config, JSON_COMPACT);
