@@ -403,6 +403,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         }
     }
     (void)pthread_mutex_unlock(&srv->wait_mu);
+    /* The client left while a fault's delay held its answer (it timed out, as a test of
+     * timeouts wants), and libmicrohttpd saw that before it gave the request back: the call
+     * reached the service all the same, so it is answered and recorded now, as a real service
+     * acts on a request it has received. */
+    if (c->phase == PHASE_WAITING) {
+        ordo_sandbox_answer(srv->sb, &c->r);
+    }
     free(c->body);
     ordo_arena_free(c->r.arena);
     free(c);

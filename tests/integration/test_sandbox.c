@@ -916,6 +916,47 @@ START_TEST(fault_delay_holds_the_answer_but_no_thread)
 }
 END_TEST
 
+START_TEST(a_call_whose_client_gave_up_during_a_delay_is_still_recorded)
+{
+    struct httptest_resp r;
+    CURL *c = curl_easy_init();
+    struct curl_slist *h = curl_slist_append(NULL, SLACK_AUTH);
+    char url[128];
+
+    arm("{\"service\":\"slack\",\"path\":\"/api/chat.postMessage\",\"delay_ms\":800}");
+    (void)snprintf(url, sizeof url, "%s/slack/api/chat.postMessage", sb.t.url);
+    h = curl_slist_append(h, "Content-Type: application/json");
+    h = curl_slist_append(h, "X-Ordo-Idempotency-Key: gave-up");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "{\"channel\":\"C001\",\"text\":\"late\"}");
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 200L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard_cb);
+    ck_assert_int_eq(curl_easy_perform(c), CURLE_OPERATION_TIMEDOUT);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    /* recorded once the delay is over, with the answer it would have had */
+    for (int i = 0; i < 100; i++) {
+        control("GET", "/_sandbox/calls", NULL, &r);
+        if (json_array_size(at(r.json, "calls")) > 0) {
+            break;
+        }
+        httptest_resp_free(&r);
+        (void)nanosleep(&(struct timespec){0, 50L * 1000000}, NULL);
+    }
+    ck_assert_int_eq(json_array_size(at(r.json, "calls")), 1);
+    ck_assert_pstr_eq(str(&r, "calls.0.idempotency_key"), "gave-up");
+    ck_assert_int_eq(json_integer_value(at(r.json, "calls.0.status")), 200);
+    ck_assert(json_is_integer(at(r.json, "calls.0.fault")));
+    httptest_resp_free(&r);
+    /* and the service acted on it, as a real one that had the request would have */
+    control("GET", "/_sandbox/state", NULL, &r);
+    ck_assert_pstr_eq(str(&r, "slack.messages.0.text"), "late");
+    httptest_resp_free(&r);
+}
+END_TEST
+
 START_TEST(calls_record_each_call_without_authorization_values)
 {
     struct httptest_resp r;
@@ -1088,6 +1129,7 @@ int main(void)
     tcase_add_test(tc, bamboohr_update_shows_in_changed_employees);
     tcase_add_test(tc, fault_429_carries_retry_after_then_the_next_call_succeeds);
     tcase_add_test(tc, fault_delay_holds_the_answer_but_no_thread);
+    tcase_add_test(tc, a_call_whose_client_gave_up_during_a_delay_is_still_recorded);
     tcase_add_test(tc, calls_record_each_call_without_authorization_values);
     tcase_add_test(tc, reset_restores_the_seed_and_forgets_calls_and_faults);
     tcase_add_test(tc, body_over_one_mebibyte_is_413);
