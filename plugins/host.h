@@ -11,7 +11,9 @@
  *   2. the credential: the task's ordo:credential, else "default", of A's
  *      connector, decrypted (core/credential.h). A connector with a
  *      credential schema and no such credential fails the job at once,
- *      naming what to set;
+ *      naming what to set, unless the task names none and the connector's
+ *      credential is optional (its schemas accept an empty object, as the
+ *      http connector's do): then the call runs without one;
  *   3. the credential's shared rate limit (plugins/throttle.h): over it,
  *      the job is retried after the wait, without a call;
  *   4. 'invoke' with a deadline of A's timeout, serialised when the plugin

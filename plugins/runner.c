@@ -49,9 +49,22 @@ static void collect_secrets(struct ordo_connector_host_ctx *ctx, const json_t *s
     }
 }
 
+/* Both of the connector's schemas accept an empty object (the http
+ * connector's do): its credential is optional. */
+static bool credential_optional(const struct ordo_plugin *p)
+{
+    json_t *empty = json_object();
+    bool optional = ordo_schema_validate(p->credential, empty, NULL, NULL) == ORDO_OK &&
+                    (!p->config || ordo_schema_validate(p->config, empty, NULL, NULL) == ORDO_OK);
+
+    json_decref(empty);
+    return optional;
+}
+
 /* The credential named 'name' (or the default) of the action's
- * connector into the call; connectors without a credential schema may
- * run without one. */
+ * connector into the call; connectors without a credential schema, and
+ * those whose credential is optional when the task names none and no
+ * default is stored, run without one. */
 static enum ordo_code resolve_credential(struct prepared *pc, PGconn *db, const char *name,
                                          struct ordo_arena *a, struct ordo_err *err)
 {
@@ -69,6 +82,9 @@ static enum ordo_code resolve_credential(struct prepared *pc, PGconn *db, const 
     /* The store's own "not found" is replaced by a message that says what to do, so it is
      * read into an error of its own (the first error set wins). */
     rc = ordo_credential_get(db, pc->ctx.host->vault, p->desc->name, name, &pc->cred, &gerr);
+    if (rc == ORDO_E_NOTFOUND && !pc->call.credential_name[0] && credential_optional(p)) {
+        return ORDO_OK; /* an optional credential that is not stored: the call runs without */
+    }
     if (rc == ORDO_E_NOTFOUND) {
         return ordo_err_set(err, ORDO_E_NOTFOUND,
                             "no credential \"%s\" for connector %s: set it with PUT "
