@@ -18,7 +18,8 @@
  * At least once: an invitation GitHub reports as existing (422 "already")
  * is a success with already=true; team membership is a PUT, idempotent by
  * nature; a repository name that exists on a retry (attempt > 1) is taken
- * to be the one the earlier attempt created and is answered with
+ * to be the one the earlier attempt created (in the org, or without one
+ * the token user's, whose login GET /user gives) and is answered with
  * created=false, while on the first attempt it fails (someone else's
  * repository). Issues have no idempotency key: a retry after a timeout may
  * open a second issue (docs/connectors.md).
@@ -331,18 +332,45 @@ static enum ordo_connector_result repo_output(struct ordo_conn *c, const json_t 
     return ordo_conn_ok(c->out, o);
 }
 
-/* On a retry, a name that exists is most likely our earlier attempt's. */
+/* The login of the token's user (kept in 'c'), who owns a repository created without an
+ * org. */
+static enum ordo_connector_result token_login(struct ordo_conn *c, const char **login)
+{
+    json_t *doc;
+    const char *l;
+    enum ordo_connector_result rc = github_call(c, "GET", ordo_conn_printf(c, "%s/user", c->base),
+                                                NULL, "read the GitHub token's user", &doc);
+
+    *login = NULL;
+    if (rc != ORDO_CONNECTOR_OK) {
+        return rc;
+    }
+    l = ordo_conn_str(doc, "login");
+    *login = l ? ordo_conn_keep(c, ordo_conn_xstrdup(l)) : NULL;
+    json_decref(doc);
+    return *login ? ORDO_CONNECTOR_OK
+                  : ordo_conn_fail(c->out, "could not read the GitHub token's user: no login");
+}
+
+/* On a retry, a name that exists is most likely our earlier attempt's: in the org, or without
+ * one, among the token user's repositories. */
 static enum ordo_connector_result existing_repo(struct ordo_conn *c, const char *org,
                                                 const char *name)
 {
     json_t *doc;
     enum ordo_connector_result rc;
 
-    if (c->call->attempt <= 1 || !org) {
+    if (c->call->attempt <= 1) {
         return ordo_conn_fail(c->out,
                               "could not create the GitHub repository %s: the name exists "
                               "already",
                               name);
+    }
+    if (!org) {
+        rc = token_login(c, &org);
+        if (rc != ORDO_CONNECTOR_OK) {
+            return rc;
+        }
     }
     rc = github_call(c, "GET",
                      ordo_conn_printf(c, "%s/repos/%s/%s", c->base, ordo_conn_enc(c, org),
