@@ -30,25 +30,13 @@
 #include "integrations/common/conn.h"
 #include "integrations/common/text.h"
 #include "integrations/jira/adf.h"
+#include "integrations/jira/site.h"
 #include "ordo/connector.h"
 
 #define JIRA_API             "/rest/api/3"
 #define JIRA_PAGE_MAX        100
 #define JIRA_RESULTS_MAX     1000
 #define JIRA_RESULTS_DEFAULT 50
-
-/* The site's URL: a URL as it is, a host name with https://, or a bare
- * site name as <site>.atlassian.net. */
-static const char *site_url(struct ordo_conn *c, const char *site)
-{
-    if (strstr(site, "://")) {
-        return site;
-    }
-    if (strchr(site, '.')) {
-        return ordo_conn_printf(c, "https://%s", site);
-    }
-    return ordo_conn_printf(c, "https://%s.atlassian.net", site);
-}
 
 static enum ordo_connector_result setup(struct ordo_conn *c)
 {
@@ -60,7 +48,7 @@ static enum ordo_connector_result setup(struct ordo_conn *c)
         return ordo_conn_fail(c->out, "the Jira credential needs an email (configuration) and an "
                                       "api_token (secret)");
     }
-    if (!ordo_conn_base_url(c, site ? site_url(c, site) : NULL)) {
+    if (!ordo_conn_base_url(c, site ? ordo_conn_keep(c, ordo_jira_site_url(site)) : NULL)) {
         return ordo_conn_fail(c->out, "the Jira credential needs a site (acme for "
                                       "acme.atlassian.net) or a base_url");
     }
