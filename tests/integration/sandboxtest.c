@@ -83,8 +83,7 @@ void sandboxtest_start(struct sandboxtest *s, const char *const *args)
     read_line(fds[0], s->line, sizeof s->line);
     (void)close(fds[0]);
     ready = json_loads(s->line, 0, NULL);
-    ck_assert_msg(json_is_string(json_object_get(ready, "url")), "not the ready line: %s",
-                  s->line);
+    ck_assert_msg(json_is_string(json_object_get(ready, "url")), "not the ready line: %s", s->line);
     (void)snprintf(s->url, sizeof s->url, "%s", json_string_value(json_object_get(ready, "url")));
     (void)snprintf(s->t.url, sizeof s->t.url, "%s", s->url);
     json_decref(ready);
@@ -138,8 +137,7 @@ void sandboxtest_cleanup(struct sandboxtest *s)
     s->dir[0] = '\0';
 }
 
-const char *sandboxtest_url(const struct sandboxtest *s, const char *suffix, char *buf,
-                            size_t size)
+const char *sandboxtest_url(const struct sandboxtest *s, const char *suffix, char *buf, size_t size)
 {
     (void)snprintf(buf, size, "%s%s", s->url, suffix ? suffix : "");
     return buf;
@@ -158,8 +156,7 @@ json_t *sandboxtest_calls(const struct sandboxtest *s, const char *query)
     char path[256];
     json_t *calls;
 
-    (void)snprintf(path, sizeof path, "/_sandbox/calls%s%s", query ? "?" : "",
-                   query ? query : "");
+    (void)snprintf(path, sizeof path, "/_sandbox/calls%s%s", query ? "?" : "", query ? query : "");
     sandboxtest_control(s, "GET", path, NULL, &r);
     ck_assert_msg(r.status == 200, "GET %s: %ld %s", path, r.status, r.body);
     calls = json_incref(json_object_get(r.json, "calls"));

@@ -27,13 +27,20 @@
 #define SANDBOXTEST_JIRA_TOKEN   "sandbox-jira-token"
 #define SANDBOXTEST_GITHUB_TOKEN "ghp_sandbox_token"
 #define SANDBOXTEST_BAMBOO_KEY   "sandbox-bamboohr-key"
+/* The same as request headers, for a test that calls a service itself (BambooHR's is the key
+ * as the user and "x" as the password). */
+#define SANDBOXTEST_SLACK_AUTH "Authorization: Bearer xoxb-sandbox-token"
+#define SANDBOXTEST_JIRA_AUTH \
+    "Authorization: Basic b3BzQGFjbWUuZXhhbXBsZTpzYW5kYm94LWppcmEtdG9rZW4="
+#define SANDBOXTEST_GITHUB_AUTH "Authorization: Bearer ghp_sandbox_token"
+#define SANDBOXTEST_BAMBOO_AUTH "Authorization: Basic c2FuZGJveC1iYW1ib29oci1rZXk6eA=="
 
 struct sandboxtest {
-    pid_t pid;        /* 0 while stopped */
-    char dir[64];     /* its temporary folder: the ready file, and files a test puts there */
-    char ready[128];  /* the --ready-file */
-    char line[256];   /* what it printed on stdout: {"url":"...","pid":N} */
-    char url[64];     /* "http://127.0.0.1:PORT" */
+    pid_t pid;         /* 0 while stopped */
+    char dir[64];      /* its temporary folder: the ready file, and files a test puts there */
+    char ready[128];   /* the --ready-file */
+    char line[256];    /* what it printed on stdout: {"url":"...","pid":N} */
+    char url[64];      /* "http://127.0.0.1:PORT" */
     struct httptest t; /* only 'url' is set: httptest_request() talks to the sandbox with it */
 };
 

@@ -23,15 +23,15 @@ add_library(ordo_pgtest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/pgtest.c
 target_include_directories(ordo_pgtest PUBLIC ${PROJECT_SOURCE_DIR})
 target_link_libraries(ordo_pgtest PUBLIC PkgConfig::LIBPQ PkgConfig::CHECK Threads::Threads)
 
-# ordo_add_pg_test(NAME SOURCES ... [LIBS ...] [LABELS ...]): a Check test
+# ordo_add_pg_test(NAME SOURCES ... [LIBS ...] [LABELS ...] [ENV ...]): a Check test
 # (ordo_add_check_test) that gets the cluster from the fixture and the state
 # file in ORDOTEST_PG_ENV; it carries the label 'integration' and links
 # ordo_pgtest. Started outside ctest, without ORDOTEST_PG_ENV, it exits with
 # PGTEST_SKIP (77) and ctest would report it as skipped.
 function(ordo_add_pg_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS;ENV" ${ARGN})
   ordo_add_check_test(${name} SOURCES ${T_SOURCES} LIBS ${T_LIBS} ordo_pgtest
-    LABELS integration ${T_LABELS} ENV "ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
+    LABELS integration ${T_LABELS} ENV "ORDOTEST_PG_ENV=${ORDO_PG_STATE}" ${T_ENV})
   set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77)
 endfunction()
 
@@ -102,3 +102,14 @@ add_dependencies(test_http_plugins fixture_good fixture_wrong_abi fixture_no_sym
 ordo_add_pg_test(test_demo SOURCES integration/test_demo.c LIBS ordo_httptest
   LABELS "server;plugins;fakes")
 add_dependencies(test_demo ordo-sandbox)
+
+# Every connector action through `ordo serve`, the plugin loader and the real .so files, against
+# ordo-sandbox (tests/integration/test_connectors.c): it needs the sandbox and every connector.
+get_property(ordo_connectors GLOBAL PROPERTY ORDO_CONNECTORS)
+ordo_add_pg_test(test_connectors SOURCES integration/test_connectors.c LIBS ordo_sandboxtest
+  LABELS plugins ENV "ORDOTEST_SANDBOX_BIN=$<TARGET_FILE:ordo-sandbox>")
+add_dependencies(test_connectors ordo-sandbox)
+foreach(name IN LISTS ordo_connectors)
+  add_dependencies(test_connectors ordo_connector_${name})
+endforeach()
+set_tests_properties(test_connectors PROPERTIES TIMEOUT 300)
