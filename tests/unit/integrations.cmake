@@ -1,8 +1,10 @@
-# integrations/: the connectors' toolkit and pure helpers, their descriptors and schemas, and
-# their actions against a scripted host (dlopen of lib/ordo/connectors/*.so).
+# integrations/: the connectors' toolkit and pure helpers, and their descriptors and schemas
+# (dlopen of lib/ordo/connectors/*.so). Their actions are tested through the server against the
+# sandbox (tests/integration/test_connectors.c).
 get_property(ordo_connectors GLOBAL PROPERTY ORDO_CONNECTORS)
 ordo_add_check_test(test_connector_schemas
   SOURCES unit/test_connector_schemas.c ${PROJECT_SOURCE_DIR}/integrations/jira/adf.c
+          ${PROJECT_SOURCE_DIR}/integrations/jira/site.c
           ${PROJECT_SOURCE_DIR}/integrations/slack/slack_err.c
   LIBS ordo_conn ordo_base ${CMAKE_DL_LIBS}
   LABELS "unit;integrations")
