@@ -176,6 +176,7 @@ static void to_outcome(const struct ordo_job *job, const struct ordo_job_result 
     default:
         o->kind = ORDO_EVENT_JOB_FAIL;
         o->final = r->outcome == ORDO_JOB_FAIL;
+        o->refund = r->outcome == ORDO_JOB_WAIT;
         o->message = r->message[0] ? r->message : "the job failed";
         break;
     }

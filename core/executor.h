@@ -29,6 +29,7 @@ enum ordo_job_verdict {
     ORDO_JOB_RETRY,      /* failed; try again (after 'retry_in_ms' if >= 0) while attempts last */
     ORDO_JOB_BPMN_ERROR, /* a business error: 'error_code', caught by the process or an incident */
     ORDO_JOB_FAIL,       /* cannot succeed as it is: an incident now, whatever attempts are left */
+    ORDO_JOB_WAIT, /* not attempted (a rate limit): again after 'retry_in_ms', no attempt spent */
 };
 
 struct ordo_job_result {

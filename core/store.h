@@ -247,6 +247,7 @@ struct ordo_job_outcome {
     const char *message;       /* JOB_FAIL, JOB_ERROR */
     int64_t retry_in_ms;       /* JOB_FAIL: < 0 for the default backoff */
     bool final;                /* JOB_FAIL: no more attempts, whatever retries are left */
+    bool refund;               /* JOB_FAIL: the attempt did not happen (a wait): not spent */
     enum ordo_code rc;         /* set: ORDO_OK, or why this one was not recorded */
 };
 

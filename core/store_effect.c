@@ -75,14 +75,19 @@ static void job_row(const struct row_ctx *r)
     case ORDO_OP_FAILED: {
         int64_t wait =
             r->s->retry_in_ms >= 0 ? r->s->retry_in_ms : ordo_store_backoff_ms(r->s->attempt);
-        const char *p[5] = {r->instance, r->elem, ordo_st_i64(r->a, e->retries),
-                            ordo_st_i64(r->a, due + wait), r->s->fail_message};
+        const char *p[6] = {r->instance,
+                            r->elem,
+                            ordo_st_i64(r->a, e->retries),
+                            ordo_st_i64(r->a, due + wait),
+                            r->s->fail_message,
+                            r->s->refund ? "1" : "0"};
 
         add(r, "could not record a failed job",
             "UPDATE job SET due_at = CASE WHEN $3::int > 0 THEN to_timestamp($4::bigint / 1000.0) "
-            "ELSE 'infinity' END, lock_owner = NULL, locked_at = NULL, last_error = $5 "
+            "ELSE 'infinity' END, lock_owner = NULL, locked_at = NULL, last_error = $5, "
+            "attempts = greatest(0, attempts - $6::int) "
             "WHERE instance_key = $1 AND kind = 'work' AND elem = $2",
-            5, p);
+            6, p);
         if (wait == 0 && e->retries > 0) {
             r->s->st->notify = true;
         }

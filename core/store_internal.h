@@ -86,6 +86,7 @@ struct store_step {
     const char *business_key;    /* a new instance's */
     int64_t retry_in_ms;         /* JOB_FAIL: when the next attempt is due (< 0: backoff) */
     int attempt;                 /* JOB_FAIL: the attempt that failed */
+    bool refund;                 /* JOB_FAIL: give the attempt back (it only waited) */
     const char *fail_message;    /* JOB_FAIL: why */
     bool created;                /* the instance row does not exist yet */
     bool suspended;              /* an operator suspended the instance (core/query.h) */

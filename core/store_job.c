@@ -229,6 +229,10 @@ static enum ordo_code outcome_fill(struct store_step *s, struct ordo_event *ev, 
         ev->retries = !o->final && o->job->attempt < o->job->retries
                           ? (uint32_t)(o->job->retries - o->job->attempt)
                           : 0;
+        if (o->refund && !o->final) { /* the attempt is given back: one more is left */
+            ev->retries++;
+        }
+        s->refund = o->refund && !o->final;
         s->attempt = o->job->attempt;
         s->retry_in_ms = o->retry_in_ms;
         s->fail_message = o->message;

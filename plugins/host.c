@@ -21,6 +21,7 @@
 #include "plugins/throttle.h"
 
 #define HOST_MAX_HEADERS 64u
+#define HOST_MAX_WAIT_MS (60L * 60 * 1000)
 
 /* ---- per-thread resources ---- */
 
@@ -105,9 +106,18 @@ static bool throttled(const struct ordo_httpc *c, const struct ordo_httpc_respon
 
     *delay_ms = r->retry_after_ms;
     if (*delay_ms < 0 && exhausted && reset) {
-        *delay_ms = strtoll(reset, NULL, 10) * 1000 - ordo_clock_wall_ms();
+        char *end = NULL;
+        long long at = strtoll(reset, &end, 10); /* epoch seconds */
+
+        *delay_ms = end && *end == '\0' && at > 0 && at < INT64_MAX / 1000
+                        ? at * 1000 - ordo_clock_wall_ms()
+                        : 0;
         *delay_ms = *delay_ms < 0 ? 0 : *delay_ms;
     }
+    /* A service's word is taken up to an hour: one answer must not park a
+     * job, or block a shared credential, for longer (a hostile or broken
+     * server could say a century). */
+    *delay_ms = *delay_ms > HOST_MAX_WAIT_MS ? HOST_MAX_WAIT_MS : *delay_ms;
     if (r->status == 429) {
         return true;
     }
@@ -189,11 +199,10 @@ static enum ordo_connector_result host_http(struct ordo_connector_host_ctx *ctx,
     rc = ordo_httpc_do(ctx->worker->http, &hr, &r, &err);
     if (rc != ORDO_OK) {
         set_outcome(out, 0, err.msg, NULL); /* httpc's messages carry no secrets */
-        /* A blocked address, a bad URL or an oversized answer will not
-         * change by retrying; the network and timeouts may. */
-        return rc == ORDO_E_FORBIDDEN || rc == ORDO_E_INVAL || rc == ORDO_E_TOOBIG
-                   ? ORDO_CONNECTOR_FAIL
-                   : ORDO_CONNECTOR_RETRY;
+        /* Only timeouts and the network may change by retrying; a blocked
+         * address, a bad URL, a redirect loop or an oversized answer will not. */
+        return rc == ORDO_E_TIMEOUT || rc == ORDO_E_AGAIN ? ORDO_CONNECTOR_RETRY
+                                                          : ORDO_CONNECTOR_FAIL;
     }
     resp->status = r.status;
     resp->body = r.body;

@@ -253,14 +253,16 @@ static enum ordo_code open_descriptor(struct ordo_plugin *p, struct ordo_err *er
     p->dl = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
     if (!p->dl) {
         why = dlerror();
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "could not load plugin %s: %s", p->path,
-                            why ? why : "unknown error");
+        (void)ordo_err_set(err, ORDO_E_UNPROCESSABLE, "could not load plugin %s: %s", p->path,
+                           why ? why : "unknown error");
+        return ORDO_E_UNPROCESSABLE; /* not ordo_err_set's value: the analyser cannot see it */
     }
     p->desc = dlsym(p->dl, ORDO_CONNECTOR_SYMBOL);
     if (!p->desc) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                            "plugin %s has no %s symbol: not an Ordo connector", p->path,
-                            ORDO_CONNECTOR_SYMBOL);
+        (void)ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                           "plugin %s has no %s symbol: not an Ordo connector", p->path,
+                           ORDO_CONNECTOR_SYMBOL);
+        return ORDO_E_UNPROCESSABLE;
     }
     return check_descriptor(p, err);
 }

@@ -21,6 +21,7 @@
 #include "plugins/throttle.h"
 
 #define DEFAULT_CREDENTIAL "default"
+#define MAX_WAIT_MS        (60L * 60 * 1000) /* a plugin's retry_after_ms, at most (host.c) */
 
 /* What a call needs besides the job: resolved before 'invoke'. */
 struct prepared {
@@ -75,16 +76,16 @@ static enum ordo_code resolve_credential(struct prepared *pc, PGconn *db, const 
     pc->call.credential_name = name && name[0] ? name : "";
     pc->call.config = "{}";
     pc->call.secret = "{}";
-    if (!p->credential && !pc->call.credential_name[0]) {
+    /* A connector whose credential is optional (http) uses one only when
+     * the task names it: a "default" token must not go to whatever URL a
+     * process picks. */
+    if (!pc->call.credential_name[0] && (!p->credential || credential_optional(p))) {
         return ORDO_OK;
     }
     name = pc->call.credential_name[0] ? pc->call.credential_name : DEFAULT_CREDENTIAL;
     /* The store's own "not found" is replaced by a message that says what to do, so it is
      * read into an error of its own (the first error set wins). */
     rc = ordo_credential_get(db, pc->ctx.host->vault, p->desc->name, name, &pc->cred, &gerr);
-    if (rc == ORDO_E_NOTFOUND && !pc->call.credential_name[0] && credential_optional(p)) {
-        return ORDO_OK; /* an optional credential that is not stored: the call runs without */
-    }
     if (rc == ORDO_E_NOTFOUND) {
         return ordo_err_set(err, ORDO_E_NOTFOUND,
                             "no credential \"%s\" for connector %s: set it with PUT "
@@ -135,7 +136,9 @@ static bool prepare(struct prepared *pc, const struct ordo_plugin_action *act,
     }
     db = ordo_host_db(pc->ctx.host, pc->ctx.worker, &err);
     if (!db || resolve_credential(pc, db, job->credential, a, &err) != ORDO_OK) {
-        verdict(out, err.code == ORDO_E_NOTFOUND ? ORDO_JOB_FAIL : ORDO_JOB_RETRY, err.msg);
+        /* Only the database being away may pass; a missing, misnamed or
+         * undecryptable credential stays so until someone acts. */
+        verdict(out, !db || err.code == ORDO_E_AGAIN ? ORDO_JOB_RETRY : ORDO_JOB_FAIL, err.msg);
         return false;
     }
     if (ordo_throttle_take(db, pc->ctx.credential_id, pc->cred.rate_per_minute, &wait_ms, &err) !=
@@ -143,8 +146,8 @@ static bool prepare(struct prepared *pc, const struct ordo_plugin_action *act,
         verdict(out, ORDO_JOB_RETRY, err.msg);
         return false;
     }
-    if (wait_ms > 0) {
-        verdict(out, ORDO_JOB_RETRY, "the credential's rate limit is reached: retrying later");
+    if (wait_ms > 0) { /* nothing was called: the attempt is not spent */
+        verdict(out, ORDO_JOB_WAIT, "the credential's rate limit is reached: waiting");
         out->retry_in_ms = wait_ms;
         return false;
     }
@@ -207,7 +210,9 @@ static void map_outcome(const struct prepared *pc, const struct ordo_plugin_acti
         return;
     case ORDO_CONNECTOR_RETRY:
         verdict(out, ORDO_JOB_RETRY, o->message[0] ? o->message : "the connector asked to retry");
-        out->retry_in_ms = o->retry_after_ms > 0 ? o->retry_after_ms : -1;
+        out->retry_in_ms = o->retry_after_ms <= 0            ? -1
+                           : o->retry_after_ms > MAX_WAIT_MS ? MAX_WAIT_MS
+                                                             : o->retry_after_ms;
         return;
     case ORDO_CONNECTOR_BPMN_ERROR:
         if (o->error_code[0]) {

@@ -105,6 +105,13 @@ static int wait_ready(struct ordo_cli *cli, struct ordo_cli_demo *d)
 
 int ordo_cli_demo_start(struct ordo_cli *cli, struct ordo_config *cfg, struct ordo_cli_demo *d)
 {
+    if (strcmp(cfg->listen_addr, "127.0.0.1") != 0 && strcmp(cfg->listen_addr, "::1") != 0 &&
+        strcmp(cfg->listen_addr, "localhost") != 0) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE,
+                             "--demo listens on loopback only (listen_addr is %s): the demo's "
+                             "manager and sandbox are not for a network",
+                             cfg->listen_addr);
+    }
     const char *bin = sibling(cli, "ordo-sandbox");
     const char *argv[] = {bin,           "--port", "0",        "--ready-file", NULL,
                           "--log-level", "warn",   "--parent", NULL,           NULL};
@@ -166,6 +173,22 @@ static enum ordo_code seed_credentials(PGconn *db, const struct ordo_vault *vaul
 
     for (size_t i = 0; rc == ORDO_OK && i < sizeof services / sizeof services[0]; i++) {
         const char *base = ordo_arena_printf(a, "%s%s", d->url, services[i].path);
+        struct ordo_credential have = {0};
+
+        /* A credential someone stored is theirs: the demo only fills gaps
+         * (then its base_url may point at an earlier run's sandbox port, so
+         * an earlier demo's own credential is refreshed). */
+        if (ordo_credential_get(db, vault, services[i].connector, "default", &have, NULL) ==
+            ORDO_OK) {
+            const char *was = json_string_value(json_object_get(have.config, "base_url"));
+            bool ours = was && strncmp(was, "http://127.0.0.1:", 17) == 0 &&
+                        strstr(was, services[i].path) != NULL;
+
+            ordo_credential_cleanup(&have);
+            if (!ours) {
+                continue;
+            }
+        }
         json_t *c = json_loads(services[i].config, 0, NULL);
         json_t *s = json_loads(services[i].secret, 0, NULL);
         struct ordo_credential_input in = {

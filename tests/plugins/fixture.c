@@ -113,7 +113,10 @@ static enum ordo_connector_result test_credentials(const struct ordo_connector_c
     return ORDO_CONNECTOR_FAIL;
 }
 
-static int init(const struct ordo_connector_host *host, void **state, char *error, size_t size)
+/* The SDK's init signature: 'error' is written only when init fails. */
+static int init(const struct ordo_connector_host *host, void **state,
+                char *error, // NOLINT(readability-non-const-parameter)
+                size_t size)
 {
 #ifdef FIXTURE_INIT_FAILS
     (void)host;
@@ -138,7 +141,7 @@ static const struct ordo_connector_action actions[] = {
 };
 #else
 #define NAME        "echo"
-#define CRED_SCHEMA "{\"properties\":{\"token\":{\"type\":\"string\"}}}"
+#define CRED_SCHEMA "{\"properties\":{\"token\":{\"type\":\"string\"}},\"required\":[\"token\"]}"
 static const char *const echo_errors[] = {"boom", NULL};
 #if defined(FIXTURE_BAD_SCHEMA)
 #define REPLY_SCHEMA "{\"properties\":{\"text\":{\"type\":\"string\",\"pattern\":\"^a\"}}}"
