@@ -12,7 +12,8 @@
 #      key for dana;
 #   3. starts a quick-start instance; dana finds its approval task in her inbox and completes it;
 #      the instance ends as completed, and its history (the audit trail) is shown;
-#   4. starts an onboarding instance: its Jira job waits for the connector (issue 6);
+#   4. starts an onboarding instance: without credentials for its connectors, its first job
+#      (BambooHR) ends in an incident that says which credential to set;
 #   5. verifies the audit chain, stops the server with SIGTERM and checks it exits 0 within 15 s.
 # Any step that fails stops the script with the server's log.
 set -euo pipefail
@@ -104,13 +105,15 @@ instance_completed() { "$ordo" instance show "$inst" --json | grep -q '"state":"
 wait_for 30 "the instance to complete" instance_completed
 run "$ordo" instance show "$inst"
 
-say "== 4. onboarding: its Jira job waits for the connector"
-answer=$("$ordo" instance start onboarding --json \
-    --vars '{"employee_id":"E-1","employee_name":"Ada","manager_email":"dana@example.com"}')
+say "== 4. onboarding without credentials: an incident that says what to set"
+answer=$("$ordo" instance start onboarding --json --vars '{"employee_id":"102"}')
 onb=$(json_field key "$answer")
 [[ -n $onb ]] || die "no instance key in the answer of ordo instance start onboarding"
-jira_waiting() { "$ordo" instance show "$onb" --json | grep -q '"type":"jira.create_issue"'; }
-wait_for 30 "the onboarding instance's Jira job" jira_waiting
+no_credential() {
+    "$ordo" incident list --json | grep -q 'no credential \\"default\\" for connector bamboohr'
+}
+wait_for 30 "the onboarding instance's incident" no_credential
+run "$ordo" incident list
 
 say "== 5. audit chain, then SIGTERM"
 wait_for 30 "the audit chain to verify" "$ordo" audit verify
