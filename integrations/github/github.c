@@ -40,10 +40,11 @@
 #include "integrations/common/text.h"
 #include "ordo/connector.h"
 
-#define GITHUB_DEFAULT_BASE "https://api.github.com"
-#define GITHUB_API_VERSION  "2022-11-28"
-#define GITHUB_USER_AGENT   "ordo-connector-github/1.0.0"
-#define GITHUB_MAX_PAGES    20 /* 2,000 teams */
+#define GITHUB_DEFAULT_BASE      "https://api.github.com"
+#define GITHUB_API_VERSION       "2022-11-28"
+#define GITHUB_USER_AGENT        "ordo-connector-github/1.0.0"
+#define GITHUB_MAX_PAGES         20    /* 2,000 teams */
+#define GITHUB_SECONDARY_WAIT_MS 60000 /* at least a minute after a secondary limit */
 
 static enum ordo_connector_result setup(struct ordo_conn *c)
 {
@@ -68,6 +69,25 @@ static const char *org_of(const struct ordo_conn *c)
     return org ? org : ordo_conn_str(c->config, "org");
 }
 
+/* ordo_conn_check, and GitHub's secondary rate limit: a 403 that says so,
+ * often without Retry-After or an exhausted x-ratelimit-remaining (so the
+ * host passes it on). GitHub asks to wait at least a minute then; retrying
+ * sooner "may result in the banning of your integration". */
+static enum ordo_connector_result github_check(struct ordo_conn *c, const char *what)
+{
+    int64_t wait = ordo_conn_retry_after_ms(c);
+
+    if (c->resp.status == 403 && c->resp.body &&
+        ordo_conn_contains_ci(c->resp.body, "secondary rate limit")) {
+        return ordo_conn_retry(c->out,
+                               wait > GITHUB_SECONDARY_WAIT_MS ? wait : GITHUB_SECONDARY_WAIT_MS,
+                               "could not %s: GitHub's secondary rate limit, retrying in a "
+                               "minute or more",
+                               what);
+    }
+    return ordo_conn_check(c, what);
+}
+
 /* Send, check the status and, when 'doc' is not NULL, parse the answer
  * into it. */
 static enum ordo_connector_result github_call(struct ordo_conn *c, const char *method,
@@ -80,7 +100,7 @@ static enum ordo_connector_result github_call(struct ordo_conn *c, const char *m
         *doc = NULL;
     }
     if (rc == ORDO_CONNECTOR_OK) {
-        rc = ordo_conn_check(c, what);
+        rc = github_check(c, what);
     }
     if (rc == ORDO_CONNECTOR_OK && doc) {
         rc = ordo_conn_parse(c, what, doc);
@@ -176,7 +196,7 @@ static enum ordo_connector_result resolve_teams(struct ordo_conn *c, const char 
         json_t *doc;
 
         rc = ordo_conn_send(c, "GET", url, NULL);
-        rc = rc == ORDO_CONNECTOR_OK ? ordo_conn_check(c, "list the GitHub teams") : rc;
+        rc = rc == ORDO_CONNECTOR_OK ? github_check(c, "list the GitHub teams") : rc;
         if (rc != ORDO_CONNECTOR_OK) {
             return rc;
         }
@@ -281,7 +301,7 @@ static enum ordo_connector_result invite_to_org(struct ordo_conn *c)
     if (rc == ORDO_CONNECTOR_OK && is_already(c)) {
         return invitation_output(c, NULL);
     }
-    rc = rc == ORDO_CONNECTOR_OK ? ordo_conn_check(c, what) : rc;
+    rc = rc == ORDO_CONNECTOR_OK ? github_check(c, what) : rc;
     rc = rc == ORDO_CONNECTOR_OK ? ordo_conn_parse(c, what, &doc) : rc;
     if (rc != ORDO_CONNECTOR_OK) {
         return rc;
@@ -405,7 +425,7 @@ static enum ordo_connector_result create_repository(struct ordo_conn *c)
     if (rc == ORDO_CONNECTOR_OK && is_already(c)) {
         return existing_repo(c, org, name);
     }
-    rc = rc == ORDO_CONNECTOR_OK ? ordo_conn_check(c, what) : rc;
+    rc = rc == ORDO_CONNECTOR_OK ? github_check(c, what) : rc;
     rc = rc == ORDO_CONNECTOR_OK ? ordo_conn_parse(c, what, &doc) : rc;
     if (rc != ORDO_CONNECTOR_OK) {
         return rc;

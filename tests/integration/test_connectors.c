@@ -1723,6 +1723,28 @@ START_TEST(github_refusals_are_incidents_with_githubs_explanation)
 }
 END_TEST
 
+/* GitHub's secondary rate limit comes as a 403 saying so, without Retry-After: the job
+ * waits at least a minute, it is no authentication failure. */
+START_TEST(github_secondary_rate_limit_waits_a_minute)
+{
+    const struct task t = {
+        .process = "gh_secondary", .action = "github.invite_to_org", .credential = NULL};
+    char *key;
+    json_t *job;
+
+    sandboxtest_fault(&sb, "{\"service\":\"github\",\"method\":\"POST\",\"path\":"
+                           "\"/orgs/acme/invitations\",\"status\":403,\"times\":1,\"body\":"
+                           "{\"message\":\"You have exceeded a secondary rate limit. Please "
+                           "wait a few minutes before you try again.\"}}");
+    key = run_task(&t, "{\"email\":\"nora@acme.example\"}");
+    job = job_after(key, 1);
+    ASSERT_CONTAINS(str(job, "lastError"), "secondary rate limit");
+    ck_assert_int_ge(time_ms(str(job, "dueAt")) - now_ms(), 50000);
+    json_decref(job);
+    free(key);
+}
+END_TEST
+
 /* create_repository whose first attempt's answer is lost (502) after GitHub made the
  * repository (the test makes it): the retry answers that repository. With 'org' NULL the
  * credential has no org and the repository is the token user's. */
@@ -2568,6 +2590,7 @@ static void add_github(Suite *s)
     tcase_add_test(tc, github_add_team_member_puts_the_membership);
     tcase_add_test(tc, github_create_repository_is_private_unless_told_otherwise);
     tcase_add_test(tc, github_refusals_are_incidents_with_githubs_explanation);
+    tcase_add_test(tc, github_secondary_rate_limit_waits_a_minute);
     tcase_add_test(tc, github_create_repository_on_a_retry_answers_the_earlier_attempts_repository);
     tcase_add_test(tc, github_team_pages_are_followed_only_under_the_base_url);
     tcase_add_test(tc, github_every_action_retries_a_429_after_its_delay_with_the_same_key);
