@@ -263,7 +263,8 @@ static bool answer_outside(struct ordo_sandbox_req *req)
                                 "Ordo sandbox: stand-ins for Slack (/slack/api), Jira Cloud "
                                 "(/jira), GitHub (/github) and BambooHR (/bamboohr).\n"
                                 "Nothing here reaches the real services. Control API: "
-                                "/_sandbox/health, /_sandbox/calls, /_sandbox/state.\n");
+                                "/_sandbox/health, /_sandbox/calls, /_sandbox/state, "
+                                "/_sandbox/bamboohr/webhook.\n");
         return true;
     }
     if (under(req->path, "/github-web")) { /* where html_url links lead */
@@ -288,9 +289,21 @@ static bool answer_outside(struct ordo_sandbox_req *req)
     return false;
 }
 
+void ordo_sandbox_with_state(struct ordo_sandbox *sb, void (*fn)(json_t *state, void *arg),
+                             void *arg)
+{
+    (void)pthread_mutex_lock(&sb->mu);
+    fn(sb->state, arg);
+    (void)pthread_mutex_unlock(&sb->mu);
+}
+
 void ordo_sandbox_answer(struct ordo_sandbox *sb, struct ordo_sandbox_req *req)
 {
     if (answer_outside(req)) {
+        return;
+    }
+    if (strcmp(req->path, ORDO_SANDBOX_BAMBOOHR_WEBHOOK) == 0 && strcmp(req->method, "POST") == 0) {
+        ordo_sandbox_bamboohr_webhook(sb, req); /* takes the mutex only briefly */
         return;
     }
     (void)pthread_mutex_lock(&sb->mu);

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <microhttpd.h>
 
 #include "base/clock.h"
@@ -668,6 +669,7 @@ int main(int argc, char **argv)
     if (!seed) {
         return 2;
     }
+    (void)curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: the webhook sender */
     srv.sb = ordo_sandbox_new(seed);
     catch_signals();
     if (!server_start(&srv, o.port)) {
@@ -692,6 +694,7 @@ int main(int argc, char **argv)
         (void)unlink(o.ready_file); /* it names a process that is gone */
     }
     ordo_sandbox_free(srv.sb);
+    curl_global_cleanup();
     ordo_log(ORDO_LOG_INFO, "sandbox", "stopped");
     return rc;
 }

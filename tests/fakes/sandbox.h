@@ -194,6 +194,21 @@ int ordo_sandbox_begin(struct ordo_sandbox *sb, struct ordo_sandbox_req *req);
  * Thread-safe. */
 void ordo_sandbox_answer(struct ordo_sandbox *sb, struct ordo_sandbox_req *req);
 
+/* Run 'fn(state, arg)' under the sandbox's mutex: for a control route that must not hold it
+ * throughout, such as one that waits on a request of its own. */
+void ordo_sandbox_with_state(struct ordo_sandbox *sb, void (*fn)(json_t *state, void *arg),
+                             void *arg);
+
+/* ---- the BambooHR webhook sender (bamboohr_webhook.c) ---------------------------------------- */
+
+#define ORDO_SANDBOX_BAMBOOHR_WEBHOOK "/_sandbox/bamboohr/webhook"
+
+/* POST /_sandbox/bamboohr/webhook: POST a signed BambooHR webhook about one employee to a
+ * loopback URL and answer with the receiver's status (docs/sandbox.md). Called WITHOUT the
+ * mutex, which it takes only to copy the employee: it waits up to 10 s on the receiver, and a
+ * receiver may call the sandbox meanwhile. Needs curl_global_init() done. */
+void ordo_sandbox_bamboohr_webhook(struct ordo_sandbox *sb, struct ordo_sandbox_req *req);
+
 /* ---- state (state.c) ------------------------------------------------------------------------- */
 
 /* The built-in seed (time-relative values from 'now_ms'), merged with the JSON object in 'file'

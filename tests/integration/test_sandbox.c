@@ -5,10 +5,15 @@
  *
  * Per service: the success shapes, the refusal of a bad credential, the error shapes,
  * pagination; then the control API: faults (429 with Retry-After, delays), the recorded calls
- * (never an Authorization value), reset, the state file. No PostgreSQL is involved.
+ * (never an Authorization value), reset, the state file; and the signed BambooHR webhook the
+ * sandbox sends, checked by a receiver here that recomputes the HMAC. No PostgreSQL is involved.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +24,7 @@
 #include <check.h>
 #include <curl/curl.h>
 #include <jansson.h>
+#include <microhttpd.h>
 
 #include "tests/integration/httptest.h"
 #include "tests/integration/sandboxtest.h"
@@ -795,6 +801,199 @@ START_TEST(bamboohr_update_shows_in_changed_employees)
 }
 END_TEST
 
+/* ---- the BambooHR webhook sender ------------------------------------------------------------- */
+
+/* A tiny webhook receiver on 127.0.0.1: it keeps the last request's signature headers and raw
+ * body, and answers 'answer'. One request at a time; the test reads the capture only after the
+ * sandbox's answer, which comes after the receiver's. */
+struct receiver {
+    struct MHD_Daemon *d;
+    unsigned port;
+    unsigned answer;
+    int hits;
+    char ts[32], sig[128], type[64];
+    char body[8192];
+    size_t len;
+};
+
+static void copy_header(struct MHD_Connection *conn, const char *name, char *out, size_t size)
+{
+    const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+
+    (void)snprintf(out, size, "%s", v ? v : "");
+}
+
+static enum MHD_Result receive_hook(void *cls, struct MHD_Connection *conn, const char *url,
+                                    const char *method, const char *version, const char *upload,
+                                    size_t *upload_size, void **con_cls)
+{
+    struct receiver *rv = cls;
+    struct MHD_Response *resp;
+    enum MHD_Result ok;
+
+    (void)url;
+    (void)method;
+    (void)version;
+    if (!*con_cls) { /* the headers are in; the body follows */
+        *con_cls = rv;
+        rv->len = 0;
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        size_t n = *upload_size < sizeof rv->body - 1 - rv->len ? *upload_size
+                                                                : sizeof rv->body - 1 - rv->len;
+
+        memcpy(rv->body + rv->len, upload, n);
+        rv->len += n;
+        rv->body[rv->len] = '\0';
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    rv->hits++;
+    copy_header(conn, "X-BambooHR-Timestamp", rv->ts, sizeof rv->ts);
+    copy_header(conn, "X-BambooHR-Signature", rv->sig, sizeof rv->sig);
+    copy_header(conn, "Content-Type", rv->type, sizeof rv->type);
+    resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    ok = MHD_queue_response(conn, rv->answer, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static void receiver_start(struct receiver *rv, unsigned answer)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
+    const union MHD_DaemonInfo *info;
+
+    memset(rv, 0, sizeof *rv);
+    rv->answer = answer;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    rv->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, receive_hook, rv,
+                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_END);
+    ck_assert_ptr_nonnull(rv->d);
+    info = MHD_get_daemon_info(rv->d, MHD_DAEMON_INFO_BIND_PORT);
+    ck_assert_ptr_nonnull(info);
+    rv->port = info->port;
+}
+
+/* POST /_sandbox/bamboohr/webhook to the receiver; 'extra' is more JSON members ("" or
+ * ",\"signature\":{...}"). */
+static void send_hook(const struct receiver *rv, const char *extra, struct httptest_resp *r)
+{
+    char json[512];
+
+    (void)snprintf(json, sizeof json,
+                   "{\"url\":\"http://127.0.0.1:%u/hooks/x\",\"secret\":\"s3cret-key\","
+                   "\"employee_id\":\"102\"%s}",
+                   rv->port, extra);
+    control("POST", "/_sandbox/bamboohr/webhook", json, r);
+}
+
+/* Recompute HMAC-SHA256("s3cret-key", the signed bytes) over what the receiver got, with the
+ * message built here by concatenation, and compare with the header and the control answer. */
+static void expect_signed(const struct receiver *rv, bool ts_first, bool base64,
+                          struct httptest_resp *r)
+{
+    static const char key[] = "s3cret-key";
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state st;
+    char msg[8300], want[128];
+    int n;
+
+    n = ts_first ? snprintf(msg, sizeof msg, "%s%s", rv->ts, rv->body)
+                 : snprintf(msg, sizeof msg, "%s%s", rv->body, rv->ts);
+    ck_assert(n > 0 && (size_t)n < sizeof msg);
+    ck_assert_uint_eq(strlen(rv->body), rv->len); /* the raw bytes hold no NUL */
+    ck_assert_int_eq(sodium_init() >= 0, 1);
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, (unsigned long long)n);
+    crypto_auth_hmacsha256_final(&st, mac);
+    if (base64) {
+        sodium_bin2base64(want, sizeof want, mac, sizeof mac, sodium_base64_VARIANT_ORIGINAL);
+        ck_assert_uint_eq(strlen(want), 44);
+    } else {
+        sodium_bin2hex(want, sizeof want, mac, sizeof mac);
+        ck_assert_uint_eq(strlen(want), 64);
+    }
+    ck_assert_str_eq(rv->sig, want);
+    ck_assert_pstr_eq(str(r, "signature"), want);
+    ck_assert_pstr_eq(str(r, "timestamp"), rv->ts);
+}
+
+START_TEST(bamboohr_webhook_is_signed_in_the_chosen_form)
+{
+    struct receiver rv;
+    struct httptest_resp r;
+    json_t *payload;
+    long long now = (long long)time(NULL);
+
+    receiver_start(&rv, 202);
+    send_hook(&rv, "", &r); /* the defaults: body then timestamp, hex */
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq((int)json_integer_value(at(r.json, "status")), 202);
+    ck_assert_int_eq(rv.hits, 1);
+    ck_assert_str_eq(rv.type, "application/json");
+    ck_assert(llabs(strtoll(rv.ts, NULL, 10) - now) < 60);
+    expect_signed(&rv, false, false, &r);
+    payload = json_loads(rv.body, 0, NULL);
+    ck_assert_pstr_eq(json_string_value(at(payload, "employees.0.id")), "102");
+    ck_assert_pstr_eq(json_string_value(at(payload, "employees.0.action")), "Created");
+    ck_assert_pstr_eq(json_string_value(at(payload, "employees.0.fields.workEmail")),
+                      "nora@acme.example");
+    ck_assert(json_array_size(at(payload, "employees.0.changedFields")) > 0);
+    ck_assert_ptr_nonnull(json_string_value(at(payload, "employees.0.timestamp")));
+    json_decref(payload);
+    httptest_resp_free(&r);
+
+    send_hook(&rv,
+              ",\"signature\":{\"order\":\"timestamp_then_body\",\"encoding\":\"base64\"},"
+              "\"timestamp\":\"1700000000\"",
+              &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(rv.ts, "1700000000"); /* a stale one, as asked */
+    expect_signed(&rv, true, true, &r);
+    httptest_resp_free(&r);
+    send_hook(&rv, ",\"signature\":{\"encoding\":\"base64\"}", &r);
+    expect_signed(&rv, false, true, &r);
+    httptest_resp_free(&r);
+    send_hook(&rv, ",\"signature\":{\"order\":\"timestamp_then_body\"}", &r);
+    expect_signed(&rv, true, false, &r);
+    httptest_resp_free(&r);
+    ck_assert_int_eq(rv.hits, 4);
+
+    MHD_stop_daemon(rv.d); /* nobody listens there now */
+    send_hook(&rv, "", &r);
+    ck_assert_int_eq(r.status, 502);
+    httptest_resp_free(&r);
+}
+END_TEST
+
+START_TEST(bamboohr_webhook_refuses_other_hosts_and_bad_forms)
+{
+    static const char *const bad[] = {
+        "{\"url\":\"http://example.com/hooks/x\",\"secret\":\"k\",\"employee_id\":\"102\"}",
+        "{\"url\":\"http://127.0.0.1@example.com/\",\"secret\":\"k\",\"employee_id\":\"102\"}",
+        "{\"url\":\"http://127.0.0.1.example.com/\",\"secret\":\"k\",\"employee_id\":\"102\"}",
+        "{\"url\":\"https://127.0.0.1:1/\",\"secret\":\"k\",\"employee_id\":\"102\"}",
+        "{\"url\":\"http://127.0.0.1:1/\",\"employee_id\":\"102\"}",
+        "{\"url\":\"http://127.0.0.1:1/\",\"secret\":\"k\",\"employee_id\":\"102\","
+        "\"signature\":{\"encoding\":\"base32\"}}",
+        "{\"url\":\"http://127.0.0.1:1/\",\"secret\":\"k\",\"employee_id\":\"102\","
+        "\"timestamp\":\"yesterday\"}",
+    };
+    struct httptest_resp r;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        control("POST", "/_sandbox/bamboohr/webhook", bad[i], &r);
+        ck_assert_msg(r.status == 400, "%s: %ld", bad[i], r.status);
+        httptest_resp_free(&r);
+    }
+    control("POST", "/_sandbox/bamboohr/webhook",
+            "{\"url\":\"http://127.0.0.1:1/\",\"secret\":\"k\",\"employee_id\":\"999\"}", &r);
+    ck_assert_int_eq(r.status, 404);
+    httptest_resp_free(&r);
+}
+END_TEST
+
 /* ---- the control API ------------------------------------------------------------------------- */
 
 static void arm(const char *fault)
@@ -1127,6 +1326,8 @@ int main(void)
     tcase_add_test(tc, bamboohr_employee_has_the_requested_fields_as_strings);
     tcase_add_test(tc, bamboohr_refuses_unknown_domains_bad_keys_and_xml_clients);
     tcase_add_test(tc, bamboohr_update_shows_in_changed_employees);
+    tcase_add_test(tc, bamboohr_webhook_is_signed_in_the_chosen_form);
+    tcase_add_test(tc, bamboohr_webhook_refuses_other_hosts_and_bad_forms);
     tcase_add_test(tc, fault_429_carries_retry_after_then_the_next_call_succeeds);
     tcase_add_test(tc, fault_delay_holds_the_answer_but_no_thread);
     tcase_add_test(tc, a_call_whose_client_gave_up_during_a_delay_is_still_recorded);
