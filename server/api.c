@@ -75,6 +75,16 @@ void ordo_api_return(struct ordo_api *api, struct ordo_store *st)
     ordo_store_close(st); /* more than the pool keeps */
 }
 
+PGconn *ordo_api_pg(struct ordo_http_req *req, struct ordo_err *err)
+{
+    struct ordo_store *st;
+
+    if (ordo_api_store(req, &st, err) != ORDO_OK) {
+        return NULL;
+    }
+    return ordo_store_pg(st, err);
+}
+
 enum ordo_code ordo_api_borrow(struct ordo_api *api, struct ordo_store **out, struct ordo_err *err)
 {
     struct ordo_store *st = NULL;

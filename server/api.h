@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <libpq-fe.h>
 
 #include "base/config.h"
 #include "base/err.h"
@@ -69,6 +70,10 @@ ordo_http_limit_fn ordo_api_limit;
  * arena goes. */
 enum ordo_code ordo_api_store(struct ordo_http_req *req, struct ordo_store **out,
                               struct ordo_err *err);
+
+/* The PostgreSQL connection of ordo_api_store()'s store, or NULL with
+ * 'err' set. */
+PGconn *ordo_api_pg(struct ordo_http_req *req, struct ordo_err *err);
 
 /* The pool itself, for requests that wait (long polls, streams) and must
  * not hold a connection while they do. */

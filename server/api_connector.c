@@ -36,16 +36,6 @@
 /* The largest ratePerMinute, as the table's CHECK says (migration 0006). */
 #define RATE_MAX 1000000
 
-static PGconn *conn(struct ordo_http_req *req, struct ordo_err *err)
-{
-    struct ordo_store *st;
-
-    if (ordo_api_store(req, &st, err) != ORDO_OK) {
-        return NULL;
-    }
-    return ordo_store_pg(st, err);
-}
-
 static const struct ordo_registry *registry(struct ordo_http_req *req)
 {
     const struct ordo_api *api = ordo_http_app(req);
@@ -116,7 +106,7 @@ enum ordo_code ordo_api_element_templates(struct ordo_http_req *req, struct ordo
 
 enum ordo_code ordo_api_credential_list(struct ordo_http_req *req, struct ordo_err *err)
 {
-    PGconn *db = conn(req, err);
+    PGconn *db = ordo_api_pg(req, err);
     json_t *items = NULL;
     enum ordo_code rc =
         db ? ordo_credential_list(db, ordo_http_query(req, "connector"), &items, err) : err->code;
@@ -204,7 +194,7 @@ enum ordo_code ordo_api_credential_set(struct ordo_http_req *req, struct ordo_er
     if (rc == ORDO_OK) {
         const struct ordo_api *api = ordo_http_app(req);
 
-        db = conn(req, err);
+        db = ordo_api_pg(req, err);
         rc = db ? ordo_credential_set(db, api->vault, &in, ordo_api_actor(req), &id, &created, err)
                 : err->code;
     }
@@ -220,7 +210,7 @@ enum ordo_code ordo_api_credential_set(struct ordo_http_req *req, struct ordo_er
 
 enum ordo_code ordo_api_credential_delete(struct ordo_http_req *req, struct ordo_err *err)
 {
-    PGconn *db = conn(req, err);
+    PGconn *db = ordo_api_pg(req, err);
     enum ordo_code rc =
         db ? ordo_credential_delete(db, ordo_http_param(req, 0), ordo_http_param(req, 1),
                                     ordo_api_actor(req), err)

@@ -13,16 +13,6 @@
 #include "core/store.h"
 #include "server/api.h"
 
-static PGconn *conn(struct ordo_http_req *req, struct ordo_err *err)
-{
-    struct ordo_store *st;
-
-    if (ordo_api_store(req, &st, err) != ORDO_OK) {
-        return NULL;
-    }
-    return ordo_store_pg(st, err);
-}
-
 static enum ordo_code changed(struct ordo_http_req *req, enum ordo_code rc)
 {
     struct ordo_api *api = ordo_http_app(req);
@@ -43,7 +33,7 @@ static enum ordo_code reply_list(struct ordo_http_req *req, enum ordo_code rc, j
 
 enum ordo_code ordo_api_user_list(struct ordo_http_req *req, struct ordo_err *err)
 {
-    PGconn *db = conn(req, err);
+    PGconn *db = ordo_api_pg(req, err);
     json_t *items = NULL;
 
     enum ordo_code rc = db ? ordo_identity_user_list(db, &items, err) : err->code;
@@ -86,7 +76,7 @@ enum ordo_code ordo_api_user_create(struct ordo_http_req *req, struct ordo_err *
     if (rc == ORDO_OK) {
         rc = roles_member(body, "roles", &roles, err);
     }
-    if (rc != ORDO_OK || !(db = conn(req, err))) {
+    if (rc != ORDO_OK || !(db = ordo_api_pg(req, err))) {
         return rc != ORDO_OK ? rc : err->code;
     }
     rc = ordo_identity_user_create(db, &u, ordo_api_actor(req), &key, err);
@@ -201,7 +191,7 @@ enum ordo_code ordo_api_user_revoke(struct ordo_http_req *req, struct ordo_err *
 
 enum ordo_code ordo_api_group_list(struct ordo_http_req *req, struct ordo_err *err)
 {
-    PGconn *db = conn(req, err);
+    PGconn *db = ordo_api_pg(req, err);
     json_t *items = NULL;
 
     enum ordo_code rc = db ? ordo_identity_group_list(db, &items, err) : err->code;
@@ -225,7 +215,7 @@ enum ordo_code ordo_api_group_create(struct ordo_http_req *req, struct ordo_err 
     if (rc == ORDO_OK) {
         rc = roles_member(body, "roles", &roles, err);
     }
-    if (rc != ORDO_OK || !(db = conn(req, err))) {
+    if (rc != ORDO_OK || !(db = ordo_api_pg(req, err))) {
         return rc != ORDO_OK ? rc : err->code;
     }
     rc = ordo_identity_group_create(db, name, ordo_api_actor(req), &key, err);
@@ -327,7 +317,7 @@ enum ordo_code ordo_api_group_revoke(struct ordo_http_req *req, struct ordo_err 
 enum ordo_code ordo_api_key_list(struct ordo_http_req *req, struct ordo_err *err)
 {
     const char *user = ordo_http_query(req, "userKey");
-    PGconn *db = conn(req, err);
+    PGconn *db = ordo_api_pg(req, err);
     int64_t user_key = 0;
     json_t *items = NULL;
     enum ordo_code rc = db ? ORDO_OK : err->code;
@@ -380,7 +370,7 @@ enum ordo_code ordo_api_key_create(struct ordo_http_req *req, struct ordo_err *e
 {
     struct ordo_key_created made = {0};
     struct ordo_key_new k = {0};
-    PGconn *db = conn(req, err);
+    PGconn *db = ordo_api_pg(req, err);
     enum ordo_code rc = db ? key_request(req, db, &k, err) : err->code;
 
     if (rc == ORDO_OK) {
