@@ -8,8 +8,11 @@
 #include "server/cli.h"
 
 #include <ctype.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -450,6 +453,18 @@ static const struct command commands[] = {
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const char *ordo_cli_beside_exe(struct ordo_cli *cli, const char *path)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+    if (n <= 0) {
+        return path;
+    }
+    exe[n] = '\0';
+    return ordo_arena_printf(cli->arena, "%s/%s", dirname(exe), path);
+}
 
 int ordo_cli_fail(struct ordo_cli *cli, int code, const char *fmt, ...)
 {

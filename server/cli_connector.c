@@ -4,10 +4,7 @@
  * local commands `ordo connector list|show|catalogue|templates`, which
  * read the same folder without a database or a server.
  */
-#include <libgen.h>
-#include <limits.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -23,18 +20,10 @@
  * absolute (CONTRACTS §5): the build tree and an installed tree alike. */
 static const char *plugin_dir(struct ordo_cli *cli, const struct ordo_config *cfg)
 {
-    char exe[PATH_MAX];
-    ssize_t n;
-
     if (cfg->plugin_dir[0] == '/' || !cfg->plugin_dir[0]) {
         return cfg->plugin_dir;
     }
-    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
-        return cfg->plugin_dir;
-    }
-    exe[n] = '\0';
-    return ordo_arena_printf(cli->arena, "%s/%s", dirname(exe), cfg->plugin_dir);
+    return ordo_cli_beside_exe(cli, cfg->plugin_dir);
 }
 
 int ordo_cli_plugins_open(struct ordo_cli *cli, const struct ordo_config *cfg,

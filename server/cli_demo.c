@@ -14,8 +14,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -59,18 +57,6 @@ static const struct {
      "{\"api_key\":\"sandbox-bamboohr-key\"}"},
 };
 
-static const char *sibling(struct ordo_cli *cli, const char *name)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-    if (n <= 0) {
-        return name;
-    }
-    exe[n] = '\0';
-    return ordo_arena_printf(cli->arena, "%s/%s", dirname(exe), name);
-}
-
 /* Wait for the sandbox's ready file and read its URL. */
 static int wait_ready(struct ordo_cli *cli, struct ordo_cli_demo *d)
 {
@@ -112,7 +98,7 @@ int ordo_cli_demo_start(struct ordo_cli *cli, struct ordo_config *cfg, struct or
                              "manager and sandbox are not for a network",
                              cfg->listen_addr);
     }
-    const char *bin = sibling(cli, "ordo-sandbox");
+    const char *bin = ordo_cli_beside_exe(cli, "ordo-sandbox");
     const char *argv[] = {bin,           "--port", "0",        "--ready-file", NULL,
                           "--log-level", "warn",   "--parent", NULL,           NULL};
     posix_spawn_file_actions_t fa;

@@ -56,6 +56,11 @@ int ordo_cli_parse(struct ordo_cli *cli, int argc, char **argv, const struct ord
 bool ordo_cli_config(struct ordo_cli *cli, const struct ordo_cli_args *args,
                      struct ordo_config *cfg);
 
+/* 'path' relative to the directory of the running executable (the
+ * build tree and an installed tree alike); 'path' itself when that
+ * directory cannot be found. In cli->arena. */
+const char *ordo_cli_beside_exe(struct ordo_cli *cli, const char *path);
+
 /* Print "ordo COMMAND: message" on stderr and return 'code'. */
 int ordo_cli_fail(struct ordo_cli *cli, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
