@@ -21,7 +21,6 @@
 #include "plugins/throttle.h"
 
 #define HOST_MAX_HEADERS 64u
-#define HOST_MAX_WAIT_MS (60L * 60 * 1000)
 
 /* ---- per-thread resources ---- */
 
@@ -114,10 +113,8 @@ static bool throttled(const struct ordo_httpc *c, const struct ordo_httpc_respon
                         : 0;
         *delay_ms = *delay_ms < 0 ? 0 : *delay_ms;
     }
-    /* A service's word is taken up to an hour: one answer must not park a
-     * job, or block a shared credential, for longer (a hostile or broken
-     * server could say a century). */
-    *delay_ms = *delay_ms > HOST_MAX_WAIT_MS ? HOST_MAX_WAIT_MS : *delay_ms;
+    /* The delay is capped where it takes effect: ordo_throttle_block() for
+     * the credential, the runner for the job (ORDO_THROTTLE_MAX_WAIT_MS). */
     if (r->status == 429) {
         return true;
     }

@@ -21,7 +21,6 @@
 #include "plugins/throttle.h"
 
 #define DEFAULT_CREDENTIAL "default"
-#define MAX_WAIT_MS        (60L * 60 * 1000) /* a plugin's retry_after_ms, at most (host.c) */
 
 /* What a call needs besides the job: resolved before 'invoke'. */
 struct prepared {
@@ -50,18 +49,6 @@ static void collect_secrets(struct ordo_connector_host_ctx *ctx, const json_t *s
     }
 }
 
-/* Both of the connector's schemas accept an empty object (the http
- * connector's do): its credential is optional. */
-static bool credential_optional(const struct ordo_plugin *p)
-{
-    json_t *empty = json_object();
-    bool optional = ordo_schema_validate(p->credential, empty, NULL, NULL) == ORDO_OK &&
-                    (!p->config || ordo_schema_validate(p->config, empty, NULL, NULL) == ORDO_OK);
-
-    json_decref(empty);
-    return optional;
-}
-
 /* The credential named 'name' (or the default) of the action's
  * connector into the call; connectors without a credential schema, and
  * those whose credential is optional when the task names none and no
@@ -79,7 +66,7 @@ static enum ordo_code resolve_credential(struct prepared *pc, PGconn *db, const 
     /* A connector whose credential is optional (http) uses one only when
      * the task names it: a "default" token must not go to whatever URL a
      * process picks. */
-    if (!pc->call.credential_name[0] && (!p->credential || credential_optional(p))) {
+    if (!pc->call.credential_name[0] && p->credential_optional) {
         return ORDO_OK;
     }
     name = pc->call.credential_name[0] ? pc->call.credential_name : DEFAULT_CREDENTIAL;
@@ -210,9 +197,10 @@ static void map_outcome(const struct prepared *pc, const struct ordo_plugin_acti
         return;
     case ORDO_CONNECTOR_RETRY:
         verdict(out, ORDO_JOB_RETRY, o->message[0] ? o->message : "the connector asked to retry");
-        out->retry_in_ms = o->retry_after_ms <= 0            ? -1
-                           : o->retry_after_ms > MAX_WAIT_MS ? MAX_WAIT_MS
-                                                             : o->retry_after_ms;
+        out->retry_in_ms = o->retry_after_ms <= 0 ? -1
+                           : o->retry_after_ms > ORDO_THROTTLE_MAX_WAIT_MS
+                               ? ORDO_THROTTLE_MAX_WAIT_MS
+                               : o->retry_after_ms;
         return;
     case ORDO_CONNECTOR_BPMN_ERROR:
         if (o->error_code[0]) {

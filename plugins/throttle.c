@@ -16,8 +16,6 @@
 #include "base/arena.h"
 #include "base/pg.h"
 
-#define MAX_BLOCK_MS (60L * 60 * 1000) /* one answer blocks a credential an hour at most */
-
 static const char *i64(struct ordo_arena *a, int64_t v)
 {
     return ordo_arena_printf(a, "%lld", (long long)v);
@@ -84,7 +82,7 @@ enum ordo_code ordo_throttle_block(PGconn *db, int64_t credential_id, int64_t de
     if (credential_id <= 0 || delay_ms <= 0) {
         return ORDO_OK;
     }
-    delay_ms = delay_ms > MAX_BLOCK_MS ? MAX_BLOCK_MS : delay_ms;
+    delay_ms = delay_ms > ORDO_THROTTLE_MAX_WAIT_MS ? ORDO_THROTTLE_MAX_WAIT_MS : delay_ms;
     (void)snprintf(id, sizeof id, "%lld", (long long)credential_id);
     (void)snprintf(ms, sizeof ms, "%lld", (long long)delay_ms);
     return ordo_pg_run(

@@ -25,6 +25,11 @@
 
 #include "base/err.h"
 
+/* A service's word on how long to wait is taken up to an hour: one answer
+ * must not park a job, or block a shared credential, for longer (a hostile
+ * or broken server could say a century). */
+#define ORDO_THROTTLE_MAX_WAIT_MS (60L * 60 * 1000)
+
 /* Take one call from the credential's budget: '*wait_ms' 0 when the call
  * may go now, else how long to wait (nothing taken). */
 enum ordo_code ordo_throttle_take(PGconn *db, int64_t credential_id, int rate_per_minute,
