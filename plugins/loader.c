@@ -243,6 +243,15 @@ static enum ordo_code load_connector_schemas(struct ordo_plugin *p, struct ordo_
     for (size_t i = 0; rc == ORDO_OK && i < p->desc->nactions; i++) {
         rc = load_action(p, i, err);
     }
+    if (rc == ORDO_OK) {
+        json_t *empty = json_object();
+
+        p->credential_optional =
+            !p->credential ||
+            (ordo_schema_validate(p->credential, empty, NULL, NULL) == ORDO_OK &&
+             (!p->config || ordo_schema_validate(p->config, empty, NULL, NULL) == ORDO_OK));
+        json_decref(empty);
+    }
     return rc;
 }
 

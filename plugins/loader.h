@@ -63,6 +63,9 @@ struct ordo_plugin {
     struct ordo_schema *credential; /* NULL: the connector takes no credential */
     json_t *config_doc;
     json_t *credential_doc;
+    /* No credential schema, or both schemas take an empty object (the http
+     * connector's): a task that names no credential runs without one. */
+    bool credential_optional;
     bool serialised; /* max_concurrency == 1: 'lock' around invoke */
     pthread_mutex_t lock;
 };
