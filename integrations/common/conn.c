@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -471,4 +472,20 @@ bool ordo_conn_time_left(const struct ordo_conn *c, int64_t margin_ms)
     }
     now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     return now + margin_ms < c->call->deadline_ms;
+}
+
+const json_t *ordo_conn_find_named(const json_t *array, const char *member, const char *name)
+{
+    size_t i;
+    const json_t *item;
+
+    json_array_foreach(array, i, item)
+    {
+        const char *n = json_string_value(json_object_get(item, member));
+
+        if (n && name && strcasecmp(n, name) == 0) {
+            return item;
+        }
+    }
+    return NULL;
 }

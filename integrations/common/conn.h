@@ -191,4 +191,8 @@ int64_t ordo_conn_retry_after_ms(struct ordo_conn *c);
  * deadline of 0 means none). Pagination loops stop when it turns false. */
 bool ordo_conn_time_left(const struct ordo_conn *c, int64_t margin_ms);
 
+/* The first object of 'array' whose string member 'member' equals 'name',
+ * ignoring ASCII case (a Slack channel, a Jira transition), or NULL. */
+const json_t *ordo_conn_find_named(const json_t *array, const char *member, const char *name);
+
 #endif

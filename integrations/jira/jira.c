@@ -216,16 +216,11 @@ static enum ordo_connector_result add_comment(struct ordo_conn *c)
 /* The transition named 'target', or leading to a status named so. */
 static const json_t *pick_transition(const json_t *transitions, const char *target)
 {
+    const json_t *t = ordo_conn_find_named(transitions, "name", target);
     size_t i;
-    const json_t *t;
 
-    json_array_foreach(transitions, i, t)
-    {
-        const char *name = json_string_value(json_object_get(t, "name"));
-
-        if (name && strcasecmp(name, target) == 0) {
-            return t;
-        }
+    if (t) {
+        return t;
     }
     json_array_foreach(transitions, i, t)
     {

@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <jansson.h>
 
@@ -199,23 +198,6 @@ static enum ordo_connector_result post_ephemeral(struct ordo_conn *c)
     return ordo_conn_ok(c->out, o);
 }
 
-/* A channel of 'list' named 'name' (case-insensitive), or NULL. */
-static const json_t *match_channel(const json_t *list, const char *name)
-{
-    size_t i;
-    const json_t *ch;
-
-    json_array_foreach(list, i, ch)
-    {
-        const char *n = json_string_value(json_object_get(ch, "name"));
-
-        if (n && strcasecmp(n, name) == 0) {
-            return ch;
-        }
-    }
-    return NULL;
-}
-
 /* conversations.list page by page until the channel 'name' shows up: on
  * OK, '*found' is a new reference to it, or NULL when no page has it. */
 static enum ordo_connector_result find_channel(struct ordo_conn *c, const char *name,
@@ -245,7 +227,7 @@ static enum ordo_connector_result find_channel(struct ordo_conn *c, const char *
         if (rc != ORDO_CONNECTOR_OK) {
             return rc;
         }
-        ch = match_channel(json_object_get(doc, "channels"), name);
+        ch = ordo_conn_find_named(json_object_get(doc, "channels"), "name", name);
         cursor = ordo_conn_str(json_object_get(doc, "response_metadata"), "next_cursor");
         cursor = cursor ? ordo_conn_keep(c, ordo_conn_xstrdup(cursor)) : NULL;
         *found = ch ? json_incref((json_t *)ch) : NULL;
