@@ -98,6 +98,40 @@ bool ordo_crypto_equal(const void *a, const void *b, size_t len)
     return sodium_memcmp(a, b, len) == 0;
 }
 
+void ordo_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+                      uint8_t out[ORDO_HMAC_SHA256_SIZE])
+{
+    crypto_auth_hmacsha256_state st;
+
+    crypto_auth_hmacsha256_init(&st, key, keylen);
+    crypto_auth_hmacsha256_update(&st, data, len);
+    crypto_auth_hmacsha256_final(&st, out);
+    sodium_memzero(&st, sizeof st);
+}
+
+size_t ordo_base64_len(size_t len)
+{
+    return sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL);
+}
+
+void ordo_base64(const uint8_t *data, size_t len, char *out)
+{
+    sodium_bin2base64(out, ordo_base64_len(len), data, len, sodium_base64_VARIANT_ORIGINAL);
+}
+
+long ordo_base64_decode(const char *text, size_t textlen, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    const char *end = NULL;
+
+    if (sodium_base642bin(out, cap, text, textlen, NULL, &n, &end,
+                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != text + textlen) {
+        return -1;
+    }
+    return (long)n;
+}
+
 void ordo_random_bytes(void *buf, size_t len)
 {
     randombytes_buf(buf, len);

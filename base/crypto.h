@@ -48,6 +48,19 @@ bool ordo_sign_verify(const uint8_t public_key[ORDO_SIGN_PUBLIC_SIZE], const voi
 /* Constant-time equality of two buffers of 'len' bytes. */
 bool ordo_crypto_equal(const void *a, const void *b, size_t len);
 
+/* HMAC-SHA256 of 'data' under a key of any length (webhook signatures). */
+#define ORDO_HMAC_SHA256_SIZE 32
+void ordo_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+                      uint8_t out[ORDO_HMAC_SHA256_SIZE]);
+
+/* Standard base64 with padding. ordo_base64_len is the size 'out' needs
+ * for 'len' bytes, the NUL included. ordo_base64_decode decodes 'text'
+ * ('textlen' characters, padding required, no spaces) into at most 'cap'
+ * bytes: the count, or -1 for anything that is not base64 or too long. */
+size_t ordo_base64_len(size_t len);
+void ordo_base64(const uint8_t *data, size_t len, char *out);
+long ordo_base64_decode(const char *text, size_t textlen, uint8_t *out, size_t cap);
+
 /* 'len' random bytes from the operating system's generator (key seeds). */
 void ordo_random_bytes(void *buf, size_t len);
 

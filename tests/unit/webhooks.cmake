@@ -1,0 +1,2 @@
+ordo_add_check_test(test_wh_standard SOURCES unit/test_wh_standard.c LIBS ordo_webhooks
+  LABELS "unit;webhooks")
