@@ -16,7 +16,7 @@ void ordo_whsec_new(char out[ORDO_WHSEC_TEXT])
     uint8_t key[ORDO_WHSEC_NEW];
 
     ordo_random_bytes(key, sizeof key);
-    memcpy(out, PREFIX, sizeof PREFIX - 1);
+    memcpy(out, PREFIX, sizeof PREFIX); /* the NUL too; the base64 goes over it */
     ordo_base64(key, sizeof key, out + sizeof PREFIX - 1);
     ordo_crypto_wipe(key, sizeof key);
 }
@@ -59,7 +59,7 @@ void ordo_wh_sign(const uint8_t *key, size_t keylen, const char *id, const char 
     uint8_t sig[ORDO_HMAC_SHA256_SIZE];
 
     mac(key, keylen, id, timestamp, body, len, sig);
-    memcpy(out, "v1,", 3);
+    memcpy(out, "v1,", 4); /* the NUL too; the base64 goes over it */
     ordo_base64(sig, sizeof sig, out + 3);
 }
 
