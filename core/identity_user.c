@@ -201,13 +201,12 @@ enum ordo_code ordo_identity_user_find_slack(PGconn *db, const char *slack_user_
     struct ordo_arena *arena = ordo_arena_new();
     const char *params[1] = {slack_user_id ? slack_user_id : ""};
     PGresult *res = NULL;
-    enum ordo_code rc = ordo_pg_exec(db, arena, "could not look up a user",
-                                     "SELECT key FROM app_user WHERE slack_user_id = $1", 1, params,
-                                     &res, err);
+    enum ordo_code rc =
+        ordo_pg_exec(db, arena, "could not look up a user",
+                     "SELECT key FROM app_user WHERE slack_user_id = $1", 1, params, &res, err);
 
     if (rc == ORDO_OK && PQntuples(res) == 0) {
-        rc = ordo_err_set(err, ORDO_E_NOTFOUND, "no user is linked to Slack user %.32s",
-                          params[0]);
+        rc = ordo_err_set(err, ORDO_E_NOTFOUND, "no user is linked to Slack user %.32s", params[0]);
     }
     if (rc == ORDO_OK) {
         *key = ordo_pg_int(res, 0, 0);
@@ -239,8 +238,7 @@ static enum ordo_code link_slack_locked(PGconn *db, struct ordo_arena *arena, in
                             (long long)key, slack_user_id);
     }
     return ordo_id_audit(db, actor, "user.slack_linked",
-                         json_pack("{s:s, s:s}", "user", params[0], "slack_user_id",
-                                   slack_user_id),
+                         json_pack("{s:s, s:s}", "user", params[0], "slack_user_id", slack_user_id),
                          err);
 }
 
@@ -251,7 +249,8 @@ enum ordo_code ordo_identity_user_link_slack(PGconn *db, int64_t key, const char
     int64_t linked = 0;
     enum ordo_code rc = check_slack(slack_user_id ? slack_user_id : "", err);
 
-    if (rc == ORDO_OK && ordo_identity_user_find_slack(db, slack_user_id, &linked, NULL) == ORDO_OK &&
+    if (rc == ORDO_OK &&
+        ordo_identity_user_find_slack(db, slack_user_id, &linked, NULL) == ORDO_OK &&
         linked == key) {
         ordo_arena_free(arena);
         return ORDO_OK; /* already so */
@@ -259,8 +258,7 @@ enum ordo_code ordo_identity_user_link_slack(PGconn *db, int64_t key, const char
     if (rc == ORDO_OK) {
         rc = ordo_id_begin(db, false, err);
         if (rc == ORDO_OK) {
-            rc = ordo_id_end(db, link_slack_locked(db, arena, key, slack_user_id, actor, err),
-                             err);
+            rc = ordo_id_end(db, link_slack_locked(db, arena, key, slack_user_id, actor, err), err);
         }
     }
     ordo_arena_free(arena);

@@ -330,8 +330,8 @@ enum ordo_code ordo_store_notify_outcome(struct ordo_store *st, const struct ord
 
 /* Before running a notify job: false (and the row deleted) when it
  * belongs to a user task that is no longer open. */
-enum ordo_code ordo_store_notify_live(struct ordo_store *st, const struct ordo_job *job,
-                                      bool *live, struct ordo_err *err);
+enum ordo_code ordo_store_notify_live(struct ordo_store *st, const struct ordo_job *job, bool *live,
+                                      struct ordo_err *err);
 
 /* The LISTEN/NOTIFY channel told about new due jobs (a hint only). */
 #define ORDO_STORE_JOB_CHANNEL "ordo_job"

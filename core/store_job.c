@@ -110,7 +110,8 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
         "WITH t AS (UPDATE job j SET attempts = j.attempts + 1, lock_owner = $1, "
         "locked_at = now(), due_at = now() + $2::bigint * interval '1 millisecond' FROM "
         "(SELECT key FROM job WHERE due_at <= now() AND (kind NOT IN ('work', "
-        "'notify') OR type = ANY($3::text[])) AND " SQL_NOT_HELD " ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) "
+        "'notify') OR type = ANY($3::text[])) AND " SQL_NOT_HELD
+        " ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) "
         "k WHERE j.key = k.key "
         "RETURNING j.key, coalesce(j.instance_key, 0) AS instance_key, j.kind, j.type, "
         "j.element_id, j.payload, j.attempts, j.retries, coalesce(j.credential, '') AS "

@@ -27,8 +27,8 @@
 
 #define TOKEN_BYTES 32
 
-#define SQL_NOTIFY_INSERT                                                                       \
-    "INSERT INTO job (kind, instance_key, elem, element_id, type, due_at, retries, payload, "  \
+#define SQL_NOTIFY_INSERT                                                                     \
+    "INSERT INTO job (kind, instance_key, elem, element_id, type, due_at, retries, payload, " \
     "credential) VALUES ('notify', NULLIF($1::bigint, 0), $2, $3, $4, now(), $5, $6, $7)"
 
 /* The job's row, queued in the current transaction's batch. */
@@ -46,7 +46,8 @@ static void notify_add(struct ordo_store *st, const struct ordo_notify_job *j)
     st->notify = true;
 }
 
-/* ---- the engine's side: a task with ordo:notify was created ------------------------------------ */
+/* ---- the engine's side: a task with ordo:notify was created ------------------------------------
+ */
 
 static const json_t *lookup_cb(void *ctx, const char *name, size_t len)
 {
@@ -72,8 +73,10 @@ static const char *target_of(struct store_step *s, const struct ordo_graph_node 
     ordo_json_defer(s->st->arena, v);
     text = json_string_value(v);
     if (!text || !*text) {
-        ordo_err_set(err, ORDO_E_UNPROCESSABLE, "the ordo:notify target \"%s\" is not a Slack "
-                     "channel or user (a non-empty string)", n->notify_target.expr.text);
+        ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                     "the ordo:notify target \"%s\" is not a Slack "
+                     "channel or user (a non-empty string)",
+                     n->notify_target.expr.text);
         return NULL;
     }
     return text;
@@ -157,10 +160,9 @@ static void not_sent(struct store_step *s, const struct ordo_graph_node *n, cons
     ordo_log(ORDO_LOG_WARN, "engine", "approval request not sent",
              ORDO_INT("instance_key", s->instance_key), ORDO_STR("element_id", n->id),
              ORDO_STR("reason", why));
-    ordo_st_audit_one(s->st, s->batch, s->now_ms, s->actor, "task.notify_failed",
-                      s->instance_key, n->id,
-                      ordo_json_dump(s->st->arena, ordo_json_defer(s->st->arena, payload),
-                                     JSON_COMPACT));
+    ordo_st_audit_one(
+        s->st, s->batch, s->now_ms, s->actor, "task.notify_failed", s->instance_key, n->id,
+        ordo_json_dump(s->st->arena, ordo_json_defer(s->st->arena, payload), JSON_COMPACT));
 }
 
 void ordo_st_notify_task(struct store_step *s, const struct ordo_effect *e, const char *instance,
@@ -211,8 +213,9 @@ static enum ordo_code notify_tx(struct ordo_store *st, void *ctx, struct ordo_er
 static enum ordo_code check_job(const struct ordo_notify_job *j, struct ordo_err *err)
 {
     if (!j->type || !*j->type || !json_is_object(j->input)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "a notification needs an action and an input "
-                                               "object");
+        return ordo_err_set(err, ORDO_E_INVAL,
+                            "a notification needs an action and an input "
+                            "object");
     }
     return ORDO_OK;
 }
@@ -302,8 +305,8 @@ enum ordo_code ordo_store_find_approval(struct ordo_store *st, const uint8_t has
 
 /* ---- the executor's side ------------------------------------------------------------------- */
 
-enum ordo_code ordo_store_notify_live(struct ordo_store *st, const struct ordo_job *job,
-                                      bool *live, struct ordo_err *err)
+enum ordo_code ordo_store_notify_live(struct ordo_store *st, const struct ordo_job *job, bool *live,
+                                      struct ordo_err *err)
 {
     PGresult *res;
     enum ordo_code rc;

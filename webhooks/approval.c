@@ -312,16 +312,15 @@ static json_t *decided_input(struct approval *a, bool approved)
     const json_t *first = json_array_get(json_object_get(a->click.message, "blocks"), 0);
     json_t *blocks = json_array();
 
-    if (first && strcmp(jstr(first, "type", NULL) ? jstr(first, "type", NULL) : "", "section") ==
-                     0) {
+    if (first &&
+        strcmp(jstr(first, "type", NULL) ? jstr(first, "type", NULL) : "", "section") == 0) {
         json_array_append(blocks, (json_t *)first); /* the request as it was asked */
     }
-    json_array_append_new(blocks,
-                          json_pack("{s:s, s:[{s:s, s:s}]}", "type", "context", "elements", "type",
-                                    "mrkdwn", "text",
-                                    ordo_arena_printf(a->arena, "%s %s",
-                                                      approved ? ":white_check_mark:" : ":x:",
-                                                      who)));
+    json_array_append_new(
+        blocks,
+        json_pack(
+            "{s:s, s:[{s:s, s:s}]}", "type", "context", "elements", "type", "mrkdwn", "text",
+            ordo_arena_printf(a->arena, "%s %s", approved ? ":white_check_mark:" : ":x:", who)));
     return json_pack("{s:s, s:s*, s:s, s:o}", "channel", a->click.channel, "ts",
                      a->click.message_ts, "text", who, "blocks", blocks);
 }
@@ -389,9 +388,10 @@ static enum ordo_code on_open_task(struct approval *a, struct ordo_err *err)
     }
     ordo_json_defer(a->arena, doc);
     if (!permitted(a, doc)) {
-        json_object_set_new(a->result, "user", json_object_get(a->user, "login")
-                                                   ? json_copy(json_object_get(a->user, "login"))
-                                                   : json_null());
+        json_object_set_new(a->result, "user",
+                            json_object_get(a->user, "login")
+                                ? json_copy(json_object_get(a->user, "login"))
+                                : json_null());
         set_outcome(a, "refused", "not an approver of this task");
         return ephemeral(a, MSG_NOT_APPROVER, err);
     }

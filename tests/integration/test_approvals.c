@@ -196,15 +196,15 @@ static void ask(const char *who, struct asked *out)
     char *task = NULL;
 
     memset(out, 0, sizeof *out);
-    (void)snprintf(body, sizeof body,
-                   "{\"processId\":\"approve\",\"variables\":{\"channel\":\"C001\",\"who\":\"%s\"}}",
-                   who);
+    (void)snprintf(
+        body, sizeof body,
+        "{\"processId\":\"approve\",\"variables\":{\"channel\":\"C001\",\"who\":\"%s\"}}", who);
     ck_assert_int_eq(api("POST", "/api/instances", body, &res), 201);
     (void)snprintf(out->instance, sizeof out->instance, "%s",
                    json_string_value(json_object_get(res, "key")));
     json_decref(res);
-    while (!(task = cell("SELECT key FROM user_task WHERE instance_key = $1::bigint",
-                         out->instance))) {
+    while (!(
+        task = cell("SELECT key FROM user_task WHERE instance_key = $1::bigint", out->instance))) {
         ck_assert_msg(now_ms() < until, "no user task");
         sleep_ms(20);
     }
@@ -267,10 +267,10 @@ static char *click(const char *user, const char *action, const char *token, cons
     json_t *p = json_pack("{s:s, s:{s:s, s:s}, s:{s:s}, s:{s:s, s:s}, s:{s:s, s:[{s:s, s:s}]},"
                           " s:[{s:s, s:s, s:s, s:s}], s:s}",
                           "type", "block_actions", "user", "id", user, "username", "someone",
-                          "channel", "id", "C001", "container", "type", "message", "message_ts",
-                          ts, "message", "ts", ts, "blocks", "type", "section", "block_id",
-                          "request", "actions", "block_id", "ordo_approval", "action_id", action,
-                          "value", token, "type", "button", "trigger_id", "1.2.3");
+                          "channel", "id", "C001", "container", "type", "message", "message_ts", ts,
+                          "message", "ts", ts, "blocks", "type", "section", "block_id", "request",
+                          "actions", "block_id", "ordo_approval", "action_id", action, "value",
+                          token, "type", "button", "trigger_id", "1.2.3");
     char *text = json_dumps(p, JSON_COMPACT);
     char *body = form(text);
     json_t *result = NULL;
@@ -278,8 +278,8 @@ static char *click(const char *user, const char *action, const char *token, cons
     char *outcome;
     int64_t ik = 0;
 
-    ck_assert_msg(ordo_approval_handle(&actx, st, (const uint8_t *)body, strlen(body), &result,
-                                       &ik, &err) == ORDO_OK,
+    ck_assert_msg(ordo_approval_handle(&actx, st, (const uint8_t *)body, strlen(body), &result, &ik,
+                                       &err) == ORDO_OK,
                   "%s", err.msg);
     outcome = strdup(json_string_value(json_object_get(result, "outcome")));
     if (instance_key) {
@@ -319,8 +319,7 @@ static int64_t user(PGconn *c, const char *login, const char *email, const char 
 
 static void setup_all(void)
 {
-    static const char *const env[] = {"ORDO_HTTP_ALLOW=127.0.0.1/32", "ORDO_HTTP_SCHEME=any",
-                                      NULL};
+    static const char *const env[] = {"ORDO_HTTP_ALLOW=127.0.0.1/32", "ORDO_HTTP_SCHEME=any", NULL};
     struct ordo_err err = {0};
     struct httptest_resp r;
     char body[512];
@@ -329,8 +328,8 @@ static void setup_all(void)
     sandboxtest_start(&sb, NULL);
     httptest_start(&srv, "approvals", env);
     (void)snprintf(body, sizeof body,
-                   "{\"config\":{\"base_url\":\"%s/slack/api\"},\"secret\":{\"bot_token\":\"" SANDBOXTEST_SLACK_TOKEN
-                   "\"}}",
+                   "{\"config\":{\"base_url\":\"%s/slack/"
+                   "api\"},\"secret\":{\"bot_token\":\"" SANDBOXTEST_SLACK_TOKEN "\"}}",
                    sb.url);
     ck_assert_int_le(api("PUT", "/api/credentials/slack/default", body, NULL), 201);
     httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", process_xml,
@@ -373,8 +372,8 @@ static void setup(void)
 
     db = httptest_db(&srv);
     cache = ordo_defcache_new(NULL);
-    ck_assert_msg(ordo_store_open(pgtest_conninfo(srv.db, PGTEST_APP), cache, "approvals-test",
-                                  &st, &err) == ORDO_OK,
+    ck_assert_msg(ordo_store_open(pgtest_conninfo(srv.db, PGTEST_APP), cache, "approvals-test", &st,
+                                  &err) == ORDO_OK,
                   "%s", err.msg);
     ck_assert_msg(ordo_vault_open(HTTPTEST_MASTER_KEY, NULL, false, &vault, &err) == ORDO_OK, "%s",
                   err.msg);
@@ -436,8 +435,8 @@ START_TEST(approve_by_a_user_found_by_email_completes_and_updates_the_message)
     assert_cell("SELECT slack_user_id FROM app_user WHERE login = $1", "mgr", "U001");
     wait_call("chat.update", a.ts, &update);
     ck_assert_str_eq(json_string_value(json_object_get(update, "channel")), "C001");
-    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(update, "text")),
-                                 "Approved by <@U001>"));
+    ck_assert_ptr_nonnull(
+        strstr(json_string_value(json_object_get(update, "text")), "Approved by <@U001>"));
     text = json_dumps(update, 0);
     ck_assert_ptr_null(strstr(text, "\"actions\"")); /* the buttons are gone */
     free(text);
@@ -456,8 +455,8 @@ START_TEST(reject_completes_with_approved_false)
     assert_cell("SELECT result::json->>'approved' FROM user_task WHERE key = $1::bigint", a.task,
                 "false");
     wait_call("chat.update", a.ts, &update);
-    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(update, "text")),
-                                 "Rejected by <@U001>"));
+    ck_assert_ptr_nonnull(
+        strstr(json_string_value(json_object_get(update, "text")), "Rejected by <@U001>"));
     json_decref(update);
 }
 END_TEST
@@ -565,14 +564,14 @@ START_TEST(bodies_that_are_no_click_are_refused_or_ignored)
     json_t *result = NULL;
     struct ordo_err err = {0};
 
-    ck_assert_int_eq(ordo_approval_handle(&actx, st, (const uint8_t *)bad, strlen(bad), &result,
-                                          NULL, &err),
-                     ORDO_E_INVAL);
+    ck_assert_int_eq(
+        ordo_approval_handle(&actx, st, (const uint8_t *)bad, strlen(bad), &result, NULL, &err),
+        ORDO_E_INVAL);
     json_decref(result);
     result = NULL;
-    ck_assert_int_eq(ordo_approval_handle(&actx, st, (const uint8_t *)other, strlen(other),
-                                          &result, NULL, &err),
-                     ORDO_OK);
+    ck_assert_int_eq(
+        ordo_approval_handle(&actx, st, (const uint8_t *)other, strlen(other), &result, NULL, &err),
+        ORDO_OK);
     ck_assert_str_eq(json_string_value(json_object_get(result, "outcome")), "ignored");
     json_decref(result);
 }

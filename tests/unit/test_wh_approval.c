@@ -34,9 +34,9 @@ static enum ordo_code parse(const char *body)
  *  "action_id":"approve","value":"tok+/="}]} as Slack sends it: form-encoded, spaces as '+'. */
 #define CLICK                                                                                      \
     "token=legacy&payload=%7B%22type%22%3A%22block_actions%22%2C%22user%22%3A%7B%22id%22%3A%22U1%" \
-    "22%2C%22username%22%3A%22ann+b%22%7D%2C%22channel%22%3A%7B%22id%22%3A%22C1%22%7D%2C%22conta" \
-    "iner%22%3A%7B%22message_ts%22%3A%2217.5%22%7D%2C%22actions%22%3A%5B%7B%22block_id%22%3A%22o" \
-    "rdo_approval%22%2C%22action_id%22%3A%22approve%22%2C%22value%22%3A%22tok%2B%2F%3D%22%7D%5D%" \
+    "22%2C%22username%22%3A%22ann+b%22%7D%2C%22channel%22%3A%7B%22id%22%3A%22C1%22%7D%2C%22conta"  \
+    "iner%22%3A%7B%22message_ts%22%3A%2217.5%22%7D%2C%22actions%22%3A%5B%7B%22block_id%22%3A%22o"  \
+    "rdo_approval%22%2C%22action_id%22%3A%22approve%22%2C%22value%22%3A%22tok%2B%2F%3D%22%7D%5D%"  \
     "7D"
 
 START_TEST(click_is_read_from_the_form_payload)
