@@ -128,42 +128,13 @@ static void assert_cell(const char *sql, const char *param, const char *want)
     free(v);
 }
 
-/* The newest recorded Slack call to 'method' whose body contains 'needle', parsed body in
- * '*body' (new reference); waits for it. */
-static void wait_call(const char *method, const char *needle, json_t **body)
-{
-    char path[128];
-    int64_t until = now_ms() + WAIT_MS;
-
-    (void)snprintf(path, sizeof path, "/slack/api/%s", method);
-    for (;;) {
-        json_t *calls = sandboxtest_calls(&sb, "service=slack");
-        size_t i;
-        json_t *c;
-
-        json_array_foreach(calls, i, c)
-        {
-            const char *text = json_string_value(json_object_get(c, "body"));
-
-            if (strcmp(json_string_value(json_object_get(c, "path")), path) == 0 && text &&
-                strstr(text, needle)) {
-                *body = json_loads(text, 0, NULL);
-                ck_assert_ptr_nonnull(*body);
-                json_decref(calls);
-                return;
-            }
-        }
-        json_decref(calls);
-        ck_assert_msg(now_ms() < until, "no %s call with %s", method, needle);
-        sleep_ms(50);
-    }
-}
-
-static bool has_call(const char *method, const char *needle)
+/* The parsed body of the first recorded Slack call to 'method' whose body contains 'needle'
+ * (a new reference), or NULL. */
+static json_t *find_call(const char *method, const char *needle)
 {
     json_t *calls = sandboxtest_calls(&sb, "service=slack");
+    json_t *found = NULL;
     char path[128];
-    bool found = false;
     size_t i;
     json_t *c;
 
@@ -172,11 +143,33 @@ static bool has_call(const char *method, const char *needle)
     {
         const char *text = json_string_value(json_object_get(c, "body"));
 
-        found = found || (strcmp(json_string_value(json_object_get(c, "path")), path) == 0 &&
-                          text && strstr(text, needle));
+        if (!found && strcmp(json_string_value(json_object_get(c, "path")), path) == 0 && text &&
+            strstr(text, needle)) {
+            found = json_loads(text, 0, NULL);
+            ck_assert_ptr_nonnull(found);
+        }
     }
     json_decref(calls);
     return found;
+}
+
+/* find_call(), waiting for it. */
+static void wait_call(const char *method, const char *needle, json_t **body)
+{
+    int64_t until = now_ms() + WAIT_MS;
+
+    while (!(*body = find_call(method, needle))) {
+        ck_assert_msg(now_ms() < until, "no %s call with %s", method, needle);
+        sleep_ms(50);
+    }
+}
+
+static bool has_call(const char *method, const char *needle)
+{
+    json_t *body = find_call(method, needle);
+
+    json_decref(body);
+    return body != NULL;
 }
 
 /* One approval request: the instance, its task and the token on the buttons. */
