@@ -157,6 +157,11 @@ static void hint(struct ordo_executor *ex, bool all)
 
 /* ---- running jobs --------------------------------------------------------------------------- */
 
+static void warn(const char *msg, const struct ordo_err *err)
+{
+    ordo_log(ORDO_LOG_WARN, "executor", msg, ORDO_STR("reason", err->msg));
+}
+
 /* The handler's answer as the store's outcome record. */
 static void to_outcome(const struct ordo_job *job, const struct ordo_job_result *r,
                        struct ordo_job_outcome *o)
@@ -255,8 +260,41 @@ static void release(struct ordo_executor *ex, const struct ordo_job *job)
     pthread_mutex_unlock(&ex->mu);
 }
 
+/* A notify job (store.h): its task may have ended meanwhile (then it is
+ * dropped unrun); else the handler runs it, and its outcome goes to the
+ * job row alone, never to an instance. */
+static void run_notify(struct ordo_executor *ex, struct ordo_store *st, const struct ordo_job *job)
+{
+    struct ordo_job_result r = {.retry_in_ms = -1};
+    struct ordo_job_outcome o = {0};
+    struct ordo_err err = {0};
+    bool live = true;
+
+    if (ordo_store_notify_live(st, job, &live, &err) != ORDO_OK) {
+        warn("could not check a notification", &err);
+        return; /* its lease ends and it is taken again */
+    }
+    if (!live) {
+        ordo_log(ORDO_LOG_INFO, "executor", "notification dropped: its task has ended",
+                 ORDO_INT("job", job->key));
+        return;
+    }
+    if (job->attempt > job->retries) {
+        r.outcome = ORDO_JOB_FAIL;
+        (void)snprintf(r.message, sizeof r.message,
+                       "no attempts left: the lease of attempt %d ran out", job->attempt - 1);
+    } else {
+        ex->opts.handlers->run(ex->opts.handlers->ctx, job, &r);
+    }
+    to_outcome(job, &r, &o);
+    o.rc = ordo_store_notify_outcome(st, &o, &err);
+    log_outcome(&o);
+    json_decref(r.variables);
+}
+
 /* Run the handlers of a batch's work jobs, then record every outcome in
- * one transaction (one commit for the batch); engine jobs run alone. */
+ * one transaction (one commit for the batch); engine jobs and
+ * notifications run alone. */
 static void run_jobs(struct ordo_executor *ex, struct ordo_store *st, struct ordo_job *jobs,
                      size_t n, struct ordo_arena *arena)
 {
@@ -266,11 +304,16 @@ static void run_jobs(struct ordo_executor *ex, struct ordo_store *st, struct ord
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (jobs[i].kind == ORDO_JOB_WORK) {
+        if (jobs[i].kind == ORDO_JOB_WORK || jobs[i].kind == ORDO_JOB_NOTIFY) {
             hold(ex, &jobs[i]);
         }
     }
     for (size_t i = 0; i < n; i++) {
+        if (jobs[i].kind == ORDO_JOB_NOTIFY) {
+            run_notify(ex, st, &jobs[i]);
+            release(ex, &jobs[i]);
+            continue;
+        }
         if (jobs[i].kind != ORDO_JOB_WORK) {
             run_engine_job(st, &jobs[i]);
             continue;
@@ -299,11 +342,6 @@ static unsigned long hints_seen(struct ordo_executor *ex)
     seen = ex->hints;
     pthread_mutex_unlock(&ex->mu);
     return seen;
-}
-
-static void warn(const char *msg, const struct ordo_err *err)
-{
-    ordo_log(ORDO_LOG_WARN, "executor", msg, ORDO_STR("reason", err->msg));
 }
 
 /* Take a batch of jobs and run them; the number taken, or -1 when the

@@ -2,7 +2,8 @@
  * core/executor.h - the job executor: threads that take due jobs from the
  * store and run them.
  *
- * Work jobs (service tasks) go to a job handler, a function table the host
+ * Work jobs (service tasks) and notify jobs (store.h: connector calls whose
+ * result goes to no instance) go to a job handler, a function table the host
  * implements (the plugin host of plugins/host.h in servers and workers);
  * engine jobs (timers, start timers, call results, messages
  * thrown) are run by the store itself. Any number of executors, in any

@@ -176,7 +176,11 @@ struct ordo_graph_node {
     struct ordo_graph_value candidate_groups; /* comma-separated, or a FEEL list */
     struct ordo_graph_value due_date;
     const char *form;   /* ordo:form JSON text (CONTRACTS §11), or camunda:formData as such */
-    const char *notify; /* ordo:notify (CONTRACTS §14) */
+    const char *notify; /* ordo:notify as written (CONTRACTS §14) */
+    /* ordo:notify="slack:<target>": the Slack channel or user to ask, a
+     * constant (C0123, #approvals, U0123) or FEEL over the process
+     * variables, evaluated when the task is created. Empty when none. */
+    struct ordo_graph_value notify_target;
 
     /* Call activities. */
     struct ordo_graph_value called_element; /* a process id */

@@ -19,7 +19,9 @@
  * User tasks: zeebe:assignmentDefinition assignee candidateGroups
  * candidateUsers and zeebe:taskSchedule dueDate, else camunda:assignee,
  * candidateUsers, candidateGroups, dueDate; ordo:form (text that must
- * parse as a JSON object), ordo:notify.
+ * parse as a JSON object), ordo:notify ("slack:" and a constant target or
+ * "=FEEL"; any other prefix, an empty target or FEEL that does not compile
+ * is refused, rule "extension").
  * Loops: multiInstanceLoopCharacteristics (isSequential, loopCardinality,
  * completionCondition, zeebe:loopCharacteristics, camunda:collection and
  * elementVariable) and standardLoopCharacteristics (loopCondition,
@@ -355,6 +357,37 @@ static const char *read_form(struct ordo_graph_ctx *c, const struct ordo_bpmn_no
     return object ? ordo_graph_str(c, text) : NULL;
 }
 
+/* ordo:notify="slack:<target>" (CONTRACTS §14, docs/slack-approvals.md):
+ * Slack is the only channel there is, so any other prefix is a typo that
+ * would otherwise leave a task silently unannounced. */
+static void read_notify(struct ordo_graph_ctx *c, uint32_t i)
+{
+    static const char prefix[] = "slack:";
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const char *text = ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "notify");
+
+    if (!text) {
+        return;
+    }
+    n->notify = ordo_graph_str(c, text);
+    text = ordo_graph_trim(c, text);
+    if (strncmp(text, prefix, sizeof prefix - 1) != 0) {
+        ordo_graph_report(c, el, "extension",
+                          "ordo:notify \"%s\" must name a Slack target: \"slack:C0123ABC\", "
+                          "\"slack:#channel\", \"slack:U0123ABC\" or \"slack:=expression\"",
+                          text);
+        return;
+    }
+    if (!ordo_graph_value(c, el, "the ordo:notify target", text + sizeof prefix - 1,
+                          &n->notify_target)) {
+        return;
+    }
+    if (!n->notify_target.constant && !n->notify_target.expr.feel) {
+        ordo_graph_report(c, el, "extension", "ordo:notify \"%s\" names no Slack target", text);
+    }
+}
+
 static void read_user_task(struct ordo_graph_ctx *c, uint32_t i)
 {
     struct ordo_graph_node *n = &c->nodes[i];
@@ -374,7 +407,7 @@ static void read_user_task(struct ordo_graph_ctx *c, uint32_t i)
     (void)ordo_graph_value(c, el, "the due date", dialect_attr(el, ts, "dueDate", "dueDate"),
                            &n->due_date);
     n->form = read_form(c, el);
-    n->notify = ordo_graph_str(c, ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "notify"));
+    read_notify(c, i);
 }
 
 static void read_call(struct ordo_graph_ctx *c, uint32_t i)

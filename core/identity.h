@@ -215,6 +215,18 @@ enum ordo_code ordo_identity_user_get(PGconn *db, int64_t key, json_t **out, str
 enum ordo_code ordo_identity_user_find(PGconn *db, const char *login_or_email, int64_t *key,
                                        struct ordo_err *err);
 
+/* The key of the user whose linked Slack user id is 'slack_user_id'
+ * (exactly); none: ORDO_E_NOTFOUND. */
+enum ordo_code ordo_identity_user_find_slack(PGconn *db, const char *slack_user_id, int64_t *key,
+                                             struct ordo_err *err);
+
+/* Link Slack user id 'slack_user_id' to user 'key' (Slack approvals found
+ * them by email). A user already linked to another Slack id keeps it
+ * (ORDO_E_CONFLICT); linked to this one: ORDO_OK, no change. An id linked
+ * to another user: ORDO_E_CONFLICT. Audit: user.slack_linked. */
+enum ordo_code ordo_identity_user_link_slack(PGconn *db, int64_t key, const char *slack_user_id,
+                                             const char *actor, struct ordo_err *err);
+
 /* Audit: user.disabled or user.enabled (nothing when it already was).
  * Disabling ends the user's sessions; their keys stop working until the
  * user is enabled again. */

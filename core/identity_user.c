@@ -195,6 +195,76 @@ enum ordo_code ordo_identity_user_find(PGconn *db, const char *login_or_email, i
     return rc;
 }
 
+enum ordo_code ordo_identity_user_find_slack(PGconn *db, const char *slack_user_id, int64_t *key,
+                                             struct ordo_err *err)
+{
+    struct ordo_arena *arena = ordo_arena_new();
+    const char *params[1] = {slack_user_id ? slack_user_id : ""};
+    PGresult *res = NULL;
+    enum ordo_code rc =
+        ordo_pg_exec(db, arena, "could not look up a user",
+                     "SELECT key FROM app_user WHERE slack_user_id = $1", 1, params, &res, err);
+
+    if (rc == ORDO_OK && PQntuples(res) == 0) {
+        rc = ordo_err_set(err, ORDO_E_NOTFOUND, "no user is linked to Slack user %.32s", params[0]);
+    }
+    if (rc == ORDO_OK) {
+        *key = ordo_pg_int(res, 0, 0);
+    }
+    ordo_arena_free(arena);
+    return rc;
+}
+
+/* Inside the transaction of link_slack. */
+static enum ordo_code link_slack_locked(PGconn *db, struct ordo_arena *arena, int64_t key,
+                                        const char *slack_user_id, const char *actor,
+                                        struct ordo_err *err)
+{
+    const char *params[2] = {ordo_id_i64(arena, key), slack_user_id};
+    PGresult *res = NULL;
+    enum ordo_code rc = ordo_pg_exec(
+        db, arena, "could not link a Slack user",
+        "UPDATE app_user SET slack_user_id = $2 WHERE key = $1 AND slack_user_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM app_user WHERE slack_user_id = $2) RETURNING key",
+        2, params, &res, err);
+
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    if (PQntuples(res) == 0) {
+        return ordo_err_set(err, ORDO_E_CONFLICT,
+                            "user %lld has another Slack user id, or Slack user %s is linked to "
+                            "another user",
+                            (long long)key, slack_user_id);
+    }
+    return ordo_id_audit(db, actor, "user.slack_linked",
+                         json_pack("{s:s, s:s}", "user", params[0], "slack_user_id", slack_user_id),
+                         err);
+}
+
+enum ordo_code ordo_identity_user_link_slack(PGconn *db, int64_t key, const char *slack_user_id,
+                                             const char *actor, struct ordo_err *err)
+{
+    struct ordo_arena *arena = ordo_arena_new();
+    int64_t linked = 0;
+    enum ordo_code rc = check_slack(slack_user_id ? slack_user_id : "", err);
+
+    if (rc == ORDO_OK &&
+        ordo_identity_user_find_slack(db, slack_user_id, &linked, NULL) == ORDO_OK &&
+        linked == key) {
+        ordo_arena_free(arena);
+        return ORDO_OK; /* already so */
+    }
+    if (rc == ORDO_OK) {
+        rc = ordo_id_begin(db, false, err);
+        if (rc == ORDO_OK) {
+            rc = ordo_id_end(db, link_slack_locked(db, arena, key, slack_user_id, actor, err), err);
+        }
+    }
+    ordo_arena_free(arena);
+    return rc;
+}
+
 /* Inside the transaction of set_disabled. */
 static enum ordo_code set_disabled_locked(PGconn *db, struct ordo_arena *arena, int64_t key,
                                           bool disabled, const char *actor, struct ordo_err *err)

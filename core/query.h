@@ -223,7 +223,7 @@ struct ordo_job_query {
 };
 
 /* Pending jobs. Items: {key, instanceKey, kind (work, timer, start_timer,
- * call_done, cancel, publish), type, elementId, dueAt (null: it waits for
+ * call_done, cancel, publish, notify), type, elementId, dueAt (null: it waits for
  * an incident to be resolved), retries, attempts, lockOwner, lastError,
  * createdAt}. */
 enum ordo_code ordo_query_list_jobs(struct ordo_store *st, const struct ordo_job_query *q,

@@ -183,6 +183,7 @@ enum ordo_job_kind {
     ORDO_JOB_CALL_DONE,   /* a called instance ended: tell its caller */
     ORDO_JOB_CANCEL,      /* cancel a called instance whose caller went away */
     ORDO_JOB_PUBLISH,     /* publish a message thrown by the process */
+    ORDO_JOB_NOTIFY, /* a connector call whose result goes to no instance (core/store_notify.c) */
 };
 
 struct ordo_job {
@@ -198,7 +199,7 @@ struct ordo_job {
     int64_t lease_ms;        /* how long this node holds it */
 };
 
-/* Take up to 'max' due jobs: engine jobs always, work jobs only of the
+/* Take up to 'max' due jobs: engine jobs always, work and notify jobs only of the
  * given types (the installed actions; other types wait for external
  * workers). Work jobs, timers and called instances' results of a
  * suspended instance (core/query.h) wait until it is resumed. Each taken job's attempt counter is
@@ -271,6 +272,66 @@ enum ordo_code ordo_store_run_engine_job(struct ordo_store *st, const struct ord
 /* The default backoff before attempt 'attempt' + 1: 10 s x 2^(attempt-1),
  * capped at 10 min, with up to 10 % jitter (CONTRACTS §10). */
 int64_t ordo_store_backoff_ms(int attempt);
+
+/* ---- notify jobs (core/store_notify.c) ------------------------------------------------------ */
+
+/* A 'notify' job is a connector call made for people, not for a process:
+ * the Slack approval request of a user task with ordo:notify, its update
+ * once decided, an ephemeral refusal (CONTRACTS §14). The executor runs it
+ * with the work jobs of the installed types, through the same handlers;
+ * its result is never delivered to an instance. Done: the row is deleted
+ * (a slack.post_approval's {channel, ts} is kept on its user task,
+ * user_task.approval_message). Retry or wait: rescheduled like a work job.
+ * Failed, or out of attempts: the row stays with due_at 'infinity' and
+ * last_error, and a warning is logged; never an incident. A job that
+ * belongs to a user task (elem set) is dropped unrun once the task is no
+ * longer open. */
+#define ORDO_NOTIFY_RETRIES 5 /* attempts of a notify job: about 2.5 min of backoff in all */
+
+struct ordo_notify_job {
+    const char *type;       /* the action id: "slack.post_ephemeral" */
+    int64_t instance_key;   /* the instance it concerns (0: none) */
+    int64_t elem;           /* the user task's elem it belongs to (0: none) */
+    const char *element_id; /* NULL: "" */
+    const json_t *input;    /* the action's input, an object */
+    const char *credential; /* NULL: the connector's "default" */
+};
+
+/* Queue one notify job, in a transaction of its own. */
+enum ordo_code ordo_store_notify(struct ordo_store *st, const struct ordo_notify_job *job,
+                                 struct ordo_err *err);
+
+/* ordo_store_complete_task() that queues 'job' (may be NULL) in the same
+ * transaction: the approval's message update exists exactly when the
+ * decision does. */
+enum ordo_code ordo_store_complete_task_notify(struct ordo_store *st, int64_t task_key,
+                                               const json_t *variables, const char *actor,
+                                               const struct ordo_notify_job *job,
+                                               struct ordo_err *err);
+
+/* The user task whose approval token hashes to 'hash' (SHA-256 of the
+ * token's text). */
+struct ordo_approval_task {
+    int64_t key, instance_key;
+    bool open;              /* state 'created': it still waits for a decision */
+    const char *element_id; /* in 'arena' */
+    const char *credential; /* its element's ordo:credential, NULL when none; in 'arena' */
+};
+
+/* No task has that token: ORDO_E_NOTFOUND. */
+enum ordo_code ordo_store_find_approval(struct ordo_store *st, const uint8_t hash[32],
+                                        struct ordo_arena *arena, struct ordo_approval_task *out,
+                                        struct ordo_err *err);
+
+/* A notify job's outcome ('o->job' a notify job this node took): see above.
+ * A job this node no longer holds is ORDO_E_CONFLICT and changes nothing. */
+enum ordo_code ordo_store_notify_outcome(struct ordo_store *st, const struct ordo_job_outcome *o,
+                                         struct ordo_err *err);
+
+/* Before running a notify job: false (and the row deleted) when it
+ * belongs to a user task that is no longer open. */
+enum ordo_code ordo_store_notify_live(struct ordo_store *st, const struct ordo_job *job, bool *live,
+                                      struct ordo_err *err);
 
 /* The LISTEN/NOTIFY channel told about new due jobs (a hint only). */
 #define ORDO_STORE_JOB_CHANNEL "ordo_job"

@@ -138,6 +138,7 @@ static void task_row(const struct row_ctx *r)
             "candidate_groups, due_at, state, candidate_users) VALUES ($1, $2, $3, $4, $5, $6, "
             "CASE WHEN $7::bigint > 0 THEN to_timestamp($7::bigint / 1000.0) END, 'created', $8)",
             8, p);
+        ordo_st_notify_task(r->s, e, r->instance, r->elem);
     } else if (e->op == ORDO_OP_COMPLETED) {
         const char *p[4] = {r->instance, r->elem, r->s->actor, json_text(r->a, e->value)};
 

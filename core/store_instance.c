@@ -165,6 +165,7 @@ struct row_event {
     int64_t key;
     const json_t *variables;
     const char *actor;
+    const struct ordo_notify_job *notify; /* queued with the event, or NULL */
     int64_t instance_key, elem;
 };
 
@@ -211,7 +212,11 @@ static enum ordo_code row_event_tx(struct ordo_store *st, void *ctx, struct ordo
     /* The runtime checks again under the instance's lock: of two
      * completions racing past the check above, the second finds the task
      * no longer waiting and changes nothing. */
-    return ordo_st_step_locked(st, c->instance_key, c->actor, row_event_fill, c, err);
+    rc = ordo_st_step_locked(st, c->instance_key, c->actor, row_event_fill, c, err);
+    if (rc == ORDO_OK && c->notify) {
+        ordo_st_notify_queue(st, c->notify);
+    }
+    return rc;
 }
 
 static enum ordo_code row_event(struct ordo_store *st, struct row_event *c, struct ordo_err *err)
@@ -234,6 +239,23 @@ enum ordo_code ordo_store_complete_task(struct ordo_store *st, int64_t task_key,
                           .key = task_key,
                           .variables = variables,
                           .actor = actor};
+
+    return row_event(st, &c, err);
+}
+
+enum ordo_code ordo_store_complete_task_notify(struct ordo_store *st, int64_t task_key,
+                                               const json_t *variables, const char *actor,
+                                               const struct ordo_notify_job *job,
+                                               struct ordo_err *err)
+{
+    struct row_event c = {.kind = ORDO_EVENT_TASK_COMPLETE,
+                          .table = "user_task",
+                          .noun = "user task",
+                          .open_state = "created",
+                          .key = task_key,
+                          .variables = variables,
+                          .actor = actor,
+                          .notify = job};
 
     return row_event(st, &c, err);
 }

@@ -139,6 +139,16 @@ enum ordo_code ordo_st_tx(struct ordo_store *st, store_tx_fn *fn, void *ctx, str
 enum ordo_code ordo_st_write_effects(struct store_step *s, const struct ordo_step *step,
                                      struct ordo_err *err);
 
+/* A user task with ordo:notify was created (effect 'e', its instance and
+ * elem as text): mint its approval token and queue its Slack approval
+ * request, in the step's transaction (store_notify.c). No-op without
+ * ordo:notify. */
+void ordo_st_notify_task(struct store_step *s, const struct ordo_effect *e, const char *instance,
+                         const char *elem);
+
+/* Queue a notify job in the current transaction (store_notify.c). */
+void ordo_st_notify_queue(struct ordo_store *st, const struct ordo_notify_job *job);
+
 /* The audit rows of a step that changes no instance ("definition.deployed"). */
 void ordo_st_audit_one(struct ordo_store *st, struct ordo_pg_batch *batch, int64_t time_ms,
                        const char *actor, const char *action, int64_t instance_key,

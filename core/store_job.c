@@ -43,8 +43,8 @@ int64_t ordo_store_backoff_ms(int attempt)
 
 static enum ordo_job_kind kind_of(const char *s)
 {
-    static const char *const names[] = {"work",      "timer",  "start_timer",
-                                        "call_done", "cancel", "publish"};
+    static const char *const names[] = {"work",   "timer",   "start_timer", "call_done",
+                                        "cancel", "publish", "notify"};
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(s, names[i]) == 0) {
@@ -109,8 +109,9 @@ enum ordo_code ordo_store_take_jobs(struct ordo_store *st, const char *const *ty
         st->db, st->stmts, st->arena, "could not take jobs",
         "WITH t AS (UPDATE job j SET attempts = j.attempts + 1, lock_owner = $1, "
         "locked_at = now(), due_at = now() + $2::bigint * interval '1 millisecond' FROM "
-        "(SELECT key FROM job WHERE due_at <= now() AND (kind <> 'work' OR type = "
-        "ANY($3::text[])) AND " SQL_NOT_HELD " ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) "
+        "(SELECT key FROM job WHERE due_at <= now() AND (kind NOT IN ('work', "
+        "'notify') OR type = ANY($3::text[])) AND " SQL_NOT_HELD
+        " ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) "
         "k WHERE j.key = k.key "
         "RETURNING j.key, coalesce(j.instance_key, 0) AS instance_key, j.kind, j.type, "
         "j.element_id, j.payload, j.attempts, j.retries, coalesce(j.credential, '') AS "
@@ -148,7 +149,7 @@ enum ordo_code ordo_store_next_due(struct ordo_store *st, const char *const *typ
          * would answer 0 (due now) when nothing is due at all. */
         "SELECT CASE WHEN min(due_at) IS NULL THEN -1 ELSE greatest(0, (extract(epoch FROM "
         "min(due_at) - now()) * 1000)::bigint) END FROM job WHERE due_at < 'infinity' AND "
-        "(kind <> 'work' OR type = ANY($1::text[])) AND " SQL_NOT_HELD,
+        "(kind NOT IN ('work', 'notify') OR type = ANY($1::text[])) AND " SQL_NOT_HELD,
         1, p, &res, err);
     if (rc == ORDO_OK) {
         *in_ms = ordo_pg_int(res, 0, 0);

@@ -119,6 +119,10 @@ CREATE TABLE webhook_attempt (
     PRIMARY KEY (outbox_seq, attempt)
 );
 
+-- Where the approval request of a task went, {"channel","ts"} as JSON: kept when its
+-- slack.post_approval job is done (the job row itself is deleted).
+ALTER TABLE user_task ADD COLUMN approval_message text;
+
 CREATE OR REPLACE FUNCTION ordo_grant_app(role text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE format('GRANT USAGE ON SEQUENCE ordo_key_seq, credential_id_seq TO %I', role);

@@ -113,3 +113,10 @@ foreach(name IN LISTS ordo_connectors)
   add_dependencies(test_connectors ordo_connector_${name})
 endforeach()
 set_tests_properties(test_connectors PROPERTIES TIMEOUT 300)
+
+# Slack approvals (webhooks/approval.c) against `ordo serve`, the Slack plugin and ordo-sandbox.
+ordo_add_pg_test(test_approvals SOURCES integration/test_approvals.c
+  LIBS ordo_sandboxtest ordo_server ordo_webhooks ordo_plugins ordo_core
+  LABELS "webhooks;plugins;fakes" ENV "ORDOTEST_SANDBOX_BIN=$<TARGET_FILE:ordo-sandbox>")
+add_dependencies(test_approvals ordo-sandbox ordo_connector_slack)
+set_tests_properties(test_approvals PROPERTIES TIMEOUT 300)

@@ -525,7 +525,7 @@ START_TEST(zeebe_user_task_reads_assignment_schedule_form_and_notify)
 
     /* clang-format off */
     compiles(LINE_OF("U", "<bpmn:userTask id='U' ordo:form='{\"type\":\"object\"}' "
-             "ordo:notify='#approvals'>" EXT(
+             "ordo:notify='slack:#approvals'>" EXT(
              "<zeebe:assignmentDefinition assignee='=manager.email' candidateGroups='sales, ops' "
              "candidateUsers='=[\"a\", \"b\"]'/>"
              "<zeebe:taskSchedule dueDate='2026-12-01T09:00:00Z'/>") "</bpmn:userTask>\n", "U"));
@@ -539,7 +539,34 @@ START_TEST(zeebe_user_task_reads_assignment_schedule_form_and_notify)
     ck_assert_str_eq(src(&t->candidate_users.expr), "[\"a\", \"b\"]");
     ck_assert_str_eq(t->due_date.constant, "2026-12-01T09:00:00Z");
     ck_assert_str_eq(t->form, "{\"type\":\"object\"}");
-    ck_assert_str_eq(t->notify, "#approvals");
+    ck_assert_str_eq(t->notify, "slack:#approvals");
+    ck_assert_str_eq(t->notify_target.constant, "#approvals");
+}
+END_TEST
+
+START_TEST(notify_target_may_be_feel)
+{
+    const struct ordo_graph_node *t;
+
+    compiles(LINE_OF("U", "<bpmn:userTask id='U' ordo:notify='slack:=manager.slack_id'/>\n", "U"));
+    t = node("U");
+    ck_assert_ptr_null(t->notify_target.constant);
+    ck_assert_str_eq(src(&t->notify_target.expr), "manager.slack_id");
+}
+END_TEST
+
+START_TEST(bad_notify_is_refused_naming_the_element)
+{
+    /* clang-format off */
+    refused(LINE_OF("U", "<bpmn:userTask id='U' ordo:notify='#approvals'/>\n", "U"),
+            "extension", "U");
+    refused(LINE_OF("U", "<bpmn:userTask id='U' ordo:notify='teams:C01'/>\n", "U"),
+            "extension", "U");
+    refused(LINE_OF("U", "<bpmn:userTask id='U' ordo:notify='slack:'/>\n", "U"),
+            "extension", "U");
+    refused(LINE_OF("U", "<bpmn:userTask id='U' ordo:notify='slack:=manager.('/>\n", "U"),
+            "expression", "U");
+    /* clang-format on */
 }
 END_TEST
 
@@ -1244,6 +1271,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, camunda_external_task_reads_topic_and_input_output);
     tcase_add_test(tc, job_extensions_that_cannot_be_honoured_are_refused);
     tcase_add_test(tc, zeebe_user_task_reads_assignment_schedule_form_and_notify);
+    tcase_add_test(tc, notify_target_may_be_feel);
+    tcase_add_test(tc, bad_notify_is_refused_naming_the_element);
     tcase_add_test(tc, camunda_user_task_reads_assignee_candidates_and_due_date);
     tcase_add_test(tc, zeebe_multi_instance_reads_collection_element_and_output);
     tcase_add_test(tc, camunda_multi_instance_and_cardinality_are_read);
