@@ -139,6 +139,13 @@ enum ordo_code ordo_st_tx(struct ordo_store *st, store_tx_fn *fn, void *ctx, str
 enum ordo_code ordo_st_write_effects(struct store_step *s, const struct ordo_step *step,
                                      struct ordo_err *err);
 
+/* Outbound webhook events (store_outbox.c), queued in the step's batch:
+ * the instance started, and what an effect means to subscribers (a user
+ * task created or completed, an incident opened or resolved, the end);
+ * other effects are ignored. */
+void ordo_st_outbox_started(struct store_step *s);
+void ordo_st_outbox_effect(struct store_step *s, const struct ordo_effect *e);
+
 /* The audit rows of a step that changes no instance ("definition.deployed"). */
 void ordo_st_audit_one(struct ordo_store *st, struct ordo_pg_batch *batch, int64_t time_ms,
                        const char *actor, const char *action, int64_t instance_key,
