@@ -65,8 +65,9 @@ enum ordo_code ordo_api_subscription_get(struct ordo_http_req *req, struct ordo_
     int64_t key = 0;
     PGconn *db = keyed(req, &key, err);
     json_t *out = NULL;
+    enum ordo_code rc = db ? ordo_wh_sub_get(db, key, &out, err) : err->code;
 
-    return ordo_api_reply(req, db ? ordo_wh_sub_get(db, key, &out, err) : err->code, out);
+    return ordo_api_reply(req, rc, out);
 }
 
 enum ordo_code ordo_api_subscription_update(struct ordo_http_req *req, struct ordo_err *err)

@@ -328,15 +328,17 @@ static enum ordo_code run(struct worker *w, const char *sql, int n, const char *
 static enum ordo_code record_attempt(struct worker *w, const struct row *r,
                                      const struct outcome *o, struct ordo_err *err)
 {
-    const char *p[5] = {r->seq, ordo_arena_printf(w->arena, "%d", r->attempt),
-                        o->status ? ordo_arena_printf(w->arena, "%ld", o->status) : NULL,
+    const char *p[4] = {r->seq, o->status ? ordo_arena_printf(w->arena, "%ld", o->status) : NULL,
                         o->error[0] ? o->error : NULL,
                         ordo_arena_printf(w->arena, "%" PRId64, o->latency_ms)};
 
+    /* Numbered on from the row's last attempt: a replay or a 410 restarts
+     * the row's count for the schedule, not the history. */
     return run(w,
                "INSERT INTO webhook_attempt (outbox_seq, attempt, status, error, latency_ms) "
-               "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-               5, p, err);
+               "SELECT $1, coalesce(max(attempt), 0) + 1, $2, $3, $4 FROM webhook_attempt "
+               "WHERE outbox_seq = $1 ON CONFLICT DO NOTHING",
+               4, p, err);
 }
 
 static enum ordo_code delivered(struct worker *w, const struct row *r, const struct outcome *o,

@@ -441,10 +441,15 @@ static enum ordo_code page_params(struct ordo_arena *a, const char *limit, const
     long v = DEFAULT_LIMIT;
 
     if (limit) {
+        size_t len = strlen(limit);
+
+        if (len == 0 || len > 9 || strspn(limit, "0123456789") != len) {
+            return ordo_err_set(err, ORDO_E_INVAL, "limit \"%.32s\" is not a number", limit);
+        }
         v = strtol(limit, &end, 10);
-        if (!*limit || *end || v < 1 || v > MAX_LIMIT) {
-            return ordo_err_set(err, ORDO_E_INVAL, "limit \"%.32s\" is not a number within 1 and %d",
-                                limit, MAX_LIMIT);
+        if (v < 1 || v > MAX_LIMIT) {
+            return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "limit %ld is not within 1 and %d", v,
+                                MAX_LIMIT);
         }
     }
     *n = (int)v;

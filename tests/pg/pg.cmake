@@ -113,3 +113,8 @@ foreach(name IN LISTS ordo_connectors)
   add_dependencies(test_connectors ordo_connector_${name})
 endforeach()
 set_tests_properties(test_connectors PROPERTIES TIMEOUT 300)
+# Outbound webhooks end to end: a real server delivers to a receiver in the test (issue 7).
+find_package(Threads REQUIRED)
+ordo_add_pg_test(test_wh_outbound SOURCES integration/test_wh_outbound.c
+  LIBS ordo_httptest ordo_webhooks Threads::Threads PkgConfig::MHD LABELS server webhooks)
+set_tests_properties(test_wh_outbound PROPERTIES TIMEOUT 600)
