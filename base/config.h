@@ -94,9 +94,9 @@ struct ordo_config {
     const char *webhook_timeout;        /* base/duration.h */
     const char *webhook_retry_schedule; /* base/duration.h: a list */
     const char *webhook_disable_after;  /* base/duration.h */
-    const char *crashpoint;     /* test-only: ORDO_CRASHPOINT */
-    const char *snapshot_steps; /* test-only: ORDO_SNAPSHOT_STEPS */
-    const char *lease_ms;       /* test-only: ORDO_LEASE_MS */
+    const char *crashpoint;             /* test-only: ORDO_CRASHPOINT */
+    const char *snapshot_steps;         /* test-only: ORDO_SNAPSHOT_STEPS */
+    const char *lease_ms;               /* test-only: ORDO_LEASE_MS */
 
     /* Where each value came from, by key: see ordo_config_origin(). */
     const char *origins[ORDO_CONFIG_KEY_COUNT];

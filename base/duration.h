@@ -19,7 +19,7 @@
 
 #include "base/err.h"
 
-#define ORDO_DURATION_MAX_MS  ((int64_t)100 * 365 * 24 * 3600 * 1000)
+#define ORDO_DURATION_MAX_MS   ((int64_t)100 * 365 * 24 * 3600 * 1000)
 #define ORDO_DURATION_LIST_MAX 32 /* items of one list */
 
 /* One duration, in milliseconds. */

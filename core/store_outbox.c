@@ -28,13 +28,13 @@
 /* $1 type, $2 instance key, $3 text before the looked-up key, $4 text
  * after it, $5 what to look up ('task', 'incident' or NULL), $6 its elem,
  * $7 msg_id. */
-#define SQL_OUTBOX                                                                                 \
-    "WITH ins AS (INSERT INTO outbox (event, instance_key, payload, subscription_key, msg_id) "    \
-    "SELECT $1, $2::bigint, $3 || coalesce(CASE $5 WHEN 'task' THEN (SELECT key::text FROM "       \
-    "user_task WHERE instance_key = $2::bigint AND elem = $6::bigint ORDER BY key DESC LIMIT 1) "  \
-    "WHEN 'incident' THEN (SELECT key::text FROM incident WHERE instance_key = $2::bigint AND "    \
-    "elem = $6::bigint ORDER BY key DESC LIMIT 1) END, '') || $4, key, $7 "                        \
-    "FROM webhook_subscription WHERE enabled AND events && ARRAY[$1::text, '*'] RETURNING 1) "     \
+#define SQL_OUTBOX                                                                                \
+    "WITH ins AS (INSERT INTO outbox (event, instance_key, payload, subscription_key, msg_id) "   \
+    "SELECT $1, $2::bigint, $3 || coalesce(CASE $5 WHEN 'task' THEN (SELECT key::text FROM "      \
+    "user_task WHERE instance_key = $2::bigint AND elem = $6::bigint ORDER BY key DESC LIMIT 1) " \
+    "WHEN 'incident' THEN (SELECT key::text FROM incident WHERE instance_key = $2::bigint AND "   \
+    "elem = $6::bigint ORDER BY key DESC LIMIT 1) END, '') || $4, key, $7 "                       \
+    "FROM webhook_subscription WHERE enabled AND events && ARRAY[$1::text, '*'] RETURNING 1) "    \
     "SELECT pg_notify('ordo_outbox', '') WHERE EXISTS (SELECT 1 FROM ins)"
 
 #define REASON_MAX 1024 /* bytes of an incident's reason in a payload (payloads stay < 20 kB) */
@@ -47,7 +47,8 @@ static const char *new_msg_id(struct ordo_arena *a, int64_t now_ms)
 
     ordo_random_bytes(rnd, sizeof rnd);
     ordo_hex(rnd, sizeof rnd, hex);
-    return ordo_arena_printf(a, "msg_%012" PRIx64 "%s", (uint64_t)now_ms & (uint64_t)0xffffffffffff, hex);
+    return ordo_arena_printf(a, "msg_%012" PRIx64 "%s", (uint64_t)now_ms & (uint64_t)0xffffffffffff,
+                             hex);
 }
 
 static void set_key(json_t *data, const char *name, int64_t key)
@@ -78,8 +79,8 @@ static void queue(struct store_step *s, const char *type, int64_t time_ms, json_
     struct ordo_arena *a = s->st->arena;
     char ts[ORDO_RFC3339_MS_SIZE];
     const char *body = ordo_json_dump(a, ordo_json_defer(a, data), JSON_COMPACT);
-    const char *p[7] = {type, ordo_st_i64(a, s->instance_key), NULL, "", lookup, NULL,
-                        new_msg_id(a, time_ms)};
+    const char *p[7] = {type, ordo_st_i64(a, s->instance_key), NULL, "", lookup,
+                        NULL, new_msg_id(a, time_ms)};
 
     ordo_format_rfc3339_ms(time_ms, ts);
     if (lookup) { /* {"taskKey":"<key>","instanceKey":...} */

@@ -103,11 +103,10 @@ enum ordo_code ordo_api_subscription_deliveries(struct ordo_http_req *req, struc
     int64_t key = 0;
     PGconn *db = keyed(req, &key, err);
     json_t *out = NULL;
-    enum ordo_code rc =
-        db ? ordo_wh_sub_deliveries(db, key, ordo_http_query(req, "state"),
-                                    ordo_http_query(req, "limit"), ordo_http_query(req, "after"),
-                                    &out, err)
-           : err->code;
+    enum ordo_code rc = db ? ordo_wh_sub_deliveries(db, key, ordo_http_query(req, "state"),
+                                                    ordo_http_query(req, "limit"),
+                                                    ordo_http_query(req, "after"), &out, err)
+                           : err->code;
 
     return ordo_api_reply(req, rc, out);
 }

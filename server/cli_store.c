@@ -220,10 +220,8 @@ static int open_connectors(struct ordo_cli *cli, const struct ordo_config *cfg,
 static int start_webhooks(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
 {
-    struct ordo_wh_sender_options o = {.conninfo = db->conninfo,
-                                       .node = eng->node,
-                                       .vault = eng->vault,
-                                       .http = &eng->http};
+    struct ordo_wh_sender_options o = {
+        .conninfo = db->conninfo, .node = eng->node, .vault = eng->vault, .http = &eng->http};
     struct ordo_err err = {0};
 
     if (ordo_wh_sender_config(cfg, &o, &err) != ORDO_OK) {

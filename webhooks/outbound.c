@@ -34,34 +34,34 @@
 #include "base/vault.h"
 #include "webhooks/standard.h"
 
-#define IDLE_MAX_MS    1000 /* look at the table at least this often */
-#define IDLE_MIN_MS    5
-#define RECONNECT_MS   1000
-#define ERROR_MAX      256 /* bytes of an attempt's error text */
-#define SNIPPET_MAX    120 /* bytes of a response body kept in it */
-#define AD_SIZE        48  /* "webhook_subscription:" and an int64 */
-#define SEALED_MIN     (ORDO_VAULT_NONCE_SIZE + ORDO_VAULT_TAG_SIZE)
-#define SEALED_MAX     (SEALED_MIN + ORDO_WHSEC_TEXT)
-#define WORKER_NAME    160
+#define IDLE_MAX_MS  1000 /* look at the table at least this often */
+#define IDLE_MIN_MS  5
+#define RECONNECT_MS 1000
+#define ERROR_MAX    256 /* bytes of an attempt's error text */
+#define SNIPPET_MAX  120 /* bytes of a response body kept in it */
+#define AD_SIZE      48  /* "webhook_subscription:" and an int64 */
+#define SEALED_MIN   (ORDO_VAULT_NONCE_SIZE + ORDO_VAULT_TAG_SIZE)
+#define SEALED_MAX   (SEALED_MIN + ORDO_WHSEC_TEXT)
+#define WORKER_NAME  160
 
 /* Rows that may go now: due, of an enabled subscription, and first of
  * their (subscription, instance) among the pending ones. */
-#define ELIGIBLE                                                                                   \
-    "o.state = 'pending' AND s.enabled AND NOT EXISTS (SELECT 1 FROM outbox p WHERE "              \
-    "p.subscription_key = o.subscription_key AND p.instance_key = o.instance_key AND "             \
+#define ELIGIBLE                                                                       \
+    "o.state = 'pending' AND s.enabled AND NOT EXISTS (SELECT 1 FROM outbox p WHERE "  \
+    "p.subscription_key = o.subscription_key AND p.instance_key = o.instance_key AND " \
     "p.state = 'pending' AND p.seq < o.seq)"
 
-#define SQL_CLAIM                                                                                  \
-    "WITH c AS (SELECT o.seq FROM outbox o JOIN webhook_subscription s ON s.key = "                \
-    "o.subscription_key WHERE " ELIGIBLE " AND o.due_at <= now() ORDER BY o.due_at, o.seq "        \
-    "LIMIT 1 FOR UPDATE OF o SKIP LOCKED) "                                                        \
-    "UPDATE outbox o SET lock_owner = $1, locked_at = now(), attempts = o.attempts + 1, "          \
-    "due_at = now() + $2::bigint * interval '1 millisecond' FROM c, webhook_subscription s "       \
-    "WHERE o.seq = c.seq AND s.key = o.subscription_key RETURNING o.seq, o.subscription_key, "     \
+#define SQL_CLAIM                                                                              \
+    "WITH c AS (SELECT o.seq FROM outbox o JOIN webhook_subscription s ON s.key = "            \
+    "o.subscription_key WHERE " ELIGIBLE " AND o.due_at <= now() ORDER BY o.due_at, o.seq "    \
+    "LIMIT 1 FOR UPDATE OF o SKIP LOCKED) "                                                    \
+    "UPDATE outbox o SET lock_owner = $1, locked_at = now(), attempts = o.attempts + 1, "      \
+    "due_at = now() + $2::bigint * interval '1 millisecond' FROM c, webhook_subscription s "   \
+    "WHERE o.seq = c.seq AND s.key = o.subscription_key RETURNING o.seq, o.subscription_key, " \
     "o.msg_id, o.payload, o.attempts, s.url, s.secret, s.secret_key_id"
 
-#define SQL_NEXT_DUE                                                                               \
-    "SELECT coalesce(ceil(extract(epoch FROM min(o.due_at) - now()) * 1000), $1)::bigint "         \
+#define SQL_NEXT_DUE                                                                       \
+    "SELECT coalesce(ceil(extract(epoch FROM min(o.due_at) - now()) * 1000), $1)::bigint " \
     "FROM outbox o JOIN webhook_subscription s ON s.key = o.subscription_key WHERE " ELIGIBLE
 
 struct ordo_wh_sender {
@@ -114,10 +114,8 @@ enum ordo_code ordo_wh_sender_config(const struct ordo_config *cfg,
         return ordo_err_set(err, ORDO_E_INVAL, "config key \"webhook_retry_schedule\": %s",
                             why.msg);
     }
-    if (ordo_duration_parse(cfg->webhook_disable_after, &opts->disable_after_ms, &why) !=
-        ORDO_OK) {
-        return ordo_err_set(err, ORDO_E_INVAL, "config key \"webhook_disable_after\": %s",
-                            why.msg);
+    if (ordo_duration_parse(cfg->webhook_disable_after, &opts->disable_after_ms, &why) != ORDO_OK) {
+        return ordo_err_set(err, ORDO_E_INVAL, "config key \"webhook_disable_after\": %s", why.msg);
     }
     if (opts->timeout_ms < 1) {
         return ordo_err_set(err, ORDO_E_INVAL, "config key \"webhook_timeout\" must not be 0");
@@ -227,8 +225,7 @@ static bool claim(struct worker *w, struct row *r)
 /* The subscription's signing key, out of its sealed box ("\x" hex of the
  * nonce and the ciphertext). */
 static enum ordo_code open_secret(struct worker *w, const struct row *r,
-                                  uint8_t key[ORDO_WHSEC_MAX], size_t *keylen,
-                                  struct ordo_err *err)
+                                  uint8_t key[ORDO_WHSEC_MAX], size_t *keylen, struct ordo_err *err)
 {
     uint8_t box[SEALED_MAX];
     char plain[ORDO_WHSEC_TEXT] = "";
@@ -267,9 +264,9 @@ static void status_error(const struct ordo_httpc_response *resp, char out[ERROR_
     out[len++] = ':';
     out[len++] = ' ';
     for (; n < resp->body_len && n < SNIPPET_MAX && len + 1 < ERROR_MAX; n++) {
-        unsigned char c = (unsigned char)resp->body[n];
+        char c = resp->body[n];
 
-        out[len++] = c >= 0x20 && c < 0x7f ? (char)c : ' ';
+        out[len++] = c >= 0x20 && c < 0x7f ? c : ' ';
     }
     out[len] = '\0';
 }
@@ -325,8 +322,8 @@ static enum ordo_code run(struct worker *w, const char *sql, int n, const char *
     return ordo_pg_run(w->db, "could not record a webhook attempt", sql, n, p, err);
 }
 
-static enum ordo_code record_attempt(struct worker *w, const struct row *r,
-                                     const struct outcome *o, struct ordo_err *err)
+static enum ordo_code record_attempt(struct worker *w, const struct row *r, const struct outcome *o,
+                                     struct ordo_err *err)
 {
     const char *p[4] = {r->seq, o->status ? ordo_arena_printf(w->arena, "%ld", o->status) : NULL,
                         o->error[0] ? o->error : NULL,
@@ -363,11 +360,12 @@ static enum ordo_code gone(struct worker *w, const struct row *r, struct ordo_er
 {
     const char *p[2] = {r->seq, w->owner};
     const char *q[1] = {r->subscription};
-    enum ordo_code rc = run(w,
-                            "UPDATE outbox SET attempts = greatest(0, attempts - 1), due_at = now(), "
-                            "last_status = 410, last_error = 'HTTP 410', lock_owner = NULL, "
-                            "locked_at = NULL WHERE seq = $1 AND lock_owner = $2",
-                            2, p, err);
+    enum ordo_code rc =
+        run(w,
+            "UPDATE outbox SET attempts = greatest(0, attempts - 1), due_at = now(), "
+            "last_status = 410, last_error = 'HTTP 410', lock_owner = NULL, "
+            "locked_at = NULL WHERE seq = $1 AND lock_owner = $2",
+            2, p, err);
 
     ordo_log(ORDO_LOG_WARN, "webhooks", "webhook subscription disabled: the receiver answered 410",
              ORDO_STR("subscription", r->subscription));
@@ -394,11 +392,12 @@ static enum ordo_code failed(struct worker *w, const struct row *r, const struct
                         o->error};
     const char *q[2] = {r->subscription,
                         ordo_arena_printf(w->arena, "%" PRId64, opts->disable_after_ms)};
-    enum ordo_code rc = run(w,
-                            "UPDATE outbox SET state = $3, due_at = now() + $4::bigint * "
-                            "interval '1 millisecond', last_status = $5, last_error = $6, "
-                            "lock_owner = NULL, locked_at = NULL WHERE seq = $1 AND lock_owner = $2",
-                            6, p, err);
+    enum ordo_code rc =
+        run(w,
+            "UPDATE outbox SET state = $3, due_at = now() + $4::bigint * "
+            "interval '1 millisecond', last_status = $5, last_error = $6, "
+            "lock_owner = NULL, locked_at = NULL WHERE seq = $1 AND lock_owner = $2",
+            6, p, err);
 
     if (rc == ORDO_OK && wait < 0) {
         ordo_log(ORDO_LOG_WARN, "webhooks", "webhook event is a dead letter",
@@ -448,8 +447,8 @@ static int next_due_ms(struct worker *w)
     PGresult *res = NULL;
     int64_t ms;
 
-    if (ordo_pg_exec(w->db, w->arena, "could not look for webhook events", SQL_NEXT_DUE, 1, p,
-                     &res, &err) != ORDO_OK) {
+    if (ordo_pg_exec(w->db, w->arena, "could not look for webhook events", SQL_NEXT_DUE, 1, p, &res,
+                     &err) != ORDO_OK) {
         db_failed(w, &err);
         return IDLE_MAX_MS;
     }
@@ -516,7 +515,7 @@ static enum ordo_code start_worker(struct ordo_wh_sender *s, struct worker *w, s
     if (pol.connect_timeout_ms == 0 || pol.connect_timeout_ms > s->opts.timeout_ms) {
         pol.connect_timeout_ms = s->opts.timeout_ms;
     }
-    pol.max_body = 64 * 1024; /* only the status and a snippet matter */
+    pol.max_body = (size_t)64 * 1024; /* only the status and a snippet matter */
     rc = ordo_httpc_new(&pol, &w->http, err);
     if (rc != ORDO_OK) {
         return rc;

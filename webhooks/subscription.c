@@ -56,9 +56,9 @@
 /* clang-format on */
 
 const char *const ordo_wh_event_types[] = {
-    "instance.started", "instance.completed", "instance.failed",   "instance.canceled",
-    "task.created",     "task.completed",     "incident.opened",   "incident.resolved",
-    NULL};
+    "instance.started",  "instance.completed", "instance.failed",
+    "instance.canceled", "task.created",       "task.completed",
+    "incident.opened",   "incident.resolved",  NULL};
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
@@ -113,8 +113,8 @@ static enum ordo_code parse_doc(const PGresult *res, int row, json_t **out, stru
 
 static enum ordo_code notify(PGconn *db, struct ordo_err *err)
 {
-    return ordo_pg_run(db, "could not wake the webhook senders", "NOTIFY " ORDO_WH_CHANNEL, 0,
-                       NULL, err);
+    return ordo_pg_run(db, "could not wake the webhook senders", "NOTIFY " ORDO_WH_CHANNEL, 0, NULL,
+                       err);
 }
 
 /* ---- validation ----------------------------------------------------------------------------- */
@@ -212,7 +212,8 @@ static enum ordo_code events_param(struct ordo_arena *a, const json_t *events, c
         return ordo_err_set(err, ORDO_E_INVAL, "events must be an array of 1 to %d event types",
                             EVENTS_MAX);
     }
-    json_array_foreach (events, i, v) {
+    json_array_foreach(events, i, v)
+    {
         if (!json_is_string(v) || !known_event(json_string_value(v))) {
             ordo_buf_cleanup(&b);
             return ordo_err_set(err, ORDO_E_INVAL,
@@ -224,7 +225,8 @@ static enum ordo_code events_param(struct ordo_arena *a, const json_t *events, c
         }
     }
     ordo_buf_putc(&b, '{');
-    json_array_foreach (events, i, v) {
+    json_array_foreach(events, i, v)
+    {
         ordo_pg_array_add(&b, json_string_value(v));
     }
     ordo_buf_putc(&b, '}');
@@ -244,7 +246,7 @@ static enum ordo_code opt_string(const json_t *body, const char *name, const cha
         return ordo_err_set(err, ORDO_E_INVAL, "%s must be a string, not %s", name,
                             ordo_json_type_name(v));
     }
-    if (v && json_is_string(v)) {
+    if (json_is_string(v)) {
         *out = json_string_value(v);
     }
     return ORDO_OK;
@@ -269,8 +271,8 @@ static enum ordo_code read_fields(struct ordo_arena *a, const json_t *body,
         rc = events_param(a, json_object_get(body, "events"), &f->events, err);
     }
     if (rc == ORDO_OK && f->description && strlen(f->description) > DESCRIPTION_MAX) {
-        rc = ordo_err_set(err, ORDO_E_INVAL, "description is longer than %d bytes",
-                          DESCRIPTION_MAX);
+        rc =
+            ordo_err_set(err, ORDO_E_INVAL, "description is longer than %d bytes", DESCRIPTION_MAX);
     }
     return rc;
 }
@@ -323,8 +325,7 @@ static enum ordo_code make_secret(const json_t *body, char out[ORDO_WHSEC_TEXT],
 /* The sealed secret as a bytea parameter: nonce, then ciphertext. */
 static enum ordo_code seal(struct ordo_arena *a, const struct ordo_vault *vault, int64_t key,
                            const char *secret, const char **box_out,
-                           char key_id[ORDO_VAULT_KEY_ID_SIZE],
-                           struct ordo_err *err)
+                           char key_id[ORDO_VAULT_KEY_ID_SIZE], struct ordo_err *err)
 {
     size_t len = strlen(secret);
     uint8_t *box = ordo_arena_alloc(a, ORDO_VAULT_NONCE_SIZE + len + ORDO_VAULT_TAG_SIZE);
@@ -359,8 +360,13 @@ static enum ordo_code insert(PGconn *db, struct ordo_arena *a, const struct ordo
     if (rc != ORDO_OK) {
         return rc;
     }
-    const char *p[7] = {i64_text(a, key), f->url,  f->events, f->description,
-                        box,              key_id, actor && *actor ? actor : "system"};
+    const char *p[7] = {i64_text(a, key),
+                        f->url,
+                        f->events,
+                        f->description,
+                        box,
+                        key_id,
+                        actor && *actor ? actor : "system"};
 
     rc = ordo_pg_exec(db, a, "could not create a webhook subscription",
                       "WITH s AS (INSERT INTO webhook_subscription (key, url, events, description, "
@@ -524,9 +530,9 @@ static enum ordo_code update_in_tx(PGconn *db, struct ordo_arena *a, const char 
         6, p, out, err);
 
     if (rc == ORDO_OK) {
-        json_t *what = json_pack("{s:s, s:O, s:O}", "key", p[0], "events",
-                                 json_object_get(*out, "events"), "enabled",
-                                 json_object_get(*out, "enabled"));
+        json_t *what =
+            json_pack("{s:s, s:O, s:O}", "key", p[0], "events", json_object_get(*out, "events"),
+                      "enabled", json_object_get(*out, "enabled"));
 
         if (p[1]) {
             (void)json_object_set_new(what, "host", url_host(p[1]));
@@ -578,22 +584,21 @@ static enum ordo_code delete_in_tx(PGconn *db, struct ordo_arena *a, const char 
 {
     const char *p[1] = {key};
     PGresult *res = NULL;
-    enum ordo_code rc = ordo_pg_exec(db, a, "could not delete a webhook subscription",
-                                     "DELETE FROM webhook_subscription WHERE key = $1 RETURNING url",
-                                     1, p, &res, err);
+    enum ordo_code rc = ordo_pg_exec(
+        db, a, "could not delete a webhook subscription",
+        "DELETE FROM webhook_subscription WHERE key = $1 RETURNING url", 1, p, &res, err);
 
     if (rc == ORDO_OK && PQntuples(res) == 0) {
         return ordo_err_set(err, ORDO_E_NOTFOUND, "webhook subscription %s not found", key);
     }
-    return rc == ORDO_OK ? audit(db, a, actor, "webhook_subscription.deleted",
-                                 json_pack("{s:s, s:o}", "key", key, "host",
-                                           url_host(PQgetvalue(res, 0, 0))),
-                                 err)
-                         : rc;
+    return rc == ORDO_OK
+               ? audit(db, a, actor, "webhook_subscription.deleted",
+                       json_pack("{s:s, s:o}", "key", key, "host", url_host(PQgetvalue(res, 0, 0))),
+                       err)
+               : rc;
 }
 
-enum ordo_code ordo_wh_sub_delete(PGconn *db, int64_t key, const char *actor,
-                                  struct ordo_err *err)
+enum ordo_code ordo_wh_sub_delete(PGconn *db, int64_t key, const char *actor, struct ordo_err *err)
 {
     struct ordo_arena *a = ordo_arena_new();
     enum ordo_code rc = ordo_pg_begin(db, err);
@@ -622,9 +627,8 @@ static enum ordo_code exists(PGconn *db, struct ordo_arena *a, const char *key,
     return rc;
 }
 
-enum ordo_code ordo_wh_sub_deliveries(PGconn *db, int64_t key, const char *state,
-                                      const char *limit, const char *after, json_t **out,
-                                      struct ordo_err *err)
+enum ordo_code ordo_wh_sub_deliveries(PGconn *db, int64_t key, const char *state, const char *limit,
+                                      const char *after, json_t **out, struct ordo_err *err)
 {
     struct ordo_arena *a = ordo_arena_new();
     const char *p[4] = {i64_text(a, key), state};
@@ -666,13 +670,12 @@ static enum ordo_code replay_one_tx(PGconn *db, struct ordo_arena *a, const char
     if (rc == ORDO_OK && ordo_pg_int(res, 0, 0) == 0) {
         return PQgetisnull(res, 0, 1)
                    ? ordo_err_set(err, ORDO_E_NOTFOUND, "webhook event %s not found", seq)
-                   : ordo_err_set(err, ORDO_E_CONFLICT,
-                                  "webhook event %s is %s, not a dead letter", seq,
-                                  PQgetvalue(res, 0, 1));
+                   : ordo_err_set(err, ORDO_E_CONFLICT, "webhook event %s is %s, not a dead letter",
+                                  seq, PQgetvalue(res, 0, 1));
     }
-    rc = rc == ORDO_OK ? audit(db, a, actor, "webhook.replayed",
-                               json_pack("{s:s}", "seq", seq), err)
-                       : rc;
+    rc = rc == ORDO_OK
+             ? audit(db, a, actor, "webhook.replayed", json_pack("{s:s}", "seq", seq), err)
+             : rc;
     return rc == ORDO_OK ? notify(db, err) : rc;
 }
 
@@ -731,15 +734,15 @@ static enum ordo_code replay_since_tx(PGconn *db, struct ordo_arena *a, const ch
         return rc;
     }
     *n = ordo_pg_int(res, 0, 0);
-    rc = audit(db, a, actor, "webhook.replayed",
-               json_pack("{s:s, s:s?, s:I}", "subscription", p[0], "since", p[1], "count",
-                         (json_int_t)*n),
-               err);
+    rc = audit(
+        db, a, actor, "webhook.replayed",
+        json_pack("{s:s, s:s?, s:I}", "subscription", p[0], "since", p[1], "count", (json_int_t)*n),
+        err);
     return rc == ORDO_OK ? notify(db, err) : rc;
 }
 
-enum ordo_code ordo_wh_replay_since(PGconn *db, int64_t key, const char *since,
-                                    const char *actor, json_t **out, struct ordo_err *err)
+enum ordo_code ordo_wh_replay_since(PGconn *db, int64_t key, const char *since, const char *actor,
+                                    json_t **out, struct ordo_err *err)
 {
     struct ordo_arena *a = ordo_arena_new();
     const char *p[2] = {i64_text(a, key), NULL};

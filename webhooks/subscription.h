@@ -74,14 +74,12 @@ enum ordo_code ordo_wh_sub_list(PGconn *db, const char *limit, const char *after
                                 struct ordo_err *err);
 
 /* Delete the subscription and its outbox rows. */
-enum ordo_code ordo_wh_sub_delete(PGconn *db, int64_t key, const char *actor,
-                                  struct ordo_err *err);
+enum ordo_code ordo_wh_sub_delete(PGconn *db, int64_t key, const char *actor, struct ordo_err *err);
 
 /* The outbox rows of subscription 'key', with their attempts; 'state'
  * (pending, delivered, dead; NULL: all) filters. */
-enum ordo_code ordo_wh_sub_deliveries(PGconn *db, int64_t key, const char *state,
-                                      const char *limit, const char *after, json_t **out,
-                                      struct ordo_err *err);
+enum ordo_code ordo_wh_sub_deliveries(PGconn *db, int64_t key, const char *state, const char *limit,
+                                      const char *after, json_t **out, struct ordo_err *err);
 
 /* Dead letter 'seq' -> pending, attempts 0, due now. '*out' is
  * {"seq","state"}. */
@@ -90,7 +88,7 @@ enum ordo_code ordo_wh_replay_one(PGconn *db, int64_t seq, const char *actor, js
 
 /* Every dead letter of subscription 'key' created at or after 'since'
  * (RFC 3339; NULL: all of them). '*out' is {"replayed": N}. */
-enum ordo_code ordo_wh_replay_since(PGconn *db, int64_t key, const char *since,
-                                    const char *actor, json_t **out, struct ordo_err *err);
+enum ordo_code ordo_wh_replay_since(PGconn *db, int64_t key, const char *since, const char *actor,
+                                    json_t **out, struct ordo_err *err);
 
 #endif

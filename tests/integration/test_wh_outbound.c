@@ -45,10 +45,10 @@ static struct {
     struct MHD_Daemon *d;
     unsigned port;
     pthread_mutex_t lock;
-    unsigned fixed;    /* answer this to everything (0: see fail_first) */
-    int fail_first;    /* answer 500 to the first N requests of each webhook-id */
-    int stall_ms;      /* hold the first request this long before answering */
-    bool stalled;      /* the stall happened (or is happening) */
+    unsigned fixed; /* answer this to everything (0: see fail_first) */
+    int fail_first; /* answer 500 to the first N requests of each webhook-id */
+    int stall_ms;   /* hold the first request this long before answering */
+    bool stalled;   /* the stall happened (or is happening) */
     struct request *reqs;
     size_t nreqs;
 } rx;
@@ -157,10 +157,10 @@ static void receiver_start(void)
     rx.reqs = calloc(MAX_REQS, sizeof *rx.reqs);
     ck_assert_ptr_nonnull(rx.reqs);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    rx.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                            NULL, NULL, receive_cb, NULL, MHD_OPTION_SOCK_ADDR,
-                            (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_COMPLETED, completed_cb,
-                            NULL, MHD_OPTION_END);
+    rx.d =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
+                         NULL, receive_cb, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                         MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL, MHD_OPTION_END);
     ck_assert_ptr_nonnull(rx.d);
     info = MHD_get_daemon_info(rx.d, MHD_DAEMON_INFO_BIND_PORT);
     ck_assert_ptr_nonnull(info);
@@ -255,8 +255,8 @@ static void deploy(const char *xml)
 {
     struct httptest_resp r;
 
-    httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", xml,
-                     strlen(xml), NULL, &r);
+    httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", xml, strlen(xml),
+                     NULL, &r);
     ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
     httptest_resp_free(&r);
 }
@@ -438,9 +438,9 @@ static long delivered_of(const char *sub)
 {
     char sql[160];
 
-    (void)snprintf(sql, sizeof sql,
-                   "SELECT count(*) FROM outbox WHERE state = 'delivered' AND subscription_key = %s",
-                   sub);
+    (void)snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM outbox WHERE state = 'delivered' AND subscription_key = %s", sub);
     return count(sql);
 }
 
@@ -448,9 +448,9 @@ static void wait_delivered(const char *sub, long want, int ms)
 {
     char sql[160];
 
-    (void)snprintf(sql, sizeof sql,
-                   "SELECT count(*) FROM outbox WHERE state = 'delivered' AND subscription_key = %s",
-                   sub);
+    (void)snprintf(
+        sql, sizeof sql,
+        "SELECT count(*) FROM outbox WHERE state = 'delivered' AND subscription_key = %s", sub);
     wait_count(sql, want, ms);
 }
 
@@ -606,10 +606,9 @@ START_TEST(gone_disables_dead_letters_replay)
     (void)snprintf(path, sizeof path, "/api/webhooks/subscriptions/%s/deliveries?state=dead", sub);
     ck_assert_int_eq(call("GET", path, NULL, &out), 200);
     ck_assert_uint_eq(json_array_size(json_object_get(out, "items")), 1);
-    ck_assert_uint_eq(
-        json_array_size(json_object_get(json_array_get(json_object_get(out, "items"), 0),
-                                        "attempts")),
-        3);
+    ck_assert_uint_eq(json_array_size(json_object_get(
+                          json_array_get(json_object_get(out, "items"), 0), "attempts")),
+                      3);
     json_decref(out);
 
     rx.fixed = 200;
@@ -646,8 +645,8 @@ START_TEST(ssrf_guard_refuses_unlisted_loopback)
 
     receiver_start();
     start_server("10ms", "5s", "127.0.0.2/32");
-    (void)snprintf(body, sizeof body,
-                   "{\"url\":\"http://127.0.0.1:%u/hook\",\"events\":[\"*\"]}", rx.port);
+    (void)snprintf(body, sizeof body, "{\"url\":\"http://127.0.0.1:%u/hook\",\"events\":[\"*\"]}",
+                   rx.port);
     httptest_json(&srv, "POST", "/api/webhooks/subscriptions", ADMIN, body, &r);
     ck_assert_int_eq(r.status, 400);
     ck_assert_ptr_nonnull(strstr(r.body, "127.0.0.1"));

@@ -32,8 +32,8 @@ END_TEST
 
 START_TEST(malformed_durations_are_named)
 {
-    static const char *const bad[] = {"", "5", "s", "-5s", "1.5s", "5 s", "5sec", "5S",
-                                      "99999999999999999999d", "4000000000d"};
+    static const char *const bad[] = {
+        "", "5", "s", "-5s", "1.5s", "5 s", "5sec", "5S", "99999999999999999999d", "4000000000d"};
     struct ordo_err err = {0};
     int64_t ms = 0;
 
