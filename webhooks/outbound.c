@@ -266,7 +266,10 @@ static void status_error(const struct ordo_httpc_response *resp, char out[ERROR_
     for (; n < resp->body_len && n < SNIPPET_MAX && len + 1 < ERROR_MAX; n++) {
         char c = resp->body[n];
 
-        out[len++] = c >= 0x20 && c < 0x7f ? c : ' ';
+        if (c < 0x20 || c >= 0x7f) {
+            c = ' ';
+        }
+        out[len++] = c;
     }
     out[len] = '\0';
 }
