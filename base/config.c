@@ -13,6 +13,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/duration.h"
 #include "base/httpc.h"
 #include "base/json.h"
 
@@ -56,6 +57,25 @@ static enum ordo_code check_http_allow(struct ordo_arena *arena, const char *val
     size_t n;
 
     return ordo_httpc_parse_allow(value, arena, &allow, &n, err);
+}
+
+static enum ordo_code check_duration(struct ordo_arena *arena, const char *value,
+                                     struct ordo_err *err)
+{
+    int64_t ms;
+
+    (void)arena;
+    return ordo_duration_parse(value, &ms, err);
+}
+
+static enum ordo_code check_durations(struct ordo_arena *arena, const char *value,
+                                      struct ordo_err *err)
+{
+    int64_t ms[ORDO_DURATION_LIST_MAX];
+    size_t n;
+
+    (void)arena;
+    return ordo_duration_list_parse(value, ms, &n, err);
 }
 
 #define STR_KEY(field, meta, def, fl, text)                                                    \
@@ -149,6 +169,17 @@ static const struct config_key config_keys[] = {
             "log one in N successful requests (errors are always logged); 0: none. A line costs "
             "about as much as a whole /livez request, so logging every one halves the top rate "
             "(docs/benchmarks.md)"),
+    INT_KEY(webhook_senders, "2", 0, 64,
+            "threads delivering outbound webhooks (docs/webhooks-outbound.md); 0: none on this "
+            "node"),
+    CHECKED_STR_KEY(webhook_timeout, "DURATION", "15s", check_duration,
+                    "how long one outbound webhook delivery may take (ms, s, m, h or d)"),
+    CHECKED_STR_KEY(webhook_retry_schedule, "DURATION,...", "5s,5m,30m,2h,5h,10h,14h,20h,24h",
+                    check_durations,
+                    "waits before the retries of a failed outbound webhook delivery; after the "
+                    "last, the event is a dead letter"),
+    CHECKED_STR_KEY(webhook_disable_after, "DURATION", "5d", check_duration,
+                    "disable a webhook subscription whose deliveries have failed for this long"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
     STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,

@@ -53,7 +53,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 34
+#define ORDO_CONFIG_KEY_COUNT 38
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -90,9 +90,13 @@ struct ordo_config {
     const char *tls_cert_file;
     const char *tls_key_file;
     int64_t access_log_every;
-    const char *crashpoint;     /* test-only: ORDO_CRASHPOINT */
-    const char *snapshot_steps; /* test-only: ORDO_SNAPSHOT_STEPS */
-    const char *lease_ms;       /* test-only: ORDO_LEASE_MS */
+    int64_t webhook_senders;
+    const char *webhook_timeout;        /* base/duration.h */
+    const char *webhook_retry_schedule; /* base/duration.h: a list */
+    const char *webhook_disable_after;  /* base/duration.h */
+    const char *crashpoint;             /* test-only: ORDO_CRASHPOINT */
+    const char *snapshot_steps;         /* test-only: ORDO_SNAPSHOT_STEPS */
+    const char *lease_ms;               /* test-only: ORDO_LEASE_MS */
 
     /* Where each value came from, by key: see ordo_config_origin(). */
     const char *origins[ORDO_CONFIG_KEY_COUNT];

@@ -344,6 +344,7 @@ enum ordo_code ordo_st_write_effects(struct store_step *s, const struct ordo_ste
         default: /* enter, leave, var: the audit row says it all */
             break;
         }
+        ordo_st_outbox_effect(s, r.e);
     }
     return rc;
 }

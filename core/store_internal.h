@@ -149,6 +149,13 @@ void ordo_st_notify_task(struct store_step *s, const struct ordo_effect *e, cons
 /* Queue a notify job in the current transaction (store_notify.c). */
 void ordo_st_notify_queue(struct ordo_store *st, const struct ordo_notify_job *job);
 
+/* Outbound webhook events (store_outbox.c), queued in the step's batch:
+ * the instance started, and what an effect means to subscribers (a user
+ * task created or completed, an incident opened or resolved, the end);
+ * other effects are ignored. */
+void ordo_st_outbox_started(struct store_step *s);
+void ordo_st_outbox_effect(struct store_step *s, const struct ordo_effect *e);
+
 /* The audit rows of a step that changes no instance ("definition.deployed"). */
 void ordo_st_audit_one(struct ordo_store *st, struct ordo_pg_batch *batch, int64_t time_ms,
                        const char *actor, const char *action, int64_t instance_key,

@@ -388,6 +388,7 @@ enum ordo_code ordo_st_start_locked(struct ordo_store *st, const struct store_ne
     s.inst = ordo_instance_new(req->def->graph, req->def->process, &opts);
     ev.time_ms = req->now_ms;
     ev.variables = req->variables;
+    ordo_st_outbox_started(&s);
     depth++;
     rc = apply_all(&s, &ev, err);
     depth--;

@@ -150,6 +150,23 @@ const struct ordo_route ordo_api_routes[] = {
      ordo_api_credential_delete, "delete a connector credential"},
     {"POST", "/api/credentials/{connector}/{name}/test", ORDO_ROUTE_SYNC, ADMIN, NONE,
      ordo_api_credential_test, "check that a credential works, with one call to the service"},
+
+    {"POST", "/api/webhooks/subscriptions", ORDO_ROUTE_SYNC, ADMIN, SMALL,
+     ordo_api_subscription_create, "subscribe a URL to events (the secret is shown once)"},
+    {"GET",  "/api/webhooks/subscriptions", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_subscription_list, "list webhook subscriptions (never their secrets)"},
+    {"GET",  "/api/webhooks/subscriptions/{key}", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_subscription_get, "one webhook subscription"},
+    {"PATCH", "/api/webhooks/subscriptions/{key}", ORDO_ROUTE_SYNC, ADMIN, SMALL,
+     ordo_api_subscription_update, "change, disable or enable a webhook subscription"},
+    {"DELETE", "/api/webhooks/subscriptions/{key}", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_subscription_delete, "delete a webhook subscription and its events"},
+    {"GET",  "/api/webhooks/subscriptions/{key}/deliveries", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_subscription_deliveries, "the events of a subscription with their attempts"},
+    {"POST", "/api/webhooks/subscriptions/{key}/replay", ORDO_ROUTE_SYNC, ADMIN, SMALL,
+     ordo_api_subscription_replay, "send a subscription's dead letters again"},
+    {"POST", "/api/webhooks/outbox/{seq}/replay", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_outbox_replay, "send one dead letter again"},
 };
 /* clang-format on */
 

@@ -153,6 +153,7 @@ struct ordo_cli_engine {
     struct ordo_executor *executor;
     struct ordo_audit_sealer *sealer;
     struct ordo_defcache *cache;
+    struct ordo_wh_sender *webhooks; /* outbound webhook delivery */
 };
 int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng);

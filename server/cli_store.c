@@ -19,6 +19,7 @@
 #include "core/executor.h"
 #include "core/store.h"
 #include "server/cli_internal.h"
+#include "webhooks/outbound.h"
 
 int ordo_cli_db_connect(struct ordo_cli *cli, const struct ordo_config *cfg, struct ordo_cli_db *db)
 {
@@ -215,6 +216,23 @@ static int open_connectors(struct ordo_cli *cli, const struct ordo_config *cfg,
     return rc;
 }
 
+/* The outbound webhook senders, beside the executor (webhooks/outbound.h). */
+static int start_webhooks(struct ordo_cli *cli, const struct ordo_config *cfg,
+                          const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
+{
+    struct ordo_wh_sender_options o = {
+        .conninfo = db->conninfo, .node = eng->node, .vault = eng->vault, .http = &eng->http};
+    struct ordo_err err = {0};
+
+    if (ordo_wh_sender_config(cfg, &o, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
+    }
+    if (ordo_wh_sender_start(&o, &eng->webhooks, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    return ORDO_CLI_OK;
+}
+
 int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
 {
@@ -245,6 +263,11 @@ int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
         ordo_cli_engine_stop(eng);
         return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
     }
+    rc = start_webhooks(cli, cfg, db, eng);
+    if (rc != ORDO_CLI_OK) {
+        ordo_cli_engine_stop(eng);
+        return rc;
+    }
     ordo_log(ORDO_LOG_INFO, "worker", "worker started", ORDO_STR("node", eng->node));
     return ORDO_CLI_OK;
 }
@@ -254,6 +277,7 @@ void ordo_cli_engine_stop(struct ordo_cli_engine *eng)
     if (eng->executor) {
         ordo_log(ORDO_LOG_INFO, "worker", "worker stopping", ORDO_STR("node", eng->node));
     }
+    ordo_wh_sender_stop(eng->webhooks); /* before the vault it opens secrets with */
     ordo_executor_stop(eng->executor);
     ordo_audit_sealer_stop(eng->sealer);   /* after the executor: seals its last rows */
     ordo_cli_plugins_close(&eng->plugins); /* after the executor: its threads used them */

@@ -111,7 +111,7 @@ CREATE INDEX outbox_fifo ON outbox (subscription_key, instance_key, seq) WHERE s
 -- Every attempt of an outbox row, for the API and the UI.
 CREATE TABLE webhook_attempt (
     outbox_seq  bigint NOT NULL REFERENCES outbox ON DELETE CASCADE,
-    attempt     integer NOT NULL,
+    attempt     integer NOT NULL,                 -- 1, 2, ... on across replays
     status      integer,                         -- HTTP status, NULL: no answer
     error       text,
     latency_ms  integer,

@@ -179,6 +179,29 @@ void httptest_start_args(struct httptest *t, const char *prefix, const char *con
     (void)close(fds[0]); /* the server prints nothing more on stdout that it must not lose */
 }
 
+void httptest_kill_restart(struct httptest *t)
+{
+    const char *bin = getenv("ORDOTEST_BIN");
+    char *argv[3] = {(char *)bin, "serve", NULL};
+    posix_spawn_file_actions_t fa;
+    int status = 0, fds[2];
+
+    ck_assert_int_gt(t->pid, 0);
+    ck_assert_int_eq(kill(t->pid, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(t->pid, &status, 0), t->pid);
+    httptest_child_ended(t->pid);
+    ck_assert_int_eq(pipe(fds), 0);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    ck_assert_int_eq(posix_spawn(&t->pid, bin, &fa, NULL, argv, t->env), 0);
+    httptest_child_started(t->pid);
+    posix_spawn_file_actions_destroy(&fa);
+    (void)close(fds[1]);
+    read_url(t, fds[0]);
+    (void)close(fds[0]);
+}
+
 static void free_env(struct httptest *t)
 {
     size_t n = 0;

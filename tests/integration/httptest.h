@@ -50,6 +50,10 @@ void httptest_start(struct httptest *t, const char *prefix, const char *const *e
 void httptest_start_args(struct httptest *t, const char *prefix, const char *const *env,
                          const char *const *args);
 void httptest_stop(struct httptest *t);
+/* SIGKILL the server and start `ordo serve` again (no arguments) with the
+ * same environment on the same database: what a crashed node's restart
+ * sees. */
+void httptest_kill_restart(struct httptest *t);
 
 /* A connection to the server's database as the owner (to look at rows). */
 PGconn *httptest_db(const struct httptest *t);

@@ -150,6 +150,14 @@ static const struct spec specs[] = {
     {"PUT", "/api/credentials/{connector}/{name}", F_NAME | F_JSON, 0, jira_ok, NULL},
     {"DELETE", "/api/credentials/{connector}/{name}", F_NAME, 0, NULL, NULL},
     {"POST", "/api/credentials/{connector}/{name}/test", F_NAME, 0, NULL, NULL},
+    {"POST", "/api/webhooks/subscriptions", F_JSON, 0, NULL, NULL},
+    {"GET", "/api/webhooks/subscriptions", F_GATES, 422, NULL, "?limit=0"},
+    {"GET", "/api/webhooks/subscriptions/{key}", F_KEY, 0, NULL, NULL},
+    {"PATCH", "/api/webhooks/subscriptions/{key}", F_KEY | F_JSON, 0, "{}", NULL},
+    {"DELETE", "/api/webhooks/subscriptions/{key}", F_KEY, 0, NULL, NULL},
+    {"GET", "/api/webhooks/subscriptions/{key}/deliveries", F_KEY, 400, NULL, "?state=bogus"},
+    {"POST", "/api/webhooks/subscriptions/{key}/replay", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/api/webhooks/outbox/{seq}/replay", F_KEY, 0, NULL, NULL},
 };
 
 static const struct named named_rows[] = {

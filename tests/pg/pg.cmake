@@ -120,3 +120,9 @@ ordo_add_pg_test(test_approvals SOURCES integration/test_approvals.c
   LABELS "webhooks;plugins;fakes" ENV "ORDOTEST_SANDBOX_BIN=$<TARGET_FILE:ordo-sandbox>")
 add_dependencies(test_approvals ordo-sandbox ordo_connector_slack)
 set_tests_properties(test_approvals PROPERTIES TIMEOUT 300)
+
+# Outbound webhooks end to end: a real server delivers to a receiver in the test (issue 7).
+find_package(Threads REQUIRED)
+ordo_add_pg_test(test_wh_outbound SOURCES integration/test_wh_outbound.c
+  LIBS ordo_httptest ordo_webhooks Threads::Threads PkgConfig::MHD LABELS server webhooks)
+set_tests_properties(test_wh_outbound PROPERTIES TIMEOUT 600)
