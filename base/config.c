@@ -149,6 +149,11 @@ static const struct config_key config_keys[] = {
             "log one in N successful requests (errors are always logged); 0: none. A line costs "
             "about as much as a whole /livez request, so logging every one halves the top rate "
             "(docs/benchmarks.md)"),
+    INT_KEY(webhook_max_body, "1048576", 1024, 26214400,
+            "largest inbound webhook body accepted, in bytes (GitHub endpoints: 25 MiB); over "
+            "it: 413"),
+    INT_KEY(webhook_workers, "2", 0, 64,
+            "threads of ordo serve that work stored inbound webhook deliveries"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
     STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,

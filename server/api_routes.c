@@ -150,6 +150,19 @@ const struct ordo_route ordo_api_routes[] = {
      ordo_api_credential_delete, "delete a connector credential"},
     {"POST", "/api/credentials/{connector}/{name}/test", ORDO_ROUTE_SYNC, ADMIN, NONE,
      ordo_api_credential_test, "check that a credential works, with one call to the service"},
+
+    {"POST", "/hooks/{name}", ORDO_ROUTE_SYNC, OPEN, 25 * MIB, ordo_api_hook_receive,
+     "an inbound webhook delivery, checked by its signature"},
+    {"GET",  "/api/webhooks/endpoints", ORDO_ROUTE_SYNC, ADMIN | OPS | VIEW, NONE,
+     ordo_api_webhook_list, "list inbound webhook endpoints (never their secrets)"},
+    {"GET",  "/api/webhooks/endpoints/{name}", ORDO_ROUTE_SYNC, ADMIN | OPS | VIEW, NONE,
+     ordo_api_webhook_get, "one inbound webhook endpoint (whether a secret is set)"},
+    {"PUT",  "/api/webhooks/endpoints/{name}", ORDO_ROUTE_SYNC, ADMIN, SMALL,
+     ordo_api_webhook_put, "create or replace an inbound webhook endpoint, or set its secret"},
+    {"DELETE", "/api/webhooks/endpoints/{name}", ORDO_ROUTE_SYNC, ADMIN, NONE,
+     ordo_api_webhook_delete, "delete an inbound webhook endpoint made through the API"},
+    {"GET",  "/api/webhooks/endpoints/{name}/deliveries", ORDO_ROUTE_SYNC, ADMIN | OPS | VIEW,
+     NONE, ordo_api_webhook_deliveries, "the recent deliveries of an endpoint (no bodies)"},
 };
 /* clang-format on */
 

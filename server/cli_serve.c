@@ -17,6 +17,7 @@
 #include "server/cli_internal.h"
 #include "server/http.h"
 #include "server/waker.h"
+#include "webhooks/inbox.h"
 
 #define GRACE_MS    10000
 #define TLS_PEM_MAX ((size_t)1024 * 1024)
@@ -93,12 +94,33 @@ static int http_options(struct ordo_cli *cli, const struct ordo_config *cfg, str
     return ORDO_CLI_OK;
 }
 
+/* The workers of stored inbound webhook deliveries (webhooks/inbox.h).
+ * Slack approvals are wired in by the approvals module ('approval'). */
+static struct ordo_inbox *start_inbox(const struct ordo_config *cfg, const struct ordo_cli_db *db,
+                                      const struct ordo_cli_engine *eng)
+{
+    struct ordo_inbox_options o = {.conninfo = db->conninfo,
+                                   .owner = eng->node,
+                                   .threads = (int)cfg->webhook_workers,
+                                   .cache = eng->cache,
+                                   .timezone = cfg->timezone};
+    struct ordo_inbox *inbox = NULL;
+    struct ordo_err err = {0};
+
+    if (ordo_inbox_start(&o, &inbox, &err) != ORDO_OK) {
+        ordo_log(ORDO_LOG_ERROR, "webhooks", "could not start the webhook workers",
+                 ORDO_STR("error", err.msg));
+    }
+    return inbox;
+}
+
 static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
                       const struct ordo_cli_db *db, const struct ordo_cli_engine *eng)
 {
     struct ordo_http_options o;
     struct ordo_err err = {0};
     struct ordo_waker *waker = NULL;
+    struct ordo_inbox *inbox = NULL;
     struct ordo_api api;
     int rc;
 
@@ -125,10 +147,12 @@ static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
         (void)fflush(cli->out);
         ordo_log(ORDO_LOG_INFO, "http", "listening", ORDO_STR("addr", cfg->listen_addr),
                  ORDO_INT("port", ordo_http_port(api.http)));
+        inbox = start_inbox(cfg, db, eng);
         ordo_cli_wait_for_signal();
         ordo_log(ORDO_LOG_INFO, "http", "stopping: finishing requests in flight");
         ordo_waker_stop(waker); /* first: it must not wake a server that is gone */
         ordo_http_stop(api.http, GRACE_MS);
+        ordo_inbox_stop(inbox); /* after HTTP: no more deliveries come */
     }
     ordo_api_cleanup(&api);
     return rc;
