@@ -90,8 +90,8 @@ struct ordo_config {
     const char *tls_cert_file;
     const char *tls_key_file;
     int64_t access_log_every;
-    int64_t webhook_max_body; /* bytes of an inbound webhook body (GitHub: 25 MiB) */
-    int64_t webhook_workers;  /* threads that work stored deliveries */
+    int64_t webhook_max_body;   /* bytes of an inbound webhook body (GitHub: 25 MiB) */
+    int64_t webhook_workers;    /* threads that work stored deliveries */
     const char *crashpoint;     /* test-only: ORDO_CRASHPOINT */
     const char *snapshot_steps; /* test-only: ORDO_SNAPSHOT_STEPS */
     const char *lease_ms;       /* test-only: ORDO_LEASE_MS */

@@ -201,7 +201,7 @@ static enum ordo_code receive(struct ordo_http_req *req, PGconn *db,
 enum ordo_code ordo_api_hook_receive(struct ordo_http_req *req, struct ordo_err *err)
 {
     PGconn *db = ordo_api_pg(req, err);
-    struct ordo_hook_endpoint ep;
+    struct ordo_hook_endpoint ep = {0};
     enum ordo_code rc;
 
     if (!db) {
@@ -261,7 +261,7 @@ enum ordo_code ordo_api_webhook_list(struct ordo_http_req *req, struct ordo_err 
 enum ordo_code ordo_api_webhook_get(struct ordo_http_req *req, struct ordo_err *err)
 {
     PGconn *db = ordo_api_pg(req, err);
-    struct ordo_hook_endpoint ep;
+    struct ordo_hook_endpoint ep = {0};
     enum ordo_code rc = db ? ordo_hook_endpoint_get(db, ordo_http_arena(req), NULL,
                                                     ordo_http_param(req, 0), false, &ep, err)
                            : err->code;
@@ -312,7 +312,7 @@ enum ordo_code ordo_api_webhook_deliveries(struct ordo_http_req *req, struct ord
 {
     int limit = 50;
     json_t *items = NULL;
-    struct ordo_hook_endpoint ep;
+    struct ordo_hook_endpoint ep = {0};
     PGconn *db = NULL;
     enum ordo_code rc = read_limit(req, &limit, err);
 

@@ -136,9 +136,11 @@ enum ordo_code ordo_hook_endpoint_get(PGconn *db, struct ordo_arena *arena,
 {
     const char *p[1] = {name};
     PGresult *res;
-    enum ordo_code rc = ordo_pg_exec(db, arena, "could not read a webhook endpoint",
-                                     "SELECT " COLS FROM "WHERE e.name = $1", 1, p, &res, err);
+    enum ordo_code rc;
 
+    memset(out, 0, sizeof *out);
+    rc = ordo_pg_exec(db, arena, "could not read a webhook endpoint",
+                      "SELECT " COLS FROM "WHERE e.name = $1", 1, p, &res, err);
     if (rc != ORDO_OK) {
         return rc;
     }
@@ -205,7 +207,7 @@ enum ordo_code ordo_hook_endpoint_list(PGconn *db, struct ordo_arena *arena, int
     n = PQntuples(res);
     *items = json_array();
     for (int i = 0; i < n && i < limit; i++) {
-        struct ordo_hook_endpoint ep;
+        struct ordo_hook_endpoint ep = {0};
 
         from_row(arena, res, i, &ep);
         json_array_append_new(*items, ordo_hook_endpoint_json(&ep));
@@ -517,7 +519,7 @@ struct put_ctx {
 
 static enum ordo_code put_in_tx(struct put_ctx *c, struct ordo_err *err)
 {
-    struct ordo_hook_endpoint old;
+    struct ordo_hook_endpoint old = {0};
     struct ordo_err nf = {0};
     const struct put_req *r = c->r;
     enum ordo_code rc = ordo_hook_endpoint_get(c->db, c->a, c->vault, r->name, true, &old, &nf);
@@ -553,8 +555,8 @@ enum ordo_code ordo_hook_endpoint_put(PGconn *db, struct ordo_arena *arena,
 {
     struct put_req r = {.name = name};
     struct put_ctx c = {db, arena, vault, &r, actor, loopback, false};
-    struct ordo_hook_endpoint now;
-    struct ordo_hook_endpoint probe;
+    struct ordo_hook_endpoint now = {0};
+    struct ordo_hook_endpoint probe = {0};
     enum ordo_code rc;
 
     *out = NULL;
@@ -596,7 +598,7 @@ enum ordo_code ordo_hook_endpoint_put(PGconn *db, struct ordo_arena *arena,
 enum ordo_code ordo_hook_endpoint_delete(PGconn *db, struct ordo_arena *arena, const char *name,
                                          const char *actor, struct ordo_err *err)
 {
-    struct ordo_hook_endpoint ep;
+    struct ordo_hook_endpoint ep = {0};
     const char *p[1] = {name};
     enum ordo_code rc = ordo_pg_begin(db, err);
 

@@ -255,7 +255,7 @@ static bool is_permanent(enum ordo_code rc)
 static void work_one(struct ordo_store *st, struct ordo_arena *a,
                      const struct ordo_inbox_options *opts, const struct delivery *d)
 {
-    struct ordo_hook_endpoint ep;
+    struct ordo_hook_endpoint ep = {0};
     struct outcome o = {0};
     struct ordo_err err = {0};
     PGconn *db = ordo_store_pg(st, &err);
@@ -372,31 +372,44 @@ static PGconn *listen_conn(const char *conninfo)
     return db;
 }
 
+/* (Re)open what a worker needs; what fails is tried again next round. */
+static void connect_worker(const struct ordo_inbox *ib, struct ordo_store **st, PGconn **listen)
+{
+    struct ordo_err err = {0};
+
+    if (!*st &&
+        ordo_store_open(ib->opts.conninfo, ib->opts.cache, ib->opts.owner, st, &err) != ORDO_OK) {
+        *st = NULL;
+    }
+    if (!*listen || PQstatus(*listen) != CONNECTION_OK) {
+        PQfinish(*listen);
+        *listen = listen_conn(ib->opts.conninfo);
+    }
+}
+
+/* One pass; how many deliveries it took. */
+static int one_pass(struct ordo_inbox *ib, struct ordo_store *st)
+{
+    struct ordo_err err = {0};
+    int taken = 0;
+
+    if (st && ordo_inbox_run_once(st, &ib->opts, &taken, &err) != ORDO_OK) {
+        ordo_log(ORDO_LOG_WARN, "webhooks", "webhook worker pass failed",
+                 ORDO_STR("error", err.msg));
+    }
+    return taken;
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct ordo_inbox *ib = w->inbox;
     struct ordo_store *st = NULL;
     PGconn *listen = NULL;
-    struct ordo_err err = {0};
 
     while (!atomic_load(&ib->stop)) {
-        int taken = 0;
-
-        if (!st && ordo_store_open(ib->opts.conninfo, ib->opts.cache, ib->opts.owner, &st, &err) !=
-                       ORDO_OK) {
-            st = NULL;
-        }
-        if (!listen || PQstatus(listen) != CONNECTION_OK) {
-            PQfinish(listen);
-            listen = listen_conn(ib->opts.conninfo);
-        }
-        if (st && ordo_inbox_run_once(st, &ib->opts, &taken, &err) != ORDO_OK) {
-            ordo_log(ORDO_LOG_WARN, "webhooks", "webhook worker pass failed",
-                     ORDO_STR("error", err.msg));
-            ordo_err_clear(&err);
-        }
-        if (taken < ORDO_INBOX_BATCH) {
+        connect_worker(ib, &st, &listen);
+        if (one_pass(ib, st) < ORDO_INBOX_BATCH) {
             wait_for_work(listen);
         }
     }

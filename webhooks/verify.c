@@ -14,7 +14,7 @@
 #include "webhooks/standard.h"
 
 #define MAC ORDO_HMAC_SHA256_SIZE
-#define HEX (2 * MAC)
+#define HEX ((size_t)2 * MAC)
 
 static const char *const scheme_names[] = {"github",   "slack", "jira",    "bamboohr",
                                            "standard", "hmac",  "unsigned"};
@@ -338,7 +338,11 @@ static char *form_decode(const char *s, size_t n)
         ordo_oom(n + 1);
     }
     for (size_t i = 0; i < n; i++) {
-        char c = s[i] == '+' ? ' ' : s[i];
+        char c = s[i];
+
+        if (c == '+') {
+            c = ' ';
+        }
 
         if (s[i] == '%') {
             int hi = i + 2 < n ? hexval((unsigned char)s[i + 1]) : -1;

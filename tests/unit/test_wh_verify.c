@@ -313,7 +313,7 @@ START_TEST(generic_hmac_options)
                                 &o, &err),
         ORDO_OK);
     h.n = 0;
-    memcpy(sig, "sha256=", 7);
+    (void)snprintf(sig, sizeof sig, "sha256=");
     sign_b64(SECRET, BODY, "", sig + 7);
     add(&h, "X-Sig", sig);
     add(&h, "X-Id", "d-1");
