@@ -169,6 +169,11 @@ static const struct config_key config_keys[] = {
             "log one in N successful requests (errors are always logged); 0: none. A line costs "
             "about as much as a whole /livez request, so logging every one halves the top rate "
             "(docs/benchmarks.md)"),
+    INT_KEY(webhook_max_body, "1048576", 1024, 26214400,
+            "largest inbound webhook body accepted, in bytes (GitHub endpoints: 25 MiB); over "
+            "it: 413"),
+    INT_KEY(webhook_workers, "2", 0, 64,
+            "threads of ordo serve that work stored inbound webhook deliveries"),
     INT_KEY(webhook_senders, "2", 0, 64,
             "threads delivering outbound webhooks (docs/webhooks-outbound.md); 0: none on this "
             "node"),

@@ -108,6 +108,17 @@ struct ordo_graph_message {
     struct ordo_graph_expr correlation; /* zeebe:subscription correlationKey; absent: by name */
 };
 
+/* ordo:webhook (CONTRACTS §14): an inbound endpoint /hooks/{name} that
+ * starts the process at this start event, or publishes this catch event's
+ * message. Checked at compile; the server registers it at deploy. */
+struct ordo_graph_webhook {
+    const char *name;        /* [a-z0-9][a-z0-9_-]{0,63} */
+    const char *scheme;      /* github slack jira bamboohr standard hmac unsigned */
+    const char *options;     /* JSON object text ("{}" when absent) */
+    const char *variables;   /* FEEL over {body, headers}; NULL: {body: body} */
+    const char *correlation; /* message catch: FEEL over {body, headers}; NULL: none */
+};
+
 /* Multi-instance and standard loops. */
 struct ordo_graph_loop {
     bool multi;                            /* multiInstanceLoopCharacteristics */
@@ -181,6 +192,9 @@ struct ordo_graph_node {
      * constant (C0123, #approvals, U0123) or FEEL over the process
      * variables, evaluated when the task is created. Empty when none. */
     struct ordo_graph_value notify_target;
+
+    /* Start events, message catch events, receive tasks. */
+    const struct ordo_graph_webhook *webhook; /* ordo:webhook, or NULL */
 
     /* Call activities. */
     struct ordo_graph_value called_element; /* a process id */

@@ -540,6 +540,7 @@ void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i)
 {
     const struct ordo_graph_node *n = &c->nodes[i];
 
+    ordo_graph_read_webhook(c, i);
     switch (n->kind) {
     case ORDO_GRAPH_PROCESS:
     case ORDO_GRAPH_EXCLUSIVE_GATEWAY:

@@ -115,6 +115,9 @@ void ordo_graph_check_event_gateway(struct ordo_graph_ctx *c, uint32_t i);
  * loops, call activities). */
 void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i);
 
+/* ordo:webhook of node 'i' (core/graph_webhook.c). */
+void ordo_graph_read_webhook(struct ordo_graph_ctx *c, uint32_t i);
+
 /* graph_ext.c: refuse Java delegates, script listeners and DMN anywhere
  * under process element 'process', skipping elements already refused. */
 void ordo_graph_check_vendor(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *process);

@@ -120,6 +120,10 @@ struct ordo_start {
     /* Idempotency-Key (CONTRACTS §6), or NULL: a key this actor used in the
      * last 24 hours starts nothing and answers that instance again. */
     const char *idempotency_key;
+    /* The start event to start at (a webhook's, CONTRACTS §14), or NULL:
+     * the none start event, else as if the first start event had fired.
+     * One that is no start event of the process: ORDO_E_NOTFOUND. */
+    const char *start_element;
 };
 
 /* Start an instance (its none start event; a process that has only

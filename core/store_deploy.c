@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/crypto.h"
 #include "base/json.h"
 #include "bpmn/lint.h"
@@ -122,6 +123,105 @@ static void move_start_events(struct ordo_store *st, struct ordo_pg_batch *batch
     }
 }
 
+/* ---- webhook endpoints (CONTRACTS §14) ------------------------------------------------------ */
+
+/* Is the endpoint name 'name' free for process 'proc'? Taken by another
+ * process or by an API endpoint: ORDO_E_CONFLICT naming it. */
+static enum ordo_code webhook_name_free(struct ordo_store *st, const char *proc, const char *elem,
+                                        const char *name, struct ordo_err *err)
+{
+    const char *p[2] = {name, proc};
+    PGresult *res;
+    enum ordo_code rc = ordo_st_query(st, "could not look up a webhook endpoint",
+                                      "SELECT coalesce(process_id, ''), definition_key IS NULL "
+                                      "FROM webhook_endpoint WHERE name = $1 AND "
+                                      "(definition_key IS NULL OR process_id IS DISTINCT FROM $2)",
+                                      2, p, &res, err);
+
+    if (rc != ORDO_OK || PQntuples(res) == 0) {
+        return rc;
+    }
+    if (strcmp(PQgetvalue(res, 0, 1), "t") == 0) {
+        return ordo_err_set(err, ORDO_E_CONFLICT,
+                            "ordo:webhook of \"%s\": the endpoint name \"%s\" is taken by an "
+                            "endpoint made through the API",
+                            elem, name);
+    }
+    return ordo_err_set(err, ORDO_E_CONFLICT,
+                        "ordo:webhook of \"%s\": the endpoint name \"%s\" is taken by process "
+                        "\"%s\"",
+                        elem, name, PQgetvalue(res, 0, 0));
+}
+
+/* Insert or re-point one endpoint; the secret and 'enabled' are kept. */
+static void upsert_webhook(struct ordo_store *st, struct ordo_pg_batch *batch,
+                           const struct ordo_graph_node *proc, const struct ordo_graph_node *n,
+                           int64_t def_key, const char *actor)
+{
+    const struct ordo_graph_webhook *w = n->webhook;
+    bool start = n->kind == ORDO_GRAPH_START_EVENT;
+    const char *p[11] = {w->name,
+                         w->scheme,
+                         w->options,
+                         start ? "start" : "message",
+                         proc->id,
+                         n->id,
+                         start ? NULL : n->message.name.constant,
+                         w->correlation,
+                         w->variables,
+                         ordo_st_i64(st->arena, def_key),
+                         actor ? actor : "system"};
+
+    ordo_pg_batch_add(batch, "could not register a webhook endpoint",
+                      "INSERT INTO webhook_endpoint (name, scheme, options, action, process_id, "
+                      "element_id, message_name, correlation_key, variables, definition_key, "
+                      "created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                      "ON CONFLICT (name) DO UPDATE SET scheme = EXCLUDED.scheme, "
+                      "options = EXCLUDED.options, action = EXCLUDED.action, "
+                      "element_id = EXCLUDED.element_id, message_name = EXCLUDED.message_name, "
+                      "correlation_key = EXCLUDED.correlation_key, "
+                      "variables = EXCLUDED.variables, definition_key = EXCLUDED.definition_key, "
+                      "updated_at = now() WHERE webhook_endpoint.definition_key IS NOT NULL AND "
+                      "webhook_endpoint.process_id = EXCLUDED.process_id",
+                      11, p);
+}
+
+/* The endpoints of the new version: registered, re-pointed, and those the
+ * version no longer declares dropped. */
+static enum ordo_code register_webhooks(struct ordo_store *st, struct ordo_pg_batch *batch,
+                                        const struct ordo_graph *g,
+                                        const struct ordo_graph_node *proc, int64_t def_key,
+                                        const char *actor, struct ordo_err *err)
+{
+    struct ordo_buf names;
+    enum ordo_code rc = ORDO_OK;
+
+    ordo_buf_init(&names);
+    ordo_buf_putc(&names, '{');
+    for (uint32_t i = 0; i < g->nnodes && rc == ORDO_OK; i++) {
+        const struct ordo_graph_node *n = &g->nodes[i];
+
+        if (!n->webhook || n->process != proc->index) {
+            continue;
+        }
+        rc = webhook_name_free(st, proc->id, n->id, n->webhook->name, err);
+        if (rc == ORDO_OK) {
+            upsert_webhook(st, batch, proc, n, def_key, actor);
+            /* names are [a-z0-9_-]: nothing to quote in an array literal */
+            ordo_buf_printf(&names, "%s%s", names.len > 1 ? "," : "", n->webhook->name);
+        }
+    }
+    ordo_buf_putc(&names, '}');
+    const char *p[2] = {proc->id, ordo_arena_strdup(st->arena, ordo_buf_cstr(&names))};
+
+    ordo_buf_cleanup(&names);
+    ordo_pg_batch_add(batch, "could not drop old webhook endpoints",
+                      "DELETE FROM webhook_endpoint WHERE process_id = $1 AND definition_key IS "
+                      "NOT NULL AND name <> ALL ($2::text[])",
+                      2, p);
+    return rc;
+}
+
 static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c,
                                      struct ordo_pg_batch *batch, uint32_t i, struct ordo_err *err)
 {
@@ -173,6 +273,10 @@ static enum ordo_code deploy_process(struct ordo_store *st, struct deploy_ctx *c
                       "$6, $7, $8, $9::int, $10)",
                       10, ins);
     move_start_events(st, batch, c->graph, proc, d->key, ordo_pg_int(res, 0, 3));
+    rc = register_webhooks(st, batch, c->graph, proc, d->key, c->actor, err);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
     ordo_st_audit_one(st, batch, ordo_pg_int(res, 0, 3), c->actor, "definition.deployed", 0,
                       proc->id,
                       ordo_arena_printf(st->arena,

@@ -30,6 +30,23 @@ static uint32_t api_start_node(const struct store_def *def)
     return p->nstarts ? p->starts[0] : ORDO_GRAPH_NONE;
 }
 
+/* The start event 'id' of the process: a start event directly in it. */
+static enum ordo_code named_start_node(const struct store_def *def, const char *id, uint32_t *out,
+                                       struct ordo_err *err)
+{
+    const struct ordo_graph *g = def->graph;
+    const struct ordo_graph_node *p = &g->nodes[def->process];
+
+    for (uint32_t i = 0; i < p->nstarts; i++) {
+        if (strcmp(g->nodes[p->starts[i]].id, id) == 0) {
+            *out = p->starts[i];
+            return ORDO_OK;
+        }
+    }
+    return ordo_err_set(err, ORDO_E_NOTFOUND, "process \"%s\" has no start event \"%s\"",
+                        def->process_id, id);
+}
+
 /* An idempotency key this actor used within a day: its instance. */
 static enum ordo_code seen_key(struct ordo_store *st, struct start_ctx *c, struct ordo_err *err)
 {
@@ -108,6 +125,11 @@ static enum ordo_code start_tx(struct ordo_store *st, void *ctx, struct ordo_err
     rc = ordo_st_def_get(st, ordo_pg_int(res, 0, 0), &req.def, err);
     if (rc == ORDO_OK) {
         req.start_node = api_start_node(req.def);
+        if (c->req->start_element) {
+            rc = named_start_node(req.def, c->req->start_element, &req.start_node, err);
+        }
+    }
+    if (rc == ORDO_OK) {
         rc = ordo_st_start_locked(st, &req, err);
     }
     c->key = req.key;

@@ -13,6 +13,7 @@
 #include "base/config.h"
 #include "plugins/host.h"
 #include "plugins/registry.h"
+#include "webhooks/approval.h"
 
 #define ORDO_CLI_OK     0
 #define ORDO_CLI_FAILED 1
@@ -153,7 +154,9 @@ struct ordo_cli_engine {
     struct ordo_executor *executor;
     struct ordo_audit_sealer *sealer;
     struct ordo_defcache *cache;
-    struct ordo_wh_sender *webhooks; /* outbound webhook delivery */
+    struct ordo_wh_sender *webhooks;   /* outbound webhook delivery */
+    struct ordo_inbox *inbox;          /* stored inbound deliveries */
+    struct ordo_approval_ctx approval; /* what the inbox's Slack approvals call */
 };
 int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng);

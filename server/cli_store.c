@@ -18,7 +18,9 @@
 #include "core/audit.h"
 #include "core/executor.h"
 #include "core/store.h"
+#include "server/approval_call.h"
 #include "server/cli_internal.h"
+#include "webhooks/inbox.h"
 #include "webhooks/outbound.h"
 
 int ordo_cli_db_connect(struct ordo_cli *cli, const struct ordo_config *cfg, struct ordo_cli_db *db)
@@ -233,6 +235,28 @@ static int start_webhooks(struct ordo_cli *cli, const struct ordo_config *cfg,
     return ORDO_CLI_OK;
 }
 
+/* The workers of stored inbound webhook deliveries (webhooks/inbox.h), with
+ * Slack approvals, whose Slack lookups go through the plugin host. */
+static int start_inbox(struct ordo_cli *cli, const struct ordo_config *cfg,
+                       const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
+{
+    struct ordo_inbox_options o = {.conninfo = db->conninfo,
+                                   .owner = eng->node,
+                                   .threads = (int)cfg->webhook_workers,
+                                   .cache = eng->cache,
+                                   .timezone = cfg->timezone,
+                                   .approval = ordo_approval_handle,
+                                   .approval_ctx = &eng->approval};
+    struct ordo_err err = {0};
+
+    ordo_server_approval_ctx(&eng->approval, eng->plugins.host, NULL);
+    if (ordo_inbox_start(&o, &eng->inbox, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "could not start the webhook workers: %s",
+                             err.msg);
+    }
+    return ORDO_CLI_OK;
+}
+
 int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
 {
@@ -264,6 +288,9 @@ int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
         return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
     }
     rc = start_webhooks(cli, cfg, db, eng);
+    if (rc == ORDO_CLI_OK) {
+        rc = start_inbox(cli, cfg, db, eng);
+    }
     if (rc != ORDO_CLI_OK) {
         ordo_cli_engine_stop(eng);
         return rc;
@@ -277,6 +304,7 @@ void ordo_cli_engine_stop(struct ordo_cli_engine *eng)
     if (eng->executor) {
         ordo_log(ORDO_LOG_INFO, "worker", "worker stopping", ORDO_STR("node", eng->node));
     }
+    ordo_inbox_stop(eng->inbox);        /* each worker finishes the delivery it is on */
     ordo_wh_sender_stop(eng->webhooks); /* before the vault it opens secrets with */
     ordo_executor_stop(eng->executor);
     ordo_audit_sealer_stop(eng->sealer);   /* after the executor: seals its last rows */

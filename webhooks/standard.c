@@ -88,8 +88,8 @@ static bool entry_matches(const char *entry, size_t n, const uint8_t want[ORDO_H
 }
 
 enum ordo_wh_verdict ordo_wh_verify(const uint8_t *key, size_t keylen, const char *id,
-                                    const char *timestamp, const char *signatures,
-                                    const void *body, size_t len, int64_t now, int64_t tolerance)
+                                    const char *timestamp, const char *signatures, const void *body,
+                                    size_t len, int64_t now, int64_t tolerance)
 {
     uint8_t want[ORDO_HMAC_SHA256_SIZE];
     bool ok = false;

@@ -20,12 +20,12 @@
 
 #include "base/crypto.h"
 
-#define ORDO_WHSEC_MIN     24 /* bytes of key */
-#define ORDO_WHSEC_MAX     64
-#define ORDO_WHSEC_NEW     32 /* what ordo_whsec_new makes */
-#define ORDO_WHSEC_TEXT    96 /* room for "whsec_" and the base64 of 64 bytes, NUL included */
-#define ORDO_WH_SIG_SIZE   52 /* "v1," and the base64 of 32 bytes, NUL included */
-#define ORDO_WH_TOLERANCE  300 /* seconds a timestamp may be away from now */
+#define ORDO_WHSEC_MIN    24 /* bytes of key */
+#define ORDO_WHSEC_MAX    64
+#define ORDO_WHSEC_NEW    32  /* what ordo_whsec_new makes */
+#define ORDO_WHSEC_TEXT   96  /* room for "whsec_" and the base64 of 64 bytes, NUL included */
+#define ORDO_WH_SIG_SIZE  52  /* "v1," and the base64 of 32 bytes, NUL included */
+#define ORDO_WH_TOLERANCE 300 /* seconds a timestamp may be away from now */
 
 /* A new random secret, as text ("whsec_..."). */
 void ordo_whsec_new(char out[ORDO_WHSEC_TEXT]);
@@ -49,8 +49,7 @@ enum ordo_wh_verdict {
  * signature: any "v1," entry of 'signatures' that matches is enough.
  * 'now' is unix seconds; 'tolerance' seconds either way. */
 enum ordo_wh_verdict ordo_wh_verify(const uint8_t *key, size_t keylen, const char *id,
-                                    const char *timestamp, const char *signatures,
-                                    const void *body, size_t len, int64_t now,
-                                    int64_t tolerance);
+                                    const char *timestamp, const char *signatures, const void *body,
+                                    size_t len, int64_t now, int64_t tolerance);
 
 #endif

@@ -42,11 +42,12 @@ static void teardown(void)
 
 /* ---- how to exercise each route -------------------------------------------------------------- */
 
-#define F_GATES 0u /* nothing of its own to refuse: only the body limit of the gates */
-#define F_JSON  1u /* takes a JSON object */
-#define F_XML   2u /* takes BPMN XML or multipart (deploy) */
-#define F_KEY   4u /* {key}: one that does not exist, or is not a number, is 404 */
-#define F_NAME  8u /* names in the path ({connector}, {name}): named_rows[] says more */
+#define F_GATES 0u  /* nothing of its own to refuse: only the body limit of the gates */
+#define F_JSON  1u  /* takes a JSON object */
+#define F_XML   2u  /* takes BPMN XML or multipart (deploy) */
+#define F_KEY   4u  /* {key}: one that does not exist, or is not a number, is 404 */
+#define F_NAME  8u  /* names in the path ({connector}, {name}): named_rows[] says more */
+#define F_RAW   16u /* takes raw bytes its handler checks (signed hooks): only the body limit */
 
 /* A request of an F_NAME route and its refusal: 'path', with 'body' (NULL:
  * the row's 'valid' body, if the route takes one), answers 'status' with a
@@ -85,6 +86,9 @@ static const char member[] = "{\"user\":\"admin\"}";
 /* A Jira credential that fits the connector's schemas. */
 static const char jira_ok[] =
     "{\"config\":{\"email\":\"ops@example.com\"},\"secret\":{\"api_token\":\"t0k3n\"}}";
+
+/* An API webhook endpoint that passes validation. */
+static const char hook_ok[] = "{\"scheme\":\"github\",\"action\":\"start\",\"processId\":\"p\"}";
 
 /* clang-format off */
 static const struct spec specs[] = {
@@ -150,6 +154,12 @@ static const struct spec specs[] = {
     {"PUT", "/api/credentials/{connector}/{name}", F_NAME | F_JSON, 0, jira_ok, NULL},
     {"DELETE", "/api/credentials/{connector}/{name}", F_NAME, 0, NULL, NULL},
     {"POST", "/api/credentials/{connector}/{name}/test", F_NAME, 0, NULL, NULL},
+    {"POST", "/hooks/{name}", F_NAME | F_RAW, 0, NULL, NULL},
+    {"GET", "/api/webhooks/endpoints", F_GATES, 422, NULL, "?limit=0"},
+    {"GET", "/api/webhooks/endpoints/{name}", F_NAME, 0, NULL, NULL},
+    {"PUT", "/api/webhooks/endpoints/{name}", F_NAME | F_JSON, 0, hook_ok, NULL},
+    {"DELETE", "/api/webhooks/endpoints/{name}", F_NAME, 0, NULL, NULL},
+    {"GET", "/api/webhooks/endpoints/{name}/deliveries", F_NAME, 422, NULL, "?limit=0"},
     {"POST", "/api/webhooks/subscriptions", F_JSON, 0, NULL, NULL},
     {"GET", "/api/webhooks/subscriptions", F_GATES, 422, NULL, "?limit=0"},
     {"GET", "/api/webhooks/subscriptions/{key}", F_KEY, 0, NULL, NULL},
@@ -191,6 +201,22 @@ static const struct named named_rows[] = {
       {"/api/credentials/nosuch/acme/test", 404, "nosuch", NULL},
       {"/api/credentials/jira/Acme/test", 422, "credential name", NULL},
       {"/api/credentials/noop/acme/test", 422, "cannot test", NULL}}},
+    /* An unknown endpoint answers 404 before its body is looked at. */
+    {"POST", "/hooks/{name}", NULL,
+     {{"/hooks/nosuch", 404, NULL, NULL},
+      {"/hooks/Not-A-Name", 404, NULL, NULL}}},
+    {"GET", "/api/webhooks/endpoints/{name}", NULL,
+     {{"/api/webhooks/endpoints/nosuch", 404, "nosuch", NULL}}},
+    /* The body first (400, 415, 422), then the name (422). */
+    {"PUT", "/api/webhooks/endpoints/{name}", "/api/webhooks/endpoints/errors",
+     {{"/api/webhooks/endpoints/Bad", 422, "endpoint name", NULL},
+      {"/api/webhooks/endpoints/x", 422, "scheme", "{\"action\":\"start\"}"},
+      {"/api/webhooks/endpoints/x", 422, "processId", "{\"scheme\":\"github\",\"action\":\"start\"}"},
+      {"/api/webhooks/endpoints/x", 422, "variables", "{\"scheme\":\"github\",\"action\":\"start\",\"processId\":\"p\",\"variables\":\"={a:\"}"}}},
+    {"DELETE", "/api/webhooks/endpoints/{name}", NULL,
+     {{"/api/webhooks/endpoints/nosuch", 404, "nosuch", NULL}}},
+    {"GET", "/api/webhooks/endpoints/{name}/deliveries", NULL,
+     {{"/api/webhooks/endpoints/nosuch/deliveries", 404, "nosuch", NULL}}},
 };
 /* clang-format on */
 
@@ -394,7 +420,7 @@ static int check_route(const struct ordo_route *route)
     ck_assert_msg(((sp->flags & (F_KEY | F_NAME)) != 0) == (strchr(route->pattern, '{') != NULL),
                   "%s %s: F_KEY or F_NAME does not match the pattern", route->method,
                   route->pattern);
-    ck_assert_msg(((sp->flags & (F_JSON | F_XML)) != 0) == (route->max_body > 0),
+    ck_assert_msg(((sp->flags & (F_JSON | F_XML | F_RAW)) != 0) == (route->max_body > 0),
                   "%s %s: the body flags do not match max_body %zu", route->method, route->pattern,
                   route->max_body);
     route_path(route, MISSING_KEY, NULL, path, sizeof path);
@@ -429,8 +455,10 @@ static int check_route(const struct ordo_route *route)
 
 /* Rows a request that got through could have added. */
 static const char *const tables[] = {
-    "definition", "instance", "user_task",  "app_user",     "app_group",   "api_key", "idempotency",
-    "audit",      "message",  "role_grant", "group_member", "web_session", "job",     "credential"};
+    "definition", "instance",   "user_task",        "app_user",
+    "app_group",  "api_key",    "idempotency",      "audit",
+    "message",    "role_grant", "group_member",     "web_session",
+    "job",        "credential", "webhook_endpoint", "webhook_delivery"};
 #define NTABLES (sizeof tables / sizeof tables[0])
 
 static void count_rows(long *n)

@@ -109,6 +109,12 @@ get_property(ordo_connectors GLOBAL PROPERTY ORDO_CONNECTORS)
 ordo_add_pg_test(test_connectors SOURCES integration/test_connectors.c LIBS ordo_sandboxtest
   LABELS plugins ENV "ORDOTEST_SANDBOX_BIN=$<TARGET_FILE:ordo-sandbox>")
 add_dependencies(test_connectors ordo-sandbox)
+# Inbound webhooks end to end: ordo:webhook, signed deliveries, the workers, the endpoints API.
+ordo_add_pg_test(test_http_webhooks SOURCES integration/test_http_webhooks.c
+  LIBS ordo_sandboxtest ordo_webhooks ordo_base LABELS "server;webhooks;fakes"
+  ENV "ORDOTEST_SANDBOX_BIN=$<TARGET_FILE:ordo-sandbox>")
+set_tests_properties(test_http_webhooks PROPERTIES TIMEOUT 600)
+add_dependencies(test_http_webhooks ordo-sandbox)
 foreach(name IN LISTS ordo_connectors)
   add_dependencies(test_connectors ordo_connector_${name})
 endforeach()

@@ -517,6 +517,44 @@ START_TEST(job_extensions_that_cannot_be_honoured_are_refused)
 }
 END_TEST
 
+/* ---- ordo:webhook ---------------------------------------------------------- */
+
+/* clang-format off */
+#define HOOK_START(attr)                                                                           \
+    HEAD PROCESS "<bpmn:startEvent id='S' ordo:webhook='" attr "'/>\n" FLOW("F", "S", "E")        \
+    "<bpmn:endEvent id='E'/>\n" END_PROCESS TAIL
+/* clang-format on */
+
+START_TEST(ordo_webhook_is_read_and_checked_at_compile)
+{
+    const struct ordo_graph_node *n;
+
+    /* clang-format off */
+    compiles(HOOK_START("{\"name\":\"new-hire\",\"scheme\":\"bamboohr\","
+                        "\"variables\":\"={id: body.employees[1].id}\",\"options\":{\"b\":1}}"));
+    n = node("S");
+    ck_assert_ptr_nonnull(n->webhook);
+    ck_assert_str_eq(n->webhook->name, "new-hire");
+    ck_assert_str_eq(n->webhook->scheme, "bamboohr");
+    ck_assert_str_eq(n->webhook->options, "{\"b\":1}");
+    ck_assert_str_eq(n->webhook->variables, "={id: body.employees[1].id}");
+    ck_assert_ptr_null(n->webhook->correlation);
+    refused(HOOK_START("{\"name\":"), "extension", "S");
+    refused(HOOK_START("{\"name\":\"Bad Name\",\"scheme\":\"github\"}"), "extension", "S");
+    refused(HOOK_START("{\"name\":\"x\",\"scheme\":\"stripe\"}"), "extension", "S");
+    refused(HOOK_START("{\"name\":\"x\",\"scheme\":\"unsigned\"}"), "extension", "S");
+    refused(HOOK_START("{\"name\":\"x\",\"scheme\":\"github\",\"variables\":\"={a:\"}"),
+            "expression", "S");
+    refused(HOOK_START("{\"name\":\"x\",\"scheme\":\"github\",\"colour\":1}"), "extension",
+            "S");
+    refused(HOOK_START("{\"name\":\"x\",\"scheme\":\"github\",\"correlationKey\":\"=a\"}"),
+            "extension", "S");
+    refused(LINE_OF("T", "<bpmn:serviceTask id='T' ordo:webhook='{\"name\":\"x\",\"scheme\":"
+                    "\"github\"}'/>\n", "T"), "extension", "T");
+    /* clang-format on */
+}
+END_TEST
+
 /* ---- user tasks ------------------------------------------------------------ */
 
 START_TEST(zeebe_user_task_reads_assignment_schedule_form_and_notify)
@@ -1270,6 +1308,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, action_ids_outside_the_contract_are_refused);
     tcase_add_test(tc, camunda_external_task_reads_topic_and_input_output);
     tcase_add_test(tc, job_extensions_that_cannot_be_honoured_are_refused);
+    tcase_add_test(tc, ordo_webhook_is_read_and_checked_at_compile);
     tcase_add_test(tc, zeebe_user_task_reads_assignment_schedule_form_and_notify);
     tcase_add_test(tc, notify_target_may_be_feel);
     tcase_add_test(tc, bad_notify_is_refused_naming_the_element);
