@@ -90,8 +90,8 @@ struct ordo_config {
     const char *tls_cert_file;
     const char *tls_key_file;
     int64_t access_log_every;
-    int64_t webhook_max_body;           /* bytes of an inbound webhook body (GitHub: 25 MiB) */
-    int64_t webhook_workers;            /* threads that work stored deliveries */
+    int64_t webhook_max_body; /* bytes of an inbound webhook body (GitHub: 25 MiB) */
+    int64_t webhook_workers;  /* threads that work stored deliveries */
     int64_t webhook_senders;
     const char *webhook_timeout;        /* base/duration.h */
     const char *webhook_retry_schedule; /* base/duration.h: a list */

@@ -99,7 +99,7 @@ set_property(TEST test_http_plugins APPEND PROPERTY ENVIRONMENT
 add_dependencies(test_http_plugins fixture_good fixture_wrong_abi fixture_no_symbol
   fixture_bad_schema)
 # ordo serve --demo and the onboarding example against the sandbox it starts.
-ordo_add_pg_test(test_demo SOURCES integration/test_demo.c LIBS ordo_httptest
+ordo_add_pg_test(test_demo SOURCES integration/test_demo.c LIBS ordo_httptest ordo_base
   LABELS "server;plugins;fakes")
 add_dependencies(test_demo ordo-sandbox)
 
