@@ -600,6 +600,10 @@ static size_t write_cb(char *p, size_t size, size_t n, void *ctx)
     size_t len = size * n;
 
     if (len > c->policy.max_body - c->body.len) {
+        if (c->policy.truncate_body) {
+            ordo_buf_append(&c->body, p, c->policy.max_body - c->body.len);
+            return len; /* the rest is read and dropped */
+        }
         c->body_too_big = true;
         return 0; /* curl stops with CURLE_WRITE_ERROR */
     }
@@ -896,7 +900,9 @@ static bool set_options(struct call *call, struct curl_slist *headers)
     SET(CURLOPT_HEADERDATA, c);
     SET(CURLOPT_CONNECTTIMEOUT_MS, (long)connect);
     SET(CURLOPT_TIMEOUT_MS, (long)total);
-    SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->max_body);
+    if (!p->truncate_body) {
+        SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)p->max_body);
+    }
     SET(CURLOPT_ACCEPT_ENCODING, "");
     SET(CURLOPT_USERAGENT, USER_AGENT);
     SET(CURLOPT_SSL_VERIFYPEER, 1L);

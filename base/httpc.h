@@ -105,8 +105,12 @@ struct ordo_httpc_policy {
      * ordo_httpc_parse_allow() of config key http_allow. */
     const char *const *allow;
     size_t nallow;
-    bool https_only;            /* refuse http:// (production); tests and the demo set false */
-    size_t max_body;            /* largest response body in bytes; 0: 10 MiB */
+    bool https_only; /* refuse http:// (production); tests and the demo set false */
+    size_t max_body; /* largest response body in bytes; 0: 10 MiB */
+    /* Keep the first max_body bytes of a longer response body and read the
+     * rest unkept, instead of failing with ORDO_E_TOOBIG: for callers that
+     * need the status and a snippet only (outbound webhooks). */
+    bool truncate_body;
     int64_t connect_timeout_ms; /* 0: 5000 */
     int64_t timeout_ms;         /* whole request; 0: 30000; never infinite */
 };

@@ -130,6 +130,14 @@ enum ordo_code ordo_api_store(struct ordo_http_req *req, struct ordo_store **out
 
 /* ---- roles and limits ------------------------------------------------------------------------ */
 
+enum ordo_code ordo_api_preflight(void *ctx, struct ordo_http_req *req, struct ordo_err *err)
+{
+    (void)ctx;
+    return ordo_http_route(req)->handler == ordo_api_hook_receive
+               ? ordo_api_hook_preflight(req, err)
+               : ORDO_OK;
+}
+
 bool ordo_api_allow(void *ctx, const struct ordo_principal *who, const struct ordo_route *route)
 {
     (void)ctx;

@@ -64,6 +64,8 @@ void ordo_api_cleanup(struct ordo_api *api);
 /* The hooks of struct ordo_http_options. */
 ordo_http_auth_fn ordo_api_authenticate;
 ordo_http_allow_fn ordo_api_allow;
+/* Before a body is read (http.h): a webhook's endpoint and its body limit. */
+ordo_http_preflight_fn ordo_api_preflight;
 ordo_http_limit_fn ordo_api_limit;
 
 /* A connection for this request, returned to the pool when the request's
@@ -129,8 +131,9 @@ ordo_route_fn ordo_api_key_list, ordo_api_key_create, ordo_api_key_revoke;
 ordo_route_fn ordo_api_connector_list, ordo_api_connector_get, ordo_api_element_templates,
     ordo_api_credential_list, ordo_api_credential_set, ordo_api_credential_delete,
     ordo_api_credential_test;
-ordo_route_fn ordo_api_hook_receive, ordo_api_webhook_list, ordo_api_webhook_get,
-    ordo_api_webhook_put, ordo_api_webhook_delete, ordo_api_webhook_deliveries;
+ordo_route_fn ordo_api_hook_receive, ordo_api_hook_preflight, ordo_api_webhook_list,
+    ordo_api_webhook_get, ordo_api_webhook_put, ordo_api_webhook_delete,
+    ordo_api_webhook_deliveries;
 ordo_route_fn ordo_api_subscription_create, ordo_api_subscription_list, ordo_api_subscription_get,
     ordo_api_subscription_update, ordo_api_subscription_delete, ordo_api_subscription_deliveries,
     ordo_api_subscription_replay, ordo_api_outbox_replay;

@@ -146,14 +146,19 @@ static enum ordo_code store_and_answer(struct ordo_http_req *req, PGconn *db,
     return ORDO_OK;
 }
 
+/* The body limit of an endpoint: GitHub's own, else webhook_max_body. */
+static size_t max_body_of(const struct ordo_api *api, const struct ordo_hook_endpoint *ep)
+{
+    return ep->scheme == ORDO_HOOK_GITHUB ? GITHUB_MAX_BODY : (size_t)api->cfg->webhook_max_body;
+}
+
 static enum ordo_code receive(struct ordo_http_req *req, PGconn *db,
                               const struct ordo_hook_endpoint *ep, struct ordo_err *err)
 {
     struct ordo_api *api = api_of(req);
     size_t len = 0;
     const char *body = ordo_http_body(req, &len);
-    size_t max =
-        ep->scheme == ORDO_HOOK_GITHUB ? GITHUB_MAX_BODY : (size_t)api->cfg->webhook_max_body;
+    size_t max = max_body_of(api, ep);
     struct ordo_hook_options o;
     struct ordo_hook_verified v;
     struct ordo_hook_input in = {ep->scheme,
@@ -195,6 +200,32 @@ static enum ordo_code receive(struct ordo_http_req *req, PGconn *db,
     }
     json_decref(v.body);
     rc = store_and_answer(req, db, ep, &o, &v, err);
+    return rc;
+}
+
+/* Before the body is read: an unknown, disabled or suspended endpoint is
+ * 404 at once, and the body's limit becomes the endpoint's (route.h). */
+enum ordo_code ordo_api_hook_preflight(struct ordo_http_req *req, struct ordo_err *err)
+{
+    PGconn *db = ordo_api_pg(req, err);
+    struct ordo_hook_endpoint ep;
+    enum ordo_code rc;
+
+    if (!db) {
+        return err->code;
+    }
+    memset(&ep, 0, sizeof ep);
+    rc = ordo_hook_name_ok(ordo_http_param(req, 0))
+             ? ordo_hook_endpoint_get(db, ordo_http_arena(req), api_of(req)->vault,
+                                      ordo_http_param(req, 0), false, &ep, err)
+             : ORDO_E_NOTFOUND;
+    if (rc == ORDO_E_NOTFOUND || (rc == ORDO_OK && (!ep.enabled || ep.suspended))) {
+        return ordo_err_set(err, ORDO_E_NOTFOUND, "no webhook endpoint \"%s\"",
+                            ordo_http_param(req, 0));
+    }
+    if (rc == ORDO_OK) {
+        ordo_http_set_max_body(req, max_body_of(api_of(req), &ep));
+    }
     return rc;
 }
 

@@ -82,6 +82,7 @@ static int http_options(struct ordo_cli *cli, const struct ordo_config *cfg, str
     o->app = api;
     o->auth = ordo_api_authenticate;
     o->allow = ordo_api_allow;
+    o->preflight = ordo_api_preflight;
     o->limit = ordo_api_limit;
     if (!cfg->tls_cert_file[0] != !cfg->tls_key_file[0]) {
         return ordo_cli_fail(cli, ORDO_CLI_USAGE, "tls_cert_file and tls_key_file go together");

@@ -69,7 +69,8 @@ struct ordo_http_req {
     const char *params[ORDO_ROUTE_MAX_PARAMS];
     size_t nparams;
     const struct ordo_principal *who;
-    char *body; /* malloc'ed, at most the route's max_body + 1 */
+    char *body;      /* malloc'ed, at most max_body + 1 */
+    size_t max_body; /* the route's, or less (the preflight) */
     size_t body_len;
     size_t body_cap;
     /* the response */
@@ -201,7 +202,7 @@ static enum ordo_code check_members(const json_t *obj, const char *const *allowe
 enum ordo_code ordo_http_body_object(struct ordo_http_req *req, const char *const *allowed,
                                      json_t **out, struct ordo_err *err)
 {
-    struct ordo_json_limits lim = {req->route ? req->route->max_body : 0, 0};
+    struct ordo_json_limits lim = {req->route ? req->max_body : 0, 0};
     json_t *json = NULL;
     enum ordo_code rc;
 
@@ -709,15 +710,46 @@ static bool content_length_fits(struct ordo_http_req *req)
         return true;
     }
     n = strtoull(cl, &end, 10);
-    if (*end != '\0' || n > req->route->max_body) {
+    if (*end != '\0' || n > req->max_body) {
         ordo_http_reply_error(
             req, ORDO_E_TOOBIG,
             ordo_arena_printf(req->arena, "the body is larger than the %zu bytes this route takes",
-                              req->route->max_body),
+                              req->max_body),
             NULL);
         return false;
     }
     return true;
+}
+
+const struct ordo_route *ordo_http_route(const struct ordo_http_req *req)
+{
+    return req->route;
+}
+
+void ordo_http_set_max_body(struct ordo_http_req *req, size_t max)
+{
+    if (max < req->max_body) {
+        req->max_body = max;
+    }
+}
+
+/* The route's limit on the body, then the preflight (http.h), then the
+ * Content-Length against the limit. */
+static void before_body(struct ordo_http_req *req)
+{
+    const struct ordo_http_options *o = &req->http->opts;
+    struct ordo_err err = {0};
+
+    req->max_body = req->route->max_body;
+    if (o->preflight && o->preflight(o->app, req, &err) != ORDO_OK) {
+        if (!req->replied) {
+            reply_err(req, &err);
+        }
+        return;
+    }
+    if (!req->replied) {
+        content_length_fits(req);
+    }
 }
 
 /* Gates 1-6 of server/http.h, on the request's first call (headers only). */
@@ -730,7 +762,7 @@ static void gate(struct ordo_http_req *req)
 
     req->route = open_route(req, buf, size);
     if (req->route) {
-        content_length_fits(req);
+        before_body(req);
         return;
     }
     if (!authenticate(req)) {
@@ -749,12 +781,12 @@ static void gate(struct ordo_http_req *req)
         ordo_http_reply_error(req, ORDO_E_FORBIDDEN, "your role does not allow this", NULL);
         return;
     }
-    content_length_fits(req);
+    before_body(req);
 }
 
 static void take_body(struct ordo_http_req *req, const char *data, size_t len)
 {
-    size_t max = req->route->max_body;
+    size_t max = req->max_body;
 
     if (req->body_len + len > max) {
         ordo_http_reply_error(

@@ -53,6 +53,14 @@ typedef bool ordo_http_allow_fn(void *ctx, const struct ordo_principal *who,
  * the seconds to wait in '*retry_after'. */
 typedef bool ordo_http_limit_fn(void *ctx, const struct ordo_principal *who, int *retry_after);
 
+/* Called once a request's headers are in and it passed authentication,
+ * before any of its body is read: it may answer (an unknown webhook
+ * endpoint: 404) or lower the body's limit with ordo_http_set_max_body (an
+ * endpoint's own limit), so that an anonymous caller cannot make the server
+ * hold the route's whole limit for a request that is refused anyway. */
+typedef enum ordo_code ordo_http_preflight_fn(void *ctx, struct ordo_http_req *req,
+                                              struct ordo_err *err);
+
 struct ordo_http_options {
     const char *listen_addr; /* "127.0.0.1", "::1", "0.0.0.0" */
     int port;                /* 0: any free port (see ordo_http_port) */
@@ -70,6 +78,7 @@ struct ordo_http_options {
     ordo_http_auth_fn *auth;
     ordo_http_allow_fn *allow;
     ordo_http_limit_fn *limit;
+    ordo_http_preflight_fn *preflight; /* NULL: none */
 };
 
 enum ordo_code ordo_http_start(const struct ordo_http_options *opts, struct ordo_http **out,
@@ -111,6 +120,13 @@ const char *ordo_http_header(const struct ordo_http_req *req, const char *name);
 
 /* The raw body (NUL-terminated for convenience; may contain NULs). */
 const char *ordo_http_body(const struct ordo_http_req *req, size_t *len);
+
+/* The route the request matched. */
+const struct ordo_route *ordo_http_route(const struct ordo_http_req *req);
+
+/* Lower the limit on this request's body below its route's (only from the
+ * preflight, before the body is read; a higher 'max' is ignored). */
+void ordo_http_set_max_body(struct ordo_http_req *req, size_t max);
 
 /* The body as a JSON object: a Content-Type other than application/json is
  * ORDO_E_MEDIA, malformed JSON ORDO_E_INVAL, another type than an object

@@ -221,8 +221,15 @@ static enum ordo_code link_by_email(struct approval *a, PGconn *db, struct ordo_
     if (strcasecmp(json_string_value(json_object_get(user, "email")), email) != 0) {
         return ordo_err_set(err, ORDO_E_NOTFOUND, "no user has the Slack user's email");
     }
-    /* A user linked to another Slack id keeps it; this click still counts
-     * as theirs, since Slack vouches for the email. */
+    /* A user linked to another Slack id is not this one: a second Slack
+     * account with the same email (another workspace, an external guest)
+     * must not act as them. */
+    const char *linked = json_string_value(json_object_get(user, "slackUserId"));
+
+    if (linked && strcmp(linked, a->click.user_id) != 0) {
+        return ordo_err_set(err, ORDO_E_NOTFOUND,
+                            "the user with the Slack user's email is linked to another Slack user");
+    }
     if (ordo_identity_user_link_slack(db, a->user_key, a->click.user_id, "engine", NULL) ==
         ORDO_OK) {
         ordo_log(ORDO_LOG_INFO, "approval", "Slack user linked", ORDO_INT("user", a->user_key),

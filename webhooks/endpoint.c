@@ -405,10 +405,15 @@ static enum ordo_code check_api_endpoint(const struct put_req *r, bool loopback,
                                : ordo_err_set(err, ORDO_E_UNPROCESSABLE,
                                               "action \"message\" needs \"messageName\"");
     }
-    return strcmp(r->action, "slack_approval") == 0
-               ? ORDO_OK
-               : ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                              "\"action\" must be start, message or slack_approval");
+    if (strcmp(r->action, "slack_approval") != 0) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                            "\"action\" must be start, message or slack_approval");
+    }
+    /* The click's Slack user decides who approves: only Slack's signature
+     * may vouch for it. */
+    return s == ORDO_HOOK_SLACK ? ORDO_OK
+                                : ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                                               "action \"slack_approval\" needs scheme \"slack\"");
 }
 
 /* The new secrets' plaintext (JSON array), from the request and what the

@@ -263,7 +263,17 @@ static void work_one(struct ordo_store *st, struct ordo_arena *a,
     if (!db) {
         return; /* the lease ends and the row is taken again */
     }
-    o.rc = ordo_hook_endpoint_get(db, a, NULL, d->endpoint, false, &ep, &err);
+    if (d->attempts > ORDO_INBOX_MAX_ATTEMPTS) {
+        /* Taken again and again with no outcome recorded: its work ends the
+         * process (or hangs past the lease). Stop before a crash loop. */
+        (void)ordo_err_set(&err, ORDO_E_INTERNAL,
+                           "the work of this delivery did not finish in %d attempts (the node "
+                           "stopped or its lease ran out)",
+                           ORDO_INBOX_MAX_ATTEMPTS);
+        o.rc = ORDO_E_INTERNAL;
+    } else {
+        o.rc = ordo_hook_endpoint_get(db, a, NULL, d->endpoint, false, &ep, &err);
+    }
     if (o.rc == ORDO_OK) {
         o.rc = do_work(st, a, opts, &ep, d, &o, &err);
     }
@@ -304,6 +314,27 @@ static bool read_delivery(struct ordo_arena *a, const PGresult *res, int i, stru
     return ordo_unhex(hex + 2, n - 2, body, d->len);
 }
 
+/* Push the row's lease out again; false when this node no longer holds it. */
+static bool renew(struct ordo_store *st, struct ordo_arena *a, const char *owner,
+                  const struct delivery *d)
+{
+    struct ordo_err err = {0};
+    PGconn *db = ordo_store_pg(st, &err);
+    const char *p[4] = {ordo_arena_printf(a, "%lld", (long long)d->key), owner,
+                        ordo_arena_printf(a, "%d", d->attempts),
+                        ordo_arena_printf(a, "%d", ORDO_INBOX_LEASE_MS)};
+    PGresult *res = NULL;
+
+    if (!db || ordo_pg_exec(db, a, "could not renew a webhook delivery's lease",
+                            "UPDATE webhook_delivery SET due_at = now() + $4::int * interval "
+                            "'1 millisecond' WHERE key = $1::bigint AND lock_owner = $2 AND "
+                            "attempts = $3::int AND state = 'pending' RETURNING 1",
+                            4, p, &res, &err) != ORDO_OK) {
+        return false;
+    }
+    return PQntuples(res) == 1;
+}
+
 enum ordo_code ordo_inbox_run_once(struct ordo_store *st, const struct ordo_inbox_options *opts,
                                    int *taken, struct ordo_err *err)
 {
@@ -328,7 +359,9 @@ enum ordo_code ordo_inbox_run_once(struct ordo_store *st, const struct ordo_inbo
     for (int i = 0; rc == ORDO_OK && i < PQntuples(res); i++) {
         struct delivery d;
 
-        if (read_delivery(a, res, i, &d)) {
+        /* The batch shares one lease: a row whose turn comes late (slow
+         * Slack lookups before it) gets a fresh one, unless it was lost. */
+        if (read_delivery(a, res, i, &d) && (i == 0 || renew(st, a, opts->owner, &d))) {
             work_one(st, a, opts, &d);
         }
         (*taken)++;

@@ -310,7 +310,8 @@ static void post(struct worker *w, const struct row *r, struct outcome *out)
         if (resp.status < 200 || resp.status > 299) {
             status_error(&resp, out->error);
         }
-        if (resp.status == 429 || resp.status == 503) {
+        /* "Slow down" answers (saas-apis.md §7: 429, 502, 503, 504). */
+        if (resp.status == 429 || resp.status == 502 || resp.status == 503 || resp.status == 504) {
             out->retry_after_ms = resp.retry_after_ms;
         }
     }
@@ -519,6 +520,7 @@ static enum ordo_code start_worker(struct ordo_wh_sender *s, struct worker *w, s
         pol.connect_timeout_ms = s->opts.timeout_ms;
     }
     pol.max_body = (size_t)64 * 1024; /* only the status and a snippet matter */
+    pol.truncate_body = true;         /* a long answer to a delivery is still an answer */
     rc = ordo_httpc_new(&pol, &w->http, err);
     if (rc != ORDO_OK) {
         return rc;

@@ -516,6 +516,27 @@ START_TEST(slack_user_unknown_to_ordo_is_refused)
 }
 END_TEST
 
+/* A second Slack account with the email of a user linked to another one
+ * (another workspace, an external guest) does not act as that user. */
+START_TEST(second_slack_account_of_a_linked_user_is_refused)
+{
+    struct asked a;
+    PGresult *res;
+
+    ask("mgr", &a);
+    res = PQexec(db, "UPDATE app_user SET slack_user_id = 'U999' WHERE login = 'mgr'");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    assert_click("U001", "approve", a.token, a.ts, "refused"); /* U001 has maria's email */
+    assert_cell("SELECT state FROM user_task WHERE key = $1::bigint", a.task, "created");
+    assert_cell("SELECT slack_user_id FROM app_user WHERE login = $1", "mgr", "U999");
+    res = PQexec(db, "UPDATE app_user SET slack_user_id = NULL WHERE login = 'mgr'");
+    ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+    assert_click("U001", "approve", a.token, a.ts, "approved"); /* unlinked: the email links */
+}
+END_TEST
+
 START_TEST(replayed_token_after_completion_changes_nothing)
 {
     struct asked a;
@@ -666,6 +687,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, user_without_approver_role_is_refused_and_the_token_stays_valid);
     tcase_add_test(tc, approver_who_is_not_the_assignee_is_refused);
     tcase_add_test(tc, slack_user_unknown_to_ordo_is_refused);
+    tcase_add_test(tc, second_slack_account_of_a_linked_user_is_refused);
     tcase_add_test(tc, replayed_token_after_completion_changes_nothing);
     tcase_add_test(tc, token_matching_nothing_is_already_decided);
     tcase_add_test(tc, bodies_that_are_no_click_are_refused_or_ignored);

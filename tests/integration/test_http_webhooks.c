@@ -7,10 +7,14 @@
  * a refused delivery stores nothing; the endpoints API with roles; and the
  * BambooHR sender of ordo-sandbox starting onboarding.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -264,6 +268,38 @@ static long post_hmac(const char *body, const char *id)
     return status;
 }
 
+/* The status line's code of a POST to 'path' that announces 'length'
+ * bytes of body and sends none: the server must answer from the headers
+ * alone (0: no answer within 5 s, as when it waits for the body). */
+static long announce_only(const char *path, long length)
+{
+    int port = (int)strtol(strrchr(srv.url, ':') + 1, NULL, 10);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct timeval tv = {5, 0};
+    char req[256], resp[256] = "";
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    long status = 0;
+    ssize_t n;
+
+    ck_assert_int_ge(fd, 0);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    (void)snprintf(req, sizeof req,
+                   "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                   "Content-Length: %ld\r\n\r\n",
+                   path, length);
+    ck_assert_int_eq(send(fd, req, strlen(req), 0), (ssize_t)strlen(req));
+    n = recv(fd, resp, sizeof resp - 1, 0);
+    if (n > 9 && strncmp(resp, "HTTP/1.1 ", 9) == 0) {
+        status = strtol(resp + 9, NULL, 10);
+    } else if (n > 0) {
+        status = -1;
+    }
+    (void)close(fd);
+    return status;
+}
+
 START_TEST(a_message_endpoint_correlates_and_the_body_limit_holds)
 {
     static const char *const env[] = {"ORDO_WEBHOOK_MAX_BODY=4096", NULL};
@@ -293,6 +329,10 @@ START_TEST(a_message_endpoint_correlates_and_the_body_limit_holds)
     big[sizeof big - 1] = '\0';
     ck_assert_int_eq(post_hmac(big, "p-big"), 413);
     ck_assert_int_eq(count("SELECT count(*) FROM webhook_delivery"), 1);
+    /* Decided from the headers, before any of the body is read: an unknown
+     * endpoint, and a body announced over this endpoint's limit. */
+    ck_assert_int_eq(announce_only("/hooks/no-such-endpoint", 20L * 1024 * 1024), 404);
+    ck_assert_int_eq(announce_only("/hooks/payments", 2L * 1024 * 1024), 413);
 
     /* A mapping that fails: the delivery fails at once, with the message. */
     ck_assert_int_eq(post_hmac("{\"amount\":1}", "p-2"), 200); /* correlationKey gives null */
@@ -328,6 +368,11 @@ START_TEST(endpoints_api_crud_roles_and_standard_webhooks)
     ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/std-hook", operator, body, NULL), 403);
     ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/std-hook", ADMIN_KEY, body, NULL), 201);
     ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/Bad%20Name", ADMIN_KEY, body, NULL), 422);
+    /* Approvals trust the click's Slack user: only Slack's signature may vouch for it. */
+    ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/approvals", ADMIN_KEY,
+                          "{\"scheme\":\"github\",\"action\":\"slack_approval\",\"secret\":\"s\"}",
+                          NULL),
+                     422);
     ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/u", ADMIN_KEY,
                           "{\"scheme\":\"unsigned\",\"action\":\"start\",\"processId\":\"x\"}",
                           NULL),

@@ -569,6 +569,21 @@ START_TEST(body_over_the_cap_is_toobig)
 }
 END_TEST
 
+START_TEST(truncating_policy_keeps_the_start_of_a_long_body)
+{
+    struct ordo_httpc_policy p = {
+        .allow = allow_first, .nallow = 1, .max_body = 1000, .truncate_body = true};
+
+    ck_assert_int_eq(ordo_httpc_new(&p, &client, &err), ORDO_OK);
+    ck_assert_int_eq(get(url1("/big?n=5000")), ORDO_OK); /* Content-Length over the cap */
+    ck_assert_int_eq(resp.status, 200);
+    ck_assert_uint_eq(resp.body_len, 1000);
+    ck_assert_int_eq(get(url1("/chunked?n=50000")), ORDO_OK); /* no length */
+    ck_assert_int_eq(resp.status, 200);
+    ck_assert_uint_eq(resp.body_len, 1000);
+}
+END_TEST
+
 START_TEST(too_many_response_headers_are_toobig)
 {
     make_client(allow_first, 1);
@@ -844,6 +859,7 @@ static Suite *make_suite(void)
     tcase_add_test(http, not_found_is_a_response_not_an_error);
     tcase_add_test(http, bad_requests_are_refused_before_sending);
     tcase_add_test(http, body_over_the_cap_is_toobig);
+    tcase_add_test(http, truncating_policy_keeps_the_start_of_a_long_body);
     tcase_add_test(http, too_many_response_headers_are_toobig);
     tcase_add_test(http, slow_answer_times_out);
     tcase_add_test(http, a_429_carries_retry_after_ms);
