@@ -185,6 +185,10 @@ static const struct config_key config_keys[] = {
                     "last, the event is a dead letter"),
     CHECKED_STR_KEY(webhook_disable_after, "DURATION", "5d", check_duration,
                     "disable a webhook subscription whose deliveries have failed for this long"),
+    CHECKED_STR_KEY(webhook_retention, "DURATION", "7d", check_duration,
+                    "how long worked inbound webhook deliveries and delivered outbound events are "
+                    "kept (for deliveries without an id of their own, the window of their "
+                    "dedupe); dead letters are kept until replayed or deleted"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
     STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,

@@ -11,6 +11,7 @@
 
 #include "base/crashpoint.h"
 #include "base/crypto.h"
+#include "base/duration.h"
 #include "base/httpc.h"
 #include "base/log.h"
 #include "base/pgembed.h"
@@ -249,6 +250,9 @@ static int start_inbox(struct ordo_cli *cli, const struct ordo_config *cfg,
                                    .approval_ctx = &eng->approval};
     struct ordo_err err = {0};
 
+    if (ordo_duration_parse(cfg->webhook_retention, &o.retention_ms, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "config key \"webhook_retention\": %s", err.msg);
+    }
     ordo_server_approval_ctx(&eng->approval, eng->plugins.host, NULL);
     if (ordo_inbox_start(&o, &eng->inbox, &err) != ORDO_OK) {
         return ordo_cli_fail(cli, ORDO_CLI_FAILED, "could not start the webhook workers: %s",

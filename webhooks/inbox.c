@@ -433,15 +433,47 @@ static int one_pass(struct ordo_inbox *ib, struct ordo_store *st)
     return taken;
 }
 
+/* Worked deliveries past webhook_retention go (by the first worker, every
+ * PURGE_EVERY_MS, or the retention when shorter): their bodies are the bulk
+ * of the table, and a provider that redelivers after that long is rare. */
+#define PURGE_EVERY_MS (10L * 60 * 1000)
+
+static void purge(struct ordo_inbox *ib, struct ordo_store *st, int64_t *last)
+{
+    struct ordo_err err = {0};
+    PGconn *db = st ? ordo_store_pg(st, &err) : NULL;
+    char ms[24];
+    const char *p[1] = {ms};
+    int64_t now = ordo_clock_mono_ms();
+
+    if (!db || ib->opts.retention_ms <= 0 ||
+        (*last && now - *last < (ib->opts.retention_ms < PURGE_EVERY_MS ? ib->opts.retention_ms
+                                                                        : PURGE_EVERY_MS))) {
+        return;
+    }
+    *last = now;
+    (void)snprintf(ms, sizeof ms, "%lld", (long long)ib->opts.retention_ms);
+    if (ordo_pg_run(db, "could not purge old webhook deliveries",
+                    "DELETE FROM webhook_delivery WHERE state <> 'pending' AND received_at < "
+                    "now() - $1::bigint * interval '1 millisecond'",
+                    1, p, &err) != ORDO_OK) {
+        ordo_log(ORDO_LOG_WARN, "webhooks", "purge failed", ORDO_STR("error", err.msg));
+    }
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct ordo_inbox *ib = w->inbox;
     struct ordo_store *st = NULL;
     PGconn *listen = NULL;
+    int64_t purged = 0;
 
     while (!atomic_load(&ib->stop)) {
         connect_worker(ib, &st, &listen);
+        if (w == &ib->workers[0]) {
+            purge(ib, st, &purged);
+        }
         if (one_pass(ib, st) < ORDO_INBOX_BATCH) {
             wait_for_work(listen);
         }

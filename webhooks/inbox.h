@@ -62,6 +62,7 @@ struct ordo_inbox_options {
     const char *timezone; /* of FEEL now()/today(); NULL: UTC */
     ordo_inbox_approval_fn *approval;
     void *approval_ctx;
+    int64_t retention_ms; /* config webhook_retention: worked deliveries older go; 0: kept */
 };
 
 /* Start the workers. */

@@ -117,6 +117,9 @@ enum ordo_code ordo_wh_sender_config(const struct ordo_config *cfg,
     if (ordo_duration_parse(cfg->webhook_disable_after, &opts->disable_after_ms, &why) != ORDO_OK) {
         return ordo_err_set(err, ORDO_E_INVAL, "config key \"webhook_disable_after\": %s", why.msg);
     }
+    if (ordo_duration_parse(cfg->webhook_retention, &opts->retention_ms, &why) != ORDO_OK) {
+        return ordo_err_set(err, ORDO_E_INVAL, "config key \"webhook_retention\": %s", why.msg);
+    }
     if (opts->timeout_ms < 1) {
         return ordo_err_set(err, ORDO_E_INVAL, "config key \"webhook_timeout\" must not be 0");
     }
@@ -479,16 +482,47 @@ static void idle(struct worker *w, int ms)
     }
 }
 
+/* Delivered events past webhook_retention go (by the first sender, every
+ * PURGE_EVERY_MS; their attempts with them). Dead letters stay for replay. */
+#define PURGE_EVERY_MS (10L * 60 * 1000)
+
+static void purge(struct worker *w, int64_t *last)
+{
+    struct ordo_err err = {0};
+    char ms[24];
+    const char *p[1] = {ms};
+    int64_t now = ordo_clock_mono_ms();
+
+    int64_t every = w->sender->opts.retention_ms < PURGE_EVERY_MS ? w->sender->opts.retention_ms
+                                                                  : PURGE_EVERY_MS;
+
+    if (w->sender->opts.retention_ms <= 0 || (*last && now - *last < every)) {
+        return;
+    }
+    *last = now;
+    (void)snprintf(ms, sizeof ms, "%lld", (long long)w->sender->opts.retention_ms);
+    if (ordo_pg_run(w->db, "could not purge delivered webhook events",
+                    "DELETE FROM outbox WHERE state = 'delivered' AND delivered_at < now() - "
+                    "$1::bigint * interval '1 millisecond'",
+                    1, p, &err) != ORDO_OK) {
+        ordo_log(ORDO_LOG_WARN, "webhooks", "purge failed", ORDO_STR("error", err.msg));
+    }
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct row r;
+    int64_t purged = 0;
 
     while (!atomic_load(&w->sender->stop)) {
         ordo_arena_reset(w->arena);
         if (!connect_db(w)) {
             idle(w, RECONNECT_MS);
             continue;
+        }
+        if (w == &w->sender->workers[0]) {
+            purge(w, &purged);
         }
         memset(&r, 0, sizeof r);
         if (claim(w, &r)) {

@@ -60,10 +60,11 @@ struct ordo_wh_sender_options {
     int64_t schedule[ORDO_DURATION_LIST_MAX];
     size_t nschedule;
     int64_t disable_after_ms;
+    int64_t retention_ms; /* delivered events older go; 0: kept */
 };
 
 /* The options of config keys webhook_senders, webhook_timeout,
- * webhook_retry_schedule and webhook_disable_after (ORDO_E_INVAL naming
+ * webhook_retry_schedule, webhook_disable_after and webhook_retention (ORDO_E_INVAL naming
  * the key for a malformed value); conninfo, node, vault and http are left
  * to the caller. */
 enum ordo_code ordo_wh_sender_config(const struct ordo_config *cfg,
@@ -72,7 +73,7 @@ enum ordo_code ordo_wh_sender_config(const struct ordo_config *cfg,
 /* The wait before attempt 'attempt' + 1 after attempt 'attempt' (1-based)
  * failed, before jitter: schedule[attempt - 1], or -1 when that was the
  * last attempt (a dead letter). Retry-After ('retry_after_ms' >= 0, from a
- * 429 or 503) raises it, capped at ORDO_WH_RETRY_AFTER_MAX. */
+ * 429, 502, 503 or 504) raises it, capped at ORDO_WH_RETRY_AFTER_MAX. */
 int64_t ordo_wh_retry_delay(const struct ordo_wh_sender_options *opts, int attempt,
                             int64_t retry_after_ms);
 

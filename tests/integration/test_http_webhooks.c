@@ -485,6 +485,25 @@ START_TEST(the_bamboohr_sandbox_sender_starts_onboarding)
 }
 END_TEST
 
+/* Worked deliveries go after webhook_retention; their ids may then come
+ * again (the window of dedupe is the retention). */
+START_TEST(worked_deliveries_are_purged_after_the_retention)
+{
+    static const char *const env[] = {"ORDO_WEBHOOK_RETENTION=1s", NULL};
+    static const char body[] = "{\"repository\":{\"name\":\"r\"},\"commits\":[]}";
+
+    httptest_start(&srv, "http_webhooks_purge", env);
+    deploy_file("hook-start.bpmn", true);
+    set_secret("gh-push", SECRET);
+    ck_assert_int_eq(post_github("gh-push", SECRET, "d-old", body, NULL), 200);
+    ck_assert_int_eq(wait_count("SELECT count(*) FROM instance", 1), 1);
+    ck_assert_int_eq(wait_count("SELECT count(*) FROM webhook_delivery", 0), 0);
+    ck_assert_int_eq(post_github("gh-push", SECRET, "d-old", body, NULL), 200);
+    ck_assert_int_eq(wait_count("SELECT count(*) FROM instance", 2), 2);
+    httptest_stop(&srv);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("http_webhooks");
@@ -496,6 +515,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, a_message_endpoint_correlates_and_the_body_limit_holds);
     tcase_add_test(tc, endpoints_api_crud_roles_and_standard_webhooks);
     tcase_add_test(tc, the_bamboohr_sandbox_sender_starts_onboarding);
+    tcase_add_test(tc, worked_deliveries_are_purged_after_the_retention);
     suite_add_tcase(s, tc);
     return s;
 }
