@@ -382,11 +382,29 @@ static const char *lint_findings(const struct ordo_bpmn_model *model,
     return text;
 }
 
+/* One ordo:webhook name per file: two elements (in one process or two)
+ * cannot share /hooks/{name}. */
+static enum ordo_code webhook_names_unique(const struct ordo_graph *g, struct ordo_err *err)
+{
+    for (uint32_t i = 0; i < g->nnodes; i++) {
+        for (uint32_t j = 0; g->nodes[i].webhook && j < i; j++) {
+            if (g->nodes[j].webhook &&
+                strcmp(g->nodes[i].webhook->name, g->nodes[j].webhook->name) == 0) {
+                return ordo_err_set(err, ORDO_E_CONFLICT,
+                                    "elements \"%s\" and \"%s\" both declare the webhook "
+                                    "endpoint \"%s\"",
+                                    g->nodes[j].id, g->nodes[i].id, g->nodes[i].webhook->name);
+            }
+        }
+    }
+    return ORDO_OK;
+}
+
 static enum ordo_code deploy_tx(struct ordo_store *st, void *ctx, struct ordo_err *err)
 {
     struct deploy_ctx *c = ctx;
     struct ordo_pg_batch *batch = st->batch;
-    enum ordo_code rc = ORDO_OK;
+    enum ordo_code rc = webhook_names_unique(c->graph, err);
 
     c->nout = 0;
     for (uint32_t i = 0; i < c->graph->nprocesses && rc == ORDO_OK; i++) {

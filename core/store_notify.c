@@ -377,7 +377,9 @@ static enum ordo_code notify_failed(struct ordo_store *st, const struct ordo_job
                        "UPDATE job SET due_at = CASE WHEN $4::int = 1 THEN now() + $5::bigint * "
                        "interval '1 millisecond' ELSE 'infinity' END, lock_owner = NULL, "
                        "locked_at = NULL, last_error = $6, attempts = greatest(0, attempts - "
-                       "$7::int) WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
+                       "$7::int), payload = CASE WHEN $4::int = 1 THEN payload ELSE "
+                       "(payload::jsonb - 'token')::text END "
+                       "WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
                        "RETURNING key",
                        7, q, &res, err);
     if (rc == ORDO_OK && PQntuples(res) == 0) {

@@ -635,6 +635,10 @@ START_TEST(notification_that_fails_is_parked_with_its_error_and_no_incident)
     }
     ck_assert_msg(strstr(err, "channel_not_found") != NULL, "last_error: %s", err);
     free(err);
+    /* A parked request keeps no usable token at rest; the task holds only its hash. */
+    assert_cell("SELECT count(*) FROM job WHERE kind = 'notify' AND instance_key = $1::bigint "
+                "AND payload::jsonb ? 'token'",
+                inst, "0");
     assert_cell("SELECT state FROM user_task WHERE instance_key = $1::bigint", inst, "created");
     assert_cell("SELECT count(*) FROM incident WHERE instance_key = $1::bigint", inst, "0");
     assert_cell("SELECT status FROM instance WHERE key = $1::bigint", inst, "active");

@@ -493,6 +493,20 @@ START_TEST(worked_deliveries_are_purged_after_the_retention)
     static const char body[] = "{\"repository\":{\"name\":\"r\"},\"commits\":[]}";
 
     httptest_start(&srv, "http_webhooks_purge", env);
+    {
+        /* One name per file, even across its processes: refused, nothing registered. */
+        size_t len = 0;
+        char *xml = httptest_fixture("hook-dup.bpmn", &len);
+        struct httptest_resp r;
+
+        httptest_request(&srv, "POST", "/api/deployments", ADMIN_KEY, "application/xml", xml, len,
+                         NULL, &r);
+        ck_assert_msg(r.status == 409 && strstr(r.body, "endpoint \\\"shared"), "%ld %s", r.status,
+                      r.body);
+        httptest_resp_free(&r);
+        free(xml);
+        ck_assert_int_eq(count("SELECT count(*) FROM webhook_endpoint"), 0);
+    }
     deploy_file("hook-start.bpmn", true);
     set_secret("gh-push", SECRET);
     ck_assert_int_eq(post_github("gh-push", SECRET, "d-old", body, NULL), 200);
