@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/crypto.h"
 #include "base/log.h"
 #include "base/text.h"
 
@@ -156,6 +157,17 @@ void ordo_pg_rollback(PGconn *db)
     }
 }
 
+enum ordo_code ordo_pg_end(PGconn *db, enum ordo_code rc, struct ordo_err *err)
+{
+    if (rc == ORDO_OK) {
+        rc = ordo_pg_commit(db, err);
+    }
+    if (rc != ORDO_OK) {
+        ordo_pg_rollback(db);
+    }
+    return rc;
+}
+
 bool ordo_pg_broken(PGconn *db)
 {
     PGTransactionStatusType ts;
@@ -188,6 +200,29 @@ int64_t ordo_pg_int(const PGresult *res, int row, int col)
         v = v * 10 + (*s - '0');
     }
     return neg ? -v : v;
+}
+
+const char *ordo_pg_bytea_param(struct ordo_arena *arena, const uint8_t *data, size_t len)
+{
+    char *out = ordo_arena_alloc_raw(arena, 2 * len + 3);
+
+    out[0] = '\\';
+    out[1] = 'x';
+    ordo_hex(data, len, out + 2); /* and the NUL */
+    return out;
+}
+
+bool ordo_pg_bytea_decode(struct ordo_arena *arena, const char *text, uint8_t **out, size_t *len)
+{
+    size_t n = text ? strlen(text) : 0;
+
+    if (n < 2 || text[0] != '\\' || text[1] != 'x' || (n - 2) % 2 != 0) {
+        return false;
+    }
+    *len = (n - 2) / 2;
+    *out = ordo_arena_alloc_raw(arena, *len + 1);
+    (*out)[*len] = '\0';
+    return ordo_unhex(text + 2, n - 2, *out, *len);
 }
 
 /* ---- prepared statements ------------------------------------------------------------------ */
@@ -612,11 +647,7 @@ enum ordo_code ordo_pg_migrate(PGconn *db, const struct ordo_migration *migs, si
     if (rc == ORDO_OK) {
         rc = migrate_locked(db, migs, nmigs, &count, err);
     }
-    if (rc == ORDO_OK) {
-        rc = ordo_pg_commit(db, err);
-    } else {
-        ordo_pg_rollback(db);
-    }
+    rc = ordo_pg_end(db, rc, err);
     if (applied) {
         *applied = rc == ORDO_OK ? count : 0;
     }

@@ -71,6 +71,11 @@ enum ordo_code ordo_pg_begin(PGconn *db, struct ordo_err *err);
 enum ordo_code ordo_pg_commit(PGconn *db, struct ordo_err *err);
 void ordo_pg_rollback(PGconn *db);
 
+/* End the transaction a function began: COMMIT when 'rc' is ORDO_OK, else
+ * ROLLBACK. Returns the final code: 'rc', or the commit's failure (rolled
+ * back too). Reads as: return ordo_pg_end(db, work(db, ..., err), err); */
+enum ordo_code ordo_pg_end(PGconn *db, enum ordo_code rc, struct ordo_err *err);
+
 /* The connection is unusable (lost, or left inside a failed transaction
  * that cannot be rolled back): the caller should reconnect. */
 bool ordo_pg_broken(PGconn *db);
@@ -79,6 +84,19 @@ bool ordo_pg_broken(PGconn *db);
  * 'res'. NULL cells read as NULL / 0 / false. */
 const char *ordo_pg_text(const PGresult *res, int row, int col);
 int64_t ordo_pg_int(const PGresult *res, int row, int col);
+
+/* bytea in PostgreSQL's text form (bytea_output 'hex', the default since
+ * 9.0): "\x" and two lower-case hex digits per byte. ordo_pg_bytea_param()
+ * writes 'len' bytes of 'data' so, NUL-terminated in 'arena', ready to be
+ * a text parameter ("$1::bytea" or a bytea column). */
+const char *ordo_pg_bytea_param(struct ordo_arena *arena, const uint8_t *data, size_t len);
+
+/* The bytes of a bytea cell's text 'text' (NULL reads as not bytea), in
+ * 'arena' with a NUL after them (for bytes that are text), their count
+ * in '*len'. False, '*out' and '*len' unspecified, when 'text' is not
+ * "\x" and an even number of hex digits (the escape form is not read:
+ * libpq gives the hex form unless bytea_output was changed). */
+bool ordo_pg_bytea_decode(struct ordo_arena *arena, const char *text, uint8_t **out, size_t *len);
 
 /* Statements sent together in libpq's pipeline mode: one round trip for
  * the writes of a step and its COMMIT. Parameters are copied into

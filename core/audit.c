@@ -333,6 +333,29 @@ enum ordo_code ordo_audit_key_file(const char *path, struct ordo_audit_key *key,
     return read_key_file(path, key, err);
 }
 
+/* ---- administrative rows -------------------------------------------------------------------- */
+
+enum ordo_code ordo_audit_admin(PGconn *db, const char *actor, const char *action, json_t *payload,
+                                struct ordo_err *err)
+{
+    /* JSON_ENCODE_ANY as ordo_json_dump() adds it: the payloads are
+     * objects, for which it changes nothing. */
+    char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    const char *params[3] = {actor && *actor ? actor : "system", action, text};
+    enum ordo_code rc;
+
+    json_decref(payload);
+    if (!text) {
+        return ordo_err_set(err, ORDO_E_INTERNAL, "could not encode the audit payload");
+    }
+    rc = ordo_pg_run(db, "could not write the audit log",
+                     "INSERT INTO audit (time_ms, actor, action, payload) VALUES "
+                     "((extract(epoch FROM statement_timestamp()) * 1000)::bigint, $1, $2, $3)",
+                     3, params, err);
+    free(text);
+    return rc;
+}
+
 /* ---- sealing -------------------------------------------------------------------------------- */
 
 struct seal_run {

@@ -152,6 +152,20 @@ struct ordo_audit_anchor {
 void ordo_audit_anchor_message(const struct ordo_audit_anchor *anchor,
                                uint8_t out[ORDO_AUDIT_ANCHOR_MSG_SIZE]);
 
+/* ---- administrative rows -------------------------------------------------------------------- */
+
+/* One audit row for an administrative change (identities, credentials,
+ * webhook endpoints and subscriptions), in the caller's transaction on
+ * 'db': no instance or element, time_ms from the database's
+ * statement_timestamp(), 'actor' as given ("user:alice"; NULL or "" is
+ * "system"), 'action' ("credential.set") and 'payload' encoded with
+ * JSON_COMPACT | JSON_SORT_KEYS, so that equal payloads are equal bytes in
+ * the chain. Takes the reference 'payload', also on failure; a NULL
+ * payload (a json_pack() that failed) is ORDO_E_INTERNAL and writes
+ * nothing. Database failures as ordo_pg_run(). */
+enum ordo_code ordo_audit_admin(PGconn *db, const char *actor, const char *action, json_t *payload,
+                                struct ordo_err *err);
+
 /* ---- sealing -------------------------------------------------------------------------------- */
 
 /* The newest seal one sealer has seen. The seal numbers of a database

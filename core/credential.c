@@ -27,6 +27,7 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/pg.h"
+#include "core/audit.h"
 
 #define CONFIG_DEPTH_MAX 64
 #define NAME_MAX_LEN     63 /* connector and credential names, as the table's CHECKs */
@@ -74,67 +75,9 @@ static const char *i64_text(struct ordo_arena *a, int64_t v)
     return ordo_arena_printf(a, "%" PRId64, v);
 }
 
-/* A bytea parameter in PostgreSQL's text form: "\x" and hex digits. */
-static const char *bytea_param(struct ordo_arena *a, const uint8_t *data, size_t len)
-{
-    char *out = ordo_arena_alloc_raw(a, 2 * len + 3);
-
-    out[0] = '\\';
-    out[1] = 'x';
-    ordo_hex(data, len, out + 2);
-    return out;
-}
-
-/* A bytea cell ("\x" and hex digits) decoded into the arena; false when it
- * is not one. */
-static bool bytea_value(struct ordo_arena *a, const PGresult *res, int row, int col, uint8_t **out,
-                        size_t *len)
-{
-    const char *text = ordo_pg_text(res, row, col);
-    size_t n = text ? strlen(text) : 0;
-
-    if (n < 2 || text[0] != '\\' || text[1] != 'x' || (n - 2) % 2 != 0) {
-        return false;
-    }
-    *len = (n - 2) / 2;
-    *out = ordo_arena_alloc_raw(a, *len + 1);
-    return ordo_unhex(text + 2, n - 2, *out, *len);
-}
-
 static void credential_ad(int64_t id, char ad[AD_SIZE])
 {
     (void)snprintf(ad, AD_SIZE, "credential:%" PRId64, id);
-}
-
-static enum ordo_code begin(PGconn *db, struct ordo_err *err)
-{
-    return ordo_pg_begin(db, err);
-}
-
-/* COMMIT when 'rc' is ORDO_OK, else ROLLBACK; the final code. */
-static enum ordo_code end(PGconn *db, enum ordo_code rc, struct ordo_err *err)
-{
-    if (rc == ORDO_OK) {
-        rc = ordo_pg_commit(db, err);
-    }
-    if (rc != ORDO_OK) {
-        ordo_pg_rollback(db);
-    }
-    return rc;
-}
-
-/* One audit row with the database's clock; takes the reference 'payload'. */
-static enum ordo_code audit(PGconn *db, struct ordo_arena *a, const char *actor, const char *action,
-                            json_t *payload, struct ordo_err *err)
-{
-    const char *params[3] = {actor_name(actor), action,
-                             ordo_json_dump(a, payload, JSON_COMPACT | JSON_SORT_KEYS)};
-
-    json_decref(payload);
-    return ordo_pg_run(db, "could not write the audit log",
-                       "INSERT INTO audit (time_ms, actor, action, payload) VALUES "
-                       "((extract(epoch FROM statement_timestamp()) * 1000)::bigint, $1, $2, $3)",
-                       3, params, err);
 }
 
 /* ---- names and values ----------------------------------------------------------------------- */
@@ -368,8 +311,8 @@ static enum ordo_code store_box(PGconn *db, struct ordo_arena *a, const struct o
     }
     params[0] = i64_text(a, id);
     params[1] = key_id;
-    params[2] = bytea_param(a, nonce, sizeof nonce);
-    params[3] = bytea_param(a, box, len + ORDO_VAULT_TAG_SIZE);
+    params[2] = ordo_pg_bytea_param(a, nonce, sizeof nonce);
+    params[3] = ordo_pg_bytea_param(a, box, len + ORDO_VAULT_TAG_SIZE);
     return ordo_pg_run(db, "could not store a credential",
                        "UPDATE credential SET key_id = $2, nonce = $3, secret = $4 WHERE id = $1",
                        4, params, err);
@@ -428,12 +371,12 @@ static enum ordo_code set_in_tx(PGconn *db, struct ordo_arena *a, const struct o
     if (rc != ORDO_OK) {
         return rc;
     }
-    return audit(db, a, actor, "credential.set",
-                 json_pack("{s:s, s:s, s:s, s:O, s:o, s:i, s:b}", "id", i64_text(a, *id),
-                           "connector", r->connector, "name", r->name, "config", r->config,
-                           "secret_fields", names_json(r->names, r->nnames), "rate_per_minute",
-                           r->rate_per_minute, "created", *created),
-                 err);
+    return ordo_audit_admin(db, actor, "credential.set",
+                            json_pack("{s:s, s:s, s:s, s:O, s:o, s:i, s:b}", "id", i64_text(a, *id),
+                                      "connector", r->connector, "name", r->name, "config",
+                                      r->config, "secret_fields", names_json(r->names, r->nnames),
+                                      "rate_per_minute", r->rate_per_minute, "created", *created),
+                            err);
 }
 
 enum ordo_code ordo_credential_set(PGconn *db, const struct ordo_vault *vault,
@@ -447,9 +390,9 @@ enum ordo_code ordo_credential_set(PGconn *db, const struct ordo_vault *vault,
     enum ordo_code rc = prepare(a, in, &r, err);
 
     if (rc == ORDO_OK) {
-        rc = begin(db, err);
+        rc = ordo_pg_begin(db, err);
         if (rc == ORDO_OK) {
-            rc = end(db, set_in_tx(db, a, vault, &r, actor, &new_id, &is_new, err), err);
+            rc = ordo_pg_end(db, set_in_tx(db, a, vault, &r, actor, &new_id, &is_new, err), err);
         }
     }
     if (r.plain) {
@@ -478,9 +421,9 @@ static enum ordo_code read_sealed(struct ordo_arena *a, const PGresult *res, int
     s->key_id = ordo_pg_text(res, row, 3);
     s->config = ordo_pg_text(res, row, 6);
     s->rate_per_minute = (int)ordo_pg_int(res, row, 7);
-    if (!bytea_value(a, res, row, 4, &s->nonce, &s->nonce_len) ||
+    if (!ordo_pg_bytea_decode(a, ordo_pg_text(res, row, 4), &s->nonce, &s->nonce_len) ||
         s->nonce_len != ORDO_VAULT_NONCE_SIZE ||
-        !bytea_value(a, res, row, 5, &s->box, &s->box_len)) {
+        !ordo_pg_bytea_decode(a, ordo_pg_text(res, row, 5), &s->box, &s->box_len)) {
         return ordo_err_set(err, ORDO_E_INTERNAL,
                             "could not decrypt credential \"%s/%s\": wrong master key or damaged "
                             "data",
@@ -657,10 +600,10 @@ static enum ordo_code delete_in_tx(PGconn *db, struct ordo_arena *a, const char 
         rc = ordo_err_set(err, ORDO_E_NOTFOUND, "no credential \"%s/%s\"", connector, name);
     }
     if (rc == ORDO_OK) {
-        rc = audit(db, a, actor, "credential.delete",
-                   json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(res, 0, 0), "connector", connector,
-                             "name", name),
-                   err);
+        rc = ordo_audit_admin(db, actor, "credential.delete",
+                              json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(res, 0, 0), "connector",
+                                        connector, "name", name),
+                              err);
     }
     return rc;
 }
@@ -671,9 +614,9 @@ enum ordo_code ordo_credential_delete(PGconn *db, const char *connector, const c
     struct ordo_arena *a = ordo_arena_new();
     enum ordo_code rc = check_names(connector, name, err);
 
-    rc = rc == ORDO_OK ? begin(db, err) : rc;
+    rc = rc == ORDO_OK ? ordo_pg_begin(db, err) : rc;
     if (rc == ORDO_OK) {
-        rc = end(db, delete_in_tx(db, a, connector, name, actor, err), err);
+        rc = ordo_pg_end(db, delete_in_tx(db, a, connector, name, actor, err), err);
     }
     ordo_arena_free(a);
     return rc;
@@ -736,8 +679,9 @@ static enum ordo_code rotate_in_tx(PGconn *db, struct ordo_arena *a, const struc
     if (rc != ORDO_OK || n == 0) {
         return rc;
     }
-    return audit(db, a, actor, "credential.rotate",
-                 json_pack("{s:i, s:s, s:O}", "count", n, "key_id", params[0], "from", from), err);
+    return ordo_audit_admin(
+        db, actor, "credential.rotate",
+        json_pack("{s:i, s:s, s:O}", "count", n, "key_id", params[0], "from", from), err);
 }
 
 enum ordo_code ordo_credential_rotate(PGconn *db, const struct ordo_vault *vault, const char *actor,
@@ -745,10 +689,10 @@ enum ordo_code ordo_credential_rotate(PGconn *db, const struct ordo_vault *vault
 {
     struct ordo_arena *a = ordo_arena_new();
     int64_t n = 0;
-    enum ordo_code rc = begin(db, err);
+    enum ordo_code rc = ordo_pg_begin(db, err);
 
     if (rc == ORDO_OK) {
-        rc = end(db, rotate_in_tx(db, a, vault, actor, &n, err), err);
+        rc = ordo_pg_end(db, rotate_in_tx(db, a, vault, actor, &n, err), err);
     }
     if (count) {
         *count = rc == ORDO_OK ? n : 0;

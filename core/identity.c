@@ -6,7 +6,6 @@
 
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -101,13 +100,9 @@ const char *ordo_id_i64(struct ordo_arena *arena, int64_t v)
 const char *ordo_id_token_hash(struct ordo_arena *arena, const char *token)
 {
     uint8_t hash[ORDO_SHA256_SIZE];
-    char *out = ordo_arena_alloc(arena, ID_HASH_PARAM_SIZE);
 
     ordo_sha256(token, strlen(token), hash);
-    out[0] = '\\';
-    out[1] = 'x';
-    ordo_hex(hash, sizeof hash, out + 2);
-    return out;
+    return ordo_pg_bytea_param(arena, hash, sizeof hash);
 }
 
 void ordo_id_token_new(char out[ORDO_IDENTITY_TOKEN_SIZE])
@@ -161,36 +156,6 @@ enum ordo_code ordo_id_begin(PGconn *db, bool lock, struct ordo_err *err)
             ordo_pg_rollback(db);
         }
     }
-    return rc;
-}
-
-enum ordo_code ordo_id_end(PGconn *db, enum ordo_code rc, struct ordo_err *err)
-{
-    if (rc == ORDO_OK) {
-        rc = ordo_pg_commit(db, err);
-    }
-    if (rc != ORDO_OK) {
-        ordo_pg_rollback(db);
-    }
-    return rc;
-}
-
-enum ordo_code ordo_id_audit(PGconn *db, const char *actor, const char *action, json_t *payload,
-                             struct ordo_err *err)
-{
-    char *text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
-    const char *params[3] = {ordo_id_actor(actor), action, text};
-    enum ordo_code rc;
-
-    json_decref(payload);
-    if (!text) {
-        return ordo_err_set(err, ORDO_E_INTERNAL, "could not encode the audit payload");
-    }
-    rc = ordo_pg_run(db, "could not write the audit log",
-                     "INSERT INTO audit (time_ms, actor, action, payload) VALUES "
-                     "((extract(epoch FROM statement_timestamp()) * 1000)::bigint, $1, $2, $3)",
-                     3, params, err);
-    free(text);
     return rc;
 }
 

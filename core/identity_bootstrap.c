@@ -12,6 +12,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/pg.h"
+#include "core/audit.h"
 #include "core/identity.h"
 #include "core/identity_internal.h"
 
@@ -101,8 +102,8 @@ static enum ordo_code admin_user(PGconn *db, struct ordo_arena *arena, int64_t *
 
         rc = ordo_pg_run(db, "could not enable the user admin",
                          "UPDATE app_user SET disabled = false WHERE key = $1", 1, params, err);
-        rc = rc == ORDO_OK ? ordo_id_audit(db, NULL, "user.enabled",
-                                           json_pack("{s:s}", "user", params[0]), err)
+        rc = rc == ORDO_OK ? ordo_audit_admin(db, NULL, "user.enabled",
+                                              json_pack("{s:s}", "user", params[0]), err)
                            : rc;
     }
     return rc;
@@ -210,7 +211,7 @@ enum ordo_code ordo_identity_bootstrap(PGconn *db, const char *admin_key, const 
     arena = ordo_arena_new();
     rc = ordo_id_begin(db, true, err);
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, bootstrap_locked(db, arena, admin_key, data_dir, out, err), err);
+        rc = ordo_pg_end(db, bootstrap_locked(db, arena, admin_key, data_dir, out, err), err);
     }
     if (rc != ORDO_OK && out->key_file[0]) {
         (void)unlink(out->key_file); /* its key was never stored */

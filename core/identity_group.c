@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/pg.h"
+#include "core/audit.h"
 #include "core/identity.h"
 #include "core/identity_internal.h"
 
@@ -54,9 +55,9 @@ static enum ordo_code group_insert(PGconn *db, struct ordo_arena *arena, const c
     }
     if (rc == ORDO_OK) {
         *key = ordo_pg_int(res, 0, 0);
-        rc = ordo_id_audit(db, actor, "group.created",
-                           json_pack("{s:s, s:s}", "group", ordo_id_i64(arena, *key), "name", name),
-                           err);
+        rc = ordo_audit_admin(
+            db, actor, "group.created",
+            json_pack("{s:s, s:s}", "group", ordo_id_i64(arena, *key), "name", name), err);
     }
     return rc;
 }
@@ -70,7 +71,7 @@ enum ordo_code ordo_identity_group_create(PGconn *db, const char *name, const ch
 
     rc = rc == ORDO_OK ? ordo_id_begin(db, false, err) : rc;
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, group_insert(db, arena, name, actor, &k, err), err);
+        rc = ordo_pg_end(db, group_insert(db, arena, name, actor, &k, err), err);
     }
     if (rc == ORDO_OK && key) {
         *key = k;
@@ -131,8 +132,8 @@ static enum ordo_code add_member_locked(PGconn *db, struct ordo_arena *arena, in
                                       2, params, &res, err)
                        : rc;
     if (rc == ORDO_OK && PQntuples(res) == 1) {
-        rc = ordo_id_audit(db, actor, "group.member_added",
-                           json_pack("{s:s, s:s}", "group", params[0], "user", params[1]), err);
+        rc = ordo_audit_admin(db, actor, "group.member_added",
+                              json_pack("{s:s, s:s}", "group", params[0], "user", params[1]), err);
     }
     return rc;
 }
@@ -144,7 +145,7 @@ enum ordo_code ordo_identity_group_add_member(PGconn *db, int64_t group_key, int
     enum ordo_code rc = ordo_id_begin(db, false, err);
 
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, add_member_locked(db, arena, group_key, user_key, actor, err), err);
+        rc = ordo_pg_end(db, add_member_locked(db, arena, group_key, user_key, actor, err), err);
     }
     ordo_arena_free(arena);
     return rc;
@@ -172,8 +173,8 @@ static enum ordo_code remove_member_locked(PGconn *db, struct ordo_arena *arena,
     }
     rc = rc == ORDO_OK ? ordo_id_keep_admin(db, arena, had, err) : rc;
     if (rc == ORDO_OK) {
-        rc = ordo_id_audit(db, actor, "group.member_removed",
-                           json_pack("{s:s, s:s}", "group", params[0], "user", params[1]), err);
+        rc = ordo_audit_admin(db, actor, "group.member_removed",
+                              json_pack("{s:s, s:s}", "group", params[0], "user", params[1]), err);
     }
     return rc;
 }
@@ -185,7 +186,7 @@ enum ordo_code ordo_identity_group_remove_member(PGconn *db, int64_t group_key, 
     enum ordo_code rc = ordo_id_begin(db, true, err);
 
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, remove_member_locked(db, arena, group_key, user_key, actor, err), err);
+        rc = ordo_pg_end(db, remove_member_locked(db, arena, group_key, user_key, actor, err), err);
     }
     ordo_arena_free(arena);
     return rc;
@@ -235,8 +236,8 @@ enum ordo_code ordo_id_grant_locked(PGconn *db, struct ordo_arena *arena, enum o
         now = ordo_id_roles_from_csv(ordo_pg_text(res, 0, 0));
     }
     if (rc == ORDO_OK && now) {
-        rc = ordo_id_audit(db, actor, "role.granted",
-                           grant_payload(kind, params[1] ? params[1] : params[2], now), err);
+        rc = ordo_audit_admin(db, actor, "role.granted",
+                              grant_payload(kind, params[1] ? params[1] : params[2], now), err);
     }
     if (granted) {
         *granted = now;
@@ -251,7 +252,7 @@ enum ordo_code ordo_identity_role_grant(PGconn *db, enum ordo_grantee kind, int6
     enum ordo_code rc = ordo_id_begin(db, false, err);
 
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, ordo_id_grant_locked(db, arena, kind, key, roles, actor, NULL, err),
+        rc = ordo_pg_end(db, ordo_id_grant_locked(db, arena, kind, key, roles, actor, NULL, err),
                          err);
     }
     ordo_arena_free(arena);
@@ -288,8 +289,8 @@ static enum ordo_code revoke_locked(PGconn *db, struct ordo_arena *arena, enum o
     }
     rc = ordo_id_keep_admin(db, arena, had, err);
     if (rc == ORDO_OK) {
-        rc = ordo_id_audit(db, actor, "role.revoked",
-                           grant_payload(kind, params[1] ? params[1] : params[2], gone), err);
+        rc = ordo_audit_admin(db, actor, "role.revoked",
+                              grant_payload(kind, params[1] ? params[1] : params[2], gone), err);
     }
     return rc;
 }
@@ -301,7 +302,7 @@ enum ordo_code ordo_identity_role_revoke(PGconn *db, enum ordo_grantee kind, int
     enum ordo_code rc = ordo_id_begin(db, true, err);
 
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, revoke_locked(db, arena, kind, key, roles, actor, err), err);
+        rc = ordo_pg_end(db, revoke_locked(db, arena, kind, key, roles, actor, err), err);
     }
     ordo_arena_free(arena);
     return rc;

@@ -45,9 +45,6 @@
 
 /* clang-format on */
 
-/* Bytes of a bytea parameter in text form: "\x" and 64 hex digits. */
-#define ID_HASH_PARAM_SIZE 67
-
 const char *ordo_id_actor(const char *actor); /* NULL -> "system" */
 const char *ordo_id_i64(struct ordo_arena *arena, int64_t v);
 
@@ -60,15 +57,9 @@ void ordo_id_token_new(char out[ORDO_IDENTITY_TOKEN_SIZE]);
 /* Lower-case hex of 'nbytes' random bytes, in 'arena'. */
 char *ordo_id_random_hex(struct ordo_arena *arena, size_t nbytes);
 
-/* BEGIN, and with 'lock' the transaction's ORDO_IDENTITY_LOCK. */
+/* BEGIN, and with 'lock' the transaction's ORDO_IDENTITY_LOCK. The
+ * transaction ends with ordo_pg_end() (base/pg.h). */
 enum ordo_code ordo_id_begin(PGconn *db, bool lock, struct ordo_err *err);
-
-/* COMMIT when 'rc' is ORDO_OK, else ROLLBACK; the final code. */
-enum ordo_code ordo_id_end(PGconn *db, enum ordo_code rc, struct ordo_err *err);
-
-/* One audit row with the database's clock; takes the reference 'payload'. */
-enum ordo_code ordo_id_audit(PGconn *db, const char *actor, const char *action, json_t *payload,
-                             struct ordo_err *err);
 
 /* The first cell of 'sql' parsed as JSON (a new reference). */
 enum ordo_code ordo_id_query_json(PGconn *db, const char *what, const char *sql, int nparams,

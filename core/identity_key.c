@@ -8,6 +8,7 @@
 #include "base/crypto.h"
 #include "base/pg.h"
 #include "base/text.h"
+#include "core/audit.h"
 #include "core/identity.h"
 #include "core/identity_internal.h"
 
@@ -63,7 +64,7 @@ enum ordo_code ordo_id_key_insert(PGconn *db, struct ordo_arena *arena, const st
     payload = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s?}", "key", ordo_id_i64(arena, *key), "user",
                         params[0], "name", k->name, "prefix", params[3], "scopes",
                         ordo_roles_to_json(k->scopes), "expires_at", ordo_pg_text(res, 0, 1));
-    return ordo_id_audit(db, actor, "key.created", payload, err);
+    return ordo_audit_admin(db, actor, "key.created", payload, err);
 }
 
 static enum ordo_code check_key_request(struct ordo_arena *arena, const struct ordo_key_new *req,
@@ -148,7 +149,7 @@ enum ordo_code ordo_identity_key_create(PGconn *db, const struct ordo_key_new *r
         ordo_id_token_new(out->token);
         rc = check_key_owner(db, arena, req, err);
         rc = rc == ORDO_OK ? ordo_id_key_insert(db, arena, &row, actor, &out->key, err) : rc;
-        rc = ordo_id_end(db, rc, err);
+        rc = ordo_pg_end(db, rc, err);
     }
     if (rc == ORDO_OK) {
         memcpy(out->prefix, out->token, ORDO_IDENTITY_PREFIX_SIZE - 1);
@@ -213,10 +214,10 @@ static enum ordo_code revoke_locked(PGconn *db, struct ordo_arena *arena, int64_
         return ordo_identity_key_owner(db, key, &owner, err); /* revoked already, or unknown */
     }
     if (rc == ORDO_OK) {
-        rc = ordo_id_audit(db, actor, "key.revoked",
-                           json_pack("{s:s, s:s, s:s}", "key", params[0], "user",
-                                     PQgetvalue(res, 0, 0), "prefix", PQgetvalue(res, 0, 1)),
-                           err);
+        rc = ordo_audit_admin(db, actor, "key.revoked",
+                              json_pack("{s:s, s:s, s:s}", "key", params[0], "user",
+                                        PQgetvalue(res, 0, 0), "prefix", PQgetvalue(res, 0, 1)),
+                              err);
     }
     return rc;
 }
@@ -228,7 +229,7 @@ enum ordo_code ordo_identity_key_revoke(PGconn *db, int64_t key, const char *act
     enum ordo_code rc = ordo_id_begin(db, false, err);
 
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, revoke_locked(db, arena, key, actor, err), err);
+        rc = ordo_pg_end(db, revoke_locked(db, arena, key, actor, err), err);
     }
     ordo_arena_free(arena);
     return rc;

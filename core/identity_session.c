@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/pg.h"
+#include "core/audit.h"
 #include "core/identity.h"
 #include "core/identity_internal.h"
 
@@ -104,8 +105,9 @@ static enum ordo_code open_session(PGconn *db, struct ordo_arena *arena, int64_t
     }
     rc = rc == ORDO_OK ? ordo_id_principal_fill(res, arena, out, err) : rc;
     if (rc == ORDO_OK) {
-        rc = ordo_id_audit(db, ordo_arena_printf(arena, "user:%s", out->login), "session.created",
-                           json_pack("{s:s, s:s}", "user", params[1], "login", out->login), err);
+        rc =
+            ordo_audit_admin(db, ordo_arena_printf(arena, "user:%s", out->login), "session.created",
+                             json_pack("{s:s, s:s}", "user", params[1], "login", out->login), err);
     }
     return rc;
 }
@@ -130,7 +132,7 @@ enum ordo_code ordo_identity_login(PGconn *db, const char *login, const char *pa
         check = ordo_id_random_hex(arena, 32);
         rc = ordo_id_begin(db, false, err);
         if (rc == ORDO_OK) {
-            rc = ordo_id_end(db, open_session(db, arena, user, token, check, out, err), err);
+            rc = ordo_pg_end(db, open_session(db, arena, user, token, check, out, err), err);
         }
     }
     if (rc == ORDO_OK) {
@@ -183,7 +185,7 @@ static enum ordo_code close_session(PGconn *db, struct ordo_arena *arena, const 
         1, params, &res, err);
 
     if (rc == ORDO_OK && PQntuples(res) == 1) {
-        rc = ordo_id_audit(
+        rc = ordo_audit_admin(
             db, ordo_arena_printf(arena, "user:%s", PQgetvalue(res, 0, 1)), "session.ended",
             json_pack("{s:s, s:s}", "user", PQgetvalue(res, 0, 0), "login", PQgetvalue(res, 0, 1)),
             err);
@@ -202,7 +204,7 @@ enum ordo_code ordo_identity_logout(PGconn *db, const char *token, struct ordo_e
     arena = ordo_arena_new();
     rc = ordo_id_begin(db, false, err);
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, close_session(db, arena, token, err), err);
+        rc = ordo_pg_end(db, close_session(db, arena, token, err), err);
     }
     ordo_arena_free(arena);
     return rc;

@@ -6,6 +6,7 @@
 
 #include "base/crypto.h"
 #include "base/pg.h"
+#include "core/audit.h"
 #include "core/identity.h"
 #include "core/identity_internal.h"
 
@@ -113,7 +114,7 @@ enum ordo_code ordo_id_user_insert(PGconn *db, struct ordo_arena *arena,
     payload = json_pack("{s:s, s:s, s:s, s:s?, s:b}", "user", ordo_id_i64(arena, *key), "login",
                         req->login, "email", req->email, "slack_user_id", req->slack_user_id,
                         "password", password_hash != NULL);
-    return ordo_id_audit(db, actor, "user.created", payload, err);
+    return ordo_audit_admin(db, actor, "user.created", payload, err);
 }
 
 enum ordo_code ordo_identity_user_create(PGconn *db, const struct ordo_user_new *req,
@@ -134,7 +135,7 @@ enum ordo_code ordo_identity_user_create(PGconn *db, const struct ordo_user_new 
     if (rc == ORDO_OK) {
         rc = ordo_id_begin(db, false, err);
         if (rc == ORDO_OK) {
-            rc = ordo_id_end(db, ordo_id_user_insert(db, arena, req, hash, actor, &k, err), err);
+            rc = ordo_pg_end(db, ordo_id_user_insert(db, arena, req, hash, actor, &k, err), err);
         }
     }
     if (rc == ORDO_OK && key) {
@@ -237,9 +238,9 @@ static enum ordo_code link_slack_locked(PGconn *db, struct ordo_arena *arena, in
                             "another user",
                             (long long)key, slack_user_id);
     }
-    return ordo_id_audit(db, actor, "user.slack_linked",
-                         json_pack("{s:s, s:s}", "user", params[0], "slack_user_id", slack_user_id),
-                         err);
+    return ordo_audit_admin(
+        db, actor, "user.slack_linked",
+        json_pack("{s:s, s:s}", "user", params[0], "slack_user_id", slack_user_id), err);
 }
 
 enum ordo_code ordo_identity_user_link_slack(PGconn *db, int64_t key, const char *slack_user_id,
@@ -258,7 +259,7 @@ enum ordo_code ordo_identity_user_link_slack(PGconn *db, int64_t key, const char
     if (rc == ORDO_OK) {
         rc = ordo_id_begin(db, false, err);
         if (rc == ORDO_OK) {
-            rc = ordo_id_end(db, link_slack_locked(db, arena, key, slack_user_id, actor, err), err);
+            rc = ordo_pg_end(db, link_slack_locked(db, arena, key, slack_user_id, actor, err), err);
         }
     }
     ordo_arena_free(arena);
@@ -287,8 +288,8 @@ static enum ordo_code set_disabled_locked(PGconn *db, struct ordo_arena *arena, 
         rc = rc == ORDO_OK ? ordo_id_keep_admin(db, arena, had, err) : rc;
     }
     if (rc == ORDO_OK) {
-        rc = ordo_id_audit(db, actor, disabled ? "user.disabled" : "user.enabled",
-                           json_pack("{s:s}", "user", params[0]), err);
+        rc = ordo_audit_admin(db, actor, disabled ? "user.disabled" : "user.enabled",
+                              json_pack("{s:s}", "user", params[0]), err);
     }
     return rc;
 }
@@ -300,7 +301,7 @@ enum ordo_code ordo_identity_user_set_disabled(PGconn *db, int64_t key, bool dis
     enum ordo_code rc = ordo_id_begin(db, true, err);
 
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, set_disabled_locked(db, arena, key, disabled, actor, err), err);
+        rc = ordo_pg_end(db, set_disabled_locked(db, arena, key, disabled, actor, err), err);
     }
     ordo_arena_free(arena);
     return rc;
@@ -320,8 +321,8 @@ static enum ordo_code set_password_locked(PGconn *db, struct ordo_arena *arena, 
                                      "DELETE FROM web_session WHERE user_key = $1", 1, params, err)
                        : rc;
     if (rc == ORDO_OK) {
-        rc = ordo_id_audit(db, actor, hash ? "user.password_set" : "user.password_removed",
-                           json_pack("{s:s}", "user", params[0]), err);
+        rc = ordo_audit_admin(db, actor, hash ? "user.password_set" : "user.password_removed",
+                              json_pack("{s:s}", "user", params[0]), err);
     }
     return rc;
 }
@@ -339,7 +340,7 @@ enum ordo_code ordo_identity_user_set_password(PGconn *db, int64_t key, const ch
     }
     rc = rc == ORDO_OK ? ordo_id_begin(db, false, err) : rc;
     if (rc == ORDO_OK) {
-        rc = ordo_id_end(db, set_password_locked(db, arena, key, hash, actor, err), err);
+        rc = ordo_pg_end(db, set_password_locked(db, arena, key, hash, actor, err), err);
     }
     ordo_arena_free(arena);
     return rc;

@@ -13,6 +13,7 @@
 #include "base/pg.h"
 #include "base/vault.h"
 #include "bpmn/feel.h"
+#include "core/audit.h"
 
 #define COLS                                                                              \
     "e.name, e.scheme, e.options, e.action, e.process_id, e.element_id, e.message_name, " \
@@ -27,28 +28,6 @@ bool ordo_hook_name_ok(const char *s)
 
     return n > 0 && n <= 64 && s[0] != '-' && s[0] != '_' &&
            strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_") == n;
-}
-
-static const char *bytea_param(struct ordo_arena *a, const uint8_t *data, size_t len)
-{
-    char *out = ordo_arena_alloc_raw(a, 2 * len + 3);
-
-    out[0] = '\\';
-    out[1] = 'x';
-    ordo_hex(data, len, out + 2);
-    return out;
-}
-
-static bool bytea_value(struct ordo_arena *a, const char *text, uint8_t **out, size_t *len)
-{
-    size_t n = text ? strlen(text) : 0;
-
-    if (n < 2 || text[0] != '\\' || text[1] != 'x' || (n - 2) % 2) {
-        return false;
-    }
-    *len = (n - 2) / 2;
-    *out = ordo_arena_alloc_raw(a, *len + 1);
-    return ordo_unhex(text + 2, n - 2, *out, *len);
 }
 
 static const char *ad_of(struct ordo_arena *a, const char *name)
@@ -69,7 +48,8 @@ static enum ordo_code open_secrets(struct ordo_arena *a, const struct ordo_vault
     json_t *arr = NULL;
     enum ordo_code rc;
 
-    if (!bytea_value(a, cell, &raw, &len) || len < ORDO_VAULT_NONCE_SIZE + ORDO_VAULT_TAG_SIZE) {
+    if (!ordo_pg_bytea_decode(a, cell, &raw, &len) ||
+        len < ORDO_VAULT_NONCE_SIZE + ORDO_VAULT_TAG_SIZE) {
         return ordo_err_set(err, ORDO_E_INTERNAL, "webhook endpoint \"%s\": damaged secret",
                             ep->name);
     }
@@ -219,20 +199,6 @@ enum ordo_code ordo_hook_endpoint_list(PGconn *db, struct ordo_arena *arena, int
 }
 
 /* ---- changes -------------------------------------------------------------------------------- */
-
-static enum ordo_code audit(PGconn *db, struct ordo_arena *a, const char *actor, const char *action,
-                            const char *name, json_t *payload, struct ordo_err *err)
-{
-    const char *params[3] = {actor ? actor : "system", action,
-                             ordo_json_dump(a, payload, JSON_COMPACT | JSON_SORT_KEYS)};
-
-    (void)name; /* it is in the payload */
-    json_decref(payload);
-    return ordo_pg_run(db, "could not write the audit log",
-                       "INSERT INTO audit (time_ms, actor, action, payload) VALUES "
-                       "((extract(epoch FROM statement_timestamp()) * 1000)::bigint, $1, $2, $3)",
-                       3, params, err);
-}
 
 /* What a PUT asks for, read from its body. */
 struct put_req {
@@ -466,7 +432,7 @@ static enum ordo_code store_secret(PGconn *db, struct ordo_arena *a, const struc
         if (rc != ORDO_OK) {
             return rc;
         }
-        p[1] = bytea_param(a, raw, ORDO_VAULT_NONCE_SIZE + len + ORDO_VAULT_TAG_SIZE);
+        p[1] = ordo_pg_bytea_param(a, raw, ORDO_VAULT_NONCE_SIZE + len + ORDO_VAULT_TAG_SIZE);
         p[2] = key_id;
     }
     return ordo_pg_run(db, "could not store a webhook secret",
@@ -588,11 +554,10 @@ enum ordo_code ordo_hook_endpoint_put(PGconn *db, struct ordo_arena *arena,
         json_object_del(payload, "options");
         json_object_set_new(payload, "created", json_boolean(c.created));
         json_object_set_new(payload, "unsigned", json_boolean(now.scheme == ORDO_HOOK_UNSIGNED));
-        rc = audit(db, arena, actor, "webhook.endpoint.set", name, payload, err);
+        rc = ordo_audit_admin(db, actor, "webhook.endpoint.set", payload, err);
     }
-    rc = rc == ORDO_OK ? ordo_pg_commit(db, err) : rc;
+    rc = ordo_pg_end(db, rc, err);
     if (rc != ORDO_OK) {
-        ordo_pg_rollback(db);
         return rc;
     }
     *out = ordo_hook_endpoint_json(&now);
@@ -617,14 +582,10 @@ enum ordo_code ordo_hook_endpoint_delete(PGconn *db, struct ordo_arena *arena, c
     rc = rc == ORDO_OK ? ordo_pg_run(db, "could not delete a webhook endpoint",
                                      "DELETE FROM webhook_endpoint WHERE name = $1", 1, p, err)
                        : rc;
-    rc = rc == ORDO_OK ? audit(db, arena, actor, "webhook.endpoint.delete", name,
-                               json_pack("{s:s}", "name", name), err)
+    rc = rc == ORDO_OK ? ordo_audit_admin(db, actor, "webhook.endpoint.delete",
+                                          json_pack("{s:s}", "name", name), err)
                        : rc;
-    rc = rc == ORDO_OK ? ordo_pg_commit(db, err) : rc;
-    if (rc != ORDO_OK) {
-        ordo_pg_rollback(db);
-    }
-    return rc;
+    return ordo_pg_end(db, rc, err);
 }
 
 /* ---- deliveries ----------------------------------------------------------------------------- */
@@ -665,7 +626,7 @@ enum ordo_code ordo_hook_delivery_insert(PGconn *db, struct ordo_arena *arena, c
                                          const uint8_t *body, size_t len, int64_t *key,
                                          bool *duplicate, struct ordo_err *err)
 {
-    const char *p[4] = {endpoint, delivery_id, headers, bytea_param(arena, body, len)};
+    const char *p[4] = {endpoint, delivery_id, headers, ordo_pg_bytea_param(arena, body, len)};
     PGresult *res;
     enum ordo_code rc = ordo_pg_begin(db, err);
 
@@ -685,9 +646,5 @@ enum ordo_code ordo_hook_delivery_insert(PGconn *db, struct ordo_arena *arena, c
     } else if (rc == ORDO_OK) {
         *duplicate = true;
     }
-    rc = rc == ORDO_OK ? ordo_pg_commit(db, err) : rc;
-    if (rc != ORDO_OK) {
-        ordo_pg_rollback(db);
-    }
-    return rc;
+    return ordo_pg_end(db, rc, err);
 }

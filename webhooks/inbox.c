@@ -12,7 +12,6 @@
 
 #include "base/arena.h"
 #include "base/clock.h"
-#include "base/crypto.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "base/pg.h"
@@ -295,23 +294,18 @@ static void work_one(struct ordo_store *st, struct ordo_arena *a,
 
 static bool read_delivery(struct ordo_arena *a, const PGresult *res, int i, struct delivery *d)
 {
-    const char *hex = PQgetvalue(res, i, 4);
-    size_t n = strlen(hex);
-    uint8_t *body;
+    uint8_t *body = NULL;
 
     d->key = ordo_pg_int(res, i, 0);
     d->endpoint = ordo_arena_strdup(a, PQgetvalue(res, i, 1));
     d->delivery_id = ordo_arena_strdup(a, PQgetvalue(res, i, 2));
     d->headers = ordo_arena_strdup(a, PQgetvalue(res, i, 3));
     d->attempts = (int)ordo_pg_int(res, i, 5);
-    if (n < 2 || (n - 2) % 2) {
+    if (!ordo_pg_bytea_decode(a, PQgetvalue(res, i, 4), &body, &d->len)) {
         return false;
     }
-    d->len = (n - 2) / 2;
-    body = ordo_arena_alloc_raw(a, d->len + 1);
-    body[d->len] = 0;
     d->body = body;
-    return ordo_unhex(hex + 2, n - 2, body, d->len);
+    return true;
 }
 
 /* Push the row's lease out again; false when this node no longer holds it. */

@@ -437,10 +437,8 @@ static void record(struct worker *w, const struct row *r, const struct outcome *
     } else if (rc == ORDO_OK) {
         rc = failed(w, r, o, &err);
     }
-    rc = rc == ORDO_OK ? ordo_pg_commit(w->db, &err) : rc;
-    if (rc != ORDO_OK) {
-        ordo_pg_rollback(w->db); /* the lease runs out and the row goes again */
-        db_failed(w, &err);
+    if (ordo_pg_end(w->db, rc, &err) != ORDO_OK) {
+        db_failed(w, &err); /* rolled back: the lease runs out and the row goes again */
     }
 }
 

@@ -25,6 +25,7 @@
 #include "base/pg.h"
 #include "base/vault.h"
 #include "bpmn/timer.h"
+#include "core/audit.h"
 #include "webhooks/outbound.h"
 #include "webhooks/standard.h"
 
@@ -65,42 +66,6 @@ const char *const ordo_wh_event_types[] = {
 static const char *i64_text(struct ordo_arena *a, int64_t v)
 {
     return ordo_arena_printf(a, "%" PRId64, v);
-}
-
-static const char *bytea_param(struct ordo_arena *a, const uint8_t *data, size_t len)
-{
-    char *out = ordo_arena_alloc_raw(a, 2 * len + 3);
-
-    out[0] = '\\';
-    out[1] = 'x';
-    ordo_hex(data, len, out + 2);
-    return out;
-}
-
-/* COMMIT when 'rc' is ORDO_OK, else ROLLBACK. */
-static enum ordo_code end_tx(PGconn *db, enum ordo_code rc, struct ordo_err *err)
-{
-    if (rc == ORDO_OK) {
-        rc = ordo_pg_commit(db, err);
-    }
-    if (rc != ORDO_OK) {
-        ordo_pg_rollback(db);
-    }
-    return rc;
-}
-
-/* One audit row; takes the reference 'payload'. */
-static enum ordo_code audit(PGconn *db, struct ordo_arena *a, const char *actor, const char *action,
-                            json_t *payload, struct ordo_err *err)
-{
-    const char *params[3] = {actor && *actor ? actor : "system", action,
-                             ordo_json_dump(a, payload, JSON_COMPACT | JSON_SORT_KEYS)};
-
-    json_decref(payload);
-    return ordo_pg_run(db, "could not write the audit log",
-                       "INSERT INTO audit (time_ms, actor, action, payload) VALUES "
-                       "((extract(epoch FROM statement_timestamp()) * 1000)::bigint, $1, $2, $3)",
-                       3, params, err);
 }
 
 /* A document made by SQL (one text column) as JSON, owned by the caller. */
@@ -336,7 +301,7 @@ static enum ordo_code seal(struct ordo_arena *a, const struct ordo_vault *vault,
     rc = ordo_vault_seal(vault, secret, len, ad, strlen(ad), box, box + ORDO_VAULT_NONCE_SIZE,
                          key_id, err);
     if (rc == ORDO_OK) {
-        *box_out = bytea_param(a, box, ORDO_VAULT_NONCE_SIZE + len + ORDO_VAULT_TAG_SIZE);
+        *box_out = ordo_pg_bytea_param(a, box, ORDO_VAULT_NONCE_SIZE + len + ORDO_VAULT_TAG_SIZE);
     }
     return rc;
 }
@@ -375,10 +340,10 @@ static enum ordo_code insert(PGconn *db, struct ordo_arena *a, const struct ordo
                       7, p, &res, err);
     rc = rc == ORDO_OK ? parse_doc(res, 0, out, err) : rc;
     if (rc == ORDO_OK) {
-        rc = audit(db, a, actor, "webhook_subscription.created",
-                   json_pack("{s:s, s:o, s:O}", "key", p[0], "host", url_host(f->url), "events",
-                             json_object_get(*out, "events")),
-                   err);
+        rc = ordo_audit_admin(db, actor, "webhook_subscription.created",
+                              json_pack("{s:s, s:o, s:O}", "key", p[0], "host", url_host(f->url),
+                                        "events", json_object_get(*out, "events")),
+                              err);
     }
     return rc;
 }
@@ -399,7 +364,7 @@ enum ordo_code ordo_wh_sub_create(PGconn *db, const struct ordo_vault *vault,
     rc = rc == ORDO_OK ? make_secret(body, secret, err) : rc;
     rc = rc == ORDO_OK ? ordo_pg_begin(db, err) : rc;
     if (rc == ORDO_OK) {
-        rc = end_tx(db, insert(db, a, vault, &f, secret, actor, &doc, err), err);
+        rc = ordo_pg_end(db, insert(db, a, vault, &f, secret, actor, &doc, err), err);
     }
     if (rc == ORDO_OK) {
         (void)json_object_set_new(doc, "secret", json_string(secret));
@@ -537,7 +502,7 @@ static enum ordo_code update_in_tx(PGconn *db, struct ordo_arena *a, const char 
         if (p[1]) {
             (void)json_object_set_new(what, "host", url_host(p[1]));
         }
-        rc = audit(db, a, actor, "webhook_subscription.updated", what, err);
+        rc = ordo_audit_admin(db, actor, "webhook_subscription.updated", what, err);
     }
     if (rc == ORDO_OK && p[4] && strcmp(p[4], "true") == 0) {
         rc = notify(db, err); /* its pending rows may go now */
@@ -568,7 +533,7 @@ enum ordo_code ordo_wh_sub_update(PGconn *db, const struct ordo_httpc_policy *po
 
     rc = rc == ORDO_OK ? ordo_pg_begin(db, err) : rc;
     if (rc == ORDO_OK) {
-        rc = end_tx(db, update_in_tx(db, a, p, actor, &doc, err), err);
+        rc = ordo_pg_end(db, update_in_tx(db, a, p, actor, &doc, err), err);
     }
     if (rc == ORDO_OK) {
         *out = doc;
@@ -591,11 +556,11 @@ static enum ordo_code delete_in_tx(PGconn *db, struct ordo_arena *a, const char 
     if (rc == ORDO_OK && PQntuples(res) == 0) {
         return ordo_err_set(err, ORDO_E_NOTFOUND, "webhook subscription %s not found", key);
     }
-    return rc == ORDO_OK
-               ? audit(db, a, actor, "webhook_subscription.deleted",
-                       json_pack("{s:s, s:o}", "key", key, "host", url_host(PQgetvalue(res, 0, 0))),
-                       err)
-               : rc;
+    return rc == ORDO_OK ? ordo_audit_admin(db, actor, "webhook_subscription.deleted",
+                                            json_pack("{s:s, s:o}", "key", key, "host",
+                                                      url_host(PQgetvalue(res, 0, 0))),
+                                            err)
+                         : rc;
 }
 
 enum ordo_code ordo_wh_sub_delete(PGconn *db, int64_t key, const char *actor, struct ordo_err *err)
@@ -604,7 +569,7 @@ enum ordo_code ordo_wh_sub_delete(PGconn *db, int64_t key, const char *actor, st
     enum ordo_code rc = ordo_pg_begin(db, err);
 
     if (rc == ORDO_OK) {
-        rc = end_tx(db, delete_in_tx(db, a, i64_text(a, key), actor, err), err);
+        rc = ordo_pg_end(db, delete_in_tx(db, a, i64_text(a, key), actor, err), err);
     }
     ordo_arena_free(a);
     return rc;
@@ -674,7 +639,7 @@ static enum ordo_code replay_one_tx(PGconn *db, struct ordo_arena *a, const char
                                   seq, PQgetvalue(res, 0, 1));
     }
     rc = rc == ORDO_OK
-             ? audit(db, a, actor, "webhook.replayed", json_pack("{s:s}", "seq", seq), err)
+             ? ordo_audit_admin(db, actor, "webhook.replayed", json_pack("{s:s}", "seq", seq), err)
              : rc;
     return rc == ORDO_OK ? notify(db, err) : rc;
 }
@@ -687,7 +652,7 @@ enum ordo_code ordo_wh_replay_one(PGconn *db, int64_t seq, const char *actor, js
     enum ordo_code rc = ordo_pg_begin(db, err);
 
     if (rc == ORDO_OK) {
-        rc = end_tx(db, replay_one_tx(db, a, text, actor, err), err);
+        rc = ordo_pg_end(db, replay_one_tx(db, a, text, actor, err), err);
     }
     if (rc == ORDO_OK) {
         *out = json_pack("{s:s, s:s}", "seq", text, "state", "pending");
@@ -734,8 +699,8 @@ static enum ordo_code replay_since_tx(PGconn *db, struct ordo_arena *a, const ch
         return rc;
     }
     *n = ordo_pg_int(res, 0, 0);
-    rc = audit(
-        db, a, actor, "webhook.replayed",
+    rc = ordo_audit_admin(
+        db, actor, "webhook.replayed",
         json_pack("{s:s, s:s?, s:I}", "subscription", p[0], "since", p[1], "count", (json_int_t)*n),
         err);
     return rc == ORDO_OK ? notify(db, err) : rc;
@@ -751,7 +716,7 @@ enum ordo_code ordo_wh_replay_since(PGconn *db, int64_t key, const char *since, 
 
     rc = rc == ORDO_OK ? ordo_pg_begin(db, err) : rc;
     if (rc == ORDO_OK) {
-        rc = end_tx(db, replay_since_tx(db, a, p, actor, &n, err), err);
+        rc = ordo_pg_end(db, replay_since_tx(db, a, p, actor, &n, err), err);
     }
     if (rc == ORDO_OK) {
         *out = json_pack("{s:I}", "replayed", (json_int_t)n);
