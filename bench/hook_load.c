@@ -48,8 +48,8 @@ struct item {
 struct load {
     const char *mode, *url, *target;
     long n, unique;
-    char **bodies;   /* unique of them */
-    char **headers;  /* unique x 2: signature, delivery id (hooks) */
+    char **bodies;  /* unique of them */
+    char **headers; /* unique x 2: signature, delivery id (hooks) */
     struct item *items;
     double *latency_ms;
     atomic_long next, accepted, duplicate, failed;
@@ -116,9 +116,10 @@ static void make_deliveries(struct load *l, const char *secret, uint64_t run)
     for (long i = 0; i < l->unique; i++) {
         uint8_t mac[ORDO_HMAC_SHA256_SIZE];
         char hex[2 * ORDO_HMAC_SHA256_SIZE + 1];
-        char *body = dup_printf("{\"repository\":{\"name\":\"load-%s\"},\"ref\":\"refs/heads/main\","
-                                "\"n\":%ld,\"commits\":[{\"id\":\"a\"},{\"id\":\"b\"}]}",
-                                tag, i);
+        char *body =
+            dup_printf("{\"repository\":{\"name\":\"load-%s\"},\"ref\":\"refs/heads/main\","
+                       "\"n\":%ld,\"commits\":[{\"id\":\"a\"},{\"id\":\"b\"}]}",
+                       tag, i);
 
         ordo_hmac_sha256(secret, strlen(secret), body, strlen(body), mac);
         ordo_hex(mac, sizeof mac, hex);
@@ -156,8 +157,9 @@ static void make_order(struct load *l, uint64_t *seed)
         long p = (long)(next_random(seed) % (uint64_t)l->unique);
 
         l->items[k].body = l->items[p].body;
-        l->items[k].order = (k % 2 == 0) ? (double)p + 0.5
-                                         : (double)p + 0.5 + uniform(seed) * (double)(l->unique - p);
+        l->items[k].order = (k % 2 == 0)
+                                ? (double)p + 0.5
+                                : (double)p + 0.5 + uniform(seed) * (double)(l->unique - p);
     }
     qsort(l->items, (size_t)l->n, sizeof *l->items, by_order_cb);
 }
@@ -288,9 +290,11 @@ static int run(struct load *l, int conns)
            percentile(l->latency_ms, l->n, 0.99));
     ok = atomic_load(&l->failed) == 0;
     if (ok && strcmp(l->mode, "hooks") == 0 &&
-        (atomic_load(&l->accepted) != l->unique || atomic_load(&l->duplicate) != l->n - l->unique)) {
-        (void)fprintf(stderr, "hook_load: %ld distinct deliveries, but %ld accepted and %ld "
-                              "duplicates\n",
+        (atomic_load(&l->accepted) != l->unique ||
+         atomic_load(&l->duplicate) != l->n - l->unique)) {
+        (void)fprintf(stderr,
+                      "hook_load: %ld distinct deliveries, but %ld accepted and %ld "
+                      "duplicates\n",
                       l->unique, atomic_load(&l->accepted), atomic_load(&l->duplicate));
         ok = false;
     }

@@ -17,7 +17,7 @@ hooks_deploy() {
 # json_num KEY: the number KEY of the one-line JSON object on stdin.
 json_num() { sed -nE "s/.*\"$1\":([0-9.]+).*/\1/p"; }
 
-# deliveries DB: "stored done failed" counts of webhook_delivery.
+# deliveries DB: "stored ndone failed" counts of webhook_delivery.
 deliveries() {
     hpsql -d "$1" -F ' ' -c "SELECT count(*), count(*) FILTER (WHERE state = 'done'),
         count(*) FILTER (WHERE state = 'failed') FROM webhook_delivery"
@@ -34,14 +34,14 @@ wait_until() {
     done
 }
 drained() { # DB WANT: every one of the WANT stored deliveries is no longer pending
-    local stored done failed
-    read -r stored done failed < <(deliveries "$1")
-    ((stored == $2 && done + failed == stored))
+    local stored ndone failed
+    read -r stored ndone failed < <(deliveries "$1")
+    ((stored == $2 && ndone + failed == stored))
 }
 completed() { # DB WANT: WANT instances exist and all have completed
-    local done total
-    read -r done total < <(instances "$1")
-    ((total >= $2 && done == total))
+    local ndone total
+    read -r ndone total < <(instances "$1")
+    ((total >= $2 && ndone == total))
 }
 
 # hooks_run URL DB HOOK_LOAD N CONNECTIONS TIMEOUT: send N deliveries (10 % repeats), wait until
@@ -49,7 +49,7 @@ completed() { # DB WANT: WANT instances exist and all have completed
 # distinct deliveries started one instance each. Prints "ack_per_s p50_ms p99_ms unique
 # drain_s drain_per_s done_s done_per_s"; fails (with the reason on stderr) otherwise.
 hooks_run() {
-    local url=$1 db=$2 load=$3 n=$4 conns=$5 timeout=$6 t0 out uniq td tc stored done failed
+    local url=$1 db=$2 load=$3 n=$4 conns=$5 timeout=$6 t0 out uniq td tc stored ndone failed
     local inst distinct
     t0=$(now_us)
     out=$(HOOK_LOAD_SECRET=$hook_secret "$load" hooks "$url" load "$n" "$conns" 10) || {
@@ -67,12 +67,12 @@ hooks_run() {
         return 1
     }
     tc=$(now_us)
-    read -r stored done failed < <(deliveries "$db")
+    read -r stored ndone failed < <(deliveries "$db")
     inst=$(hpsql -d "$db" -c "SELECT count(*) FROM instance")
     distinct=$(hpsql -d "$db" -c "SELECT count(DISTINCT i.key) FROM webhook_delivery w
         JOIN instance i ON i.key = w.instance_key WHERE w.state = 'done'")
-    if ((stored != uniq || done != uniq || failed != 0 || inst != uniq || distinct != uniq)); then
-        echo "hooks: want $uniq of each; deliveries stored $stored, done $done, failed $failed;" \
+    if ((stored != uniq || ndone != uniq || failed != 0 || inst != uniq || distinct != uniq)); then
+        echo "hooks: want $uniq of each; deliveries stored $stored, done $ndone, failed $failed;" \
             "instances $inst, distinct instances of done deliveries $distinct" >&2
         return 1
     fi

@@ -22,6 +22,7 @@
 # Prints a Markdown section for docs/benchmarks.md on stdout, progress on stderr.
 #
 # usage: bench/run-hooks.sh [N] [RUNS] [CONNECTIONS]   (defaults 5000, 5, 16)
+# environment: ORDO_WEBHOOK_WORKERS and the other settings of `ordo serve` pass through to it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-5000}
@@ -121,8 +122,8 @@ cat <<EOF2
 
 $(nproc) cores ($cpu, shared), $(uname -r), release build, PostgreSQL $pgv on the same machine
 ($durable). \`bench/run-hooks.sh $n $runs $conns\`: $n requests per run over $conns keep-alive
-connections; \`ordo serve\` with its defaults (8 HTTP threads, 2 inbox workers, 2 executor
-threads), rate limit raised. Load average before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg).
+connections; \`ordo serve\` with 8 HTTP threads, ${ORDO_WEBHOOK_WORKERS:-2} inbox workers
+(webhook_workers), 2 executor threads, rate limit raised. Load average before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg).
 
 Every webhook run checked: $uniq distinct deliveries stored and done, none failed, $uniq
 distinct instances and no other, every repeat answered "duplicate".
