@@ -12,8 +12,11 @@
 #
 # and, when OUTBOX_BASELINE names a store_bench built with the two ordo_st_outbox_* calls taken
 # out (a local patch, never committed), a fourth, 'removed', against which the cost is measured.
+# OUTBOX_CONFIGS chooses and orders the first three (default "none other all"; 'none' is needed).
 # Each 'all' run checks that the outbox holds exactly 2 rows per instance (instance.started,
-# instance.completed) and the others none. Prints a Markdown section on stdout.
+# instance.completed) and the others none. Besides instances/s (which the load of a shared
+# machine moves a lot) it reports the CPU time per instance of the whole cluster and of
+# store_bench, from /proc, which does not drift with the load. Prints a Markdown section on stdout.
 #
 # usage: bench/run-outbox.sh [RUNS] [N] [THREADS] [STARTERS]   (defaults 5, 10000, 2, 2)
 set -euo pipefail
@@ -32,7 +35,7 @@ ordo=$root/build/release/bin/ordo
 bpmn=$root/tests/integration/bpmn/straight.bpmn
 # shellcheck disable=SC2012 # the folder names are version numbers
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-configs=(none other all)
+read -r -a configs <<<"${OUTBOX_CONFIGS:-none other all}"
 if [[ -n ${OUTBOX_BASELINE:-} ]]; then
     configs+=(removed)
 fi
@@ -71,27 +74,49 @@ fresh() {
             created_by) VALUES ('http://127.0.0.1:9/hook', '$events', '\\x00', 'bench', 'bench')"
     fi
 }
-# one CONFIG: instances/s of one run, after checking the outbox.
+# pg_ticks: user + system CPU ticks of the cluster: the postmaster, its live children and,
+# through its cutime and cstime, the backends that have ended (as in bench/http-lib.sh).
+pg_ticks() {
+    local pm k
+    pm=$(head -n 1 "$dir/data/postmaster.pid")
+    {
+        cat "/proc/$pm/stat"
+        for k in $(ps -o pid= --ppid "$pm"); do
+            cat "/proc/$k/stat" 2>/dev/null || true
+        done
+    } | awk '{ sub(/.*\) /, ""); t += $12 + $13 + (NR == 1 ? $14 + $15 : 0) } END { print t }'
+}
+tck=$(getconf CLK_TCK)
+# one CONFIG: "instances/s pg-CPU-us-per-instance bench-CPU-us-per-instance" of one run, after
+# checking the outbox.
 one() {
-    local b=$bench rows want=0 out
+    local b=$bench rows want=0 out p0 p1 TIMEFORMAT='%U %S'
     [[ $1 == removed ]] && b=$OUTBOX_BASELINE
     [[ $1 == all ]] && want=$((2 * n))
     fresh "$1"
-    out=$("$b" "$(url bench)" "$bpmn" straight "$n" "$threads" "$starters")
+    p0=$(pg_ticks)
+    { time "$b" "$(url bench)" "$bpmn" straight "$n" "$threads" "$starters" >"$dir/out"; } \
+        2>"$dir/time"
+    p1=$(pg_ticks)
+    out=$(cat "$dir/out")
     rows=$(psql -d bench -c "SELECT count(*) FROM outbox WHERE subscription_key IS NOT NULL")
     if ((rows != want)); then
         echo "run-outbox: $1: $rows outbox rows, want $want" >&2
         exit 1
     fi
-    sed -E 's/.*"per_s":([0-9.]+).*/\1/' <<<"$out"
+    awk -v r="$(sed -E 's/.*"per_s":([0-9.]+).*/\1/' <<<"$out")" -v p="$((p1 - p0))" \
+        -v b="$(awk '{ print $1 + $2 }' "$dir/time")" -v n="$n" -v tck="$tck" \
+        'BEGIN { printf "%s %.0f %.0f\n", r, p / tck * 1e6 / n, b * 1e6 / n }'
 }
-declare -A res
+declare -A res pgcpu bcpu
 for ((i = 1; i <= runs; i++)); do
     echo "== run $i of $runs" >&2
     k=${#configs[@]}
     for ((j = 0; j < k; j++)); do
         c=${configs[(i + j) % k]}
-        res[$c]+="$(one "$c") "
+        read -r r p b <<<"$(one "$c")"
+        echo "   $c: $r instances/s, CPU per instance: cluster $p µs, store_bench $b µs" >&2
+        res[$c]+="$r " pgcpu[$c]+="$p " bcpu[$c]+="$b "
     done
 done
 commit=$(git -C "$root" rev-parse --short=12 HEAD)
@@ -101,16 +126,20 @@ cat <<EOF2
 
 $(nproc) cores (shared), PostgreSQL $pgv with \`synchronous_commit=on\` and \`fsync=on\`, release
 build. \`bench/run-outbox.sh $runs $n $threads $starters\`: store_bench, $starters starting threads, $threads
-executor threads, $n instances per run, the configurations rotating. Completed instances/s:
+executor threads, $n instances per run, the configurations rotating. Completed instances/s
+and CPU time per instance (µs; medians):
 
-| configuration | median | runs | ÷ none |
-|---|---:|---|---:|
+| configuration | instances/s | runs | ÷ none | CPU: cluster | CPU: store_bench | CPU: both, ÷ none |
+|---|---:|---|---:|---:|---:|---:|
 EOF2
 # shellcheck disable=SC2086 # the runs are one word each
 mnone=$(median ${res[none]})
+# shellcheck disable=SC2086
+cnone=$(awk -v a="$(median ${pgcpu[none]})" -v b="$(median ${bcpu[none]})" 'BEGIN { print a + b }')
 for c in "${configs[@]}"; do
     # shellcheck disable=SC2086
-    mc=$(median ${res[$c]})
-    printf '| %s | %s | %s | %s |\n' "$c" "$mc" "${res[$c]% }" \
-        "$(awk -v a="$mc" -v b="$mnone" 'BEGIN { printf "%.3f", a / b }')"
+    mc=$(median ${res[$c]}) mp=$(median ${pgcpu[$c]}) mb=$(median ${bcpu[$c]})
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$mc" "${res[$c]% }" \
+        "$(awk -v a="$mc" -v b="$mnone" 'BEGIN { printf "%.3f", a / b }')" "$mp" "$mb" \
+        "$(awk -v a="$mp" -v b="$mb" -v c="$cnone" 'BEGIN { printf "%.3f", (a + b) / c }')"
 done
