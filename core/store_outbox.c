@@ -45,10 +45,10 @@
 #define SQL_OUTBOX_TAIL                                                                     \
     ", key, $5 FROM webhook_subscription WHERE enabled AND events && ARRAY[$1::text, '*'] " \
     "RETURNING 1) SELECT pg_notify('ordo_outbox', '') WHERE EXISTS (SELECT 1 FROM ins)"
-#define SQL_OUTBOX_LOOKUP(table)                                                \
-    SQL_OUTBOX_HEAD                                                             \
-        "$3 || coalesce((SELECT key::text FROM " table " WHERE instance_key = " \
-        "$2::bigint AND elem = $6::bigint ORDER BY key DESC LIMIT 1), '') || $4" SQL_OUTBOX_TAIL
+#define SQL_OUTBOX_LOOKUP(table)                                            \
+    SQL_OUTBOX_HEAD                                                         \
+    "$3 || coalesce((SELECT key::text FROM " table " WHERE instance_key = " \
+    "$2::bigint AND elem = $6::bigint ORDER BY key DESC LIMIT 1), '') || $4" SQL_OUTBOX_TAIL
 
 static const char SQL_OUTBOX[] = SQL_OUTBOX_HEAD "$3 || $4" SQL_OUTBOX_TAIL;
 static const char SQL_OUTBOX_TASK[] = SQL_OUTBOX_LOOKUP("user_task");
