@@ -25,17 +25,34 @@
 #include "base/json.h"
 #include "core/store_internal.h"
 
-/* $1 type, $2 instance key, $3 text before the looked-up key, $4 text
- * after it, $5 what to look up ('task', 'incident' or NULL), $6 its elem,
- * $7 msg_id. */
-#define SQL_OUTBOX                                                                                \
-    "WITH ins AS (INSERT INTO outbox (event, instance_key, payload, subscription_key, msg_id) "   \
-    "SELECT $1, $2::bigint, $3 || coalesce(CASE $5 WHEN 'task' THEN (SELECT key::text FROM "      \
-    "user_task WHERE instance_key = $2::bigint AND elem = $6::bigint ORDER BY key DESC LIMIT 1) " \
-    "WHEN 'incident' THEN (SELECT key::text FROM incident WHERE instance_key = $2::bigint AND "   \
-    "elem = $6::bigint ORDER BY key DESC LIMIT 1) END, '') || $4, key, $7 "                       \
-    "FROM webhook_subscription WHERE enabled AND events && ARRAY[$1::text, '*'] RETURNING 1) "    \
-    "SELECT pg_notify('ordo_outbox', '') WHERE EXISTS (SELECT 1 FROM ins)"
+/* One statement per kind of key lookup rather than one with a CASE over
+ * it: a prepared statement is planned for its parameters ("custom") on
+ * its first five calls, and then reused as one generic plan only when
+ * that costs no more than the custom ones did. The custom plans folded
+ * the CASE away and the generic one could not, so once
+ * webhook_subscription held a row every call was planned again: about
+ * 0.1 ms of the database's time per event, some 200 µs per instance of a
+ * one-task process, even when no subscription matched (measured,
+ * docs/benchmarks.md). Each statement here has nothing to fold, so its
+ * generic plan is kept.
+ *
+ * $1 type, $2 instance key, $3 text before the looked-up key (the whole
+ * payload when nothing is looked up), $4 text after it, $5 msg_id, $6
+ * the elem whose key is looked up. */
+#define SQL_OUTBOX_HEAD                                                                         \
+    "WITH ins AS (INSERT INTO outbox (event, instance_key, payload, subscription_key, msg_id) " \
+    "SELECT $1, $2::bigint, "
+#define SQL_OUTBOX_TAIL                                                                     \
+    ", key, $5 FROM webhook_subscription WHERE enabled AND events && ARRAY[$1::text, '*'] " \
+    "RETURNING 1) SELECT pg_notify('ordo_outbox', '') WHERE EXISTS (SELECT 1 FROM ins)"
+#define SQL_OUTBOX_LOOKUP(table)                                            \
+    SQL_OUTBOX_HEAD                                                         \
+    "$3 || coalesce((SELECT key::text FROM " table " WHERE instance_key = " \
+    "$2::bigint AND elem = $6::bigint ORDER BY key DESC LIMIT 1), '') || $4" SQL_OUTBOX_TAIL
+
+static const char SQL_OUTBOX[] = SQL_OUTBOX_HEAD "$3 || $4" SQL_OUTBOX_TAIL;
+static const char SQL_OUTBOX_TASK[] = SQL_OUTBOX_LOOKUP("user_task");
+static const char SQL_OUTBOX_INCIDENT[] = SQL_OUTBOX_LOOKUP("incident");
 
 #define REASON_MAX 1024 /* bytes of an incident's reason in a payload (payloads stay < 20 kB) */
 
@@ -79,8 +96,9 @@ static void queue(struct store_step *s, const char *type, int64_t time_ms, json_
     struct ordo_arena *a = s->st->arena;
     char ts[ORDO_RFC3339_MS_SIZE];
     const char *body = ordo_json_dump(a, ordo_json_defer(a, data), JSON_COMPACT);
-    const char *p[7] = {type, ordo_st_i64(a, s->instance_key), NULL, "", lookup,
-                        NULL, new_msg_id(a, time_ms)};
+    const char *p[6] = {type, ordo_st_i64(a, s->instance_key), NULL,
+                        "",   new_msg_id(a, time_ms),          NULL};
+    const char *sql = SQL_OUTBOX;
 
     ordo_format_rfc3339_ms(time_ms, ts);
     if (lookup) { /* {"taskKey":"<key>","instanceKey":...} */
@@ -88,11 +106,12 @@ static void queue(struct store_step *s, const char *type, int64_t time_ms, json_
                                  type, ts, key_name);
         p[3] = ordo_arena_printf(a, "\"%s%s}", strlen(body) > 2 ? "," : "", body + 1);
         p[5] = ordo_st_i64(a, elem);
+        sql = strcmp(lookup, "task") == 0 ? SQL_OUTBOX_TASK : SQL_OUTBOX_INCIDENT;
     } else {
         p[2] = ordo_arena_printf(a, "{\"type\":\"%s\",\"timestamp\":\"%s\",\"data\":%s}", type, ts,
                                  body);
     }
-    ordo_pg_batch_add(s->batch, "could not queue a webhook event", SQL_OUTBOX, 7, p);
+    ordo_pg_batch_add(s->batch, "could not queue a webhook event", sql, lookup ? 6 : 5, p);
 }
 
 void ordo_st_outbox_started(struct store_step *s)

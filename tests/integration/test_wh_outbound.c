@@ -504,7 +504,16 @@ START_TEST(retried_events_arrive_once_in_order_signed)
                        done, done);
         ck_assert_str_eq(types, want);
     }
-    ck_assert_int_eq(count("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 3 * 17);
+    /* The key the statement looked up and spliced in is the row's. */
+    ck_assert_int_eq(count("SELECT count(*) FROM outbox o JOIN user_task t ON t.key = "
+                           "(o.payload::json->'data'->>'taskKey')::bigint AND t.instance_key = "
+                           "o.instance_key WHERE o.event LIKE 'task.%'"),
+                     5);
+    ck_assert_int_eq(count("SELECT count(*) FROM outbox o JOIN incident i ON i.key = "
+                           "(o.payload::json->'data'->>'incidentKey')::bigint AND i.instance_key = "
+                           "o.instance_key WHERE o.event LIKE 'incident.%'"),
+                     2);
+    ck_assert_int_eq(count("SELECT count(*) FROM webhook_attempt WHERE status = 500"), 3L * 17);
     ck_assert_int_eq(count("SELECT count(*) FROM webhook_attempt WHERE status = 200"), 17);
     ck_assert_int_eq(count("SELECT count(*) FROM webhook_subscription WHERE enabled AND "
                            "failing_since IS NULL"),

@@ -90,6 +90,13 @@ add_test(NAME bench_smoke_http
           ${PROJECT_SOURCE_DIR}/tests/integration/bpmn/straight.bpmn)
 set_tests_properties(bench_smoke_http PROPERTIES FIXTURES_REQUIRED pg LABELS "bench-smoke;integration"
   SKIP_RETURN_CODE 77 TIMEOUT 120)
+# The inbound webhook load test's smoke form (bench/run-hooks.sh): 300 signed deliveries, 10 %
+# repeats, start exactly the 270 distinct instances.
+add_test(NAME bench_smoke_hooks
+  COMMAND ${PROJECT_SOURCE_DIR}/bench/smoke-hooks.sh ${ORDO_PG_STATE} ${ORDO_BIN_DIR}/ordo
+          $<TARGET_FILE:hook_load> ${PROJECT_SOURCE_DIR}/bench/hook-load.bpmn)
+set_tests_properties(bench_smoke_hooks PROPERTIES FIXTURES_REQUIRED pg LABELS "bench-smoke;integration"
+  SKIP_RETURN_CODE 77 TIMEOUT 180)
 ordo_add_pg_test(test_throttle SOURCES integration/test_throttle.c LIBS ordo_plugins LABELS plugins)
 # A server whose plugin folder mixes bad test plugins with a good one.
 ordo_add_pg_test(test_http_plugins SOURCES integration/test_http_plugins.c LIBS ordo_httptest
