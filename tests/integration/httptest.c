@@ -138,6 +138,26 @@ void httptest_child_ended(pid_t pid)
     }
 }
 
+/* Start argv[0] with t->env, its stdout on a pipe, and read the URL it
+ * prints. */
+static void spawn_server(struct httptest *t, char *const *argv)
+{
+    posix_spawn_file_actions_t fa;
+    int fds[2];
+
+    ck_assert_ptr_nonnull(argv[0]);
+    ck_assert_int_eq(pipe(fds), 0);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    ck_assert_int_eq(posix_spawn(&t->pid, argv[0], &fa, NULL, argv, t->env), 0);
+    httptest_child_started(t->pid);
+    posix_spawn_file_actions_destroy(&fa);
+    (void)close(fds[1]);
+    read_url(t, fds[0]);
+    (void)close(fds[0]); /* the server prints nothing more on stdout that it must not lose */
+}
+
 void httptest_start(struct httptest *t, const char *prefix, const char *const *env)
 {
     httptest_start_args(t, prefix, env, NULL);
@@ -148,9 +168,6 @@ void httptest_start_args(struct httptest *t, const char *prefix, const char *con
 {
     const char *bin = getenv("ORDOTEST_BIN");
     char *argv[8] = {(char *)bin, "serve", NULL};
-    posix_spawn_file_actions_t fa;
-    char **senv;
-    int fds[2];
 
     memset(t, 0, sizeof *t);
     ck_assert_ptr_nonnull(bin);
@@ -166,40 +183,20 @@ void httptest_start_args(struct httptest *t, const char *prefix, const char *con
     t->db = pgtest_db_create(prefix);
     (void)snprintf(t->data_dir, sizeof t->data_dir, "/tmp/ordo-httptest.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(t->data_dir));
-    senv = t->env = server_env(t, env);
-    ck_assert_int_eq(pipe(fds), 0);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    ck_assert_int_eq(posix_spawn(&t->pid, bin, &fa, NULL, argv, senv), 0);
-    httptest_child_started(t->pid);
-    posix_spawn_file_actions_destroy(&fa);
-    (void)close(fds[1]);
-    read_url(t, fds[0]);
-    (void)close(fds[0]); /* the server prints nothing more on stdout that it must not lose */
+    t->env = server_env(t, env);
+    spawn_server(t, argv);
 }
 
 void httptest_kill_restart(struct httptest *t)
 {
-    const char *bin = getenv("ORDOTEST_BIN");
-    char *argv[3] = {(char *)bin, "serve", NULL};
-    posix_spawn_file_actions_t fa;
-    int status = 0, fds[2];
+    char *argv[3] = {getenv("ORDOTEST_BIN"), "serve", NULL};
+    int status = 0;
 
     ck_assert_int_gt(t->pid, 0);
     ck_assert_int_eq(kill(t->pid, SIGKILL), 0);
     ck_assert_int_eq(waitpid(t->pid, &status, 0), t->pid);
     httptest_child_ended(t->pid);
-    ck_assert_int_eq(pipe(fds), 0);
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    ck_assert_int_eq(posix_spawn(&t->pid, bin, &fa, NULL, argv, t->env), 0);
-    httptest_child_started(t->pid);
-    posix_spawn_file_actions_destroy(&fa);
-    (void)close(fds[1]);
-    read_url(t, fds[0]);
-    (void)close(fds[0]);
+    spawn_server(t, argv);
 }
 
 static void free_env(struct httptest *t)
