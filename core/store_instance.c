@@ -254,15 +254,7 @@ enum ordo_code ordo_store_complete_task(struct ordo_store *st, int64_t task_key,
                                         const json_t *variables, const char *actor,
                                         struct ordo_err *err)
 {
-    struct row_event c = {.kind = ORDO_EVENT_TASK_COMPLETE,
-                          .table = "user_task",
-                          .noun = "user task",
-                          .open_state = "created",
-                          .key = task_key,
-                          .variables = variables,
-                          .actor = actor};
-
-    return row_event(st, &c, err);
+    return ordo_store_complete_task_notify(st, task_key, variables, actor, NULL, err);
 }
 
 enum ordo_code ordo_store_complete_task_notify(struct ordo_store *st, int64_t task_key,
