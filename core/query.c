@@ -64,28 +64,37 @@ enum ordo_code ordo_qry_choice(const char *value, const char *const *allowed, co
                         value);
 }
 
+enum ordo_code ordo_query_limit(const char *text, int *out, struct ordo_err *err)
+{
+    size_t len = text ? strlen(text) : 0;
+    long n;
+
+    *out = ORDO_QUERY_DEFAULT_LIMIT;
+    if (!text) {
+        return ORDO_OK;
+    }
+    if (len == 0 || len > 9 || strspn(text, "0123456789") != len) {
+        return ordo_err_set(err, ORDO_E_INVAL, "limit \"%.32s\" is not a number", text);
+    }
+    n = strtol(text, NULL, 10);
+    if (n < 1 || n > ORDO_QUERY_MAX_LIMIT) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "limit %ld is not within 1 and %d", n,
+                            ORDO_QUERY_MAX_LIMIT);
+    }
+    *out = (int)n;
+    return ORDO_OK;
+}
+
 enum ordo_code ordo_qry_page(struct ordo_arena *arena, const char *limit, const char *after,
                              struct qry_page *out, struct ordo_err *err)
 {
-    long n = ORDO_QUERY_DEFAULT_LIMIT;
-    enum ordo_code rc;
+    enum ordo_code rc = ordo_query_limit(limit, &out->limit, err);
 
-    if (limit) {
-        size_t len = strlen(limit);
-        char *end = NULL;
-
-        if (len == 0 || len > 9 || strspn(limit, "0123456789") != len) {
-            return ordo_err_set(err, ORDO_E_INVAL, "limit \"%s\" is not a number", limit);
-        }
-        n = strtol(limit, &end, 10);
-        if (n < 1 || n > ORDO_QUERY_MAX_LIMIT) {
-            return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "limit %ld is not within 1 and %d", n,
-                                ORDO_QUERY_MAX_LIMIT);
-        }
+    if (rc != ORDO_OK) {
+        return rc;
     }
     rc = ordo_qry_key_param(arena, after, "cursor", &out->after, err);
-    out->limit = (int)n;
-    out->fetch = ordo_arena_printf(arena, "%ld", n + 1);
+    out->fetch = ordo_arena_printf(arena, "%d", out->limit + 1);
     return rc;
 }
 

@@ -50,6 +50,11 @@
 
 #define ORDO_QUERY_DEFAULT_LIMIT 50
 #define ORDO_QUERY_MAX_LIMIT     500
+
+/* The 'limit' query parameter of a list (CONTRACTS §6): NULL is the
+ * default; else decimal digits (ORDO_E_INVAL) within 1 and
+ * ORDO_QUERY_MAX_LIMIT (ORDO_E_UNPROCESSABLE). */
+enum ordo_code ordo_query_limit(const char *text, int *out, struct ordo_err *err);
 /* Keys one ordo_query_cancel_instances() call takes at most. */
 #define ORDO_QUERY_MAX_BULK 500
 

@@ -20,6 +20,7 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "base/json.h"
+#include "core/query.h"
 #include "server/api.h"
 #include "webhooks/endpoint.h"
 #include "webhooks/verify.h"
@@ -98,14 +99,16 @@ static enum ordo_code unauthorized(struct ordo_http_req *req)
 }
 
 /* The endpoint of the path, on: 404 otherwise. */
-static enum ordo_code live_endpoint(struct ordo_http_req *req, PGconn *db,
+/* The endpoint of the path, if it takes deliveries now (else 404); its
+ * secrets opened when 'open_secret'. */
+static enum ordo_code live_endpoint(struct ordo_http_req *req, PGconn *db, bool open_secret,
                                     struct ordo_hook_endpoint *ep, struct ordo_err *err)
 {
     const char *name = ordo_http_param(req, 0);
     struct ordo_err e = {0};
     enum ordo_code rc = ordo_hook_name_ok(name)
                             ? ordo_hook_endpoint_get(db, ordo_http_arena(req), api_of(req)->vault,
-                                                     name, true, ep, &e)
+                                                     name, open_secret, ep, &e)
                             : ORDO_E_NOTFOUND;
 
     if (rc == ORDO_E_NOTFOUND || (rc == ORDO_OK && (!ep->enabled || ep->suspended))) {
@@ -157,8 +160,7 @@ static enum ordo_code receive(struct ordo_http_req *req, PGconn *db,
 {
     struct ordo_api *api = api_of(req);
     size_t len = 0;
-    const char *body = ordo_http_body(req, &len);
-    size_t max = max_body_of(api, ep);
+    const char *body = ordo_http_body(req, &len); /* within max_body_of(): the preflight */
     struct ordo_hook_options o;
     struct ordo_hook_verified v;
     struct ordo_hook_input in = {ep->scheme,
@@ -172,9 +174,6 @@ static enum ordo_code receive(struct ordo_http_req *req, PGconn *db,
                                  ordo_clock_wall_ms() / 1000};
     enum ordo_code rc;
 
-    if (len > max) {
-        return ordo_err_set(err, ORDO_E_TOOBIG, "the body is over %zu bytes", max);
-    }
     if (ordo_hook_options_parse(ep->scheme == ORDO_HOOK_HMAC ? ep->options : NULL, &o, err) !=
         ORDO_OK) {
         return ordo_err_set(err, ORDO_E_INTERNAL, "webhook endpoint \"%s\" has bad options",
@@ -215,14 +214,7 @@ enum ordo_code ordo_api_hook_preflight(struct ordo_http_req *req, struct ordo_er
         return err->code;
     }
     memset(&ep, 0, sizeof ep);
-    rc = ordo_hook_name_ok(ordo_http_param(req, 0))
-             ? ordo_hook_endpoint_get(db, ordo_http_arena(req), api_of(req)->vault,
-                                      ordo_http_param(req, 0), false, &ep, err)
-             : ORDO_E_NOTFOUND;
-    if (rc == ORDO_E_NOTFOUND || (rc == ORDO_OK && (!ep.enabled || ep.suspended))) {
-        return ordo_err_set(err, ORDO_E_NOTFOUND, "no webhook endpoint \"%s\"",
-                            ordo_http_param(req, 0));
-    }
+    rc = live_endpoint(req, db, false, &ep, err);
     if (rc == ORDO_OK) {
         ordo_http_set_max_body(req, max_body_of(api_of(req), &ep));
     }
@@ -239,7 +231,7 @@ enum ordo_code ordo_api_hook_receive(struct ordo_http_req *req, struct ordo_err 
         return err->code;
     }
     memset(&ep, 0, sizeof ep);
-    rc = live_endpoint(req, db, &ep, err);
+    rc = live_endpoint(req, db, true, &ep, err);
     if (rc == ORDO_OK) {
         rc = receive(req, db, &ep, err);
     }
@@ -251,23 +243,7 @@ enum ordo_code ordo_api_hook_receive(struct ordo_http_req *req, struct ordo_err 
 
 static enum ordo_code read_limit(struct ordo_http_req *req, int *out, struct ordo_err *err)
 {
-    const char *s = ordo_http_query(req, "limit");
-    char *end = NULL;
-    long n;
-
-    *out = 50;
-    if (!s) {
-        return ORDO_OK;
-    }
-    n = strtol(s, &end, 10);
-    if (!*s || *end) {
-        return ordo_err_set(err, ORDO_E_INVAL, "limit \"%s\" is not a number", s);
-    }
-    if (n < 1 || n > 500) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "limit %ld is not within 1 and 500", n);
-    }
-    *out = (int)n;
-    return ORDO_OK;
+    return ordo_query_limit(ordo_http_query(req, "limit"), out, err);
 }
 
 enum ordo_code ordo_api_webhook_list(struct ordo_http_req *req, struct ordo_err *err)

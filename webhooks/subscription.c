@@ -26,6 +26,7 @@
 #include "base/vault.h"
 #include "bpmn/timer.h"
 #include "core/audit.h"
+#include "core/query.h"
 #include "webhooks/outbound.h"
 #include "webhooks/standard.h"
 
@@ -33,8 +34,6 @@
 #define DESCRIPTION_MAX 500
 #define EVENTS_MAX      16
 #define AD_SIZE         48
-#define DEFAULT_LIMIT   50
-#define MAX_LIMIT       500
 
 /* clang-format off */
 #define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
@@ -409,22 +408,12 @@ static enum ordo_code page_params(struct ordo_arena *a, const char *limit, const
                                   struct ordo_err *err)
 {
     char *end = NULL;
-    long v = DEFAULT_LIMIT;
+    enum ordo_code rc = ordo_query_limit(limit, n, err);
 
-    if (limit) {
-        size_t len = strlen(limit);
-
-        if (len == 0 || len > 9 || strspn(limit, "0123456789") != len) {
-            return ordo_err_set(err, ORDO_E_INVAL, "limit \"%.32s\" is not a number", limit);
-        }
-        v = strtol(limit, &end, 10);
-        if (v < 1 || v > MAX_LIMIT) {
-            return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "limit %ld is not within 1 and %d", v,
-                                MAX_LIMIT);
-        }
+    if (rc != ORDO_OK) {
+        return rc;
     }
-    *n = (int)v;
-    *fetch = ordo_arena_printf(a, "%ld", v + 1);
+    *fetch = ordo_arena_printf(a, "%d", *n + 1);
     *cursor = NULL;
     if (after) {
         long long c = strtoll(after, &end, 10);
