@@ -230,16 +230,14 @@ static bool claim(struct worker *w, struct row *r)
 static enum ordo_code open_secret(struct worker *w, const struct row *r,
                                   uint8_t key[ORDO_WHSEC_MAX], size_t *keylen, struct ordo_err *err)
 {
-    uint8_t box[SEALED_MAX];
+    uint8_t *box = NULL;
     char plain[ORDO_WHSEC_TEXT] = "";
     char ad[AD_SIZE];
-    size_t hexlen = strlen(r->sealed), n;
+    size_t n = 0;
     enum ordo_code rc;
     bool ok;
 
-    n = hexlen > 2 ? (hexlen - 2) / 2 : 0;
-    if (hexlen < 2 || memcmp(r->sealed, "\\x", 2) != 0 || n < SEALED_MIN || n >= SEALED_MAX ||
-        !ordo_unhex(r->sealed + 2, hexlen - 2, box, n)) {
+    if (!ordo_pg_bytea_decode(w->arena, r->sealed, &box, &n) || n < SEALED_MIN || n >= SEALED_MAX) {
         return ordo_err_set(err, ORDO_E_INTERNAL, "the subscription's secret is damaged");
     }
     (void)snprintf(ad, sizeof ad, "webhook_subscription:%s", r->subscription);
