@@ -20,6 +20,8 @@ top=${2:-12}
 
 # shellcheck source=../scripts/lib.sh source-path=SCRIPTDIR
 . "$root/scripts/lib.sh"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$root/bench/lib.sh"
 # shellcheck source=http-lib.sh source-path=SCRIPTDIR
 . "$root/bench/http-lib.sh"
 command -v wrk >/dev/null || die "wrk is missing (scripts/install-deps.sh installs it)"
@@ -31,18 +33,7 @@ echo "== building the release preset" >&2
 ordo=$root/build/release/bin/ordo
 peer=$root/build/release/bench/mhd_min
 
-work=$(mktemp -d /tmp/ordo-callgrind-http.XXXXXX)
-state=$work/pg.env
-cleanup() {
-    http_stop_all
-    "$root/tests/pg/cluster.sh" stop "$state" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-"$root/tests/pg/cluster.sh" start "$state" "$ordo" >&2
-# shellcheck source=/dev/null
-. "$state"
-pg_host=$ORDOTEST_PG_HOST pg_port=$ORDOTEST_PG_PORT pg_dir=$ORDOTEST_PG_DIR
+cluster_up callgrind-http "$ordo"
 vg=(valgrind --tool=callgrind --callgrind-out-file="$work/cg.%p" --dump-instr=no)
 
 # measure NAME URL PID: zero, load, dump; res="instructions-per-request requests"

@@ -149,3 +149,38 @@ pg_ticks() {
         done
     } | awk '{ sub(/.*\) /, ""); t += $12 + $13 + (NR == 1 ? $14 + $15 : 0) } END { print t }'
 }
+
+# cluster_up NAME ORDO: the test cluster of tests/pg/cluster.sh for this run, in a new folder
+# ('work', with the cluster's state file 'state'), stopped and removed on exit with every server
+# started here; sets pg_host, pg_port and pg_dir.
+cluster_up() {
+    work=$(mktemp -d "/tmp/ordo-$1.XXXXXX")
+    state=$work/pg.env
+    trap cluster_down EXIT
+    "$bench_root/tests/pg/cluster.sh" start "$state" "$2" >&2
+    # shellcheck source=/dev/null
+    . "$state"
+    [[ $ORDOTEST_PG_MIGRATED == 1 ]] || die "the template database is not migrated"
+    pg_host=$ORDOTEST_PG_HOST pg_port=$ORDOTEST_PG_PORT pg_dir=$ORDOTEST_PG_DIR
+}
+
+cluster_down() {
+    http_stop_all
+    "$bench_root/tests/pg/cluster.sh" stop "$state" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+
+# cluster_durable: restart the cluster with the durability of a production database (cluster.sh
+# tunes it for tests); 'durable' says its settings, for the report.
+cluster_durable() {
+    local as=()
+    if ((ORDOTEST_PG_ROOT)); then
+        as=(runuser -u postgres --)
+    fi
+    (cd / && "${as[@]}" "$ORDOTEST_PG_BIN/pg_ctl" -D "$pg_dir/data" -w -m fast -l "$pg_dir/log" \
+        -o "-k $pg_dir -c listen_addresses='' -p $pg_port -c max_connections=200 -c fsync=on -c synchronous_commit=on -c full_page_writes=on" \
+        restart >/dev/null)
+    durable=$(hpsql -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings
+        WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")
+    echo "== cluster: $durable" >&2
+}

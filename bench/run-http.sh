@@ -55,30 +55,8 @@ peer=$root/build/release/bench/mhd_min
 lua=$root/bench/http-start.lua
 bpmn=$root/tests/integration/bpmn/straight.bpmn
 
-work=$(mktemp -d /tmp/ordo-bench-http.XXXXXX)
-state=$work/pg.env
-cleanup() {
-    http_stop_all
-    "$root/tests/pg/cluster.sh" stop "$state" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-"$root/tests/pg/cluster.sh" start "$state" "$ordo" >&2
-# shellcheck source=/dev/null
-. "$state"
-[[ $ORDOTEST_PG_MIGRATED == 1 ]] || die "the template database is not migrated"
-pg_host=$ORDOTEST_PG_HOST pg_port=$ORDOTEST_PG_PORT pg_dir=$ORDOTEST_PG_DIR
-# Restarted with the durability of a production database (cluster.sh tunes it for tests).
-as=()
-if ((ORDOTEST_PG_ROOT)); then
-    as=(runuser -u postgres --)
-fi
-(cd / && "${as[@]}" "$ORDOTEST_PG_BIN/pg_ctl" -D "$pg_dir/data" -w -m fast -l "$pg_dir/log" \
-    -o "-k $pg_dir -c listen_addresses='' -p $pg_port -c max_connections=200 -c fsync=on -c synchronous_commit=on -c full_page_writes=on" \
-    restart >/dev/null)
-durable=$(hpsql -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings
-    WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")
-echo "== cluster: $durable" >&2
+cluster_up bench-http "$ordo"
+cluster_durable
 tck=$(getconf CLK_TCK)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -33,29 +33,11 @@ echo "== building the release preset" >&2
 bench=$root/build/release/bench/store_bench
 ordo=$root/build/release/bin/ordo
 bpmn=$root/tests/integration/bpmn/straight.bpmn
-# shellcheck disable=SC2012 # the folder names are version numbers
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 read -r -a configs <<<"${OUTBOX_CONFIGS:-none other all}"
 if [[ -n ${OUTBOX_BASELINE:-} ]]; then
     configs+=(removed)
 fi
-dir=$(mktemp -d /tmp/ordo-bench-outbox.XXXXXX)
-as=()
-if ((EUID == 0)); then
-    chown postgres: "$dir"
-    as=(runuser -u postgres --)
-fi
-port=5598
-cleanup() {
-    "${as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-"${as[@]}" "$pgbin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-"${as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -w -l "$dir/log" \
-    -o "-k $dir -p $port -c listen_addresses='' -c synchronous_commit=on -c fsync=on" start >/dev/null
-psql() { command psql -X -h "$dir" -p "$port" -U postgres -qAt "$@"; }
-url() { echo "host=$dir port=$port user=postgres dbname=$1"; }
+durable_pg bench-outbox 5598
 psql -c "CREATE DATABASE bench_tpl"
 "$ordo" migrate --database-url "$(url bench_tpl)" >/dev/null 2>&1
 "$bench" "$(url bench_tpl)" "$bpmn" straight 1 1 1 >/dev/null

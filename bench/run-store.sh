@@ -27,27 +27,7 @@ echo "== building the release preset" >&2
 bench=$root/build/release/bench/store_bench
 ordo=$root/build/release/bin/ordo
 bpmn=$root/tests/integration/bpmn/straight.bpmn
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-
-# A durable cluster of its own (the test cluster runs with fsync off), as user postgres when
-# started by root, reached by a private Unix socket only.
-dir=$(mktemp -d /tmp/ordo-bench-store.XXXXXX)
-as=()
-if ((EUID == 0)); then
-    chown postgres: "$dir"
-    as=(runuser -u postgres --)
-fi
-port=5599
-cleanup() {
-    "${as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-"${as[@]}" "$pgbin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-"${as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -w -l "$dir/log" \
-    -o "-k $dir -p $port -c listen_addresses='' -c synchronous_commit=on -c fsync=on" start >/dev/null
-psql() { command psql -h "$dir" -p "$port" -U postgres -qAt "$@"; }
-url() { echo "host=$dir port=$port user=postgres dbname=$1"; }
+durable_pg bench-store 5599
 
 # The template: migrated, the process deployed (by one instance of store_bench).
 psql -c "CREATE DATABASE bench_tpl"
