@@ -1,0 +1,111 @@
+/*
+ * generator/ir.h - the process IR: its JSON Schema for a catalogue, its
+ * validation, and what a process uses.
+ *
+ * The IR is the flat graph the LLM (or the offline drafter) writes and
+ * Ordo compiles to BPMN: generator/ir.schema.json is its shape and
+ * docs/ir.md its meaning, with every validation rule listed below.
+ *
+ * ordo_ir_schema: the schema of generator/ir.schema.json (compiled in),
+ * with "$defs.action_id.enum" replaced by the action ids of 'catalogue'
+ * (the JSON of ordo_catalogue_json, plugins/catalogue.h), in catalogue
+ * order. Actions of the connector "http" are left out unless
+ * opts->allow_http (generated drafts opt in explicitly, issue 8). With no
+ * action left the enum holds the one id ORDO_IR_NO_ACTION, so the schema
+ * stays valid for strict structured output and every service task is
+ * then refused by the validator.
+ *
+ * ordo_ir_validate: '*violations' is a new array, empty when the IR is
+ * valid, else one object per violation:
+ *
+ *   {"rule": "ir/unreachable", "path": "nodes[3]", "element": "Task_x",
+ *    "message": "node 'Task_x' cannot be reached from a start event"}
+ *
+ * 'element' is the id of the node, flow or lane concerned (null when there
+ * is none); 'path' the JSON path into the IR; 'message' a sentence a person
+ * or an LLM can act on, naming ids and, for a refused action, the allowed
+ * ones. Rules, in the order they are checked (docs/ir.md has examples):
+ *
+ *   ir/schema            shape: types, required and unknown keys, enums,
+ *                        patterns, ir_version (checks stop here on failure
+ *                        of the top level; per node they go on)
+ *   ir/duplicate-id      an id used twice among process, nodes, flows, lanes
+ *   ir/unknown-ref       flow from/to, node lane, attached_to naming nothing
+ *   ir/kind-fields       a field set that this kind does not use, or an
+ *                        event value wrong for the kind
+ *   ir/start             no start node, a start with incoming flows
+ *   ir/end               no end node, an end with outgoing flows
+ *   ir/flow-count        a task or catch without exactly one outgoing and at
+ *                        least one incoming flow; a task with several
+ *                        incoming flows (use a join gateway); a gateway
+ *                        that neither splits nor joins
+ *   ir/unreachable       a node not reachable from a start
+ *   ir/dead-end          a node from which no end can be reached
+ *   ir/gateway-pairing   a parallel join reached by the branches of an
+ *                        exclusive split (it would wait for ever), or an
+ *                        exclusive join after a parallel split
+ *   ir/condition         a flow out of an exclusive or inclusive split
+ *                        without a condition (other than the default), a
+ *                        condition on any other flow, a default flow not
+ *                        leaving a split, more than one default
+ *   ir/default           an exclusive split without a default flow
+ *   ir/feel              an expression that does not parse as FEEL
+ *                        (conditions, input and output sources starting
+ *                        with '=', correlation keys, assignees, webhook
+ *                        variables)
+ *   ir/action            a service task without an action, or with one that
+ *                        is not installed (or an http.* one not allowed)
+ *   ir/input             a required input of the action not mapped, or an
+ *                        input the action does not declare
+ *   ir/performer         a user task without assignee and candidate group
+ *   ir/form              a form field named twice, options on a non-string
+ *   ir/boundary          a boundary timer not attached to a user task, or
+ *                        with incoming flows
+ *   ir/timer             a timer that is not an ISO 8601 duration, date,
+ *                        repeating interval or cron (bpmn/timer.h)
+ *   ir/message           a message start or catch without a message name
+ *   ir/webhook           a webhook start without its endpoint
+ *   ir/error-code        an error end without an error code
+ *
+ * ordo_ir_uses: what a valid IR would make Ordo do, for the person who
+ * deploys it (the deploy response and screen list it):
+ *
+ *   {"actions": ["jira.create_issue", ...],          sorted, unique
+ *    "credentials": ["jira-main", ...],              named ones, sorted, unique
+ *    "targets": [{"element": "Task_x", "action": "slack.post_message",
+ *                 "input": "channel", "source": "#general"}, ...],
+ *    "webhooks": ["bamboohr-new-hire"], "notify": ["slack:#general"]}
+ *
+ * 'targets' are the input mappings of every service task, in node order.
+ *
+ * Codes: ORDO_E_INVAL for NULL arguments or a catalogue that is not the
+ * catalogue's JSON; a bad IR is not an error but violations. Outputs are
+ * new references the caller owns, set only on ORDO_OK. Thread safety: pure
+ * functions over their arguments.
+ */
+#ifndef ORDO_GENERATOR_IR_H
+#define ORDO_GENERATOR_IR_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "base/err.h"
+
+#define ORDO_IR_VERSION   1
+#define ORDO_IR_NO_ACTION "none.none"
+
+struct ordo_ir_opts {
+    bool allow_http; /* http.* actions may be used */
+};
+
+enum ordo_code ordo_ir_schema(const json_t *catalogue, const struct ordo_ir_opts *opts,
+                              json_t **out, struct ordo_err *err);
+
+enum ordo_code ordo_ir_validate(const json_t *ir, const json_t *catalogue,
+                                const struct ordo_ir_opts *opts, json_t **violations,
+                                struct ordo_err *err);
+
+enum ordo_code ordo_ir_uses(const json_t *ir, json_t **out, struct ordo_err *err);
+
+#endif
