@@ -2,8 +2,10 @@
  * generator/emit.h - a valid IR to BPMN 2.0 XML with a laid-out diagram,
  * and a BPMN model lifted back into the IR.
  *
- * ordo_emit_bpmn: the IR must have passed ordo_ir_validate (generator/ir.h)
- * with no violation; anything else is ORDO_E_INVAL. The document:
+ * ordo_emit_bpmn: the IR should have passed ordo_ir_validate (generator/ir.h)
+ * with no violation. Emission needs no catalogue and checks only what it
+ * relies on (known kinds, references that resolve, one start); anything
+ * else is ORDO_E_INVAL naming the element. The document:
  *   - one executable bpmn:process (id and name from "process"), with a
  *     bpmn:laneSet when the IR has lanes; a bpmn:collaboration with one
  *     participant when it has lanes, so modelers draw the pool;
