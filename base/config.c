@@ -189,6 +189,11 @@ static const struct config_key config_keys[] = {
                     "how long worked inbound webhook deliveries and delivered outbound events are "
                     "kept (for deliveries without an id of their own, the window of their "
                     "dedupe); dead letters are kept until replayed or deleted"),
+    INT_KEY(draft_workers, "2", 0, 16,
+            "threads that turn requirement text into draft processes (docs/drafts.md); 0: none "
+            "on this node"),
+    CHECKED_STR_KEY(draft_retention, "DURATION", "30d", check_duration,
+                    "how long a draft that was never deployed is kept after its last change"),
     STR_KEY(crashpoint, "NAME[:N]", "", KEY_TEST_ONLY,
             "exit with status 137 when the named crash point is reached (the Nth time)"),
     STR_KEY(snapshot_steps, "1", "", KEY_TEST_ONLY,

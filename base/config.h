@@ -53,7 +53,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 41
+#define ORDO_CONFIG_KEY_COUNT 43
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -97,6 +97,8 @@ struct ordo_config {
     const char *webhook_retry_schedule; /* base/duration.h: a list */
     const char *webhook_disable_after;  /* base/duration.h */
     const char *webhook_retention;      /* base/duration.h */
+    int64_t draft_workers;              /* threads that draft processes (docs/drafts.md) */
+    const char *draft_retention;        /* base/duration.h: undeployed drafts older go */
     const char *crashpoint;             /* test-only: ORDO_CRASHPOINT */
     const char *snapshot_steps;         /* test-only: ORDO_SNAPSHOT_STEPS */
     const char *lease_ms;               /* test-only: ORDO_LEASE_MS */
