@@ -162,11 +162,12 @@ static json_t *deployed_json(struct ordo_store *st, const struct ordo_deployed *
                      "created", d->created, "findings", findings ? findings : json_array());
 }
 
-static enum ordo_code deploy_one(struct ordo_http_req *req, struct ordo_store *st,
-                                 const struct file *f, json_t *out, struct ordo_err *err)
+enum ordo_code ordo_api_deploy_file(struct ordo_http_req *req, struct ordo_store *st,
+                                   const char *name, const char *xml, size_t len, json_t *out,
+                                   struct ordo_err *err)
 {
     struct ordo_deploy_req dr = {
-        .resource = f->name, .xml = f->xml, .len = f->len, .actor = ordo_api_actor(req)};
+        .resource = name, .xml = xml, .len = len, .actor = ordo_api_actor(req)};
     const struct ordo_deployed *d;
     const struct ordo_graph_finding *findings;
     size_t n = 0, nfindings = 0;
@@ -177,10 +178,10 @@ static enum ordo_code deploy_one(struct ordo_http_req *req, struct ordo_store *s
     }
     if (rc == ORDO_E_UNPROCESSABLE && nfindings) {
         ordo_http_reply_error(req, rc, ordo_err_message(err),
-                              findings_json(findings, nfindings, f->name));
+                              findings_json(findings, nfindings, name));
     }
     for (size_t i = 0; rc == ORDO_OK && i < n; i++) {
-        json_array_append_new(out, deployed_json(st, &d[i], f->name));
+        json_array_append_new(out, deployed_json(st, &d[i], name));
     }
     return rc;
 }
@@ -204,7 +205,8 @@ enum ordo_code ordo_api_deploy(struct ordo_http_req *req, struct ordo_err *err)
     }
     deployed = json_array();
     for (size_t i = 0; rc == ORDO_OK && i < nfiles; i++) {
-        rc = deploy_one(req, st, &files[i], deployed, err);
+        rc = ordo_api_deploy_file(req, st, files[i].name, files[i].xml, files[i].len, deployed,
+                                  err);
     }
     if (rc != ORDO_OK) {
         json_decref(deployed);

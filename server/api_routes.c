@@ -179,6 +179,19 @@ const struct ordo_route ordo_api_routes[] = {
      ordo_api_subscription_replay, "send a subscription's dead letters again"},
     {"POST", "/api/webhooks/outbox/{seq}/replay", ORDO_ROUTE_SYNC, ADMIN, NONE,
      ordo_api_outbox_replay, "send one dead letter again"},
+
+    {"POST", "/api/drafts", ORDO_ROUTE_SYNC, DES, SMALL, ordo_api_draft_create,
+     "draft a process from requirement text (the work is queued)"},
+    {"GET",  "/api/drafts", ORDO_ROUTE_SYNC, DES | VIEW, NONE, ordo_api_draft_list,
+     "list drafts (designers see their own)"},
+    {"GET",  "/api/drafts/{key}", ORDO_ROUTE_SYNC, DES | VIEW, NONE, ordo_api_draft_get,
+     "one draft: its IR, XML, findings, assumptions and what it uses"},
+    {"GET",  "/api/drafts/{key}/events", ORDO_ROUTE_STREAM, DES | VIEW, NONE,
+     ordo_api_draft_events, "a draft's progress as server-sent events, until done"},
+    {"POST", "/api/drafts/{key}/revise", ORDO_ROUTE_SYNC, DES, 16 * MIB, ordo_api_draft_revise,
+     "revise a draft in words or with an edited diagram (the work is queued)"},
+    {"POST", "/api/drafts/{key}/deploy", ORDO_ROUTE_SYNC, DES, NONE, ordo_api_draft_deploy,
+     "deploy a usable draft"},
 };
 /* clang-format on */
 

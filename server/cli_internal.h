@@ -157,6 +157,7 @@ struct ordo_cli_engine {
     struct ordo_wh_sender *webhooks;   /* outbound webhook delivery */
     struct ordo_inbox *inbox;          /* stored inbound deliveries */
     struct ordo_approval_ctx approval; /* what the inbox's Slack approvals call */
+    struct ordo_draft_workers *drafts; /* drafts from requirement text (server/draft_worker.h) */
 };
 int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng);

@@ -21,6 +21,7 @@
 #include "core/store.h"
 #include "server/approval_call.h"
 #include "server/cli_internal.h"
+#include "server/draft_worker.h"
 #include "webhooks/inbox.h"
 #include "webhooks/outbound.h"
 
@@ -261,6 +262,26 @@ static int start_inbox(struct ordo_cli *cli, const struct ordo_config *cfg,
     return ORDO_CLI_OK;
 }
 
+/* The draft workers (server/draft_worker.h), with this node's catalogue. */
+static int start_drafts(struct ordo_cli *cli, const struct ordo_config *cfg,
+                        const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
+{
+    struct ordo_draft_workers_options o;
+    struct ordo_err err = {0};
+
+    if (ordo_draft_workers_config(cfg, &o, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
+    }
+    o.conninfo = db->conninfo;
+    o.node = eng->node;
+    o.registry = eng->plugins.reg;
+    if (ordo_draft_workers_start(&o, &eng->drafts, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "could not start the draft workers: %s",
+                             err.msg);
+    }
+    return ORDO_CLI_OK;
+}
+
 int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
 {
@@ -295,6 +316,9 @@ int ordo_cli_engine_start(struct ordo_cli *cli, const struct ordo_config *cfg,
     if (rc == ORDO_CLI_OK) {
         rc = start_inbox(cli, cfg, db, eng);
     }
+    if (rc == ORDO_CLI_OK) {
+        rc = start_drafts(cli, cfg, db, eng);
+    }
     if (rc != ORDO_CLI_OK) {
         ordo_cli_engine_stop(eng);
         return rc;
@@ -308,8 +332,9 @@ void ordo_cli_engine_stop(struct ordo_cli_engine *eng)
     if (eng->executor) {
         ordo_log(ORDO_LOG_INFO, "worker", "worker stopping", ORDO_STR("node", eng->node));
     }
-    ordo_inbox_stop(eng->inbox);        /* each worker finishes the delivery it is on */
-    ordo_wh_sender_stop(eng->webhooks); /* before the vault it opens secrets with */
+    ordo_draft_workers_stop(eng->drafts); /* before the plugins their catalogue came from */
+    ordo_inbox_stop(eng->inbox);          /* each worker finishes the delivery it is on */
+    ordo_wh_sender_stop(eng->webhooks);   /* before the vault it opens secrets with */
     ordo_executor_stop(eng->executor);
     ordo_audit_sealer_stop(eng->sealer);   /* after the executor: seals its last rows */
     ordo_cli_plugins_close(&eng->plugins); /* after the executor: its threads used them */
