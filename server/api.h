@@ -112,8 +112,8 @@ enum ordo_code ordo_api_keys(struct ordo_http_req *req, int64_t **keys, size_t *
  * content has been answered (422 with its findings) when this returns
  * ORDO_E_UNPROCESSABLE. Drafts deploy through it (server/api_draft.c). */
 enum ordo_code ordo_api_deploy_file(struct ordo_http_req *req, struct ordo_store *st,
-                                   const char *name, const char *xml, size_t len, json_t *out,
-                                   struct ordo_err *err);
+                                    const char *name, const char *xml, size_t len, json_t *out,
+                                    struct ordo_err *err);
 
 /* Handlers, by file. */
 ordo_route_fn ordo_api_livez, ordo_api_readyz, ordo_api_metrics;
@@ -145,7 +145,7 @@ ordo_route_fn ordo_api_hook_receive, ordo_api_hook_preflight, ordo_api_webhook_l
 ordo_route_fn ordo_api_subscription_create, ordo_api_subscription_list, ordo_api_subscription_get,
     ordo_api_subscription_update, ordo_api_subscription_delete, ordo_api_subscription_deliveries,
     ordo_api_subscription_replay, ordo_api_outbox_replay;
-ordo_route_fn ordo_api_draft_create, ordo_api_draft_list, ordo_api_draft_get,
-    ordo_api_draft_events, ordo_api_draft_revise, ordo_api_draft_deploy;
+ordo_route_fn ordo_api_draft_create, ordo_api_draft_list, ordo_api_draft_get, ordo_api_draft_events,
+    ordo_api_draft_revise, ordo_api_draft_deploy;
 
 #endif

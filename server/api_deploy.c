@@ -163,8 +163,8 @@ static json_t *deployed_json(struct ordo_store *st, const struct ordo_deployed *
 }
 
 enum ordo_code ordo_api_deploy_file(struct ordo_http_req *req, struct ordo_store *st,
-                                   const char *name, const char *xml, size_t len, json_t *out,
-                                   struct ordo_err *err)
+                                    const char *name, const char *xml, size_t len, json_t *out,
+                                    struct ordo_err *err)
 {
     struct ordo_deploy_req dr = {
         .resource = name, .xml = xml, .len = len, .actor = ordo_api_actor(req)};
@@ -205,8 +205,8 @@ enum ordo_code ordo_api_deploy(struct ordo_http_req *req, struct ordo_err *err)
     }
     deployed = json_array();
     for (size_t i = 0; rc == ORDO_OK && i < nfiles; i++) {
-        rc = ordo_api_deploy_file(req, st, files[i].name, files[i].xml, files[i].len, deployed,
-                                  err);
+        rc =
+            ordo_api_deploy_file(req, st, files[i].name, files[i].xml, files[i].len, deployed, err);
     }
     if (rc != ORDO_OK) {
         json_decref(deployed);

@@ -78,7 +78,7 @@ static enum ordo_code words(const json_t *body, const char *name, const char **o
         return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "\"%s\" must be a string, not %s", name,
                             ordo_json_type_name(v));
     }
-    if (json_string_length(v) > ORDO_GEN_MAX_TEXT) {
+    if (json_string_length(v) > (size_t)ORDO_GEN_MAX_TEXT) {
         return ordo_err_set(err, ORDO_E_TOOBIG, "\"%s\" is %zu bytes; at most %d are taken", name,
                             json_string_length(v), ORDO_GEN_MAX_TEXT);
     }
