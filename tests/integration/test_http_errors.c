@@ -90,6 +90,10 @@ static const char jira_ok[] =
 /* An API webhook endpoint that passes validation. */
 static const char hook_ok[] = "{\"scheme\":\"github\",\"action\":\"start\",\"processId\":\"p\"}";
 
+/* A manual edit of a draft that passes validation: well-formed BPMN. */
+static const char draft_edit[] =
+    "{\"xml\":\"<definitions xmlns=\\\"http://www.omg.org/spec/BPMN/20100524/MODEL\\\"/>\"}";
+
 /* clang-format off */
 static const struct spec specs[] = {
     {"GET", "/livez", F_GATES, 0, NULL, NULL},
@@ -168,6 +172,12 @@ static const struct spec specs[] = {
     {"GET", "/api/webhooks/subscriptions/{key}/deliveries", F_KEY, 400, NULL, "?state=bogus"},
     {"POST", "/api/webhooks/subscriptions/{key}/replay", F_KEY | F_JSON, 0, "{}", NULL},
     {"POST", "/api/webhooks/outbox/{seq}/replay", F_KEY, 0, NULL, NULL},
+    {"POST", "/api/drafts", F_JSON, 0, NULL, NULL},
+    {"GET", "/api/drafts", F_GATES, 422, NULL, "?status=done"},
+    {"GET", "/api/drafts/{key}", F_KEY, 422, NULL, "?transcript=maybe"},
+    {"GET", "/api/drafts/{key}/events", F_KEY, 0, NULL, NULL},
+    {"POST", "/api/drafts/{key}/revise", F_KEY | F_JSON, 0, draft_edit, NULL},
+    {"POST", "/api/drafts/{key}/deploy", F_KEY, 0, NULL, NULL},
 };
 
 static const struct named named_rows[] = {
@@ -457,10 +467,10 @@ static int check_route(const struct ordo_route *route)
 
 /* Rows a request that got through could have added. */
 static const char *const tables[] = {
-    "definition", "instance",   "user_task",        "app_user",
-    "app_group",  "api_key",    "idempotency",      "audit",
-    "message",    "role_grant", "group_member",     "web_session",
-    "job",        "credential", "webhook_endpoint", "webhook_delivery"};
+    "definition",       "instance",    "user_task",  "app_user",   "app_group",
+    "api_key",          "idempotency", "audit",      "message",    "role_grant",
+    "group_member",     "web_session", "job",        "credential", "webhook_endpoint",
+    "webhook_delivery", "draft",       "draft_event"};
 #define NTABLES (sizeof tables / sizeof tables[0])
 
 static void count_rows(long *n)

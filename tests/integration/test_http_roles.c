@@ -123,7 +123,7 @@ static bool allowed(const struct ordo_route *route, unsigned role)
 
 /* Rows that a call getting past the gates could add. */
 struct counts {
-    long definition, instance, app_user, api_key, audit, credential;
+    long definition, instance, app_user, api_key, audit, credential, draft;
 };
 
 static struct counts count_rows(void)
@@ -135,6 +135,7 @@ static struct counts count_rows(void)
         httptest_count(&srv, "SELECT count(*) FROM api_key"),
         httptest_count(&srv, "SELECT count(*) FROM audit"),
         httptest_count(&srv, "SELECT count(*) FROM credential"),
+        httptest_count(&srv, "SELECT count(*) FROM draft"),
     };
 
     return c;
@@ -148,6 +149,7 @@ static void assert_same_counts(const struct counts *a, const struct counts *b, c
     ck_assert_msg(a->api_key == b->api_key, "%s: api_key rows changed", after);
     ck_assert_msg(a->audit == b->audit, "%s: audit rows changed", after);
     ck_assert_msg(a->credential == b->credential, "%s: credential rows changed", after);
+    ck_assert_msg(a->draft == b->draft, "%s: draft rows changed", after);
 }
 
 /* One call of 'route' as 'who': 403 exactly when 'refused'; otherwise never

@@ -139,3 +139,9 @@ find_package(Threads REQUIRED)
 ordo_add_pg_test(test_wh_outbound SOURCES integration/test_wh_outbound.c
   LIBS ordo_httptest ordo_webhooks Threads::Threads PkgConfig::MHD LABELS server webhooks)
 set_tests_properties(test_wh_outbound PROPERTIES TIMEOUT 600)
+
+# Drafts from requirement text (issue 8): the offline drafter through `ordo serve`, the event
+# stream, revisions, deploy with its audit row, roles, crash safety and retention.
+ordo_add_pg_test(test_http_drafts SOURCES integration/test_http_drafts.c LIBS ordo_httptest ordo_base
+  LABELS server)
+set_tests_properties(test_http_drafts PROPERTIES TIMEOUT 600)
