@@ -36,7 +36,7 @@ const tool = process.env.ORDOTEST_ROUTES_DUMP;
 if (!tool || !fs.existsSync(tool)) skip('routes_dump is not built (ORDOTEST_ROUTES_DUMP)');
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-const STATUSES = new Set(['200', '201', '204', '400', '401', '403', '404', '405', '409', '413',
+const STATUSES = new Set(['200', '201', '202', '204', '400', '401', '403', '404', '405', '409', '413',
   '415', '422', '429', '500', '503']);
 
 function routesOf(toolPath) {
