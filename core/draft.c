@@ -107,13 +107,14 @@ enum ordo_code ordo_draft_create(PGconn *db, const struct ordo_draft_new *d, int
     p[3] = ordo_arena_strdup(a, ordo_buf_cstr(&systems));
     p[4] = d->allow_http ? "true" : "false";
     ordo_buf_cleanup(&systems);
+    /* One statement: the row and the workers' wake-up together. */
     rc = ordo_pg_exec(db, a, "could not store the draft",
-                      "INSERT INTO draft (created_by, actor, text, systems, allow_http) VALUES "
-                      "($1::bigint, $2, $3, $4::text[], $5::boolean) RETURNING key",
+                      "WITH d AS (INSERT INTO draft (created_by, actor, text, systems, allow_http) "
+                      "VALUES ($1::bigint, $2, $3, $4::text[], $5::boolean) RETURNING key) SELECT "
+                      "key, pg_notify('" ORDO_DRAFT_CHANNEL "', '') FROM d",
                       5, p, &res, err);
     if (rc == ORDO_OK) {
         *key = ordo_pg_int(res, 0, 0);
-        rc = notify_workers(db, err);
     }
     ordo_arena_free(a);
     return rc;
@@ -683,8 +684,11 @@ static enum ordo_code fail_orphan(PGconn *db, struct ordo_arena *a, const char *
     PGresult *res = NULL;
     enum ordo_code rc = ordo_pg_exec(
         db, a, "could not fail an abandoned draft",
-        "WITH d AS (UPDATE draft SET status = 'failed', error = $2::jsonb, request = request - "
-        "'xml', lock_owner = NULL, locked_at = NULL, updated_at = now() WHERE key = $1::bigint "
+        "WITH d AS (UPDATE draft SET status = 'failed', error = $2::jsonb, history = history || "
+        "jsonb_build_array(jsonb_build_object('revision', revision, 'kind', request->>'kind', "
+        "'instruction', request->>'instruction', 'usable', false, 'error', $2::jsonb, 'rounds', "
+        "0, 'tokens', NULL)), request = request - 'xml', lock_owner = NULL, locked_at = NULL, "
+        "updated_at = now() WHERE key = $1::bigint "
         "AND status = 'running' RETURNING key, revision), e AS (INSERT INTO draft_event "
         "(draft_key, revision, seq, event, data) SELECT d.key, d.revision, coalesce((SELECT "
         "max(seq) FROM draft_event x WHERE x.draft_key = d.key AND x.revision = d.revision), 0) "

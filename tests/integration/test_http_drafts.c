@@ -598,12 +598,10 @@ START_TEST(bad_input_is_refused_and_changes_nothing)
 }
 END_TEST
 
-int main(void)
+static Suite *make_suite(void)
 {
     Suite *s = suite_create("http_drafts");
     TCase *tc = tcase_create("core");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 300);
     tcase_add_checked_fixture(tc, setup, NULL);
@@ -616,9 +614,7 @@ int main(void)
     tcase_add_test(tc, undeployed_drafts_are_purged_after_the_retention);
     tcase_add_test(tc, bad_input_is_refused_and_changes_nothing);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return s;
 }
+
+PGTEST_CHECK_MAIN(make_suite)

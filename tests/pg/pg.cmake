@@ -140,6 +140,8 @@ ordo_add_pg_test(test_wh_outbound SOURCES integration/test_wh_outbound.c
   LIBS ordo_httptest ordo_webhooks Threads::Threads PkgConfig::MHD LABELS server webhooks)
 set_tests_properties(test_wh_outbound PROPERTIES TIMEOUT 600)
 
+# The draft store (core/draft.h): advisory locks against the reaper, finish, revisions, owners.
+ordo_add_pg_test(test_draft SOURCES integration/test_draft.c LIBS ordo_core LABELS core)
 # Drafts from requirement text (issue 8): the offline drafter through `ordo serve`, the event
 # stream, revisions, deploy with its audit row, roles, crash safety and retention.
 ordo_add_pg_test(test_http_drafts SOURCES integration/test_http_drafts.c LIBS ordo_httptest ordo_base
