@@ -95,6 +95,18 @@
 #define ORDO_IR_VERSION   1
 #define ORDO_IR_NO_ACTION "none.none"
 
+/* Bounds (ir/schema), so that hostile or runaway output stays cheap to
+ * check, and the cap on the violations listed: beyond it the last one
+ * listed says how many more there are. */
+#define ORDO_IR_MAX_NODES      500
+#define ORDO_IR_MAX_FLOWS      1000
+#define ORDO_IR_MAX_LANES      50
+#define ORDO_IR_MAX_MAPPINGS   200  /* inputs, outputs of one task */
+#define ORDO_IR_MAX_FORM       100  /* fields of one form, options of one field */
+#define ORDO_IR_MAX_NOTES      100  /* assumptions, questions */
+#define ORDO_IR_MAX_STRING     4096 /* bytes of any string */
+#define ORDO_IR_MAX_VIOLATIONS 50
+
 struct ordo_ir_opts {
     bool allow_http; /* http.* actions may be used */
 };
