@@ -74,9 +74,9 @@ const char *ordo_ir_flow_path(struct ordo_ir_ctx *c, const struct ordo_ir_flow *
 
 uint32_t ordo_ir_node_index(const struct ordo_ir_ctx *c, const char *id)
 {
-    uintptr_t v = id ? (uintptr_t)ordo_strmap_get(c->node_by_id, id) : 0;
+    const struct ordo_ir_node *n = id ? ordo_strmap_get(c->node_by_id, id) : NULL;
 
-    return v ? (uint32_t)(v - 1) : ORDO_IR_NONE;
+    return n ? n->index : ORDO_IR_NONE;
 }
 
 bool ordo_ir_blank(const char *s)

@@ -66,7 +66,7 @@ static void read_node(struct ordo_ir_ctx *c, uint32_t i, const json_t *j)
     n->form = nullable(j, "form");
     n->interrupting = json_is_boolean(intr) ? json_is_true(intr) : -1;
     n->host = ORDO_IR_NONE;
-    (void)ordo_strmap_add(c->node_by_id, n->id, (void *)(uintptr_t)(i + 1));
+    (void)ordo_strmap_add(c->node_by_id, n->id, n);
 }
 
 static void read_flow(struct ordo_ir_ctx *c, uint32_t i, const json_t *j)

@@ -96,7 +96,7 @@ struct ordo_ir_ctx {
     struct ordo_ir_flow *flows;
     uint32_t n_flows;
     size_t n_lanes;
-    struct ordo_strmap *node_by_id; /* id -> index + 1 (the first node with the id) */
+    struct ordo_strmap *node_by_id; /* id -> the first node with the id */
     struct ordo_strmap *lane_by_id; /* id -> lane object */
     bool refs_broken;               /* ir/duplicate-id or ir/unknown-ref reported */
     bool all_reached;               /* ir/unreachable ran and found nothing */

@@ -15,31 +15,29 @@
 
 static int cmp_str(const void *a, const void *b)
 {
-    return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* 'set' as a sorted array without repeats (a new reference). */
+/* 'set' (strings) as a sorted array without repeats (a new reference). */
 static json_t *sorted_unique(const json_t *set)
 {
     size_t n = json_array_size(set);
-    json_t **items = n ? malloc(n * sizeof *items) : NULL;
+    const char **names = n ? malloc(n * sizeof(const char *)) : NULL;
     json_t *out = json_array();
 
-    if (n && !items) {
-        return out; /* out of memory: an empty list */
+    if (!names) {
+        return out; /* nothing to sort, or out of memory: an empty list */
     }
     for (size_t i = 0; i < n; i++) {
-        items[i] = json_array_get(set, i);
+        names[i] = json_string_value(json_array_get(set, i));
     }
-    if (n) {
-        qsort(items, n, sizeof *items, cmp_str);
-    }
+    qsort(names, n, sizeof(const char *), cmp_str);
     for (size_t i = 0; i < n; i++) {
-        if (i == 0 || strcmp(json_string_value(items[i]), json_string_value(items[i - 1])) != 0) {
-            (void)json_array_append(out, items[i]);
+        if (i == 0 || strcmp(names[i], names[i - 1]) != 0) {
+            (void)json_array_append_new(out, json_string(names[i]));
         }
     }
-    free(items);
+    free(names);
     return out;
 }
 
