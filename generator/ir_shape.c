@@ -151,7 +151,12 @@ static void check_object(struct ordo_ir_ctx *c, const json_t *obj, const char *p
     }
     json_object_foreach((json_t *)obj, key, v)
     {
-        if (!known_key(fields, n, key)) {
+        if (known_key(fields, n, key)) {
+            continue;
+        }
+        if (c->total >= ORDO_IR_MAX_VIOLATIONS) {
+            c->total++; /* counted, not listed: no message built for hostile key floods */
+        } else {
             ordo_ir_add(c, RULE, path, element, "%s has the unknown key \"%s\"; its keys are: %s",
                         where(c, path, element), ordo_ir_quote(c, key), keys_text(c, fields, n));
         }

@@ -469,6 +469,42 @@ START_TEST(rules_come_in_order)
 }
 END_TEST
 
+START_TEST(feel_is_parsed_where_it_is_used)
+{
+    /* One broken expression in each place FEEL goes; literal text (no '=')
+     * in a source or an assignee is not FEEL. */
+    json_t *ir = expand(
+        "{\"nodes\": [{\"id\": \"S\", \"kind\": \"start\", \"event\": \"webhook\","
+        " \"webhook\": {\"name\": \"hook\", \"scheme\": \"standard\", \"variables\": \"{a:\"}},"
+        " {\"id\": \"T\", \"kind\": \"service_task\", \"action\": \"slack.post_message\","
+        " \"inputs\": [{\"target\": \"channel\", \"source\": \"=(\"},"
+        " {\"target\": \"text\", \"source\": \"not (FEEL\"}],"
+        " \"outputs\": [{\"target\": \"ts\", \"source\": \"=ts +\"}]},"
+        " {\"id\": \"U\", \"kind\": \"user_task\", \"assignee\": \"=1 +\","
+        " \"notify\": \"slack:=[\"}, {\"id\": \"V\", \"kind\": \"user_task\","
+        " \"assignee\": \"ada (at) example\"}, {\"id\": \"M\", \"kind\": \"message_catch\","
+        " \"message\": \"reply\", \"correlation_key\": \"order.\"}, {\"id\": \"E\", \"kind\": "
+        "\"end\"}],"
+        " \"flows\": [[\"S\", \"T\"], [\"T\", \"U\"], [\"U\", \"V\"], [\"V\", \"M\"], [\"M\", "
+        "\"E\"]]}");
+    static const char *const paths[] = {"nodes[0]",
+                                        "nodes[1].inputs[0].source",
+                                        "nodes[1].outputs[0].source",
+                                        "nodes[2]",
+                                        "nodes[2]",
+                                        "nodes[4]"};
+    json_t *v = validate(ir);
+
+    ck_assert_msg(json_array_size(v) == sizeof paths / sizeof paths[0], "%s", show(v));
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        ck_assert_str_eq(vstr(json_array_get(v, i), "rule"), "ir/feel");
+        ck_assert_str_eq(vstr(json_array_get(v, i), "path"), paths[i]);
+    }
+    json_decref(v);
+    json_decref(ir);
+}
+END_TEST
+
 /* ---- the schema ---- */
 
 /* The action ids of the catalogue, in order, without http.* unless 'http'. */
@@ -604,6 +640,27 @@ START_TEST(violations_are_capped)
 }
 END_TEST
 
+START_TEST(key_floods_are_cheap)
+{
+    /* 100000 unknown keys on one node: 50 listed, the rest counted. */
+    json_t *ir = load("tests/fixtures/ir/onboarding.json");
+    json_t *node = json_array_get(json_object_get(ir, "nodes"), 0);
+    json_t *v;
+    char key[32];
+
+    for (int i = 0; i < 100000; i++) {
+        (void)snprintf(key, sizeof key, "k%d", i);
+        (void)json_object_set_new(node, key, json_object());
+    }
+    v = validate(ir);
+    ck_assert_uint_eq(json_array_size(v), ORDO_IR_MAX_VIOLATIONS);
+    ck_assert_ptr_nonnull(
+        strstr(vstr(json_array_get(v, ORDO_IR_MAX_VIOLATIONS - 1), "message"), "and 99950 more"));
+    json_decref(v);
+    json_decref(ir);
+}
+END_TEST
+
 START_TEST(not_an_object)
 {
     json_t *ir = json_string("draw me a process");
@@ -726,10 +783,12 @@ static Suite *make_suite(void)
     tcase_add_test(tc, exclusive_join_of_inclusive_split);
     tcase_add_test(tc, starts_and_timers);
     tcase_add_test(tc, rules_come_in_order);
+    tcase_add_test(tc, feel_is_parsed_where_it_is_used);
     tcase_add_test(tc, schema_enum_is_the_installed_actions);
     tcase_add_test(tc, no_actions_installed);
     tcase_add_test(tc, sizes_are_bounded);
     tcase_add_test(tc, violations_are_capped);
+    tcase_add_test(tc, key_floods_are_cheap);
     tcase_add_test(tc, not_an_object);
     tcase_add_test(tc, uses_of_onboarding);
     tcase_add_test(tc, uses_of_anything);
