@@ -122,8 +122,10 @@ void ordo_emit_escape(struct ordo_buf *out, const char *s, bool attr);
 void ordo_emit_attr(struct ordo_buf *out, const char *name, const char *value);
 
 /* The label emission writes on a conditional flow that has no name (lint
- * requires one): the condition without its leading '=' and white space,
- * cut to ORDO_EMIT_LABEL_MAX bytes between characters. In 'arena'. */
+ * requires one): the condition itself, '=' included (so that it cannot be
+ * mistaken for a name a person gave, such as "approved" for "=approved"),
+ * without white space around it, cut to ORDO_EMIT_LABEL_MAX bytes between
+ * characters. In 'arena'. */
 const char *ordo_emit_condition_label(struct ordo_arena *arena, const char *condition);
 
 /* Does lint require a label on this node (bpmnlint label-required)? */

@@ -94,7 +94,7 @@ const char *ordo_emit_condition_label(struct ordo_arena *arena, const char *cond
     const char *s = condition ? condition : "";
     size_t len;
 
-    s += strspn(s, "= \t\r\n");
+    s += strspn(s, " \t\r\n");
     len = strlen(s);
     if (len > ORDO_EMIT_LABEL_MAX) {
         len = ordo_utf8_trim_partial(s, ORDO_EMIT_LABEL_MAX);

@@ -37,18 +37,29 @@ struct lift {
     struct ordo_err *err;
 };
 
+/* ORDO_E_UNPROCESSABLE naming 'el', or for an element without an id (an
+ * extension element, a loop marker) the nearest enclosing one that has. */
 static enum ordo_code refuse(struct lift *c, const struct ordo_bpmn_node *el, const char *why)
 {
     const char *prefix = el->prefix ? el->prefix : "bpmn";
+    const struct ordo_bpmn_node *owner = el;
 
+    while (owner && !owner->id) {
+        owner = owner->parent;
+    }
+    if (owner != el) {
+        return ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
+                            "element '%s' has a %s:%s, which drafts cannot revise",
+                            owner ? owner->id : "(no id)", prefix, el->tag);
+    }
     if (why) {
         return ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
-                            "element '%s' (%s:%s) %s, which drafts cannot revise",
-                            el->id ? el->id : "(no id)", prefix, el->tag, why);
+                            "element '%s' (%s:%s) %s, which drafts cannot revise", el->id, prefix,
+                            el->tag, why);
     }
     return ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
-                        "element '%s' is a %s:%s, which drafts cannot revise",
-                        el->id ? el->id : "(no id)", prefix, el->tag);
+                        "element '%s' is a %s:%s, which drafts cannot revise", el->id, prefix,
+                        el->tag);
 }
 
 static const struct ordo_bpmn_node *next_element(const struct ordo_bpmn_node *n)

@@ -1,2 +1,8 @@
 # generator/: the IR, emission and layout, the offline drafter, the LLM providers and the
 # pipeline. One test per line, so that parallel work merges cleanly.
+ordo_add_check_test(test_layout SOURCES unit/test_layout.c LIBS ordo_generator LABELS "unit;generator")
+ordo_add_check_test(test_emit SOURCES unit/test_emit.c LIBS ordo_generator ordo_core LABELS "unit;generator")
+# tests/tools/ir_emit: IR files to BPMN files, for the ir-emit oracle.
+add_executable(ir_emit tools/ir_emit.c)
+target_link_libraries(ir_emit PRIVATE ordo_generator)
+set_target_properties(ir_emit PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
