@@ -93,12 +93,13 @@ static enum ordo_code take_id(struct ordo_emit_doc *doc, const json_t *obj, cons
     const char *id = ordo_emit_str(obj, "id");
 
     if (!id_ok(id)) {
-        return ordo_err_set(err, ORDO_E_INVAL,
-                            "%s[%zu]: \"id\" must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$", what,
-                            index);
+        (void)ordo_err_set(err, ORDO_E_INVAL,
+                           "%s[%zu]: \"id\" must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$", what, index);
+        return ORDO_E_INVAL;
     }
     if (!claim(doc, id)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "id '%s' is used twice", id);
+        (void)ordo_err_set(err, ORDO_E_INVAL, "id '%s' is used twice", id);
+        return ORDO_E_INVAL;
     }
     *out = id;
     return ORDO_OK;
@@ -130,12 +131,14 @@ static enum ordo_code load_process(struct ordo_emit_doc *doc, const json_t *ir,
     const json_t *p = json_object_get(ir, "process");
 
     if (!json_is_object(ir) || !json_is_object(p)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "the IR needs a \"process\" object");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "the IR needs a \"process\" object");
+        return ORDO_E_INVAL;
     }
     doc->pid = ordo_emit_str(p, "id");
     if (!id_ok(doc->pid)) {
-        return ordo_err_set(err, ORDO_E_INVAL,
-                            "process: \"id\" must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$");
+        (void)ordo_err_set(err, ORDO_E_INVAL,
+                           "process: \"id\" must match ^[A-Za-z_][A-Za-z0-9_]{0,63}$");
+        return ORDO_E_INVAL;
     }
     claim(doc, doc->pid);
     doc->pname = ordo_emit_str(p, "name");
@@ -151,11 +154,13 @@ static enum ordo_code load_lanes(struct ordo_emit_doc *doc, const json_t *ir, st
     const json_t *l;
 
     if (lanes && !json_is_array(lanes) && !json_is_null(lanes)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "\"lanes\" must be an array");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "\"lanes\" must be an array");
+        return ORDO_E_INVAL;
     }
     doc->nlanes = (uint32_t)json_array_size(lanes);
     doc->lanes = ordo_arena_calloc(doc->arena, doc->nlanes + 1, sizeof *doc->lanes);
-    json_array_foreach (lanes, i, l) {
+    json_array_foreach(lanes, i, l)
+    {
         rc = take_id(doc, l, "lanes", i, &doc->lanes[i].id, err);
         if (rc != ORDO_OK) {
             return rc;
@@ -172,11 +177,13 @@ static enum ordo_code load_nodes(struct ordo_emit_doc *doc, const json_t *ir, st
     const json_t *n;
 
     if (!json_is_array(nodes)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "\"nodes\" must be an array");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "\"nodes\" must be an array");
+        return ORDO_E_INVAL;
     }
     doc->nnodes = (uint32_t)json_array_size(nodes);
     doc->nodes = ordo_arena_calloc(doc->arena, doc->nnodes + 1, sizeof *doc->nodes);
-    json_array_foreach (nodes, i, n) {
+    json_array_foreach(nodes, i, n)
+    {
         struct ordo_emit_node *d = &doc->nodes[i];
         enum ordo_code rc = take_id(doc, n, "nodes", i, &d->id, err);
 
@@ -186,7 +193,8 @@ static enum ordo_code load_nodes(struct ordo_emit_doc *doc, const json_t *ir, st
         d->j = n;
         d->kind = ordo_ir_kind_parse(ordo_emit_str(n, "kind"));
         if (d->kind == ORDO_IR_KIND__COUNT) {
-            return ordo_err_set(err, ORDO_E_INVAL, "node '%s' has no known \"kind\"", d->id);
+            (void)ordo_err_set(err, ORDO_E_INVAL, "node '%s' has no known \"kind\"", d->id);
+            return ORDO_E_INVAL;
         }
     }
     return ORDO_OK;
@@ -205,8 +213,9 @@ static enum ordo_code resolve_nodes(struct ordo_emit_doc *doc, struct ordo_err *
         start = start || d->kind == ORDO_IR_START;
         d->lane = find_lane(doc, lane);
         if (lane && d->lane == ORDO_EMIT_NONE) {
-            return ordo_err_set(err, ORDO_E_INVAL, "node '%s': lane '%s' does not exist", d->id,
-                                lane);
+            (void)ordo_err_set(err, ORDO_E_INVAL, "node '%s': lane '%s' does not exist", d->id,
+                               lane);
+            return ORDO_E_INVAL;
         }
         /* A node without a lane in a process with lanes goes to the first. */
         d->lane = d->lane == ORDO_EMIT_NONE && doc->nlanes ? 0 : d->lane;
@@ -214,13 +223,15 @@ static enum ordo_code resolve_nodes(struct ordo_emit_doc *doc, struct ordo_err *
         if (d->kind == ORDO_IR_BOUNDARY_TIMER &&
             (host == ORDO_EMIT_NONE || (doc->nodes[host].kind != ORDO_IR_USER_TASK &&
                                         doc->nodes[host].kind != ORDO_IR_SERVICE_TASK))) {
-            return ordo_err_set(err, ORDO_E_INVAL,
-                                "boundary timer '%s' must be attached_to a task of the process",
-                                d->id);
+            (void)ordo_err_set(err, ORDO_E_INVAL,
+                               "boundary timer '%s' must be attached_to a task of the process",
+                               d->id);
+            return ORDO_E_INVAL;
         }
     }
     if (!start) {
-        return ordo_err_set(err, ORDO_E_INVAL, "the process has no start node");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "the process has no start node");
+        return ORDO_E_INVAL;
     }
     return ORDO_OK;
 }
@@ -238,12 +249,14 @@ static enum ordo_code load_flow(struct ordo_emit_doc *doc, const json_t *f, size
     d->from = find_node(doc, ordo_emit_str(f, "from"));
     d->to = find_node(doc, ordo_emit_str(f, "to"));
     if (d->from == ORDO_EMIT_NONE || d->to == ORDO_EMIT_NONE) {
-        return ordo_err_set(err, ORDO_E_INVAL, "flow '%s': \"from\" and \"to\" must name nodes",
-                            d->id);
+        (void)ordo_err_set(err, ORDO_E_INVAL, "flow '%s': \"from\" and \"to\" must name nodes",
+                           d->id);
+        return ORDO_E_INVAL;
     }
     if (doc->nodes[d->to].kind == ORDO_IR_BOUNDARY_TIMER) {
-        return ordo_err_set(err, ORDO_E_INVAL, "flow '%s' enters boundary timer '%s'", d->id,
-                            doc->nodes[d->to].id);
+        (void)ordo_err_set(err, ORDO_E_INVAL, "flow '%s' enters boundary timer '%s'", d->id,
+                           doc->nodes[d->to].id);
+        return ORDO_E_INVAL;
     }
     if (json_is_true(json_object_get(f, "is_default")) && !doc->nodes[d->from].default_flow) {
         doc->nodes[d->from].default_flow = d->id;
@@ -257,8 +270,7 @@ static void index_flows(struct ordo_emit_doc *doc)
 {
     for (uint32_t i = 0; i < doc->nnodes; i++) {
         doc->nodes[i].in = ordo_arena_calloc(doc->arena, doc->nodes[i].nin + 1, sizeof(uint32_t));
-        doc->nodes[i].out =
-            ordo_arena_calloc(doc->arena, doc->nodes[i].nout + 1, sizeof(uint32_t));
+        doc->nodes[i].out = ordo_arena_calloc(doc->arena, doc->nodes[i].nout + 1, sizeof(uint32_t));
         doc->nodes[i].nin = doc->nodes[i].nout = 0;
     }
     for (uint32_t f = 0; f < doc->nflows; f++) {
@@ -277,11 +289,13 @@ static enum ordo_code load_flows(struct ordo_emit_doc *doc, const json_t *ir, st
     const json_t *f;
 
     if (!json_is_array(flows)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "\"flows\" must be an array");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "\"flows\" must be an array");
+        return ORDO_E_INVAL;
     }
     doc->nflows = (uint32_t)json_array_size(flows);
     doc->flows = ordo_arena_calloc(doc->arena, doc->nflows + 1, sizeof *doc->flows);
-    json_array_foreach (flows, i, f) {
+    json_array_foreach(flows, i, f)
+    {
         enum ordo_code rc = load_flow(doc, f, i, err);
 
         if (rc != ORDO_OK) {
@@ -336,9 +350,9 @@ static void make_ids(struct ordo_emit_doc *doc)
             d->message_id = add_root(doc, true, base, ordo_emit_str(d->j, "message"),
                                      ordo_emit_str(d->j, "correlation_key"));
         } else if (d->kind == ORDO_IR_END && ordo_streq(event, "error")) {
-            d->error_id = add_root(doc, false, ordo_arena_printf(a, "Error_%s", d->id),
-                                   ordo_emit_str(d->j, "error_code"),
-                                   ordo_emit_str(d->j, "error_code"));
+            d->error_id =
+                add_root(doc, false, ordo_arena_printf(a, "Error_%s", d->id),
+                         ordo_emit_str(d->j, "error_code"), ordo_emit_str(d->j, "error_code"));
         }
         d->di_id = fresh_id(doc, ordo_arena_printf(a, "%s_di", d->id));
     }
@@ -413,7 +427,8 @@ enum ordo_code ordo_emit_bpmn(const json_t *ir, struct ordo_buf *xml, json_t **r
     enum ordo_code rc;
 
     if (!ir || !xml) {
-        return ordo_err_set(err, ORDO_E_INVAL, "ordo_emit_bpmn: missing argument");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "ordo_emit_bpmn: missing argument");
+        return ORDO_E_INVAL;
     }
     arena = ordo_arena_new();
     rc = ordo_emit_doc_load(&doc, ir, arena, err);

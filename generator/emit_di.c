@@ -49,8 +49,7 @@ static void fill_layout(const struct ordo_emit_doc *doc, struct ordo_layout *l)
 
 static void bounds(struct ordo_buf *out, const struct ordo_layout_rect *r)
 {
-    ordo_buf_printf(out,
-                    "        <dc:Bounds x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
+    ordo_buf_printf(out, "        <dc:Bounds x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
                     (int)r->x, (int)r->y, (int)r->w, (int)r->h);
 }
 
@@ -83,8 +82,7 @@ static void write_shapes(struct ordo_buf *out, const struct ordo_emit_doc *doc,
                          const struct ordo_layout *l)
 {
     if (doc->nlanes) {
-        shape(out, doc->participant_di_id, doc->participant_id, " isHorizontal=\"true\"",
-              &l->pool);
+        shape(out, doc->participant_di_id, doc->participant_id, " isHorizontal=\"true\"", &l->pool);
         for (uint32_t i = 0; i < doc->nlanes; i++) {
             shape(out, doc->lanes[i].di_id, doc->lanes[i].id, " isHorizontal=\"true\"",
                   &l->lanes[i]);
@@ -93,8 +91,8 @@ static void write_shapes(struct ordo_buf *out, const struct ordo_emit_doc *doc,
     for (uint32_t i = 0; i < doc->nnodes; i++) {
         const struct ordo_emit_node *d = &doc->nodes[i];
 
-        shape(out, d->di_id, d->id,
-              d->kind == ORDO_IR_EXCLUSIVE ? " isMarkerVisible=\"true\"" : "", &l->nodes[i].box);
+        shape(out, d->di_id, d->id, d->kind == ORDO_IR_EXCLUSIVE ? " isMarkerVisible=\"true\"" : "",
+              &l->nodes[i].box);
     }
     for (uint32_t f = 0; f < doc->nflows; f++) {
         edge(out, &doc->flows[f], &l->edges[f]);
@@ -121,8 +119,8 @@ enum ordo_code ordo_emit_write_diagram(struct ordo_buf *out, const struct ordo_e
     write_shapes(out, doc, &l);
     ordo_buf_puts(out, "    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n");
     *report = json_pack("{s:I, s:I, s:I, s:I, s:I}", "shapes",
-                         (json_int_t)(doc->nnodes + (doc->nlanes ? doc->nlanes + 1 : 0)), "edges",
-                         (json_int_t)doc->nflows, "crossings", (json_int_t)l.crossings, "width",
-                         (json_int_t)l.width, "height", (json_int_t)l.height);
+                        (json_int_t)doc->nnodes + (doc->nlanes ? (json_int_t)doc->nlanes + 1 : 0),
+                        "edges", (json_int_t)doc->nflows, "crossings", (json_int_t)l.crossings,
+                        "width", (json_int_t)l.width, "height", (json_int_t)l.height);
     return ORDO_OK;
 }

@@ -22,15 +22,15 @@
 #define ORDO_EMIT_LABEL_MAX 60
 
 /* IR node kinds, in the order of ir.schema.json. */
-#define ORDO_IR_KIND_MAP(X)                                 \
-    X(START, "start", "startEvent")                         \
-    X(END, "end", "endEvent")                               \
-    X(SERVICE_TASK, "service_task", "serviceTask")          \
-    X(USER_TASK, "user_task", "userTask")                   \
-    X(EXCLUSIVE, "exclusive_gateway", "exclusiveGateway")   \
-    X(PARALLEL, "parallel_gateway", "parallelGateway")      \
-    X(INCLUSIVE, "inclusive_gateway", "inclusiveGateway")   \
-    X(TIMER_CATCH, "timer_catch", "intermediateCatchEvent") \
+#define ORDO_IR_KIND_MAP(X)                                     \
+    X(START, "start", "startEvent")                             \
+    X(END, "end", "endEvent")                                   \
+    X(SERVICE_TASK, "service_task", "serviceTask")              \
+    X(USER_TASK, "user_task", "userTask")                       \
+    X(EXCLUSIVE, "exclusive_gateway", "exclusiveGateway")       \
+    X(PARALLEL, "parallel_gateway", "parallelGateway")          \
+    X(INCLUSIVE, "inclusive_gateway", "inclusiveGateway")       \
+    X(TIMER_CATCH, "timer_catch", "intermediateCatchEvent")     \
     X(MESSAGE_CATCH, "message_catch", "intermediateCatchEvent") \
     X(BOUNDARY_TIMER, "boundary_timer", "boundaryEvent")
 

@@ -163,8 +163,8 @@ static json_t *form_property(const json_t *field)
     const json_t *options = json_object_get(field, "options");
     json_t *p = json_object();
     bool special = ordo_streq(type, "date") || ordo_streq(type, "email");
-    bool plain = ordo_streq(type, "boolean") || ordo_streq(type, "number") ||
-                 ordo_streq(type, "integer");
+    bool plain =
+        ordo_streq(type, "boolean") || ordo_streq(type, "number") || ordo_streq(type, "integer");
 
     json_object_set_new(p, "type", json_string(plain ? type : "string"));
     if (title) {
@@ -188,7 +188,8 @@ json_t *ordo_emit_form_schema(const json_t *fields)
     const json_t *f;
 
     json_object_set_new(schema, "type", json_string("object"));
-    json_array_foreach (fields, i, f) {
+    json_array_foreach(fields, i, f)
+    {
         const char *name = ordo_emit_str(f, "name");
 
         if (!name) {
@@ -276,7 +277,8 @@ static void io_mappings(struct ordo_buf *out, const json_t *list, const char *ta
     size_t i;
     const json_t *m;
 
-    json_array_foreach (list, i, m) {
+    json_array_foreach(list, i, m)
+    {
         ind(out, 5);
         ordo_buf_printf(out, "<zeebe:%s", tag);
         ordo_emit_attr(out, "source", ordo_emit_str(m, "source"));

@@ -104,30 +104,35 @@ static enum ordo_code check_input(const struct ordo_layout *l, struct ordo_err *
 
     if (l->nnodes > ORDO_LAYOUT_MAX_NODES || l->nedges > ORDO_LAYOUT_MAX_EDGES ||
         l->nlanes > ORDO_LAYOUT_MAX_NODES) {
-        return ordo_err_set(err, ORDO_E_INVAL,
-                            "a diagram has at most %u nodes, %u edges and %u lanes",
-                            ORDO_LAYOUT_MAX_NODES, ORDO_LAYOUT_MAX_EDGES, ORDO_LAYOUT_MAX_NODES);
+        (void)ordo_err_set(err, ORDO_E_INVAL,
+                           "a diagram has at most %u nodes, %u edges and %u lanes",
+                           ORDO_LAYOUT_MAX_NODES, ORDO_LAYOUT_MAX_EDGES, ORDO_LAYOUT_MAX_NODES);
+        return ORDO_E_INVAL;
     }
     for (uint32_t i = 0; i < l->nnodes; i++) {
         const struct ordo_layout_node *v = &l->nodes[i];
 
         if (v->lane >= lanes || (unsigned)v->kind > ORDO_LAYOUT_BOUNDARY) {
-            return ordo_err_set(err, ORDO_E_INVAL, "layout node %u: bad lane or kind", i);
+            (void)ordo_err_set(err, ORDO_E_INVAL, "layout node %u: bad lane or kind", i);
+            return ORDO_E_INVAL;
         }
         if (v->kind == ORDO_LAYOUT_BOUNDARY &&
             (v->host >= l->nnodes || l->nodes[v->host].kind == ORDO_LAYOUT_BOUNDARY)) {
-            return ordo_err_set(err, ORDO_E_INVAL, "layout node %u: a boundary event needs a host",
-                                i);
+            (void)ordo_err_set(err, ORDO_E_INVAL, "layout node %u: a boundary event needs a host",
+                               i);
+            return ORDO_E_INVAL;
         }
     }
     for (uint32_t e = 0; e < l->nedges; e++) {
         const struct ordo_layout_edge *d = &l->edges[e];
 
         if (d->from >= l->nnodes || d->to >= l->nnodes) {
-            return ordo_err_set(err, ORDO_E_INVAL, "layout edge %u: node out of range", e);
+            (void)ordo_err_set(err, ORDO_E_INVAL, "layout edge %u: node out of range", e);
+            return ORDO_E_INVAL;
         }
         if (l->nodes[d->to].kind == ORDO_LAYOUT_BOUNDARY) {
-            return ordo_err_set(err, ORDO_E_INVAL, "layout edge %u enters a boundary event", e);
+            (void)ordo_err_set(err, ORDO_E_INVAL, "layout edge %u enters a boundary event", e);
+            return ORDO_E_INVAL;
         }
     }
     return ORDO_OK;
@@ -294,7 +299,8 @@ static enum ordo_code assign_ranks(struct lay *s, struct ordo_err *err)
         }
     }
     if (tail != s->n) {
-        return ordo_err_set(err, ORDO_E_INTERNAL, "layout: a loop was left after marking");
+        (void)ordo_err_set(err, ORDO_E_INTERNAL, "layout: a loop was left after marking");
+        return ORDO_E_INTERNAL;
     }
     for (uint32_t v = 0; v < s->n; v++) {
         s->nranks = s->rank[v] + 1 > s->nranks ? s->rank[v] + 1 : s->nranks;
@@ -618,8 +624,7 @@ static int32_t chan_use(struct lay *s, struct route *r, char axis, int32_t base)
 /* The gap right of column 'col' ('col' == -1: left of the first). */
 static int32_t vgap_after(struct lay *s, struct route *r, int32_t col)
 {
-    int32_t base = col < 0 ? s->x0 - PAD_LEFT / 2
-                           : s->col_x[col] + s->col_w[col] + COL_GAP / 2;
+    int32_t base = col < 0 ? s->x0 - PAD_LEFT / 2 : s->col_x[col] + s->col_w[col] + COL_GAP / 2;
 
     return chan_use(s, r, 'v', base);
 }
@@ -968,7 +973,8 @@ enum ordo_code ordo_layout_run(struct ordo_layout *layout, struct ordo_arena *ar
 
     if (!layout || !arena || (layout->nnodes && !layout->nodes) ||
         (layout->nedges && !layout->edges)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "layout: missing argument");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "layout: missing argument");
+        return ORDO_E_INVAL;
     }
     rc = check_input(layout, err);
     if (rc != ORDO_OK) {
@@ -1049,15 +1055,17 @@ static enum ordo_code check_shapes(const struct ordo_layout *l, struct ordo_err 
         const struct ordo_layout_rect *ra = &l->nodes[a].box;
 
         if (ra->x < 0 || ra->y < 0 || ra->w <= 0 || ra->h <= 0) {
-            return ordo_err_set(err, ORDO_E_INTERNAL, "layout: node %u has no proper box", a);
+            (void)ordo_err_set(err, ORDO_E_INTERNAL, "layout: node %u has no proper box", a);
+            return ORDO_E_INTERNAL;
         }
         if (l->nlanes > 0 && !inside(ra, &l->lanes[lane_of(l, a)])) {
-            return ordo_err_set(err, ORDO_E_INTERNAL, "layout: node %u is outside its lane", a);
+            (void)ordo_err_set(err, ORDO_E_INTERNAL, "layout: node %u is outside its lane", a);
+            return ORDO_E_INTERNAL;
         }
         for (uint32_t b = a + 1; b < l->nnodes; b++) {
             if (!attached(l, a, b) && boxes_overlap(ra, &l->nodes[b].box)) {
-                return ordo_err_set(err, ORDO_E_INTERNAL, "layout: nodes %u and %u overlap", a,
-                                    b);
+                (void)ordo_err_set(err, ORDO_E_INTERNAL, "layout: nodes %u and %u overlap", a, b);
+                return ORDO_E_INTERNAL;
             }
         }
     }
@@ -1070,20 +1078,22 @@ static enum ordo_code check_edge(const struct ordo_layout *l, uint32_t e, struct
 
     if (d->npoints < 2 || !on_border(d->points[0], &l->nodes[d->from].box) ||
         !on_border(d->points[d->npoints - 1], &l->nodes[d->to].box)) {
-        return ordo_err_set(err, ORDO_E_INTERNAL,
-                            "layout: edge %u does not run from its source to its target", e);
+        (void)ordo_err_set(err, ORDO_E_INTERNAL,
+                           "layout: edge %u does not run from its source to its target", e);
+        return ORDO_E_INTERNAL;
     }
     for (uint32_t i = 0; i + 1 < d->npoints; i++) {
         struct ordo_layout_point p = d->points[i], q = d->points[i + 1];
 
         if ((p.x != q.x && p.y != q.y) || (p.x == q.x && p.y == q.y) || p.x < 0 || p.y < 0) {
-            return ordo_err_set(err, ORDO_E_INTERNAL,
-                                "layout: edge %u has a segment that is not orthogonal", e);
+            (void)ordo_err_set(err, ORDO_E_INTERNAL,
+                               "layout: edge %u has a segment that is not orthogonal", e);
+            return ORDO_E_INTERNAL;
         }
         for (uint32_t v = 0; v < l->nnodes; v++) {
             if (seg_hits(p, q, &l->nodes[v].box)) {
-                return ordo_err_set(err, ORDO_E_INTERNAL, "layout: edge %u crosses node %u", e,
-                                    v);
+                (void)ordo_err_set(err, ORDO_E_INTERNAL, "layout: edge %u crosses node %u", e, v);
+                return ORDO_E_INTERNAL;
             }
         }
     }
@@ -1095,7 +1105,8 @@ enum ordo_code ordo_layout_check(const struct ordo_layout *layout, struct ordo_e
     enum ordo_code rc;
 
     if (!layout) {
-        return ordo_err_set(err, ORDO_E_INVAL, "layout: missing argument");
+        (void)ordo_err_set(err, ORDO_E_INVAL, "layout: missing argument");
+        return ORDO_E_INVAL;
     }
     rc = check_shapes(layout, err);
     for (uint32_t e = 0; rc == ORDO_OK && e < layout->nedges; e++) {

@@ -81,9 +81,9 @@ struct ordo_layout_point {
 };
 
 struct ordo_layout_node {
-    enum ordo_layout_kind kind; /* in */
-    uint32_t lane;              /* in: lane index; 0 when there are no lanes */
-    uint32_t host;              /* in: BOUNDARY only: the node it is attached to */
+    enum ordo_layout_kind kind;  /* in */
+    uint32_t lane;               /* in: lane index; 0 when there are no lanes */
+    uint32_t host;               /* in: BOUNDARY only: the node it is attached to */
     struct ordo_layout_rect box; /* out */
     uint32_t rank;               /* out: the column (a boundary event: its host's) */
     uint32_t row;                /* out: the row from the top (a boundary event: its host's) */

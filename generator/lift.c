@@ -48,18 +48,21 @@ static enum ordo_code refuse(struct lift *c, const struct ordo_bpmn_node *el, co
         owner = owner->parent;
     }
     if (owner != el) {
-        return ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
-                            "element '%s' has a %s:%s, which drafts cannot revise",
-                            owner ? owner->id : "(no id)", prefix, el->tag);
+        (void)ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
+                           "element '%s' has a %s:%s, which drafts cannot revise",
+                           owner ? owner->id : "(no id)", prefix, el->tag);
+        return ORDO_E_UNPROCESSABLE;
     }
     if (why) {
-        return ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
-                            "element '%s' (%s:%s) %s, which drafts cannot revise", el->id, prefix,
-                            el->tag, why);
+        (void)ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
+                           "element '%s' (%s:%s) %s, which drafts cannot revise", el->id, prefix,
+                           el->tag, why);
+        return ORDO_E_UNPROCESSABLE;
     }
-    return ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
-                        "element '%s' is a %s:%s, which drafts cannot revise", el->id, prefix,
-                        el->tag);
+    (void)ordo_err_set(c->err, ORDO_E_UNPROCESSABLE,
+                       "element '%s' is a %s:%s, which drafts cannot revise", el->id, prefix,
+                       el->tag);
+    return ORDO_E_UNPROCESSABLE;
 }
 
 static const struct ordo_bpmn_node *next_element(const struct ordo_bpmn_node *n)
@@ -70,8 +73,15 @@ static const struct ordo_bpmn_node *next_element(const struct ordo_bpmn_node *n)
     return n;
 }
 
-#define FOR_CHILDREN(ch, parent) \
-    for (const struct ordo_bpmn_node *ch = next_element((parent)->first); ch; ch = next_element(ch->next))
+static const struct ordo_bpmn_node *first_el(const struct ordo_bpmn_node *parent)
+{
+    return next_element(parent->first);
+}
+
+static const struct ordo_bpmn_node *next_el(const struct ordo_bpmn_node *n)
+{
+    return next_element(n->next);
+}
 
 static const char *attr(const struct ordo_bpmn_node *n, const char *name)
 {
@@ -97,16 +107,15 @@ static enum ordo_code lift_mapping(struct lift *c, const struct ordo_bpmn_node *
 
     json_object_set_new(node, "inputs", in);
     json_object_set_new(node, "outputs", out);
-    FOR_CHILDREN (m, io) {
+    for (const struct ordo_bpmn_node *m = first_el(io); m; m = next_el(m)) {
         bool input = is_zeebe(m, "input");
         const char *source = attr(m, "source"), *target = attr(m, "target");
 
         if ((!input && !is_zeebe(m, "output")) || !target) {
             return refuse(c, m, "is not an input or output mapping with a target");
         }
-        json_array_append_new(input ? in : out,
-                              json_pack("{s:s, s:s}", "target", target, "source",
-                                        source ? source : ""));
+        json_array_append_new(input ? in : out, json_pack("{s:s, s:s}", "target", target, "source",
+                                                          source ? source : ""));
     }
     return ORDO_OK;
 }
@@ -114,7 +123,7 @@ static enum ordo_code lift_mapping(struct lift *c, const struct ordo_bpmn_node *
 static enum ordo_code lift_service_ext(struct lift *c, const struct ordo_bpmn_node *ext,
                                        json_t *node)
 {
-    FOR_CHILDREN (x, ext) {
+    for (const struct ordo_bpmn_node *x = first_el(ext); x; x = next_el(x)) {
         const char *type = attr(x, "type");
 
         if (is_zeebe(x, "taskDefinition")) {
@@ -136,11 +145,10 @@ static enum ordo_code lift_service_ext(struct lift *c, const struct ordo_bpmn_no
 
 static enum ordo_code lift_user_ext(struct lift *c, const struct ordo_bpmn_node *ext, json_t *node)
 {
-    FOR_CHILDREN (x, ext) {
+    for (const struct ordo_bpmn_node *x = first_el(ext); x; x = next_el(x)) {
         if (is_zeebe(x, "assignmentDefinition")) {
             json_object_set_new(node, "assignee", str_or_null(attr(x, "assignee")));
-            json_object_set_new(node, "candidate_group",
-                                str_or_null(attr(x, "candidateGroups")));
+            json_object_set_new(node, "candidate_group", str_or_null(attr(x, "candidateGroups")));
         } else if (!is_zeebe(x, "userTask")) {
             return refuse(c, x, NULL);
         }
@@ -156,7 +164,8 @@ static json_t *lift_field(const char *name, const json_t *p, bool required)
     const char *key;
     const json_t *v;
 
-    json_object_foreach ((json_t *)p, key, v) {
+    json_object_foreach((json_t *)p, key, v)
+    {
         if (strcmp(key, "type") != 0 && strcmp(key, "title") != 0 && strcmp(key, "format") != 0 &&
             strcmp(key, "enum") != 0) {
             return NULL;
@@ -179,7 +188,8 @@ static bool listed(const json_t *array, const char *name)
     size_t i;
     const json_t *v;
 
-    json_array_foreach (array, i, v) {
+    json_array_foreach(array, i, v)
+    {
         if (ordo_streq(json_string_value(v), name)) {
             return true;
         }
@@ -195,14 +205,16 @@ static json_t *lift_form_fields(const json_t *form)
     const char *key;
     const json_t *v;
 
-    json_object_foreach ((json_t *)form, key, v) {
+    json_object_foreach((json_t *)form, key, v)
+    {
         if (strcmp(key, "type") != 0 && strcmp(key, "properties") != 0 &&
             strcmp(key, "required") != 0) {
             json_decref(fields);
             return NULL;
         }
     }
-    json_object_foreach ((json_t *)props, key, v) {
+    json_object_foreach((json_t *)props, key, v)
+    {
         json_t *f = lift_field(key, v, listed(required, key));
 
         if (!f) {
@@ -244,12 +256,14 @@ static enum ordo_code lift_webhook(struct lift *c, const struct ordo_bpmn_node *
 
     if (!name || !scheme || json_object_size(hook) != allowed || (vars && !json_is_string(vars))) {
         json_decref(hook);
-        return refuse(c, el, "has an ordo:webhook the IR cannot hold (only name, scheme and "
-                             "variables)");
+        return refuse(c, el,
+                      "has an ordo:webhook the IR cannot hold (only name, scheme and "
+                      "variables)");
     }
     json_object_set_new(node, "event", json_string("webhook"));
-    json_object_set_new(node, "webhook", json_pack("{s:s, s:s, s:O}", "name", name, "scheme",
-                                                   scheme, "variables", vars ? vars : json_null()));
+    json_object_set_new(node, "webhook",
+                        json_pack("{s:s, s:s, s:O}", "name", name, "scheme", scheme, "variables",
+                                  vars ? vars : json_null()));
     json_decref(hook);
     return ORDO_OK;
 }
@@ -258,7 +272,7 @@ static enum ordo_code lift_webhook(struct lift *c, const struct ordo_bpmn_node *
 
 static const struct ordo_bpmn_node *event_definition(const struct ordo_bpmn_node *el)
 {
-    FOR_CHILDREN (ch, el) {
+    for (const struct ordo_bpmn_node *ch = first_el(el); ch; ch = next_el(ch)) {
         if (ordo_bpmn_is(ch, ORDO_BPMN_C_EVENT_DEFINITION)) {
             return ch;
         }
@@ -269,7 +283,7 @@ static const struct ordo_bpmn_node *event_definition(const struct ordo_bpmn_node
 /* The text of a timer definition, and which of the three it is. */
 static const char *timer_text(const struct ordo_bpmn_node *def, enum ordo_bpmn_kind *which)
 {
-    FOR_CHILDREN (ch, def) {
+    for (const struct ordo_bpmn_node *ch = first_el(def); ch; ch = next_el(ch)) {
         if (ch->kind == ORDO_BPMN_TIME_DATE || ch->kind == ORDO_BPMN_TIME_CYCLE ||
             ch->kind == ORDO_BPMN_TIME_DURATION) {
             *which = ch->kind;
@@ -293,15 +307,15 @@ static enum ordo_code lift_message(struct lift *c, const struct ordo_bpmn_node *
                                    const struct ordo_bpmn_node *def, json_t *node)
 {
     const struct ordo_bpmn_node *msg = referenced(c, def, "messageRef", ORDO_BPMN_MESSAGE);
-    const struct ordo_bpmn_node *ext = msg ? ordo_bpmn_child(msg, ORDO_BPMN_EXTENSION_ELEMENTS)
-                                           : NULL;
+    const struct ordo_bpmn_node *ext =
+        msg ? ordo_bpmn_child(msg, ORDO_BPMN_EXTENSION_ELEMENTS) : NULL;
     const char *key = NULL;
 
     if (!msg || !msg->name) {
         return refuse(c, el, "refers to no named bpmn:message");
     }
     if (ext) {
-        FOR_CHILDREN (x, ext) {
+        for (const struct ordo_bpmn_node *x = first_el(ext); x; x = next_el(x)) {
             if (!is_zeebe(x, "subscription")) {
                 return refuse(c, x, NULL);
             }
@@ -328,7 +342,7 @@ static enum ordo_code lift_start(struct lift *c, const struct ordo_bpmn_node *el
     json_object_set_new(node, "event", json_string("none"));
     if (!def) {
         return ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "webhook") ? lift_webhook(c, el, node)
-                                                                     : ORDO_OK;
+                                                                    : ORDO_OK;
     }
     if (def->kind == ORDO_BPMN_MESSAGE_EVENT_DEFINITION) {
         return lift_message(c, el, def, node);
@@ -369,17 +383,17 @@ static enum ordo_code lift_catch(struct lift *c, const struct ordo_bpmn_node *el
     const struct ordo_bpmn_node *def = event_definition(el);
     bool boundary = el->kind == ORDO_BPMN_BOUNDARY_EVENT;
     enum ordo_bpmn_kind which = ORDO_BPMN_UNKNOWN;
-    const char *text = def && def->kind == ORDO_BPMN_TIMER_EVENT_DEFINITION
-                           ? timer_text(def, &which)
-                           : NULL;
+    const char *text =
+        def && def->kind == ORDO_BPMN_TIMER_EVENT_DEFINITION ? timer_text(def, &which) : NULL;
 
     if (!boundary && def && def->kind == ORDO_BPMN_MESSAGE_EVENT_DEFINITION) {
         json_object_set_new(node, "kind", json_string("message_catch"));
         return lift_message(c, el, def, node);
     }
     if (which != ORDO_BPMN_TIME_DURATION) {
-        return refuse(c, el, boundary ? "is not a boundary timer with a duration"
-                                      : "is not a timer (duration) or message catch");
+        return refuse(c, el,
+                      boundary ? "is not a boundary timer with a duration"
+                               : "is not a timer (duration) or message catch");
     }
     json_object_set_new(node, "timer", json_string(text));
     if (!boundary) {
@@ -399,15 +413,15 @@ static enum ordo_code lift_catch(struct lift *c, const struct ordo_bpmn_node *el
 /* ---- nodes ---------------------------------------------------------------- */
 
 static const char *const node_fields[] = {
-    "lane",       "event",     "timer",   "message",  "correlation_key", "webhook",
-    "action",     "credential", "inputs", "outputs",  "assignee",        "candidate_group",
-    "form",       "notify",    "attached_to", "interrupting", "error_code", "documentation",
+    "lane",   "event",      "timer",       "message",      "correlation_key", "webhook",
+    "action", "credential", "inputs",      "outputs",      "assignee",        "candidate_group",
+    "form",   "notify",     "attached_to", "interrupting", "error_code",      "documentation",
 };
 
 static json_t *blank_node(const struct ordo_bpmn_node *el, const char *kind, const char *lane)
 {
-    json_t *node = json_pack("{s:s, s:s, s:s}", "id", el->id, "kind", kind, "name",
-                             el->name ? el->name : "");
+    json_t *node =
+        json_pack("{s:s, s:s, s:s}", "id", el->id, "kind", kind, "name", el->name ? el->name : "");
 
     for (size_t i = 0; i < sizeof node_fields / sizeof node_fields[0]; i++) {
         json_object_set_new(node, node_fields[i], json_null());
@@ -420,7 +434,7 @@ static json_t *blank_node(const struct ordo_bpmn_node *el, const char *kind, con
 static enum ordo_code check_children(struct lift *c, const struct ordo_bpmn_node *el,
                                      const struct ordo_bpmn_node **ext, const char **doc)
 {
-    FOR_CHILDREN (ch, el) {
+    for (const struct ordo_bpmn_node *ch = first_el(el); ch; ch = next_el(ch)) {
         if (ch->kind == ORDO_BPMN_EXTENSION_ELEMENTS) {
             *ext = ch;
         } else if (ch->kind == ORDO_BPMN_DOCUMENTATION) {
@@ -547,7 +561,7 @@ static enum ordo_code lift_flow(struct lift *c, const struct ordo_bpmn_node *el)
         el->target->parent != c->process) {
         return refuse(c, el, "does not connect two nodes of the process");
     }
-    FOR_CHILDREN (ch, el) {
+    for (const struct ordo_bpmn_node *ch = first_el(el); ch; ch = next_el(ch)) {
         if (ch->kind != ORDO_BPMN_CONDITION_EXPRESSION) {
             return refuse(c, ch, NULL);
         }
@@ -555,11 +569,10 @@ static enum ordo_code lift_flow(struct lift *c, const struct ordo_bpmn_node *el)
     if (text && name && strcmp(name, ordo_emit_condition_label(c->arena, text)) == 0) {
         name = NULL;
     }
-    json_array_append_new(
-        c->flows, json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "id", el->id, "from",
-                            el->source->id, "to", el->target->id, "name", str_or_null(name),
-                            "condition", str_or_null(text), "is_default",
-                            el->source->default_flow == el));
+    json_array_append_new(c->flows, json_pack("{s:s, s:s, s:s, s:o, s:o, s:b}", "id", el->id,
+                                              "from", el->source->id, "to", el->target->id, "name",
+                                              str_or_null(name), "condition", str_or_null(text),
+                                              "is_default", el->source->default_flow == el));
     return ORDO_OK;
 }
 
@@ -568,13 +581,13 @@ static enum ordo_code lift_lane_set(struct lift *c, const struct ordo_bpmn_node 
     if (json_array_size(c->lanes) > 0) {
         return refuse(c, set, "is a second lane set");
     }
-    FOR_CHILDREN (lane, set) {
+    for (const struct ordo_bpmn_node *lane = first_el(set); lane; lane = next_el(lane)) {
         if (lane->kind != ORDO_BPMN_LANE || !lane->id) {
             return refuse(c, lane, NULL);
         }
         json_array_append_new(c->lanes, json_pack("{s:s, s:s}", "id", lane->id, "name",
                                                   lane->name ? lane->name : ""));
-        FOR_CHILDREN (ref, lane) {
+        for (const struct ordo_bpmn_node *ref = first_el(lane); ref; ref = next_el(ref)) {
             if (ref->kind != ORDO_BPMN_FLOW_NODE_REF) {
                 return refuse(c, ref, NULL);
             }
@@ -614,7 +627,7 @@ static enum ordo_code lift_process(struct lift *c, json_t *out)
     enum ordo_code rc = ORDO_OK;
 
     json_object_set_new(out, "process", process);
-    FOR_CHILDREN (ch, p) {
+    for (const struct ordo_bpmn_node *ch = first_el(p); ch; ch = next_el(ch)) {
         if (ch->kind == ORDO_BPMN_LANE_SET) {
             rc = lift_lane_set(c, ch);
         }
@@ -622,10 +635,21 @@ static enum ordo_code lift_process(struct lift *c, json_t *out)
             return rc;
         }
     }
-    FOR_CHILDREN (ch, p) {
+    for (const struct ordo_bpmn_node *ch = first_el(p); ch; ch = next_el(ch)) {
         rc = lift_process_child(c, ch, process);
         if (rc != ORDO_OK) {
             return rc;
+        }
+    }
+    return ORDO_OK;
+}
+
+/* A collaboration may only be the pool of the process: one participant. */
+static enum ordo_code check_collaboration(struct lift *c, const struct ordo_bpmn_node *collab)
+{
+    for (const struct ordo_bpmn_node *part = first_el(collab); part; part = next_el(part)) {
+        if (part->kind != ORDO_BPMN_PARTICIPANT || part != first_el(collab)) {
+            return refuse(c, part, NULL);
         }
     }
     return ORDO_OK;
@@ -635,35 +659,32 @@ static enum ordo_code lift_process(struct lift *c, json_t *out)
  * participant of it, messages and errors, diagrams. */
 static enum ordo_code find_process(struct lift *c, const struct ordo_bpmn_node *root)
 {
-    FOR_CHILDREN (ch, root) {
+    enum ordo_code rc = ORDO_OK;
+
+    for (const struct ordo_bpmn_node *ch = first_el(root); ch && rc == ORDO_OK; ch = next_el(ch)) {
         if (ch->kind == ORDO_BPMN_PROCESS) {
-            if (c->process) {
-                return refuse(c, ch, "is a second process");
-            }
-            c->process = ch;
+            rc = c->process ? refuse(c, ch, "is a second process") : ORDO_OK;
+            c->process = c->process ? c->process : ch;
         } else if (ch->kind == ORDO_BPMN_COLLABORATION) {
-            FOR_CHILDREN (part, ch) {
-                if (part->kind != ORDO_BPMN_PARTICIPANT || part != next_element(ch->first)) {
-                    return refuse(c, part, NULL);
-                }
-            }
+            rc = check_collaboration(c, ch);
         } else if (ch->kind != ORDO_BPMN_MESSAGE && ch->kind != ORDO_BPMN_ERROR &&
                    ch->kind != ORDO_BPMN_BPMN_DIAGRAM) {
-            return refuse(c, ch, NULL);
+            rc = refuse(c, ch, NULL);
         }
     }
-    if (!c->process || !c->process->id) {
-        return ordo_err_set(c->err, ORDO_E_UNPROCESSABLE, "the document has no process");
+    if (rc == ORDO_OK && (!c->process || !c->process->id)) {
+        (void)ordo_err_set(c->err, ORDO_E_UNPROCESSABLE, "the document has no process");
+        rc = ORDO_E_UNPROCESSABLE;
     }
-    return ORDO_OK;
+    return rc;
 }
 
 enum ordo_code ordo_emit_lift(const struct ordo_bpmn_model *model, json_t **ir,
                               struct ordo_err *err)
 {
     const struct ordo_bpmn_node *root = model ? ordo_bpmn_model_root(model) : NULL;
-    struct lift c = {model, NULL, NULL, json_object(), json_array(), json_array(), json_array(),
-                     err};
+    struct lift c = {model,        NULL,         NULL,         json_object(),
+                     json_array(), json_array(), json_array(), err};
     json_t *out = json_pack("{s:i}", "ir_version", 1);
     enum ordo_code rc;
 

@@ -91,9 +91,9 @@ static json_t *lift(const struct ordo_bpmn_model *m)
 /* ---- IR builders ---------------------------------------------------------- */
 
 static const char *const fields[] = {
-    "lane",    "event",    "timer",    "message",    "correlation_key", "webhook",
-    "action",  "credential", "inputs", "outputs",    "assignee",        "candidate_group",
-    "form",    "notify",   "attached_to", "interrupting", "error_code", "documentation",
+    "lane",   "event",      "timer",       "message",      "correlation_key", "webhook",
+    "action", "credential", "inputs",      "outputs",      "assignee",        "candidate_group",
+    "form",   "notify",     "attached_to", "interrupting", "error_code",      "documentation",
 };
 
 static json_t *node(json_t *ir, const char *id, const char *kind, const char *name)
@@ -119,10 +119,9 @@ static json_t *flow(json_t *ir, const char *id, const char *from, const char *to
 /* start S -> 'first' ... 'last' -> end E; the caller adds the middle. */
 static json_t *process(void)
 {
-    json_t *ir = json_pack("{s:i, s:{s:s, s:s, s:n}, s:[], s:[], s:[], s:[], s:[]}",
-                           "ir_version", 1, "process", "id", "p", "name", "Process",
-                           "documentation", "lanes", "nodes", "flows", "assumptions",
-                           "questions");
+    json_t *ir = json_pack("{s:i, s:{s:s, s:s, s:n}, s:[], s:[], s:[], s:[], s:[]}", "ir_version",
+                           1, "process", "id", "p", "name", "Process", "documentation", "lanes",
+                           "nodes", "flows", "assumptions", "questions");
 
     ordo_arena_defer(arena, json_cb, ir);
     json_object_set_new(node(ir, "S", "start", "Started"), "event", json_string("none"));
@@ -251,12 +250,14 @@ static json_t *normalised(const json_t *ir)
 
     json_object_set_new(c, "assumptions", json_array());
     json_object_set_new(c, "questions", json_array());
-    json_array_foreach (json_object_get(c, "nodes"), i, n) {
+    json_array_foreach(json_object_get(c, "nodes"), i, n)
+    {
         if (json_is_array(json_object_get(n, "outputs")) &&
             json_array_size(json_object_get(n, "outputs")) == 0) {
             json_object_set_new(n, "outputs", json_null());
         }
-        json_array_foreach (json_object_get(n, "form"), j, f) {
+        json_array_foreach(json_object_get(n, "form"), j, f)
+        {
             if (json_array_size(json_object_get(f, "options")) == 0) {
                 json_object_set_new(f, "options", json_null());
             }
@@ -338,9 +339,8 @@ START_TEST(feel_and_names_are_escaped_and_survive)
     flow(ir, "F4", "T", "E");
     m = parse(emit(ir, NULL));
     ck_assert_str_eq(attr_of(m, "G", NULL, "name"), "Is <it> \"big\" & new?");
-    ck_assert_str_eq(ordo_bpmn_child(ordo_bpmn_model_find(m, "F2"), ORDO_BPMN_CONDITION_EXPRESSION)
-                         ->text,
-                     cond);
+    ck_assert_str_eq(
+        ordo_bpmn_child(ordo_bpmn_model_find(m, "F2"), ORDO_BPMN_CONDITION_EXPRESSION)->text, cond);
     /* lint wants a label on a conditional flow: the condition is used, and dropped on lift */
     ck_assert_str_eq(attr_of(m, "F2", NULL, "name"), cond);
     ck_assert_str_eq(attr_of(m, "G", NULL, "default"), "F3");
@@ -357,15 +357,14 @@ START_TEST(form_fields_become_the_contracts_schema)
 
     json_object_set_new(u, "candidate_group", json_string("finance"));
     json_object_set_new(u, "notify", json_string("slack:#approvals"));
-    json_object_set_new(
-        u, "form",
-        json_pack("[{s:s, s:s, s:s, s:b, s:n}, {s:s, s:s, s:s, s:b, s:[ss]},"
-                  " {s:s, s:s, s:s, s:b, s:n}, {s:s, s:s, s:s, s:b, s:n}]",
-                  "name", "due", "type", "date", "title", "Due", "required", 1, "options", "name",
-                  "color", "type", "string", "title", "Color", "required", 0, "options", "red",
-                  "green", "name", "mail", "type", "email", "title", "Mail", "required", 1,
-                  "options", "name", "n", "type", "integer", "title", "N", "required", 0,
-                  "options"));
+    json_object_set_new(u, "form",
+                        json_pack("[{s:s, s:s, s:s, s:b, s:n}, {s:s, s:s, s:s, s:b, s:[ss]},"
+                                  " {s:s, s:s, s:s, s:b, s:n}, {s:s, s:s, s:s, s:b, s:n}]",
+                                  "name", "due", "type", "date", "title", "Due", "required", 1,
+                                  "options", "name", "color", "type", "string", "title", "Color",
+                                  "required", 0, "options", "red", "green", "name", "mail", "type",
+                                  "email", "title", "Mail", "required", 1, "options", "name", "n",
+                                  "type", "integer", "title", "N", "required", 0, "options"));
     end_node(ir, "E");
     flow(ir, "F1", "S", "U");
     flow(ir, "F2", "U", "E");
@@ -433,8 +432,9 @@ START_TEST(message_catch_has_a_subscription_and_webhook_start_a_message)
     json_t *hook;
 
     json_object_set_new(s, "event", json_string("webhook"));
-    json_object_set_new(s, "webhook", json_pack("{s:s, s:s, s:s}", "name", "new-order", "scheme",
-                                                "hmac", "variables", "={order: body.id}"));
+    json_object_set_new(s, "webhook",
+                        json_pack("{s:s, s:s, s:s}", "name", "new-order", "scheme", "hmac",
+                                  "variables", "={order: body.id}"));
     json_object_set_new(c, "message", json_string("paid"));
     json_object_set_new(c, "correlation_key", json_string("=order"));
     end_node(ir, "E");
@@ -442,9 +442,9 @@ START_TEST(message_catch_has_a_subscription_and_webhook_start_a_message)
     flow(ir, "F2", "C", "E");
     m = parse(emit(ir, NULL));
     msg = ordo_bpmn_model_find(
-        m, ordo_bpmn_attr_get(ordo_bpmn_child(ordo_bpmn_model_find(m, "C"),
-                                              ORDO_BPMN_MESSAGE_EVENT_DEFINITION),
-                              NULL, "messageRef"));
+        m, ordo_bpmn_attr_get(
+               ordo_bpmn_child(ordo_bpmn_model_find(m, "C"), ORDO_BPMN_MESSAGE_EVENT_DEFINITION),
+               NULL, "messageRef"));
     ck_assert_ptr_nonnull(msg);
     ck_assert_str_eq(msg->name, "paid");
     sub = ordo_bpmn_child(msg, ORDO_BPMN_EXTENSION_ELEMENTS)->first;
@@ -480,9 +480,8 @@ START_TEST(plane_shows_the_collaboration_only_with_lanes)
                             json_string("L"));
     }
     m = parse(emit(ir, NULL));
-    ck_assert_str_eq(
-        ordo_bpmn_attr_get(ordo_bpmn_model_find(m, "Plane_p"), NULL, "bpmnElement"),
-        "Collaboration_p");
+    ck_assert_str_eq(ordo_bpmn_attr_get(ordo_bpmn_model_find(m, "Plane_p"), NULL, "bpmnElement"),
+                     "Collaboration_p");
     ck_assert_str_eq(attr_of(m, "Participant_p", NULL, "processRef"), "p");
     ck_assert_ptr_nonnull(ordo_bpmn_model_find(m, "L")->di);
     assert_same_ir("lanes", ir, lift(m));
@@ -629,9 +628,9 @@ START_TEST(lift_refuses_a_second_process)
     const char *xml = with_inserted("");
     const char *end = strstr(xml, "  <bpmndi:BPMNDiagram");
 
-    assert_lift_refuses(ordo_arena_printf(arena, "%.*s<bpmn:process id=\"Other\"/>%s",
-                                          (int)(end - xml), xml, end),
-                        "'Other'");
+    assert_lift_refuses(
+        ordo_arena_printf(arena, "%.*s<bpmn:process id=\"Other\"/>%s", (int)(end - xml), xml, end),
+        "'Other'");
 }
 END_TEST
 

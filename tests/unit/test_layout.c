@@ -233,8 +233,7 @@ START_TEST(back_edge_runs_below_the_lowest_row)
     }
     ck_assert_int_gt(lowest, bottom);
     /* Into the loop's join from below. */
-    ck_assert_int_eq(back->points[back->npoints - 1].y,
-                     g.nodes[join].box.y + g.nodes[join].box.h);
+    ck_assert_int_eq(back->points[back->npoints - 1].y, g.nodes[join].box.y + g.nodes[join].box.h);
     ck_assert_uint_lt(g.nodes[join].rank, g.nodes[u].rank);
     assert_guarantees(&g);
 }
