@@ -1,7 +1,18 @@
 # generator/: the IR, emission and layout, the offline drafter, the LLM providers and the
 # pipeline. One test per line, so that parallel work merges cleanly.
+# The IR validator (generator/ir.h) against the catalogue of the real connectors of the build.
+get_property(ordo_connectors GLOBAL PROPERTY ORDO_CONNECTORS)
+ordo_add_check_test(test_ir SOURCES unit/test_ir.c LIBS ordo_generator LABELS "unit;generator"
+  ENV "ORDOTEST_CONNECTOR_DIR=${ORDO_PLUGIN_BUILD_DIR}")
+foreach(name IN LISTS ordo_connectors)
+  add_dependencies(test_ir ordo_connector_${name})
+endforeach()
 ordo_add_check_test(test_layout SOURCES unit/test_layout.c LIBS ordo_generator LABELS "unit;generator")
-ordo_add_check_test(test_emit SOURCES unit/test_emit.c LIBS ordo_generator ordo_core LABELS "unit;generator")
+ordo_add_check_test(test_emit SOURCES unit/test_emit.c LIBS ordo_generator ordo_core LABELS "unit;generator"
+  ENV "ORDOTEST_CONNECTOR_DIR=${ORDO_PLUGIN_BUILD_DIR}")
+foreach(name IN LISTS ordo_connectors)
+  add_dependencies(test_emit ordo_connector_${name})
+endforeach()
 # tests/tools/ir_emit: IR files to BPMN files, for the ir-emit oracle.
 add_executable(ir_emit tools/ir_emit.c)
 target_link_libraries(ir_emit PRIVATE ordo_generator)

@@ -1,5 +1,6 @@
 /*
  * IR to BPMN and back (generator/emit.h). Every IR in tests/fixtures/ir
+ * is valid (generator/ir.h, against the real connectors' catalogue) and
  * is emitted, parsed by Ordo's parser, linted with the "ordo" profile (no
  * error allowed), compiled by the engine's graph compiler (it must
  * deploy), checked for DI on every element, emitted again (byte for
@@ -23,6 +24,10 @@
 #include "bpmn/parse.h"
 #include "core/graph.h"
 #include "generator/emit.h"
+#include "generator/ir.h"
+#include "plugins/catalogue.h"
+#include "plugins/host.h"
+#include "plugins/registry.h"
 #include "tests/unit/check_main.h"
 
 static struct ordo_arena *arena;
@@ -184,6 +189,35 @@ static json_t *load_fixture(const char *name)
     return ir;
 }
 
+/* The fixtures are valid IRs for the catalogue of the real connectors. */
+static void assert_valid_ir(const char *name, const json_t *ir)
+{
+    struct ordo_plugin_host_options hopts = {0};
+    const struct ordo_ir_opts opts = {.allow_http = false};
+    struct ordo_plugin_host *phost = NULL;
+    struct ordo_registry *reg = NULL;
+    const struct ordo_connector *const *descs;
+    json_t *catalogue = NULL, *violations = NULL;
+    struct ordo_err err = {0};
+    char *text;
+    size_t n;
+
+    ck_assert_msg(ordo_plugin_host_new(&hopts, &phost, &err) == ORDO_OK, "%s", err.msg);
+    ck_assert_msg(ordo_registry_open(getenv("ORDOTEST_CONNECTOR_DIR"),
+                                     ordo_plugin_host_table(phost), &reg, &err) == ORDO_OK,
+                  "%s", err.msg);
+    descs = ordo_registry_descriptors(reg, &n);
+    ck_assert_msg(ordo_catalogue_json(descs, n, &catalogue, &err) == ORDO_OK, "%s", err.msg);
+    ck_assert_int_eq(ordo_ir_validate(ir, catalogue, &opts, &violations, &err), ORDO_OK);
+    text = json_dumps(violations, JSON_COMPACT);
+    ordo_arena_defer(arena, free_cb, text);
+    json_decref(violations);
+    json_decref(catalogue);
+    ordo_registry_free(reg);
+    ordo_plugin_host_free(phost);
+    ck_assert_msg(strcmp(text, "[]") == 0, "%s is not a valid IR: %.400s", name, text);
+}
+
 static void assert_lint_clean(const char *name, const struct ordo_bpmn_model *m)
 {
     struct ordo_lint_config cfg;
@@ -300,6 +334,7 @@ START_TEST(fixtures_emit_lint_deploy_and_lift_back)
         ck_assert_int_ge(json_integer_value(json_object_get(report, "shapes")),
                          (json_int_t)json_array_size(json_object_get(ir, "nodes")));
         ck_assert(json_is_integer(json_object_get(report, "crossings")));
+        assert_valid_ir(name, ir);
         assert_lint_clean(name, m);
         assert_deploys(name, m);
         assert_di(name, m);
