@@ -41,7 +41,9 @@ struct lift {
  * extension element, a loop marker) the nearest enclosing one that has. */
 static enum ordo_code refuse(struct lift *c, const struct ordo_bpmn_node *el, const char *why)
 {
-    const char *prefix = el->prefix ? el->prefix : "bpmn";
+    /* BPMN elements are named bpmn:x whatever prefix the file used. */
+    const char *prefix =
+        ordo_streq(el->ns, ORDO_BPMN_NS_MODEL) || !el->prefix ? "bpmn" : el->prefix;
     const struct ordo_bpmn_node *owner = el;
 
     while (owner && !owner->id) {

@@ -8,8 +8,8 @@ foreach(name IN LISTS ordo_connectors)
   add_dependencies(test_ir ordo_connector_${name})
 endforeach()
 ordo_add_check_test(test_layout SOURCES unit/test_layout.c LIBS ordo_generator LABELS "unit;generator")
-ordo_add_check_test(test_emit SOURCES unit/test_emit.c LIBS ordo_generator ordo_core LABELS "unit;generator"
-  ENV "ORDOTEST_CONNECTOR_DIR=${ORDO_PLUGIN_BUILD_DIR}")
+ordo_add_check_test(test_emit SOURCES unit/test_emit.c LIBS ordo_generator ordo_core ordo_testsupport
+  LABELS "unit;generator" ENV "ORDOTEST_CONNECTOR_DIR=${ORDO_PLUGIN_BUILD_DIR}")
 foreach(name IN LISTS ordo_connectors)
   add_dependencies(test_emit ordo_connector_${name})
 endforeach()

@@ -29,6 +29,7 @@
 #include "plugins/host.h"
 #include "plugins/registry.h"
 #include "tests/unit/check_main.h"
+#include "tests/unit/corpus.h"
 
 static struct ordo_arena *arena;
 
@@ -669,6 +670,68 @@ START_TEST(lift_refuses_a_second_process)
 }
 END_TEST
 
+/* The hand-written examples use only what the IR says: they lift to
+ * valid IRs, which emit and lift back the same. */
+START_TEST(examples_lift_to_valid_irs_that_relift_the_same)
+{
+    static const char *const files[] = {"examples/onboarding.bpmn", "examples/quickstart.bpmn"};
+    const char *src = getenv("ORDOTEST_SOURCE_DIR");
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[4096];
+        struct ordo_bpmn_model *m = NULL;
+        struct ordo_err err = {0};
+        json_t *ir;
+
+        (void)snprintf(path, sizeof path, "%s/%s", src ? src : ".", files[i]);
+        ck_assert_msg(ordo_bpmn_parse_file(path, NULL, &m, &err) == ORDO_OK, "%s", err.msg);
+        ordo_arena_defer(arena, model_cb, m);
+        ir = lift(m);
+        ck_assert_uint_ge(json_array_size(json_object_get(ir, "nodes")), 5);
+        assert_valid_ir(files[i], ir);
+        assert_same_ir(files[i], ir, lift(parse(emit(ir, NULL))));
+    }
+}
+END_TEST
+
+/* Every corpus model lifts or is refused as unprocessable; a model that
+ * lifts and emits lifts again to the same IR (lift is stable under emit). */
+START_TEST(corpus_models_lift_or_are_refused_and_relift_the_same)
+{
+    struct corpus c = {0};
+    size_t lifted = 0, reemitted = 0;
+
+    corpus_load(&c, "miwg");
+    for (size_t i = 0; i < c.count; i++) {
+        struct ordo_bpmn_model *m = NULL;
+        struct ordo_err err = {0};
+        struct ordo_buf xml = ORDO_BUF_INIT;
+        json_t *ir = NULL;
+        enum ordo_code rc;
+
+        if (ordo_bpmn_parse_file(c.paths[i], NULL, &m, &err) != ORDO_OK) {
+            continue;
+        }
+        rc = ordo_emit_lift(m, &ir, &err);
+        ordo_bpmn_model_free(m);
+        ck_assert_msg(rc == ORDO_OK || rc == ORDO_E_UNPROCESSABLE, "%s: %s", c.paths[i], err.msg);
+        if (rc != ORDO_OK) {
+            continue;
+        }
+        lifted++;
+        ordo_arena_defer(arena, json_cb, ir);
+        if (ordo_emit_bpmn(ir, &xml, NULL, &err) == ORDO_OK) {
+            reemitted++;
+            assert_same_ir(c.paths[i], ir, lift(parse(ordo_arena_strdup(arena, xml.data))));
+        }
+        ordo_buf_cleanup(&xml);
+    }
+    printf("corpus: %zu models, %zu lift, %zu of those emit and lift back the same\n", c.count,
+           lifted, reemitted);
+    corpus_free(&c);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("emit");
@@ -686,6 +749,8 @@ static Suite *make_suite(void)
     tcase_add_test(tc, bad_irs_are_refused_naming_the_element);
     tcase_add_test(tc, lift_refuses_what_the_ir_cannot_say);
     tcase_add_test(tc, lift_refuses_a_second_process);
+    tcase_add_test(tc, examples_lift_to_valid_irs_that_relift_the_same);
+    tcase_add_test(tc, corpus_models_lift_or_are_refused_and_relift_the_same);
     suite_add_tcase(s, tc);
     return s;
 }
