@@ -325,7 +325,10 @@ static enum ordo_code lift_message(struct lift *c, const struct ordo_bpmn_node *
         }
     }
     if (ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "webhook")) {
-        return lift_webhook(c, el, node);
+        /* The IR has webhooks on starts only. */
+        return el->kind == ORDO_BPMN_START_EVENT
+                   ? lift_webhook(c, el, node)
+                   : refuse(c, el, "has an ordo:webhook, which the IR has on starts only");
     }
     json_object_set_new(node, "message", json_string(msg->name));
     if (el->kind == ORDO_BPMN_START_EVENT) {

@@ -656,6 +656,12 @@ START_TEST(lift_refuses_what_the_ir_cannot_say)
         with_inserted("<bpmn:serviceTask id=\"M\"><bpmn:multiInstanceLoopCharacteristics/>"
                       "</bpmn:serviceTask>"),
         "multiInstanceLoopCharacteristics");
+    assert_lift_refuses(
+        with_inserted("<bpmn:intermediateCatchEvent id=\"W\" "
+                      "ordo:webhook='{\"name\":\"x\",\"scheme\":\"hmac\"}'>"
+                      "<bpmn:messageEventDefinition messageRef=\"Msg\"/>"
+                      "</bpmn:intermediateCatchEvent><bpmn:message id=\"Msg\" name=\"m\"/>"),
+        "'W'");
 }
 END_TEST
 
