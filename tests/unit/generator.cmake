@@ -1,2 +1,4 @@
 # generator/: the IR, emission and layout, the offline drafter, the LLM providers and the
 # pipeline. One test per line, so that parallel work merges cleanly.
+ordo_add_check_test(test_llm SOURCES unit/test_llm.c LIBS ordo_generator ordo_fakellmtest LABELS "unit;generator;fakes" ENV "ORDOTEST_FAKE_LLM_BIN=$<TARGET_FILE:ordo-fake-llm>")
+add_dependencies(test_llm ordo-fake-llm)
