@@ -2,3 +2,4 @@
 # pipeline. One test per line, so that parallel work merges cleanly.
 ordo_add_check_test(test_llm SOURCES unit/test_llm.c LIBS ordo_generator ordo_fakellmtest LABELS "unit;generator;fakes" ENV "ORDOTEST_FAKE_LLM_BIN=$<TARGET_FILE:ordo-fake-llm>")
 add_dependencies(test_llm ordo-fake-llm)
+ordo_add_check_test(test_prompt SOURCES unit/test_prompt.c LIBS ordo_generator ordo_testcatalogue LABELS "unit;generator")
