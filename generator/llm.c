@@ -9,8 +9,10 @@
  */
 #include "generator/llm.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/arena.h"
@@ -92,6 +94,55 @@ static char *dup_or_die(const char *s)
     }
     memcpy(p, s, len);
     return p;
+}
+
+static bool private_ip(const char *host)
+{
+    unsigned char a[16];
+
+    if (inet_pton(AF_INET, host, a) == 1) {
+        return a[0] == 127 || a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+               (a[0] == 192 && a[1] == 168);
+    }
+    if (inet_pton(AF_INET6, host, a) == 1) {
+        static const unsigned char loop6[16] = {[15] = 1};
+
+        return memcmp(a, loop6, 16) == 0 || (a[0] & 0xfe) == 0xfc;
+    }
+    return false;
+}
+
+bool ordo_llm_url_is_local(const char *provider, const char *url)
+{
+    enum ordo_llm_format fmt;
+    const char *p;
+    const char *at;
+    char host[256];
+    size_t len;
+
+    if (!url || !url[0]) {
+        if (ordo_llm_format_parse(provider, &fmt, NULL) != ORDO_OK) {
+            return false;
+        }
+        url = formats[fmt].default_url;
+    }
+    p = strstr(url, "://");
+    if (!p) {
+        return false;
+    }
+    p += 3;
+    at = memchr(p, '@', strcspn(p, "/?#")); /* user:password@host */
+    p = at ? at + 1 : p;
+    len = *p == '[' ? strcspn(++p, "]") : strcspn(p, ":/?#");
+    if (len == 0 || len >= sizeof host) {
+        return false;
+    }
+    memcpy(host, p, len);
+    host[len] = '\0';
+    if (strcasecmp(host, "localhost") == 0) {
+        return true;
+    }
+    return (len > 10 && strcasecmp(host + len - 10, ".localhost") == 0) || private_ip(host);
 }
 
 void ordo_llm_free(struct ordo_llm *llm)

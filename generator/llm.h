@@ -99,6 +99,13 @@ enum ordo_code ordo_llm_format_parse(const char *name, enum ordo_llm_format *out
 const char *ordo_llm_format_name(enum ordo_llm_format fmt);
 const char *ordo_llm_default_url(enum ordo_llm_format fmt);
 
+/* True when the base URL 'url' (NULL or "": the default of 'provider') names
+ * "localhost", a name under .localhost, or a loopback or private IP literal
+ * (127.0.0.0/8, 10/8, 172.16/12, 192.168/16, ::1, fc00::/7): a local model
+ * that a person configured, for which callers may set allow_loopback.
+ * Names are not resolved: a name of a private host is not local here. */
+bool ordo_llm_url_is_local(const char *provider, const char *url);
+
 struct ordo_llm_config {
     const char *provider; /* "openai", "anthropic" or "ollama" */
     const char *url;      /* base URL; NULL or "": the provider's default */

@@ -371,6 +371,31 @@ START_TEST(default_urls_and_bad_config)
 }
 END_TEST
 
+START_TEST(local_urls_are_loopback_and_private_literals)
+{
+    ck_assert(ordo_llm_url_is_local("ollama", NULL));
+    ck_assert(ordo_llm_url_is_local("ollama", ""));
+    ck_assert(!ordo_llm_url_is_local("openai", ""));
+    ck_assert(!ordo_llm_url_is_local("nope", ""));
+    ck_assert(ordo_llm_url_is_local("openai", "http://localhost:8080"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://LOCALHOST"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://llm.localhost/v1"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://127.0.0.1:1234"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://[::1]:11434"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://10.1.2.3:8000"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://172.20.0.5"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://192.168.1.9:8000/"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://[fd00::5]:8000"));
+    ck_assert(ordo_llm_url_is_local("openai", "http://user:pw@127.0.0.1/"));
+    ck_assert(!ordo_llm_url_is_local("openai", "http://172.32.0.1"));
+    ck_assert(!ordo_llm_url_is_local("openai", "http://169.254.169.254"));
+    ck_assert(!ordo_llm_url_is_local("openai", "https://api.openai.com"));
+    ck_assert(!ordo_llm_url_is_local("openai", "http://127.0.0.1.example.com"));
+    ck_assert(!ordo_llm_url_is_local("openai", "http://localhost@evil.example.com/"));
+    ck_assert(!ordo_llm_url_is_local("openai", "not a url"));
+}
+END_TEST
+
 /* The fake answers requests of the wrong shape as the real API does; posted directly. */
 static long post_raw(const char *path, const char *const *hdr, size_t nh, const char *body,
                      char *msg, size_t size)
@@ -472,6 +497,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tc, truncated_answer_is_too_big, 0, 3);
     tcase_add_loop_test(tc, loopback_needs_allow_loopback, 0, 3);
     tcase_add_test(tc, default_urls_and_bad_config);
+    tcase_add_test(tc, local_urls_are_loopback_and_private_literals);
     tcase_add_test(tc, fake_refuses_what_the_real_apis_refuse);
     suite_add_tcase(s, tc);
     return s;

@@ -2,7 +2,7 @@
  * tests/fakes/llm/fake_llm.c - ordo-fake-llm: a stand-in for the LLM APIs the generator talks
  * to (generator/llm.h), for tests only; the product never starts it.
  *
- *   ordo-fake-llm [--port N] [--api-key KEY]
+ *   ordo-fake-llm [--port N] [--api-key KEY] [--script FILE]
  *
  * One libmicrohttpd daemon on 127.0.0.1, a thread per connection (a scripted delay just
  * sleeps). Once it listens it prints {"url":"http://127.0.0.1:PORT","pid":N} on stdout;
@@ -13,7 +13,8 @@
  *   POST /v1/chat/completions   OpenAI-compatible (Bearer key; strict json_schema rules)
  *   POST /v1/messages           Anthropic Messages (x-api-key, anthropic-version, max_tokens)
  *   POST /api/chat              Ollama (stream true, or missing, answers NDJSON as Ollama does)
- * With --api-key, the key sent must be that one (401 otherwise).
+ * With --api-key, the key sent must be that one (401 otherwise). --script FILE queues the
+ * items of FILE (as POST /_fake/script would) before it listens: shell tests need no HTTP.
  *
  * What the model "writes" comes from a script, one item per request, in order:
  *   POST /_fake/script  an item, an array of items, or {"answers": [...]}; items are
@@ -401,8 +402,23 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
 static int usage(void)
 {
-    (void)fprintf(stderr, "usage: ordo-fake-llm [--port N] [--api-key KEY]\n");
+    (void)fprintf(stderr, "usage: ordo-fake-llm [--port N] [--api-key KEY] [--script FILE]\n");
     return 2;
+}
+
+static bool load_script(const char *path)
+{
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+
+    if (!json_is_object(doc) && !json_is_array(doc)) {
+        (void)fprintf(stderr, "ordo-fake-llm: %s: %s\n", path, doc ? "not a script" : jerr.text);
+        json_decref(doc);
+        return false;
+    }
+    (void)add_items(doc);
+    json_decref(doc);
+    return true;
 }
 
 static struct MHD_Daemon *start(unsigned short port)
@@ -420,6 +436,7 @@ static struct MHD_Daemon *start(unsigned short port)
 int main(int argc, char **argv)
 {
     long port = 0;
+    const char *script_file = NULL;
     struct MHD_Daemon *d;
     const union MHD_DaemonInfo *info;
     sigset_t set;
@@ -435,12 +452,17 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(argv[i], "--api-key") == 0 && i + 1 < argc) {
             api_key = argv[++i];
+        } else if (strcmp(argv[i], "--script") == 0 && i + 1 < argc) {
+            script_file = argv[++i];
         } else {
             return usage();
         }
     }
     script = json_array();
     requests = json_array();
+    if (script_file && !load_script(script_file)) {
+        return 2;
+    }
     (void)sigemptyset(&set);
     (void)sigaddset(&set, SIGTERM);
     (void)sigaddset(&set, SIGINT);
