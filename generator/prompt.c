@@ -192,31 +192,32 @@ size_t ordo_prompt_example_count(void)
     return NEXAMPLES;
 }
 
+static const char *const flow_fields[] = {"id", "from", "to", "name", "condition", "is_default"};
+
+/* Each object of 'list' again with 'fields' in that order (the schema's), the
+ * missing ones null (is_default false). */
+static void complete(json_t *list, const char *const *fields, size_t nfields)
+{
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *old = json_array_get(list, i);
+        json_t *obj = json_object();
+
+        for (size_t f = 0; f < nfields; f++) {
+            json_t *value = json_object_get(old, fields[f]);
+
+            if (!value) {
+                value = ordo_streq(fields[f], "is_default") ? json_false() : json_null();
+            }
+            (void)json_object_set(obj, fields[f], value);
+        }
+        (void)json_array_set_new(list, i, obj);
+    }
+}
+
 static void fill_nulls(json_t *ir)
 {
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(json_object_get(ir, "nodes"), i, v)
-    {
-        for (size_t f = 0; f < sizeof node_fields / sizeof node_fields[0]; f++) {
-            if (!json_object_get(v, node_fields[f])) {
-                (void)json_object_set_new(v, node_fields[f], json_null());
-            }
-        }
-    }
-    json_array_foreach(json_object_get(ir, "flows"), i, v)
-    {
-        if (!json_object_get(v, "name")) {
-            (void)json_object_set_new(v, "name", json_null());
-        }
-        if (!json_object_get(v, "condition")) {
-            (void)json_object_set_new(v, "condition", json_null());
-        }
-        if (!json_object_get(v, "is_default")) {
-            (void)json_object_set_new(v, "is_default", json_false());
-        }
-    }
+    complete(json_object_get(ir, "nodes"), node_fields, sizeof node_fields / sizeof node_fields[0]);
+    complete(json_object_get(ir, "flows"), flow_fields, sizeof flow_fields / sizeof flow_fields[0]);
 }
 
 json_t *ordo_prompt_example(size_t i, const char **requirement)
