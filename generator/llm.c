@@ -26,6 +26,10 @@
 #define BACKOFF_FIRST_MS 1000
 #define QUOTE_MAX        200 /* bytes of a provider message quoted in ours */
 
+/* An answer (and the IR text inside it) may be as large as the body cap. */
+static const struct ordo_json_limits answer_limits = {ORDO_LLM_MAX_ANSWER,
+                                                      ORDO_JSON_DEFAULT_MAX_DEPTH};
+
 struct format_row {
     const char *name;
     const char *path;
@@ -364,7 +368,7 @@ static void provider_message(const struct ordo_llm *llm, const char *body, size_
     const char *secrets[] = {llm->api_key};
     char quoted[QUOTE_MAX * 3 + 8];
 
-    if (ordo_json_parse(body, len, NULL, &doc, NULL) == ORDO_OK) {
+    if (ordo_json_parse(body, len, &answer_limits, &doc, NULL) == ORDO_OK) {
         e = json_object_get(doc, "error");
         msg = json_is_string(e) ? json_string_value(e)
                                 : json_string_value(json_object_get(e, "message"));
@@ -524,7 +528,7 @@ static enum ordo_code take_json_text(const char *text, struct ordo_llm_answer *a
     json_t *doc = NULL;
 
     ans->text = dup_or_die(text);
-    if (ordo_json_parse(text, strlen(text), NULL, &doc, &perr) != ORDO_OK) {
+    if (ordo_json_parse(text, strlen(text), &answer_limits, &doc, &perr) != ORDO_OK) {
         return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "the answer is not valid JSON: %s",
                             perr.msg);
     }
@@ -655,7 +659,7 @@ static enum ordo_code read_answer(const struct ordo_llm *llm,
     json_t *doc = NULL;
     enum ordo_code rc;
 
-    if (ordo_json_parse(resp->body, resp->body_len, NULL, &doc, NULL) != ORDO_OK ||
+    if (ordo_json_parse(resp->body, resp->body_len, &answer_limits, &doc, NULL) != ORDO_OK ||
         !json_is_object(doc)) {
         json_decref(doc);
         return ordo_err_set(err, ORDO_E_INTERNAL,
