@@ -468,6 +468,14 @@ START_TEST(fake_refuses_what_the_real_apis_refuse)
                               "\"user\",\"content\":\"x\"}]}",
                               msg, sizeof msg),
                      400); /* no anthropic-version */
+    /* Ollama streams unless told not to, as the real one does: NDJSON, not one object. */
+    ordo_fakellm_script(&fake, "{\"ir\": {\"a\": 1}}");
+    ck_assert_int_eq(post_raw("/api/chat", oa, 2,
+                              "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":"
+                              "\"x\"}]}",
+                              msg, sizeof msg),
+                     200);
+    ck_assert_msg(strstr(msg, "\"done\":false") && strstr(msg, "}\n{"), "%s", msg);
 }
 END_TEST
 
