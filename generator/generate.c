@@ -129,8 +129,7 @@ static void close_result(struct gen *g)
     emit_event(g, "done", json_pack("{s:O}", "usable", json_object_get(r, "usable")));
 }
 
-/* ---- validation, emission, lint ----------------------------------------------------------------
- */
+/* ---- validation, emission, lint -------------------------------------------------------------- */
 
 /* Validate g->ir into g->violations; false when that could not run (the
  * error is in the result). */
@@ -226,8 +225,7 @@ static void finish(struct gen *g)
     }
 }
 
-/* ---- the offline drafter ------------------------------------------------------------------------
- */
+/* ---- the offline drafter --------------------------------------------------------------------- */
 
 static enum ordo_code run_offline(struct gen *g, struct ordo_err *err)
 {
@@ -271,8 +269,7 @@ static enum ordo_code run_offline(struct gen *g, struct ordo_err *err)
     return ORDO_OK;
 }
 
-/* ---- the LLM
- * ---------------------------------------------------------------------------------------- */
+/* ---- the LLM --------------------------------------------------------------------------------- */
 
 struct conversation {
     struct ordo_llm *llm;
@@ -461,8 +458,7 @@ static enum ordo_code run_llm(struct gen *g, struct ordo_err *err)
     return rc;
 }
 
-/* ---- the request
- * ---------------------------------------------------------------------------------- */
+/* ---- the request ----------------------------------------------------------------------------- */
 
 /* A text of the request: NULL or "" is absent; else at most
  * ORDO_GEN_MAX_TEXT bytes of UTF-8. */

@@ -257,7 +257,7 @@ void ordo_llm_answer_cleanup(struct ordo_llm_answer *ans)
     memset(ans, 0, sizeof *ans);
 }
 
-/* ---- requests ------------------------------------------------------------------------------- */
+/* ---- requests -------------------------------------------------------------------------------- */
 
 /* The schema as sent: a copy without the keywords strict modes refuse. */
 static json_t *wire_schema(const json_t *schema)
@@ -342,8 +342,7 @@ static char *request_body(const struct ordo_llm *llm, const struct ordo_llm_mess
     return text;
 }
 
-/* ---- sending, with retries --------------------------------------------------------------------
- */
+/* ---- sending, with retries ------------------------------------------------------------------- */
 
 static void sleep_ms(int64_t ms)
 {
@@ -510,8 +509,7 @@ static enum ordo_code post(struct ordo_llm *llm, const char *body, struct ordo_l
     }
 }
 
-/* ---- answers ------------------------------------------------------------------------------------
- */
+/* ---- answers --------------------------------------------------------------------------------- */
 
 static enum ordo_code envelope_error(const struct ordo_llm *llm, const char *what,
                                      struct ordo_err *err)

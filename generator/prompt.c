@@ -93,7 +93,7 @@ static const char *const error_lines[] = {
     "- Do not invent credentials: credential null uses the connector's default.",
 };
 
-/* ---- examples ------------------------------------------------------------------------------ */
+/* ---- examples -------------------------------------------------------------------------------- */
 
 struct example {
     const char *text;
@@ -238,7 +238,7 @@ json_t *ordo_prompt_example(size_t i, const char **requirement)
     return ir;
 }
 
-/* ---- pieces ------------------------------------------------------------------------------ */
+/* ---- pieces ---------------------------------------------------------------------------------- */
 
 static void put_lines(struct ordo_buf *out, const char *const *lines, size_t n)
 {
@@ -436,7 +436,7 @@ enum ordo_code ordo_prompt_system(const json_t *catalogue, const json_t *schema,
     return ORDO_OK;
 }
 
-/* ---- messages ------------------------------------------------------------------------------ */
+/* ---- messages -------------------------------------------------------------------------------- */
 
 static void put_requirement(struct ordo_buf *out, const char *text)
 {

@@ -59,7 +59,7 @@ static json_t *requests; /* what came in */
 static const char *api_key;
 static long answer_seq;
 
-/* ---- bodies in ---------------------------------------------------------------------------- */
+/* ---- bodies in ------------------------------------------------------------------------------- */
 
 static void take(struct conn *c, const char *data, size_t len)
 {
@@ -86,7 +86,7 @@ static void take(struct conn *c, const char *data, size_t len)
     c->body[c->len] = '\0';
 }
 
-/* ---- answers out ---------------------------------------------------------------------------- */
+/* ---- answers out ----------------------------------------------------------------------------- */
 
 static enum MHD_Result send_text(struct MHD_Connection *conn, unsigned status, const char *type,
                                  const char *text, long retry_after)
@@ -150,7 +150,7 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, enum fake_llm_pro
     return send_json(conn, status, error_body(p, status, msg), retry_after);
 }
 
-/* ---- the script and the record -------------------------------------------------------------- */
+/* ---- the script and the record --------------------------------------------------------------- */
 
 static void record(enum fake_llm_provider p, struct MHD_Connection *conn, const char *path,
                    const struct conn *c, const json_t *body)
@@ -238,7 +238,7 @@ static enum MHD_Result control(struct MHD_Connection *conn, const char *method, 
     return send_json(conn, 404, json_pack("{s:s}", "error", "no such control route"), -1);
 }
 
-/* ---- provider routes ------------------------------------------------------------------------ */
+/* ---- provider routes ------------------------------------------------------------------------- */
 
 static void sleep_ms(json_int_t ms)
 {
@@ -397,8 +397,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
 }
 
-/* ---- the program ------------------------------------------------------------------------------
- */
+/* ---- the program ----------------------------------------------------------------------------- */
 
 static int usage(void)
 {

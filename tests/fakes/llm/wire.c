@@ -144,7 +144,7 @@ static void check_messages(const json_t *msgs, const char *const *roles, const c
     }
 }
 
-/* ---- OpenAI strict schemas ---------------------------------------------------------------- */
+/* ---- OpenAI strict schemas ------------------------------------------------------------------- */
 
 static void strict_node(const json_t *s, int depth, const char *path, struct fake_llm_check *chk);
 
@@ -405,8 +405,7 @@ static void check_anthropic(const json_t *body, const char *version, struct fake
     check_tools(json_object_get(body, "tools"), json_object_get(body, "tool_choice"), chk);
 }
 
-/* ---- Ollama ------------------------------------------------------------------------------------
- */
+/* ---- Ollama ---------------------------------------------------------------------------------- */
 
 static void check_ollama(const json_t *body, struct fake_llm_check *chk)
 {
@@ -436,8 +435,7 @@ void ordo_fakellm_check_body(enum fake_llm_provider p, const json_t *body,
     }
 }
 
-/* ---- answers ------------------------------------------------------------------------------------
- */
+/* ---- answers --------------------------------------------------------------------------------- */
 
 static json_t *wrap_openai(const struct fake_llm_reply *r)
 {
