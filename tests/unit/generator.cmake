@@ -1,2 +1,8 @@
 # generator/: the IR, emission and layout, the offline drafter, the LLM providers and the
 # pipeline. One test per line, so that parallel work merges cleanly.
+ordo_add_check_test(test_drafter SOURCES unit/test_drafter.c LIBS ordo_generator LABELS "unit;generator")
+target_compile_definitions(test_drafter PRIVATE ORDOTEST_CONNECTOR_DIR="${ORDO_PLUGIN_BUILD_DIR}")
+get_property(ordo_drafter_connectors GLOBAL PROPERTY ORDO_CONNECTORS)
+foreach(name IN LISTS ordo_drafter_connectors)
+  add_dependencies(test_drafter ordo_connector_${name})
+endforeach()
