@@ -27,10 +27,13 @@
  * ones. Rules, in the order they are checked (docs/ir.md has examples):
  *
  *   ir/schema            shape: types, required and unknown keys, enums,
- *                        patterns, ir_version (checks stop here on failure
- *                        of the top level; per node they go on)
+ *                        patterns, ir_version, the size bounds below
+ *                        (every node, flow and lane is checked; with any
+ *                        ir/schema violation the checks stop there)
  *   ir/duplicate-id      an id used twice among process, nodes, flows, lanes
- *   ir/unknown-ref       flow from/to, node lane, attached_to naming nothing
+ *   ir/unknown-ref       flow from/to, node lane, attached_to naming nothing;
+ *                        a node without a lane when the IR has lanes (or
+ *                        with one when it has none)
  *   ir/kind-fields       a field set that this kind does not use, or an
  *                        event value wrong for the kind
  *   ir/start             no start node, a start with incoming flows
@@ -38,34 +41,50 @@
  *   ir/flow-count        a task or catch without exactly one outgoing and at
  *                        least one incoming flow; a task with several
  *                        incoming flows (use a join gateway); a gateway
- *                        that neither splits nor joins
- *   ir/unreachable       a node not reachable from a start
- *   ir/dead-end          a node from which no end can be reached
+ *                        that neither splits nor joins, or has no way in or
+ *                        out; a start or boundary timer without exactly one
+ *                        outgoing flow; an end without an incoming one
+ *   ir/unreachable       a node not reachable from a start (skipped when a
+ *                        reference is broken or there is no start)
+ *   ir/dead-end          a node from which no end can be reached (skipped
+ *                        likewise, or when there is no end)
  *   ir/gateway-pairing   a parallel join reached by the branches of an
- *                        exclusive split (it would wait for ever), or an
- *                        exclusive join after a parallel split
+ *                        exclusive or inclusive split, of a task and its
+ *                        boundary timer, or of two starts (it would wait
+ *                        for ever); a parallel gateway on a loop; an
+ *                        exclusive join after a parallel or inclusive split
+ *                        (the split is the join's immediate dominator)
  *   ir/condition         a flow out of an exclusive or inclusive split
  *                        without a condition (other than the default), a
- *                        condition on any other flow, a default flow not
- *                        leaving a split, more than one default
+ *                        condition on any other flow or on the default, a
+ *                        default flow not leaving a split, more than one
+ *                        default
  *   ir/default           an exclusive split without a default flow
  *   ir/feel              an expression that does not parse as FEEL
- *                        (conditions, input and output sources starting
- *                        with '=', correlation keys, assignees, webhook
- *                        variables)
+ *                        (conditions, correlation keys and webhook
+ *                        variables, with or without a leading '='; input
+ *                        and output sources, assignees and "slack:="
+ *                        notify targets that start with '=')
  *   ir/action            a service task without an action, or with one that
  *                        is not installed (or an http.* one not allowed)
- *   ir/input             a required input of the action not mapped, or an
- *                        input the action does not declare
- *   ir/performer         a user task without assignee and candidate group
+ *   ir/input             a required input of the action not mapped, an
+ *                        input the action does not declare, or one mapped
+ *                        twice
+ *   ir/performer         a user task without assignee and candidate group;
+ *                        a notify that is not "slack:<target>"
  *   ir/form              a form field named twice, options on a non-string
- *   ir/boundary          a boundary timer not attached to a user task, or
- *                        with incoming flows
- *   ir/timer             a timer that is not an ISO 8601 duration, date,
- *                        repeating interval or cron (bpmn/timer.h)
+ *   ir/boundary          a boundary timer not attached to a user task, with
+ *                        incoming flows, or with interrupting null
+ *   ir/timer             a timer that is not an ISO 8601 date, repeating
+ *                        interval or cron (start) or duration (timer catch,
+ *                        boundary timer) (bpmn/timer.h)
  *   ir/message           a message start or catch without a message name
  *   ir/webhook           a webhook start without its endpoint
  *   ir/error-code        an error end without an error code
+ *
+ * Within a rule, violations follow the order of the nodes (flows). At most
+ * ORDO_IR_MAX_VIOLATIONS are listed; the last listed then says how many
+ * more there are.
  *
  * ordo_ir_uses: what a valid IR would make Ordo do, for the person who
  * deploys it (the deploy response and screen list it):
@@ -94,6 +113,18 @@
 
 #define ORDO_IR_VERSION   1
 #define ORDO_IR_NO_ACTION "none.none"
+
+/* Bounds (ir/schema), so that hostile or runaway output stays cheap to
+ * check, and the cap on the violations listed: beyond it the last one
+ * listed says how many more there are. */
+#define ORDO_IR_MAX_NODES      500
+#define ORDO_IR_MAX_FLOWS      1000
+#define ORDO_IR_MAX_LANES      50
+#define ORDO_IR_MAX_MAPPINGS   200  /* inputs, outputs of one task */
+#define ORDO_IR_MAX_FORM       100  /* fields of one form, options of one field */
+#define ORDO_IR_MAX_NOTES      100  /* assumptions, questions */
+#define ORDO_IR_MAX_STRING     4096 /* bytes of any string */
+#define ORDO_IR_MAX_VIOLATIONS 50
 
 struct ordo_ir_opts {
     bool allow_http; /* http.* actions may be used */

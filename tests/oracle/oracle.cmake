@@ -53,3 +53,9 @@ add_test(NAME oracle_github-openapi
 set_tests_properties(oracle_github-openapi PROPERTIES LABELS "oracle;fakes"
   SKIP_RETURN_CODE 77 TIMEOUT 120
   ENVIRONMENT "ORDOTEST_SANDBOX=$<TARGET_FILE:ordo-sandbox>")
+# The process IR's schema (generator/ir.schema.json) under ajv 2020 strict, with the installed
+# actions (ordo connector catalogue); the IR fixtures against it, and ajv against Ordo's ir/schema
+# on tests/fixtures/ir/invalid; skips (exit 77) without Node.js 20+, ajv or the ordo binary.
+add_test(NAME oracle_ir-schema COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh ir-schema.js)
+set_tests_properties(oracle_ir-schema PROPERTIES LABELS "oracle;generator" SKIP_RETURN_CODE 77
+  TIMEOUT 120 ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")
