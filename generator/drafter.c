@@ -127,6 +127,8 @@ enum ordo_code ordo_drafter_run(const char *text, const json_t *catalogue,
     ctx.n_systems = systems ? n_systems : 0;
     ctx.assumptions = json_array();
     ctx.questions = json_array();
+    ctx.start_vars = json_object();
+    ordo_arena_defer(ctx.arena, release_cb, ctx.start_vars);
     ordo_arena_defer(ctx.arena, release_cb, ctx.assumptions);
     ordo_arena_defer(ctx.arena, release_cb, ctx.questions);
     rc = ordo_drafter_split(&ctx, text, err);

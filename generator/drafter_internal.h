@@ -170,15 +170,19 @@ struct dr_ctx {
     struct dr_doc doc;
     struct dr_trigger trigger;
     struct dr_block main;
-    size_t nitems;              /* items made, against DR_MAX_ITEMS */
-    int napprovals;             /* for naming decision variables */
-    const char *channel;        /* the first #channel of the text, or NULL */
-    const char *project;        /* the first Jira project key of the text, or NULL */
-    const char *last_role_name; /* for "they", "them" */
-    struct dr_role last_role;
+    size_t nitems;                 /* items made, against DR_MAX_ITEMS */
+    int napprovals;                /* for naming decision variables */
+    const char *channel;           /* the first #channel of the text, or NULL */
+    const char *project;           /* the first Jira project key of the text, or NULL */
+    struct dr_role last_role;      /* for "they", "them" */
     struct dr_item *last_approval; /* the decision "if approved" reads */
-    json_t *assumptions;           /* owned */
-    json_t *questions;             /* owned */
+    json_t *start_vars;            /* variables a person enters at the start (object as a set) */
+    int par_steps[8];              /* "do steps 9 and 10 at the same time" */
+    size_t npar_steps;
+    struct dr_item *par_group; /* the PARALLEL those steps go into */
+    size_t first_sent;         /* the first sentence after a title sentence */
+    json_t *assumptions;       /* owned */
+    json_t *questions;         /* owned */
 };
 
 /* drafter_text.c */

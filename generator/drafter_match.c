@@ -168,6 +168,7 @@ struct clause_view {
     const char *verb; /* class of the main verb, or NULL */
     size_t verb_at;   /* its word index */
     size_t prep_at;   /* the first preposition after the verb */
+    size_t obj_from;  /* where the object starts */
     bool api;         /* a URL, "API", "HTTP", "endpoint" */
     bool channel;     /* a #channel */
     bool to_self;     /* "tell me", "let us know" */
@@ -186,6 +187,35 @@ static bool preposition(const char *w)
     return false;
 }
 
+/* "the record shall be retrieved from BambooHR": the participle after a
+ * form of "be" is the verb, and the words before it are the object. */
+static void passive(const struct dr_span *s, struct clause_view *v)
+{
+    static const char *const be[] = {"be", "is", "are", "was", "were", "been", "gets", "get", NULL};
+
+    for (size_t i = s->from + 1; i + 1 < s->to; i++) {
+        const char *p = LOW(s, i + 1);
+        size_t n = strlen(p);
+        const char *cls = ordo_drafter_verb(p);
+        bool aux = false;
+
+        for (size_t k = 0; be[k]; k++) {
+            aux = aux || strcmp(LOW(s, i), be[k]) == 0;
+        }
+        if (aux && cls && n > 2 &&
+            (strcmp(p + n - 2, "ed") == 0 || strcmp(p, "sent") == 0 || strcmp(p, "made") == 0 ||
+             strcmp(p, "told") == 0)) {
+            v->verb = cls;
+            v->verb_at = i + 1;
+            v->obj_from = s->from;
+            v->prep_at = i;
+            return;
+        }
+    }
+}
+
+/* The clause's words: its main verb (none: "a message in #bugs" reads as
+ * "create"), the first preposition after it, and what the words hint at. */
 static void view_of(const struct dr_span *s, struct clause_view *v)
 {
     memset(v, 0, sizeof *v);
@@ -214,6 +244,16 @@ static void view_of(const struct dr_span *s, struct clause_view *v)
         if (strstr(w, "://") || strcmp(w, "api") == 0 || strcmp(w, "http") == 0 ||
             strcmp(w, "endpoint") == 0 || strcmp(w, "apis") == 0) {
             v->api = true;
+        }
+    }
+    v->obj_from = v->verb_at == SIZE_MAX ? s->from : v->verb_at + 1;
+    passive(s, v);
+    if (!v->verb) {
+        v->verb = "create";
+        for (size_t i = s->from; i < s->to && v->prep_at == s->to; i++) {
+            if (i > s->from && preposition(LOW(s, i))) {
+                v->prep_at = i;
+            }
         }
     }
 }
@@ -252,7 +292,7 @@ static int noun_points(const struct clause_view *v, const json_t *action, const 
 
     for (size_t i = v->s->from; i < v->s->to; i++) {
         const char *w = canonical_noun(LOW(v->s, i));
-        bool object = i > v->verb_at && i < v->prep_at;
+        bool object = i >= v->obj_from && i < v->prep_at;
         int p = 0;
 
         if (i == v->verb_at || ordo_drafter_is_stopword(w) || strcmp(w, conn) == 0 ||
@@ -421,10 +461,10 @@ static const char *object_text(const struct fill *f)
     struct dr_span obj;
 
     view_of(f->s, &v);
-    if (v.verb_at == SIZE_MAX || v.verb_at + 1 >= f->s->to) {
+    if (v.obj_from >= f->s->to) {
         return f->it->name;
     }
-    obj = (struct dr_span){f->s->c, v.verb_at + 1, f->s->to};
+    obj = (struct dr_span){f->s->c, v.obj_from, f->s->to};
     while (obj.from < obj.to && ordo_drafter_is_stopword(LOW(&obj, obj.from))) {
         obj.from++;
     }

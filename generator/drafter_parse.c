@@ -90,6 +90,34 @@ static const char *const modals[] = {"need to", "needs to", "have to", "has to",
 
 /* Skip words that only join or soften: "then", "after that", "we need to",
  * "the system should". */
+/* "once all of the above are complete", "when both are done", "after all
+ * three": the join of parallel work, which the structure already has. */
+static size_t join_phrase(const struct dr_span *s)
+{
+    static const char *const heads[] = {"once", "when", "after", "as soon as", NULL};
+    static const char *const what[] = {
+        "all",          "both", "everything",       "each",      "these",    "those",
+        "the above",    "they", "all of the above", "all three", "all four", "all of them",
+        "both of them", NULL};
+    static const char *const rest[] = {
+        "of",       "the",        "above",    "three", "two",   "four",    "them", "steps",
+        "tasks",    "activities", "are",      "is",    "have",  "has",     "been", "done",
+        "complete", "completed",  "finished", "over",  "ready", "through", "of",   NULL};
+    size_t m, i;
+
+    if (!any_at(s, s->from, heads, &m) || !any_at(s, s->from + m, what, &i)) {
+        return 0;
+    }
+    for (i = s->from + m + i; i < s->to; i++) {
+        size_t k;
+
+        if (!any_at(s, i, rest, &k)) {
+            break;
+        }
+    }
+    return i == s->to ? s->to - s->from : 0;
+}
+
 static void strip_lead(struct dr_span *s)
 {
     static const char *const joins[] = {
@@ -100,12 +128,27 @@ static void strip_lead(struct dr_span *s)
     static const char *const subjects[] = {"we",         "you",     "i",           "ordo",
                                            "the system", "the bot", "the process", "the workflow",
                                            "someone",    NULL};
+    static const char *const wants[] = {"we want",
+                                        "we need",
+                                        "i want",
+                                        "i need",
+                                        "we'd like",
+                                        "i'd like",
+                                        "we would like",
+                                        "we kinda need to",
+                                        "we kind of need to",
+                                        "we also want",
+                                        "kinda need to",
+                                        "kind of need to",
+                                        NULL};
     size_t m, k;
 
     while (s->from < s->to) {
         if (ordo_drafter_is_filler(LOW(s, s->from))) {
             s->from++;
-        } else if (any_at(s, s->from, joins, &m)) {
+        } else if ((m = join_phrase(s))) {
+            s->from += m;
+        } else if (any_at(s, s->from, joins, &m) || any_at(s, s->from, wants, &m)) {
             s->from += m;
         } else if (any_at(s, s->from, subjects, &m) && any_at(s, s->from + m, modals, &k)) {
             s->from += m + k;
@@ -345,10 +388,10 @@ static void find_trigger(struct dr_ctx *ctx)
 {
     struct dr_clause *c;
 
-    if (ctx->doc.nsent == 0 || ctx->doc.sent[0].ncl == 0) {
+    if (ctx->doc.nsent <= ctx->first_sent || ctx->doc.sent[ctx->first_sent].ncl == 0) {
         return;
     }
-    c = &ctx->doc.cl[ctx->doc.sent[0].cl0];
+    c = &ctx->doc.cl[ctx->doc.sent[ctx->first_sent].cl0];
     if (!ordo_drafter_hostile(&(struct dr_span){c, 0, c->nw}) && first_clause_trigger(ctx, c)) {
         ctx->trigger.cl = c;
         c->placed++;
@@ -1070,6 +1113,41 @@ static bool until_clause(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span
     return true;
 }
 
+/* "the following activities shall be carried out in parallel", "do steps 9
+ * and 10 at the same time", "create X and Y in parallel": the marker at the
+ * end. Words that only point at the steps ("the following", "steps 9 and
+ * 10", which are remembered) leave nothing to place. */
+static bool parallel_tail(struct dr_ctx *ctx, struct dr_span *s)
+{
+    static const char *const tails[] = {"in parallel",  "at the same time", "simultaneously",
+                                        "concurrently", "all at once",      NULL};
+    static const char *const pointers[] = {"following", "steps",    "these", "both",
+                                           "all of",    "the next", NULL};
+    size_t m, at = ordo_drafter_find_any(s, s->from, tails, &m);
+
+    if (at == SIZE_MAX) {
+        return false;
+    }
+    if (at + m == s->to) {
+        s->to = at;
+    }
+    if (ordo_drafter_find_any(s, s->from, pointers, &m) == SIZE_MAX) {
+        return true;
+    }
+    for (size_t i = s->from; i < s->to && ctx->npar_steps < 8; i++) {
+        long n = strtol(LOW(s, i), NULL, 10);
+
+        if (n > 0 && n < 1000 &&
+            ordo_drafter_word_is(s, i - 1, "steps") + ordo_drafter_word_is(s, i - 1, "and") +
+                    ordo_drafter_word_is(s, i - 1, "step") >
+                0) {
+            ctx->par_steps[ctx->npar_steps++] = (int)n;
+        }
+    }
+    s->from = s->to; /* nothing else in it */
+    return true;
+}
+
 static void one_clause(struct dr_ctx *ctx, const struct range *r, size_t k, struct dr_block *out,
                        struct range_out *ro, bool *rest_taken)
 {
@@ -1084,6 +1162,9 @@ static void one_clause(struct dr_ctx *ctx, const struct range *r, size_t k, stru
         c->placed++;
         s.from += m;
         strip_lead(&s);
+    } else if (parallel_tail(ctx, &s)) {
+        ro->parallel = true;
+        c->placed++;
     }
     if (s.from >= s.to) {
         c->placed++;
@@ -1216,6 +1297,18 @@ static struct dr_item *parallel_of(struct dr_ctx *ctx, struct dr_clause *c, stru
     return p;
 }
 
+/* One more branch holding 'it'. */
+static void add_branch(struct dr_ctx *ctx, struct dr_item *p, struct dr_item *it)
+{
+    struct dr_block *v = ordo_arena_calloc(ctx->arena, p->nbranches + 1, sizeof *v);
+
+    memcpy(v, p->branches, p->nbranches * sizeof *v);
+    v[p->nbranches] = (struct dr_block){0};
+    ordo_drafter_push(ctx, &v[p->nbranches], it);
+    p->branches = v;
+    p->nbranches++;
+}
+
 /* The children of header 'si' as parallel branches, one per sub-item. */
 static struct dr_item *parallel_children(struct dr_ctx *ctx, size_t si, int depth)
 {
@@ -1250,6 +1343,11 @@ static void make_parallel(struct dr_ctx *ctx, size_t si, struct dr_block *tmp, s
         p = parallel_of(ctx, c, each, tmp->n);
         tmp->n = 0;
         ordo_drafter_push(ctx, tmp, p);
+        return;
+    }
+    if (tmp->n == 1 && out->n > 0 && out->v[out->n - 1]->kind == DR_PARALLEL) {
+        add_branch(ctx, out->v[out->n - 1], tmp->v[0]); /* "Meanwhile, ..." once more */
+        tmp->n = 0;
         return;
     }
     if (tmp->n == 1 && out->n > 0 && out->v[out->n - 1]->kind != DR_IF) {
@@ -1368,16 +1466,85 @@ static void collect_defaults(struct dr_ctx *ctx)
     }
 }
 
+static bool in_step_group(const struct dr_ctx *ctx, int step)
+{
+    for (size_t i = 0; i < ctx->npar_steps && step > 0; i++) {
+        if (ctx->par_steps[i] == step) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A top-level sentence: into the main block, or, for a step named in "do
+ * steps 9 and 10 at the same time", into a branch of its own. */
+static void top_sentence(struct dr_ctx *ctx, size_t si)
+{
+    struct dr_block b = {0};
+    int step = ctx->doc.sent[si].step_no;
+
+    if (!in_step_group(ctx, step)) {
+        ctx->par_group = NULL;
+        parse_sentence(ctx, si, &ctx->main, 0);
+        return;
+    }
+    parse_sentence(ctx, si, &b, 0);
+    if (b.n == 0) {
+        return;
+    }
+    if (!ctx->par_group) {
+        ctx->par_group = parallel_of(
+            ctx, ctx->doc.sent[si].ncl ? &ctx->doc.cl[ctx->doc.sent[si].cl0] : NULL, &b, 1);
+        ordo_drafter_push(ctx, &ctx->main, ctx->par_group);
+        return;
+    }
+    for (size_t k = 0; k < b.n; k++) {
+        if (k == 0) {
+            add_branch(ctx, ctx->par_group, b.v[0]);
+        } else {
+            ordo_drafter_push(ctx, &ctx->par_group->branches[ctx->par_group->nbranches - 1],
+                              b.v[k]);
+        }
+    }
+}
+
+/* A short first sentence without a verb ("Incident response.") names the
+ * process. */
+static void title_sentence(struct dr_ctx *ctx)
+{
+    const struct dr_sentence *st;
+    const struct dr_clause *c;
+
+    if (ctx->doc.title || ctx->doc.nsent < 2 || ctx->doc.sent[0].ncl != 1) {
+        return;
+    }
+    st = &ctx->doc.sent[0];
+    c = &ctx->doc.cl[st->cl0];
+    if (c->nw > 6 || ordo_drafter_hostile(&(struct dr_span){(struct dr_clause *)c, 0, c->nw})) {
+        return;
+    }
+    for (size_t i = 0; i < c->nw; i++) {
+        if (ordo_drafter_verb(c->w[i].low) || strcmp(c->w[i].low, "when") == 0 ||
+            strcmp(c->w[i].low, "if") == 0 || strcmp(c->w[i].low, "every") == 0) {
+            return;
+        }
+    }
+    ctx->doc.title = ordo_drafter_plain(ctx->arena, c->text, DR_NAME_MAX);
+    ctx->doc.cl[st->cl0].placed++;
+    ctx->first_sent = 1;
+}
+
 void ordo_drafter_parse(struct dr_ctx *ctx)
 {
     for (size_t k = 0; k < ctx->doc.ncl; k++) {
         ctx->doc.cl[k].lim = ctx->doc.cl[k].nw;
     }
+    title_sentence(ctx);
     collect_defaults(ctx);
     find_trigger(ctx);
     for (size_t si = 0; si < ctx->doc.nsent; si++) {
         if (ctx->doc.sent[si].parent < 0) {
-            parse_sentence(ctx, si, &ctx->main, 0);
+            top_sentence(ctx, si);
         }
     }
 }

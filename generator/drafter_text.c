@@ -482,6 +482,7 @@ struct unit {
     enum dr_marker marker;
     int step_no;
     bool heading; /* a markdown heading line */
+    int lines;    /* lines of text it spans */
 };
 
 struct units {
@@ -540,6 +541,41 @@ static void unit_append(struct ordo_arena *arena, struct unit *u, const char *li
     u->text = t;
 }
 
+/* Does 'line' go on the unit before it (a wrapped line) rather than start
+ * a new one? Yes after a line that ends with ',', ';', '-' or a word that
+ * cannot end a sentence, for an indented continuation of a list item, and
+ * for a line starting in lower case after a long line (wrapped prose). Short
+ * lines are steps of their own ("new hire in bamboohr -> look up ..."). */
+static bool wrapped(const struct unit *u, const char *line, int indent)
+{
+    static const char *const open_words[] = {
+        "the", "a",    "an",    "to",  "of",  "in",   "and",  "or", "with", "for", "on", "at",
+        "by",  "from", "their", "his", "her", "that", "then", "if", "is",   "are", "be", NULL};
+    const char *t = u->text;
+    size_t n = strlen(t), b = n;
+    char last[16];
+    size_t k = 0;
+
+    if (n == 0 || strchr(".!?:", t[n - 1])) {
+        return false;
+    }
+    if (strchr(",;-", t[n - 1]) || (u->marker != DR_MARK_NONE && indent > u->indent)) {
+        return true;
+    }
+    while (b > 0 && t[b - 1] != ' ') {
+        b--;
+    }
+    while (b + k < n && k + 1 < sizeof last) {
+        last[k] = ordo_drafter_lower(t[b + k]);
+        k++;
+    }
+    last[k] = '\0';
+    if (in_list(last, open_words)) {
+        return true;
+    }
+    return n / (size_t)u->lines >= 60 && line[0] >= 'a' && line[0] <= 'z';
+}
+
 /* One line of the text: starts a unit (list item, heading), continues the
  * current one, or ends it (blank line). 'open' says whether a unit is
  * still open. */
@@ -564,12 +600,13 @@ static void read_line(struct ordo_arena *arena, struct units *us, const char *li
         return;
     }
     skip = marker_at(line, &kind, &num);
-    if (kind == DR_MARK_NONE && *open && us->n > 0) {
+    if (kind == DR_MARK_NONE && *open && us->n > 0 && wrapped(&us->v[us->n - 1], line, indent)) {
         unit_append(arena, &us->v[us->n - 1], line, len);
+        us->v[us->n - 1].lines++;
         return;
     }
     us->v = ordo_arena_grow(arena, us->v, us->n, &us->cap, sizeof *us->v);
-    us->v[us->n] = (struct unit){.indent = indent, .marker = kind, .step_no = num};
+    us->v[us->n] = (struct unit){.indent = indent, .marker = kind, .step_no = num, .lines = 1};
     if (kind == DR_MARK_NONE && line[0] == '#' && (len > 1 && (line[1] == '#' || line[1] == ' '))) {
         while (skip < len && (line[skip] == '#' || line[skip] == ' ')) {
             skip++;
@@ -787,7 +824,18 @@ static void add_clause(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, cons
     cl->v[cl->n++] = c;
 }
 
-/* Clauses without a verb ("Slack and Jira") join the clause before them,
+/* The words of a clause that are not fillers or stop words. */
+static size_t content_words(const struct dr_clause *c)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < c->nw; i++) {
+        n += !ordo_drafter_is_filler(c->w[i].low) && !ordo_drafter_is_stopword(c->w[i].low);
+    }
+    return n;
+}
+
+/* Short clauses without a verb ("Slack and Jira") join the clause before them,
  * in one pass; a clause already DR_MAX_WORDS long takes no more. */
 static void join_verbless(struct dr_ctx *ctx, struct cl_list *cl, size_t first, const char *st)
 {
@@ -797,7 +845,7 @@ static void join_verbless(struct dr_ctx *ctx, struct cl_list *cl, size_t first, 
         struct dr_clause *a = &cl->v[w - 1];
         const struct dr_clause *b = &cl->v[k];
 
-        if (!has_verb(b) && has_verb(a) && a->nw < DR_MAX_WORDS) {
+        if (!has_verb(b) && has_verb(a) && a->nw < DR_MAX_WORDS && content_words(b) <= 3) {
             size_t end = b->s_off + strlen(b->text);
 
             a->text = ordo_arena_strndup(ctx->arena, st + a->s_off, end - a->s_off);
@@ -893,6 +941,8 @@ static bool child_of(const struct unit *u, const struct unit *h)
  * verb and no sentence punctuation, followed by more text. */
 static bool title_unit(struct ordo_arena *arena, const struct units *us)
 {
+    static const char *const starts[] = {"if", "when",  "whenever", "every", "each", "on",
+                                         "at", "after", "wait",     "once",  "then", NULL};
     const struct unit *u = &us->v[0];
     struct dr_clause c = {.text = u->text};
     size_t n = strlen(u->text);
@@ -900,14 +950,19 @@ static bool title_unit(struct ordo_arena *arena, const struct units *us)
     if (u->heading) {
         return true;
     }
-    if (us->n < 2 || u->marker != DR_MARK_NONE || n == 0 || n > 60 || strpbrk(u->text, ".!?,;")) {
+    if (us->n < 2 || u->marker != DR_MARK_NONE || u->lines != 1 || n == 0 || n > 80 ||
+        strchr(".!?", u->text[n - 1]) || strpbrk(u->text, ",;")) {
         return false;
     }
     if (u->text[n - 1] == ':' && child_of(&us->v[1], u)) {
         return false;
     }
     tokenize(arena, &c);
-    return c.nw > 0 && c.nw <= 8 && !has_verb(&c);
+    if (c.nw == 0 || c.nw > 10 || in_list(c.w[0].low, starts)) {
+        return false;
+    }
+    /* A step says what to do first: "Open a ticket" is no title. */
+    return !verb_exact(c.w[0].low);
 }
 
 /* "Title: the text" in the first sentence: a short verbless prefix. */
