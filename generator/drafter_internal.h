@@ -176,6 +176,8 @@ struct dr_ctx {
     const char *project;           /* the first Jira project key of the text, or NULL */
     struct dr_role last_role;      /* for "they", "them" */
     struct dr_item *last_approval; /* the decision "if approved" reads */
+    const char *last_connector;    /* of the last action matched */
+
     json_t *start_vars;            /* variables a person enters at the start (object as a set) */
     int par_steps[8];              /* "do steps 9 and 10 at the same time" */
     size_t npar_steps;

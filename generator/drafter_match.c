@@ -172,6 +172,8 @@ struct clause_view {
     bool api;         /* a URL, "API", "HTTP", "endpoint" */
     bool channel;     /* a #channel */
     bool to_self;     /* "tell me", "let us know" */
+    bool named_any;   /* a connector is named */
+
 };
 
 static bool preposition(const char *w)
@@ -330,6 +332,10 @@ static int score_action(const struct dr_ctx *ctx, const struct clause_view *v, c
     if (connector_named(v->s, name)) {
         score += 6;
         evidence = true;
+    } else if (!v->named_any && ctx->last_connector && strcmp(ctx->last_connector, name) == 0 &&
+               v->verb && av && strcmp(v->verb, av) == 0) {
+        score += 4; /* "... and move it to Rejected" after a Jira step */
+        evidence = true;
     }
     score += preferred(ctx, name) ? 2 : 0;
     if (v->verb && av && strcmp(v->verb, av) == 0) {
@@ -362,6 +368,7 @@ const json_t *ordo_drafter_match(struct dr_ctx *ctx, const struct dr_span *s, in
     size_t i;
 
     view_of(s, &v);
+    v.named_any = ordo_drafter_connector_named(ctx, s) != NULL;
     json_array_foreach(json_object_get(ctx->catalogue, "connectors"), i, conn)
     {
         size_t j;

@@ -299,7 +299,18 @@ static bool event_verb(const char *w)
     return false;
 }
 
+static bool has_any_verb(const struct dr_span *s)
+{
+    for (size_t i = s->from; i < s->to; i++) {
+        if (ordo_drafter_verb(LOW(s, i))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The trigger of the first clause: "when ...", a schedule, a system event
+
  * ("BambooHR reports a new hire"), a manual start. */
 static bool first_clause_trigger(struct dr_ctx *ctx, struct dr_clause *c)
 {
@@ -341,6 +352,10 @@ static bool first_clause_trigger(struct dr_ctx *ctx, struct dr_clause *c)
     if (manual_start(&s) && ordo_drafter_find(&s, s.from, "start") != SIZE_MAX) {
         ctx->trigger.kind = DR_TRIG_NONE;
         ctx->trigger.name = "Started by hand";
+        return true;
+    }
+    if (!has_any_verb(&s) && ordo_drafter_connector_named(ctx, &s)) {
+        event_trigger(ctx, &s); /* "new hire in bamboohr -> ..." */
         return true;
     }
     for (size_t i = s.from; i < s.to && i < s.from + 6; i++) {
@@ -406,23 +421,17 @@ static void find_trigger(struct dr_ctx *ctx)
 
 /* ---- single steps ---------------------------------------------------------------------- */
 
+/* Every approval answers in the variable "approved": an "if approved" after
+ * approvals on alternative paths ("finance signs off, otherwise the team
+ * lead approves") reads whichever answered, and a split right after an
+ * approval reads its own answer. */
 static const char *decision_var(struct dr_ctx *ctx, const struct dr_role *role)
 {
-    const char *var = "approved";
-
-    if (ctx->napprovals > 0) {
-        var = role->group
-                  ? ordo_drafter_slug(ctx->arena,
-                                      ordo_arena_printf(ctx->arena, "%s approved", role->group),
-                                      '_', 40)
-                  : ordo_arena_printf(ctx->arena, "approved_%d", ctx->napprovals + 1);
-        if (!ordo_drafter_feel_name_ok(var)) {
-            var = ordo_arena_printf(ctx->arena, "approved_%d", ctx->napprovals + 1);
-        }
-    }
+    (void)role;
     ctx->napprovals++;
-    return var;
+    return "approved";
 }
+
 
 static struct dr_item *approval(struct dr_ctx *ctx, struct dr_clause *c, const struct dr_role *role,
                                 struct dr_span obj, bool decide)
@@ -601,10 +610,14 @@ static struct dr_item *action_item(struct dr_ctx *ctx, struct dr_clause *c, cons
     struct dr_item *it = ordo_drafter_item(ctx, DR_ACTION, c);
 
     if (it) {
+        const char *id = json_string_value(json_object_get(action, "id"));
+
         it->action = action;
         it->span = s;
         it->name = ordo_drafter_label(ctx->arena, &s);
+        ctx->last_connector = ordo_arena_strndup(ctx->arena, id, strcspn(id, "."));
     }
+
     return it;
 }
 
@@ -878,25 +891,25 @@ static const char *const parallel_markers[] = {"at the same time",
                                                "parallel",
                                                "do in parallel",
                                                NULL};
-static const char *const else_markers[] = {"otherwise",
-                                           "else",
-                                           "or else",
-                                           "if not",
-                                           "if no",
-                                           "if that is not the case",
-                                           "if they don't",
-                                           "if they do not",
-                                           "in all other cases",
-                                           "in any other case",
-                                           "if it is not",
-                                           "if it isn't",
-                                           "if rejected",
-                                           "if declined",
-                                           "if denied",
-                                           "if they decline",
-                                           "if they reject",
-                                           "if the request is rejected",
-                                           NULL};
+static const char *const else_markers[] = {"otherwise", "else", "or else",
+                                           "if that is not the case", "in all other cases",
+                                           "in any other case", NULL};
+/* These mean "otherwise" only alone: "if not, ..."; "if not found" is a
+ * condition. */
+static const char *const else_alone[] = {"if not",        "if no",        "if they don't",
+                                         "if they do not", "if it is not", "if it isn't",
+                                         "if not so",     NULL};
+
+/* The length of an "otherwise" marker at the start of 's', or 0. */
+static size_t else_len(const struct dr_span *s)
+{
+    size_t m = marker_len(s, else_markers);
+
+    if (!m && (m = marker_len(s, else_alone)) && s->from + m != s->to) {
+        m = 0;
+    }
+    return m;
+}
 static const char *const escalation_words[] = {
     "nobody",     "no one",        "noone",       "no answer",    "no response",
     "no reply",   "no decision",   "no reaction", "not answered", "not approved",
@@ -935,7 +948,7 @@ static size_t else_clause(struct dr_ctx *ctx, size_t a, size_t b)
         struct dr_span s = span_of(&ctx->doc.cl[k]);
 
         strip_lead(&s);
-        if (marker_len(&s, else_markers)) {
+        if (else_len(&s)) {
             return k;
         }
     }
@@ -1013,7 +1026,7 @@ static void if_clause(struct dr_ctx *ctx, const struct range *r, size_t k, struc
         struct dr_span s = span_of(&ctx->doc.cl[e]);
 
         strip_lead(&s);
-        ctx->doc.cl[e].skip = s.from + marker_len(&s, else_markers);
+        ctx->doc.cl[e].skip = s.from + else_len(&s);
         ctx->doc.cl[e].placed++;
         parse_body(ctx, r, e, r->b, r->children, &it->otherwise);
     }
@@ -1170,8 +1183,8 @@ static void one_clause(struct dr_ctx *ctx, const struct range *r, size_t k, stru
         c->placed++;
         return;
     }
-    if (marker_len(&s, else_markers) && r->a == k) {
-        c->skip = s.from + marker_len(&s, else_markers);
+    if (else_len(&s) && r->a == k) {
+        c->skip = s.from + else_len(&s);
         c->placed++;
         else_sentence(ctx, r, k, out, ro);
         *rest_taken = true;
@@ -1259,7 +1272,32 @@ static void attach_else(struct dr_ctx *ctx, struct dr_block *out, struct dr_item
     }
 }
 
+/* An "if approved" decides for the approvals before it (back to the last
+ * such "if"): they get no split of their own. */
+static bool clear_splits(struct dr_block *b)
+{
+    for (size_t k = b->n; k > 0; k--) {
+        struct dr_item *it = b->v[k - 1];
+
+        if (it->kind == DR_IF && it->cond.decision) {
+            return true;
+        }
+        if (it->kind == DR_APPROVAL) {
+            it->implicit_split = false;
+        } else if (it->kind == DR_IF) {
+            clear_splits(&it->then);
+            clear_splits(&it->otherwise);
+        } else if (it->kind == DR_PARALLEL) {
+            for (size_t j = 0; j < it->nbranches; j++) {
+                clear_splits(&it->branches[j]);
+            }
+        }
+    }
+    return false;
+}
+
 static void merge_item(struct dr_ctx *ctx, struct dr_block *out, struct dr_item *it)
+
 {
     struct dr_item *prev = last_item(out, DR_ESCALATE);
 
@@ -1273,9 +1311,8 @@ static void merge_item(struct dr_ctx *ctx, struct dr_block *out, struct dr_item 
         prev->otherwise = it->then; /* "If they approve, ... If they reject, ..." */
         return;
     }
-    if (it->kind == DR_IF && it->cond.decision && prev && prev->kind == DR_APPROVAL &&
-        strcmp(prev->var, it->cond.var) == 0) {
-        prev->implicit_split = false;
+    if (it->kind == DR_IF && it->cond.decision) {
+        clear_splits(out);
     }
     ordo_drafter_push(ctx, out, it);
 }
@@ -1400,13 +1437,22 @@ static void skip_label(struct dr_ctx *ctx, size_t si)
     c = &ctx->doc.cl[st->cl0];
     end = c->s_off + strlen(c->text);
     if (c->nw <= 3 && st->text[end] == ':' && !c->placed) {
+        static const char *const markers[] = {"if", "when", "else", "otherwise", "unless",
+                                              "once", "after", "while", "until", "every",
+                                              "each", "in", "at", "meanwhile", NULL};
+        struct dr_span s = {c, 0, c->nw};
+        size_t m;
+
         for (size_t i = 0; i < c->nw; i++) {
             if (ordo_drafter_verb(c->w[i].low)) {
                 return;
             }
         }
-        c->placed++;
+        if (!any_at(&s, 0, markers, &m)) {
+            c->placed++;
+        }
     }
+
 }
 
 static void parse_sentence(struct dr_ctx *ctx, size_t si, struct dr_block *out, int depth)

@@ -204,7 +204,7 @@ static const struct role_def roles[] = {
     {"office manager", "Facilities", "facilities"},
     {"finance team", "Finance", "finance"},
     {"finance department", "Finance", "finance"},
-    {"accounts payable", "Finance", "finance"},
+    {"accounts payable", "Accounts payable", "accounts-payable"},
     {"hr team", "HR", "hr"},
     {"hr department", "HR", "hr"},
     {"human resources", "HR", "hr"},
@@ -319,7 +319,22 @@ static bool it_upper(const struct dr_span *s, size_t i)
     return strcmp(w->low, "it") != 0 || strncmp(s->c->text + w->off, "IT", 2) == 0;
 }
 
+/* "group", "team" after a role: "the accounts payable group". */
+static size_t group_word(const struct dr_span *s, size_t i)
+{
+    static const char *const words[] = {"group", "team", "department", "people", "folks",
+                                        "members", NULL};
+
+    for (size_t k = 0; words[k]; k++) {
+        if (ordo_drafter_word_is(s, i, words[k])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* A role (or person) named at word 'i', with its determiner: the number of
+
  * words it takes, 0 when there is none. "they", "them", "he" and "she"
  * name the last role named. */
 size_t ordo_drafter_role_at(struct dr_ctx *ctx, const struct dr_span *s, size_t i,
@@ -359,7 +374,7 @@ size_t ordo_drafter_role_at(struct dr_ctx *ctx, const struct dr_span *s, size_t 
         m = ordo_drafter_phrase_at(s, i + d, roles[k].phrase);
         if (m && it_upper(s, i + d)) {
             *role = (struct dr_role){roles[k].name, roles[k].group, NULL};
-            return d + m;
+            return d + m + group_word(s, i + d + m);
         }
     }
     if (i + d < s->to && ordo_drafter_word_is(s, i + d + 1, "team") &&

@@ -432,7 +432,11 @@ static const char *ascii_for(uint32_t cp)
     case 0x25E6:
     case 0x00B7:
         return "-";
+    case 0x2192:
+    case 0x21D2:
+        return "->";
     case 0x2026:
+
         return "...";
     case 0x00A0:
     case 0x2009:
@@ -877,7 +881,11 @@ static void split_clauses(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, c
         if (quote) {
             continue;
         }
-        if (st[i] == ';' || (st[i] == ',' && !digit_comma(st, i)) ||
+        if ((st[i] == '-' || st[i] == '=') && st[i + 1] == '>') {
+            add_clause(ctx, cl, sent, st, b, i); /* "new hire -> look up": an arrow, "then" */
+            b = i + 2;
+            i++;
+        } else if (st[i] == ';' || (st[i] == ',' && !digit_comma(st, i)) ||
             (st[i] == ':' && st[i + 1] == ' ') ||
             (st[i] == ' ' && i > b && clause_starts(st + i + 1))) {
             add_clause(ctx, cl, sent, st, b, i);
