@@ -418,12 +418,37 @@ static json_t *field_for(const struct dr_cond *c)
 
 /* A condition on a variable nobody set: asked in the user task just
  * before, or assumed to be a start variable. */
+/* A variable set before whose name ends in "_<var>": "status" is what a
+ * step before kept as "issue_status". */
+static const char *known_suffix(struct builder *b, const char *var)
+{
+    const char *key;
+    json_t *v;
+    size_t n = strlen(var);
+
+    json_object_foreach(b->vars, key, v)
+    {
+        size_t k = strlen(key);
+
+        (void)v;
+        if (k > n + 1 && key[k - n - 1] == '_' && strcmp(key + k - n, var) == 0) {
+            return key;
+        }
+    }
+    return NULL;
+}
+
 static void provide_var(struct builder *b, const struct dr_item *it, const struct ends *e)
 {
-    const struct dr_cond *c = &it->cond;
+    struct dr_cond *c = (struct dr_cond *)&it->cond; /* the tree is the builder's to finish */
     struct bnode *prev = e->n == 1 ? find_node(b, e->v[0].node) : NULL;
+    const char *known = known_suffix(b, c->var);
 
     if (json_object_get(b->vars, c->var)) {
+        return;
+    }
+    if (known) {
+        ordo_drafter_cond_rename(b->ctx, c, known);
         return;
     }
     json_object_set_new(b->vars, c->var, json_true());
@@ -446,7 +471,7 @@ static void provide_var(struct builder *b, const struct dr_item *it, const struc
 static void build_if(struct builder *b, const struct dr_item *it, struct ends *e)
 {
     struct dr_block then = it->then, other = it->otherwise;
-    const char *cond = it->cond.feel, *g, *home = b->loop_home;
+    const char *cond, *g, *home = b->loop_home;
     struct ends te = {0}, oe = {0};
 
     if (then.n == 0 && other.n == 0) {
@@ -456,12 +481,14 @@ static void build_if(struct builder *b, const struct dr_item *it, struct ends *e
     if (!reachable(e, it)) {
         return;
     }
+    provide_var(b, it, e);
+    cond = it->cond.feel;
     if (then.n == 0) {
         then = other;
         other = (struct dr_block){0};
         cond = it->cond.neg;
     }
-    provide_var(b, it, e);
+
     b->loop_home = e->n == 1 ? e->v[0].node : NULL;
     g = gateway(b, "exclusive_gateway", it->name);
     connect(b, e, g);

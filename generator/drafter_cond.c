@@ -214,13 +214,31 @@ static bool money_word(const char *var)
     return false;
 }
 
-static void set_feel(struct dr_ctx *ctx, struct dr_cond *c, const char *expr)
+/* The expression "<var><rest>" and its negation, as the condition says. */
+static void set_feel(struct dr_ctx *ctx, struct dr_cond *c, const char *var, const char *rest)
 {
-    const char *pos = ordo_arena_printf(ctx->arena, "=%s", expr);
-    const char *neg = ordo_arena_printf(ctx->arena, "=not(%s)", expr);
+    const char *pos = ordo_arena_printf(ctx->arena, "=%s%s", var, rest);
+    const char *neg = ordo_arena_printf(ctx->arena, "=not(%s%s)", var, rest);
 
+    c->var = var;
+    c->rest = rest;
     c->feel = c->negated ? neg : pos;
     c->neg = c->negated ? pos : neg;
+}
+
+/* The same condition over another variable (one an earlier step set:
+ * "status" read as "issue_status"). */
+void ordo_drafter_cond_rename(struct dr_ctx *ctx, struct dr_cond *c, const char *var)
+{
+    bool swapped = strcmp(c->feel, ordo_arena_printf(ctx->arena, "=%s%s", c->var, c->rest)) != 0;
+
+    set_feel(ctx, c, var, c->rest);
+    if (swapped != c->negated) {
+        const char *t = c->feel;
+
+        c->feel = c->neg;
+        c->neg = t;
+    }
 }
 
 static bool comparison(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c)
@@ -244,10 +262,8 @@ static bool comparison(struct dr_ctx *ctx, const struct dr_span *s, struct dr_co
             if (!ordo_drafter_feel_name_ok(var)) {
                 return false;
             }
-            c->var = var;
             c->type = DR_COND_NUMBER;
-            set_feel(ctx, c,
-                     ordo_arena_printf(ctx->arena, "%s %s %s", var, comparators[k].op, num));
+            set_feel(ctx, c, var, ordo_arena_printf(ctx->arena, " %s %s", comparators[k].op, num));
             return true;
         }
     }
@@ -271,6 +287,43 @@ static bool attribute_word(const char *w)
     return false;
 }
 
+/* The words of a value as written, for a FEEL string: letters, digits,
+ * spaces, '-', '_' and '\'' only, up to a word such as "yet". */
+static const char *value_text(struct dr_ctx *ctx, const struct dr_span *s)
+{
+    static const char *const stops[] = {"yet", "already", "anymore", "then", "now", NULL};
+    char *out = ordo_arena_alloc(ctx->arena, 48);
+    size_t o = 0;
+
+    for (size_t i = s->from; i < s->to && o < 40; i++) {
+        const struct dr_word *w = &s->c->w[i];
+        bool stop = false;
+
+        for (size_t k = 0; stops[k]; k++) {
+            stop = stop || strcmp(w->low, stops[k]) == 0;
+        }
+        if (stop) {
+            break;
+        }
+        if (o > 0) {
+            out[o++] = ' ';
+        }
+        for (size_t k = 0; k < w->len && o < 40; k++) {
+            char ch = s->c->text[w->off + k];
+
+            if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                ordo_is_digit((unsigned char)ch) || ch == '-' || ch == '_' || ch == '\'') {
+                out[o++] = ch;
+            }
+        }
+    }
+    while (o > 0 && out[o - 1] == ' ') {
+        o--;
+    }
+    out[o] = '\0';
+    return out;
+}
+
 /* "the priority is high": a value of an attribute. */
 static bool value(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c)
 {
@@ -291,22 +344,21 @@ static bool value(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c
     if (at >= s->to) {
         return false;
     }
-    val = ordo_drafter_slug(ctx->arena,
-                            ordo_drafter_span_text(ctx->arena, &(struct dr_span){s->c, at, s->to}),
-                            '-', 40);
+    val = value_text(ctx, &(struct dr_span){s->c, at, s->to});
     var = subject_var(ctx, s, s->from, at - (c->negated ? 2 : 1));
     if (!val[0] || !ordo_drafter_feel_name_ok(var)) {
         return false;
     }
-    c->var = var;
     c->type = DR_COND_STRING;
-    set_feel(ctx, c, ordo_arena_printf(ctx->arena, "%s = \"%s\"", var, val));
+    c->value = val;
+    set_feel(ctx, c, var, ordo_arena_printf(ctx->arena, " = \"%s\"", val));
     return true;
 }
 
 /* Any other condition: a yes/no variable named after its content words. */
 static bool flag(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c)
 {
+    const char *var;
     char buf[64] = "";
     size_t count = 0;
 
@@ -324,15 +376,15 @@ static bool flag(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c)
             count++;
         }
     }
-    c->var = ordo_drafter_slug(ctx->arena, buf, '_', 40);
-    if (c->var[0] >= '0' && c->var[0] <= '9') {
-        c->var = ordo_arena_printf(ctx->arena, "is_%s", c->var);
+    var = ordo_drafter_slug(ctx->arena, buf, '_', 40);
+    if (var[0] >= '0' && var[0] <= '9') {
+        var = ordo_arena_printf(ctx->arena, "is_%s", var);
     }
-    if (!ordo_drafter_feel_name_ok(c->var)) {
+    if (!ordo_drafter_feel_name_ok(var)) {
         return false;
     }
     c->type = DR_COND_BOOL;
-    set_feel(ctx, c, c->var);
+    set_feel(ctx, c, var, "");
     return true;
 }
 
@@ -362,8 +414,7 @@ bool ordo_drafter_condition(struct dr_ctx *ctx, const struct dr_span *s, const c
         c->decision = true;
         c->negated = (yes < 0) != c->negated;
         c->type = DR_COND_BOOL;
-        c->var = decision_var;
-        set_feel(ctx, c, decision_var);
+        set_feel(ctx, c, decision_var, "");
         return true;
     }
     return value(ctx, s, c) || flag(ctx, s, c);

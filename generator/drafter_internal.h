@@ -110,7 +110,10 @@ struct dr_role {
 enum dr_cond_type { DR_COND_BOOL, DR_COND_NUMBER, DR_COND_STRING };
 
 struct dr_cond {
-    const char *var;      /* the variable it reads (a FEEL name) */
+    const char *var;   /* the variable it reads (a FEEL name) */
+    const char *rest;  /* the expression after the variable: " > 1000", "" */
+    const char *value; /* the string value it compares with, or NULL */
+
     const char *feel;     /* "=approved", "=amount > 1000" */
     const char *neg;      /* the negation, for swapping branches */
     const char *question; /* the gateway's name: "Approved?" */
@@ -177,9 +180,10 @@ struct dr_ctx {
     struct dr_role last_role;      /* for "they", "them" */
     struct dr_item *last_approval; /* the decision "if approved" reads */
     const char *last_connector;    /* of the last action matched */
+    struct dr_item *last_if;       /* the last condition read */
 
-    json_t *start_vars;            /* variables a person enters at the start (object as a set) */
-    int par_steps[8];              /* "do steps 9 and 10 at the same time" */
+    json_t *start_vars; /* variables a person enters at the start (object as a set) */
+    int par_steps[8];   /* "do steps 9 and 10 at the same time" */
     size_t npar_steps;
     struct dr_item *par_group; /* the PARALLEL those steps go into */
     size_t first_sent;         /* the first sentence after a title sentence */
@@ -227,6 +231,8 @@ const char *ordo_drafter_url(struct dr_ctx *ctx, const struct dr_span *s);
 /* drafter_cond.c */
 bool ordo_drafter_condition(struct dr_ctx *ctx, const struct dr_span *s, const char *decision_var,
                             struct dr_cond *cond);
+
+void ordo_drafter_cond_rename(struct dr_ctx *ctx, struct dr_cond *c, const char *var);
 
 /* drafter_parse.c */
 void ordo_drafter_parse(struct dr_ctx *ctx);

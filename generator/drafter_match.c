@@ -173,7 +173,7 @@ struct clause_view {
     bool channel;     /* a #channel */
     bool to_self;     /* "tell me", "let us know" */
     bool named_any;   /* a connector is named */
-
+    bool url;         /* an http(s) URL */
 };
 
 static bool preposition(const char *w)
@@ -243,6 +243,7 @@ static void view_of(const struct dr_span *s, struct clause_view *v)
              strcmp(w, "myself") == 0)) {
             v->to_self = true;
         }
+        v->url = v->url || strncmp(w, "http://", 7) == 0 || strncmp(w, "https://", 8) == 0;
         if (strstr(w, "://") || strcmp(w, "api") == 0 || strcmp(w, "http") == 0 ||
             strcmp(w, "endpoint") == 0 || strcmp(w, "apis") == 0) {
             v->api = true;
@@ -328,6 +329,10 @@ static int score_action(const struct dr_ctx *ctx, const struct clause_view *v, c
     if (requires(action, "token") || strcmp(name, "noop") == 0 ||
         (strcmp(name, "http") == 0 && !v->api)) {
         return 0;
+    }
+    if (strcmp(name, "http") == 0 && v->url) {
+        score += 10; /* a URL to call says more than any noun */
+        evidence = true;
     }
     if (connector_named(v->s, name)) {
         score += 6;
@@ -686,6 +691,19 @@ static const char *url_value(const struct fill *f)
 
 static const char *issue_key_value(const struct fill *f)
 {
+    for (size_t i = f->s->from; i < f->s->to; i++) {
+        const struct dr_word *w = &f->s->c->w[i];
+        const char *t = f->s->c->text + w->off;
+        size_t dash = strcspn(t, "-");
+
+        /* "REL-100": a key as Jira writes it */
+        if (dash > 0 && dash < w->len && t[0] >= 'A' && t[0] <= 'Z' &&
+            strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == dash &&
+            strspn(t + dash + 1, "0123456789") == w->len - dash - 1 && w->len - dash > 1) {
+            return ordo_arena_strndup(f->ctx->arena, t, w->len);
+        }
+    }
+
     if (known(f, "ticket_key")) {
         return "=ticket_key";
     }
@@ -710,7 +728,7 @@ static const char *source_of(const struct fill *f, const char *field, bool requi
     if (strcmp(field, "channel") == 0) {
         return channel_value(f);
     }
-    if (strcmp(field, "text") == 0 || strcmp(field, "body") == 0) {
+    if (strcmp(field, "text") == 0 || (strcmp(field, "body") == 0 && required)) {
         return strcmp(f->action_id, "http.request") == 0 ? NULL : message_text(f);
     }
     if (strcmp(field, "summary") == 0 || strcmp(field, "title") == 0) {

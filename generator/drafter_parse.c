@@ -33,6 +33,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/text.h"
 #include "generator/drafter_internal.h"
@@ -432,7 +433,6 @@ static const char *decision_var(struct dr_ctx *ctx, const struct dr_role *role)
     return "approved";
 }
 
-
 static struct dr_item *approval(struct dr_ctx *ctx, struct dr_clause *c, const struct dr_role *role,
                                 struct dr_span obj, bool decide)
 {
@@ -672,10 +672,14 @@ static void message_item(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span
     struct dr_item *it;
     const char *msg;
 
-    while (what.from < what.to && ordo_drafter_is_stopword(LOW(&what, what.from))) {
+    while (what.from < what.to && (ordo_drafter_is_stopword(LOW(&what, what.from)) ||
+                                   ordo_drafter_word_is(&what, what.from, "message"))) {
         what.from++;
     }
-    msg = ordo_drafter_slug(ctx->arena, ordo_drafter_span_text(ctx->arena, &what), '_', 40);
+    msg = ordo_drafter_quoted(ctx, &what);
+    msg = ordo_drafter_slug(ctx->arena, msg ? msg : ordo_drafter_span_text(ctx->arena, &what), '_',
+                            40);
+
     if (!msg[0]) {
         ordo_drafter_unplace(c, "it does not say what to wait for");
         return;
@@ -891,14 +895,14 @@ static const char *const parallel_markers[] = {"at the same time",
                                                "parallel",
                                                "do in parallel",
                                                NULL};
-static const char *const else_markers[] = {"otherwise", "else", "or else",
-                                           "if that is not the case", "in all other cases",
-                                           "in any other case", NULL};
+static const char *const else_markers[] = {
+    "otherwise",         "else", "or else", "if that is not the case", "in all other cases",
+    "in any other case", NULL};
 /* These mean "otherwise" only alone: "if not, ..."; "if not found" is a
  * condition. */
-static const char *const else_alone[] = {"if not",        "if no",        "if they don't",
-                                         "if they do not", "if it is not", "if it isn't",
-                                         "if not so",     NULL};
+static const char *const else_alone[] = {
+    "if not",       "if no",       "if they don't", "if they do not",
+    "if it is not", "if it isn't", "if not so",     NULL};
 
 /* The length of an "otherwise" marker at the start of 's', or 0. */
 static size_t else_len(const struct dr_span *s)
@@ -1021,6 +1025,8 @@ static void if_clause(struct dr_ctx *ctx, const struct range *r, size_t k, struc
     }
     it->cond = dc;
     it->name = dc.question;
+    ctx->last_if = it;
+
     parse_body(ctx, r, k + 1, e, r->children && e == r->b, &it->then);
     if (e < r->b) {
         struct dr_span s = span_of(&ctx->doc.cl[e]);
@@ -1055,6 +1061,22 @@ static void else_sentence(struct dr_ctx *ctx, const struct range *r, size_t k, s
 
 /* "when the ticket is resolved, ..." after the start: a condition when it
  * compares or decides, else a wait for a message. */
+/* Does 's' name the value or the variable the last condition tested? */
+static bool restates_last_if(const struct dr_ctx *ctx, const struct dr_span *s)
+{
+    const struct dr_cond *c = ctx->last_if ? &ctx->last_if->cond : NULL;
+
+    if (!c || c->decision) {
+        return false;
+    }
+    for (size_t i = s->from; i < s->to; i++) {
+        if ((c->value && strcasecmp(LOW(s, i), c->value) == 0) || strcmp(LOW(s, i), c->var) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool when_clause(struct dr_ctx *ctx, const struct range *r, size_t k, struct dr_span s,
                         struct dr_block *out, struct range_out *ro)
 {
@@ -1074,6 +1096,10 @@ static bool when_clause(struct dr_ctx *ctx, const struct range *r, size_t k, str
         ordo_drafter_condition(ctx, &s, ctx->last_approval ? ctx->last_approval->var : NULL, &dc) &&
         (dc.decision || dc.type == DR_COND_NUMBER)) {
         if_clause(ctx, r, k, s, false, out, ro);
+        return true;
+    }
+    if (restates_last_if(ctx, &s)) {
+        ctx->doc.cl[k].placed++; /* "Once it is Done, ..." after "If it is not Done, ..." */
         return true;
     }
     message_item(ctx, &ctx->doc.cl[k], s, out);
@@ -1255,6 +1281,7 @@ static void attach_else(struct dr_ctx *ctx, struct dr_block *out, struct dr_item
         it->else_only = false;
         it->cond.decision = true;
         it->cond.var = prev->var;
+        it->cond.rest = "";
         it->cond.feel = ordo_arena_printf(ctx->arena, "=%s", prev->var);
         it->cond.neg = ordo_arena_printf(ctx->arena, "=not(%s)", prev->var);
         it->cond.question = ordo_arena_printf(ctx->arena, "%s?", prev->name);
@@ -1437,9 +1464,9 @@ static void skip_label(struct dr_ctx *ctx, size_t si)
     c = &ctx->doc.cl[st->cl0];
     end = c->s_off + strlen(c->text);
     if (c->nw <= 3 && st->text[end] == ':' && !c->placed) {
-        static const char *const markers[] = {"if", "when", "else", "otherwise", "unless",
-                                              "once", "after", "while", "until", "every",
-                                              "each", "in", "at", "meanwhile", NULL};
+        static const char *const markers[] = {"if",   "when",  "else",  "otherwise", "unless",
+                                              "once", "after", "while", "until",     "every",
+                                              "each", "in",    "at",    "meanwhile", NULL};
         struct dr_span s = {c, 0, c->nw};
         size_t m;
 
@@ -1452,7 +1479,6 @@ static void skip_label(struct dr_ctx *ctx, size_t si)
             c->placed++;
         }
     }
-
 }
 
 static void parse_sentence(struct dr_ctx *ctx, size_t si, struct dr_block *out, int depth)

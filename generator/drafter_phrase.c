@@ -322,8 +322,8 @@ static bool it_upper(const struct dr_span *s, size_t i)
 /* "group", "team" after a role: "the accounts payable group". */
 static size_t group_word(const struct dr_span *s, size_t i)
 {
-    static const char *const words[] = {"group", "team", "department", "people", "folks",
-                                        "members", NULL};
+    static const char *const words[] = {"group", "team",    "department", "people",
+                                        "folks", "members", NULL};
 
     for (size_t k = 0; words[k]; k++) {
         if (ordo_drafter_word_is(s, i, words[k])) {

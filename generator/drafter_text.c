@@ -35,8 +35,8 @@ struct verb {
  * work a person does. Sorted by word for bsearch(). */
 static const struct verb verbs[] = {
     {"abort", "end"},         {"accept", "approve"},    {"add", "add"},
-    {"alert", "post"},        {"allocate", "human"},    {"announce", "post"},
-    {"annotate", "comment"},  {"approve", "approve"},   {"archive", "remove"},
+    {"alert", "post"},        {"allocate", "human"},    {"annotate", "comment"},
+    {"announce", "post"},     {"approve", "approve"},   {"archive", "remove"},
     {"arrange", "human"},     {"ask", "ask"},           {"assess", "human"},
     {"assign", "human"},      {"attach", "human"},      {"authorise", "approve"},
     {"authorize", "approve"}, {"book", "human"},        {"broadcast", "post"},
@@ -159,7 +159,7 @@ bool ordo_drafter_is_stopword(const char *low)
         "up",    "out",     "there", "here",    "will",   "would", "should", "must", "can",
         "could", "may",     "might", "has",     "have",   "had",   "do",     "does", "did",
         "him",   "who",     "which", "what",    "when",   "if",    "new",    "each", "every",
-        "one",   "someone", "it's",  "they're", "gets",   "get",   "got",    NULL};
+        "one",   "someone", "it's",  "they're", NULL};
 
     return in_list(low, stop);
 }
@@ -863,7 +863,30 @@ static void join_verbless(struct dr_ctx *ctx, struct cl_list *cl, size_t first, 
     }
 }
 
+/* Does the colon at 'i' end a clause? After a label or a condition ("if
+ * not found: post ..."), yes; inside a step that goes on to say how
+ * ("Update the employee in BambooHR: set workEmail ..."), no. */
+static bool colon_splits(struct dr_ctx *ctx, const char *st, size_t b, size_t i)
+{
+    static const char *const markers[] = {"if",     "when",      "whenever", "otherwise", "else",
+                                          "unless", "once",      "after",    "then",      "in",
+                                          "at",     "meanwhile", "every",    "each",      NULL};
+    struct dr_clause c = {.text = ordo_arena_strndup(ctx->arena, st + b, i - b)};
+
+    tokenize(ctx->arena, &c);
+    if (c.nw == 0 || in_list(c.w[0].low, markers)) {
+        return true;
+    }
+    for (size_t k = 0; k < c.nw; k++) {
+        if (ordo_drafter_verb(c.w[k].low)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool digit_comma(const char *st, size_t i)
+
 {
     return i > 0 && ordo_is_digit((unsigned char)st[i - 1]) &&
            ordo_is_digit((unsigned char)st[i + 1]);
@@ -886,8 +909,8 @@ static void split_clauses(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, c
             b = i + 2;
             i++;
         } else if (st[i] == ';' || (st[i] == ',' && !digit_comma(st, i)) ||
-            (st[i] == ':' && st[i + 1] == ' ') ||
-            (st[i] == ' ' && i > b && clause_starts(st + i + 1))) {
+                   (st[i] == ':' && st[i + 1] == ' ' && colon_splits(ctx, st, b, i)) ||
+                   (st[i] == ' ' && i > b && clause_starts(st + i + 1))) {
             add_clause(ctx, cl, sent, st, b, i);
             b = i + 1;
         }
