@@ -27,7 +27,16 @@ static bool negation(const char *w)
 {
     size_t n = strlen(w);
 
+    static const char *const bare[] = {"dont", "doesnt", "didnt", "isnt",  "hasnt",  "havent",
+                                       "wont", "cant",   "arent", "wasnt", "werent", NULL};
+
+    for (size_t i = 0; bare[i]; i++) {
+        if (strcmp(w, bare[i]) == 0) {
+            return true; /* "if they dont answer": the apostrophe left out */
+        }
+    }
     return strcmp(w, "not") == 0 || strcmp(w, "never") == 0 || strcmp(w, "cannot") == 0 ||
+
            (n > 3 && strcmp(w + n - 3, "n't") == 0);
 }
 

@@ -203,6 +203,8 @@ const char *ordo_drafter_span_text(struct ordo_arena *arena, const struct dr_spa
 const char *ordo_drafter_verb(const char *low);
 bool ordo_drafter_is_stopword(const char *low);
 bool ordo_drafter_is_filler(const char *low);
+bool ordo_drafter_is_chatter(const char *low);
+
 const char *ordo_drafter_slug(struct ordo_arena *arena, const char *text, char sep, size_t max);
 const char *ordo_drafter_plain(struct ordo_arena *arena, const char *text, size_t max);
 const char *ordo_drafter_label(struct ordo_arena *arena, const struct dr_span *s);
@@ -228,7 +230,10 @@ const char *ordo_drafter_project_key(const struct dr_span *s);
 const char *ordo_drafter_quoted(struct dr_ctx *ctx, const struct dr_span *s);
 const char *ordo_drafter_url(struct dr_ctx *ctx, const struct dr_span *s);
 
+const char *ordo_drafter_duration_text(struct dr_ctx *ctx, const char *iso);
+
 /* drafter_cond.c */
+
 bool ordo_drafter_condition(struct dr_ctx *ctx, const struct dr_span *s, const char *decision_var,
                             struct dr_cond *cond);
 

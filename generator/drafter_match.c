@@ -174,6 +174,7 @@ struct clause_view {
     bool to_self;     /* "tell me", "let us know" */
     bool named_any;   /* a connector is named */
     bool url;         /* an http(s) URL */
+    bool implied;     /* no verb: "create" is assumed */
 };
 
 static bool preposition(const char *w)
@@ -253,6 +254,8 @@ static void view_of(const struct dr_span *s, struct clause_view *v)
     passive(s, v);
     if (!v->verb) {
         v->verb = "create";
+        v->implied = true;
+
         for (size_t i = s->from; i < s->to && v->prep_at == s->to; i++) {
             if (i > s->from && preposition(LOW(s, i))) {
                 v->prep_at = i;
@@ -337,8 +340,9 @@ static int score_action(const struct dr_ctx *ctx, const struct clause_view *v, c
     if (connector_named(v->s, name)) {
         score += 6;
         evidence = true;
-    } else if (!v->named_any && ctx->last_connector && strcmp(ctx->last_connector, name) == 0 &&
-               v->verb && av && strcmp(v->verb, av) == 0) {
+    } else if (!v->named_any && !v->implied && ctx->last_connector &&
+               strcmp(ctx->last_connector, name) == 0 && v->verb && av &&
+               strcmp(v->verb, av) == 0) {
         score += 4; /* "... and move it to Rejected" after a Jira step */
         evidence = true;
     }
@@ -556,11 +560,16 @@ static const char *status_value(const struct fill *f)
         at = ordo_drafter_find(f->s, f->s->from, "as");
     }
     if (at != SIZE_MAX && at + 1 < f->s->to) {
-        struct dr_span st = {f->s->c, at + 1, at + 3 < f->s->to ? at + 3 : f->s->to};
+        struct dr_span st = {f->s->c, at + 1, f->s->to};
 
-        while (st.from < st.to && ordo_drafter_is_stopword(LOW(&st, st.from))) {
+        /* "to the status In Progress": the words as written, "In" included */
+        while (st.from < st.to && (ordo_drafter_word_is(&st, st.from, "the") ||
+                                   ordo_drafter_word_is(&st, st.from, "a") ||
+                                   ordo_drafter_word_is(&st, st.from, "status") ||
+                                   ordo_drafter_word_is(&st, st.from, "column"))) {
             st.from++;
         }
+        st.to = st.from + 3 < st.to ? st.from + 3 : st.to;
         if (st.from < st.to) {
             return ordo_drafter_label(f->ctx->arena, &st);
         }

@@ -145,7 +145,7 @@ static void strip_lead(struct dr_span *s)
     size_t m, k;
 
     while (s->from < s->to) {
-        if (ordo_drafter_is_filler(LOW(s, s->from))) {
+        if (ordo_drafter_is_filler(LOW(s, s->from)) || ordo_drafter_is_chatter(LOW(s, s->from))) {
             s->from++;
         } else if ((m = join_phrase(s))) {
             s->from += m;
@@ -400,14 +400,55 @@ static void schedule_trigger(struct dr_ctx *ctx)
     }
 }
 
+/* "Onboarding helper. When BambooHR reports a new hire, ...": a "when"
+ * opening the second sentence, after a first one that is no step. */
+static bool second_sentence_trigger(struct dr_ctx *ctx)
+{
+    static const char *const whens[] = {"when",      "whenever",   "as soon as",
+                                        "each time", "every time", NULL};
+    size_t si = ctx->first_sent + 1, m;
+    struct dr_clause *c;
+    struct dr_span s;
+
+    while (si < ctx->doc.nsent && ctx->doc.sent[si].parent >= 0) {
+        si++;
+    }
+    if (si >= ctx->doc.nsent || ctx->doc.sent[si].ncl == 0 ||
+        ctx->doc.sent[ctx->first_sent].ncl > 1) {
+        return false;
+    }
+    c = &ctx->doc.cl[ctx->doc.sent[si].cl0];
+    s = span_of(c);
+    strip_lead(&s);
+    if (!any_at(&s, s.from, whens, &m) || ordo_drafter_hostile(&s) ||
+        !first_clause_trigger(ctx, c)) {
+        return false;
+    }
+    ctx->trigger.cl = c;
+    c->placed++;
+    return true;
+}
+
 static void find_trigger(struct dr_ctx *ctx)
 {
     struct dr_clause *c;
+    const struct dr_sentence *st;
+    size_t k;
 
     if (ctx->doc.nsent <= ctx->first_sent || ctx->doc.sent[ctx->first_sent].ncl == 0) {
         return;
     }
-    c = &ctx->doc.cl[ctx->doc.sent[ctx->first_sent].cl0];
+    st = &ctx->doc.sent[ctx->first_sent];
+    for (k = st->cl0; k + 1 < st->cl0 + st->ncl; k++) {
+        struct dr_span s = span_of(&ctx->doc.cl[k]);
+
+        strip_lead(&s);
+        if (s.from < s.to) {
+            break; /* "so basically, um, when ...": the first clause with words */
+        }
+    }
+    c = &ctx->doc.cl[k];
+
     if (!ordo_drafter_hostile(&(struct dr_span){c, 0, c->nw}) && first_clause_trigger(ctx, c)) {
         ctx->trigger.cl = c;
         c->placed++;
@@ -415,6 +456,9 @@ static void find_trigger(struct dr_ctx *ctx)
     }
     if (ctx->trigger.kind == DR_TRIG_TIMER) {
         ctx->trigger.cl = c; /* the schedule opened a clause that goes on with a step */
+        return;
+    }
+    if (second_sentence_trigger(ctx)) {
         return;
     }
     schedule_trigger(ctx);
@@ -495,12 +539,25 @@ static size_t approve_at(const struct dr_span *s, size_t i, bool *decide)
                                           "decides if", NULL};
     size_t m;
 
+    const char *v;
+
     *decide = false;
     if (any_at(s, i, decides, &m)) {
         *decide = true;
         return m;
     }
-    return any_at(s, i, phrases, &m) ? m : 0;
+    if (any_at(s, i, phrases, &m)) {
+        return m;
+    }
+    /* Other forms of "approve" ("aprove", a typo the verb list knows),
+     * but not the words that say no. */
+    v = i < s->to ? ordo_drafter_verb(LOW(s, i)) : NULL;
+    if (v && strcmp(v, "approve") == 0 && strncmp(LOW(s, i), "reject", 6) != 0 &&
+        strncmp(LOW(s, i), "declin", 6) != 0 && strncmp(LOW(s, i), "den", 3) != 0 &&
+        strncmp(LOW(s, i), "accept", 6) != 0 && strncmp(LOW(s, i), "sign", 4) != 0) {
+        return 1;
+    }
+    return 0;
 }
 
 static size_t skip_modals(const struct dr_span *s, size_t i)
@@ -661,7 +718,7 @@ static void timer_item(struct dr_ctx *ctx, struct dr_clause *c, const char *iso,
 
     if (it) {
         it->timer = iso;
-        it->name = ordo_arena_printf(ctx->arena, "Wait %s", iso);
+        it->name = ordo_arena_printf(ctx->arena, "Wait %s", ordo_drafter_duration_text(ctx, iso));
     }
     ordo_drafter_push(ctx, out, it);
 }
@@ -919,7 +976,8 @@ static const char *const escalation_words[] = {
     "no reply",   "no decision",   "no reaction", "not answered", "not approved",
     "not been",   "hasn't",        "haven't",     "doesn't",      "don't",
     "still open", "still pending", "not done",    "not respond",  "not decided",
-    NULL};
+    "dont",       "doesnt",        "hasnt",       "havent",       "didnt",
+    "not answer", "not react",     NULL};
 
 /* The body of a structure: clauses [a, b) of the sentence, and its
  * sub-items when 'children'. */
@@ -979,7 +1037,8 @@ static bool escalation(struct dr_ctx *ctx, const struct range *r, size_t k, stru
         return true;
     }
     it->timer = iso;
-    it->name = ordo_arena_printf(ctx->arena, "No answer after %s", iso);
+    it->name =
+        ordo_arena_printf(ctx->arena, "No answer in %s", ordo_drafter_duration_text(ctx, iso));
     parse_body(ctx, r, k + 1, r->b, r->children, &it->then);
     ro->children_used = r->children;
     if (it->then.n == 0 && out->n > 0 && out->v[out->n - 1]->kind != DR_ESCALATE) {
@@ -1143,7 +1202,7 @@ static bool until_clause(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span
     }
     it->name = it->cond.question;
     wait->timer = iso;
-    wait->name = ordo_arena_printf(ctx->arena, "Wait %s", iso);
+    wait->name = ordo_arena_printf(ctx->arena, "Wait %s", ordo_drafter_duration_text(ctx, iso));
     loop->name = "Again";
     loop->loop_ref = span_of(prev->cl);
     ordo_drafter_push(ctx, &it->otherwise, wait);
@@ -1187,10 +1246,25 @@ static bool parallel_tail(struct dr_ctx *ctx, struct dr_span *s)
     return true;
 }
 
+static bool chatter_only(const struct dr_clause *c)
+{
+    for (size_t i = c->skip; i < c->lim; i++) {
+        if (ordo_drafter_is_chatter(c->w[i].low)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void one_clause(struct dr_ctx *ctx, const struct range *r, size_t k, struct dr_block *out,
+
                        struct range_out *ro, bool *rest_taken)
 {
     static const char *const ifs[] = {"if", "in case", "in the case that", "should", NULL};
+    static const char *const nothing[] = {
+        "do nothing", "nothing happens", "nothing",  "no action",    "skip it", "carry on",
+        "ignore it",  "just continue",   "continue", "keep waiting", NULL};
+
     struct dr_clause *c = &ctx->doc.cl[k];
     struct dr_span s = span_of(c);
     size_t m;
@@ -1206,7 +1280,11 @@ static void one_clause(struct dr_ctx *ctx, const struct range *r, size_t k, stru
         c->placed++;
     }
     if (s.from >= s.to) {
-        c->placed++;
+        if (chatter_only(c)) {
+            ordo_drafter_unplace(c, "only filler words, nothing to do");
+        } else {
+            c->placed++; /* "then", "and": the order, which the process has */
+        }
         return;
     }
     if (else_len(&s) && r->a == k) {
@@ -1224,6 +1302,10 @@ static void one_clause(struct dr_ctx *ctx, const struct range *r, size_t k, stru
             if_clause(ctx, r, k, cond, unless, out, ro);
         }
         *rest_taken = true;
+        return;
+    }
+    if (marker_len(&s, nothing)) {
+        c->placed++; /* "otherwise do nothing": an empty branch */
         return;
     }
     if (when_clause(ctx, r, k, s, out, ro) || until_clause(ctx, c, s, out) ||
@@ -1596,8 +1678,12 @@ static void title_sentence(struct dr_ctx *ctx)
         return;
     }
     for (size_t i = 0; i < c->nw; i++) {
-        if (ordo_drafter_verb(c->w[i].low) || strcmp(c->w[i].low, "when") == 0 ||
-            strcmp(c->w[i].low, "if") == 0 || strcmp(c->w[i].low, "every") == 0) {
+        size_t n = strlen(c->w[i].low);
+
+        if ((ordo_drafter_verb(c->w[i].low) &&
+             !(n > 4 && strcmp(c->w[i].low + n - 3, "ing") == 0)) ||
+            strcmp(c->w[i].low, "when") == 0 || strcmp(c->w[i].low, "if") == 0 ||
+            strcmp(c->w[i].low, "every") == 0) {
             return;
         }
     }

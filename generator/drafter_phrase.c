@@ -319,7 +319,26 @@ static bool it_upper(const struct dr_span *s, size_t i)
     return strcmp(w->low, "it") != 0 || strncmp(s->c->text + w->off, "IT", 2) == 0;
 }
 
+/* "security lead", "IT manager": a role of a team. */
+static size_t compound(struct dr_ctx *ctx, const struct dr_span *s, size_t i, struct dr_role *role)
+{
+    static const char *const heads[] = {"lead",     "manager", "head",  "director", "officer",
+                                        "engineer", "admin",   "owner", NULL};
+
+    for (size_t k = 0; heads[k]; k++) {
+        if (ordo_drafter_word_is(s, i, heads[k])) {
+            role->name = ordo_arena_printf(ctx->arena, "%s %s", role->name, heads[k]);
+            role->group = ordo_drafter_slug(
+                ctx->arena, ordo_arena_printf(ctx->arena, "%s %ss", role->group, heads[k]), '-',
+                40);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* "group", "team" after a role: "the accounts payable group". */
+
 static size_t group_word(const struct dr_span *s, size_t i)
 {
     static const char *const words[] = {"group", "team",    "department", "people",
@@ -374,6 +393,7 @@ size_t ordo_drafter_role_at(struct dr_ctx *ctx, const struct dr_span *s, size_t 
         m = ordo_drafter_phrase_at(s, i + d, roles[k].phrase);
         if (m && it_upper(s, i + d)) {
             *role = (struct dr_role){roles[k].name, roles[k].group, NULL};
+            m += compound(ctx, s, i + d + m, role);
             return d + m + group_word(s, i + d + m);
         }
     }
@@ -874,4 +894,32 @@ const char *ordo_drafter_url(struct dr_ctx *ctx, const struct dr_span *s)
         }
     }
     return NULL;
+}
+
+/* "P2D" as "2 days", "PT1H" as "1 hour": for names. */
+const char *ordo_drafter_duration_text(struct dr_ctx *ctx, const char *iso)
+{
+    bool time = strncmp(iso, "PT", 2) == 0;
+    const char *p = iso + (time ? 2 : 1);
+    char *end;
+    long n = strtol(p, &end, 10);
+    const char *unit;
+
+    switch (*end) {
+    case 'D':
+        unit = "day";
+        break;
+    case 'W':
+        unit = "week";
+        break;
+    case 'H':
+        unit = "hour";
+        break;
+    case 'M':
+        unit = time ? "minute" : "month";
+        break;
+    default:
+        return iso;
+    }
+    return ordo_arena_printf(ctx->arena, "%ld %s%s", n, unit, n == 1 ? "" : "s");
 }

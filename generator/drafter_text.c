@@ -34,34 +34,38 @@ struct verb {
  * move, comment, call, remove; approve, wait, end, loop, ask; "human" for
  * work a person does. Sorted by word for bsearch(). */
 static const struct verb verbs[] = {
-    {"abort", "end"},         {"accept", "approve"},    {"add", "add"},
-    {"alert", "post"},        {"allocate", "human"},    {"annotate", "comment"},
-    {"announce", "post"},     {"approve", "approve"},   {"archive", "remove"},
-    {"arrange", "human"},     {"ask", "ask"},           {"assess", "human"},
-    {"assign", "human"},      {"attach", "human"},      {"authorise", "approve"},
-    {"authorize", "approve"}, {"book", "human"},        {"broadcast", "post"},
-    {"buy", "human"},         {"call", "call"},         {"cancel", "end"},
+    {"abort", "end"},         {"accept", "approve"},    {"acknowledge", "human"},
+    {"add", "add"},           {"alert", "post"},        {"allocate", "human"},
+    {"annotate", "comment"},  {"announce", "post"},     {"apporve", "approve"},
+    {"approove", "approve"},  {"approve", "approve"},   {"aproove", "approve"},
+    {"aprove", "approve"},    {"archive", "remove"},    {"arrange", "human"},
+    {"ask", "ask"},           {"assess", "human"},      {"assign", "human"},
+    {"attach", "human"},      {"authorise", "approve"}, {"authorize", "approve"},
+    {"book", "human"},        {"broadcast", "post"},    {"buy", "human"},
+    {"call", "call"},         {"cancel", "end"},        {"cc", "post"},
     {"change", "update"},     {"check", "check"},       {"close", "move"},
-    {"collect", "human"},     {"comment", "comment"},   {"complete", "human"},
-    {"configure", "human"},   {"confirm", "human"},     {"congratulate", "post"},
-    {"contact", "human"},     {"create", "create"},     {"deactivate", "remove"},
-    {"decide", "human"},      {"decline", "approve"},   {"delete", "remove"},
-    {"deliver", "human"},     {"deny", "approve"},      {"deploy", "human"},
-    {"disable", "remove"},    {"dm", "post"},           {"draft", "human"},
-    {"edit", "update"},       {"email", "post"},        {"enable", "human"},
-    {"end", "end"},           {"enroll", "human"},      {"escalate", "escalate"},
-    {"evaluate", "human"},    {"fetch", "get"},         {"file", "create"},
-    {"fill", "human"},        {"find", "find"},         {"finish", "end"},
+    {"collect", "human"},     {"comment", "comment"},   {"complain", "human"},
+    {"complete", "human"},    {"configure", "human"},   {"confirm", "human"},
+    {"congratulate", "post"}, {"contact", "human"},     {"creat", "create"},
+    {"create", "create"},     {"deactivate", "remove"}, {"decide", "human"},
+    {"decline", "approve"},   {"delete", "remove"},     {"deliver", "human"},
+    {"deny", "approve"},      {"deploy", "human"},      {"disable", "remove"},
+    {"dm", "post"},           {"draft", "human"},       {"edit", "update"},
+    {"email", "post"},        {"enable", "human"},      {"end", "end"},
+    {"enroll", "human"},      {"escalate", "escalate"}, {"evaluate", "human"},
+    {"fetch", "get"},         {"file", "create"},       {"fill", "human"},
+    {"find", "find"},         {"finish", "end"},        {"fire", "call"},
     {"fix", "human"},         {"generate", "create"},   {"get", "get"},
     {"give", "human"},        {"go", "loop"},           {"grant", "human"},
     {"greet", "post"},        {"hand", "human"},        {"handle", "human"},
-    {"inform", "post"},       {"install", "human"},     {"interview", "human"},
-    {"investigate", "human"}, {"invite", "invite"},     {"invoke", "call"},
-    {"list", "find"},         {"load", "get"},          {"log", "create"},
-    {"look", "find"},         {"lookup", "find"},       {"loop", "loop"},
-    {"make", "create"},       {"mark", "update"},       {"meet", "human"},
-    {"merge", "human"},       {"message", "post"},      {"move", "move"},
-    {"note", "comment"},      {"notify", "post"},       {"offboard", "remove"},
+    {"hit", "call"},          {"inform", "post"},       {"install", "human"},
+    {"interview", "human"},   {"investigate", "human"}, {"invite", "invite"},
+    {"invoke", "call"},       {"invte", "invite"},      {"list", "find"},
+    {"load", "get"},          {"log", "create"},        {"look", "find"},
+    {"lookup", "find"},       {"loop", "loop"},         {"make", "create"},
+    {"mark", "update"},       {"meet", "human"},        {"merge", "human"},
+    {"message", "post"},      {"move", "move"},         {"note", "comment"},
+    {"notfy", "post"},        {"notify", "post"},       {"offboard", "remove"},
     {"open", "create"},       {"order", "human"},       {"pause", "wait"},
     {"pay", "human"},         {"ping", "post"},         {"plan", "human"},
     {"poll", "find"},         {"post", "post"},         {"prepare", "human"},
@@ -79,11 +83,11 @@ static const struct verb verbs[] = {
     {"set", "update"},        {"share", "post"},        {"ship", "human"},
     {"sign", "approve"},      {"start", "start"},       {"stop", "end"},
     {"store", "update"},      {"submit", "human"},      {"sync", "update"},
-    {"tell", "post"},         {"terminate", "end"},     {"test", "human"},
-    {"thank", "post"},        {"train", "human"},       {"transition", "move"},
-    {"triage", "human"},      {"update", "update"},     {"upload", "human"},
-    {"verify", "human"},      {"wait", "wait"},         {"warn", "post"},
-    {"welcome", "post"},      {"write", "human"},
+    {"take", "human"},        {"tell", "post"},         {"terminate", "end"},
+    {"test", "human"},        {"thank", "post"},        {"train", "human"},
+    {"transition", "move"},   {"triage", "human"},      {"update", "update"},
+    {"upload", "human"},      {"verify", "human"},      {"wait", "wait"},
+    {"warn", "post"},         {"welcome", "post"},      {"write", "human"},
 };
 
 static int verb_cmp(const void *key, const void *elem)
@@ -173,6 +177,18 @@ bool ordo_drafter_is_filler(const char *low)
         "just",   "kindly",   "step",  "&",      "plus",       "-",         NULL};
 
     return in_list(low, filler);
+}
+
+/* Chatter: words that carry nothing ("um", "basically", "lol", "thx"). */
+bool ordo_drafter_is_chatter(const char *low)
+{
+    static const char *const chatter[] = {
+        "basically", "um",   "uh",   "erm",    "kinda",       "pls",      "plz",    "lol",
+        "ok",        "okay", "well", "hey",    "hi",          "hello",    "thanks", "thx",
+        "cheers",    "fyi",  "btw",  "ah",     "oh",          "actually", "really", "guys",
+        "folks",     "ty",   "yeah", "anyway", "essentially", NULL};
+
+    return in_list(low, chatter);
 }
 
 /* ---- small text helpers -------------------------------------------------------- */
@@ -756,21 +772,36 @@ static bool is_split_verb(const char *w)
 }
 
 /* Does a new clause start at 't' (just after a space)? */
-static bool clause_starts(const char *t)
+static bool clause_starts(const char *st, size_t at)
 {
     static const char *const always[] = {"then",  "otherwise", "else",      "if", "unless",
                                          "while", "until",     "meanwhile", NULL};
-    char w[24], next[24];
+    static const char *const modal[] = {"need",  "needs", "should", "must", "want",  "have",
+                                        "kinda", "will",  "also",   "can",  "would", NULL};
+    const char *t = st + at;
+    char w[24], next[24], prev[24] = "";
     const char *sp;
+    size_t b = at > 0 ? at - 1 : 0;
 
+    while (b > 0 && st[b - 1] != ' ') {
+        b--;
+    }
+    word_at(st + b, prev, sizeof prev);
     word_at(t, w, sizeof w);
+    if (strcmp(w, "until") == 0 && (strcmp(prev, "wait") == 0 || strcmp(prev, "waits") == 0)) {
+        return false; /* "wait until ..." is one step */
+    }
     if (in_list(w, always)) {
         return !(strcmp(w, "then") == 0 && strncmp(t, "then ", 5) != 0);
+    }
+    sp = strchr(t, ' ');
+    if (strcmp(w, "we") == 0 && sp) {
+        word_at(sp + 1, next, sizeof next);
+        return in_list(next, modal); /* "when X we need to Y" */
     }
     if (strcmp(w, "and") != 0 && strcmp(w, "&") != 0) {
         return false;
     }
-    sp = strchr(t, ' ');
     if (!sp) {
         return false;
     }
@@ -803,11 +834,12 @@ struct cl_list {
     size_t n, cap;
 };
 
-static void add_clause(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, const char *st,
-                       size_t b, size_t e)
+/* The clause of bytes [b, e) of sentence text 'st', trimmed; false when no
+ * word is left. */
+static bool make_clause(struct dr_ctx *ctx, size_t sent, const char *st, size_t b, size_t e,
+                        struct dr_clause *c)
 {
-    struct dr_clause c = {0};
-
+    memset(c, 0, sizeof *c);
     while (b < e && (st[b] == ' ' || st[b] == ',' || st[b] == ';')) {
         b++;
     }
@@ -815,17 +847,24 @@ static void add_clause(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, cons
         e--;
     }
     if (b == e) {
-        return;
+        return false;
     }
-    c.text = ordo_arena_strndup(ctx->arena, st + b, e - b);
-    c.sent = sent;
-    c.s_off = b;
-    tokenize(ctx->arena, &c);
-    if (c.nw == 0) {
-        return;
+    c->text = ordo_arena_strndup(ctx->arena, st + b, e - b);
+    c->sent = sent;
+    c->s_off = b;
+    tokenize(ctx->arena, c);
+    return c->nw > 0;
+}
+
+static void add_clause(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, const char *st,
+                       size_t b, size_t e)
+{
+    struct dr_clause c;
+
+    if (make_clause(ctx, sent, st, b, e, &c)) {
+        cl->v = ordo_arena_grow(ctx->arena, cl->v, cl->n, &cl->cap, sizeof *cl->v);
+        cl->v[cl->n++] = c;
     }
-    cl->v = ordo_arena_grow(ctx->arena, cl->v, cl->n, &cl->cap, sizeof *cl->v);
-    cl->v[cl->n++] = c;
 }
 
 /* The words of a clause that are not fillers or stop words. */
@@ -885,6 +924,61 @@ static bool colon_splits(struct dr_ctx *ctx, const char *st, size_t b, size_t i)
     return true;
 }
 
+/* Where the step starts in "if approved move the ticket to Done" (no comma):
+ * at the first verb in its base form that no subject, negation or article
+ * comes before ("if they dont answer in 1 day remind them": at "remind").
+ * 0 when there is none. */
+static size_t condition_end(const struct dr_clause *c)
+{
+    static const char *const before[] = {
+        "they",   "he",      "she",   "it",     "we",      "you",      "i",      "dont",  "don't",
+        "doesnt", "doesn't", "didnt", "didn't", "not",     "to",       "will",   "would", "can",
+        "must",   "should",  "does",  "do",     "did",     "never",    "nobody", "one",   "cannot",
+        "cant",   "can't",   "no",    "the",    "a",       "an",       "any",    "all",   "some",
+        "more",   "fewer",   "less",  "many",   "few",     "most",     "of",     "its",   "their",
+        "his",    "her",     "our",   "your",   "my",      "this",     "that",   "these", "those",
+        "still",  "already", "who",   "anyone", "someone", "nobody's", NULL};
+
+    size_t f = 0;
+
+    while (f < c->nw && ordo_drafter_is_filler(c->w[f].low)) {
+        f++;
+    }
+    if (c->nw < f + 3 || (strcmp(c->w[f].low, "if") != 0 && strcmp(c->w[f].low, "unless") != 0)) {
+        return 0;
+    }
+    for (size_t i = f + 2; i < c->nw; i++) {
+        const char *p = c->w[i - 1].low;
+
+        if (verb_exact(c->w[i].low) && !ordo_is_digit((unsigned char)p[0]) && !in_list(p, before)) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+static void split_condition(struct dr_ctx *ctx, struct cl_list *cl, size_t k, const char *st)
+{
+    size_t at = condition_end(&cl->v[k]);
+    struct dr_clause head, step;
+    size_t off, end;
+
+    if (!at) {
+        return;
+    }
+    off = cl->v[k].s_off + cl->v[k].w[at].off;
+    end = cl->v[k].s_off + strlen(cl->v[k].text);
+    if (!make_clause(ctx, cl->v[k].sent, st, cl->v[k].s_off, off, &head) ||
+        !make_clause(ctx, cl->v[k].sent, st, off, end, &step)) {
+        return;
+    }
+    cl->v = ordo_arena_grow(ctx->arena, cl->v, cl->n, &cl->cap, sizeof *cl->v);
+    memmove(&cl->v[k + 2], &cl->v[k + 1], (cl->n - k - 1) * sizeof cl->v[0]);
+    cl->n++;
+    cl->v[k] = head;
+    cl->v[k + 1] = step;
+}
+
 static bool digit_comma(const char *st, size_t i)
 
 {
@@ -910,13 +1004,16 @@ static void split_clauses(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, c
             i++;
         } else if (st[i] == ';' || (st[i] == ',' && !digit_comma(st, i)) ||
                    (st[i] == ':' && st[i + 1] == ' ' && colon_splits(ctx, st, b, i)) ||
-                   (st[i] == ' ' && i > b && clause_starts(st + i + 1))) {
+                   (st[i] == ' ' && i > b && clause_starts(st, i + 1))) {
             add_clause(ctx, cl, sent, st, b, i);
             b = i + 1;
         }
     }
     add_clause(ctx, cl, sent, st, b, strlen(st));
     join_verbless(ctx, cl, first, st);
+    for (size_t k = first; k < cl->n; k++) {
+        split_condition(ctx, cl, k, st);
+    }
 }
 
 /* ---- the document ------------------------------------------------------------------------ */
@@ -997,7 +1094,27 @@ static bool title_unit(struct ordo_arena *arena, const struct units *us)
 }
 
 /* "Title: the text" in the first sentence: a short verbless prefix. */
+/* Words that name rather than tell: no verb other than an -ing noun
+ * ("Employee offboarding"), no "if" or "when". */
+static bool names_only(const struct dr_clause *c)
+{
+    static const char *const markers[] = {"if",   "when",      "whenever", "every",  "each",
+                                          "once", "otherwise", "else",     "unless", NULL};
+
+    for (size_t i = 0; i < c->nw; i++) {
+        const char *w = c->w[i].low;
+        size_t n = strlen(w);
+
+        if (in_list(w, markers) ||
+            (ordo_drafter_verb(w) && !(n > 4 && strcmp(w + n - 3, "ing") == 0))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static const char *title_prefix(struct dr_ctx *ctx, char **text)
+
 {
     char *colon = strstr(*text, ": ");
     struct dr_clause c = {0};
@@ -1008,7 +1125,7 @@ static const char *title_prefix(struct dr_ctx *ctx, char **text)
     }
     c.text = ordo_arena_strndup(ctx->arena, *text, (size_t)(colon - *text));
     tokenize(ctx->arena, &c);
-    if (c.nw == 0 || c.nw > 6 || has_verb(&c) || strpbrk(c.text, ".!?,;")) {
+    if (c.nw == 0 || c.nw > 6 || !names_only(&c) || strpbrk(c.text, ".!?,;")) {
         return NULL;
     }
     t = c.text;
