@@ -196,7 +196,13 @@ static void passive(const struct dr_span *s, struct clause_view *v)
 {
     static const char *const be[] = {"be", "is", "are", "was", "were", "been", "gets", "get", NULL};
 
+    /* Not in a command: "tell X that the laptop is ordered" is active. */
+    if (v->verb_at == s->from) {
+        return;
+    }
     for (size_t i = s->from + 1; i + 1 < s->to; i++) {
+
+
         const char *p = LOW(s, i + 1);
         size_t n = strlen(p);
         const char *cls = ordo_drafter_verb(p);

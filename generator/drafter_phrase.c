@@ -266,6 +266,8 @@ static const struct role_def roles[] = {
     {"recruiter", "Recruiting", "recruiting"},
     {"recruiting", "Recruiting", "recruiting"},
     {"lead", "Team lead", "team-leads"},
+    {"it", "IT", "it"}, /* only as written "IT" */
+
 };
 
 static const char *const determiners[] = {"the",    "their",       "his", "her", "our",
