@@ -842,6 +842,8 @@ static void build_start(struct builder *b, struct ends *e)
     for (size_t i = 0; t->vars && t->vars[i]; i++) {
         json_object_set_new(b->vars, t->vars[i], json_true());
     }
+    json_object_update(b->vars, b->ctx->start_vars);
+
     push_end(b, e, n->id, NULL, NULL, false);
 }
 

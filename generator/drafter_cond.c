@@ -333,6 +333,22 @@ static const char *value_text(struct dr_ctx *ctx, const struct dr_span *s)
     return out;
 }
 
+/* "it is not Done": a pronoun and a value written with a capital, which is
+ * how statuses are written; read as the status. */
+static bool status_of_it(const struct dr_span *s, size_t is)
+{
+    const char *p = LOW(s, is - 1);
+    size_t v = is + 1;
+
+    if (strcmp(p, "it") != 0 && strcmp(p, "this") != 0 && strcmp(p, "that") != 0) {
+        return false;
+    }
+    if (ordo_drafter_word_is(s, v, "not")) {
+        v++;
+    }
+    return v < s->to && s->c->text[s->c->w[v].off] >= 'A' && s->c->text[s->c->w[v].off] <= 'Z';
+}
+
 /* "the priority is high": a value of an attribute. */
 static bool value(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c)
 {
@@ -342,7 +358,12 @@ static bool value(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c
     if (at == SIZE_MAX) {
         at = ordo_drafter_find(s, s->from, "equals");
     }
-    if (at == SIZE_MAX || at == s->from || !attribute_word(LOW(s, at - 1))) {
+    if (at == SIZE_MAX || at == s->from) {
+        return false;
+    }
+    bool pronoun = !attribute_word(LOW(s, at - 1));
+
+    if (pronoun && !status_of_it(s, at)) {
         return false;
     }
     at++;
@@ -354,7 +375,8 @@ static bool value(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c
         return false;
     }
     val = value_text(ctx, &(struct dr_span){s->c, at, s->to});
-    var = subject_var(ctx, s, s->from, at - (c->negated ? 2 : 1));
+    var = pronoun ? "status" : subject_var(ctx, s, s->from, at - (c->negated ? 2 : 1));
+
     if (!val[0] || !ordo_drafter_feel_name_ok(var)) {
         return false;
     }
@@ -374,9 +396,11 @@ static bool flag(struct dr_ctx *ctx, const struct dr_span *s, struct dr_cond *c)
     for (size_t i = s->from; i < s->to && count < 4; i++) {
         const char *w = LOW(s, i);
 
-        if (ordo_drafter_is_stopword(w) || negation(w) || strcmp(w, "then") == 0) {
+        if (ordo_drafter_is_stopword(w) || negation(w) || strcmp(w, "then") == 0 ||
+            strcmp(w, "yet") == 0 || strcmp(w, "already") == 0 || strcmp(w, "still") == 0) {
             continue;
         }
+
         if (strlen(buf) + strlen(w) + 2 < sizeof buf) {
             if (buf[0]) {
                 strncat(buf, "_", sizeof buf - strlen(buf) - 1);

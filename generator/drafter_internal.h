@@ -216,7 +216,7 @@ void ordo_drafter_ask(struct dr_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* drafter_phrase.c */
-const char *ordo_drafter_hostile(const struct dr_span *s);
+const char *ordo_drafter_hostile(const struct dr_span *s, bool *blocks);
 size_t ordo_drafter_role_at(struct dr_ctx *ctx, const struct dr_span *s, size_t i,
                             struct dr_role *role);
 size_t ordo_drafter_duration_at(struct dr_ctx *ctx, const struct dr_span *s, size_t i,

@@ -201,8 +201,6 @@ static void passive(const struct dr_span *s, struct clause_view *v)
         return;
     }
     for (size_t i = s->from + 1; i + 1 < s->to; i++) {
-
-
         const char *p = LOW(s, i + 1);
         size_t n = strlen(p);
         const char *cls = ordo_drafter_verb(p);
@@ -523,11 +521,35 @@ static const char *message_text(const struct fill *f)
     return f->it->name;
 }
 
+/* A variable set before whose name ends with 'suffix' ("slack_channel"
+ * for "channel"), as a FEEL reference, or NULL. */
+static const char *var_ending(const struct fill *f, const char *suffix)
+{
+    const char *key;
+    json_t *v;
+    size_t n = strlen(suffix);
+
+    json_object_foreach((json_t *)f->vars, key, v)
+    {
+        size_t k = strlen(key);
+
+        (void)v;
+        if (k >= n && strcmp(key + k - n, suffix) == 0 &&
+            json_object_get(f->ctx->start_vars, key)) {
+            return ordo_arena_printf(f->ctx->arena, "=%s", key);
+        }
+    }
+    return NULL;
+}
+
 static const char *channel_value(const struct fill *f)
 {
     const char *c = ordo_drafter_channel(f->s);
 
     if (c) {
+        return c;
+    }
+    if ((c = var_ending(f, "channel"))) {
         return c;
     }
     if (f->ctx->channel) {
@@ -653,7 +675,8 @@ static const char *email_value(const struct fill *f)
         const char *w = LOW(f->s, i);
         const char *at = strchr(w, '@');
 
-        if (at && at != w && strchr(at, '.') && !strchr(w, '/')) {
+        if (at && at != w && strchr(at, '.') && !strchr(w, '/') &&
+            strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789._%+-@") == strlen(w)) {
             return ordo_arena_strdup(f->ctx->arena, w);
         }
     }
@@ -666,6 +689,11 @@ static const char *email_value(const struct fill *f)
 static const char *team_value(const struct fill *f)
 {
     size_t at = ordo_drafter_find(f->s, f->s->from, "team");
+    const char *v = var_ending(f, "team");
+
+    if (v) {
+        return v;
+    }
 
     if (at != SIZE_MAX && at > f->s->from && !ordo_drafter_is_stopword(LOW(f->s, at - 1))) {
         return ordo_drafter_slug(f->ctx->arena, LOW(f->s, at - 1), '-', 60);

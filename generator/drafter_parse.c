@@ -75,6 +75,23 @@ static struct dr_span span_of(struct dr_clause *c)
     return (struct dr_span){c, c->skip, c->lim};
 }
 
+/* Why the words keep their whole sentence out of the process, or NULL. */
+static const char *blocking(const struct dr_span *s)
+{
+    bool blocks;
+    const char *why = ordo_drafter_hostile(s, &blocks);
+
+    return blocks ? why : NULL;
+}
+
+/* Anything suspect in the words (SQL, code), blocking or not. */
+static const char *suspect(const struct dr_span *s)
+{
+    bool blocks;
+
+    return ordo_drafter_hostile(s, &blocks);
+}
+
 static bool any_at(const struct dr_span *s, size_t i, const char *const *phrases, size_t *m)
 {
     for (size_t k = 0; phrases[k]; k++) {
@@ -350,7 +367,7 @@ static bool first_clause_trigger(struct dr_ctx *ctx, struct dr_clause *c)
         }
         return true;
     }
-    if (manual_start(&s) && ordo_drafter_find(&s, s.from, "start") != SIZE_MAX) {
+    if (manual_start(&s) && ordo_drafter_find(&s, s.from, "start*") != SIZE_MAX) {
         ctx->trigger.kind = DR_TRIG_NONE;
         ctx->trigger.name = "Started by hand";
         return true;
@@ -420,8 +437,7 @@ static bool second_sentence_trigger(struct dr_ctx *ctx)
     c = &ctx->doc.cl[ctx->doc.sent[si].cl0];
     s = span_of(c);
     strip_lead(&s);
-    if (!any_at(&s, s.from, whens, &m) || ordo_drafter_hostile(&s) ||
-        !first_clause_trigger(ctx, c)) {
+    if (!any_at(&s, s.from, whens, &m) || blocking(&s) || !first_clause_trigger(ctx, c)) {
         return false;
     }
     ctx->trigger.cl = c;
@@ -429,7 +445,113 @@ static bool second_sentence_trigger(struct dr_ctx *ctx)
     return true;
 }
 
+/* The variable a phrase of entered data names: its last two content words
+ * ("the employee id": employee_id), without a leading adjective. */
+static void start_var(struct dr_ctx *ctx, const struct dr_span *s, size_t from, size_t to)
+{
+    static const char *const adjectives[] = {"new",  "short", "long",    "full",  "first",
+                                             "last", "old",   "current", "brief", NULL};
+    const char *w[2] = {NULL, NULL};
+    const char *var;
+    size_t m;
+
+    for (size_t i = from; i < to; i++) {
+        if (!ordo_drafter_is_stopword(LOW(s, i)) && !ordo_drafter_verb(LOW(s, i)) &&
+            !any_at(s, i, adjectives, &m) && LOW(s, i)[0] >= 'a' && LOW(s, i)[0] <= 'z') {
+            w[0] = w[1];
+            w[1] = LOW(s, i);
+        }
+    }
+    if (!w[1]) {
+        return;
+    }
+    var = ordo_drafter_slug(
+        ctx->arena, ordo_arena_printf(ctx->arena, "%s %s", w[0] ? w[0] : "", w[1]), '_', 40);
+    if (ordo_drafter_feel_name_ok(var)) {
+        json_object_set_new(ctx->start_vars, var, json_true());
+    }
+}
+
+/* "... and enters the amount and a short description": what the person
+ * who starts the process gives. Each phrase (split at "and", "or", ",")
+ * names a start variable. */
+static void data_clause(struct dr_ctx *ctx, struct dr_clause *c)
+{
+    struct dr_span s = span_of(c);
+    size_t from = s.from;
+
+    for (size_t i = s.from; i <= s.to; i++) {
+        if (i == s.to || ordo_drafter_word_is(&s, i, "and") || ordo_drafter_word_is(&s, i, "or") ||
+            ordo_drafter_word_is(&s, i, "of") || ordo_drafter_word_is(&s, i, "with")) {
+            start_var(ctx, &s, from, i);
+            from = i + 1;
+        }
+    }
+    c->placed++;
+}
+
+static bool data_verb(const struct dr_span *s)
+{
+    static const char *const verbs[] = {"give",   "gives",    "enter",     "enters",  "fill",
+                                        "fills",  "pick",     "picks",     "provide", "provides",
+                                        "choose", "chooses",  "select",    "selects", "type",
+                                        "types",  "describe", "describes", "specify", "specifies",
+                                        "attach", "attaches", "add",       "adds",    NULL};
+
+    for (size_t i = s->from; i < s->to && i < s->from + 3; i++) {
+        size_t m;
+
+        if (any_at(s, i, verbs, &m)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* After a start by hand, the rest of its sentence, and a next sentence
+ * about what the person gives ("They pick a model and give a reason"),
+ * are the data the process starts with. */
+static void start_data(struct dr_ctx *ctx, size_t si, size_t k)
+{
+    const struct dr_sentence *st = &ctx->doc.sent[si];
+    size_t n = json_object_size(ctx->start_vars);
+
+    for (; k < st->cl0 + st->ncl; k++) {
+        data_clause(ctx, &ctx->doc.cl[k]);
+    }
+    if (si + 1 < ctx->doc.nsent && ctx->doc.sent[si + 1].parent < 0 &&
+        ctx->doc.sent[si + 1].ncl > 0) {
+        st = &ctx->doc.sent[si + 1];
+        struct dr_span s = span_of(&ctx->doc.cl[st->cl0]);
+
+        if (data_verb(&s)) {
+            for (k = st->cl0; k < st->cl0 + st->ncl; k++) {
+                data_clause(ctx, &ctx->doc.cl[k]);
+            }
+        }
+    }
+    if (json_object_size(ctx->start_vars) > n) {
+        const char *key;
+        json_t *v;
+        char list[256] = "";
+
+        json_object_foreach(ctx->start_vars, key, v)
+        {
+            (void)v;
+            if (strlen(list) + strlen(key) + 3 < sizeof list) {
+                strncat(list, list[0] ? ", " : "", sizeof list - strlen(list) - 1);
+                strncat(list, key, sizeof list - strlen(list) - 1);
+            }
+        }
+        ordo_drafter_assume(ctx,
+                            "The process starts with the variables %s, which the person "
+                            "who starts it enters.",
+                            list);
+    }
+}
+
 static void find_trigger(struct dr_ctx *ctx)
+
 {
     struct dr_clause *c;
     const struct dr_sentence *st;
@@ -449,9 +571,12 @@ static void find_trigger(struct dr_ctx *ctx)
     }
     c = &ctx->doc.cl[k];
 
-    if (!ordo_drafter_hostile(&(struct dr_span){c, 0, c->nw}) && first_clause_trigger(ctx, c)) {
+    if (!blocking(&(struct dr_span){c, 0, c->nw}) && first_clause_trigger(ctx, c)) {
         ctx->trigger.cl = c;
         c->placed++;
+        if (ctx->trigger.kind == DR_TRIG_NONE) {
+            start_data(ctx, ctx->first_sent, k + 1);
+        }
         return;
     }
     if (ctx->trigger.kind == DR_TRIG_TIMER) {
@@ -842,9 +967,10 @@ static bool loop_clause(struct dr_ctx *ctx, struct dr_clause *c, const struct dr
                                         "repeat",        "repeats",
                                         "retry",         NULL};
     struct dr_item *it;
-    size_t m;
+    size_t m, at = ordo_drafter_find_any(s, s->from, loops, &m);
 
-    if (!any_at(s, s->from, loops, &m)) {
+    /* "the process goes back to step 5": the subject is allowed */
+    if (at == SIZE_MAX || at > s->from + 3) {
         return false;
     }
     if (out->n > 0 && out->v[out->n - 1]->kind == DR_LOOP &&
@@ -856,11 +982,11 @@ static bool loop_clause(struct dr_ctx *ctx, struct dr_clause *c, const struct dr
     if (!it) {
         return true;
     }
-    it->loop_ref = (struct dr_span){s->c, s->from + m, s->to};
-    if (ordo_drafter_word_is(s, s->from + m, "step") && s->from + m + 1 < s->to) {
-        it->loop_step = (int)strtol(LOW(s, s->from + m + 1), NULL, 10);
-    } else if (ordo_drafter_word_is(s, s->from + m - 1, "step") && s->from + m < s->to) {
-        it->loop_step = (int)strtol(LOW(s, s->from + m), NULL, 10);
+    it->loop_ref = (struct dr_span){s->c, at + m, s->to};
+    if (ordo_drafter_word_is(s, at + m, "step") && at + m + 1 < s->to) {
+        it->loop_step = (int)strtol(LOW(s, at + m + 1), NULL, 10);
+    } else if (ordo_drafter_word_is(s, at + m - 1, "step") && at + m < s->to) {
+        it->loop_step = (int)strtol(LOW(s, at + m), NULL, 10);
     }
     it->name = "Back";
     ordo_drafter_push(ctx, out, it);
@@ -868,7 +994,25 @@ static bool loop_clause(struct dr_ctx *ctx, struct dr_clause *c, const struct dr
 }
 
 /* A step with a verb: a person's work, or an action of the catalogue. */
+/* A duration, or "hour", "day", "week" alone (after "every"). */
+static size_t every_duration(struct dr_ctx *ctx, const struct dr_span *s, size_t i,
+                             const char **iso)
+{
+    static const char *const units[][2] = {
+        {"minute", "PT1M"}, {"hour", "PT1H"}, {"day", "P1D"}, {"week", "P1W"}, {"morning", "P1D"}};
+    size_t m = ordo_drafter_duration_at(ctx, s, i, iso);
+
+    for (size_t k = 0; !m && k < sizeof units / sizeof units[0]; k++) {
+        if (ordo_drafter_word_is(s, i, units[k][0])) {
+            *iso = units[k][1];
+            m = 1;
+        }
+    }
+    return m;
+}
+
 static bool step_clause(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span s,
+
                         struct dr_block *out)
 {
     const json_t *action;
@@ -876,9 +1020,11 @@ static bool step_clause(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span 
     const char *iso;
     size_t at, m;
 
-    /* "after 2 days, send a reminder", "send a reminder 2 days later" */
-    if ((ordo_drafter_word_is(&s, s.from, "after") || ordo_drafter_word_is(&s, s.from, "in")) &&
-        (m = ordo_drafter_duration_at(ctx, &s, s.from + 1, &iso))) {
+    /* "after 2 days, send a reminder", "send a reminder 2 days later";
+     * "every 2 hours, get the issue" once the process runs: a wait */
+    if ((ordo_drafter_word_is(&s, s.from, "after") || ordo_drafter_word_is(&s, s.from, "in") ||
+         ordo_drafter_word_is(&s, s.from, "every") || ordo_drafter_word_is(&s, s.from, "each")) &&
+        (m = every_duration(ctx, &s, s.from + 1, &iso))) {
         timer_item(ctx, c, iso, out);
         s.from += 1 + m;
         strip_lead(&s);
@@ -1512,7 +1658,7 @@ static const char *sentence_hostile(struct dr_ctx *ctx, size_t si)
 
     for (size_t k = st->cl0; k < st->cl0 + st->ncl; k++) {
         struct dr_clause *c = &ctx->doc.cl[k];
-        const char *why = ordo_drafter_hostile(&(struct dr_span){c, 0, c->nw});
+        const char *why = blocking(&(struct dr_span){c, 0, c->nw});
 
         if (why) {
             return why;
@@ -1563,6 +1709,21 @@ static void skip_label(struct dr_ctx *ctx, size_t si)
     }
 }
 
+/* An unplaced clause with SQL or code in it says so. */
+static void suspect_reasons(struct dr_ctx *ctx, size_t si)
+{
+    const struct dr_sentence *st = &ctx->doc.sent[si];
+
+    for (size_t k = st->cl0; k < st->cl0 + st->ncl; k++) {
+        struct dr_clause *c = &ctx->doc.cl[k];
+        const char *why = suspect(&(struct dr_span){c, 0, c->nw});
+
+        if (why && (c->reason || c->placed == 0)) {
+            c->reason = why;
+        }
+    }
+}
+
 static void parse_sentence(struct dr_ctx *ctx, size_t si, struct dr_block *out, int depth)
 {
     const struct dr_sentence *st = &ctx->doc.sent[si];
@@ -1594,6 +1755,7 @@ static void parse_sentence(struct dr_ctx *ctx, size_t si, struct dr_block *out, 
     if (ro.parallel) {
         make_parallel(ctx, si, &tmp, out);
     }
+    suspect_reasons(ctx, si);
     for (size_t k = 0; k < tmp.n; k++) {
         merge_item(ctx, out, tmp.v[k]);
     }
@@ -1608,7 +1770,7 @@ static void collect_defaults(struct dr_ctx *ctx)
         struct dr_span s = {c, 0, c->nw};
         const char *key;
 
-        if (ordo_drafter_hostile(&s)) {
+        if (blocking(&s)) {
             continue;
         }
         if (!ctx->channel) {
@@ -1674,7 +1836,7 @@ static void title_sentence(struct dr_ctx *ctx)
     }
     st = &ctx->doc.sent[0];
     c = &ctx->doc.cl[st->cl0];
-    if (c->nw > 6 || ordo_drafter_hostile(&(struct dr_span){(struct dr_clause *)c, 0, c->nw})) {
+    if (c->nw > 6 || suspect(&(struct dr_span){(struct dr_clause *)c, 0, c->nw})) {
         return;
     }
     for (size_t i = 0; i < c->nw; i++) {

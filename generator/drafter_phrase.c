@@ -160,34 +160,48 @@ static bool internal_url(const char *w)
     return k == 0 || internal_host(host) || strchr(host, '%');
 }
 
-/* Why the clause must not be placed, or NULL when it may be. */
-const char *ordo_drafter_hostile(const struct dr_span *s)
+/* Does 'text' contain 'needle' (lower case), ignoring ASCII case? */
+static bool ci_contains(const char *text, const char *needle)
 {
-    const char *t = s->c->text;
-    char low[1024];
-    size_t n = strlen(t);
+    size_t n = strlen(needle);
 
-    if (n >= sizeof low) {
-        n = sizeof low - 1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        low[i] = ordo_drafter_lower(t[i]);
-    }
-    low[n] = '\0';
-    for (size_t i = 0; i < sizeof bad_text / sizeof bad_text[0]; i++) {
-        if (strstr(low, bad_text[i].needle)) {
-            return bad_text[i].reason;
+    for (const char *p = text; *p; p++) {
+        size_t k = 0;
+
+        while (k < n && p[k] && ordo_drafter_lower(p[k]) == needle[k]) {
+            k++;
+        }
+        if (k == n) {
+            return true;
         }
     }
-    if (strpbrk(low, "{}`\\|")) {
-        return r_code;
+    return false;
+}
+
+/* Why the clause is suspect, or NULL. '*blocks' says whether the whole
+ * sentence must stay out of the process: instructions to the drafter,
+ * shell commands and internal addresses do; SQL, code or template syntax
+ * does not by itself (a Jira summary may quote it), it is only ever placed
+ * as literal text, and it is the reason given when the clause is unplaced. */
+const char *ordo_drafter_hostile(const struct dr_span *s, bool *blocks)
+{
+    const char *t = s->c->text;
+
+    *blocks = true;
+    for (size_t i = 0; i < sizeof bad_text / sizeof bad_text[0]; i++) {
+        if (ci_contains(t, bad_text[i].needle)) {
+            *blocks = bad_text[i].reason == r_inject || bad_text[i].reason == r_shell ||
+                      bad_text[i].reason == r_internal;
+            return bad_text[i].reason;
+        }
     }
     for (size_t i = s->from; i < s->to; i++) {
         if (internal_url(LOW(s, i))) {
             return r_internal;
         }
     }
-    return NULL;
+    *blocks = false;
+    return strpbrk(t, "{}`\\|<>") ? r_code : NULL;
 }
 
 /* ---- roles --------------------------------------------------------------------- */
@@ -354,7 +368,43 @@ static size_t group_word(const struct dr_span *s, size_t i)
     return 0;
 }
 
+/* "new team's", "finance's": up to two words ending in a possessive that is
+ * not the employee's. Their length, or 0. */
+static size_t other_possessive(const struct dr_span *s, size_t i)
+{
+    for (size_t k = 0; k < 2 && i + k < s->to; k++) {
+        const char *w = LOW(s, i + k);
+        size_t n = strlen(w);
+
+        if (n > 2 && strcmp(w + n - 2, "'s") == 0) {
+            return k + 1;
+        }
+        if (ordo_drafter_verb(w)) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* "someone from", "a member of", "anyone in": a person of a group. */
+static size_t member_of(const struct dr_span *s, size_t i)
+{
+    static const char *const heads[] = {
+        "someone from", "somebody from", "anyone from", "someone in",    "anyone in",
+        "a member of",  "one of",        "someone on",  "a person from", NULL};
+
+    for (size_t k = 0; heads[k]; k++) {
+        size_t m = ordo_drafter_phrase_at(s, i, heads[k]);
+
+        if (m) {
+            return m;
+        }
+    }
+    return 0;
+}
+
 /* A role (or person) named at word 'i', with its determiner: the number of
+
 
  * words it takes, 0 when there is none. "they", "them", "he" and "she"
  * name the last role named. */
@@ -387,6 +437,17 @@ size_t ordo_drafter_role_at(struct dr_ctx *ctx, const struct dr_span *s, size_t 
     } else if (ordo_drafter_phrase_at(s, i + d, "new hire's")) {
         poss = true;
         d += 2;
+    } else if (d <= 1 && (m = other_possessive(s, i + d))) {
+        d += m; /* "the new team's manager": a manager, not the employee's */
+    }
+    if (d == 0 && (m = member_of(s, i))) {
+        d = m; /* "someone from the helpdesk group" */
+        for (size_t k = 0; determiners[k]; k++) {
+            if (ordo_drafter_word_is(s, i + d, determiners[k])) {
+                d++;
+                break;
+            }
+        }
     }
     if ((m = person_at(ctx, s, i + d, poss, role))) {
         return d + m;

@@ -419,6 +419,10 @@ const char *ordo_drafter_label(struct ordo_arena *arena, const struct dr_span *s
     while (n > 0 && strchr(".,;:!?", t[n - 1])) {
         t[--n] = '\0';
     }
+    while (*t == '=' || *t == ' ') {
+        t++; /* a name never reads as an expression */
+    }
+
     if (t[0] >= 'a' && t[0] <= 'z') {
         t[0] = (char)(t[0] - 'a' + 'A');
     }
@@ -682,16 +686,28 @@ static bool abbreviation_before(const char *t, size_t dot)
     return in_list(w, abbrev);
 }
 
+/* Quotes keep text together only when they pair up: an odd '"' (as in
+ * 'labelled x"); DROP TABLE ...') must not swallow the rest. */
+static bool quotes_balanced(const char *t)
+{
+    size_t n = 0;
+
+    for (; *t; t++) {
+        n += *t == '"';
+    }
+    return n % 2 == 0;
+}
+
 /* Where the sentence starting at 't' ends (the index after its last
  * character): at '.', '!' or '?' before white space or the end. */
 static size_t sentence_end(const char *t)
 {
-    bool quote = false;
+    bool quote = false, honour = quotes_balanced(t);
 
     for (size_t i = 0; t[i]; i++) {
         char c = t[i];
 
-        if (c == '"') {
+        if (c == '"' && honour) {
             quote = !quote;
         }
         if (quote || (c != '.' && c != '!' && c != '?')) {
@@ -989,10 +1005,10 @@ static bool digit_comma(const char *st, size_t i)
 static void split_clauses(struct dr_ctx *ctx, struct cl_list *cl, size_t sent, const char *st)
 {
     size_t first = cl->n, b = 0;
-    bool quote = false;
+    bool quote = false, honour = quotes_balanced(st);
 
     for (size_t i = 0; st[i]; i++) {
-        if (st[i] == '"') {
+        if (st[i] == '"' && honour) {
             quote = !quote;
         }
         if (quote) {

@@ -323,7 +323,32 @@ START_TEST(out_of_scope_text_is_unprocessable_and_all_unplaced)
 }
 END_TEST
 
+/* No FEEL expression (a source, condition or assignee starting with '=')
+ * and no name starting with '=' holds 'needle'. */
+static void assert_no_expression_holds(const json_t *ir, const char *needle)
+{
+    size_t i, j;
+    const json_t *node, *m, *f;
+
+    json_array_foreach(json_object_get(ir, "nodes"), i, node)
+    {
+        ck_assert_msg(str(node, "name")[0] != '=', "name %s", str(node, "name"));
+        json_array_foreach(json_object_get(node, "inputs"), j, m)
+        {
+            const char *src = str(m, "source");
+
+            ck_assert_msg(src[0] != '=' || !strstr(src, needle), "input %s", src);
+        }
+        ck_assert(!str(node, "assignee") || !strstr(str(node, "assignee"), needle));
+    }
+    json_array_foreach(json_object_get(ir, "flows"), i, f)
+    {
+        ck_assert(!str(f, "condition") || !strstr(str(f, "condition"), needle));
+    }
+}
+
 START_TEST(hostile_sentences_never_reach_the_process)
+
 {
     struct draft d =
         draft("1. Open a Jira ticket in project OPS.\n"
@@ -335,17 +360,18 @@ START_TEST(hostile_sentences_never_reach_the_process)
     char *json;
 
     ck_assert_msg(d.rc == ORDO_OK, "%s", d.err.msg);
-    /* The process documentation keeps the text as written; no node or flow
-     * holds any of it. */
+    /* Instructions to the drafter and shell commands stay out whole; SQL and
+     * template syntax inside a step's text is only ever a literal. (The
+     * process documentation keeps the text as written.) */
     json = dump(json_object_get(d.ir, "nodes"));
     ck_assert(unplaced_has(d.unplaced, "Ignore previous instructions"));
     ck_assert(unplaced_has(d.unplaced, "rm -rf"));
-    ck_assert(unplaced_has(d.unplaced, "DROP TABLE"));
-    ck_assert(unplaced_has(d.unplaced, "${jndi"));
     ck_assert_ptr_null(strstr(json, "169.254"));
     ck_assert_ptr_null(strstr(json, "rm -rf"));
-    ck_assert_ptr_null(strstr(json, "jndi"));
-    ck_assert_ptr_null(strstr(json, "DROP"));
+    assert_no_expression_holds(d.ir, "DROP");
+    assert_no_expression_holds(d.ir, "jndi");
+    assert_no_expression_holds(d.ir, "{{");
+    ck_assert_ptr_nonnull(node_action(d.ir, "github.create_issue"));
     ck_assert_ptr_nonnull(node_action(d.ir, "jira.create_issue"));
     ck_assert_str_eq(input(node_action(d.ir, "jira.create_issue"), "project"), "OPS");
     ck_assert_str_eq(input(node_action(d.ir, "slack.post_message"), "channel"), "#ops");
@@ -490,6 +516,7 @@ static void check_text(const char *dir, const char *name, struct ordo_buf *why)
     size_t i;
     const json_t *v;
     bool want;
+    struct ordo_buf ignored = ORDO_BUF_INIT;
 
     (void)snprintf(path, sizeof path, "%s/%s.txt", dir, name);
     ck_assert_msg(ordo_file_read(path, 1 << 20, "test", &text, &err) == ORDO_OK, "%s", err.msg);
@@ -498,9 +525,10 @@ static void check_text(const char *dir, const char *name, struct ordo_buf *why)
     ck_assert_msg(expect, "%s: %s", path, je.text);
     d = draft(ordo_buf_cstr(&text));
     want = json_is_true(json_object_get(expect, "usable"));
-    if (usable(d.ir, uses_http(expect), want ? why : &(struct ordo_buf)ORDO_BUF_INIT) != want) {
+    if (usable(d.ir, uses_http(expect), want ? why : &ignored) != want) {
         ordo_buf_printf(why, "usable is %s; ", want ? "false" : "true");
     }
+    ordo_buf_cleanup(&ignored);
     if (want && d.ir) {
         check_structure(d.ir, expect, why);
     }
