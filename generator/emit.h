@@ -27,14 +27,25 @@
  *     edge through a shape, branches stacked around the main path,
  *     back edges routed around below, one horizontal strip per lane; the
  *     same IR gives byte-identical XML.
+ *   - labels that bpmnlint's label-required wants: a flow node with an
+ *     empty name is labelled with its id, a conditional flow without a
+ *     name with its condition ('=' included); a node without a lane in a
+ *     process with lanes is drawn in the first lane;
+ *   - the layout is generator/layout.h's (guarantees listed there); its
+ *     limits are above the IR's (ORDO_IR_MAX_NODES, ORDO_IR_MAX_FLOWS).
  * '*report' (may be NULL) gets {"shapes": N, "edges": N, "crossings": N,
- * "width": W, "height": H}: crossings counts pairs of edges that cross.
+ * "width": W, "height": H}: crossings counts pairs of edges that cross;
+ * shapes count the participant and lanes too.
  *
  * ordo_emit_lift: the IR of a model that uses only what the IR can say
  * (a single process, the node kinds of the IR, zeebe:/ordo: extensions as
  * written above); otherwise ORDO_E_UNPROCESSABLE with the reason naming the
  * first element that cannot be lifted ("element 'Sub_1' is a bpmn:subProcess,
  * which drafts cannot revise"). Used to revise a draft after a manual edit.
+ * emit then lift gives the IR back, except: assumptions and questions are
+ * empty (BPMN does not hold them), empty outputs and options lists come
+ * back as null, an empty node name as the id emission wrote for it, and a
+ * flow named exactly as its condition as unnamed (generator/lift.c).
  *
  * Codes: ORDO_E_INVAL for NULL arguments or an invalid IR; outputs set only
  * on ORDO_OK. Thread safety: pure.

@@ -59,3 +59,9 @@ set_tests_properties(oracle_github-openapi PROPERTIES LABELS "oracle;fakes"
 add_test(NAME oracle_ir-schema COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh ir-schema.js)
 set_tests_properties(oracle_ir-schema PROPERTIES LABELS "oracle;generator" SKIP_RETURN_CODE 77
   TIMEOUT 120 ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")
+# BPMN emitted from the IR fixtures (tests/tools/ir_emit) against bpmn-moddle and bpmnlint, with
+# geometry checked in JS and `ordo run` on each; skips (exit 77) without Node.js 20+, the npm
+# packages or the tool.
+add_test(NAME oracle_ir-emit COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh ir-emit.js)
+set_tests_properties(oracle_ir-emit PROPERTIES LABELS "oracle;generator" SKIP_RETURN_CODE 77
+  TIMEOUT 300 ENVIRONMENT "ORDOTEST_IR_EMIT=${ORDO_TEST_BIN_DIR}/ir_emit;ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")

@@ -7,6 +7,16 @@ ordo_add_check_test(test_ir SOURCES unit/test_ir.c LIBS ordo_generator LABELS "u
 foreach(name IN LISTS ordo_connectors)
   add_dependencies(test_ir ordo_connector_${name})
 endforeach()
+ordo_add_check_test(test_layout SOURCES unit/test_layout.c LIBS ordo_generator LABELS "unit;generator")
+ordo_add_check_test(test_emit SOURCES unit/test_emit.c LIBS ordo_generator ordo_core ordo_testsupport
+  LABELS "unit;generator" ENV "ORDOTEST_CONNECTOR_DIR=${ORDO_PLUGIN_BUILD_DIR}")
+foreach(name IN LISTS ordo_connectors)
+  add_dependencies(test_emit ordo_connector_${name})
+endforeach()
+# tests/tools/ir_emit: IR files to BPMN files, for the ir-emit oracle.
+add_executable(ir_emit tools/ir_emit.c)
+target_link_libraries(ir_emit PRIVATE ordo_generator)
+set_target_properties(ir_emit PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
 ordo_add_check_test(test_drafter SOURCES unit/test_drafter.c LIBS ordo_generator LABELS "unit;generator")
 target_compile_definitions(test_drafter PRIVATE ORDOTEST_CONNECTOR_DIR="${ORDO_PLUGIN_BUILD_DIR}")
 get_property(ordo_drafter_connectors GLOBAL PROPERTY ORDO_CONNECTORS)
