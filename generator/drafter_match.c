@@ -857,6 +857,27 @@ static void add_mapping(json_t *list, const char *target, const char *source)
     json_array_append_new(list, m);
 }
 
+/* A literal from the text stays a literal: no leading '=' (FEEL), no "${"
+ * or "#{" (JUEL templates, CONTRACTS §2), no backquotes or backslashes. */
+static const char *literal_only(struct dr_ctx *ctx, const char *text)
+{
+    size_t n = strlen(text), o = 0;
+    char *out = ordo_arena_alloc(ctx->arena, n + 1);
+
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        if (c >= 0x20 && !strchr("{}$`\\", c)) {
+            out[o++] = (char)c;
+        }
+    }
+    out[o] = '\0';
+    while (*out == '=' || *out == ' ') {
+        out++;
+    }
+    return *out ? out : "-";
+}
+
 struct out_map {
     const char *action, *var, *source, *field;
 };
@@ -914,7 +935,10 @@ void ordo_drafter_inputs(struct dr_ctx *ctx, const struct dr_item *it, const jso
 
         (void)prop;
         if (src) {
-            add_mapping(*inputs, field, src);
+            /* Sources starting with '=' are the drafter's own FEEL, built
+             * from names and sanitised text; anything else came from the
+             * requirement text. */
+            add_mapping(*inputs, field, src[0] == '=' ? src : literal_only(ctx, src));
         }
     }
     *outputs = outputs_of(it->action, f.action_id);

@@ -4,12 +4,16 @@
  * server loads them).
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <jansson.h>
@@ -17,7 +21,11 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/file.h"
+#include "bpmn/lint.h"
+#include "bpmn/model.h"
+#include "bpmn/parse.h"
 #include "generator/drafter.h"
+#include "generator/emit.h"
 #include "generator/generate.h"
 #include "generator/ir.h"
 #include "plugins/catalogue.h"
@@ -437,12 +445,79 @@ static bool unplaced_contains(const json_t *unplaced, const char *needle)
     return false;
 }
 
-/* Is the IR valid under the validator (and, with the emitter, does it
- * make BPMN that runs)? The reason goes to 'why' when not. */
+/* `ordo run FILE` on 'xml' (CONTRACTS §3): its exit status, -1 when it
+ * could not be run. */
+static int ordo_run(const char *xml)
+{
+    const char *bin = getenv("ORDOTEST_BIN");
+    char path[] = "/tmp/ordo-drafter-XXXXXX";
+    int fd = mkstemp(path), status = -1;
+    char *argv[4];
+    posix_spawn_file_actions_t fa;
+    pid_t pid;
+    extern char **environ;
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, xml, strlen(xml)), (ssize_t)strlen(xml));
+    close(fd);
+    argv[0] = (char *)bin;
+    argv[1] = "run";
+    argv[2] = path;
+    argv[3] = NULL;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    if (bin && posix_spawn(&pid, bin, &fa, NULL, argv, environ) == 0 &&
+        waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
+        status = WEXITSTATUS(status);
+    } else {
+        status = -1;
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    unlink(path);
+    return status;
+}
+
+/* Does the emitted BPMN lint without errors (profile ordo) and run? */
+static bool runs(const char *xml, struct ordo_buf *why)
+{
+    struct ordo_bpmn_model *m = NULL;
+    struct ordo_err err = {0};
+    struct ordo_lint_config cfg;
+    struct ordo_lint_report rep;
+    struct ordo_arena *a = ordo_arena_new();
+    int rc;
+
+    if (ordo_bpmn_parse(xml, strlen(xml), NULL, &m, &err) != ORDO_OK) {
+        ordo_buf_printf(why, "parse: %s; ", err.msg);
+        ordo_arena_free(a);
+        return false;
+    }
+    ordo_lint_config_init(&cfg, ORDO_LINT_PROFILE_ORDO);
+    ordo_lint_run(m, &cfg, a, &rep);
+    for (size_t i = 0; i < rep.count; i++) {
+        if (rep.findings[i].severity == ORDO_LINT_ERROR) {
+            ordo_buf_printf(why, "lint %s on %s; ", rep.findings[i].rule,
+                            rep.findings[i].element ? rep.findings[i].element : "-");
+        }
+    }
+    ordo_bpmn_model_free(m);
+    ordo_arena_free(a);
+    rc = ordo_run(xml);
+    if (rc != 0 && rc != 3) {
+        ordo_buf_printf(why, "ordo run exit %d; ", rc);
+    }
+    return rep.errors == 0 && (rc == 0 || rc == 3);
+}
+
+/* Is the IR valid, does it emit BPMN, and does that lint clean and run
+ * (generator/generate.h "usable", and `ordo run` exit 0 or 3)? The
+ * reason goes to 'why' when not. */
 static bool usable(const json_t *ir, bool allow_http, struct ordo_buf *why)
 {
     struct ordo_ir_opts opts = {.allow_http = allow_http};
     struct ordo_err err = {0};
+    struct ordo_buf xml = ORDO_BUF_INIT;
     json_t *viol = NULL;
     bool ok;
 
@@ -462,6 +537,12 @@ static bool usable(const json_t *ir, bool allow_http, struct ordo_buf *why)
         free(v);
     }
     json_decref(viol);
+    if (ok && ordo_emit_bpmn(ir, &xml, NULL, &err) != ORDO_OK) {
+        ordo_buf_printf(why, "emit: %s; ", err.msg);
+        ok = false;
+    }
+    ok = ok && runs(ordo_buf_cstr(&xml), why);
+    ordo_buf_cleanup(&xml);
     return ok;
 }
 
@@ -615,8 +696,15 @@ static Suite *make_suite(void)
     tcase_add_test(tc, bad_arguments_are_refused);
     tcase_add_test(tc, out_of_scope_text_is_unprocessable_and_all_unplaced);
     tcase_add_test(tc, hostile_sentences_never_reach_the_process);
+    suite_add_tcase(s, tc);
+    /* Every text is drafted, validated, emitted, linted and run (`ordo
+     * run` under the sanitizers): a minute is plenty, 4 s is not. */
+    tc = tcase_create("texts");
+    tcase_add_unchecked_fixture(tc, load_catalogue, unload_catalogue);
+    tcase_set_timeout(tc, 120);
     tcase_add_test(tc, requirement_texts_meet_their_expectations);
     suite_add_tcase(s, tc);
+
     return s;
 }
 
