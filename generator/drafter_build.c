@@ -612,7 +612,8 @@ static void merge_back(struct builder *b, const char *host, struct ends *body, s
     if (!f) {
         return;
     }
-    to = json_string_value(json_object_get(f, "to"));
+    to = ordo_arena_strdup(b->ctx->arena, json_string_value(json_object_get(f, "to")));
+
     j = gateway(b, "exclusive_gateway", "");
     json_object_set_new(f, "to", json_string(j));
     add_flow(b, j, to, NULL, NULL, false);

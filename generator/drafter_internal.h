@@ -201,6 +201,8 @@ size_t ordo_drafter_find_any(const struct dr_span *s, size_t from, const char *c
                              size_t *matched);
 const char *ordo_drafter_span_text(struct ordo_arena *arena, const struct dr_span *s);
 const char *ordo_drafter_verb(const char *low);
+const char *ordo_drafter_verb_base(const char *low);
+
 bool ordo_drafter_is_stopword(const char *low);
 bool ordo_drafter_is_filler(const char *low);
 bool ordo_drafter_is_chatter(const char *low);

@@ -562,6 +562,31 @@ static const char *channel_value(const struct fill *f)
     return "#general";
 }
 
+/* A project key guessed from the process name: the first three letters of
+ * its last word ("New employee onboarding": ONB), else PROJ. */
+static const char *guessed_key(struct dr_ctx *ctx)
+{
+    const char *t = ctx->doc.title;
+    const char *w = NULL;
+    char key[4];
+    size_t k = 0;
+
+    for (const char *p = t; p && *p; p++) {
+        if ((p == t || p[-1] == ' ') && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+            w = p;
+        }
+    }
+    while (w && k < 3 && ((w[k] >= 'a' && w[k] <= 'z') || (w[k] >= 'A' && w[k] <= 'Z'))) {
+        key[k] = (char)(w[k] >= 'a' ? w[k] - ('a' - 'A') : w[k]);
+        k++;
+    }
+    if (k < 3) {
+        return "PROJ";
+    }
+    key[3] = '\0';
+    return ordo_arena_strdup(ctx->arena, key);
+}
+
 static const char *project_value(const struct fill *f)
 {
     const char *k = ordo_drafter_project_key(f->s);
@@ -572,8 +597,10 @@ static const char *project_value(const struct fill *f)
     if (f->ctx->project) {
         return f->ctx->project;
     }
-    ordo_drafter_ask(f->ctx, "Which Jira project should \"%s\" go to (PROJ assumed)?", f->it->name);
-    return "PROJ";
+    k = guessed_key(f->ctx);
+    ordo_drafter_ask(f->ctx, "Which Jira project should \"%s\" go to (%s assumed)?", f->it->name,
+                     k);
+    return k;
 }
 
 static const char *status_value(const struct fill *f)

@@ -773,6 +773,23 @@ static bool approval_clause(struct dr_ctx *ctx, struct dr_clause *c, const struc
     return false;
 }
 
+/* A name in the imperative: "HR checks the documents" gives "Check the
+ * documents". */
+static const char *command_label(struct dr_ctx *ctx, const struct dr_span *what)
+{
+    const char *label = ordo_drafter_label(ctx->arena, what);
+    const struct dr_word *w = &what->c->w[what->from];
+    const char *base = ordo_drafter_verb_base(w->low);
+
+    if (!base || strcmp(base, w->low) == 0 || strncasecmp(label, w->low, w->len) != 0) {
+        return label;
+    }
+    return ordo_drafter_plain(
+        ctx->arena,
+        ordo_arena_printf(ctx->arena, "%c%s%s", base[0] - 'a' + 'A', base + 1, label + w->len),
+        DR_NAME_MAX);
+}
+
 static struct dr_item *user_task(struct dr_ctx *ctx, struct dr_clause *c,
                                  const struct dr_role *role, struct dr_span what)
 {
@@ -780,10 +797,41 @@ static struct dr_item *user_task(struct dr_ctx *ctx, struct dr_clause *c,
 
     if (it) {
         it->role = *role;
-        it->name = ordo_drafter_label(ctx->arena, &what);
+        it->name = command_label(ctx, &what);
         ctx->last_role = *role;
     }
     return it;
+}
+
+/* "If nobody answers within 3 days, escalate to the CFO": the role takes
+ * over the task the timer stopped (the builder copies its question). */
+static bool takeover_clause(struct dr_ctx *ctx, struct dr_clause *c, const struct dr_span *s,
+                            struct dr_block *out)
+{
+    static const char *const verbs[] = {"escalate",  "escalates",  "reassign",     "reassigns",
+                                        "hand over", "hands over", "hand it over", "pass",
+                                        "passes",    "forward",    "forwards",     "escalate it",
+                                        NULL};
+    struct dr_role role = {0};
+    struct dr_item *it;
+    size_t m, to;
+
+    if (!any_at(s, s->from, verbs, &m)) {
+        return false;
+    }
+    to = ordo_drafter_find(s, s->from + m, "to");
+    if (to == SIZE_MAX || !ordo_drafter_role_at(ctx, s, to + 1, &role)) {
+        role = (struct dr_role){"Director", "directors", NULL};
+        ordo_drafter_assume(ctx, "Escalations go to the group directors (no one was named).");
+    }
+    it = ordo_drafter_item(ctx, DR_USER, c);
+    if (it) {
+        it->role = role;
+        it->takeover = true;
+        it->name = "Escalated";
+    }
+    ordo_drafter_push(ctx, out, it);
+    return true;
 }
 
 static struct dr_item *action_item(struct dr_ctx *ctx, struct dr_clause *c, const json_t *action,
@@ -1038,7 +1086,9 @@ static bool step_clause(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span 
         timer_item(ctx, c, iso, out);
         s.to = at - (ordo_drafter_word_is(&s, at - 1, "after") ? 1 : 0);
     }
-    if (approval_clause(ctx, c, &s, out) || role_clause(ctx, c, &s, out) ||
+    if (takeover_clause(ctx, c, &s, out) || approval_clause(ctx, c, &s, out) ||
+        role_clause(ctx, c, &s, out) ||
+
         wait_clause(ctx, c, &s, out) || loop_clause(ctx, c, &s, out)) {
         return true;
     }

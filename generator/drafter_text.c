@@ -95,16 +95,20 @@ static int verb_cmp(const void *key, const void *elem)
     return strcmp(key, ((const struct verb *)elem)->word);
 }
 
+static const struct verb *verb_entry(const char *w)
+{
+    return bsearch(w, verbs, sizeof verbs / sizeof verbs[0], sizeof verbs[0], verb_cmp);
+}
+
 static const char *verb_exact(const char *w)
 {
-    const struct verb *v =
-        bsearch(w, verbs, sizeof verbs / sizeof verbs[0], sizeof verbs[0], verb_cmp);
+    const struct verb *v = verb_entry(w);
 
     return v ? v->canon : NULL;
 }
 
 /* Try 'w' minus 'cut' bytes plus 'add' as a base form. */
-static const char *verb_try(const char *w, size_t len, size_t cut, const char *add)
+static const struct verb *verb_try(const char *w, size_t len, size_t cut, const char *add)
 {
     char buf[40];
     size_t keep;
@@ -115,12 +119,10 @@ static const char *verb_try(const char *w, size_t len, size_t cut, const char *a
     keep = len - cut;
     memcpy(buf, w, keep);
     memcpy(buf + keep, add, strlen(add) + 1);
-    return verb_exact(buf);
+    return verb_entry(buf);
 }
 
-/* The class of verb 'low' in any form (approves, approved, approving), or
- * NULL when it is not a known verb. */
-const char *ordo_drafter_verb(const char *low)
+static const struct verb *verb_any(const char *low)
 {
     static const struct {
         const char *suffix;
@@ -129,7 +131,7 @@ const char *ordo_drafter_verb(const char *low)
                  {"ed", "e"},  {"d", ""},    {"ing", ""},  {"ing", "e"}, {"ped", ""},
                  {"ted", ""},  {"ged", ""},  {"ting", ""}, {"ping", ""}};
     size_t len = strlen(low);
-    const char *v = verb_exact(low);
+    const struct verb *v = verb_entry(low);
 
     for (size_t i = 0; !v && i < sizeof forms / sizeof forms[0]; i++) {
         size_t sl = strlen(forms[i].suffix);
@@ -139,6 +141,23 @@ const char *ordo_drafter_verb(const char *low)
         }
     }
     return v;
+}
+
+/* The class of verb 'low' in any form (approves, approved, approving), or
+ * NULL when it is not a known verb. */
+const char *ordo_drafter_verb(const char *low)
+{
+    const struct verb *v = verb_any(low);
+
+    return v ? v->canon : NULL;
+}
+
+/* The base form of verb 'low' ("checks": "check"), or NULL. */
+const char *ordo_drafter_verb_base(const char *low)
+{
+    const struct verb *v = verb_any(low);
+
+    return v ? v->word : NULL;
 }
 
 static bool in_list(const char *w, const char *const *list)
@@ -894,7 +913,21 @@ static size_t content_words(const struct dr_clause *c)
     return n;
 }
 
+/* Is 'b' the rest of a list in 'a' ("invite them to GitHub, Slack and
+ * Jira")? After a comma, yes; after ';' or an arrow, or when it starts with
+ * "then", no: that is a step of its own, to be read or reported alone. */
+static bool list_part(const struct dr_clause *a, const struct dr_clause *b, const char *st)
+{
+    for (size_t i = a->s_off + strlen(a->text); i < b->s_off; i++) {
+        if (st[i] == ';' || st[i] == '>') {
+            return false;
+        }
+    }
+    return !ordo_drafter_is_filler(b->w[0].low) || strcmp(b->w[0].low, "and") == 0;
+}
+
 /* Short clauses without a verb ("Slack and Jira") join the clause before them,
+
  * in one pass; a clause already DR_MAX_WORDS long takes no more. */
 static void join_verbless(struct dr_ctx *ctx, struct cl_list *cl, size_t first, const char *st)
 {
@@ -904,7 +937,8 @@ static void join_verbless(struct dr_ctx *ctx, struct cl_list *cl, size_t first, 
         struct dr_clause *a = &cl->v[w - 1];
         const struct dr_clause *b = &cl->v[k];
 
-        if (!has_verb(b) && has_verb(a) && a->nw < DR_MAX_WORDS && content_words(b) <= 3) {
+        if (!has_verb(b) && has_verb(a) && a->nw < DR_MAX_WORDS && content_words(b) <= 3 &&
+            list_part(a, b, st)) {
             size_t end = b->s_off + strlen(b->text);
 
             a->text = ordo_arena_strndup(ctx->arena, st + a->s_off, end - a->s_off);
@@ -953,7 +987,9 @@ static size_t condition_end(const struct dr_clause *c)
         "cant",   "can't",   "no",    "the",    "a",       "an",       "any",    "all",   "some",
         "more",   "fewer",   "less",  "many",   "few",     "most",     "of",     "its",   "their",
         "his",    "her",     "our",   "your",   "my",      "this",     "that",   "these", "those",
-        "still",  "already", "who",   "anyone", "someone", "nobody's", NULL};
+        "still",  "already", "who",   "anyone", "someone", "nobody's", "is",     "are",   "was",
+        "were",   "be",      "been",  "being",  "get",     "gets",     "got",    "has",   "have",
+        NULL};
 
     size_t f = 0;
 

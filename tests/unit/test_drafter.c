@@ -388,6 +388,236 @@ START_TEST(hostile_sentences_never_reach_the_process)
 }
 END_TEST
 
+/* ---- phrases, one by one ----------------------------------------------------------------------
+ */
+
+static struct draft draft_ok(const char *text)
+{
+    struct draft d = draft(text);
+
+    ck_assert_msg(d.rc == ORDO_OK, "%s", d.err.msg);
+    assert_every_field(d.ir);
+    return d;
+}
+
+START_TEST(a_schedule_becomes_a_cron_timer_start)
+{
+    struct draft a = draft_ok("Every Monday at 9:00, post the weekly report in #ops.");
+    struct draft b = draft_ok("Every weekday at 8am post \"Standup\" to #team.");
+    struct draft c = draft_ok("Every 15 minutes, call https://status.example.com/health.");
+
+    ck_assert_str_eq(str(node_kind(a.ir, "start", 0), "event"), "timer");
+    ck_assert_str_eq(str(node_kind(a.ir, "start", 0), "timer"), "0 9 * * 1");
+    ck_assert_str_eq(str(node_kind(b.ir, "start", 0), "timer"), "0 8 * * 1-5");
+    ck_assert_str_eq(input(node_action(b.ir, "slack.post_message"), "text"), "Standup");
+    ck_assert_str_eq(str(node_kind(c.ir, "start", 0), "timer"), "*/15 * * * *");
+    ck_assert_str_eq(input(node_action(c.ir, "http.request"), "url"),
+                     "https://status.example.com/health");
+    draft_free(&a);
+    draft_free(&b);
+    draft_free(&c);
+}
+END_TEST
+
+START_TEST(parallel_steps_get_a_split_and_a_join)
+{
+    struct draft d = draft_ok("When a GitHub issue is opened, create a Slack channel called "
+                              "inc-1 and, at the same time, open a Jira issue in project OPS. "
+                              "Then post in #ops that both exist.");
+    const json_t *post = node_action(d.ir, "slack.post_message");
+    const json_t *join = node_id(
+        d.ir, str(flow_from(d.ir, str(node_action(d.ir, "jira.create_issue"), "id"), 0), "to"));
+
+    ck_assert_uint_eq(count_kind(d.ir, "parallel_gateway"), 2);
+    ck_assert_str_eq(str(join, "kind"), "parallel_gateway");
+    ck_assert_str_eq(str(flow_from(d.ir, str(join, "id"), 0), "to"), str(post, "id"));
+    ck_assert_str_eq(input(node_action(d.ir, "slack.create_channel"), "name"), "inc-1");
+    draft_free(&d);
+}
+END_TEST
+
+START_TEST(an_escalation_is_a_boundary_timer_on_the_task)
+{
+    struct draft d = draft_ok("1. The team lead approves the request.\n"
+                              "2. If nobody answers within 2 days, remind them in #approvals.\n"
+                              "3. If approved, post in #approvals that it is done.");
+    struct draft e = draft_ok("1. Finance approves the invoice.\n"
+                              "2. If nobody answers within 3 days, escalate to the CFO.\n"
+                              "3. Post in #finance that the invoice was decided.");
+    const json_t *t = node_kind(d.ir, "boundary_timer", 0), *u = node_kind(d.ir, "user_task", 0);
+    const json_t *te = node_kind(e.ir, "boundary_timer", 0);
+
+    ck_assert_str_eq(str(t, "attached_to"), str(u, "id"));
+    ck_assert_str_eq(str(t, "timer"), "P2D");
+    ck_assert(json_is_false(json_object_get(t, "interrupting")));
+    ck_assert_str_eq(str(u, "candidate_group"), "team-leads");
+    ck_assert_str_eq(str(node_id(d.ir, str(flow_from(d.ir, str(t, "id"), 0), "to")), "action"),
+                     "slack.post_message");
+    /* Escalated to someone else: the timer cancels the task, and the CFO's
+     * task (with the same question) joins the path again. */
+    ck_assert(json_is_true(json_object_get(te, "interrupting")));
+    ck_assert_uint_eq(count_kind(e.ir, "user_task"), 2);
+    ck_assert_str_eq(str(node_kind(e.ir, "user_task", 1), "candidate_group"), "cfo");
+    ck_assert_str_eq(
+        str(json_array_get(json_object_get(node_kind(e.ir, "user_task", 1), "form"), 0), "name"),
+        "approved");
+    draft_free(&d);
+    draft_free(&e);
+}
+END_TEST
+
+START_TEST(a_condition_reads_the_form_of_the_task_before_it)
+{
+    struct draft d = draft_ok("HR checks the contract documents. If they are complete, post in "
+                              "#hr that the contract is ready. Otherwise post in #hr that "
+                              "documents are missing.");
+    const json_t *u = node_kind(d.ir, "user_task", 0);
+    const json_t *field = json_array_get(json_object_get(u, "form"), 0);
+    const json_t *gw = node_kind(d.ir, "exclusive_gateway", 0);
+    const json_t *f0 = flow_from(d.ir, str(gw, "id"), 0), *f1 = flow_from(d.ir, str(gw, "id"), 1);
+    const json_t *cond = json_is_true(json_object_get(f0, "is_default")) ? f1 : f0;
+
+    ck_assert_str_eq(str(u, "candidate_group"), "hr");
+    ck_assert_str_eq(str(field, "type"), "boolean");
+    ck_assert_str_eq(str(cond, "condition") + 1, str(field, "name"));
+    ck_assert_int_eq(str(cond, "condition")[0], '=');
+
+    draft_free(&d);
+}
+END_TEST
+
+START_TEST(a_loop_goes_back_through_an_exclusive_join)
+{
+    struct draft d = draft_ok("1. Get the Jira issue REL-7.\n"
+                              "2. If its status is not Done, wait for 1 hour and go back to step "
+                              "1.\n"
+                              "3. Post in #releases that REL-7 is done.");
+    const json_t *get = node_action(d.ir, "jira.get_issue");
+    size_t i, into = 0;
+    const json_t *f, *join = NULL;
+
+    ck_assert_str_eq(input(get, "issue_key"), "REL-7");
+    json_array_foreach(json_object_get(d.ir, "flows"), i, f)
+    {
+        if (strcmp(str(f, "to"), str(get, "id")) == 0) {
+            join = node_id(d.ir, str(f, "from"));
+        }
+    }
+    ck_assert_ptr_nonnull(join);
+    ck_assert_str_eq(str(join, "kind"), "exclusive_gateway");
+    json_array_foreach(json_object_get(d.ir, "flows"), i, f)
+    {
+        into += strcmp(str(f, "to"), str(join, "id")) == 0;
+    }
+    ck_assert_uint_eq(into, 2); /* from the start, and back from the wait */
+    ck_assert_uint_eq(count_kind(d.ir, "timer_catch"), 1);
+    draft_free(&d);
+}
+END_TEST
+
+START_TEST(lanes_one_per_role_and_one_for_the_system)
+{
+    struct draft d = draft_ok("1. The manager approves the purchase.\n"
+                              "2. If the amount is over 5000, finance must sign off as well.\n"
+                              "3. Create a Jira issue in project PUR for the order.");
+    struct draft one = draft_ok("Open a Jira issue in project OPS. Post in #ops that it exists.");
+    size_t i;
+    const json_t *n;
+
+    ck_assert_uint_eq(json_array_size(json_object_get(d.ir, "lanes")), 3);
+    json_array_foreach(json_object_get(d.ir, "nodes"), i, n)
+    {
+        ck_assert_msg(str(n, "lane"), "node %s has no lane", str(n, "id"));
+    }
+    ck_assert_uint_eq(json_array_size(json_object_get(one.ir, "lanes")), 0);
+    json_array_foreach(json_object_get(one.ir, "nodes"), i, n)
+    {
+        ck_assert(json_is_null(json_object_get(n, "lane")));
+    }
+    draft_free(&d);
+    draft_free(&one);
+}
+END_TEST
+
+START_TEST(waits_for_a_message_or_a_duration)
+{
+    struct draft d = draft_ok("Create a Jira issue in project LEGAL. Wait for the message "
+                              "\"contract signed\". Wait 2 days. Post in #legal that it is "
+                              "signed.");
+
+    ck_assert_str_eq(str(node_kind(d.ir, "message_catch", 0), "message"), "contract_signed");
+    ck_assert_str_eq(str(node_kind(d.ir, "timer_catch", 0), "timer"), "P2D");
+    draft_free(&d);
+}
+END_TEST
+
+START_TEST(unplaced_text_keeps_its_order_and_reasons)
+{
+    struct draft d = draft_ok("Open a Jira issue in project OPS. The moon is round. Run rm -rf "
+                              "/tmp. Post in #ops that it exists; then sing a song.");
+
+    size_t i;
+    const json_t *u;
+
+    ck_assert_uint_eq(json_array_size(d.unplaced), 3);
+    ck_assert_str_eq(str(json_array_get(d.unplaced, 0), "sentence"), "The moon is round.");
+    ck_assert(strstr(str(json_array_get(d.unplaced, 1), "sentence"), "rm -rf"));
+    ck_assert_str_eq(str(json_array_get(d.unplaced, 2), "sentence"), "then sing a song");
+
+    json_array_foreach(d.unplaced, i, u)
+    {
+        ck_assert(strlen(str(u, "reason")) > 10);
+    }
+    draft_free(&d);
+}
+END_TEST
+
+START_TEST(preferred_systems_win_a_tie)
+{
+    static const char *const gh[] = {"github"}, *const jira[] = {"jira"};
+    struct draft a = {0}, b = {0};
+
+    a.rc = ordo_drafter_run("Create an issue for the bug report.", catalogue, gh, 1, &a.ir,
+                            &a.unplaced, &a.err);
+    b.rc = ordo_drafter_run("Create an issue for the bug report.", catalogue, jira, 1, &b.ir,
+                            &b.unplaced, &b.err);
+    ck_assert_msg(a.rc == ORDO_OK && b.rc == ORDO_OK, "%s %s", a.err.msg, b.err.msg);
+    ck_assert_ptr_nonnull(node_action(a.ir, "github.create_issue"));
+    ck_assert_ptr_nonnull(node_action(b.ir, "jira.create_issue"));
+    draft_free(&a);
+    draft_free(&b);
+}
+END_TEST
+
+/* Texts at the size limit, made to be slow: they end quickly. */
+START_TEST(hostile_sizes_stay_bounded)
+{
+    static const char *const pieces[] = {"a, ",        "and send ",
+                                         "if x then ", "Zorble the flumpet. ",
+                                         "\"",         "- at the same time:\n",
+                                         "1. wait\n"};
+    char *text = malloc(ORDO_GEN_MAX_TEXT + 1);
+
+    for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+        size_t n = 0, len = strlen(pieces[p]);
+        clock_t t0 = clock();
+        struct draft d;
+
+        while (n + len <= ORDO_GEN_MAX_TEXT) {
+            memcpy(text + n, pieces[p], len);
+            n += len;
+        }
+        text[n] = '\0';
+        d = draft(text);
+        ck_assert_msg(d.rc == ORDO_OK || d.rc == ORDO_E_UNPROCESSABLE, "%s", d.err.msg);
+        ck_assert_msg((double)(clock() - t0) / CLOCKS_PER_SEC < 10.0, "piece %zu took %.1f s", p,
+                      (double)(clock() - t0) / CLOCKS_PER_SEC);
+        draft_free(&d);
+    }
+    free(text);
+}
+END_TEST
+
 /* ---- the requirement texts (tests/fixtures/requirements) ----------------------------------- */
 
 /* Texts whose expectation the drafter does not meet, with the reason; the
@@ -696,6 +926,17 @@ static Suite *make_suite(void)
     tcase_add_test(tc, bad_arguments_are_refused);
     tcase_add_test(tc, out_of_scope_text_is_unprocessable_and_all_unplaced);
     tcase_add_test(tc, hostile_sentences_never_reach_the_process);
+    tcase_add_test(tc, a_schedule_becomes_a_cron_timer_start);
+    tcase_add_test(tc, parallel_steps_get_a_split_and_a_join);
+    tcase_add_test(tc, an_escalation_is_a_boundary_timer_on_the_task);
+    tcase_add_test(tc, a_condition_reads_the_form_of_the_task_before_it);
+    tcase_add_test(tc, a_loop_goes_back_through_an_exclusive_join);
+    tcase_add_test(tc, lanes_one_per_role_and_one_for_the_system);
+    tcase_add_test(tc, waits_for_a_message_or_a_duration);
+    tcase_add_test(tc, unplaced_text_keeps_its_order_and_reasons);
+    tcase_add_test(tc, preferred_systems_win_a_tie);
+    tcase_add_test(tc, hostile_sizes_stay_bounded);
+
     suite_add_tcase(s, tc);
     /* Every text is drafted, validated, emitted, linted and run (`ordo
      * run` under the sanitizers): a minute is plenty, 4 s is not. */
