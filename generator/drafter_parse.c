@@ -164,10 +164,10 @@ static void strip_lead(struct dr_span *s)
     while (s->from < s->to) {
         if (ordo_drafter_is_filler(LOW(s, s->from)) || ordo_drafter_is_chatter(LOW(s, s->from))) {
             s->from++;
-        } else if ((m = join_phrase(s))) {
+        } else if ((m = join_phrase(s)) || any_at(s, s->from, joins, &m) ||
+                   any_at(s, s->from, wants, &m)) {
             s->from += m;
-        } else if (any_at(s, s->from, joins, &m) || any_at(s, s->from, wants, &m)) {
-            s->from += m;
+
         } else if (any_at(s, s->from, subjects, &m) && any_at(s, s->from + m, modals, &k)) {
             s->from += m + k;
         } else if (ordo_drafter_word_is(s, s->from, "please") ||

@@ -300,14 +300,14 @@ START_TEST(bad_arguments_are_refused)
 {
     json_t *ir = NULL, *un = NULL;
     struct ordo_err err = {0};
-    char *big = malloc(ORDO_GEN_MAX_TEXT + 2);
+    char *big = malloc((size_t)ORDO_GEN_MAX_TEXT + 2);
 
     ck_assert_int_eq(ordo_drafter_run(NULL, catalogue, NULL, 0, &ir, &un, &err), ORDO_E_INVAL);
     ck_assert_int_eq(ordo_drafter_run("", catalogue, NULL, 0, &ir, &un, &err), ORDO_E_INVAL);
     ck_assert_int_eq(ordo_drafter_run(" \n\t ", catalogue, NULL, 0, &ir, &un, &err), ORDO_E_INVAL);
     ck_assert_int_eq(ordo_drafter_run("Open a Jira ticket.", NULL, NULL, 0, &ir, &un, &err),
                      ORDO_E_INVAL);
-    memset(big, 'a', ORDO_GEN_MAX_TEXT + 1);
+    memset(big, 'a', (size_t)ORDO_GEN_MAX_TEXT + 1);
     big[ORDO_GEN_MAX_TEXT + 1] = '\0';
     ck_assert_int_eq(ordo_drafter_run(big, catalogue, NULL, 0, &ir, &un, &err), ORDO_E_INVAL);
     ck_assert_ptr_null(ir);
@@ -596,14 +596,14 @@ START_TEST(hostile_sizes_stay_bounded)
                                          "if x then ", "Zorble the flumpet. ",
                                          "\"",         "- at the same time:\n",
                                          "1. wait\n"};
-    char *text = malloc(ORDO_GEN_MAX_TEXT + 1);
+    char *text = malloc((size_t)ORDO_GEN_MAX_TEXT + 1);
 
     for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
         size_t n = 0, len = strlen(pieces[p]);
         clock_t t0 = clock();
         struct draft d;
 
-        while (n + len <= ORDO_GEN_MAX_TEXT) {
+        while (n + len <= (size_t)ORDO_GEN_MAX_TEXT) {
             memcpy(text + n, pieces[p], len);
             n += len;
         }
@@ -653,7 +653,10 @@ static void squash(const char *in, char *out, size_t size)
         if (c == ' ' && (o == 0 || out[o - 1] == ' ')) {
             continue;
         }
-        out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c + ('a' - 'A'));
+        }
+        out[o++] = c;
     }
     out[o] = '\0';
 }
