@@ -233,6 +233,7 @@ const char *ordo_drafter_quoted(struct dr_ctx *ctx, const struct dr_span *s);
 const char *ordo_drafter_url(struct dr_ctx *ctx, const struct dr_span *s);
 
 const char *ordo_drafter_duration_text(struct dr_ctx *ctx, const char *iso);
+const char *ordo_drafter_message_name(struct dr_ctx *ctx, const struct dr_span *s);
 
 /* drafter_cond.c */
 

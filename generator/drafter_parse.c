@@ -294,7 +294,7 @@ static void event_trigger(struct dr_ctx *ctx, struct dr_span *t)
                             ordo_drafter_span_text(ctx->arena, t));
     } else {
         tr->kind = DR_TRIG_MESSAGE;
-        tr->message = ordo_drafter_slug(ctx->arena, tr->name, '_', 40);
+        tr->message = ordo_drafter_message_name(ctx, t);
         ordo_drafter_assume(ctx, "The process starts when the message \"%s\" is published.",
                             tr->message);
     }
@@ -615,6 +615,15 @@ static struct dr_item *approval(struct dr_ctx *ctx, struct dr_clause *c, const s
                                  ordo_drafter_word_is(&obj, obj.from, "off"))) {
         obj.from++;
     }
+    while (obj.to > obj.from && (ordo_drafter_word_is(&obj, obj.to - 1, "instead") ||
+                                 ordo_drafter_word_is(&obj, obj.to - 1, "too") ||
+                                 ordo_drafter_word_is(&obj, obj.to - 1, "well"))) {
+        obj.to -= ordo_drafter_word_is(&obj, obj.to - 1, "well") &&
+                          ordo_drafter_word_is(&obj, obj.to - 2, "as")
+                      ? 2
+                      : 1;
+    }
+
     what = obj.from < obj.to ? ordo_drafter_span_text(ctx->arena, &obj) : "the request";
     it->name = ordo_drafter_plain(
         ctx->arena, ordo_arena_printf(ctx->arena, "%s %s", decide ? "Decide" : "Approve", what),
@@ -906,9 +915,7 @@ static void message_item(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span
                                    ordo_drafter_word_is(&what, what.from, "message"))) {
         what.from++;
     }
-    msg = ordo_drafter_quoted(ctx, &what);
-    msg = ordo_drafter_slug(ctx->arena, msg ? msg : ordo_drafter_span_text(ctx->arena, &what), '_',
-                            40);
+    msg = ordo_drafter_message_name(ctx, &what);
 
     if (!msg[0]) {
         ordo_drafter_unplace(c, "it does not say what to wait for");
@@ -1079,12 +1086,12 @@ static bool step_clause(struct dr_ctx *ctx, struct dr_clause *c, struct dr_span 
         if (s.from >= s.to) {
             return true;
         }
-    } else if (ordo_drafter_find_duration(ctx, &s, &iso, &at) &&
+    } else if ((m = ordo_drafter_find_duration(ctx, &s, &iso, &at)) && at > s.from + 1 &&
                (ordo_drafter_word_is(&s, at - 1, "after") ||
-                ordo_drafter_word_is(&s, at + 2, "later")) &&
-               at > s.from + 1) {
+                ordo_drafter_word_is(&s, at + m, "later") ||
+                (ordo_drafter_word_is(&s, at - 1, "in") && at + m == s.to))) {
         timer_item(ctx, c, iso, out);
-        s.to = at - (ordo_drafter_word_is(&s, at - 1, "after") ? 1 : 0);
+        s.to = at - (ordo_drafter_word_is(&s, at + m, "later") ? 0 : 1);
     }
     if (takeover_clause(ctx, c, &s, out) || approval_clause(ctx, c, &s, out) ||
         role_clause(ctx, c, &s, out) ||

@@ -986,3 +986,39 @@ const char *ordo_drafter_duration_text(struct dr_ctx *ctx, const char *iso)
     }
     return ordo_arena_printf(ctx->arena, "%ld %s%s", n, unit, n == 1 ? "" : "s");
 }
+
+/* A message name from the words that say what arrives: the quoted name, a
+ * word written as a name ("deploy_finished"), else the content words
+ * ("the contract is signed": contract_signed). "" when nothing is left. */
+const char *ordo_drafter_message_name(struct dr_ctx *ctx, const struct dr_span *s)
+{
+    static const char *const noise[] = {"message", "messages", "received", "receive",
+                                        "arrives", "arrived",  "comes",    "published",
+                                        "event",   "from",     NULL};
+    const char *q = ordo_drafter_quoted(ctx, s);
+    char buf[64] = "";
+    size_t n = 0;
+
+    if (q) {
+        return ordo_drafter_slug(ctx->arena, q, '_', 40);
+    }
+    for (size_t i = s->from; i < s->to; i++) {
+        if (strchr(LOW(s, i), '_') && ordo_drafter_feel_name_ok(LOW(s, i))) {
+            return LOW(s, i);
+        }
+    }
+    for (size_t i = s->from; i < s->to && n < 4; i++) {
+        const char *w = LOW(s, i);
+        bool skip = ordo_drafter_is_stopword(w);
+
+        for (size_t k = 0; noise[k] && !skip; k++) {
+            skip = strcmp(w, noise[k]) == 0;
+        }
+        if (!skip && strlen(buf) + strlen(w) + 2 < sizeof buf) {
+            strncat(buf, buf[0] ? " " : "", sizeof buf - strlen(buf) - 1);
+            strncat(buf, w, sizeof buf - strlen(buf) - 1);
+            n++;
+        }
+    }
+    return ordo_drafter_slug(ctx->arena, buf, '_', 40);
+}
