@@ -230,13 +230,33 @@ static void assert_every_field(const json_t *ir)
     }
 }
 
+static int ordo_run(const char *xml, const char *answer);
+
 /* ---- the README's onboarding text ------------------------------------------------------- */
 
 static const char onboarding[] =
     "New employee onboarding: when BambooHR adds an employee, open a Jira ticket, ask their "
     "manager to approve a laptop, then invite them to GitHub and welcome them in Slack.";
 
+/* Emitted, the process waits for the approval (`ordo run` exit 3) and,
+ * answered either way, completes (exit 0). */
+static void assert_runs_to_the_end(const json_t *ir, const char *task)
+{
+    struct ordo_buf xml = ORDO_BUF_INIT;
+    struct ordo_err err = {0};
+    char yes[128], no[128];
+
+    ck_assert_msg(ordo_emit_bpmn(ir, &xml, NULL, &err) == ORDO_OK, "%s", err.msg);
+    (void)snprintf(yes, sizeof yes, "%s={\"approved\":true}", task);
+    (void)snprintf(no, sizeof no, "%s={\"approved\":false}", task);
+    ck_assert_int_eq(ordo_run(ordo_buf_cstr(&xml), NULL), 3);
+    ck_assert_int_eq(ordo_run(ordo_buf_cstr(&xml), yes), 0);
+    ck_assert_int_eq(ordo_run(ordo_buf_cstr(&xml), no), 0);
+    ordo_buf_cleanup(&xml);
+}
+
 START_TEST(onboarding_text_drafts_the_readme_process)
+
 {
     struct draft d = draft(onboarding);
     const json_t *start, *task, *gw, *yes, *no, *field;
@@ -273,6 +293,7 @@ START_TEST(onboarding_text_drafts_the_readme_process)
     ck_assert_str_eq(str(yes, "condition"), "=approved");
     ck_assert(json_is_true(json_object_get(no, "is_default")));
     ck_assert_str_eq(str(node_id(d.ir, str(yes, "to")), "action"), "github.invite_to_org");
+    assert_runs_to_the_end(d.ir, str(task, "id"));
     /* The steps keep the text's order: the ticket before the approval. */
     ck_assert_str_eq(
         str(flow_from(d.ir, str(node_action(d.ir, "jira.create_issue"), "id"), 0), "to"),
@@ -680,12 +701,12 @@ static bool unplaced_contains(const json_t *unplaced, const char *needle)
 
 /* `ordo run FILE` on 'xml' (CONTRACTS §3): its exit status, -1 when it
  * could not be run. */
-static int ordo_run(const char *xml)
+static int ordo_run(const char *xml, const char *answer)
 {
     const char *bin = getenv("ORDOTEST_BIN");
     char path[] = "/tmp/ordo-drafter-XXXXXX";
     int fd = mkstemp(path), status = -1;
-    char *argv[4];
+    char *argv[6];
     posix_spawn_file_actions_t fa;
     pid_t pid;
     extern char **environ;
@@ -696,7 +717,9 @@ static int ordo_run(const char *xml)
     argv[0] = (char *)bin;
     argv[1] = "run";
     argv[2] = path;
-    argv[3] = NULL;
+    argv[3] = answer ? "--answer" : NULL;
+    argv[4] = (char *)answer;
+    argv[5] = NULL;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
@@ -736,7 +759,7 @@ static bool runs(const char *xml, struct ordo_buf *why)
     }
     ordo_bpmn_model_free(m);
     ordo_arena_free(a);
-    rc = ordo_run(xml);
+    rc = ordo_run(xml, NULL);
     if (rc != 0 && rc != 3) {
         ordo_buf_printf(why, "ordo run exit %d; ", rc);
     }
