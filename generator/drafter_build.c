@@ -57,6 +57,7 @@ struct bnode {
     int scope;
     const char *loop_join; /* the join placed before it for a loop */
     const char *var;       /* an approval's decision variable */
+    bool dead;             /* taken out of the process again */
 };
 
 struct builder {
@@ -70,6 +71,7 @@ struct builder {
     int scope;
     int cond_depth, par_depth;
     const char *loop_home; /* the node before the innermost split, for "check again" */
+    size_t loop_limit;     /* loops go back to nodes made before this index */
     size_t last_user;      /* index in 'bn' + 1 of the last user task, or 0 */
     const char *override_var;
     bool in_takeover;
@@ -153,7 +155,7 @@ static json_t *add_flow(struct builder *b, const char *from, const char *to, con
 static struct bnode *find_node(struct builder *b, const char *id)
 {
     for (size_t i = 0; i < b->nbn; i++) {
-        if (strcmp(b->bn[i].id, id) == 0) {
+        if (!b->bn[i].dead && strcmp(b->bn[i].id, id) == 0) {
             return &b->bn[i];
         }
     }
@@ -473,6 +475,7 @@ static void build_if(struct builder *b, const struct dr_item *it, struct ends *e
     struct dr_block then = it->then, other = it->otherwise;
     const char *cond, *g, *home = b->loop_home;
     struct ends te = {0}, oe = {0};
+    size_t limit;
 
     if (then.n == 0 && other.n == 0) {
         ordo_drafter_unplace(it->cl, "no step depends on this condition");
@@ -482,6 +485,8 @@ static void build_if(struct builder *b, const struct dr_item *it, struct ends *e
         return;
     }
     provide_var(b, it, e);
+    limit = b->loop_limit;
+    b->loop_limit = b->nbn; /* a loop in a branch goes back to a step before the split */
     cond = it->cond.feel;
     if (then.n == 0) {
         then = other;
@@ -499,6 +504,7 @@ static void build_if(struct builder *b, const struct dr_item *it, struct ends *e
     build_block(b, &other, &oe);
     b->cond_depth--;
     b->loop_home = home;
+    b->loop_limit = limit;
     for (size_t i = 0; i < te.n; i++) {
         push_end(b, e, te.v[i].node, te.v[i].name, te.v[i].cond, te.v[i].is_default);
     }
@@ -530,6 +536,86 @@ static bool scope_visible(const struct builder *b, int target)
     return false;
 }
 
+/* The flow leaving node 'id', or NULL. */
+static json_t *flow_from(struct builder *b, const char *id)
+{
+    size_t i;
+    json_t *f;
+
+    json_array_foreach(b->flows, i, f)
+    {
+        if (strcmp(json_string_value(json_object_get(f, "from")), id) == 0) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static size_t count_from(struct builder *b, const char *id)
+{
+    size_t i, n = 0;
+    json_t *f;
+
+    json_array_foreach(b->flows, i, f)
+    {
+        n += strcmp(json_string_value(json_object_get(f, "from")), id) == 0;
+    }
+    return n;
+}
+
+static json_t *flow_to(struct builder *b, const char *id)
+{
+    size_t i;
+    json_t *f;
+
+    json_array_foreach(b->flows, i, f)
+    {
+        if (strcmp(json_string_value(json_object_get(f, "to")), id) == 0) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void remove_from(json_t *array, const json_t *item)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(array, i, v)
+    {
+        if (v == item) {
+            json_array_remove(array, i);
+            return;
+        }
+    }
+}
+
+static const char *copy_of(struct builder *b, const json_t *f, const char *key)
+{
+    return ordo_arena_strdup(b->ctx->arena, json_string_value(json_object_get(f, key)));
+}
+
+/* A parallel split whose branches built fewer than two paths (their steps
+ * were unplaced) is taken out again: its one way in goes to its one way
+ * out, or, with none, back to the open ends. */
+static void dissolve(struct builder *b, const char *p, struct ends *e)
+{
+    json_t *in = flow_to(b, p), *out = flow_from(b, p);
+    struct bnode *n = find_node(b, p);
+
+    if (in && out) {
+        json_object_set_new(in, "to", json_string(copy_of(b, out, "to")));
+        remove_from(b->flows, out);
+    } else if (in) {
+        push_end(b, e, copy_of(b, in, "from"), copy_of(b, in, "name"), copy_of(b, in, "condition"),
+                 json_is_true(json_object_get(in, "is_default")));
+        remove_from(b->flows, in);
+    }
+    remove_from(b->nodes, n->json);
+    n->dead = true;
+}
+
 static void build_parallel(struct builder *b, const struct dr_item *it, struct ends *e)
 {
     struct ends all = {0};
@@ -559,41 +645,30 @@ static void build_parallel(struct builder *b, const struct dr_item *it, struct e
         push_end(b, &be, p, NULL, NULL, false);
         build_block(b, &it->branches[k], &be);
         merge_ends(b, &be);
-        if (be.n == 1) {
-            push_end(b, &all, be.v[0].node, NULL, NULL, false);
+        if (be.n == 1 && strcmp(be.v[0].node, p) != 0) { /* not a branch that built nothing */
+            push_end(b, &all, be.v[0].node, be.v[0].name, be.v[0].cond, be.v[0].is_default);
         }
         b->scope = scope;
     }
     b->par_depth--;
+    if (count_from(b, p) < 2) {
+        dissolve(b, p, e);
+    }
     if (all.n < 2) {
         for (size_t i = 0; i < all.n; i++) {
-            push_end(b, e, all.v[i].node, NULL, NULL, false);
+            push_end(b, e, all.v[i].node, all.v[i].name, all.v[i].cond, all.v[i].is_default);
         }
         return;
     }
     j = gateway(b, "parallel_gateway", "");
     for (size_t i = 0; i < all.n; i++) {
-        add_flow(b, all.v[i].node, j, NULL, NULL, false);
+        add_flow(b, all.v[i].node, j, all.v[i].name, all.v[i].cond, all.v[i].is_default);
     }
+
     push_end(b, e, j, NULL, NULL, false);
 }
 
 /* ---- escalation ------------------------------------------------------------------------ */
-
-/* The flow leaving node 'id', or NULL. */
-static json_t *flow_from(struct builder *b, const char *id)
-{
-    size_t i;
-    json_t *f;
-
-    json_array_foreach(b->flows, i, f)
-    {
-        if (strcmp(json_string_value(json_object_get(f, "from")), id) == 0) {
-            return f;
-        }
-    }
-    return NULL;
-}
 
 /* The takeover branch joins the path again right after 'host'. */
 static void merge_back(struct builder *b, const char *host, struct ends *body, struct ends *e)
@@ -627,6 +702,7 @@ static void build_escalate(struct builder *b, const struct dr_item *it, struct e
     const char *host_id, *save_var = b->override_var;
     bool save_take = b->in_takeover;
     int users = b->users_made;
+    size_t limit;
 
     if (!host) {
         ordo_drafter_unplace(it->cl, "there is no task before it for a person to answer");
@@ -643,7 +719,10 @@ static void build_escalate(struct builder *b, const struct dr_item *it, struct e
         b->in_takeover = true;
     }
     b->cond_depth++;
+    limit = b->loop_limit;
+    b->loop_limit = b->nbn;
     build_block(b, &it->then, &body);
+    b->loop_limit = limit;
     b->cond_depth--;
     b->override_var = save_var;
     b->in_takeover = save_take;
@@ -712,9 +791,13 @@ static struct bnode *loop_target(struct builder *b, const struct dr_item *it)
     struct bnode *best = NULL;
     int best_score = 0;
 
-    for (size_t i = 0; i < b->nbn; i++) {
+    for (size_t i = 0; i < b->nbn && i < b->loop_limit; i++) {
         struct bnode *n = &b->bn[i];
         int sc;
+
+        if (n->dead) {
+            continue;
+        }
 
         if (!loop_target_kind(n) || !scope_visible(b, n->scope)) {
             continue;
@@ -936,13 +1019,14 @@ static void place_neutral(struct builder *b, json_t *lanes)
 {
     for (int pass = 0; pass < 3; pass++) {
         for (size_t i = 0; i < b->nbn; i++) {
-            json_t *n = b->bn[i].json;
+            json_t *n = b->bn[i].dead ? NULL : b->bn[i].json;
             const char *att = json_string_value(json_object_get(n, "attached_to"));
             const char *lane;
 
-            if (json_string_value(json_object_get(n, "lane"))) {
+            if (!n || json_string_value(json_object_get(n, "lane"))) {
                 continue;
             }
+
             lane = att ? json_string_value(json_object_get(find_node(b, att)->json, "lane"))
                        : lane_of_flow_end(b, b->bn[i].id, "from", "to");
             if (!lane) {
@@ -962,6 +1046,9 @@ static json_t *build_lanes(struct builder *b)
     size_t roles = 0, system = 0;
 
     for (size_t i = 0; i < b->nbn; i++) {
+        if (b->bn[i].dead) {
+            continue;
+        }
         if (b->bn[i].role && !lane_id(lanes, b->bn[i].role)) {
             add_lane(b, lanes, b->bn[i].role);
             roles++;
@@ -978,6 +1065,9 @@ static json_t *build_lanes(struct builder *b)
     for (size_t i = 0; i < b->nbn; i++) {
         const char *name = b->bn[i].role ? b->bn[i].role : (b->bn[i].system ? "System" : NULL);
 
+        if (b->bn[i].dead) {
+            continue;
+        }
         if (name) {
             set_str(b->bn[i].json, "lane", lane_id(lanes, name));
         }
@@ -1005,7 +1095,9 @@ static json_t *process_of(struct builder *b, const char *text)
     json_object_set_new(p, "id", json_string(id));
     json_object_set_new(p, "name", json_string(name));
     json_object_set_new(p, "documentation",
-                        json_string(ordo_drafter_plain(ctx->arena, text, DR_PROC_DOC_MAX)));
+                        json_string(ordo_drafter_plain(
+                            ctx->arena, ordo_utf8_repair(ctx->arena, text), DR_PROC_DOC_MAX)));
+
     return p;
 }
 

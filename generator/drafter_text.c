@@ -642,7 +642,9 @@ static void read_line(struct ordo_arena *arena, struct units *us, const char *li
         *open = false;
         return;
     }
+    line = ordo_arena_strndup(arena, line, len); /* marker_at reads up to a NUL */
     skip = marker_at(line, &kind, &num);
+
     if (kind == DR_MARK_NONE && *open && us->n > 0 && wrapped(&us->v[us->n - 1], line, indent)) {
         unit_append(arena, &us->v[us->n - 1], line, len);
         us->v[us->n - 1].lines++;
