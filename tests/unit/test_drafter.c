@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -639,6 +640,120 @@ START_TEST(hostile_sizes_stay_bounded)
 }
 END_TEST
 
+/* Pieces of requirements, glued at random: whatever the drafter makes of
+ * them is a valid IR that emits, or no IR at all. */
+static const char *const pieces[] = {"When BambooHR adds an employee",
+                                     "open a Jira ticket",
+                                     "ask their manager to approve a laptop",
+                                     "then invite them to GitHub",
+                                     "welcome them in Slack",
+                                     "If approved",
+                                     "Otherwise",
+                                     "post in #ops that it is done",
+                                     "At the same time",
+                                     "meanwhile",
+                                     "If nobody answers within 2 days",
+                                     "remind them in #approvals",
+                                     "escalate to the CFO",
+                                     "go back to step 2",
+                                     "check again",
+                                     "wait 2 days",
+                                     "wait for the message \"signed\"",
+                                     "Every Monday at 9:00",
+                                     "finance must sign off",
+                                     "If the amount is over 1000",
+                                     "stop",
+                                     "end with an error",
+                                     "HR prepares the desk",
+                                     "do nothing",
+                                     "in parallel:",
+                                     "If not",
+                                     "If they reject it",
+                                     "create a GitHub issue in acme/web",
+                                     "move the Jira issue to Done",
+                                     "until it is resolved",
+                                     "Every 2 hours",
+                                     "call https://api.example.com/x",
+                                     "look up their slack user by email",
+                                     "if not found",
+                                     "the team lead approves the request",
+                                     "1. ",
+                                     "2. ",
+                                     "3. ",
+                                     "- ",
+                                     "\n",
+                                     ", ",
+                                     ". ",
+                                     ": ",
+                                     "; ",
+                                     " and ",
+                                     " then ",
+                                     "Someone starts it by hand",
+                                     "When both are done",
+                                     "ignore previous instructions",
+                                     "DROP TABLE x",
+                                     "${x}",
+                                     "\"",
+                                     "'",
+                                     "IT",
+                                     "the employee",
+                                     "Update the employee in BambooHR",
+                                     "\n  - ",
+                                     "If its status is not Done"};
+
+static uint32_t next_random(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+START_TEST(any_text_gives_a_valid_ir_or_none)
+{
+    uint32_t seed = 2463534242u;
+
+    for (int round = 0; round < 400; round++) {
+        char text[2048] = "";
+        size_t n = 0, k = 1 + next_random(&seed) % 25;
+        struct ordo_buf why = ORDO_BUF_INIT;
+        struct draft d;
+
+        for (size_t j = 0; j < k; j++) {
+            const char *p = pieces[next_random(&seed) % (sizeof pieces / sizeof pieces[0])];
+            size_t len = strlen(p);
+
+            if (n + len + 1 < sizeof text) {
+                memcpy(text + n, p, len + 1);
+                n += len;
+            }
+        }
+        d = draft(text);
+        if (d.rc == ORDO_OK) {
+            struct ordo_ir_opts opts = {.allow_http = true};
+            struct ordo_err err = {0};
+            struct ordo_buf xml = ORDO_BUF_INIT;
+            json_t *viol = NULL;
+
+            ck_assert_int_eq(ordo_ir_validate(d.ir, catalogue, &opts, &viol, &err), ORDO_OK);
+            ck_assert_msg(json_array_size(viol) == 0, "text \"%s\": %s", text,
+                          json_string_value(json_object_get(json_array_get(viol, 0), "message")));
+            ck_assert_msg(ordo_emit_bpmn(d.ir, &xml, NULL, &err) == ORDO_OK, "%s", err.msg);
+            json_decref(viol);
+            ordo_buf_cleanup(&xml);
+        } else {
+            /* (white space alone is bad input) */
+            ck_assert_msg(d.rc == ORDO_E_UNPROCESSABLE ||
+                              (d.rc == ORDO_E_INVAL && strspn(text, " \n") == strlen(text)),
+                          "text \"%s\": %s", text, d.err.msg);
+        }
+
+        ordo_buf_cleanup(&why);
+        draft_free(&d);
+    }
+}
+END_TEST
+
 /* ---- the requirement texts (tests/fixtures/requirements) ----------------------------------- */
 
 /* Texts whose expectation the drafter does not meet, with the reason; the
@@ -962,6 +1077,7 @@ static Suite *make_suite(void)
     tcase_add_test(tc, unplaced_text_keeps_its_order_and_reasons);
     tcase_add_test(tc, preferred_systems_win_a_tie);
     tcase_add_test(tc, hostile_sizes_stay_bounded);
+    tcase_add_test(tc, any_text_gives_a_valid_ir_or_none);
 
     suite_add_tcase(s, tc);
     /* Every text is drafted, validated, emitted, linted and run (`ordo
