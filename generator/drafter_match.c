@@ -552,6 +552,10 @@ static const char *channel_value(const struct fill *f)
     if ((c = var_ending(f, "channel"))) {
         return c;
     }
+    if (known(f, "channel_id") && ordo_drafter_find(f->s, f->s->from, "channel") != SIZE_MAX) {
+        return "=channel_id"; /* "the new channel": the one a step before created */
+    }
+
     if (f->ctx->channel) {
         ordo_drafter_assume(f->ctx, "\"%s\" posts to %s, the channel the text names.", f->it->name,
                             f->ctx->channel);
@@ -681,8 +685,19 @@ static const char *name_value(const struct fill *f)
         at = ordo_drafter_find(f->s, f->s->from, "named");
     }
     if (at != SIZE_MAX && at + 1 < f->s->to) {
-        return ordo_drafter_slug(f->ctx->arena, LOW(f->s, at + 1), '-', 80);
+        size_t w = at + 1;
+
+        /* "named after the incident": the thing it is named after */
+        while (w + 1 < f->s->to &&
+               (ordo_drafter_word_is(f->s, w, "after") || ordo_drafter_is_stopword(LOW(f->s, w)))) {
+            w++;
+        }
+        return ordo_drafter_slug(f->ctx->arena, LOW(f->s, w), '-', 80);
     }
+    if ((q = var_ending(f, "name"))) {
+        return q; /* "gives a project name": =project_name */
+    }
+
     ordo_drafter_ask(f->ctx, "What should \"%s\" name it?", f->it->name);
     return ordo_drafter_slug(f->ctx->arena, f->it->name, '-', 40);
 }

@@ -248,7 +248,7 @@ static void webhook_trigger(struct dr_ctx *ctx, const struct dr_span *t, const c
         ordo_drafter_ask(ctx,
                          "How does %s call the webhook /hooks/%s (the standard signature "
                          "scheme is assumed)?",
-                         system, tr->hook);
+                         strcmp(system, "webhook") == 0 ? "the sender" : system, tr->hook);
     }
 }
 
@@ -445,7 +445,20 @@ static bool second_sentence_trigger(struct dr_ctx *ctx)
     return true;
 }
 
+/* Is word 'i' inside parentheses? */
+static bool in_parens(const struct dr_clause *c, size_t i)
+{
+    int depth = 0;
+
+    for (size_t k = 0; k < c->w[i].off; k++) {
+        depth += c->text[k] == '(';
+        depth -= c->text[k] == ')' && depth > 0;
+    }
+    return depth > 0;
+}
+
 /* The variable a phrase of entered data names: its last two content words
+
  * ("the employee id": employee_id), without a leading adjective. */
 static void start_var(struct dr_ctx *ctx, const struct dr_span *s, size_t from, size_t to)
 {
@@ -456,6 +469,9 @@ static void start_var(struct dr_ctx *ctx, const struct dr_span *s, size_t from, 
     size_t m;
 
     for (size_t i = from; i < to; i++) {
+        if (in_parens(s->c, i)) {
+            continue; /* "a model (MacBook or ThinkPad)": the choices, not the variable */
+        }
         if (!ordo_drafter_is_stopword(LOW(s, i)) && !ordo_drafter_verb(LOW(s, i)) &&
             !any_at(s, i, adjectives, &m) && LOW(s, i)[0] >= 'a' && LOW(s, i)[0] <= 'z') {
             w[0] = w[1];
@@ -481,12 +497,21 @@ static void data_clause(struct dr_ctx *ctx, struct dr_clause *c)
     size_t from = s.from;
 
     for (size_t i = s.from; i <= s.to; i++) {
+        bool comma = i > s.from && i < s.to &&
+                     memchr(c->text + c->w[i - 1].off + c->w[i - 1].len, ',',
+                            c->w[i].off - c->w[i - 1].off - c->w[i - 1].len);
+
+        if (comma) {
+            start_var(ctx, &s, from, i);
+            from = i;
+        }
         if (i == s.to || ordo_drafter_word_is(&s, i, "and") || ordo_drafter_word_is(&s, i, "or") ||
             ordo_drafter_word_is(&s, i, "of") || ordo_drafter_word_is(&s, i, "with")) {
             start_var(ctx, &s, from, i);
             from = i + 1;
         }
     }
+
     c->placed++;
 }
 

@@ -888,9 +888,13 @@ const char *ordo_drafter_project_key(const struct dr_span *s)
         }
         memcpy(key, t, w->len);
         key[w->len] = '\0';
+        if (ordo_drafter_word_is(s, i - 1, "project")) {
+            return key; /* "project IT": said outright */
+        }
         if (common_caps(key)) {
             continue;
         }
+
         if (ordo_drafter_word_is(s, i + 1, "project") ||
             ordo_drafter_word_is(s, i - 1, "project") || ordo_drafter_word_is(s, i + 1, "ticket") ||
             ordo_drafter_word_is(s, i + 1, "issue") || ordo_drafter_word_is(s, i + 1, "board") ||

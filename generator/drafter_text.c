@@ -34,60 +34,63 @@ struct verb {
  * move, comment, call, remove; approve, wait, end, loop, ask; "human" for
  * work a person does. Sorted by word for bsearch(). */
 static const struct verb verbs[] = {
-    {"abort", "end"},         {"accept", "approve"},    {"acknowledge", "human"},
-    {"add", "add"},           {"alert", "post"},        {"allocate", "human"},
-    {"annotate", "comment"},  {"announce", "post"},     {"apporve", "approve"},
-    {"approove", "approve"},  {"approve", "approve"},   {"aproove", "approve"},
-    {"aprove", "approve"},    {"archive", "remove"},    {"arrange", "human"},
-    {"ask", "ask"},           {"assess", "human"},      {"assign", "human"},
-    {"attach", "human"},      {"authorise", "approve"}, {"authorize", "approve"},
-    {"book", "human"},        {"broadcast", "post"},    {"buy", "human"},
-    {"call", "call"},         {"cancel", "end"},        {"cc", "post"},
-    {"change", "update"},     {"check", "check"},       {"close", "move"},
-    {"collect", "human"},     {"comment", "comment"},   {"complain", "human"},
-    {"complete", "human"},    {"configure", "human"},   {"confirm", "human"},
-    {"congratulate", "post"}, {"contact", "human"},     {"creat", "create"},
-    {"create", "create"},     {"deactivate", "remove"}, {"decide", "human"},
-    {"decline", "approve"},   {"delete", "remove"},     {"deliver", "human"},
-    {"deny", "approve"},      {"deploy", "human"},      {"disable", "remove"},
-    {"dm", "post"},           {"draft", "human"},       {"edit", "update"},
-    {"email", "post"},        {"enable", "human"},      {"end", "end"},
-    {"enroll", "human"},      {"escalate", "escalate"}, {"evaluate", "human"},
-    {"fetch", "get"},         {"file", "create"},       {"fill", "human"},
-    {"find", "find"},         {"finish", "end"},        {"fire", "call"},
-    {"fix", "human"},         {"generate", "create"},   {"get", "get"},
-    {"give", "human"},        {"go", "loop"},           {"grant", "human"},
-    {"greet", "post"},        {"hand", "human"},        {"handle", "human"},
-    {"hit", "call"},          {"inform", "post"},       {"install", "human"},
-    {"interview", "human"},   {"investigate", "human"}, {"invite", "invite"},
-    {"invoke", "call"},       {"invte", "invite"},      {"list", "find"},
-    {"load", "get"},          {"log", "create"},        {"look", "find"},
-    {"lookup", "find"},       {"loop", "loop"},         {"make", "create"},
-    {"mark", "update"},       {"meet", "human"},        {"merge", "human"},
-    {"message", "post"},      {"move", "move"},         {"note", "comment"},
-    {"notfy", "post"},        {"notify", "post"},       {"offboard", "remove"},
-    {"open", "create"},       {"order", "human"},       {"pause", "wait"},
-    {"pay", "human"},         {"ping", "post"},         {"plan", "human"},
-    {"poll", "find"},         {"post", "post"},         {"prepare", "human"},
-    {"print", "human"},       {"process", "human"},     {"provide", "human"},
-    {"provision", "human"},   {"publish", "post"},      {"pull", "get"},
-    {"purchase", "human"},    {"query", "find"},        {"raise", "create"},
-    {"read", "get"},          {"reassign", "escalate"}, {"receive", "human"},
-    {"record", "update"},     {"register", "human"},    {"reject", "approve"},
-    {"release", "human"},     {"remind", "post"},       {"remove", "remove"},
-    {"reopen", "move"},       {"repeat", "loop"},       {"reply", "comment"},
-    {"request", "call"},      {"resolve", "move"},      {"retrieve", "get"},
-    {"retry", "loop"},        {"return", "loop"},       {"review", "human"},
-    {"revoke", "remove"},     {"save", "update"},       {"scan", "human"},
-    {"schedule", "human"},    {"search", "find"},       {"send", "post"},
-    {"set", "update"},        {"share", "post"},        {"ship", "human"},
-    {"sign", "approve"},      {"start", "start"},       {"stop", "end"},
-    {"store", "update"},      {"submit", "human"},      {"sync", "update"},
-    {"take", "human"},        {"tell", "post"},         {"terminate", "end"},
-    {"test", "human"},        {"thank", "post"},        {"train", "human"},
-    {"transition", "move"},   {"triage", "human"},      {"update", "update"},
-    {"upload", "human"},      {"verify", "human"},      {"wait", "wait"},
-    {"warn", "post"},         {"welcome", "post"},      {"write", "human"},
+    {"abort", "end"},        {"accept", "approve"},    {"acknowledge", "human"},
+    {"add", "add"},          {"alert", "post"},        {"allocate", "human"},
+    {"annotate", "comment"}, {"announce", "post"},     {"apporve", "approve"},
+    {"approove", "approve"}, {"approve", "approve"},   {"aproove", "approve"},
+    {"aprove", "approve"},   {"archive", "remove"},    {"arrange", "human"},
+    {"ask", "ask"},          {"assess", "human"},      {"assign", "human"},
+    {"attach", "human"},     {"authorise", "approve"}, {"authorize", "approve"},
+    {"book", "human"},       {"broadcast", "post"},    {"buy", "human"},
+    {"call", "call"},        {"cancel", "end"},        {"cc", "post"},
+    {"change", "update"},    {"check", "check"},       {"choose", "human"},
+    {"close", "move"},       {"collect", "human"},     {"comment", "comment"},
+    {"complain", "human"},   {"complete", "human"},    {"configure", "human"},
+    {"confirm", "human"},    {"congratulate", "post"}, {"contact", "human"},
+    {"creat", "create"},     {"create", "create"},     {"deactivate", "remove"},
+    {"decide", "human"},     {"decline", "approve"},   {"delete", "remove"},
+    {"deliver", "human"},    {"deny", "approve"},      {"deploy", "human"},
+    {"describe", "human"},   {"disable", "remove"},    {"dm", "post"},
+    {"draft", "human"},      {"edit", "update"},       {"email", "post"},
+    {"enable", "human"},     {"end", "end"},           {"enroll", "human"},
+    {"enter", "human"},      {"escalate", "escalate"}, {"evaluate", "human"},
+    {"fetch", "get"},        {"file", "create"},       {"fill", "human"},
+    {"find", "find"},        {"finish", "end"},        {"fire", "call"},
+    {"fix", "human"},        {"generate", "create"},   {"get", "get"},
+    {"give", "human"},       {"go", "loop"},           {"grant", "human"},
+    {"greet", "post"},       {"hand", "human"},        {"handle", "human"},
+    {"hit", "call"},         {"inform", "post"},       {"install", "human"},
+    {"interview", "human"},  {"investigate", "human"}, {"invite", "invite"},
+    {"invoke", "call"},      {"invte", "invite"},      {"list", "find"},
+    {"load", "get"},         {"log", "create"},        {"look", "find"},
+    {"lookup", "find"},      {"loop", "loop"},         {"make", "create"},
+    {"mark", "update"},      {"meet", "human"},        {"merge", "human"},
+    {"message", "post"},     {"move", "move"},         {"note", "comment"},
+    {"notfy", "post"},       {"notify", "post"},       {"offboard", "remove"},
+    {"open", "create"},      {"order", "human"},       {"pause", "wait"},
+    {"pay", "human"},        {"pick", "human"},        {"ping", "post"},
+    {"plan", "human"},       {"poll", "find"},         {"post", "post"},
+    {"prepare", "human"},    {"print", "human"},       {"process", "human"},
+    {"provide", "human"},    {"provision", "human"},   {"publish", "post"},
+    {"pull", "get"},         {"purchase", "human"},    {"query", "find"},
+    {"raise", "create"},     {"read", "get"},          {"reassign", "escalate"},
+    {"receive", "human"},    {"record", "update"},     {"register", "human"},
+    {"reject", "approve"},   {"release", "human"},     {"remind", "post"},
+    {"remove", "remove"},    {"reopen", "move"},       {"repeat", "loop"},
+    {"reply", "comment"},    {"request", "call"},      {"resolve", "move"},
+    {"retrieve", "get"},     {"retry", "loop"},        {"return", "loop"},
+    {"review", "human"},     {"revoke", "remove"},     {"save", "update"},
+    {"scan", "human"},       {"schedule", "human"},    {"search", "find"},
+    {"select", "human"},     {"send", "post"},         {"set", "update"},
+    {"share", "post"},       {"ship", "human"},        {"sign", "approve"},
+    {"specify", "human"},    {"start", "start"},       {"stop", "end"},
+    {"store", "update"},     {"submit", "human"},      {"sync", "update"},
+    {"take", "human"},       {"tell", "post"},         {"terminate", "end"},
+    {"test", "human"},       {"thank", "post"},        {"train", "human"},
+    {"transition", "move"},  {"triage", "human"},      {"type", "human"},
+    {"update", "update"},    {"upload", "human"},      {"verify", "human"},
+    {"wait", "wait"},        {"warn", "post"},         {"welcome", "post"},
+    {"write", "human"},
 };
 
 static int verb_cmp(const void *key, const void *elem)
@@ -1143,8 +1146,17 @@ static bool title_unit(struct ordo_arena *arena, const struct units *us)
     if (c.nw == 0 || c.nw > 10 || in_list(c.w[0].low, starts)) {
         return false;
     }
-    /* A step says what to do first: "Open a ticket" is no title. */
-    return !verb_exact(c.w[0].low);
+    /* A step says what to do first: "Open a ticket" is no title; a short
+     * noun phrase such as "Purchase request" is. */
+    if (!verb_exact(c.w[0].low)) {
+        return true;
+    }
+    for (size_t i = 0; i < c.nw; i++) {
+        if (ordo_drafter_is_stopword(c.w[i].low) || c.w[i].low[0] == '#') {
+            return false;
+        }
+    }
+    return c.nw >= 2 && c.nw <= 3;
 }
 
 /* "Title: the text" in the first sentence: a short verbless prefix. */
