@@ -27,3 +27,12 @@ get_property(ordo_drafter_connectors GLOBAL PROPERTY ORDO_CONNECTORS)
 foreach(name IN LISTS ordo_drafter_connectors)
   add_dependencies(test_drafter ordo_connector_${name})
 endforeach()
+# The pipeline (generator/generate.h) with ordo-fake-llm standing in for each provider, on the
+# catalogue of the real connectors of the build.
+ordo_add_check_test(test_generate SOURCES unit/test_generate.c LIBS ordo_generator ordo_fakellmtest
+  LABELS "unit;generator;fakes"
+  ENV "ORDOTEST_FAKE_LLM_BIN=$<TARGET_FILE:ordo-fake-llm>;ORDOTEST_CONNECTOR_DIR=${ORDO_PLUGIN_BUILD_DIR}")
+add_dependencies(test_generate ordo-fake-llm)
+foreach(name IN LISTS ordo_connectors)
+  add_dependencies(test_generate ordo_connector_${name})
+endforeach()
