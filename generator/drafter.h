@@ -20,10 +20,13 @@
  * not in the process, in text order (hostile or out-of-scope text ends up
  * here, never in an expression). Same input, same output.
  *
- * Codes: ORDO_E_INVAL for NULL or empty text or a text over
- * ORDO_GEN_MAX_TEXT (generator/generate.h); ORDO_E_UNPROCESSABLE when not
- * one step could be placed ('*unplaced' is still set). Outputs are new
- * references the caller owns. Thread safety: pure.
+ * Codes: ORDO_E_INVAL for NULL arguments, empty (or white-space) text, a
+ * text over ORDO_GEN_MAX_TEXT (generator/generate.h) or a catalogue without
+ * a "connectors" list, with both outputs left alone; ORDO_E_UNPROCESSABLE
+ * when not one task could be placed - a trigger or a wait alone is no
+ * process - with '*ir' NULL and '*unplaced' set (every sentence in it).
+ * Outputs are new references the caller owns. Thread safety: pure.
+
  */
 #ifndef ORDO_GENERATOR_DRAFTER_H
 #define ORDO_GENERATOR_DRAFTER_H

@@ -39,8 +39,13 @@
  * exhausted repair budget or an exhausted token budget is a result with
  * usable false and 'error' set, so the caller keeps the draft. Errors
  * without a result: ORDO_E_INVAL for a bad request (empty or oversized
- * text, over ORDO_GEN_MAX_TEXT bytes, a prior IR that is not an object)
- * or an unknown provider name.
+ * text, over ORDO_GEN_MAX_TEXT bytes, text that is not UTF-8, a prior IR
+ * that is not an object, a revision without an instruction), an unknown
+ * provider name, or an LLM configuration generator/llm.h refuses (no
+ * model, a URL that is not https, or http:// without allow_loopback).
+ * An LLM answer that is not a JSON object is repaired like an invalid IR:
+ * it counts as one violation with the rule "ir/json" (the pipeline's own,
+ * not one of ordo_ir_validate's).
  *
  * Progress (may be NULL) is called on the calling thread, in order, with
  * an event name and a borrowed JSON object:
@@ -69,32 +74,32 @@
 #define ORDO_GEN_DEFAULT_TOKEN_LIMIT 200000L
 
 struct ordo_gen_request {
-    const char *text;             /* the requirement text; untrusted */
-    const char *const *systems;   /* connector names to use, or NULL */
+    const char *text;           /* the requirement text; untrusted */
+    const char *const *systems; /* connector names to use, or NULL */
     size_t n_systems;
-    const json_t *prior_ir;       /* revise: the draft's IR, or NULL */
-    const char *instruction;      /* revise: the change in words, or NULL */
-    bool allow_http;              /* http.* actions may be used */
+    const json_t *prior_ir;  /* revise: the draft's IR, or NULL */
+    const char *instruction; /* revise: the change in words, or NULL */
+    bool allow_http;         /* http.* actions may be used */
 };
 
 struct ordo_gen_config {
-    const char *provider;         /* NULL or "": the offline drafter */
-    const char *url;              /* NULL or "": the provider's default */
+    const char *provider; /* NULL or "": the offline drafter */
+    const char *url;      /* NULL or "": the provider's default */
     const char *model;
-    const char *api_key;          /* never logged */
-    long timeout_ms;              /* per call; 0: ORDO_GEN_DEFAULT_TIMEOUT_MS */
-    int repair_rounds;            /* 0: ORDO_GEN_DEFAULT_ROUNDS */
-    long token_budget;            /* per draft; 0: ORDO_GEN_DEFAULT_TOKEN_LIMIT */
-    int http_retries;             /* on 429/5xx; 0: 2 */
-    bool allow_loopback;          /* the LLM may be on a private address
-                                     (local models; tests) */
+    const char *api_key; /* never logged */
+    long timeout_ms;     /* per call; 0: ORDO_GEN_DEFAULT_TIMEOUT_MS */
+    int repair_rounds;   /* 0: ORDO_GEN_DEFAULT_ROUNDS */
+    long token_budget;   /* per draft; 0: ORDO_GEN_DEFAULT_TOKEN_LIMIT */
+    int http_retries;    /* on 429/5xx; 0: 2, <0: none */
+    bool allow_loopback; /* http:// and loopback or private addresses
+                            (local models; tests); callers decide with
+                            ordo_llm_url_is_local() (generator/llm.h) */
 };
 
 typedef void ordo_gen_progress_fn(void *ctx, const char *event, const json_t *data);
 
-enum ordo_code ordo_generate(const struct ordo_gen_request *req,
-                             const struct ordo_gen_config *cfg, const json_t *catalogue,
-                             ordo_gen_progress_fn *progress, void *ctx, json_t **result,
-                             struct ordo_err *err);
+enum ordo_code ordo_generate(const struct ordo_gen_request *req, const struct ordo_gen_config *cfg,
+                             const json_t *catalogue, ordo_gen_progress_fn *progress, void *ctx,
+                             json_t **result, struct ordo_err *err);
 
 #endif

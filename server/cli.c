@@ -121,6 +121,37 @@ static const struct command commands[] = {
      "Exit status: 0 completed, 1 an incident (wins over waiting), 3 waiting,\n"
      "2 bad input or a process that cannot run.\n" CONFIG_HELP,
      ordo_cli_run},
+    {"generate",
+     "ordo generate TEXT|-f FILE [-o FILE.bpmn] [--provider P] [--llm-url URL] [--model M]\n"
+     "                [--systems NAME,...] [--allow-http] [--json]",
+     "draft a BPMN process from a requirement in plain language",
+     "Drafts an executable BPMN process from the requirement TEXT (or the file FILE,\n"
+     "- for standard input), using only the connector actions installed in plugin_dir.\n"
+     "With an LLM provider the text goes to the model with Ordo's IR schema, the answer\n"
+     "is validated and its violations are sent back for repair (up to 3 rounds); with\n"
+     "none, the offline drafter reads the text (docs/writing-requirements.md). A valid\n"
+     "draft is laid out and linted. Runs locally; nothing is deployed.\n"
+     "\n"
+     "  -f, --file FILE      read the requirement from FILE (- for standard input)\n"
+     "  -o, --output FILE    write the BPMN to FILE instead of standard output\n"
+     "  --provider P         openai, anthropic, ollama or offline (default: llm_provider;\n"
+     "                       empty means offline)\n"
+     "  --llm-url URL        the provider's base URL (default: llm_url, else the\n"
+     "                       provider's own); localhost and private addresses may use\n"
+     "                       http:// (local models)\n"
+     "  --model M            the model (default: llm_model)\n"
+     "  --systems NAME,...   connectors the process should use\n"
+     "  --allow-http         let the draft use the http connector's actions\n"
+     "  --json               print the whole result as JSON (IR, XML, violations,\n"
+     "                       findings, transcript, tokens, timings)\n"
+     "\n"
+     "The API key is llm_api_key (ORDO_LLM_API_KEY or ORDO_LLM_API_KEY_FILE). Progress,\n"
+     "assumptions, questions, unplaced sentences and lint findings go to standard\n"
+     "error (docs/generator.md).\n"
+     "\n"
+     "Exit status: 0 a usable draft was written, 1 none could be made (the error and\n"
+     "the violations are printed), 2 bad usage or input.\n" CONFIG_HELP,
+     ordo_cli_generate},
     {"connector list", "ordo connector list [--json] [-o OUT]", "list the installed connectors",
      "Loads every plugin of plugin_dir (docs/connectors.md) as the server would and\n"
      "prints one line per connector: name, version, number of actions, whether it\n"

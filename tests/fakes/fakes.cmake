@@ -6,3 +6,4 @@ ordo_add_check_test(test_sandbox SOURCES integration/test_sandbox.c
   LIBS ordo_sandboxtest Threads::Threads PkgConfig::MHD PkgConfig::SODIUM LABELS integration fakes
   ENV "ORDOTEST_SANDBOX_BIN=$<TARGET_FILE:ordo-sandbox>")
 add_dependencies(test_sandbox ordo-sandbox)
+include(${CMAKE_CURRENT_LIST_DIR}/llm/llm.cmake) # ordo-fake-llm

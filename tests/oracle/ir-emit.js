@@ -7,7 +7,9 @@
 // shape inside the pool, every edge segment horizontal or vertical, and no
 // edge segment through a shape other than its own source and target. When
 // the ordo binary is there, `ordo run FILE` must start each process (exit
-// 0 completed or 3 waiting). Edge crossings are printed per file.
+// 0 completed or 3 waiting). Edge crossings are printed per file. The same
+// checks run on every usable draft that `ordo generate` (the offline drafter)
+// makes from the requirement texts of tests/fixtures/requirements.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -33,6 +35,24 @@ function emitAll() {
   const r = spawnSync(tool, [out, ...files], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ir_emit exited ${r.status}: ${r.stderr}`);
   return r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+}
+
+// The usable drafts of the requirement texts, as emitAll's records.
+function draftAll() {
+  if (!ordo || !fs.existsSync(ordo)) return [];
+  const texts = path.join(__dirname, '..', 'fixtures', 'requirements');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-drafts-'));
+  const recs = [];
+  for (const t of fs.readdirSync(texts).filter((f) => f.endsWith('.txt')).sort()) {
+    const r = spawnSync(ordo, ['generate', '-f', path.join(texts, t), '--allow-http', '--json'],
+                        { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const res = JSON.parse(r.stdout);
+    if (!res.usable) continue;
+    const bpmn = path.join(out, t.replace(/\.txt$/, '.bpmn'));
+    fs.writeFileSync(bpmn, res.xml);
+    recs.push({ bpmn, report: res.layout });
+  }
+  return recs;
 }
 
 // Every element of the tree, once.
@@ -131,7 +151,9 @@ function checkDi(name, definitions, problems) {
 (async () => {
   const moddle = new BpmnModdle();
   const problems = [];
-  const lines = emitAll();
+  const fixtureLines = emitAll();
+  const drafts = draftAll();
+  const lines = fixtureLines.concat(drafts);
   let totalCrossings = 0;
   for (const line of lines) {
     const name = path.basename(line.bpmn);
@@ -159,7 +181,8 @@ function checkDi(name, definitions, problems) {
     console.log(`${name}: ${line.report.shapes} shapes, ${line.report.edges} edges, ` +
                 `${line.report.crossings} crossings, ${line.report.width}x${line.report.height}`);
   }
-  if (lines.length < 9) problems.push(`only ${lines.length} fixtures emitted`);
+  if (fixtureLines.length < 9) problems.push(`only ${fixtureLines.length} fixtures emitted`);
+  if (ordo && fs.existsSync(ordo) && drafts.length < 20) problems.push(`only ${drafts.length} usable drafts`);
   console.log(`${lines.length} files, ${totalCrossings} edge crossings in all, ` +
               `ordo run ${ordo && fs.existsSync(ordo) ? 'checked' : 'not checked (no binary)'}`);
   for (const p of problems.slice(0, 50)) console.log('FAIL ' + p);
