@@ -24,6 +24,7 @@
 #include "core/graph.h"
 #include "generator/emit.h"
 #include "generator/ir.h"
+#include "generator/llm.h"
 #include "plugins/catalogue.h"
 #include "plugins/registry.h"
 
@@ -64,6 +65,10 @@ enum ordo_code ordo_draft_workers_config(const struct ordo_config *cfg,
     opts->gen.url = cfg->llm_url;
     opts->gen.model = cfg->llm_model;
     opts->gen.api_key = cfg->llm_api_key;
+    /* A model on this machine or the LAN that a person configured by its
+     * address may be reached over plain HTTP (docs/generator.md). */
+    opts->gen.allow_loopback =
+        cfg->llm_provider[0] && ordo_llm_url_is_local(cfg->llm_provider, cfg->llm_url);
     return ORDO_OK;
 }
 

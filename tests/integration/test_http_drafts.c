@@ -18,6 +18,8 @@
 #include <check.h>
 
 #include "base/crypto.h"
+#include "base/json.h"
+#include "tests/fakes/llm/fakellm_test.h"
 #include "tests/integration/httptest.h"
 #include "tests/integration/pgtest.h"
 
@@ -598,6 +600,195 @@ START_TEST(bad_input_is_refused_and_changes_nothing)
 }
 END_TEST
 
+/* ---- through an LLM (tests/fakes/llm) -------------------------------------------------------- */
+
+#define LLM_KEY "sk-test-drafts-0123456789"
+
+static struct ordo_fakellm fake;
+
+/* The server, configured for the fake as an OpenAI-compatible provider. */
+static void start_with_llm(void)
+{
+    static char url[128];
+    const char *env[] = {"ORDO_LLM_PROVIDER=openai", url, "ORDO_LLM_MODEL=fake-model",
+                         "ORDO_LLM_API_KEY=" LLM_KEY, NULL};
+
+    ordo_fakellm_start(&fake, LLM_KEY);
+    (void)snprintf(url, sizeof url, "ORDO_LLM_URL=%s", fake.url);
+    httptest_start(&srv, "http_drafts", env);
+}
+
+/* tests/fixtures/ir/NAME, parsed. */
+static json_t *ir_fixture(const char *name)
+{
+    const char *dir = getenv("ORDOTEST_IR_DIR");
+    char path[512];
+    json_error_t e;
+    json_t *ir;
+
+    ck_assert_ptr_nonnull(dir);
+    (void)snprintf(path, sizeof path, "%s/%s", dir, name);
+    ir = json_load_file(path, 0, &e);
+    ck_assert_msg(ir != NULL, "%s: %s", path, e.text);
+    return ir;
+}
+
+/* The onboarding IR with an end event no flow reaches (ir/flow-count). */
+static json_t *unreachable_ir(void)
+{
+    json_t *ir = ir_fixture("onboarding.json"), *n, *orphan = NULL;
+    size_t i;
+
+    json_array_foreach(json_object_get(ir, "nodes"), i, n)
+    {
+        if (!orphan && strcmp(str(n, "kind"), "end") == 0) {
+            orphan = json_deep_copy(n);
+        }
+    }
+    ck_assert_ptr_nonnull(orphan);
+    (void)json_object_set_new(orphan, "id", json_string("End_orphan"));
+    (void)json_array_append_new(json_object_get(ir, "nodes"), orphan);
+    return ir;
+}
+
+/* Queue 'ir' (taken over) as the model's next answer, after 'delay_ms'. */
+static void answer(json_t *ir, int delay_ms)
+{
+    json_t *item = json_pack("{s:o, s:i}", "ir", ir, "delay_ms", delay_ms);
+    char *text = json_dumps(item, JSON_COMPACT);
+
+    ordo_fakellm_script(&fake, text);
+    free(text);
+    json_decref(item);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+START_TEST(through_an_llm_events_come_live_and_the_transcript_keeps_no_key)
+{
+    char *draft, *text, *dump;
+    int64_t t0;
+    json_t *d;
+
+    start_with_llm();
+    answer(ir_fixture("onboarding.json"), 1500);
+    draft = create_draft(ADMIN_KEY, ONBOARDING, false);
+    t0 = now_ms();
+    text = events(ADMIN_KEY, draft); /* open while the model "thinks": it waits for the events */
+    ck_assert_int_ge(now_ms() - t0, 1000);
+    ck_assert_msg(strstr(text, "event: prompt_sent\n") &&
+                      strstr(text, "event: tokens_received\n") &&
+                      strstr(text, "event: validation\n") && strstr(text, "event: layout_done\n"),
+                  "%s", text);
+    ck_assert_ptr_nonnull(strstr(text, "\"usable\":true"));
+    free(text);
+    d = get_draft(ADMIN_KEY, draft, "?transcript=true");
+    ck_assert_str_eq(str(d, "status"), "ready");
+    ck_assert_str_eq(str(d, "provider"), "openai");
+    ck_assert_str_eq(str(d, "model"), "fake-model");
+    ck_assert_int_ge(json_integer_value(json_object_get(d, "rounds")), 1);
+    ck_assert_int_gt(json_integer_value(json_object_get(json_object_get(d, "tokens"), "prompt")),
+                     0);
+    ck_assert_int_ge(json_array_size(json_object_get(d, "transcript")), 2);
+    dump = json_dumps(d, 0);
+    ck_assert_ptr_null(strstr(dump, LLM_KEY)); /* the API key is nowhere in a draft */
+    free(dump);
+    json_decref(d);
+    free(draft);
+    httptest_stop(&srv);
+    ordo_fakellm_stop(&fake);
+}
+END_TEST
+
+START_TEST(an_llm_revision_is_made_and_one_that_stays_invalid_is_kept_with_its_violations)
+{
+    char *draft, *text, path[128];
+    json_t *d, *renamed = ir_fixture("onboarding.json"), *reqs;
+
+    start_with_llm();
+    answer(ir_fixture("onboarding.json"), 0);
+    draft = create_draft(ADMIN_KEY, ONBOARDING, false);
+    free(events(ADMIN_KEY, draft));
+
+    /* In words: the model gets the instruction and answers a changed IR. */
+    (void)json_object_set_new(json_object_get(renamed, "process"), "name",
+                              json_string("Onboarding, revised"));
+    answer(renamed, 0);
+    revise(draft, json_pack("{s:s}", "instruction", "call the process Onboarding, revised"), 2);
+    free(events(ADMIN_KEY, draft));
+    d = get_draft(ADMIN_KEY, draft, NULL);
+    ck_assert_str_eq(str(d, "status"), "ready");
+    ck_assert_str_eq(str(json_object_get(json_object_get(d, "ir"), "process"), "name"),
+                     "Onboarding, revised");
+    json_decref(d);
+    reqs = ordo_fakellm_requests(&fake);
+    text = json_dumps(json_array_get(reqs, json_array_size(reqs) - 1), 0);
+    ck_assert_ptr_nonnull(strstr(text, "call the process Onboarding, revised"));
+    free(text);
+    json_decref(reqs);
+
+    /* A model that never fixes its graph: the repair rounds run out; the
+     * draft is kept, failed, with the violations of the last round. */
+    for (int i = 0; i < 4; i++) {
+        answer(unreachable_ir(), 0);
+    }
+    revise(draft, json_pack("{s:s}", "instruction", "add a goodbye"), 3);
+    text = events(ADMIN_KEY, draft);
+    ck_assert_msg(strstr(text, "End_orphan") != NULL, "%s", text);
+    free(text);
+    d = get_draft(ADMIN_KEY, draft, NULL);
+    ck_assert_str_eq(str(d, "status"), "failed");
+    ck_assert(!json_is_true(json_object_get(d, "usable")));
+    text = json_dumps(json_object_get(d, "violations"), 0);
+    ck_assert_ptr_nonnull(strstr(text, "End_orphan"));
+    free(text);
+    ck_assert_int_eq(json_array_size(json_object_get(d, "history")), 3);
+    json_decref(d);
+    (void)snprintf(path, sizeof path, "/api/drafts/%s/deploy", draft);
+    ck_assert_int_eq(call("POST", path, ADMIN_KEY, NULL, NULL), 422);
+    ordo_fakellm_reset(&fake);
+    free(draft);
+    httptest_stop(&srv);
+    ordo_fakellm_stop(&fake);
+}
+END_TEST
+
+START_TEST(a_server_killed_during_an_llm_call_leaves_a_failed_draft)
+{
+    char *draft, sql[160];
+    json_t *d;
+    long n = 0;
+
+    start_with_llm();
+    /* Long enough to kill the server inside the call, short enough for the
+     * fake to stop in time afterwards (it finishes the sleeping answer). */
+    answer(ir_fixture("onboarding.json"), 6000);
+    draft = create_draft(ADMIN_KEY, ONBOARDING, false);
+    (void)snprintf(sql, sizeof sql,
+                   "SELECT count(*) FROM draft WHERE key = %s AND status = 'running'", draft);
+    for (int i = 0; i < 200 && (n = count(sql)) != 1; i++) {
+        sleep_ms(50);
+    }
+    ck_assert_int_eq(n, 1);
+    httptest_kill_restart(&srv);
+    d = get_draft(ADMIN_KEY, draft, NULL);
+    ck_assert_str_eq(str(d, "status"), "failed");
+    ck_assert_ptr_nonnull(
+        strstr(str(json_object_get(d, "error"), "message"), "stopped while drafting"));
+    json_decref(d);
+    free(events(ADMIN_KEY, draft)); /* ends: the restart wrote the "done" event */
+    free(draft);
+    httptest_stop(&srv);
+    ordo_fakellm_stop(&fake);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
     Suite *s = suite_create("http_drafts");
@@ -613,6 +804,10 @@ static Suite *make_suite(void)
     tcase_add_test(tc, a_draft_left_running_by_a_dead_server_is_failed_when_it_starts_again);
     tcase_add_test(tc, undeployed_drafts_are_purged_after_the_retention);
     tcase_add_test(tc, bad_input_is_refused_and_changes_nothing);
+    tcase_add_test(tc, through_an_llm_events_come_live_and_the_transcript_keeps_no_key);
+    tcase_add_test(tc,
+                   an_llm_revision_is_made_and_one_that_stays_invalid_is_kept_with_its_violations);
+    tcase_add_test(tc, a_server_killed_during_an_llm_call_leaves_a_failed_draft);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -144,6 +144,9 @@ set_tests_properties(test_wh_outbound PROPERTIES TIMEOUT 600)
 ordo_add_pg_test(test_draft SOURCES integration/test_draft.c LIBS ordo_core LABELS core)
 # Drafts from requirement text (issue 8): the offline drafter through `ordo serve`, the event
 # stream, revisions, deploy with its audit row, roles, crash safety and retention.
-ordo_add_pg_test(test_http_drafts SOURCES integration/test_http_drafts.c LIBS ordo_httptest ordo_base
-  LABELS server)
+ordo_add_pg_test(test_http_drafts SOURCES integration/test_http_drafts.c
+  LIBS ordo_httptest ordo_fakellmtest ordo_base LABELS "server;generator;fakes"
+  ENV "ORDOTEST_FAKE_LLM_BIN=$<TARGET_FILE:ordo-fake-llm>"
+      "ORDOTEST_IR_DIR=${PROJECT_SOURCE_DIR}/tests/fixtures/ir")
+add_dependencies(test_http_drafts ordo-fake-llm)
 set_tests_properties(test_http_drafts PROPERTIES TIMEOUT 600)
