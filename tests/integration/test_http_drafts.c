@@ -610,8 +610,8 @@ static struct ordo_fakellm fake;
 static void start_with_llm(void)
 {
     static char url[128];
-    const char *env[] = {"ORDO_LLM_PROVIDER=openai", url, "ORDO_LLM_MODEL=fake-model",
-                         "ORDO_LLM_API_KEY=" LLM_KEY, NULL};
+    static const char key[] = "ORDO_LLM_API_KEY=" LLM_KEY;
+    const char *env[] = {"ORDO_LLM_PROVIDER=openai", url, "ORDO_LLM_MODEL=fake-model", key, NULL};
 
     ordo_fakellm_start(&fake, LLM_KEY);
     (void)snprintf(url, sizeof url, "ORDO_LLM_URL=%s", fake.url);
