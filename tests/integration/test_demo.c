@@ -544,6 +544,98 @@ START_TEST(the_demo_secrets_appear_nowhere_the_server_writes)
 }
 END_TEST
 
+/* ---- issue 8: the README's sentence, drafted offline, deployed and run ---------------------- */
+
+#define README_TEXT                                                                           \
+    "New employee onboarding: when BambooHR adds an employee, open a Jira ticket, ask their " \
+    "manager to approve a laptop, then invite them to GitHub and welcome them in Slack."
+
+/* The draft of 'text', once the draft workers have made it. */
+static json_t *wait_draft(const char *key)
+{
+    char path[128];
+
+    (void)snprintf(path, sizeof path, "/api/drafts/%s", key);
+    for (int i = 0; i < 300; i++) {
+        struct httptest_resp r;
+        json_t *doc;
+        const char *status;
+
+        httptest_json(&srv, "GET", path, ADMIN, NULL, &r);
+        ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+        doc = json_incref(r.json);
+        httptest_resp_free(&r);
+        status = json_string_value(json_object_get(doc, "status"));
+        if (strcmp(status, "queued") != 0 && strcmp(status, "running") != 0) {
+            return doc;
+        }
+        json_decref(doc);
+        sleep_ms(100);
+    }
+    ck_abort_msg("the draft was never finished");
+    return NULL;
+}
+
+START_TEST(the_readme_sentence_drafted_offline_runs_end_to_end)
+{
+    struct httptest_resp r;
+    json_t *draft, *body, *done, *calls;
+    char path[128], text[4096], key[32], start[256], *dumped;
+    const char *process_id;
+
+    body = json_pack("{s:s}", "text", README_TEXT);
+    dumped = json_dumps(body, JSON_COMPACT);
+    httptest_json(&srv, "POST", "/api/drafts", ADMIN, dumped, &r);
+    free(dumped);
+    json_decref(body);
+    ck_assert_msg(r.status == 202, "%ld %s", r.status, r.body);
+    (void)snprintf(key, sizeof key, "%s", json_string_value(json_object_get(r.json, "key")));
+    httptest_resp_free(&r);
+
+    draft = wait_draft(key);
+    ck_assert_msg(json_is_true(json_object_get(draft, "usable")), "%s",
+                  json_dumps(draft, JSON_COMPACT));
+    ck_assert_uint_eq(json_array_size(json_object_get(draft, "unplaced")), 0);
+    process_id = json_string_value(
+        json_object_get(json_object_get(json_object_get(draft, "ir"), "process"), "id"));
+    ck_assert_ptr_nonnull(process_id);
+
+    (void)snprintf(path, sizeof path, "/api/drafts/%s/deploy", key);
+    httptest_json(&srv, "POST", path, ADMIN, NULL, &r);
+    ck_assert_msg(r.status == 201 || r.status == 200, "%ld %s", r.status, r.body);
+    ck_assert_ptr_nonnull(json_object_get(r.json, "uses"));
+    httptest_resp_free(&r);
+
+    (void)snprintf(start, sizeof start,
+                   "{\"processId\":\"%s\",\"variables\":{\"employee_id\":\"102\"}}", process_id);
+    httptest_json(&srv, "POST", "/api/instances", ADMIN, start, &r);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    (void)snprintf(path, sizeof path, "%s", json_string_value(json_object_get(r.json, "key")));
+    httptest_resp_free(&r);
+
+    {
+        char *task = wait_for_task();
+
+        approve(task);
+        free(task);
+    }
+    done = wait_completed(path);
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(done, "variables"), "employee_name")),
+        "Nora Newhire");
+    calls = control("GET", "/_sandbox/calls", NULL);
+    calls_text(json_object_get(calls, "calls"), text, sizeof text);
+    ck_assert_msg(strstr(text, "bamboohr GET /bamboohr/api/gateway.php/acme/v1/employees/102 200"),
+                  "%s", text);
+    ck_assert_msg(strstr(text, "jira POST /jira/rest/api/3/issue 201"), "%s", text);
+    ck_assert_msg(strstr(text, "github POST /github/orgs/acme/invitations 201"), "%s", text);
+    ck_assert_msg(strstr(text, "slack POST /slack/api/chat.postMessage 200"), "%s", text);
+    json_decref(calls);
+    json_decref(done);
+    json_decref(draft);
+}
+END_TEST
+
 static Suite *demo_suite(void)
 {
     Suite *s = suite_create("demo");
@@ -554,6 +646,7 @@ static Suite *demo_suite(void)
     tcase_add_test(tc, onboarding_runs_end_to_end_against_the_sandbox);
     tcase_add_test(tc, the_demo_secrets_appear_nowhere_the_server_writes);
     tcase_add_test(tc, a_signed_webhook_starts_onboarding_and_slack_decides_it);
+    tcase_add_test(tc, the_readme_sentence_drafted_offline_runs_end_to_end);
     suite_add_tcase(s, tc);
     return s;
 }
