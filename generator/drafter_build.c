@@ -32,6 +32,7 @@
 
 #include "base/text.h"
 #include "generator/drafter_internal.h"
+#include "generator/ir.h"
 
 #define LOW(s, i) ((s)->c->w[(i)].low)
 
@@ -103,11 +104,6 @@ static const char *unique_id(struct builder *b, const char *prefix, const char *
     return id;
 }
 
-static const char *const node_fields[] = {
-    "lane",   "event",      "timer",       "message",      "correlation_key", "webhook",
-    "action", "credential", "inputs",      "outputs",      "assignee",        "candidate_group",
-    "form",   "notify",     "attached_to", "interrupting", "error_code",      NULL};
-
 static struct bnode *new_node(struct builder *b, const char *kind, const char *prefix,
                               const char *name, const struct dr_clause *cl)
 {
@@ -118,9 +114,7 @@ static struct bnode *new_node(struct builder *b, const char *kind, const char *p
     json_object_set_new(n, "id", json_string(unique_id(b, prefix, label)));
     json_object_set_new(n, "kind", json_string(kind));
     json_object_set_new(n, "name", json_string(label));
-    for (size_t i = 0; node_fields[i]; i++) {
-        json_object_set_new(n, node_fields[i], json_null());
-    }
+    ordo_ir_node_complete(n);
     json_object_set_new(n, "documentation",
                         cl ? json_string(ordo_drafter_plain(
                                  b->ctx->arena, b->ctx->doc.sent[cl->sent].text, DR_DOC_MAX))

@@ -284,3 +284,35 @@ enum ordo_code ordo_ir_validate(const json_t *ir, const json_t *catalogue,
     *violations = c.violations;
     return ORDO_OK;
 }
+
+const char *const ordo_ir_node_fields[] = {"id",
+                                           "kind",
+                                           "name",
+                                           "lane",
+                                           "event",
+                                           "timer",
+                                           "message",
+                                           "correlation_key",
+                                           "webhook",
+                                           "action",
+                                           "credential",
+                                           "inputs",
+                                           "outputs",
+                                           "assignee",
+                                           "candidate_group",
+                                           "form",
+                                           "notify",
+                                           "attached_to",
+                                           "interrupting",
+                                           "error_code",
+                                           "documentation",
+                                           NULL};
+
+void ordo_ir_node_complete(json_t *node)
+{
+    for (size_t i = 0; ordo_ir_node_fields[i]; i++) {
+        if (!json_object_get(node, ordo_ir_node_fields[i])) {
+            (void)json_object_set_new(node, ordo_ir_node_fields[i], json_null());
+        }
+    }
+}

@@ -137,6 +137,14 @@ enum ordo_code ordo_ir_validate(const json_t *ir, const json_t *catalogue,
                                 const struct ordo_ir_opts *opts, json_t **violations,
                                 struct ordo_err *err);
 
+/* The fields of an IR node in the schema's order, NULL-terminated: every
+ * node has all of them (null where its kind does not use one). */
+extern const char *const ordo_ir_node_fields[];
+
+/* Give 'node' (a JSON object) every node field it lacks, as null, in the
+ * schema's order; fields it has keep their value. */
+void ordo_ir_node_complete(json_t *node);
+
 enum ordo_code ordo_ir_uses(const json_t *ir, json_t **out, struct ordo_err *err);
 
 #endif

@@ -27,6 +27,7 @@
 #include "bpmn/model.h"
 #include "generator/emit.h"
 #include "generator/emit_internal.h"
+#include "generator/ir.h"
 
 struct lift {
     const struct ordo_bpmn_model *model;
@@ -417,20 +418,12 @@ static enum ordo_code lift_catch(struct lift *c, const struct ordo_bpmn_node *el
 
 /* ---- nodes ---------------------------------------------------------------- */
 
-static const char *const node_fields[] = {
-    "lane",   "event",      "timer",       "message",      "correlation_key", "webhook",
-    "action", "credential", "inputs",      "outputs",      "assignee",        "candidate_group",
-    "form",   "notify",     "attached_to", "interrupting", "error_code",      "documentation",
-};
-
 static json_t *blank_node(const struct ordo_bpmn_node *el, const char *kind, const char *lane)
 {
     json_t *node =
         json_pack("{s:s, s:s, s:s}", "id", el->id, "kind", kind, "name", el->name ? el->name : "");
 
-    for (size_t i = 0; i < sizeof node_fields / sizeof node_fields[0]; i++) {
-        json_object_set_new(node, node_fields[i], json_null());
-    }
+    ordo_ir_node_complete(node);
     json_object_set_new(node, "lane", str_or_null(lane));
     return node;
 }

@@ -14,6 +14,7 @@
 
 #include "base/json.h"
 #include "base/text.h"
+#include "generator/ir.h"
 
 #define DESC_MAX  240 /* bytes of an action description */
 #define FIELD_MAX 100 /* bytes of an input field description */
@@ -165,44 +166,23 @@ static const struct example examples[] = {
 
 #define NEXAMPLES (sizeof examples / sizeof examples[0])
 
-static const char *const node_fields[] = {"id",
-                                          "kind",
-                                          "name",
-                                          "lane",
-                                          "event",
-                                          "timer",
-                                          "message",
-                                          "correlation_key",
-                                          "webhook",
-                                          "action",
-                                          "credential",
-                                          "inputs",
-                                          "outputs",
-                                          "assignee",
-                                          "candidate_group",
-                                          "form",
-                                          "notify",
-                                          "attached_to",
-                                          "interrupting",
-                                          "error_code",
-                                          "documentation"};
-
 size_t ordo_prompt_example_count(void)
 {
     return NEXAMPLES;
 }
 
-static const char *const flow_fields[] = {"id", "from", "to", "name", "condition", "is_default"};
+static const char *const flow_fields[] = {"id",        "from",       "to", "name",
+                                          "condition", "is_default", NULL};
 
 /* Each object of 'list' again with 'fields' in that order (the schema's), the
  * missing ones null (is_default false). */
-static void complete(json_t *list, const char *const *fields, size_t nfields)
+static void complete(json_t *list, const char *const *fields)
 {
     for (size_t i = 0; i < json_array_size(list); i++) {
         json_t *old = json_array_get(list, i);
         json_t *obj = json_object();
 
-        for (size_t f = 0; f < nfields; f++) {
+        for (size_t f = 0; fields[f]; f++) {
             json_t *value = json_object_get(old, fields[f]);
 
             if (!value) {
@@ -216,8 +196,8 @@ static void complete(json_t *list, const char *const *fields, size_t nfields)
 
 static void fill_nulls(json_t *ir)
 {
-    complete(json_object_get(ir, "nodes"), node_fields, sizeof node_fields / sizeof node_fields[0]);
-    complete(json_object_get(ir, "flows"), flow_fields, sizeof flow_fields / sizeof flow_fields[0]);
+    complete(json_object_get(ir, "nodes"), ordo_ir_node_fields);
+    complete(json_object_get(ir, "flows"), flow_fields);
 }
 
 json_t *ordo_prompt_example(size_t i, const char **requirement)

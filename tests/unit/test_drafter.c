@@ -191,29 +191,6 @@ static char *dump(const json_t *ir)
     return json_dumps(ir, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
-static const char *const node_fields[] = {"id",
-                                          "kind",
-                                          "name",
-                                          "lane",
-                                          "event",
-                                          "timer",
-                                          "message",
-                                          "correlation_key",
-                                          "webhook",
-                                          "action",
-                                          "credential",
-                                          "inputs",
-                                          "outputs",
-                                          "assignee",
-                                          "candidate_group",
-                                          "form",
-                                          "notify",
-                                          "attached_to",
-                                          "interrupting",
-                                          "error_code",
-                                          "documentation",
-                                          NULL};
-
 static void assert_every_field(const json_t *ir)
 {
     size_t i;
@@ -223,9 +200,9 @@ static void assert_every_field(const json_t *ir)
     {
         size_t n = 0;
 
-        for (; node_fields[n]; n++) {
-            ck_assert_msg(json_object_get(node, node_fields[n]), "node %s lacks %s",
-                          str(node, "id"), node_fields[n]);
+        for (; ordo_ir_node_fields[n]; n++) {
+            ck_assert_msg(json_object_get(node, ordo_ir_node_fields[n]), "node %s lacks %s",
+                          str(node, "id"), ordo_ir_node_fields[n]);
         }
         ck_assert_uint_eq(json_object_size(node), n);
     }

@@ -96,19 +96,11 @@ static json_t *lift(const struct ordo_bpmn_model *m)
 
 /* ---- IR builders ---------------------------------------------------------- */
 
-static const char *const fields[] = {
-    "lane",   "event",      "timer",       "message",      "correlation_key", "webhook",
-    "action", "credential", "inputs",      "outputs",      "assignee",        "candidate_group",
-    "form",   "notify",     "attached_to", "interrupting", "error_code",      "documentation",
-};
-
 static json_t *node(json_t *ir, const char *id, const char *kind, const char *name)
 {
     json_t *n = json_pack("{s:s, s:s, s:s}", "id", id, "kind", kind, "name", name);
 
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        json_object_set_new(n, fields[i], json_null());
-    }
+    ordo_ir_node_complete(n);
     json_array_append_new(json_object_get(ir, "nodes"), n);
     return n;
 }

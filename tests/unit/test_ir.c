@@ -127,28 +127,6 @@ static void assert_only(const json_t *ir, const char *rule, const char *element)
     json_decref(v);
 }
 
-static const char *const node_keys[] = {"id",
-                                        "kind",
-                                        "name",
-                                        "lane",
-                                        "event",
-                                        "timer",
-                                        "message",
-                                        "correlation_key",
-                                        "webhook",
-                                        "action",
-                                        "credential",
-                                        "inputs",
-                                        "outputs",
-                                        "assignee",
-                                        "candidate_group",
-                                        "form",
-                                        "notify",
-                                        "attached_to",
-                                        "interrupting",
-                                        "error_code",
-                                        "documentation"};
-
 /* A whole IR from a short one: 'nodes' with only the fields that are set
  * (the others become null, a start or end gets event none, the name is
  * the id), 'flows' as [from, to] or [from, to, condition] or
@@ -170,11 +148,7 @@ static json_t *expand(const char *compact)
         json_t *full = json_deep_copy(n);
         const char *kind = json_string_value(json_object_get(n, "kind"));
 
-        for (size_t k = 0; k < sizeof node_keys / sizeof node_keys[0]; k++) {
-            if (!json_object_get(full, node_keys[k])) {
-                (void)json_object_set_new(full, node_keys[k], json_null());
-            }
-        }
+        ordo_ir_node_complete(full);
         if ((!strcmp(kind, "start") || !strcmp(kind, "end")) && !json_object_get(n, "event")) {
             (void)json_object_set_new(full, "event", json_string("none"));
         }
