@@ -482,6 +482,20 @@ static enum ordo_code check_text(const char *text, const char *what, bool requir
     return ORDO_OK;
 }
 
+/* A system name goes into the system prompt, so it is a connector name
+ * (lower case letters, digits, '_' and '-', at most 64), never free text. */
+static enum ordo_code check_system(const char *name, struct ordo_err *err)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    if (n == 0 || n > 64 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != n) {
+        return ordo_err_set(err, ORDO_E_INVAL,
+                            "a system name is a connector name (a-z, 0-9, '_' and '-', at most "
+                            "64 characters)");
+    }
+    return ORDO_OK;
+}
+
 static enum ordo_code check_request(const struct ordo_gen_request *req,
                                     const struct ordo_gen_config *cfg, const json_t *catalogue,
                                     struct ordo_err *err)
@@ -500,7 +514,7 @@ static enum ordo_code check_request(const struct ordo_gen_request *req,
         rc = check_text(req->instruction, "change asked for", req->prior_ir != NULL, err);
     }
     for (size_t i = 0; rc == ORDO_OK && i < req->n_systems; i++) {
-        rc = check_text(req->systems[i], "system name", true, err);
+        rc = check_system(req->systems[i], err);
     }
     if (rc == ORDO_OK && cfg->provider && cfg->provider[0]) {
         rc = ordo_llm_format_parse(cfg->provider, &fmt, err);

@@ -44,6 +44,16 @@ static int64_t owner_of(struct ordo_http_req *req)
     return ordo_principal_has(who, ORDO_ROLE_VIEWER) ? 0 : who->user_key;
 }
 
+/* For changes (revise, deploy): 0 for admins, else only the caller's own
+ * drafts. The viewer role widens reading, never writing, so a designer who
+ * is also a viewer still changes only their own. */
+static int64_t writer_of(struct ordo_http_req *req)
+{
+    const struct ordo_principal *who = ordo_http_who(req);
+
+    return ordo_principal_has(who, ORDO_ROLE_ADMIN) ? 0 : who->user_key;
+}
+
 static char *events_path(struct ordo_http_req *req, int64_t key)
 {
     return ordo_arena_printf(ordo_http_arena(req), "/api/drafts/%lld/events", (long long)key);
@@ -409,7 +419,7 @@ enum ordo_code ordo_api_draft_revise(struct ordo_http_req *req, struct ordo_err 
     }
     if (rc == ORDO_OK) {
         db = ordo_api_pg(req, err);
-        rc = db ? ordo_draft_revise(db, key, owner_of(req), instruction, xml, &revision, err)
+        rc = db ? ordo_draft_revise(db, key, writer_of(req), instruction, xml, &revision, err)
                 : err->code;
     }
     if (rc == ORDO_OK) {
@@ -452,6 +462,12 @@ static enum ordo_code check_http(const struct ordo_draft_deployable *d, struct o
     const json_t *v;
     size_t i;
 
+    /* Without the list the person could not review what the draft does. */
+    if (!json_is_array(json_object_get(d->uses, "actions"))) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                            "draft %lld has no list of the actions it uses; revise it first",
+                            (long long)d->key);
+    }
     json_array_foreach(json_object_get(d->uses, "actions"), i, v)
     {
         const char *a = json_string_value(v);
@@ -548,7 +564,7 @@ static enum ordo_code deploy_keyed(struct ordo_http_req *req, struct ordo_store 
     enum ordo_code rc = db ? idempotency_key(req, &idem, err) : err->code;
 
     if (rc == ORDO_OK) {
-        rc = ordo_draft_deployable(db, ordo_http_arena(req), key, owner_of(req), &d, err);
+        rc = ordo_draft_deployable(db, ordo_http_arena(req), key, writer_of(req), &d, err);
     }
     if (rc == ORDO_OK && idem && d.answer && d.idempotency_key &&
         strcmp(idem, d.idempotency_key) == 0 && d.deployed_by &&

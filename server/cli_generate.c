@@ -301,7 +301,12 @@ static void gen_config(struct gen_cmd *c, const struct ordo_config *cfg, struct 
     gc->provider = ordo_streq(provider, "offline") ? "" : provider;
     gc->url = cfg->llm_url;
     gc->model = c->model ? c->model : cfg->llm_model;
-    gc->api_key = cfg->llm_api_key;
+    /* The configured key belongs to the configured provider: --provider
+     * naming another one must not send it there. */
+    gc->api_key = !cfg->llm_provider || cfg->llm_provider[0] == '\0' ||
+                          ordo_streq(provider, cfg->llm_provider)
+                      ? cfg->llm_api_key
+                      : "";
     /* A local model's URL is the person's choice (see the header). */
     gc->allow_loopback = ordo_llm_url_is_local(gc->provider, gc->url);
 }

@@ -432,7 +432,7 @@ static long status_of(const char *method, const char *suffix, const char *draft,
 
 START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
 {
-    char *alice, *bob, *viewer, *operator, * draft, path[128];
+    char *alice, *bob, *viewer, *operator, * both, *draft, path[128];
     json_t *list = NULL;
 
     httptest_start(&srv, "http_drafts", NULL);
@@ -440,6 +440,7 @@ START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
     bob = user_key("bob", "designer");
     viewer = user_key("vera", "viewer");
     operator= user_key("otto", "operator");
+    both = user_key("carol", "designer\",\"viewer"); /* the two roles, in the JSON list */
     draft = create_draft(alice, ONBOARDING, false);
     free(events(alice, draft));
 
@@ -459,6 +460,12 @@ START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
     json_decref(list);
     ck_assert_int_eq(status_of("POST", "/deploy", draft, viewer, NULL), 403);
     ck_assert_int_eq(call("POST", "/api/drafts", viewer, "{\"text\":\"x\"}", NULL), 403);
+    /* Viewing widens reading, never writing: a designer who is also a
+     * viewer reads alice's draft but cannot revise or deploy it. */
+    ck_assert_int_eq(status_of("GET", "", draft, both, NULL), 200);
+    ck_assert_int_eq(status_of("POST", "/deploy", draft, both, NULL), 404);
+    ck_assert_int_eq(call_obj("POST", path, both, json_pack("{s:s}", "xml", unliftable), NULL),
+                     404);
     ck_assert_int_eq(status_of("GET", "", draft, operator, NULL), 403);
     ck_assert_int_eq(call("GET", "/api/drafts", operator, NULL, NULL), 403);
 
@@ -471,6 +478,7 @@ START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
     free(bob);
     free(viewer);
     free(operator);
+    free(both);
     free(draft);
     httptest_stop(&srv);
 }
@@ -517,18 +525,20 @@ END_TEST
 
 START_TEST(undeployed_drafts_are_purged_after_the_retention)
 {
-    static const char *const env[] = {"ORDO_DRAFT_RETENTION=2s", NULL};
+    static const char *const env[] = {"ORDO_DRAFT_RETENTION=4s", NULL};
     char *kept, *gone, path[128];
     long n = -1;
 
+    /* 'kept' is deployed as soon as it is made, well inside the retention,
+     * so the purge can only take 'gone'. */
     httptest_start(&srv, "http_drafts", env);
     kept = create_draft(ADMIN_KEY, ONBOARDING, false);
-    gone = create_draft(ADMIN_KEY, WEATHER, false);
     free(events(ADMIN_KEY, kept));
-    free(events(ADMIN_KEY, gone));
     (void)snprintf(path, sizeof path, "/api/drafts/%s/deploy", kept);
     ck_assert_int_eq(call("POST", path, ADMIN_KEY, NULL, NULL), 201);
-    for (int i = 0; i < 100 && (n = count("SELECT count(*) FROM draft")) != 1; i++) {
+    gone = create_draft(ADMIN_KEY, WEATHER, false);
+    free(events(ADMIN_KEY, gone));
+    for (int i = 0; i < 300 && (n = count("SELECT count(*) FROM draft")) != 1; i++) {
         sleep_ms(100);
     }
     ck_assert_int_eq(n, 1);
@@ -678,8 +688,8 @@ START_TEST(through_an_llm_events_come_live_and_the_transcript_keeps_no_key)
 
     start_with_llm();
     answer(ir_fixture("onboarding.json"), 1500);
+    t0 = now_ms(); /* before the request: the model's delay may start at once */
     draft = create_draft(ADMIN_KEY, ONBOARDING, false);
-    t0 = now_ms();
     text = events(ADMIN_KEY, draft); /* open while the model "thinks": it waits for the events */
     ck_assert_int_ge(now_ms() - t0, 1000);
     ck_assert_msg(strstr(text, "event: prompt_sent\n") &&
@@ -777,7 +787,15 @@ START_TEST(a_server_killed_during_an_llm_call_leaves_a_failed_draft)
     }
     ck_assert_int_eq(n, 1);
     httptest_kill_restart(&srv);
+    /* The start-up reap sees the draft only once PostgreSQL has noticed the
+     * killed server's session (its advisory lock); the periodic one (30 s)
+     * catches it otherwise. */
     d = get_draft(ADMIN_KEY, draft, NULL);
+    for (int i = 0; i < 400 && strcmp(str(d, "status"), "running") == 0; i++) {
+        json_decref(d);
+        sleep_ms(100);
+        d = get_draft(ADMIN_KEY, draft, NULL);
+    }
     ck_assert_str_eq(str(d, "status"), "failed");
     ck_assert_ptr_nonnull(
         strstr(str(json_object_get(d, "error"), "message"), "stopped while drafting"));
