@@ -301,6 +301,33 @@ static long tail_read(void *ctx, char *buf, size_t max)
     return (long)n;
 }
 
+/* Whether the client's cursor (revision, seq) is at or past that
+ * revision's "done": a reconnecting EventSource sends the id of the last
+ * event it saw, and a stream resumed there has nothing left to send, so it
+ * ends at once instead of staying open. */
+static bool cursor_past_done(struct ordo_api *api, int64_t key, int64_t owner, int revision,
+                             int seq)
+{
+    struct ordo_err err = {0};
+    json_t *page = NULL, *e;
+    size_t i;
+    bool past = false;
+
+    if (revision <= 0 ||
+        events_page(api, key, owner, revision, 0, EVENTS_BATCH, &page, &err) != ORDO_OK) {
+        return false;
+    }
+    json_array_foreach(json_object_get(page, "items"), i, e)
+    {
+        const char *name = json_string_value(json_object_get(e, "event"));
+
+        past = past || (name && strcmp(name, "done") == 0 &&
+                        json_integer_value(json_object_get(e, "seq")) <= seq);
+    }
+    json_decref(page);
+    return past;
+}
+
 /* "REVISION.SEQ" of an earlier event's id; false when it is not one. */
 static bool parse_cursor(const char *s, int *revision, int *seq)
 {
@@ -358,6 +385,7 @@ enum ordo_code ordo_api_draft_events(struct ordo_http_req *req, struct ordo_err 
     t->owner = owner_of(req);
     t->revision = revision ? revision : (int)json_integer_value(json_object_get(probe, "revision"));
     t->seq = seq;
+    t->done = cursor_past_done(api, key, t->owner, revision, seq);
     t->last_write_ms = ordo_clock_mono_ms();
     ordo_buf_init(&t->pending);
     json_decref(probe);

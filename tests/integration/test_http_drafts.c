@@ -161,6 +161,29 @@ static char *events(const char *key, const char *draft)
     return out;
 }
 
+/* An EventSource that saw "done" reconnects with its id as Last-Event-ID:
+ * the stream it gets ends at once with no event ('text' is what the first
+ * stream sent). */
+static void resume_after_done(const char *draft, const char *text)
+{
+    const char *id = strstr(text, "event: done\n");
+    const char *headers[] = {NULL, NULL};
+    char path[96], last[64];
+    struct httptest_resp r;
+
+    ck_assert_ptr_nonnull(id);
+    while (id > text && strncmp(id, "id: ", 4) != 0) {
+        id--;
+    }
+    (void)snprintf(last, sizeof last, "Last-Event-ID: %.*s", (int)strcspn(id + 4, "\n"), id + 4);
+    headers[0] = last;
+    (void)snprintf(path, sizeof path, "/api/drafts/%s/events", draft);
+    httptest_request(&srv, "GET", path, ADMIN_KEY, NULL, NULL, 0, headers, &r);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    ck_assert_msg(strstr(r.body, "event:") == NULL, "%s: %s", last, r.body);
+    httptest_resp_free(&r);
+}
+
 static json_t *get_draft(const char *key, const char *draft, const char *query)
 {
     char path[128];
@@ -254,6 +277,7 @@ START_TEST(an_offline_draft_streams_its_progress_deploys_with_an_audit_row_and_s
                   "%s", text);
     ck_assert_ptr_nonnull(strstr(text, "\"usable\":true"));
     ck_assert_ptr_nonnull(strstr(text, "id: 1.1\n"));
+    resume_after_done(draft, text);
     free(text);
     check_ready_draft(draft);
 
