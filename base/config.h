@@ -53,7 +53,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 43
+#define ORDO_CONFIG_KEY_COUNT 46
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -73,6 +73,9 @@ struct ordo_config {
     const char *llm_url;
     const char *llm_model;
     const char *llm_api_key; /* secret */
+    const char *llm_timeout; /* base/duration.h */
+    int64_t llm_repair_rounds;
+    int64_t llm_token_budget;
     const char *timezone;
     const char *log_level;  /* debug | info | warn | error */
     const char *log_format; /* json | text */

@@ -24,6 +24,8 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/config.h"
+#include "base/duration.h"
 #include "base/text.h"
 #include "bpmn/lint.h"
 #include "bpmn/parse.h"
@@ -556,4 +558,28 @@ enum ordo_code ordo_generate(const struct ordo_gen_request *req, const struct or
     json_decref(g.ir);
     json_decref(g.violations);
     return rc;
+}
+
+enum ordo_code ordo_gen_config_from(const struct ordo_config *cfg, struct ordo_gen_config *gc,
+                                    struct ordo_err *err)
+{
+    struct ordo_err why = {0};
+    int64_t timeout_ms = 0;
+
+    memset(gc, 0, sizeof *gc);
+    if (ordo_duration_parse(cfg->llm_timeout, &timeout_ms, &why) != ORDO_OK) {
+        return ordo_err_set(err, ORDO_E_INVAL, "config key \"llm_timeout\": %s", why.msg);
+    }
+    gc->provider = cfg->llm_provider;
+    gc->url = cfg->llm_url;
+    gc->model = cfg->llm_model;
+    gc->api_key = cfg->llm_api_key;
+    gc->timeout_ms = (long)timeout_ms;
+    gc->repair_rounds = (int)cfg->llm_repair_rounds;
+    gc->token_budget = (long)cfg->llm_token_budget;
+    /* A model on this machine or the LAN that a person configured by its
+     * address may be reached over plain HTTP (docs/generator.md). */
+    gc->allow_loopback = cfg->llm_provider && cfg->llm_provider[0] &&
+                         ordo_llm_url_is_local(cfg->llm_provider, cfg->llm_url);
+    return ORDO_OK;
 }

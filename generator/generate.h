@@ -96,6 +96,16 @@ struct ordo_gen_config {
                             ordo_llm_url_is_local() (generator/llm.h) */
 };
 
+struct ordo_config;
+
+/* The configuration of the llm_* keys of 'cfg' (base/config.h): provider,
+ * URL, model, key, llm_timeout, llm_repair_rounds, llm_token_budget, and
+ * allow_loopback when the URL is local (ordo_llm_url_is_local). Strings
+ * are borrowed from 'cfg'. ORDO_E_INVAL for an llm_timeout that is not a
+ * duration. */
+enum ordo_code ordo_gen_config_from(const struct ordo_config *cfg, struct ordo_gen_config *gc,
+                                    struct ordo_err *err);
+
 typedef void ordo_gen_progress_fn(void *ctx, const char *event, const json_t *data);
 
 enum ordo_code ordo_generate(const struct ordo_gen_request *req, const struct ordo_gen_config *cfg,

@@ -293,11 +293,16 @@ static json_t *load_catalogue(struct gen_cmd *c, const struct ordo_config *cfg)
     return doc;
 }
 
-static void gen_config(struct gen_cmd *c, const struct ordo_config *cfg, struct ordo_gen_config *gc)
+/* The llm_* keys, with --provider and --model on top. */
+static enum ordo_code gen_config(struct gen_cmd *c, const struct ordo_config *cfg,
+                                 struct ordo_gen_config *gc, struct ordo_err *err)
 {
     const char *provider = c->provider ? c->provider : cfg->llm_provider;
+    enum ordo_code rc = ordo_gen_config_from(cfg, gc, err);
 
-    memset(gc, 0, sizeof *gc);
+    if (rc != ORDO_OK) {
+        return rc;
+    }
     gc->provider = ordo_streq(provider, "offline") ? "" : provider;
     gc->url = cfg->llm_url;
     gc->model = c->model ? c->model : cfg->llm_model;
@@ -309,6 +314,7 @@ static void gen_config(struct gen_cmd *c, const struct ordo_config *cfg, struct 
                       : "";
     /* A local model's URL is the person's choice (see the header). */
     gc->allow_loopback = ordo_llm_url_is_local(gc->provider, gc->url);
+    return ORDO_OK;
 }
 
 static int generate(struct gen_cmd *c, const struct ordo_gen_request *req,
@@ -323,8 +329,8 @@ static int generate(struct gen_cmd *c, const struct ordo_gen_request *req,
     if (!catalogue) {
         return ORDO_CLI_FAILED;
     }
-    gen_config(c, cfg, &gc);
-    if (ordo_generate(req, &gc, catalogue, progress_cb, c, &result, &err) != ORDO_OK) {
+    if (gen_config(c, cfg, &gc, &err) != ORDO_OK ||
+        ordo_generate(req, &gc, catalogue, progress_cb, c, &result, &err) != ORDO_OK) {
         rc = ordo_cli_fail(c->cli, ordo_cli_exit_for(err.code), "%s", err.msg);
     } else {
         rc = write_result(c, result);

@@ -61,15 +61,7 @@ enum ordo_code ordo_draft_workers_config(const struct ordo_config *cfg,
     if (ordo_duration_parse(cfg->draft_retention, &opts->retention_ms, &why) != ORDO_OK) {
         return ordo_err_set(err, ORDO_E_INVAL, "config key \"draft_retention\": %s", why.msg);
     }
-    opts->gen.provider = cfg->llm_provider;
-    opts->gen.url = cfg->llm_url;
-    opts->gen.model = cfg->llm_model;
-    opts->gen.api_key = cfg->llm_api_key;
-    /* A model on this machine or the LAN that a person configured by its
-     * address may be reached over plain HTTP (docs/generator.md). */
-    opts->gen.allow_loopback =
-        cfg->llm_provider[0] && ordo_llm_url_is_local(cfg->llm_provider, cfg->llm_url);
-    return ORDO_OK;
+    return ordo_gen_config_from(cfg, &opts->gen, err);
 }
 
 /* ---- one job --------------------------------------------------------------------------------- */

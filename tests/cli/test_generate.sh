@@ -113,6 +113,13 @@ has err "no usable draft" "failure reported"
 has err "the violations of the last round" "violations printed"
 checks=$((checks + 1))
 [[ ! -e $tmp/none.bpmn ]] || fail "a file was written for an unusable draft"
+# llm_repair_rounds: with one repair round, the second bad answer ends it (the third would fix it)
+fake "[{\"raw\": \"no\"}, {\"raw\": \"no\"}, {\"ir\": $ir}]"
+expect 1 "one repair round configured" -- "$ordo" generate "$text" --provider openai \
+    --llm-url "$url" --model m --llm-repair-rounds 1 --json
+has out '"rounds": 2' "llm_repair_rounds bounds the calls"
+expect 2 "bad llm_timeout" -- "$ordo" generate "$text" --provider openai --llm-url "$url" \
+    --model m --llm-timeout soon
 fake '{"status": 401, "message": "Incorrect API key provided: sk-cli-SECRET-4242"}'
 expect 1 "provider refuses the key" -- "$ordo" generate "$text" --provider ollama \
     --llm-url "$url" --model m --json
