@@ -237,3 +237,27 @@ enum ordo_code ordo_api_keys(struct ordo_http_req *req, int64_t **keys, size_t *
     *n = json_array_size(list);
     return ORDO_OK;
 }
+
+enum ordo_code ordo_api_idempotency_key(struct ordo_http_req *req, const char **out,
+                                        struct ordo_err *err)
+{
+    const char *k = ordo_http_header(req, "Idempotency-Key");
+    size_t n = k ? strlen(k) : 0;
+
+    *out = NULL;
+    if (!k) {
+        return ORDO_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (k[i] <= ' ' || k[i] > '~') {
+            n = 0;
+        }
+    }
+    if (n == 0 || n > ORDO_API_IDEMPOTENCY_KEY_MAX) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                            "Idempotency-Key must be 1 to %d visible ASCII characters",
+                            ORDO_API_IDEMPOTENCY_KEY_MAX);
+    }
+    *out = k;
+    return ORDO_OK;
+}

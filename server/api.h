@@ -85,6 +85,13 @@ void ordo_api_return(struct ordo_api *api, struct ordo_store *st); /* NULL is a 
 /* "user:alice": who did it, for the audit. */
 const char *ordo_api_actor(struct ordo_http_req *req);
 
+/* The Idempotency-Key header of a creating POST (CONTRACTS §6): '*out' is
+ * NULL without one; ORDO_E_UNPROCESSABLE unless it is 1 to
+ * ORDO_API_IDEMPOTENCY_KEY_MAX visible ASCII characters. */
+#define ORDO_API_IDEMPOTENCY_KEY_MAX 255
+enum ordo_code ordo_api_idempotency_key(struct ordo_http_req *req, const char **out,
+                                        struct ordo_err *err);
+
 /* ---- small helpers the handlers share -------------------------------------------------------- */
 
 /* An int64 key as JSON (a decimal string, CONTRACTS §1). */

@@ -31,10 +31,9 @@
 #include "plugins/registry.h"
 #include "server/api.h"
 
-#define MAX_SYSTEMS         32
-#define IDEMPOTENCY_KEY_MAX 255
-#define EVENTS_BATCH        100
-#define PING_MS             15000
+#define MAX_SYSTEMS  32
+#define EVENTS_BATCH 100
+#define PING_MS      15000
 
 /* 0: every draft; else only this user's. */
 static int64_t owner_of(struct ordo_http_req *req)
@@ -458,31 +457,6 @@ enum ordo_code ordo_api_draft_revise(struct ordo_http_req *req, struct ordo_err 
 
 /* ---- POST /api/drafts/{key}/deploy ----------------------------------------------------------- */
 
-/* The Idempotency-Key header (CONTRACTS §6): 1-255 visible ASCII characters. */
-static enum ordo_code idempotency_key(struct ordo_http_req *req, const char **out,
-                                      struct ordo_err *err)
-{
-    const char *k = ordo_http_header(req, "Idempotency-Key");
-    size_t n = k ? strlen(k) : 0;
-
-    *out = NULL;
-    if (!k) {
-        return ORDO_OK;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (k[i] <= ' ' || k[i] > '~') {
-            n = 0;
-        }
-    }
-    if (n == 0 || n > IDEMPOTENCY_KEY_MAX) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                            "Idempotency-Key must be 1 to %d visible ASCII characters",
-                            IDEMPOTENCY_KEY_MAX);
-    }
-    *out = k;
-    return ORDO_OK;
-}
-
 /* The http.* actions a draft uses; ORDO_E_UNPROCESSABLE naming them
  * unless it opted in. */
 static enum ordo_code check_http(const struct ordo_draft_deployable *d, struct ordo_err *err)
@@ -589,7 +563,7 @@ static enum ordo_code deploy_keyed(struct ordo_http_req *req, struct ordo_store 
     struct ordo_draft_deployable d = {0};
     const char *idem = NULL;
     PGconn *db = ordo_store_pg(st, err);
-    enum ordo_code rc = db ? idempotency_key(req, &idem, err) : err->code;
+    enum ordo_code rc = db ? ordo_api_idempotency_key(req, &idem, err) : err->code;
 
     if (rc == ORDO_OK) {
         rc = ordo_draft_deployable(db, ordo_http_arena(req), key, writer_of(req), &d, err);

@@ -9,8 +9,7 @@
 #include "core/store.h"
 #include "server/api.h"
 
-#define BUSINESS_KEY_MAX    256
-#define IDEMPOTENCY_KEY_MAX 255
+#define BUSINESS_KEY_MAX 256
 
 static enum ordo_code start_request(struct ordo_http_req *req, struct ordo_start *s,
                                     struct ordo_err *err)
@@ -45,31 +44,6 @@ static enum ordo_code start_request(struct ordo_http_req *req, struct ordo_start
     return rc;
 }
 
-/* The Idempotency-Key header (CONTRACTS §6): 1-255 visible ASCII characters. */
-static enum ordo_code idempotency_key(struct ordo_http_req *req, const char **out,
-                                      struct ordo_err *err)
-{
-    const char *k = ordo_http_header(req, "Idempotency-Key");
-    size_t n = k ? strlen(k) : 0;
-
-    *out = NULL;
-    if (!k) {
-        return ORDO_OK;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (k[i] <= ' ' || k[i] > '~') {
-            n = 0;
-        }
-    }
-    if (n == 0 || n > IDEMPOTENCY_KEY_MAX) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                            "Idempotency-Key must be 1 to %d visible ASCII characters",
-                            IDEMPOTENCY_KEY_MAX);
-    }
-    *out = k;
-    return ORDO_OK;
-}
-
 enum ordo_code ordo_api_instance_start(struct ordo_http_req *req, struct ordo_err *err)
 {
     struct ordo_start s;
@@ -79,7 +53,7 @@ enum ordo_code ordo_api_instance_start(struct ordo_http_req *req, struct ordo_er
     enum ordo_code rc = start_request(req, &s, err);
 
     if (rc == ORDO_OK) {
-        rc = idempotency_key(req, &s.idempotency_key, err);
+        rc = ordo_api_idempotency_key(req, &s.idempotency_key, err);
     }
     if (rc == ORDO_OK) {
         rc = ordo_api_store(req, &st, err);
