@@ -403,3 +403,25 @@ char *httptest_fixture(const char *name, size_t *len)
     *len = (size_t)size;
     return data;
 }
+
+char *httptest_user_key(const struct httptest *t, const char *admin_key, const char *login,
+                        const char *roles)
+{
+    char body[512];
+    struct httptest_resp r;
+    char *token;
+
+    (void)snprintf(body, sizeof body,
+                   "{\"login\":\"%s\",\"email\":\"%s@example.com\",\"roles\":%s}", login, login,
+                   roles);
+    httptest_json(t, "POST", "/api/users", admin_key, body, &r);
+    ck_assert_msg(r.status == 201, "POST /api/users: %ld %s", r.status, r.body);
+    httptest_resp_free(&r);
+    (void)snprintf(body, sizeof body, "{\"user\":\"%s\",\"name\":\"t\",\"scopes\":%s}", login,
+                   roles);
+    httptest_json(t, "POST", "/api/keys", admin_key, body, &r);
+    ck_assert_msg(r.status == 201, "POST /api/keys: %ld %s", r.status, r.body);
+    token = strdup(json_string_value(json_object_get(r.json, "token")));
+    httptest_resp_free(&r);
+    return token;
+}

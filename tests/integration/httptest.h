@@ -73,6 +73,13 @@ char *httptest_header(const struct httptest_resp *r, const char *name);
 
 void httptest_resp_free(struct httptest_resp *r);
 
+/* A new user 'login' (email login@example.com) with the roles of the JSON
+ * array 'roles', created with 'admin_key', and an API key of that user
+ * with those roles as scopes: its token, malloc'ed. Fails the test when
+ * either is refused. */
+char *httptest_user_key(const struct httptest *t, const char *admin_key, const char *login,
+                        const char *roles);
+
 /* The error code of a native error body ("ORDO_E_NOTFOUND"), or "". */
 const char *httptest_error_code(const struct httptest_resp *r);
 

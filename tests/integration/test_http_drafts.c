@@ -99,24 +99,6 @@ static long call_obj(const char *method, const char *path, const char *key, json
     return status;
 }
 
-static char *user_key(const char *login, const char *role)
-{
-    char body[512];
-    json_t *out = NULL;
-    char *token;
-
-    (void)snprintf(body, sizeof body,
-                   "{\"login\":\"%s\",\"email\":\"%s@example.com\",\"roles\":[\"%s\"]}", login,
-                   login, role);
-    ck_assert_int_eq(call("POST", "/api/users", ADMIN_KEY, body, NULL), 201);
-    (void)snprintf(body, sizeof body, "{\"user\":\"%s\",\"name\":\"t\",\"scopes\":[\"%s\"]}", login,
-                   role);
-    ck_assert_int_eq(call("POST", "/api/keys", ADMIN_KEY, body, &out), 201);
-    token = strdup(json_string_value(json_object_get(out, "token")));
-    json_decref(out);
-    return token;
-}
-
 /* POST /api/drafts with 'text' as 'key': 202, the Location of the draft;
  * its key (malloc'ed). */
 static char *create_draft(const char *key, const char *text, bool allow_http)
@@ -460,11 +442,11 @@ START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
     json_t *list = NULL;
 
     httptest_start(&srv, "http_drafts", NULL);
-    alice = user_key("alice", "designer");
-    bob = user_key("bob", "designer");
-    viewer = user_key("vera", "viewer");
-    operator= user_key("otto", "operator");
-    both = user_key("carol", "designer\",\"viewer"); /* the two roles, in the JSON list */
+    alice = httptest_user_key(&srv, ADMIN_KEY, "alice", "[\"designer\"]");
+    bob = httptest_user_key(&srv, ADMIN_KEY, "bob", "[\"designer\"]");
+    viewer = httptest_user_key(&srv, ADMIN_KEY, "vera", "[\"viewer\"]");
+    operator= httptest_user_key(&srv, ADMIN_KEY, "otto", "[\"operator\"]");
+    both = httptest_user_key(&srv, ADMIN_KEY, "carol", "[\"designer\",\"viewer\"]");
     draft = create_draft(alice, ONBOARDING, false);
     free(events(alice, draft));
 

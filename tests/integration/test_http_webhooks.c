@@ -128,24 +128,6 @@ static long wait_count(const char *sql, long want)
     return n;
 }
 
-static char *user_key(const char *login, const char *role)
-{
-    char body[512];
-    json_t *out = NULL;
-    char *token;
-
-    (void)snprintf(body, sizeof body,
-                   "{\"login\":\"%s\",\"email\":\"%s@example.com\",\"roles\":[\"%s\"]}", login,
-                   login, role);
-    ck_assert_int_eq(call("POST", "/api/users", ADMIN_KEY, body, NULL), 201);
-    (void)snprintf(body, sizeof body, "{\"user\":\"%s\",\"name\":\"t\",\"scopes\":[\"%s\"]}", login,
-                   role);
-    ck_assert_int_eq(call("POST", "/api/keys", ADMIN_KEY, body, &out), 201);
-    token = strdup(json_string_value(json_object_get(out, "token")));
-    json_decref(out);
-    return token;
-}
-
 static void setup(void)
 {
     struct ordo_err err;
@@ -358,8 +340,8 @@ START_TEST(endpoints_api_crud_roles_and_standard_webhooks)
 
     httptest_start(&srv, "http_webhooks_api", NULL);
     deploy_file("hook-start.bpmn", true);
-    viewer = user_key("vera", "viewer");
-    operator= user_key("otto", "operator");
+    viewer = httptest_user_key(&srv, ADMIN_KEY, "vera", "[\"viewer\"]");
+    operator= httptest_user_key(&srv, ADMIN_KEY, "otto", "[\"operator\"]");
     ordo_whsec_new(whsec);
     (void)snprintf(body, sizeof body,
                    "{\"scheme\":\"standard\",\"action\":\"start\",\"processId\":\"hook_start\","
