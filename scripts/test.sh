@@ -15,7 +15,7 @@
 #
 # Stages, each printing its duration, and a total at the end:
 #   deps   install the missing Debian packages (scripts/install-deps.sh; root, or sudo)
-#   node   Node.js >= 20 and npm: `npm ci` in tests/oracle (and bench/peers) when the lock file
+#   node   Node.js >= 20 and npm: `npm ci` in tests/oracle, tests/compat (and bench/peers) when the lock file
 #          changed; with an older or no Node it prints a NOTICE and exports ORDO_SKIP_NODE=1,
 #          and the oracle and browser tests skip visibly
 #   build  cmake --preset asan -DORDO_WERROR=ON, then cmake --build --preset asan (incremental)
@@ -167,6 +167,7 @@ if [[ ${ORDO_SKIP_NODE:-0} == 1 ]]; then
 elif node_ok; then
     say "node $(node --version), npm $(npm --version)"
     npm_ci tests/oracle
+    npm_ci tests/compat
     npm_ci bench/peers
 else
     notice "$NODE_PROBLEM: the oracle and browser tests are SKIPPED (ORDO_SKIP_NODE=1). Install Node.js $ORDO_NODE_MIN or newer to run them."
