@@ -155,4 +155,8 @@ ordo_route_fn ordo_api_subscription_create, ordo_api_subscription_list, ordo_api
 ordo_route_fn ordo_api_draft_create, ordo_api_draft_list, ordo_api_draft_get, ordo_api_draft_events,
     ordo_api_draft_revise, ordo_api_draft_deploy;
 
+/* ---- Camunda 7 REST dialect (server/c7_*.c) ---- */
+
+/* ---- Camunda 8 REST dialect (server/c8_*.c) ---- */
+
 #endif

@@ -192,6 +192,10 @@ const struct ordo_route ordo_api_routes[] = {
      "revise a draft in words or with an edited diagram (the work is queued)"},
     {"POST", "/api/drafts/{key}/deploy", ORDO_ROUTE_SYNC, DES, NONE, ordo_api_draft_deploy,
      "deploy a usable draft"},
+
+    /* ---- Camunda 7 REST dialect: /engine-rest (server/c7_*.c, issue 9) ---- */
+
+    /* ---- Camunda 8 REST dialect: /v2 (server/c8_*.c, issue 9) ---- */
 };
 /* clang-format on */
 

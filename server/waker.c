@@ -45,6 +45,8 @@ static PGconn *listen_connect(struct ordo_waker *w)
 
     if (ordo_pg_connect(w->conninfo, &db, &err) != ORDO_OK ||
         ordo_pg_run(db, "could not listen", "LISTEN " ORDO_STORE_CHANGE_CHANNEL, 0, NULL, &err) !=
+            ORDO_OK ||
+        ordo_pg_run(db, "could not listen", "LISTEN " ORDO_STORE_JOB_CHANNEL, 0, NULL, &err) !=
             ORDO_OK) {
         warn_once_a_minute(w, err.msg);
         PQfinish(db);

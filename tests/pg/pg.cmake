@@ -150,3 +150,6 @@ ordo_add_pg_test(test_http_drafts SOURCES integration/test_http_drafts.c
       "ORDOTEST_IR_DIR=${PROJECT_SOURCE_DIR}/tests/fixtures/ir")
 add_dependencies(test_http_drafts ordo-fake-llm)
 set_tests_properties(test_http_drafts PROPERTIES TIMEOUT 600)
+# ---- Camunda 7 REST dialect (issue 9) ----
+# ---- Camunda 8 REST dialect (issue 9) ----
+# ---- Camunda export (issue 9) ----
