@@ -378,6 +378,9 @@ const char *httptest_error_code(const struct httptest_resp *r)
     const char *code =
         json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
 
+    if (!code) { /* a Camunda 8 ProblemDetail (/v2) carries the code as its title */
+        code = json_string_value(json_object_get(r->json, "title"));
+    }
     return code ? code : "";
 }
 

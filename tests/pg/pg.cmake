@@ -166,4 +166,10 @@ endfunction()
 ordo_add_compat_test(compat_smoke smoke.js server)
 # ---- Camunda 7 REST dialect (issue 9) ----
 # ---- Camunda 8 REST dialect (issue 9) ----
+# The /v2 routes over real HTTP: problem+json, keys as strings, job long polls, retries, errors,
+# messages and user tasks.
+ordo_add_pg_test(test_http_c8 SOURCES integration/test_http_c8.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http_c8 PROPERTIES TIMEOUT 600)
+# Must-show 4 of issue 9: the unmodified @camunda8/sdk in REST mode deploys, starts and works jobs.
+ordo_add_compat_test(compat_c8_sdk sdk-rest.js camunda8)
 # ---- Camunda export (issue 9) ----
