@@ -21,7 +21,7 @@
 #include "server/api.h"
 #include "server/c8.h"
 
-#define C8_DEFAULT_LIMIT "100" /* Camunda's default page size */
+#define C8_DEFAULT_LIMIT 100 /* Camunda's default page size */
 
 /* A string filter value, or an error naming what is not supported. */
 static enum ordo_code filter_text(const json_t *filter, const char *name, const char **out,
@@ -96,26 +96,25 @@ static enum ordo_code parse_filter(struct ordo_http_req *req, const json_t *filt
 static enum ordo_code parse_page(struct ordo_http_req *req, const json_t *page,
                                  struct ordo_task_query *q, struct ordo_err *err)
 {
-    json_int_t limit = 100, from = 0;
+    json_int_t limit = C8_DEFAULT_LIMIT, from = 0;
     enum ordo_code rc = ORDO_OK;
 
-    q->limit = C8_DEFAULT_LIMIT;
-    if (!page || json_is_null(page)) {
-        return ORDO_OK;
-    }
-    if (!json_is_object(page)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "page must be an object");
-    }
-    rc = ordo_c8_opt_int(page, "limit", 1, ORDO_QUERY_MAX_LIMIT, &limit, err);
-    if (rc == ORDO_OK) {
-        rc = ordo_c8_opt_int(page, "from", 0, 0, &from, err);
-    }
-    if (rc == ORDO_OK && json_object_get(page, "before")) {
-        rc = ordo_err_set(err, ORDO_E_INVAL,
-                          "page.before is not supported (page forward with after)");
-    }
-    if (rc == ORDO_OK) {
-        rc = ordo_c8_invalid(ordo_json_opt_string(page, "after", &q->after, err), err);
+    if (page && !json_is_null(page)) {
+        rc = json_is_object(page) ? ORDO_OK
+                                  : ordo_err_set(err, ORDO_E_INVAL, "page must be an object");
+        if (rc == ORDO_OK) {
+            rc = ordo_c8_opt_int(page, "limit", 1, ORDO_QUERY_MAX_LIMIT, &limit, err);
+        }
+        if (rc == ORDO_OK) {
+            rc = ordo_c8_opt_int(page, "from", 0, 0, &from, err);
+        }
+        if (rc == ORDO_OK && json_object_get(page, "before")) {
+            rc = ordo_err_set(err, ORDO_E_INVAL,
+                              "page.before is not supported (page forward with after)");
+        }
+        if (rc == ORDO_OK) {
+            rc = ordo_c8_invalid(ordo_json_opt_string(page, "after", &q->after, err), err);
+        }
     }
     q->limit = ordo_arena_printf(ordo_http_arena(req), "%lld", (long long)limit);
     return rc;
@@ -136,7 +135,7 @@ static json_t *state_json(const char *state)
 /* A native task item as Camunda 8's UserTaskResult. */
 static json_t *task_json(const json_t *t)
 {
-    json_t *out = json_pack(
+    return json_pack(
         "{s:O, s:O, s:o, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:s, s:i, s:{}}",
         "userTaskKey", json_object_get(t, "key"), "name", json_object_get(t, "name"), "state",
         state_json(json_string_value(json_object_get(t, "state"))), "assignee",
@@ -147,8 +146,6 @@ static json_t *task_json(const json_t *t)
         "creationDate", json_object_get(t, "createdAt"), "completionDate",
         json_object_get(t, "endedAt"), "dueDate", json_object_get(t, "dueAt"), "tenantId",
         ORDO_C8_TENANT, "priority", 50, "customHeaders");
-
-    return out;
 }
 
 enum ordo_code ordo_c8_task_search(struct ordo_http_req *req, struct ordo_err *err)
