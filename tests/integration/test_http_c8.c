@@ -578,6 +578,58 @@ static void page_through(const char *inst)
     json_decref(out);
 }
 
+/* The userTaskKeys of a search, in order, joined by commas. */
+static void search_keys(const char *body, char *out, size_t size)
+{
+    json_t *res = NULL, *t;
+    size_t i, n = 0;
+
+    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, body, &res), 200);
+    out[0] = '\0';
+    json_array_foreach(json_object_get(res, "items"), i, t)
+    {
+        n += (size_t)snprintf(out + n, size - n, "%s,",
+                              json_string_value(json_object_get(t, "userTaskKey")));
+        ck_assert_uint_lt(n, size);
+    }
+    json_decref(res);
+}
+
+/* Oldest first, as @camunda8/sdk asks by default (sort creationDate asc,
+ * page from 0), in pages too; newest first otherwise. */
+static void sort_both_ways(const char *inst)
+{
+    char body[512], asc[128], page1[128], page2[128], desc[128], joined[256];
+
+    (void)snprintf(body, sizeof body,
+                   "{\"filter\":{\"processInstanceKey\":\"%s\"},\"sort\":[{\"field\":"
+                   "\"creationDate\",\"order\":\"asc\"}],\"page\":{\"from\":0,\"limit\":100}}",
+                   inst);
+    search_keys(body, asc, sizeof asc);
+    (void)snprintf(body, sizeof body,
+                   "{\"filter\":{\"processInstanceKey\":\"%s\"},\"sort\":[{\"field\":"
+                   "\"userTaskKey\",\"order\":\"ASC\"}],\"page\":{\"limit\":2}}",
+                   inst);
+    search_keys(body, page1, sizeof page1);
+    (void)snprintf(body, sizeof body,
+                   "{\"filter\":{\"processInstanceKey\":\"%s\"},\"sort\":[{\"field\":"
+                   "\"userTaskKey\",\"order\":\"asc\"}],\"page\":{\"limit\":2,\"after\":"
+                   "\"%.*s\"}}",
+                   inst, (int)(strrchr(page1, ',') - strchr(page1, ',') - 1),
+                   strchr(page1, ',') + 1);
+    search_keys(body, page2, sizeof page2);
+    (void)snprintf(joined, sizeof joined, "%s%s", page1, page2);
+    ck_assert_str_eq(joined, asc);
+    (void)snprintf(body, sizeof body, "{\"filter\":{\"processInstanceKey\":\"%s\"}}", inst);
+    search_keys(body, desc, sizeof desc);
+    ck_assert_uint_eq(strlen(asc), strlen(desc));
+    ck_assert_str_ne(asc, desc);
+    /* ascending keys: the first is the smallest */
+    ck_assert_int_lt(strtoll(asc, NULL, 10), strtoll(desc, NULL, 10));
+    problem("POST", "/v2/user-tasks/search", ADMIN,
+            "{\"sort\":[{\"field\":\"name\",\"order\":\"asc\"}]}", 400, "name");
+}
+
 START_TEST(user_tasks_are_searched_and_completed_under_the_task_rule)
 {
     char *bob = httptest_user_key(&srv, ADMIN, "bob", "[\"approver\"]");
@@ -600,6 +652,7 @@ START_TEST(user_tasks_are_searched_and_completed_under_the_task_rule)
     (void)snprintf(path, sizeof path, "/v2/user-tasks/%s/completion", sign);
     json_decref(out);
     page_through(inst);
+    sort_both_ways(inst);
 
     ck_assert_int_eq(call("POST", "/v2/user-tasks/search", bob, body, &out), 200);
     items = json_object_get(out, "items");
