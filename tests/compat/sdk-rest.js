@@ -5,6 +5,7 @@
 // worker against a real Ordo server. The worker completes jobs with variables, fails one with
 // retries (it comes back and then completes) and throws a BPMN error that an error boundary
 // event catches. What happened is checked through Ordo's native API (/api/instances/{key}).
+// Then it searches and completes a user task with the SDK's own calls.
 const path = require('path');
 const { Camunda8 } = require('@camunda8/sdk');
 const { url, call, userKey, check, run } = require('./lib');
@@ -37,7 +38,7 @@ function elements(view) {
 
 run(async () => {
   const login = 'sdk-worker';
-  const key = await userKey(login, ['designer', 'operator']);
+  const key = await userKey(login, ['designer', 'operator', 'approver']);
   const c8 = new Camunda8({
     ZEEBE_REST_ADDRESS: url,
     CAMUNDA_AUTH_STRATEGY: 'BASIC',
@@ -135,4 +136,18 @@ run(async () => {
   check(b.variables.reason === 'limit',
     `the error's variables are set: ${JSON.stringify(b.variables)}`);
   check(seen.reserve === 2, `both reservations were worked: ${seen.reserve}`);
+
+  // User tasks through the SDK's own search (its default sort and paging) and completion.
+  await rest.deployResourcesFromFiles([path.join(path.dirname(BPMN), 'approval.bpmn')]);
+  const approval = await rest.createProcessInstance({ processDefinitionId: 'approval',
+    variables: {} });
+  const found = await rest.searchUserTasks({
+    filter: { processInstanceKey: approval.processInstanceKey, state: 'CREATED' } });
+  check(found.items.length === 3, `three open tasks: ${JSON.stringify(found.items)}`);
+  const anyone = found.items.find((t) => t.elementId === 'anyone');
+  check(anyone && /^[0-9]+$/.test(anyone.userTaskKey), `the open task: ${JSON.stringify(anyone)}`);
+  await rest.completeUserTask({ userTaskKey: anyone.userTaskKey, variables: { seen: true } });
+  const after = await call('GET', `/api/tasks/${anyone.userTaskKey}`);
+  check(after.status === 200 && after.json.state === 'completed' &&
+    after.json.completedBy === `user:${login}`, `completed by ${login}: ${after.body}`);
 });
