@@ -67,6 +67,7 @@ bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, 
     const char *t = ordo_graph_trim(c, text);
     const char *src = t;
     struct ordo_err e = {0};
+    bool juel = false;
 
     if (!t || !*t) {
         return true;
@@ -78,6 +79,7 @@ bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, 
             report_expr(c, el, what, t, &e);
             return false;
         }
+        juel = true;
     } else if (plain == ORDO_GRAPH_PLAIN_STRING) {
         src = feel_string_literal(c->arena, t);
     }
@@ -85,6 +87,12 @@ bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, 
         out->feel = NULL;
         report_expr(c, el, what, t, &e);
         return false;
+    }
+    if (juel) {
+        char quoted[96];
+
+        ordo_graph_note(c, el, "juel", "%s \"%s\" is JUEL; it runs as the FEEL expression \"%s\"",
+                        what, ordo_utf8_quote(quoted, sizeof(quoted), t, strlen(t), 64), src);
     }
     out->text = t;
     return true;
