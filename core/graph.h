@@ -242,6 +242,8 @@ struct ordo_graph {
  *   async               camunda:asyncBefore, asyncAfter, exclusive,
  *                       jobPriority, taskPriority: ignored (every wait
  *                       state is a transaction boundary already)
+ *   form-key            camunda:formKey: ignored (the form is formData's)
+ *   initiator           camunda:initiator: ignored (no variable is set)
  *   retry-time-cycle    camunda:failedJobRetryTimeCycle: ignored (retries
  *                       back off as CONTRACTS §10 says)
  *   history-time-to-live  camunda:historyTimeToLive: the retention of

@@ -663,6 +663,10 @@ static const struct {
     {"jobPriority", "async", "is ignored: jobs run in the order they fall due"},
     {"taskPriority", "async",
      "is ignored: external-task jobs are fetched in the order they fall due"},
+    {"formKey", "form-key",
+     "is ignored: Ordo shows and validates the task's camunda:formData or ordo:form fields, "
+     "not an embedded, generated or Camunda Form"},
+    {"initiator", "initiator", "is ignored: no variable holds the user who started the instance"},
 };
 
 static void note_ignored(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *n,

@@ -46,9 +46,9 @@ cat >"$tmp/c7-mapped.bpmn" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions $C7 id="c7m">
   <bpmn:process id="invoice" isExecutable="true" camunda:historyTimeToLive="P30D">
-    <bpmn:startEvent id="received"/>
+    <bpmn:startEvent id="received" camunda:initiator="starter"/>
     <bpmn:sequenceFlow id="f1" sourceRef="received" targetRef="approve"/>
-    <bpmn:userTask id="approve" camunda:candidateGroups="accounting" camunda:asyncBefore="true">
+    <bpmn:userTask id="approve" camunda:candidateGroups="accounting" camunda:asyncBefore="true" camunda:formKey="embedded:app:forms/approve.html">
       <bpmn:extensionElements>
         <camunda:formData>
           <camunda:formField id="approved" label="Approve?" type="boolean">
@@ -195,6 +195,8 @@ has out "c7-mapped.bpmn: mapped: " "c7 mapped summary"
 finding mapped ordo/mapped-history-time-to-live invoice
 finding mapped ordo/mapped-async approve
 finding mapped ordo/mapped-form-data approve
+finding mapped ordo/mapped-form-key approve
+finding mapped ordo/mapped-initiator received
 finding mapped ordo/mapped-juel yes
 finding mapped ordo/mapped-external-task pay
 finding mapped ordo/mapped-external-worker pay
