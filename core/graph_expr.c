@@ -52,13 +52,16 @@ static const char *feel_string_literal(struct ordo_arena *arena, const char *s)
     return out;
 }
 
+/* 'juel': the text is JUEL Ordo cannot translate, so the way out (for a
+ * Camunda 7 model moving over) is to write it in FEEL. */
 static void report_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *what,
-                        const char *text, const struct ordo_err *e)
+                        const char *text, const struct ordo_err *e, bool juel)
 {
     char quoted[96];
 
-    ordo_graph_report(c, el, "expression", "%s \"%s\" does not compile: %s", what,
-                      ordo_utf8_quote(quoted, sizeof(quoted), text, strlen(text), 64), e->msg);
+    ordo_graph_report(c, el, "expression", "%s \"%s\" does not compile: %s%s", what,
+                      ordo_utf8_quote(quoted, sizeof(quoted), text, strlen(text), 64), e->msg,
+                      juel ? "; write it in FEEL instead, starting with \"=\" (docs/feel.md)" : "");
 }
 
 bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *what,
@@ -76,7 +79,7 @@ bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, 
         src = t + 1;
     } else if (strstr(t, "${") || strstr(t, "#{")) {
         if (ordo_feel_from_juel(c->arena, t, &src, &e) != ORDO_OK) {
-            report_expr(c, el, what, t, &e);
+            report_expr(c, el, what, t, &e, true);
             return false;
         }
         juel = true;
@@ -85,7 +88,7 @@ bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, 
     }
     if (ordo_feel_compile(c->arena, src, strlen(src), c->feel_limits, &out->feel, &e) != ORDO_OK) {
         out->feel = NULL;
-        report_expr(c, el, what, t, &e);
+        report_expr(c, el, what, t, &e, false);
         return false;
     }
     if (juel) {

@@ -84,7 +84,9 @@ cat >"$tmp/c7-refused.bpmn" <<XML
     <bpmn:startEvent id="start"/>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="byClass"/>
     <bpmn:serviceTask id="byClass" camunda:class="org.acme.Archive"/>
-    <bpmn:sequenceFlow id="f2" sourceRef="byClass" targetRef="byBean"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="byClass" targetRef="byBean">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${execution.getVariable("ok")}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
     <bpmn:serviceTask id="byBean" camunda:delegateExpression="\${archiver}"/>
     <bpmn:sequenceFlow id="f3" sourceRef="byBean" targetRef="byExpression"/>
     <bpmn:serviceTask id="byExpression" camunda:expression="\${mailer.send(execution)}"/>
@@ -223,13 +225,16 @@ finding refused ordo/unsupported-connector call
 finding refused ordo/unsupported-event signal
 finding refused ordo/unsupported-element complex
 finding refused ordo/unsupported-history-time-to-live legacy
+finding refused ordo/unsupported-expression f2
+has out 'JUEL: method calls are not supported' "JUEL beyond the subset says why"
+has out 'write it in FEEL instead' "JUEL beyond the subset says what to do"
 has out "bind the task to a connector action with ordo:action" "java delegates say what to do"
 has out "use a service task bound to a connector action" "scripts and DMN say what to do"
 has out "model the work as a service task bound to a connector action" "listeners say what to do"
 has out '(http.request for plain HTTP)' "camunda:connector says what to do"
 # run refuses the same file, with the same findings.
 expect 2 "run refuses c7 refused" -- "$ordo" run "$tmp/c7-refused.bpmn"
-has err "cannot run: 12 problems" "run counts the same refusals"
+has err "cannot run: 13 problems" "run counts the same refusals"
 
 # Camunda 8.
 expect 0 "c8 runs as is" -- "$ordo" bpmn check --for ordo "$tmp/c8-runs.bpmn"
