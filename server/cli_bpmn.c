@@ -554,6 +554,8 @@ static void load_installed(struct check_cmd *c, const struct ordo_config *cfg)
     const char *const *ids;
 
     if (ordo_cli_plugins_open(c->cli, cfg, &hopts, &p) != ORDO_CLI_OK) {
+        (void)fprintf(c->cli->err, "ordo bpmn check: warning: no connectors are known, so every "
+                                   "job type is reported as waiting for an external worker\n");
         return;
     }
     ids = ordo_registry_action_ids(p.reg, &c->ninstalled);

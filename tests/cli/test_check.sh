@@ -242,6 +242,15 @@ has out "c8-runs.bpmn: runs: 11 elements run as is, 0 mapped, 0 refused" "c8 run
 expect 0 "run c8 runs" -- "$ordo" run "$tmp/c8-runs.bpmn" --vars '{"amount":5}'
 expect 0 "c8 worker" -- "$ordo" bpmn check --for ordo "$tmp/c8-worker.bpmn"
 finding mapped ordo/mapped-external-worker reserve
+# The job types are the installed connectors' action ids; without connectors
+# every job type waits for a worker, and check says why.
+sed 's/camunda:topic="payment"/camunda:topic="noop.complete"/' "$tmp/c7-mapped.bpmn" >"$tmp/c7-noop.bpmn"
+expect 0 "topic an installed connector runs" -- "$ordo" bpmn check --for ordo "$tmp/c7-noop.bpmn"
+finding mapped ordo/mapped-external-task pay
+lacks out "ordo/mapped-external-worker" "an installed action id needs no worker"
+expect 0 "no connectors" -- "$ordo" bpmn check --for ordo --plugin-dir "$tmp/none" "$tmp/c8-runs.bpmn"
+has err "no connectors are known" "no connectors is warned about"
+finding mapped ordo/mapped-external-worker reserve
 expect 1 "c8 refused" -- "$ordo" bpmn check --for ordo "$tmp/c8-refused.bpmn"
 finding refused ordo/unsupported-dmn rate
 finding refused ordo/unsupported-script sum
