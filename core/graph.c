@@ -71,8 +71,8 @@
  * is ISO 8601 or cron). Message throw and end events read the job
  * extensions too (Camunda 8 runs them as jobs). ordo:form and ordo:notify
  * are attributes of the user task; without ordo:form, camunda:formData is
- * read as the form (graph_form.c). Call activities: without camunda:out the child's
- * variables all come back unless zeebe:calledElement
+ * read as the form (graph_form.c). Call activities: without camunda:out
+ * the child's variables all come back unless zeebe:calledElement
  * propagateAllChildVariables="false"; with camunda:out only its mappings
  * do, unless one of them says variables="all"; camunda:in and camunda:out
  * become input and output mappings.
