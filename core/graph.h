@@ -238,7 +238,8 @@ struct ordo_graph {
  * (server/cli_bpmn.c) and docs/migrating-from-camunda-7.md. Rule ids:
  *   juel                a JUEL expression, translated to FEEL
  *   external-task       camunda:type="external": camunda:topic is the job type
- *   form-data           camunda:formData, read as the task's form (§11)
+ *   form-data           camunda:formData, read as a user task's form
+ *                       (§11); elsewhere (a start event) ignored
  *   async               camunda:asyncBefore, asyncAfter, exclusive,
  *                       jobPriority, taskPriority: ignored (every wait
  *                       state is a transaction boundary already)

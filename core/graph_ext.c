@@ -744,6 +744,12 @@ static void check_extension(struct ordo_graph_ctx *c, const struct ordo_bpmn_nod
                             "times, backing off from 10 s (zeebe:taskDefinition retries sets "
                             "the count)",
                             n->prefix ? n->prefix : "camunda");
+        } else if (strcmp(n->tag, "formData") == 0 && owner_of(n)->kind != ORDO_BPMN_USER_TASK) {
+            /* Only a user task's formData is read (graph_form.c). */
+            ordo_graph_note(c, owner_of(n), "form-data",
+                            "%s:formData is ignored here: only user tasks have forms; pass the "
+                            "values as start variables",
+                            n->prefix ? n->prefix : "camunda");
         }
     } else if (ordo_streq(n->ns, ORDO_BPMN_NS_ZEEBE) && strcmp(n->tag, "calledDecision") == 0) {
         ordo_graph_report(c, owner_of(n), "dmn",

@@ -46,7 +46,11 @@ cat >"$tmp/c7-mapped.bpmn" <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions $C7 id="c7m">
   <bpmn:process id="invoice" isExecutable="true" camunda:historyTimeToLive="P30D">
-    <bpmn:startEvent id="received" camunda:initiator="starter"/>
+    <bpmn:startEvent id="received" camunda:initiator="starter">
+      <bpmn:extensionElements>
+        <camunda:formData><camunda:formField id="amount" type="long"/></camunda:formData>
+      </bpmn:extensionElements>
+    </bpmn:startEvent>
     <bpmn:sequenceFlow id="f1" sourceRef="received" targetRef="approve"/>
     <bpmn:userTask id="approve" camunda:candidateGroups="accounting" camunda:asyncBefore="true" camunda:formKey="embedded:app:forms/approve.html">
       <bpmn:extensionElements>
@@ -199,6 +203,8 @@ finding mapped ordo/mapped-async approve
 finding mapped ordo/mapped-form-data approve
 finding mapped ordo/mapped-form-key approve
 finding mapped ordo/mapped-initiator received
+finding mapped ordo/mapped-form-data received
+has out "only user tasks have forms" "a start form is said to be ignored"
 finding mapped ordo/mapped-juel yes
 finding mapped ordo/mapped-external-task pay
 finding mapped ordo/mapped-external-worker pay
