@@ -180,6 +180,7 @@ static void to_outcome(const struct ordo_job *job, const struct ordo_job_result 
         break;
     default:
         o->kind = ORDO_EVENT_JOB_FAIL;
+        o->variables = NULL; /* a failed call's output is no result */
         o->final = r->outcome == ORDO_JOB_FAIL;
         o->refund = r->outcome == ORDO_JOB_WAIT;
         o->message = r->message[0] ? r->message : "the job failed";

@@ -13,10 +13,9 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/pg.h"
-#include "core/query.h"
 #include "core/store_internal.h"
 
-#define OWNER_PREFIX "ext:"
+#define OWNER_PREFIX ORDO_STORE_EXT_OWNER
 
 /* The lock owner of 'worker': "ext:<worker>". */
 static enum ordo_code owner_of(struct ordo_arena *a, const char *worker, const char **out,
@@ -156,8 +155,9 @@ enum ordo_code ordo_extjob_lock(struct ordo_store *st, const char *worker,
     *out = NULL;
     *n = 0;
     ordo_arena_reset(st->arena);
-    if (max < 1) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "ask for at least one job, not %d", max);
+    if (max < 1 || max > ORDO_EXTJOB_MAX_JOBS) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "ask for 1 to %d jobs at once, not %d",
+                            ORDO_EXTJOB_MAX_JOBS, max);
     }
     rc = owner_of(st->arena, worker, &owner, err);
     if (rc == ORDO_OK) {
@@ -180,6 +180,8 @@ enum ordo_code ordo_extjob_lock(struct ordo_store *st, const char *worker,
         "process_id, business_key) ON j.type = tp.type "
         "JOIN instance i ON i.key = j.instance_key "
         "WHERE j.kind = 'work' AND j.due_at <= now() AND NOT i.suspended "
+        /* Not a job a node's executor took (its lease ran out: it is due). */
+        "AND (j.lock_owner IS NULL OR j.lock_owner LIKE '" OWNER_PREFIX "%') "
         "AND (tp.process_id IS NULL OR i.process_id = tp.process_id) "
         "AND (tp.business_key IS NULL OR i.business_key = tp.business_key) "
         "ORDER BY j.due_at, j.key LIMIT $6 FOR UPDATE OF j SKIP LOCKED), "
@@ -236,8 +238,10 @@ static enum ordo_code find(struct ordo_store *st, int64_t key, const char *worke
                             (long long)key);
     }
     held = PQgetvalue(res, 0, 3);
-    if (owner ? strcmp(held, owner) != 0
-              : *held && strncmp(held, OWNER_PREFIX, strlen(OWNER_PREFIX)) != 0) {
+    /* No worker named (Camunda 8): the job must be locked by some external
+     * worker, so a job waiting for the executor's next attempt is not
+     * finished from outside. */
+    if (owner ? strcmp(held, owner) != 0 : strncmp(held, OWNER_PREFIX, strlen(OWNER_PREFIX)) != 0) {
         return ordo_err_set(err, ORDO_E_CONFLICT,
                             *held && strncmp(held, OWNER_PREFIX, strlen(OWNER_PREFIX)) == 0
                                 ? "job %lld is locked by worker \"%s\""
@@ -261,12 +265,9 @@ static enum ordo_code find(struct ordo_store *st, int64_t key, const char *worke
 }
 
 /* Record outcome 'o' of job 'key': 'retries_left' >= 0 (a failure) sets
- * the retries the runtime sees (it counts retries - attempt); 'set_first'
- * (may be NULL) are variables set before, once the job is known to be the
- * worker's own (a failure carries none in the runtime). */
+ * the retries the runtime sees (it counts retries - attempt). */
 static enum ordo_code record(struct ordo_store *st, int64_t key, const char *worker,
-                             int retries_left, const json_t *set_first, struct ordo_job_outcome *o,
-                             struct ordo_err *err)
+                             int retries_left, struct ordo_job_outcome *o, struct ordo_err *err)
 {
     struct ordo_job job = {0};
     struct ordo_arena *keep = ordo_arena_new();
@@ -284,9 +285,6 @@ static enum ordo_code record(struct ordo_store *st, int64_t key, const char *wor
         }
         o->job = &job;
     }
-    if (rc == ORDO_OK && set_first && json_object_size(set_first) > 0) {
-        rc = ordo_query_set_variables(st, job.instance_key, set_first, o->actor, err);
-    }
     if (rc == ORDO_OK) {
         rc = ordo_store_record_outcomes(st, o, 1, err);
     }
@@ -298,7 +296,7 @@ static enum ordo_code record(struct ordo_store *st, int64_t key, const char *wor
 static enum ordo_code check_vars(const json_t *variables, struct ordo_err *err)
 {
     if (variables && !json_is_object(variables)) {
-        return ordo_err_set(err, ORDO_E_INVAL, "variables must be a JSON object");
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "variables must be a JSON object");
     }
     return ORDO_OK;
 }
@@ -310,8 +308,8 @@ enum ordo_code ordo_extjob_complete(struct ordo_store *st, int64_t key, const ch
     struct ordo_job_outcome o = {
         .kind = ORDO_EVENT_JOB_COMPLETE, .variables = variables, .actor = actor};
 
-    return check_vars(variables, err) != ORDO_OK ? ORDO_E_INVAL
-                                                 : record(st, key, worker, -1, NULL, &o, err);
+    return check_vars(variables, err) != ORDO_OK ? ORDO_E_UNPROCESSABLE
+                                                 : record(st, key, worker, -1, &o, err);
 }
 
 enum ordo_code ordo_extjob_fail(struct ordo_store *st, int64_t key, const char *worker,
@@ -319,18 +317,23 @@ enum ordo_code ordo_extjob_fail(struct ordo_store *st, int64_t key, const char *
                                 const json_t *variables, const char *actor, struct ordo_err *err)
 {
     struct ordo_job_outcome o = {.kind = ORDO_EVENT_JOB_FAIL,
+                                 .variables = variables,
                                  .message = message && *message ? message : "failed (no message)",
                                  .retry_in_ms = retry_in_ms < 0 ? 0 : retry_in_ms,
                                  .final = retries_left == 0,
                                  .actor = actor};
 
-    if (retries_left < 0) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "retries must be 0 or more, not %d",
-                            retries_left);
+    if (retries_left < 0 || retries_left > ORDO_EXTJOB_MAX_RETRIES) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "retries must be 0 to %d, not %d",
+                            ORDO_EXTJOB_MAX_RETRIES, retries_left);
     }
-    return check_vars(variables, err) != ORDO_OK
-               ? ORDO_E_INVAL
-               : record(st, key, worker, retries_left, variables, &o, err);
+    if (retry_in_ms > ORDO_EXTJOB_MAX_LOCK_MS) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                            "a retry timeout is at most %lld ms (7 days), not %lld ms",
+                            (long long)ORDO_EXTJOB_MAX_LOCK_MS, (long long)retry_in_ms);
+    }
+    return check_vars(variables, err) != ORDO_OK ? ORDO_E_UNPROCESSABLE
+                                                 : record(st, key, worker, retries_left, &o, err);
 }
 
 enum ordo_code ordo_extjob_error(struct ordo_store *st, int64_t key, const char *worker,
@@ -346,8 +349,8 @@ enum ordo_code ordo_extjob_error(struct ordo_store *st, int64_t key, const char 
     if (!code || !*code) {
         return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "a BPMN error needs an error code");
     }
-    return check_vars(variables, err) != ORDO_OK ? ORDO_E_INVAL
-                                                 : record(st, key, worker, -1, NULL, &o, err);
+    return check_vars(variables, err) != ORDO_OK ? ORDO_E_UNPROCESSABLE
+                                                 : record(st, key, worker, -1, &o, err);
 }
 
 enum ordo_code ordo_extjob_extend(struct ordo_store *st, int64_t key, const char *worker,

@@ -16,8 +16,12 @@
  *
  * 'worker' names the holder an outcome must come from: the Camunda 7 API
  * checks it (a job locked by another worker is ORDO_E_CONFLICT); NULL
- * accepts any external holder or none (Camunda 8, which knows only the job
- * key), never a job a node's executor is running (ORDO_E_CONFLICT).
+ * accepts any external worker's lock (Camunda 8, which knows only the job
+ * key) but not a job nobody locked or a node's executor runs
+ * (ORDO_E_CONFLICT). An outcome for a suspended instance is
+ * ORDO_E_CONFLICT too. Jobs a node's executor holds are never handed out;
+ * the dialects refuse topics that an installed action runs (CONTRACTS §1
+ * routing).
  * Unknown keys, and jobs that are no work job or already over:
  * ORDO_E_NOTFOUND.
  */
@@ -33,9 +37,12 @@
 #include "base/err.h"
 #include "core/store.h"
 
-/* The longest lock a worker may take, and the longest worker id. */
+/* The longest lock (and retry timeout) a worker may ask for, the longest
+ * worker id, the most jobs locked at once and the most retries left. */
 #define ORDO_EXTJOB_MAX_LOCK_MS (7LL * 24 * 3600 * 1000)
 #define ORDO_EXTJOB_MAX_WORKER  255
+#define ORDO_EXTJOB_MAX_JOBS    1000
+#define ORDO_EXTJOB_MAX_RETRIES 1000000
 
 struct ordo_extjob_topic {
     const char *type; /* the job type (topic) */
@@ -81,7 +88,7 @@ enum ordo_code ordo_extjob_complete(struct ordo_store *st, int64_t key, const ch
 
 /* Fail: 'retries_left' > 0 makes the job due again after 'retry_in_ms'
  * (>= 0); 0 raises an incident with 'message'. 'variables' (an object or
- * NULL) are set first. */
+ * NULL) merge in the same step, as a result's do. */
 enum ordo_code ordo_extjob_fail(struct ordo_store *st, int64_t key, const char *worker,
                                 const char *message, int retries_left, int64_t retry_in_ms,
                                 const json_t *variables, const char *actor, struct ordo_err *err);

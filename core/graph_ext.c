@@ -740,9 +740,9 @@ static void check_extension(struct ordo_graph_ctx *c, const struct ordo_bpmn_nod
                               n->prefix ? n->prefix : "camunda");
         } else if (strcmp(n->tag, "failedJobRetryTimeCycle") == 0) {
             ordo_graph_note(c, owner_of(n), "retry-time-cycle",
-                            "%s:failedJobRetryTimeCycle is ignored: a failed job is retried 3 "
-                            "times, backing off from 10 s (zeebe:taskDefinition retries sets "
-                            "the count)",
+                            "%s:failedJobRetryTimeCycle is ignored: a job is attempted 3 times "
+                            "in all, backing off from 10 s (zeebe:taskDefinition retries sets "
+                            "the count; an external worker sets retries and timeout itself)",
                             n->prefix ? n->prefix : "camunda");
         } else if (strcmp(n->tag, "formData") == 0 && owner_of(n)->kind != ORDO_BPMN_USER_TASK) {
             /* Only a user task's formData is read (graph_form.c). */

@@ -5,15 +5,18 @@
  *
  * Each camunda:formField becomes one property of the JSON Schema subset
  * (base/schema.h): id -> the property name, label -> title, type string
- * -> string, long -> integer, boolean -> boolean, date -> string with
- * format date-time, enum -> string with the camunda:value ids as enum;
- * defaultValue -> default (converted to the field's type; an expression is
- * left out, as the form has no variables to evaluate it against); the
+ * -> string, long -> integer, boolean -> boolean, date -> string (its
+ * text is not checked: Camunda's date pattern is a Tasklist setting),
+ * enum -> string with the camunda:value ids as enum; defaultValue ->
+ * default (converted to the field's type; an expression is left out, as
+ * the form has no variables to evaluate it against); the
  * camunda:constraint name="required" -> required. Other constraints
  * (minlength, readonly, validators) are not checked, which the note says.
- * A field without an id, or of a type Camunda resolves through a Java
- * plugin (any other name), is refused with rule "extension": Ordo could
- * not validate it.
+ * Nothing here refuses a model: Camunda 7 models that deployed before
+ * must keep deploying, and definitions already stored are compiled again
+ * on load. What cannot be read (a field without an id, a type Camunda
+ * resolves through a Java plugin, a default of the wrong shape) is left
+ * out of the form with a note.
  */
 #include <string.h>
 
@@ -51,12 +54,13 @@ static struct constraints read_constraints(const struct ordo_bpmn_node *field)
 }
 
 /* The default value as JSON of the field's schema type, or NULL to leave
- * it out (absent, or an expression). A value of the wrong shape stays a
- * string, and ordo_schema_load() then refuses it by name. */
-static json_t *default_of(const char *text, const char *type)
+ * it out: absent, an expression, or (with '*bad' set) of another shape
+ * than the type ("TRUE" for a boolean, "1e3" for a long). */
+static json_t *default_of(const char *text, const char *type, bool *bad)
 {
     json_t *v;
 
+    *bad = false;
     if (!text || ordo_graph_is_expression(text)) {
         return NULL;
     }
@@ -66,36 +70,36 @@ static json_t *default_of(const char *text, const char *type)
             return v;
         }
         json_decref(v);
+        *bad = true;
+        return NULL;
     }
     return json_string(text);
 }
 
-/* The JSON Schema property of 'field', or NULL after reporting why not. */
+/* The JSON Schema property of 'field'. */
 static json_t *property_of(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
                            const struct ordo_bpmn_node *field, const char *id)
 {
     const char *ctype = ordo_bpmn_attr_get(field, NULL, "type");
     const char *label = ordo_bpmn_attr_get(field, NULL, "label");
+    const char *dflt = ordo_bpmn_attr_get(field, NULL, "defaultValue");
     json_t *p = json_object();
     json_t *values;
+    bool bad = false;
 
-    if (!ctype || strcmp(ctype, "string") == 0 || strcmp(ctype, "date") == 0 ||
-        strcmp(ctype, "enum") == 0) {
-        json_object_set_new(p, "type", json_string("string"));
-    } else if (strcmp(ctype, "long") == 0) {
+    if (ordo_streq(ctype, "long")) {
         json_object_set_new(p, "type", json_string("integer"));
-    } else if (strcmp(ctype, "boolean") == 0) {
+    } else if (ordo_streq(ctype, "boolean")) {
         json_object_set_new(p, "type", json_string("boolean"));
     } else {
-        ordo_graph_report(c, el, "extension",
-                          "camunda:formField \"%s\" has type \"%s\", which Ordo's forms cannot "
-                          "validate (string, long, boolean, date, enum); use one of those",
-                          id, ctype);
-        json_decref(p);
-        return NULL;
-    }
-    if (ordo_streq(ctype, "date")) {
-        json_object_set_new(p, "format", json_string("date-time"));
+        json_object_set_new(p, "type", json_string("string"));
+        if (ctype && strcmp(ctype, "string") != 0 && strcmp(ctype, "date") != 0 &&
+            strcmp(ctype, "enum") != 0) {
+            ordo_graph_note(c, el, "form-data",
+                            "camunda:formField \"%s\" has type \"%s\", which Ordo's forms do "
+                            "not know (string, long, boolean, date, enum): it takes any text",
+                            id, ctype);
+        }
     }
     if (ordo_streq(ctype, "enum")) {
         values = json_array();
@@ -111,16 +115,20 @@ static json_t *property_of(struct ordo_graph_ctx *c, const struct ordo_bpmn_node
     if (label && *label) {
         json_object_set_new(p, "title", json_string(label));
     }
-    values = default_of(ordo_bpmn_attr_get(field, NULL, "defaultValue"),
-                        json_string_value(json_object_get(p, "type")));
+    values = default_of(dflt, json_string_value(json_object_get(p, "type")), &bad);
     if (values) {
         json_object_set_new(p, "default", values);
+    } else if (bad) {
+        ordo_graph_note(c, el, "form-data",
+                        "the defaultValue \"%s\" of camunda:formField \"%s\" is no %s: the form "
+                        "has no default for it",
+                        dflt, id, ctype);
     }
     return p;
 }
 
-/* Fill 'schema' from the fields of 'fd'; false after reporting. */
-static bool read_fields(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
+/* Fill 'schema' from the fields of 'fd'. */
+static void read_fields(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el,
                         const struct ordo_bpmn_node *fd, json_t *schema, const char **ignored)
 {
     json_t *props = json_object_get(schema, "properties");
@@ -134,13 +142,11 @@ static bool read_fields(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *e
         json_t *p;
 
         if (!id || !*id) {
-            ordo_graph_report(c, el, "extension", "a camunda:formField has no id");
-            return false;
+            ordo_graph_note(c, el, "form-data",
+                            "a camunda:formField without an id is left out of the form");
+            continue;
         }
         p = property_of(c, el, f, id);
-        if (!p) {
-            return false;
-        }
         json_object_set_new(props, ordo_utf8_repair(c->scratch, id), p);
         if (k.required) {
             json_array_append_new(required, json_string(ordo_utf8_repair(c->scratch, id)));
@@ -149,7 +155,6 @@ static bool read_fields(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *e
             *ignored = k.ignored;
         }
     }
-    return true;
 }
 
 const char *ordo_graph_form_data(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el)
@@ -168,16 +173,18 @@ const char *ordo_graph_form_data(struct ordo_graph_ctx *c, const struct ordo_bpm
     if (!schema) {
         ordo_oom(0);
     }
-    if (read_fields(c, el, fd, schema, &ignored)) {
-        if (ordo_schema_load(schema, &loaded, &err) != ORDO_OK) {
-            ordo_graph_report(c, el, "extension", "camunda:formData: %s", err.msg);
-        } else {
-            text = ordo_json_dump(c->arena, schema, JSON_COMPACT | JSON_SORT_KEYS);
-            ordo_graph_note(c, el, "form-data",
-                            "camunda:formData is read as the task's form (ordo:form %s)%s%s%s",
-                            text, ignored ? "; the constraint \"" : "", ignored ? ignored : "",
-                            ignored ? "\" and others but \"required\" are not checked" : "");
-        }
+    read_fields(c, el, fd, schema, &ignored);
+    if (ordo_schema_load(schema, &loaded, &err) != ORDO_OK) {
+        ordo_graph_note(c, el, "form-data",
+                        "camunda:formData cannot be read as a form (%s): the task has none",
+                        err.msg);
+    } else {
+        text = ordo_json_dump(c->arena, schema, JSON_COMPACT | JSON_SORT_KEYS);
+        ordo_graph_note(c, el, "form-data",
+                        "camunda:formData is read as the task's form (%zu fields)%s%s%s",
+                        json_object_size(json_object_get(schema, "properties")),
+                        ignored ? "; the constraint \"" : "", ignored ? ignored : "",
+                        ignored ? "\" and others but \"required\" are not checked" : "");
     }
     ordo_schema_free(loaded);
     json_decref(schema);

@@ -169,6 +169,9 @@ static void job_event(struct rt_ctx *ctx, const struct ordo_event *ev)
         ordo_rt_complete(ctx, ev->key, vars, ORDO_GRAPH_NONE);
         return;
     case ORDO_EVENT_JOB_FAIL:
+        /* An external worker may set variables with its failure (Camunda
+         * 7): they merge as a result's do, in the same step. */
+        ordo_rt_vars_merge(ctx, e->parent, vars);
         e->retries = ev->retries;
         ef = emit_on(ctx, ORDO_EFFECT_JOB, ORDO_OP_FAILED, ev->key);
         ef->text = type;

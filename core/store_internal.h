@@ -19,6 +19,10 @@
 /* Steps retried after a serialization failure, deadlock or lost connection. */
 #define STORE_RETRIES 8
 
+/* The lock owner prefix of jobs an external worker holds (core/extjob.h):
+ * "ext:<worker id>". */
+#define ORDO_STORE_EXT_OWNER "ext:"
+
 struct ordo_store {
     PGconn *db;
     struct ordo_pg_stmts *stmts; /* the connection's prepared statements */

@@ -239,6 +239,13 @@ static enum ordo_code outcome_fill(struct store_step *s, struct ordo_event *ev, 
     int64_t elem = 0;
     enum ordo_code rc = held_elem(s, o->job, &elem, err);
 
+    /* The executor takes no job of a suspended instance; a worker that
+     * locked one before the suspension must wait as a user task does. */
+    if (rc == ORDO_OK && o->job->holder && s->suspended) {
+        rc = ordo_err_set(err, ORDO_E_CONFLICT, "instance %lld is suspended",
+                          (long long)o->job->instance_key);
+    }
+
     ev->kind = o->kind;
     ev->key = (uint32_t)elem;
     ev->variables = o->variables;

@@ -211,7 +211,7 @@ finding mapped ordo/mapped-external-worker pay
 finding mapped ordo/mapped-retry-time-cycle pay
 # shellcheck disable=SC2016 # the JUEL text, not an expansion
 has out 'the condition "${approved}" is JUEL; it runs as the FEEL expression "approved"' "juel says the FEEL"
-has out '"required":["approved"]' "form-data shows the form"
+has out "camunda:formData is read as the task's form (1 fields)" "form-data says the form is read"
 has out 'no installed connector runs job type "payment"' "external worker names the type"
 lacks out "refused: " "c7 mapped refuses nothing"
 expect 3 "c7 mapped runs (waits at the user task)" -- "$ordo" run "$tmp/c7-mapped.bpmn"

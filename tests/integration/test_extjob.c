@@ -217,6 +217,44 @@ START_TEST(extend_keeps_a_lock_and_unlock_hands_the_job_out_again)
 }
 END_TEST
 
+START_TEST(jobs_of_the_executor_and_of_suspended_instances_stay_out_of_reach)
+{
+    int64_t inst = storetest_start("ext_work", NULL);
+    struct ordo_extjob *jobs = NULL;
+    struct ordo_err err = {0};
+    int64_t k = strtoll(storetest_sql1("SELECT key FROM job WHERE type = $1", TYPE), NULL, 10);
+
+    /* Nobody locked it: a Camunda 8 outcome (no worker) is refused. */
+    ck_assert_int_eq(ordo_extjob_complete(storetest_st, k, NULL, NULL, "user:test", &err),
+                     ORDO_E_CONFLICT);
+    /* A node's executor holds it (lease running, then run out): neither an
+     * outcome, an unlock nor a lock reaches it. */
+    storetest_sql1("UPDATE job SET lock_owner = 'node-1', due_at = now() + interval '1 minute' "
+                   "WHERE type = $1 RETURNING 1",
+                   TYPE);
+    ordo_err_clear(&err);
+    ck_assert_int_eq(ordo_extjob_complete(storetest_st, k, NULL, NULL, "user:test", &err),
+                     ORDO_E_CONFLICT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "node-1"));
+    ck_assert_int_eq(ordo_extjob_unlock(storetest_st, k, &err), ORDO_E_CONFLICT);
+    storetest_sql1("UPDATE job SET due_at = now() WHERE type = $1 RETURNING 1", TYPE);
+    ck_assert_uint_eq(lock("w1", 60000, &jobs), 0);
+    /* Back to nobody's: locked, then the instance is suspended: the
+     * worker's outcome waits. */
+    storetest_sql1("UPDATE job SET lock_owner = NULL WHERE type = $1 RETURNING 1", TYPE);
+    ck_assert_uint_eq(lock("w1", 60000, &jobs), 1);
+    storetest_sql1("UPDATE instance SET suspended = true WHERE key = $1 RETURNING 1",
+                   storetest_key(inst));
+    ck_assert_int_eq(ordo_extjob_complete(storetest_st, k, "w1", NULL, "user:test", &err),
+                     ORDO_E_CONFLICT);
+    ck_assert_str_eq(state_of(inst), "active");
+    storetest_sql1("UPDATE instance SET suspended = false WHERE key = $1 RETURNING 1",
+                   storetest_key(inst));
+    ck_assert_int_eq(ordo_extjob_complete(storetest_st, k, "w1", NULL, "user:test", &err), ORDO_OK);
+    ck_assert_str_eq(state_of(inst), "completed");
+}
+END_TEST
+
 START_TEST(filters_and_suspension_decide_what_is_handed_out)
 {
     struct ordo_extjob_topic t = {.type = TYPE, .lock_ms = 60000, .business_key = "B-2"};
@@ -266,14 +304,20 @@ START_TEST(bad_input_is_refused_and_changes_nothing)
                      ORDO_E_UNPROCESSABLE);
     ck_assert_int_eq(ordo_extjob_lock(storetest_st, "w", two, 1, 0, arena, &jobs, &n, &err),
                      ORDO_E_UNPROCESSABLE);
+    ck_assert_int_eq(ordo_extjob_lock(storetest_st, "w", two, 1, ORDO_EXTJOB_MAX_JOBS + 1, arena,
+                                      &jobs, &n, &err),
+                     ORDO_E_UNPROCESSABLE);
     ck_assert_int_eq(ordo_extjob_complete(storetest_st, 987654321, "w", NULL, "user:test", &err),
                      ORDO_E_NOTFOUND);
     ck_assert_uint_eq(lock("w1", 60000, &jobs), 1);
     ck_assert_int_eq(ordo_extjob_complete(storetest_st, jobs[0].key, "w1", list, "user:test", &err),
-                     ORDO_E_INVAL);
+                     ORDO_E_UNPROCESSABLE);
     ck_assert_int_eq(
         ordo_extjob_fail(storetest_st, jobs[0].key, "w1", "x", -1, 0, NULL, "user:test", &err),
         ORDO_E_UNPROCESSABLE);
+    ck_assert_int_eq(ordo_extjob_fail(storetest_st, jobs[0].key, "w1", "x", 1,
+                                      ORDO_EXTJOB_MAX_LOCK_MS + 1, NULL, "user:test", &err),
+                     ORDO_E_UNPROCESSABLE);
     ck_assert_int_eq(
         ordo_extjob_error(storetest_st, jobs[0].key, "w1", "", NULL, NULL, "user:test", &err),
         ORDO_E_UNPROCESSABLE);
@@ -295,6 +339,7 @@ static Suite *extjob_suite(void)
     tcase_add_test(tc, a_failure_sets_the_retries_left_and_the_last_one_raises_an_incident);
     tcase_add_test(tc, a_bpmn_error_is_caught_by_the_boundary_event);
     tcase_add_test(tc, extend_keeps_a_lock_and_unlock_hands_the_job_out_again);
+    tcase_add_test(tc, jobs_of_the_executor_and_of_suspended_instances_stay_out_of_reach);
     tcase_add_test(tc, filters_and_suspension_decide_what_is_handed_out);
     tcase_add_test(tc, bad_input_is_refused_and_changes_nothing);
     suite_add_tcase(s, tc);
