@@ -153,3 +153,7 @@ set_tests_properties(test_http_drafts PROPERTIES TIMEOUT 600)
 # ---- Camunda 7 REST dialect (issue 9) ----
 # ---- Camunda 8 REST dialect (issue 9) ----
 # ---- Camunda export (issue 9) ----
+# GET /api/definitions/{key}/export: XML and JSON answers, forms, refusals, roles.
+ordo_add_pg_test(test_http_export SOURCES integration/test_http_export.c
+  LIBS ordo_httptest LABELS "server;bpmn")
+set_tests_properties(test_http_export PROPERTIES TIMEOUT 600)
