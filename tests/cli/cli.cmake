@@ -4,3 +4,9 @@ set_tests_properties(test_cli PROPERTIES LABELS "cli" TIMEOUT 300
 add_test(NAME test_cli_generate COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_generate.sh)
 set_tests_properties(test_cli_generate PROPERTIES LABELS "cli;generator" TIMEOUT 300
   ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_FAKE_LLM_BIN=$<TARGET_FILE:ordo-fake-llm>")
+# ---- Camunda export (issue 9) ----
+# Exports to Camunda 8 and 7 of the examples and the offline drafts behave as the originals
+# under `ordo run` with the same stimuli.
+add_test(NAME test_cli_export_reimport COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_export_reimport.sh)
+set_tests_properties(test_cli_export_reimport PROPERTIES LABELS "cli;bpmn" TIMEOUT 900
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
