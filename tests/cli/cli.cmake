@@ -10,3 +10,7 @@ set_tests_properties(test_cli_generate PROPERTIES LABELS "cli;generator" TIMEOUT
 add_test(NAME test_cli_export_reimport COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_export_reimport.sh)
 set_tests_properties(test_cli_export_reimport PROPERTIES LABELS "cli;bpmn" TIMEOUT 900
   ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+# The command's exit codes, report, -o, --forms-dir and --json.
+add_test(NAME test_cli_export COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_export.sh)
+set_tests_properties(test_cli_export PROPERTIES LABELS "cli;bpmn" TIMEOUT 300
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
