@@ -9,6 +9,7 @@
  * that uses every mapped extension, export it to each target, write it,
  * and check the text, the report, the forms and the DI.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,6 +369,61 @@ START_TEST(forms_left_out_are_noted_and_the_report_is_json)
 }
 END_TEST
 
+/* clang-format off */
+static const struct {
+    const char *cron, *c8, *c7; /* NULL: reported as lost, kept as written */
+} crons[] = {
+    {"0 9 * * 1-5", "0 0 9 * * MON-FRI", "0 0 9 ? * MON-FRI"},
+    {"*/15 * * * *", "0 */15 * * * *", "0 */15 * * * ?"},
+    {"0 0 1 * *", "0 0 0 1 * *", "0 0 0 1 * ?"},
+    {"0 0 9 * * 0,6", "0 0 9 * * SUN,SAT", "0 0 9 ? * SUN,SAT"},
+    {"0 0 9 ? * 2-6", "0 0 9 * * MON-FRI", "0 0 9 ? * MON-FRI"},
+    {"0 0 9 ? * MON *", "0 0 9 * * MON", "0 0 9 ? * MON *"},
+    {"0 0 9 ? * MON 2030", NULL, "0 0 9 ? * MON 2030"},
+    {"0 9 1 * 1", NULL, NULL},
+    {"0 0 9 1 * MON", "0 0 9 1 * MON", NULL},
+    {"0 9 * * */2", NULL, NULL},
+    {"@daily", "@daily", "0 0 0 * * ?"},
+    {"R/PT1H", "R/PT1H", "R/PT1H"},
+    {"PT15M", "PT15M", "PT15M"},
+};
+/* clang-format on */
+
+static const char timer_xml[] =
+    "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"D\">"
+    "<process id=\"P\" isExecutable=\"true\"><startEvent id=\"S\"><timerEventDefinition>"
+    "<timeCycle>%s</timeCycle></timerEventDefinition></startEvent></process></definitions>";
+
+static void check_cron(enum ordo_export_target target, const char *cron, const char *want)
+{
+    char xml[1024];
+    char expected[256];
+    struct ordo_bpmn_model *in = NULL;
+    struct ordo_export_result *r = NULL;
+    struct ordo_buf out = ORDO_BUF_INIT;
+    struct ordo_err err = {0};
+
+    (void)snprintf(xml, sizeof xml, timer_xml, cron);
+    ck_assert(ordo_bpmn_parse(xml, strlen(xml), NULL, &in, &err) == ORDO_OK);
+    ck_assert(ordo_bpmn_export(in, target, &r, &err) == ORDO_OK);
+    ck_assert(ordo_bpmn_write(r->model, &out, &err) == ORDO_OK);
+    (void)snprintf(expected, sizeof expected, "<timeCycle>%s</timeCycle>", want ? want : cron);
+    ck_assert_msg(strstr(ordo_buf_cstr(&out), expected), "%s %s: no %s in %s",
+                  ordo_export_target_name(target), cron, expected, ordo_buf_cstr(&out));
+    ck_assert_msg((r->lost > 0) == (want == NULL), "%s %s: %zu lost",
+                  ordo_export_target_name(target), cron, r->lost);
+    ordo_buf_cleanup(&out);
+    ordo_export_result_free(r);
+    ordo_bpmn_model_free(in);
+}
+
+START_TEST(cron_takes_each_targets_form_or_is_reported)
+{
+    check_cron(ORDO_EXPORT_CAMUNDA8, crons[_i].cron, crons[_i].c8);
+    check_cron(ORDO_EXPORT_CAMUNDA7, crons[_i].cron, crons[_i].c7);
+}
+END_TEST
+
 START_TEST(targets_parse_by_name)
 {
     struct ordo_err err = {0};
@@ -399,6 +455,7 @@ static Suite *make_suite(void)
     tcase_add_test(te, camunda7_writes_external_tasks_mappings_forms_and_juel);
     tcase_add_test(te, forms_left_out_are_noted_and_the_report_is_json);
     tcase_add_test(te, targets_parse_by_name);
+    tcase_add_loop_test(te, cron_takes_each_targets_form_or_is_reported, 0, (int)COUNT(crons));
     suite_add_tcase(s, te);
     return s;
 }
