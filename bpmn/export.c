@@ -6,7 +6,10 @@
  * edited in place by the target's rules, then the namespace declarations
  * that nothing uses any more (ordo:, and zeebe: for Camunda 7) are dropped
  * from the root so that the output declares only what it uses, and the
- * model is indexed as the parser would have.
+ * model is indexed as the parser would have. bpmn/model.h hands out nodes
+ * and attribute arrays as const because indexed models are shared; the
+ * copy's are allocated here and not yet indexed or shared, which is why the
+ * editing functions may cast that const away.
  */
 #include "bpmn/export.h"
 
