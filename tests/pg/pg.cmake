@@ -45,6 +45,8 @@ ordo_add_pg_test(test_audit SOURCES integration/test_audit.c integration/storete
 ordo_add_pg_test(test_identity SOURCES integration/test_identity.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_credential SOURCES integration/test_credential.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_query SOURCES integration/test_query.c integration/storetest.c LIBS ordo_core LABELS core)
+# Jobs done by external workers (core/extjob.h, issue 9).
+ordo_add_pg_test(test_extjob SOURCES integration/test_extjob.c integration/storetest.c LIBS ordo_core LABELS core)
 
 # The HTTP server: `ordo serve` started per test, requests over loopback with libcurl.
 add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httptest.c)
@@ -150,6 +152,18 @@ ordo_add_pg_test(test_http_drafts SOURCES integration/test_http_drafts.c
       "ORDOTEST_IR_DIR=${PROJECT_SOURCE_DIR}/tests/fixtures/ir")
 add_dependencies(test_http_drafts ordo-fake-llm)
 set_tests_properties(test_http_drafts PROPERTIES TIMEOUT 600)
+# Camunda's own clients (tests/compat, npm) against a real server, one ctest per script:
+# ordo_add_compat_test(NAME SCRIPT LABELS) runs tests/compat/SCRIPT through test_compat.
+ordo_add_pg_test(test_compat SOURCES integration/test_compat.c LIBS ordo_httptest LABELS compat)
+set_tests_properties(test_compat PROPERTIES DISABLED TRUE) # runs only as the tests below
+function(ordo_add_compat_test name script)
+  add_test(NAME ${name} COMMAND test_compat)
+  set_tests_properties(${name} PROPERTIES LABELS "integration;compat;${ARGN}" TIMEOUT 360
+    FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77
+    ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/compat/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name}")
+endfunction()
+# A smoke script: the server answers the Camunda 7 and 8 connection checks of Camunda Modeler.
+ordo_add_compat_test(compat_smoke smoke.js server)
 # ---- Camunda 7 REST dialect (issue 9) ----
 # ---- Camunda 8 REST dialect (issue 9) ----
 # ---- Camunda export (issue 9) ----
