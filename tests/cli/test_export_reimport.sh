@@ -7,7 +7,8 @@
 # (every boolean field of its ordo:form set to one value, true in one pass and false in the
 # other, so both sides of the gateways run), delivers the message it waits for, or advances the
 # clock by 30 days past a timer, until it completes or stops waiting on something new. The
-# --trace json records (event, element, op) and the final status and variables must be equal.
+# --trace json records (event, element, op) and the final status and variables must be equal,
+# and `ordo bpmn check --for ordo` must refuse nothing of an export.
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
 src=${ORDOTEST_SOURCE_DIR:?run through ctest}
@@ -100,6 +101,11 @@ compare() { # compare NAME MODEL
             if [[ $erc != 0 && $erc != 1 ]]; then
                 fail "$name $target: export exited $erc: $(head -c 300 "$tmp/export.err")"
                 continue
+            fi
+            # Nothing of the export is refused by Ordo (`ordo bpmn check`, CONTRACTS §2).
+            if [[ $value == true ]] &&
+                ! "$ordo" bpmn check --for ordo "$tmp/$target.bpmn" >"$tmp/check.out" 2>&1; then
+                fail "$name $target: ordo bpmn check refuses the export: $(grep refused "$tmp/check.out" | head -3)"
             fi
             "$ordo" run "$tmp/$target.bpmn" "${stimuli[@]}" --trace json >"$tmp/exp.trace" 2>"$tmp/exp.err"
             local xrc=$?
