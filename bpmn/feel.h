@@ -103,4 +103,13 @@ enum ordo_code ordo_feel_eval_bool(const struct ordo_feel_expr *expr,
 enum ordo_code ordo_feel_from_juel(struct ordo_arena *arena, const char *juel,
                                    const char **feel_out, struct ordo_err *err);
 
+/* The way back, for the Camunda 7 export (bpmn/juel_write.c): FEEL source
+ * (without its leading '=') as one JUEL "${...}" in 'arena'. Supported:
+ * literals, names and paths that are Java identifiers, a[n] with a constant
+ * n, comparisons, and, or, not() and negation. Anything else (arithmetic,
+ * functions, ranges, if, for, ...) is ORDO_E_UNPROCESSABLE with a message
+ * naming it; FEEL that does not compile too. */
+enum ordo_code ordo_feel_to_juel(struct ordo_arena *arena, const char *feel, const char **juel_out,
+                                 struct ordo_err *err);
+
 #endif

@@ -128,6 +128,7 @@ ordo_route_fn ordo_api_login, ordo_api_logout, ordo_api_me;
 ordo_route_fn ordo_api_deploy, ordo_api_definition_list, ordo_api_definition_get,
     ordo_api_definition_xml, ordo_api_definition_findings, ordo_api_definition_versions,
     ordo_api_definition_suspend, ordo_api_definition_resume;
+ordo_route_fn ordo_api_definition_export; /* GET /api/definitions/{key}/export (issue 9) */
 ordo_route_fn ordo_api_instance_start, ordo_api_instance_list, ordo_api_instance_get,
     ordo_api_instance_cancel, ordo_api_instance_suspend, ordo_api_instance_resume,
     ordo_api_instance_variables, ordo_api_instance_bulk_cancel, ordo_api_instance_jobs;

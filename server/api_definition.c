@@ -1,9 +1,13 @@
 /*
  * server/api_definition.c - /api/definitions: list, one, its XML, its
- * findings, its versions, suspend and resume.
+ * findings, its versions, its export to Camunda, suspend and resume.
  */
 #include <string.h>
 
+#include "base/buf.h"
+#include "bpmn/export.h"
+#include "bpmn/parse.h"
+#include "bpmn/write.h"
 #include "core/query.h"
 #include "core/store.h"
 #include "server/api.h"
@@ -133,4 +137,77 @@ enum ordo_code ordo_api_definition_suspend(struct ordo_http_req *req, struct ord
 enum ordo_code ordo_api_definition_resume(struct ordo_http_req *req, struct ordo_err *err)
 {
     return ordo_api_with_key(req, resume, err);
+}
+
+/* ---- export (issue 9, bpmn/export.h) ---- */
+
+static bool wants_json(const struct ordo_http_req *req)
+{
+    const char *accept = ordo_http_header(req, "Accept");
+
+    return accept && strstr(accept, "application/json") != NULL;
+}
+
+static void buf_cleanup_cb(void *buf)
+{
+    ordo_buf_cleanup(buf);
+}
+
+static void export_free_cb(void *r)
+{
+    ordo_export_result_free(r);
+}
+
+static void model_free_cb(void *m)
+{
+    ordo_bpmn_model_free(m);
+}
+
+/* The stored XML exported for the target in the query. The BPMN alone
+ * (application/xml), or with Accept: application/json the BPMN, the
+ * Camunda Forms and the report (CONTRACTS §11). */
+static enum ordo_code get_export(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                 struct ordo_err *err)
+{
+    struct ordo_arena *arena = ordo_http_arena(req);
+    struct ordo_buf *out = ordo_arena_alloc(arena, sizeof(*out));
+    struct ordo_bpmn_model *model = NULL;
+    struct ordo_export_result *r = NULL;
+    enum ordo_export_target target;
+    const char *xml;
+    size_t len;
+    enum ordo_code rc;
+
+    /* The definition first (404), as every {key} route, then the target. */
+    rc = ordo_query_get_definition_xml(st, key, arena, &xml, &len, err);
+    if (rc == ORDO_OK &&
+        ordo_export_target_parse(ordo_http_query(req, "target"), &target, NULL) != ORDO_OK) {
+        rc = ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                          "the query parameter target must be camunda8 or camunda7");
+    }
+    if (rc == ORDO_OK) {
+        rc = ordo_bpmn_parse(xml, len, NULL, &model, err);
+        ordo_arena_defer(arena, model_free_cb, model);
+    }
+    if (rc == ORDO_OK) {
+        rc = ordo_bpmn_export(model, target, &r, err);
+        ordo_arena_defer(arena, export_free_cb, r);
+    }
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    ordo_buf_init(out);
+    ordo_arena_defer(arena, buf_cleanup_cb, out);
+    rc = ordo_bpmn_write(r->model, out, err);
+    if (rc == ORDO_OK && wants_json(req)) {
+        ordo_http_reply_json(req, 200, ordo_export_json(r, target, ordo_buf_cstr(out)));
+    } else if (rc == ORDO_OK) {
+        ordo_http_reply_bytes(req, 200, "application/xml", out->data, out->len);
+    }
+    return rc;
+}
+
+enum ordo_code ordo_api_definition_export(struct ordo_http_req *req, struct ordo_err *err)
+{
+    return ordo_api_with_key(req, get_export, err);
 }

@@ -51,6 +51,8 @@ const struct ordo_route ordo_api_routes[] = {
      ordo_api_definition_findings, "the lint findings stored with a definition"},
     {"GET",  "/api/definitions/{key}/versions", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
      ordo_api_definition_versions, "every version of the definition's process"},
+    {"GET",  "/api/definitions/{key}/export", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_api_definition_export, "the definition exported for Camunda 8 or 7"},
     {"POST", "/api/definitions/{key}/suspend", ORDO_ROUTE_SYNC, DES | OPS, NONE,
      ordo_api_definition_suspend, "stop starting instances of a definition"},
     {"POST", "/api/definitions/{key}/resume", ORDO_ROUTE_SYNC, DES | OPS, NONE,

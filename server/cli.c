@@ -108,6 +108,27 @@ static const struct command commands[] = {
      "refused, 2 a file could not be read or parsed (or bad usage). The rules are\n"
      "listed in docs/migrating-from-camunda-7.md.\n" CONFIG_HELP,
      ordo_cli_bpmn_check},
+    {"bpmn export",
+     "ordo bpmn export --target camunda8|camunda7 FILE [-o OUT] [--forms-dir DIR] [--json]",
+     "export a BPMN file for Camunda 8 or Camunda 7",
+     "Writes FILE (\"-\" for standard input) as Camunda 8 or Camunda 7 runs it: Ordo's\n"
+     "extensions become the target's (job types, mappings, assignments, forms), FEEL and\n"
+     "JUEL are translated, cron takes the target's form, and the diagram is kept. The\n"
+     "report on standard error has one line per change: ELEMENT: mapped|note|lost: WHAT:\n"
+     "MESSAGE. What cannot be translated is kept as written and reported as lost.\n"
+     "docs/camunda-export.md has the table.\n"
+     "\n"
+     "  --target NAME        camunda8 (Zeebe 8.6) or camunda7 (7.21)\n"
+     "  -o, --output OUT     write the BPMN to OUT instead of standard output\n"
+     "  --forms-dir DIR      camunda8: write each form as DIR/<formId>.form (without it\n"
+     "                       the forms are reported as left out)\n"
+     "  --json               print {\"bpmn\",\"forms\",\"report\",\"lost\"} on standard\n"
+     "                       output instead of the BPMN and the report\n"
+     "\n"
+     "Exit status: 0 exported, 1 exported but something could not be translated (see\n"
+     "the report) or an output could not be written, 2 FILE could not be read or\n"
+     "parsed, or bad usage (an unknown target).\n" CONFIG_HELP,
+     ordo_cli_bpmn_export},
     {"run",
      "ordo run FILE [--process ID] [--now RFC3339] [--vars JSON] [--answer ELEMENT=JSON]...\n"
      "                [--job TYPE=JSON]... [--job-error TYPE=CODE[:MSG]]... [--job-fail "

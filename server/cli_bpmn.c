@@ -1,6 +1,6 @@
 /*
- * server/cli_bpmn.c - `ordo bpmn lint`, `ordo bpmn fmt` and
- * `ordo bpmn check --for ordo`.
+ * server/cli_bpmn.c - `ordo bpmn lint`, `ordo bpmn fmt`,
+ * `ordo bpmn check --for ordo` and `ordo bpmn export`.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/text.h"
+#include "bpmn/export.h"
 #include "bpmn/lint.h"
 #include "bpmn/parse.h"
 #include "bpmn/write.h"
@@ -604,4 +605,154 @@ int ordo_cli_bpmn_check(struct ordo_cli *cli, int argc, char **argv)
         return ORDO_CLI_USAGE;
     }
     return c.refused ? ORDO_CLI_FAILED : ORDO_CLI_OK;
+}
+
+/* ---- export ---- */
+
+struct export_cmd {
+    const char *target;
+    const char *output;
+    const char *forms_dir;
+    bool json;
+};
+
+enum { EXP_TARGET, EXP_OUTPUT, EXP_FORMS_DIR, EXP_JSON };
+
+static const struct ordo_cli_opt export_opts[] = {
+    [EXP_TARGET] = {"--target", NULL, true},
+    [EXP_OUTPUT] = {"-o", "--output", true},
+    [EXP_FORMS_DIR] = {"--forms-dir", NULL, true},
+    [EXP_JSON] = {"--json", NULL, false},
+};
+
+static int export_opt_cb(void *ctx, size_t which, const char *value)
+{
+    struct export_cmd *c = ctx;
+
+    switch (which) {
+    case EXP_TARGET:
+        c->target = value;
+        break;
+    case EXP_OUTPUT:
+        c->output = value;
+        break;
+    case EXP_FORMS_DIR:
+        c->forms_dir = value;
+        break;
+    default:
+        c->json = true;
+        break;
+    }
+    return ORDO_CLI_OK;
+}
+
+/* Each Camunda Form as DIR/<formId>.form; without DIR they are reported as
+ * left out (CONTRACTS §11). */
+static int write_forms(struct ordo_cli *cli, const struct export_cmd *c,
+                       struct ordo_export_result *r)
+{
+    struct ordo_err err = {0};
+
+    if (!c->forms_dir) {
+        ordo_export_note_forms_left_out(r, "give --forms-dir DIR to write it");
+        return ORDO_CLI_OK;
+    }
+    for (size_t i = 0; i < r->nforms; i++) {
+        const char *path =
+            ordo_arena_printf(cli->arena, "%s/%s.form", c->forms_dir, r->forms[i].id);
+        char *text = json_dumps(r->forms[i].doc, JSON_INDENT(2));
+        enum ordo_code rc = ordo_file_write_atomic(path, text, strlen(text), &err);
+
+        free(text);
+        if (rc != ORDO_OK) {
+            return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+        }
+    }
+    return ORDO_CLI_OK;
+}
+
+static void print_export_report(struct ordo_cli *cli, const struct ordo_export_result *r)
+{
+    for (size_t i = 0; i < r->nfindings; i++) {
+        const struct ordo_export_finding *f = &r->findings[i];
+
+        (void)fprintf(cli->err, "%s: %s: %s: %s\n", f->element ? f->element : "(document)",
+                      ordo_export_level_name(f->level), f->what, f->message);
+    }
+}
+
+static int export_output(struct ordo_cli *cli, const struct export_cmd *c,
+                         enum ordo_export_target target, const struct ordo_export_result *r,
+                         const struct ordo_buf *xml)
+{
+    struct ordo_err err = {0};
+
+    if (c->output && strcmp(c->output, "-") != 0 &&
+        ordo_file_write_atomic(c->output, xml->data, xml->len, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);
+    }
+    if (c->json) {
+        json_t *doc = checked(ordo_export_json(r, target, ordo_buf_cstr(xml)));
+
+        (void)json_dumpf(doc, cli->out, JSON_INDENT(2));
+        (void)fputc('\n', cli->out);
+        json_decref(doc);
+        return ORDO_CLI_OK;
+    }
+    print_export_report(cli, r);
+    if ((!c->output || strcmp(c->output, "-") == 0) &&
+        fwrite(xml->data, 1, xml->len, cli->out) != xml->len) {
+        return ordo_cli_fail(cli, ORDO_CLI_FAILED, "could not write the output");
+    }
+    return ORDO_CLI_OK;
+}
+
+int ordo_cli_bpmn_export(struct ordo_cli *cli, int argc, char **argv)
+{
+    struct export_cmd c = {0};
+    struct ordo_bpmn_model *model = NULL;
+    struct ordo_export_result *r = NULL;
+    struct ordo_buf xml = ORDO_BUF_INIT;
+    enum ordo_export_target target;
+    struct ordo_bpmn_parse_opts popts;
+    struct ordo_err err = {0};
+    struct ordo_config cfg;
+    struct ordo_cli_args args;
+    int rc;
+
+    rc = ordo_cli_parse(cli, argc, argv, export_opts, sizeof(export_opts) / sizeof(export_opts[0]),
+                        export_opt_cb, &c, &args);
+    if (rc != ORDO_CLI_OK) {
+        return rc;
+    }
+    if (!ordo_cli_config(cli, &args, &cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    if (!c.target || args.npos != 1) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE,
+                             "expected --target and one FILE; usage: ordo bpmn export --target "
+                             "camunda8|camunda7 FILE [-o OUT] [--forms-dir DIR] [--json]");
+    }
+    if (ordo_export_target_parse(c.target, &target, &err) != ORDO_OK) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE, "%s", err.msg);
+    }
+    popts = parse_opts(&cfg);
+    if (ordo_bpmn_parse_file(args.pos[0], &popts, &model, &err) != ORDO_OK ||
+        ordo_bpmn_export(model, target, &r, &err) != ORDO_OK ||
+        ordo_bpmn_write(r->model, &xml, &err) != ORDO_OK) {
+        rc = ordo_cli_fail(cli, ordo_cli_exit_for(err.code), "%s", err.msg);
+        goto out;
+    }
+    rc = write_forms(cli, &c, r);
+    if (rc == ORDO_CLI_OK) {
+        rc = export_output(cli, &c, target, r, &xml);
+    }
+    if (rc == ORDO_CLI_OK && r->lost) {
+        rc = ORDO_CLI_FAILED; /* exported, but not everything could be translated */
+    }
+out:
+    ordo_buf_cleanup(&xml);
+    ordo_export_result_free(r);
+    ordo_bpmn_model_free(model);
+    return rc;
 }

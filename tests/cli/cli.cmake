@@ -12,3 +12,13 @@ set_tests_properties(test_cli_check PROPERTIES LABELS "cli;bpmn" TIMEOUT 300
 add_test(NAME test_cli_check_corpus COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_check_corpus.sh)
 set_tests_properties(test_cli_check_corpus PROPERTIES LABELS "cli;bpmn;corpus" TIMEOUT 900
   SKIP_RETURN_CODE 77 ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_CORPUS_DIR=${ORDO_CORPUS_DIR}")
+# ---- Camunda export (issue 9) ----
+# Exports to Camunda 8 and 7 of the examples and the offline drafts behave as the originals
+# under `ordo run` with the same stimuli.
+add_test(NAME test_cli_export_reimport COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_export_reimport.sh)
+set_tests_properties(test_cli_export_reimport PROPERTIES LABELS "cli;bpmn" TIMEOUT 900
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+# The command's exit codes, report, -o, --forms-dir and --json.
+add_test(NAME test_cli_export COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_export.sh)
+set_tests_properties(test_cli_export PROPERTIES LABELS "cli;bpmn" TIMEOUT 300
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")

@@ -65,3 +65,11 @@ set_tests_properties(oracle_ir-schema PROPERTIES LABELS "oracle;generator" SKIP_
 add_test(NAME oracle_ir-emit COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh ir-emit.js)
 set_tests_properties(oracle_ir-emit PROPERTIES LABELS "oracle;generator" SKIP_RETURN_CODE 77
   TIMEOUT 300 ENVIRONMENT "ORDOTEST_IR_EMIT=${ORDO_TEST_BIN_DIR}/ir_emit;ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")
+# ---- Camunda export (issue 9) ----
+# `ordo bpmn export` of the examples, the executable integration fixtures and the offline
+# drafts, to Camunda 8 and 7, against bpmnlint-plugin-camunda-compat (camunda-cloud-8-6,
+# camunda-platform-7-21) and the Camunda 7 checks of camunda-export.js; skips (exit 77)
+# without Node.js 20+, the npm packages or the ordo binary.
+add_test(NAME oracle_camunda-export COMMAND ${PROJECT_SOURCE_DIR}/tests/oracle/run.sh camunda-export.js)
+set_tests_properties(oracle_camunda-export PROPERTIES LABELS "oracle;bpmn" SKIP_RETURN_CODE 77
+  TIMEOUT 600 ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")

@@ -173,3 +173,7 @@ set_tests_properties(test_http_c8 PROPERTIES TIMEOUT 600)
 # Must-show 4 of issue 9: the unmodified @camunda8/sdk in REST mode deploys, starts and works jobs.
 ordo_add_compat_test(compat_c8_sdk sdk-rest.js camunda8)
 # ---- Camunda export (issue 9) ----
+# GET /api/definitions/{key}/export: XML and JSON answers, forms, refusals, roles.
+ordo_add_pg_test(test_http_export SOURCES integration/test_http_export.c
+  LIBS ordo_httptest LABELS "server;bpmn")
+set_tests_properties(test_http_export PROPERTIES TIMEOUT 600)

@@ -13,3 +13,5 @@ set_tests_properties(test_timer PROPERTIES SKIP_RETURN_CODE 77)
 add_executable(feel_eval tools/feel_eval.c)
 target_link_libraries(feel_eval PRIVATE ordo_bpmn)
 set_target_properties(feel_eval PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+# ---- Camunda export (issue 9) ----
+ordo_add_check_test(test_export SOURCES unit/test_export.c LIBS ordo_bpmn LABELS "unit;bpmn;feel")
