@@ -157,6 +157,34 @@ ordo_route_fn ordo_api_draft_create, ordo_api_draft_list, ordo_api_draft_get, or
 
 /* ---- Camunda 7 REST dialect (server/c7_*.c) ---- */
 
+ordo_route_fn ordo_c7_version, ordo_c7_engine, ordo_c7_deployment_list, ordo_c7_deployment_create,
+    ordo_c7_definition_list, ordo_c7_definition_get, ordo_c7_definition_get_by_key,
+    ordo_c7_definition_xml, ordo_c7_definition_xml_by_key, ordo_c7_definition_start,
+    ordo_c7_definition_start_by_key;
+ordo_route_fn ordo_c7_instance_list, ordo_c7_instance_get, ordo_c7_instance_variables,
+    ordo_c7_task_list, ordo_c7_task_count, ordo_c7_task_get, ordo_c7_task_claim,
+    ordo_c7_task_complete, ordo_c7_message;
+ordo_route_fn ordo_c7_fetch_and_lock, ordo_c7_extask_complete, ordo_c7_extask_failure,
+    ordo_c7_extask_bpmn_error, ordo_c7_extask_extend_lock, ordo_c7_extask_unlock;
+
+/* From server/api_task.c, shared with the Camunda 8 dialect (the same
+ * declarations are in its section; keep one when both are merged). */
+struct ordo_task_query;
+/* The user tasks of 'q' the caller may see, as GET /api/tasks lists them:
+ * approvers see the tasks they may act on, operators and viewers all of
+ * them (and only their own with 'mine'). */
+enum ordo_code ordo_api_task_search(struct ordo_http_req *req, struct ordo_task_query *q, bool mine,
+                                    json_t **out, struct ordo_err *err);
+/* Complete task 'key' with 'variables' (an object or NULL) as
+ * POST /api/tasks/{key}/complete does: the CONTRACTS §7 rule (403), the
+ * task's ordo:form (422 with the fields, already answered), then once. */
+enum ordo_code ordo_api_task_finish(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                    const json_t *variables, struct ordo_err *err);
+/* Assign task 'key' to 'login' (CONTRACTS §7 rule for the caller); a task
+ * held by someone else is ORDO_E_CONFLICT unless 'force'. */
+enum ordo_code ordo_api_task_assign(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                    const char *login, bool force, struct ordo_err *err);
+
 /* ---- Camunda 8 REST dialect (server/c8_*.c) ---- */
 
 #endif

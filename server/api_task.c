@@ -8,6 +8,7 @@
  * the tasks they may act on; operators and viewers see all of them.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "base/json.h"
 #include "base/schema.h"
@@ -28,9 +29,24 @@ static struct ordo_task_person *person(struct ordo_http_req *req)
     return p;
 }
 
-enum ordo_code ordo_api_task_list(struct ordo_http_req *req, struct ordo_err *err)
+enum ordo_code ordo_api_task_search(struct ordo_http_req *req, struct ordo_task_query *q, bool mine,
+                                    json_t **out, struct ordo_err *err)
 {
     const struct ordo_principal *who = ordo_http_who(req);
+    bool sees_all =
+        ordo_principal_has(who, ORDO_ROLE_OPERATOR) || ordo_principal_has(who, ORDO_ROLE_VIEWER);
+    struct ordo_store *st;
+    enum ordo_code rc;
+
+    if (!sees_all || mine) {
+        q->for_user = person(req);
+    }
+    rc = ordo_api_store(req, &st, err);
+    return rc == ORDO_OK ? ordo_query_list_tasks(st, q, out, err) : rc;
+}
+
+enum ordo_code ordo_api_task_list(struct ordo_http_req *req, struct ordo_err *err)
+{
     const char *mine = ordo_http_query(req, "mine");
     struct ordo_task_query q = {
         .state = ordo_http_query(req, "state"),
@@ -40,22 +56,13 @@ enum ordo_code ordo_api_task_list(struct ordo_http_req *req, struct ordo_err *er
         .limit = ordo_http_query(req, "limit"),
         .after = ordo_http_query(req, "after"),
     };
-    bool sees_all =
-        ordo_principal_has(who, ORDO_ROLE_OPERATOR) || ordo_principal_has(who, ORDO_ROLE_VIEWER);
-    struct ordo_store *st;
     json_t *out = NULL;
     enum ordo_code rc;
 
     if (mine && strcmp(mine, "true") != 0 && strcmp(mine, "false") != 0) {
         return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "mine must be true or false");
     }
-    if (!sees_all || (mine && strcmp(mine, "true") == 0)) {
-        q.for_user = person(req);
-    }
-    rc = ordo_api_store(req, &st, err);
-    if (rc == ORDO_OK) {
-        rc = ordo_query_list_tasks(st, &q, &out, err);
-    }
+    rc = ordo_api_task_search(req, &q, mine && strcmp(mine, "true") == 0, &out, err);
     return ordo_api_reply(req, rc, out);
 }
 
@@ -183,24 +190,16 @@ static enum ordo_code check_form(struct ordo_http_req *req, const json_t *form, 
     return rc;
 }
 
-static enum ordo_code complete(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
-                               struct ordo_err *err)
+enum ordo_code ordo_api_task_finish(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                    const json_t *variables, struct ordo_err *err)
 {
-    static const char *const fields[] = {"variables", NULL};
-    const json_t *given = NULL;
-    json_t *body, *task = NULL, *vars;
-    enum ordo_code rc = ordo_http_body_object(req, fields, &body, err);
+    json_t *task = NULL, *vars;
+    enum ordo_code rc = must_act(req, st, key, &task, err);
 
-    if (rc == ORDO_OK) {
-        rc = ordo_api_variables(body, &given, err);
-    }
-    if (rc == ORDO_OK) {
-        rc = must_act(req, st, key, &task, err);
-    }
     if (rc != ORDO_OK) {
         return rc;
     }
-    vars = given ? json_deep_copy(given) : json_object();
+    vars = variables ? json_deep_copy(variables) : json_object();
     rc = check_form(req, json_object_get(task, "form"), vars, err);
     if (rc == ORDO_OK) {
         rc = ordo_store_complete_task(st, key, vars, ordo_api_actor(req), err);
@@ -210,7 +209,38 @@ static enum ordo_code complete(struct ordo_http_req *req, struct ordo_store *st,
     return rc;
 }
 
+static enum ordo_code complete(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                               struct ordo_err *err)
+{
+    static const char *const fields[] = {"variables", NULL};
+    const json_t *given = NULL;
+    json_t *body;
+    enum ordo_code rc = ordo_http_body_object(req, fields, &body, err);
+
+    if (rc == ORDO_OK) {
+        rc = ordo_api_variables(body, &given, err);
+    }
+    return rc == ORDO_OK ? ordo_api_task_finish(req, st, key, given, err) : rc;
+}
+
 enum ordo_code ordo_api_task_complete(struct ordo_http_req *req, struct ordo_err *err)
 {
     return ordo_api_with_key(req, complete, err);
+}
+
+enum ordo_code ordo_api_task_assign(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                    const char *login, bool force, struct ordo_err *err)
+{
+    const struct ordo_principal *who = ordo_http_who(req);
+    json_t *task = NULL;
+    enum ordo_code rc = must_act(req, st, key, &task, err);
+
+    json_decref(task);
+    if (rc == ORDO_OK && !ordo_principal_has(who, ORDO_ROLE_ADMIN) &&
+        (!who->login || strcasecmp(login, who->login) != 0)) {
+        rc = ordo_err_set(err, ORDO_E_FORBIDDEN,
+                          "approvers assign tasks to themselves only; admins assign to anyone");
+    }
+    return rc == ORDO_OK ? ordo_query_claim_task(st, key, login, force, ordo_api_actor(req), err)
+                         : rc;
 }
