@@ -201,6 +201,10 @@ struct ordo_job {
     int attempt;             /* 1 for the first attempt */
     int retries;             /* attempts allowed in all */
     int64_t lease_ms;        /* how long this node holds it */
+    /* NULL: this node holds it, at 'attempt'. Set for an external worker's
+     * outcome (core/extjob.h): the lock owner the row must still have ("":
+     * none), at any attempt. */
+    const char *holder;
 };
 
 /* Take up to 'max' due jobs: engine jobs always, work and notify jobs only of the
@@ -254,6 +258,7 @@ struct ordo_job_outcome {
     bool final;                /* JOB_FAIL: no more attempts, whatever retries are left */
     bool refund;               /* JOB_FAIL: the attempt did not happen (a wait): not spent */
     enum ordo_code rc;         /* set: ORDO_OK, or why this one was not recorded */
+    const char *actor;         /* who reports it in the audit; NULL: this node */
 };
 
 /* Record the outcomes of a batch of jobs in one transaction, so a batch

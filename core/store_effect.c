@@ -82,10 +82,14 @@ static void job_row(const struct row_ctx *r)
                             r->s->fail_message,
                             r->s->refund ? "1" : "0"};
 
+        /* retries = the attempts begun + those left: unchanged for the
+         * executor's jobs, what an external worker said for its own
+         * (core/extjob.h). */
         add(r, "could not record a failed job",
             "UPDATE job SET due_at = CASE WHEN $3::int > 0 THEN to_timestamp($4::bigint / 1000.0) "
             "ELSE 'infinity' END, lock_owner = NULL, locked_at = NULL, last_error = $5, "
-            "attempts = greatest(0, attempts - $6::int) "
+            "attempts = greatest(0, attempts - $6::int), "
+            "retries = greatest(0, attempts - $6::int) + $3::int "
             "WHERE instance_key = $1 AND kind = 'work' AND elem = $2",
             6, p);
         if (wait == 0 && e->retries > 0) {

@@ -189,7 +189,8 @@ enum ordo_code ordo_store_renew_leases(struct ordo_store *st, const int64_t *key
 
 /* ---- outcomes of work jobs ------------------------------------------------------------------ */
 
-/* Under the instance's lock: does this node still hold this attempt? */
+/* Under the instance's lock: does this node still hold this attempt (an
+ * external worker's outcome: is the job still locked as it was)? */
 static enum ordo_code held_elem(struct store_step *s, const struct ordo_job *job, int64_t *elem,
                                 struct ordo_err *err)
 {
@@ -198,6 +199,23 @@ static enum ordo_code held_elem(struct store_step *s, const struct ordo_job *job
     PGresult *res;
     enum ordo_code rc;
 
+    if (job->holder) {
+        p[1] = job->holder;
+        rc = ordo_st_query(s->st, "could not check the job",
+                           "SELECT elem FROM job WHERE key = $1 AND kind = 'work' AND "
+                           "coalesce(lock_owner, '') = $2 FOR UPDATE",
+                           2, p, &res, err);
+        if (rc == ORDO_OK && PQntuples(res) == 0) {
+            rc = ordo_err_set(err, ORDO_E_CONFLICT,
+                              "job %lld is no longer locked by this worker (the lock expired and "
+                              "it was taken again, or the instance moved on)",
+                              (long long)job->key);
+        }
+        if (rc == ORDO_OK) {
+            *elem = ordo_pg_int(res, 0, 0);
+        }
+        return rc;
+    }
     rc = ordo_st_query(s->st, "could not check the job",
                        "SELECT elem FROM job WHERE key = $1 AND lock_owner = $2 AND attempts = $3 "
                        "FOR UPDATE",
@@ -270,7 +288,8 @@ static enum ordo_code batch_tx(struct ordo_store *st, void *ctx, struct ordo_err
         unsigned writes = st->sync_writes;
 
         memset(&sl->err, 0, sizeof sl->err);
-        sl->o->rc = ordo_st_step_locked(st, sl->o->job->instance_key, st->owner, outcome_fill,
+        sl->o->rc = ordo_st_step_locked(st, sl->o->job->instance_key,
+                                        sl->o->actor ? sl->o->actor : st->owner, outcome_fill,
                                         sl->o, &sl->err);
         /* A refused outcome is skipped, unless the step had already written
          * something that only a rollback takes back. */

@@ -34,7 +34,7 @@ static int run_script(const char *arg, const char *url)
     int status = 0;
 
     if (!runner) {
-        fprintf(stderr, "ORDOTEST_COMPAT_RUNNER is not set\n");
+        (void)fprintf(stderr, "ORDOTEST_COMPAT_RUNNER is not set\n");
         return -1;
     }
     if (url) {

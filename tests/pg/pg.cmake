@@ -45,6 +45,8 @@ ordo_add_pg_test(test_audit SOURCES integration/test_audit.c integration/storete
 ordo_add_pg_test(test_identity SOURCES integration/test_identity.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_credential SOURCES integration/test_credential.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_query SOURCES integration/test_query.c integration/storetest.c LIBS ordo_core LABELS core)
+# Jobs done by external workers (core/extjob.h, issue 9).
+ordo_add_pg_test(test_extjob SOURCES integration/test_extjob.c integration/storetest.c LIBS ordo_core LABELS core)
 
 # The HTTP server: `ordo serve` started per test, requests over loopback with libcurl.
 add_library(ordo_httptest STATIC ${CMAKE_CURRENT_LIST_DIR}/../integration/httptest.c)
