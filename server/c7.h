@@ -94,6 +94,10 @@ enum ordo_code ordo_c7_walk(struct ordo_store *st, const struct ordo_c7_walk *w,
 enum ordo_code ordo_c7_paging(struct ordo_http_req *req, struct ordo_c7_walk *w,
                               struct ordo_err *err);
 
+/* A member of 'doc', or JSON null when it lacks one (json_pack's "O"
+ * refuses NULL). Borrowed. */
+json_t *ordo_c7_member(const json_t *doc, const char *name);
+
 /* ---- DTOs (server/c7_util.c) ------------------------------------------------------------------
  */
 

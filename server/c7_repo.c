@@ -92,8 +92,8 @@ static bool keep_definition(const json_t *item, void *ctx)
 
 static json_t *deployment_dto(const json_t *def)
 {
-    return json_pack("{s:[], s:O, s:O, s:s, s:O, s:n}", "links", json_object_get(def, "key"),
-                     "name", json_object_get(def, "resource"), "source", "Ordo", "deploymentTime",
+    return json_pack("{s:[], s:O, s:O, s:n, s:o, s:n}", "links", "id", ordo_c7_member(def, "key"),
+                     "name", ordo_c7_member(def, "resource"), "source", "deploymentTime",
                      ordo_c7_time(json_object_get(def, "deployedAt")), "tenantId");
 }
 

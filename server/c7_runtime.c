@@ -107,18 +107,17 @@ enum ordo_code ordo_c7_instance_variables(struct ordo_http_req *req, struct ordo
 
 static json_t *task_dto(const json_t *t)
 {
-    json_t *inst = json_object_get(t, "instanceKey");
-    json_t *def = json_object_get(t, "definitionKey");
+    json_t *inst = ordo_c7_member(t, "instanceKey");
 
     return json_pack("{s:O, s:O, s:O, s:n, s:o, s:n, s:o, s:n, s:n, s:n, s:O, s:n, s:i, s:O, "
                      "s:O, s:O, s:n, s:n, s:n, s:b, s:n, s:n, s:n}",
-                     "id", json_object_get(t, "key"), "name", json_object_get(t, "name"),
-                     "assignee", json_object_get(t, "assignee"), "owner", "created",
+                     "id", ordo_c7_member(t, "key"), "name", ordo_c7_member(t, "name"), "assignee",
+                     ordo_c7_member(t, "assignee"), "owner", "created",
                      ordo_c7_time(json_object_get(t, "createdAt")), "lastUpdated", "due",
                      ordo_c7_time(json_object_get(t, "dueAt")), "followUp", "delegationState",
                      "description", "executionId", inst, "parentTaskId", "priority", 50,
-                     "processDefinitionId", def ? def : json_null(), "processInstanceId", inst,
-                     "taskDefinitionKey", json_object_get(t, "elementId"), "caseExecutionId",
+                     "processDefinitionId", ordo_c7_member(t, "definitionKey"), "processInstanceId",
+                     inst, "taskDefinitionKey", ordo_c7_member(t, "elementId"), "caseExecutionId",
                      "caseInstanceId", "caseDefinitionId", "suspended", 0, "formKey",
                      "camundaFormRef", "tenantId");
 }

@@ -173,9 +173,7 @@ enum ordo_code ordo_c7_walk(struct ordo_store *st, const struct ordo_c7_walk *w,
     return ORDO_OK;
 }
 
-/* A member, or JSON null when the document lacks it (json_pack's "O"
- * refuses NULL). */
-static json_t *member(const json_t *doc, const char *name)
+json_t *ordo_c7_member(const json_t *doc, const char *name)
 {
     json_t *v = json_object_get(doc, name);
 
@@ -184,14 +182,14 @@ static json_t *member(const json_t *doc, const char *name)
 
 json_t *ordo_c7_definition_dto(const json_t *def)
 {
-    const json_t *key = member(def, "key");
+    const json_t *key = ordo_c7_member(def, "key");
 
     return json_pack("{s:O, s:O, s:n, s:n, s:O, s:O, s:O, s:O, s:n, s:b, s:n, s:n, s:n, s:b}", "id",
-                     key, "key", member(def, "processId"), "category", "description", "name",
-                     member(def, "name"), "version", member(def, "version"), "resource",
-                     member(def, "resource"), "deploymentId", key, "diagram", "suspended",
-                     json_is_true(json_object_get(def, "suspended")), "tenantId", "versionTag",
-                     "historyTimeToLive", "startableInTasklist", 1);
+                     key, "key", ordo_c7_member(def, "processId"), "category", "description",
+                     "name", ordo_c7_member(def, "name"), "version", ordo_c7_member(def, "version"),
+                     "resource", ordo_c7_member(def, "resource"), "deploymentId", key, "diagram",
+                     "suspended", json_is_true(json_object_get(def, "suspended")), "tenantId",
+                     "versionTag", "historyTimeToLive", "startableInTasklist", 1);
 }
 
 json_t *ordo_c7_instance_dto(const json_t *inst)
@@ -199,8 +197,9 @@ json_t *ordo_c7_instance_dto(const json_t *inst)
     const char *state = json_string_value(json_object_get(inst, "state"));
 
     return json_pack("{s:[], s:O, s:O, s:O, s:n, s:b, s:b, s:n}", "links", "id",
-                     member(inst, "key"), "definitionId", member(inst, "definitionKey"),
-                     "businessKey", member(inst, "businessKey"), "caseInstanceId", "ended",
+                     ordo_c7_member(inst, "key"), "definitionId",
+                     ordo_c7_member(inst, "definitionKey"), "businessKey",
+                     ordo_c7_member(inst, "businessKey"), "caseInstanceId", "ended",
                      !state || strcmp(state, "active") != 0, "suspended",
                      json_is_true(json_object_get(inst, "suspended")), "tenantId");
 }

@@ -165,5 +165,8 @@ endfunction()
 # A smoke script: the server answers the Camunda 7 and 8 connection checks of Camunda Modeler.
 ordo_add_compat_test(compat_smoke smoke.js server)
 # ---- Camunda 7 REST dialect (issue 9) ----
+# /engine-rest over real HTTP: every route, typed variables, errors, auth, tenants, external tasks.
+ordo_add_pg_test(test_http_c7 SOURCES integration/test_http_c7.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http_c7 PROPERTIES TIMEOUT 600)
 # ---- Camunda 8 REST dialect (issue 9) ----
 # ---- Camunda export (issue 9) ----
