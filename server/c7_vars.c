@@ -15,7 +15,7 @@
 #include "base/json.h"
 #include "server/c7.h"
 
-#define MAX_JSON_TEXT (1024 * 1024)
+#define MAX_JSON_TEXT ((size_t)1024 * 1024)
 
 enum c7_type {
     T_ANY, /* no type given: the value as it is */

@@ -186,13 +186,13 @@ static json_t *wait_ended(const char *id)
         }
         json_decref(inst);
         ck_assert_msg(now_ms() < deadline, "instance %s still active", id);
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
+        nanosleep(&(struct timespec){0, 50L * 1000000}, NULL);
     }
 }
 
 static void base64(const char *in, char *out)
 {
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
     size_t n = strlen(in), o = 0;
 
     for (size_t i = 0; i < n; i += 3) {
@@ -202,8 +202,8 @@ static void base64(const char *in, char *out)
         v |= i + 2 < n ? (uint32_t)(unsigned char)in[i + 2] : 0;
         out[o++] = tab[(v >> 18) & 63];
         out[o++] = tab[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? tab[v & 63] : '=';
+        out[o++] = tab[i + 1 < n ? (v >> 6) & 63 : 64]; /* 64: the padding */
+        out[o++] = tab[i + 2 < n ? v & 63 : 64];
     }
     out[o] = '\0';
 }
@@ -372,8 +372,7 @@ START_TEST(typed_variables_both_ways)
     /* Refused with 400 and a message; nothing starts. */
     {
         static const char *const refused[] = {
-            "{\"o\":{\"value\":\"rO0AB\",\"type\":\"Object\",\"valueInfo\":{"
-            "\"objectTypeName\":\"java.util.ArrayList\"}}}",
+            "{\"o\":{\"value\":\"rO0AB\",\"type\":\"Object\",\"valueInfo\":{}}}",
             "{\"f\":{\"value\":\"aGk=\",\"type\":\"File\"}}",
             "{\"b\":{\"value\":\"aGk=\",\"type\":\"Bytes\"}}",
             "{\"u\":{\"value\":1,\"type\":\"Money\"}}",
@@ -757,7 +756,7 @@ START_TEST(fetch_and_lock_long_polls)
     /* A job that appears while the poll waits answers it long before its timeout. */
     p.async_ms = 60000;
     ck_assert_int_eq(pthread_create(&th, NULL, poll_cb, &p), 0);
-    nanosleep(&(struct timespec){0, 300 * 1000000}, NULL); /* let the poll start waiting */
+    nanosleep(&(struct timespec){0, 300L * 1000000}, NULL); /* let the poll start waiting */
     id = start("c7_order", "{}");
     ck_assert_int_eq(pthread_join(th, NULL), 0);
     ck_assert_int_eq(json_array_size(p.tasks), 1);
