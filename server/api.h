@@ -163,7 +163,7 @@ ordo_route_fn ordo_c7_version, ordo_c7_engine, ordo_c7_deployment_list, ordo_c7_
     ordo_c7_definition_start_by_key;
 ordo_route_fn ordo_c7_instance_list, ordo_c7_instance_get, ordo_c7_instance_variables,
     ordo_c7_task_list, ordo_c7_task_count, ordo_c7_task_get, ordo_c7_task_claim,
-    ordo_c7_task_complete, ordo_c7_message;
+    ordo_c7_task_unclaim, ordo_c7_task_complete, ordo_c7_message;
 ordo_route_fn ordo_c7_fetch_and_lock, ordo_c7_extask_complete, ordo_c7_extask_failure,
     ordo_c7_extask_bpmn_error, ordo_c7_extask_extend_lock, ordo_c7_extask_unlock;
 

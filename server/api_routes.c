@@ -237,7 +237,7 @@ const struct ordo_route ordo_api_routes[] = {
     {"POST", "/engine-rest/task/{id}/claim", ORDO_ROUTE_SYNC, APR, SMALL, ordo_c7_task_claim,
      "Camunda 7: claim a user task"},
     {"POST", "/engine-rest/task/{id}/unclaim", ORDO_ROUTE_SYNC, APR, SMALL,
-     ordo_api_task_unclaim, "Camunda 7: give a user task back"},
+     ordo_c7_task_unclaim, "Camunda 7: give a user task back"},
     {"POST", "/engine-rest/task/{id}/complete", ORDO_ROUTE_SYNC, APR, SMALL,
      ordo_c7_task_complete, "Camunda 7: complete a user task with typed variables"},
     {"POST", "/engine-rest/message", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c7_message,

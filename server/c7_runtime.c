@@ -253,6 +253,16 @@ enum ordo_code ordo_c7_task_claim(struct ordo_http_req *req, struct ordo_err *er
     return ordo_api_with_key(req, task_claim, err);
 }
 
+/* POST /api/tasks/{key}/unclaim, with an empty JSON body allowed as
+ * Camunda clients may send one. */
+enum ordo_code ordo_c7_task_unclaim(struct ordo_http_req *req, struct ordo_err *err)
+{
+    json_t *body;
+    enum ordo_code rc = ordo_http_body_object(req, NULL, &body, err);
+
+    return rc == ORDO_OK ? ordo_api_task_unclaim(req, err) : rc;
+}
+
 static enum ordo_code task_complete(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
                                     struct ordo_err *err)
 {

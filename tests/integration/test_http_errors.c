@@ -48,6 +48,7 @@ static void teardown(void)
 #define F_KEY   4u  /* {key}: one that does not exist, or is not a number, is 404 */
 #define F_NAME  8u  /* names in the path ({connector}, {name}): named_rows[] says more */
 #define F_RAW   16u /* takes raw bytes its handler checks (signed hooks): only the body limit */
+#define F_MULTI 32u /* takes multipart/form-data only (the Camunda 7 deploy) */
 
 /* A request of an F_NAME route and its refusal: 'path', with 'body' (NULL:
  * the row's 'valid' body, if the route takes one), answers 'status' with a
@@ -178,6 +179,39 @@ static const struct spec specs[] = {
     {"GET", "/api/drafts/{key}/events", F_KEY, 0, NULL, NULL},
     {"POST", "/api/drafts/{key}/revise", F_KEY | F_JSON, 0, draft_edit, NULL},
     {"POST", "/api/drafts/{key}/deploy", F_KEY, 0, NULL, NULL},
+    /* ---- Camunda 7 REST dialect (/engine-rest): refusals in its own body ---- */
+    {"GET", "/engine-rest/version", F_GATES, 0, NULL, NULL},
+    {"GET", "/engine-rest/engine", F_GATES, 0, NULL, NULL},
+    {"GET", "/engine-rest/deployment", F_GATES, 400, NULL, "?maxResults=-1"},
+    {"POST", "/engine-rest/deployment/create", F_MULTI, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-definition", F_GATES, 400, NULL, "?latestVersion=maybe"},
+    {"GET", "/engine-rest/process-definition/key/{key}", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-definition/key/{key}/xml", F_KEY, 0, NULL, NULL},
+    {"POST", "/engine-rest/process-definition/key/{key}/start", F_KEY | F_JSON, 0, "{}", NULL},
+    {"GET", "/engine-rest/process-definition/{id}", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-definition/{id}/xml", F_KEY, 0, NULL, NULL},
+    {"POST", "/engine-rest/process-definition/{id}/start", F_KEY | F_JSON, 0, "{}", NULL},
+    {"GET", "/engine-rest/process-instance", F_GATES, 400, NULL, "?firstResult=x"},
+    {"GET", "/engine-rest/process-instance/{id}", F_KEY, 0, NULL, NULL},
+    {"DELETE", "/engine-rest/process-instance/{id}", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-instance/{id}/variables", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/task", F_GATES, 400, NULL, "?maxResults=x"},
+    {"GET", "/engine-rest/task/count", F_GATES, 400, NULL, "?tenantIdIn=acme"},
+    {"GET", "/engine-rest/task/{id}", F_KEY, 0, NULL, NULL},
+    {"POST", "/engine-rest/task/{id}/claim", F_KEY | F_JSON, 0, "{\"userId\":\"admin\"}", NULL},
+    {"POST", "/engine-rest/task/{id}/unclaim", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/engine-rest/task/{id}/complete", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/engine-rest/message", F_JSON, 0, NULL, NULL},
+    {"POST", "/engine-rest/external-task/fetchAndLock", F_JSON, 0, NULL, NULL},
+    {"POST", "/engine-rest/external-task/{id}/complete", F_KEY | F_JSON, 0, "{\"workerId\":\"w\"}",
+     NULL},
+    {"POST", "/engine-rest/external-task/{id}/failure", F_KEY | F_JSON, 0,
+     "{\"workerId\":\"w\",\"retries\":0}", NULL},
+    {"POST", "/engine-rest/external-task/{id}/bpmnError", F_KEY | F_JSON, 0,
+     "{\"workerId\":\"w\",\"errorCode\":\"E\"}", NULL},
+    {"POST", "/engine-rest/external-task/{id}/extendLock", F_KEY | F_JSON, 0,
+     "{\"workerId\":\"w\",\"newDuration\":1000}", NULL},
+    {"POST", "/engine-rest/external-task/{id}/unlock", F_KEY | F_JSON, 0, "{}", NULL},
 };
 
 static const struct named named_rows[] = {
@@ -311,6 +345,28 @@ static void check_refusal(const struct httptest_resp *r, long status, const char
     free(id);
 }
 
+/* The same for a Camunda 7 path (CONTRACTS §4): {"type","message","code"}. */
+static void check_c7_refusal(const struct httptest_resp *r, long status, const char *what)
+{
+    const char *type = json_string_value(json_object_get(r->json, "type"));
+    const char *message = json_string_value(json_object_get(r->json, "message"));
+    char *id = httptest_header(r, "X-Request-Id");
+
+    ck_assert_msg(r->status == status, "%s: %ld, not %ld (%s)", what, r->status, status, r->body);
+    ck_assert_msg(json_object_size(r->json) == 3 &&
+                      json_is_integer(json_object_get(r->json, "code")),
+                  "%s: not a Camunda 7 error body: %s", what, r->body);
+    ck_assert_msg(type && *type && message && *message, "%s: no type or message: %s", what,
+                  r->body);
+    ck_assert_msg(id && *id, "%s: no X-Request-Id", what);
+    free(id);
+}
+
+static bool is_c7(const char *path)
+{
+    return strncmp(path, "/engine-rest/", strlen("/engine-rest/")) == 0;
+}
+
 /* One request with the admin key and 'type' + 'body' (may be NULL), which
  * must be refused with 'status'; the message must contain 'names' unless NULL. */
 static void refused(const struct ordo_route *route, const char *path, const char *type,
@@ -322,10 +378,14 @@ static void refused(const struct ordo_route *route, const char *path, const char
     (void)snprintf(what, sizeof what, "%s %s (%s, %zu bytes)", route->method, path,
                    type ? type : "no body", len);
     httptest_request(&srv, route->method, path, ADMIN_KEY, type, body, len, NULL, &r);
-    check_refusal(&r, status, what);
+    if (is_c7(path)) {
+        check_c7_refusal(&r, status, what);
+    } else {
+        check_refusal(&r, status, what);
+    }
     if (names) {
-        const char *message =
-            json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
+        const char *message = json_string_value(
+            json_object_get(is_c7(path) ? r.json : json_object_get(r.json, "error"), "message"));
 
         ck_assert_msg(strstr(message, names) != NULL, "%s: the message does not name %s: %s", what,
                       names, message);
@@ -374,6 +434,18 @@ static int check_xml_body(const struct ordo_route *route, const char *path)
     refused_json(route, path, "[1]", 415, NULL);
     refused(route, path, "text/plain", "<definitions/>", strlen("<definitions/>"), 415, NULL);
     return 5;
+}
+
+/* The Camunda 7 deploy takes multipart only: anything else 415, a broken multipart 400. */
+static int check_multipart_body(const struct ordo_route *route, const char *path)
+{
+    static const char broken[] = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nno end";
+
+    refused(route, path, "application/xml", "<definitions/>", strlen("<definitions/>"), 415, NULL);
+    refused_json(route, path, "{}", 415, NULL);
+    refused(route, path, "multipart/form-data; boundary=b", broken, strlen(broken), 400, NULL);
+    refused(route, path, "multipart/form-data", "x", 1, 400, NULL);
+    return 4;
 }
 
 /* A key that does not exist, and keys that cannot exist, with a body that
@@ -432,7 +504,7 @@ static int check_route(const struct ordo_route *route)
     ck_assert_msg(((sp->flags & (F_KEY | F_NAME)) != 0) == (strchr(route->pattern, '{') != NULL),
                   "%s %s: F_KEY or F_NAME does not match the pattern", route->method,
                   route->pattern);
-    ck_assert_msg(((sp->flags & (F_JSON | F_XML | F_RAW)) != 0) == (route->max_body > 0),
+    ck_assert_msg(((sp->flags & (F_JSON | F_XML | F_RAW | F_MULTI)) != 0) == (route->max_body > 0),
                   "%s %s: the body flags do not match max_body %zu", route->method, route->pattern,
                   route->max_body);
     route_path(route, MISSING_KEY, NULL, path, sizeof path);
@@ -453,6 +525,9 @@ static int check_route(const struct ordo_route *route)
     }
     if (sp->flags & F_XML) {
         checks += check_xml_body(route, path);
+    }
+    if (sp->flags & F_MULTI) {
+        checks += check_multipart_body(route, path);
     }
     if (sp->flags & F_KEY) {
         checks += check_keys(route, sp);
