@@ -60,6 +60,23 @@ static enum ordo_code topic_process(const json_t *t, const char **out, struct or
     return ORDO_OK;
 }
 
+static bool names_only(const json_t *list)
+{
+    const json_t *v;
+    size_t i;
+
+    if (!json_is_array(list)) {
+        return false;
+    }
+    json_array_foreach(list, i, v)
+    {
+        if (!json_is_string(v)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static enum ordo_code read_topic(const json_t *t, struct topic *out, struct ordo_err *err)
 {
     static const char *const unsupported[] = {"processDefinitionId", "processDefinitionIdIn",
@@ -95,7 +112,7 @@ static enum ordo_code read_topic(const json_t *t, struct topic *out, struct ordo
     out->t.lock_ms = lock;
     out->variables = json_object_get(t, "variables");
     if (rc == ORDO_OK && out->variables && !json_is_null(out->variables) &&
-        !json_is_array(out->variables)) {
+        !names_only(out->variables)) {
         rc = ordo_err_set(err, ORDO_E_INVAL, "variables of a topic must be an array of names");
     }
     return rc;

@@ -780,11 +780,18 @@ START_TEST(expired_lock_is_fetchable_again)
     char *id;
 
     deploy_c7("c7-order.bpmn", NULL, 200, NULL);
-    id = start("c7_order", "{}");
-    poll_cb(&p);
+    id = start("c7_order", "{\"amount\":{\"value\":1},\"note\":{\"value\":\"n\"}}");
+    /* A topic's variables name what the task carries. */
+    ck_assert_int_eq(c7("POST", BASE "/external-task/fetchAndLock", ADMIN,
+                        "{\"workerId\":\"w1\",\"maxTasks\":1,\"topics\":[{\"topicName\":"
+                        "\"c7-charge\",\"lockDuration\":1000,\"variables\":[\"amount\"]}]}",
+                        &p.tasks),
+                     200);
     ck_assert_int_eq(json_array_size(p.tasks), 1);
     t = json_incref(json_array_get(p.tasks, 0));
     json_decref(p.tasks);
+    ck_assert_int_eq(json_object_size(json_object_get(t, "variables")), 1);
+    ck_assert_ptr_nonnull(json_object_get(json_object_get(t, "variables"), "amount"));
     /* w2 waits (long poll) until w1's one-second lock runs out, then holds it. */
     p = (struct poll){"w2", 30000, 20000, NULL, 0};
     poll_cb(&p);
