@@ -22,17 +22,22 @@
  *      (graph_reach.c) and the id maps.
  *
  * Findings carry a stable rule id:
- *   unsupported-element  business-rule and script tasks, complex gateways,
+ *   unsupported-element  business-rule tasks, complex gateways,
  *                        transactions, ad-hoc sub-processes, choreographies,
  *                        global tasks called by a call activity
  *   unsupported-event    signal, escalation, compensation, conditional,
  *                        link and cancel event definitions
  *   multiple-event-definitions, event-definition (a definition the event
  *                        kind cannot carry: a timer on an end event)
- *   java-delegate        camunda:class, delegateExpression, expression,
- *                        listeners with them, camunda:connector
- *   script               camunda:script, conditions in a script language
+ *   java-delegate        camunda:class, delegateExpression, expression
+ *   listener             execution and task listeners with class,
+ *                        delegateExpression or expression
+ *   connector            camunda:connector (Camunda Connect)
+ *   script               script tasks, camunda:script, conditions in a
+ *                        script language
  *   dmn                  camunda:decisionRef, zeebe:calledDecision
+ *   history-time-to-live camunda:historyTimeToLive of an executable process
+ *                        that is not a number of days (docs/audit.md)
  *   expression           an expression that does not compile
  *   duplicate-id, missing-id, unresolved-flow, invalid-flow
  *   start-event          several none starts in a process, none at all in
@@ -54,6 +59,8 @@
  *                        cardinality, a standard loop that never ends
  *   call-activity        a call activity without a called element
  * Findings are sorted by line (then by the order they were found).
+ * Notes (ordo_graph_options.on_note, the rules in graph.h) say what was
+ * read in Ordo's terms rather than as written; they never refuse.
  *
  * Reading rules worth knowing: a mapping source or parameter that is not
  * an expression is a string constant (Camunda 8 and 7 both say so); a
@@ -63,9 +70,9 @@
  * languages are refused. Timers ignore the language attribute (their text
  * is ISO 8601 or cron). Message throw and end events read the job
  * extensions too (Camunda 8 runs them as jobs). ordo:form and ordo:notify
- * are attributes of the user task; camunda:formData is not read (a task
- * with it gets no form). Call activities: without camunda:out the child's
- * variables all come back unless zeebe:calledElement
+ * are attributes of the user task; without ordo:form, camunda:formData is
+ * read as the form (graph_form.c). Call activities: without camunda:out
+ * the child's variables all come back unless zeebe:calledElement
  * propagateAllChildVariables="false"; with camunda:out only its mappings
  * do, unless one of them says variables="all"; camunda:in and camunda:out
  * become input and output mappings.
@@ -109,41 +116,43 @@ struct kind_row {
     bool supported;
     enum ordo_graph_kind kind;
     const char *refusal; /* unsupported: why, and what to use instead */
+    const char *rule;    /* unsupported: the finding's rule; NULL: "unsupported-element" */
 };
 
 static const struct kind_row kind_rows[] = {
-    {ORDO_BPMN_START_EVENT, true, ORDO_GRAPH_START_EVENT, NULL},
-    {ORDO_BPMN_END_EVENT, true, ORDO_GRAPH_END_EVENT, NULL},
-    {ORDO_BPMN_INTERMEDIATE_CATCH_EVENT, true, ORDO_GRAPH_CATCH_EVENT, NULL},
-    {ORDO_BPMN_INTERMEDIATE_THROW_EVENT, true, ORDO_GRAPH_THROW_EVENT, NULL},
-    {ORDO_BPMN_BOUNDARY_EVENT, true, ORDO_GRAPH_BOUNDARY_EVENT, NULL},
-    {ORDO_BPMN_TASK, true, ORDO_GRAPH_TASK, NULL},
-    {ORDO_BPMN_MANUAL_TASK, true, ORDO_GRAPH_TASK, NULL},
-    {ORDO_BPMN_SERVICE_TASK, true, ORDO_GRAPH_JOB_TASK, NULL},
-    {ORDO_BPMN_SEND_TASK, true, ORDO_GRAPH_JOB_TASK, NULL},
-    {ORDO_BPMN_USER_TASK, true, ORDO_GRAPH_USER_TASK, NULL},
-    {ORDO_BPMN_RECEIVE_TASK, true, ORDO_GRAPH_RECEIVE_TASK, NULL},
-    {ORDO_BPMN_EXCLUSIVE_GATEWAY, true, ORDO_GRAPH_EXCLUSIVE_GATEWAY, NULL},
-    {ORDO_BPMN_PARALLEL_GATEWAY, true, ORDO_GRAPH_PARALLEL_GATEWAY, NULL},
-    {ORDO_BPMN_INCLUSIVE_GATEWAY, true, ORDO_GRAPH_INCLUSIVE_GATEWAY, NULL},
-    {ORDO_BPMN_EVENT_BASED_GATEWAY, true, ORDO_GRAPH_EVENT_GATEWAY, NULL},
-    {ORDO_BPMN_SUB_PROCESS, true, ORDO_GRAPH_SUB_PROCESS, NULL},
-    {ORDO_BPMN_CALL_ACTIVITY, true, ORDO_GRAPH_CALL_ACTIVITY, NULL},
+    {ORDO_BPMN_START_EVENT, true, ORDO_GRAPH_START_EVENT, NULL, NULL},
+    {ORDO_BPMN_END_EVENT, true, ORDO_GRAPH_END_EVENT, NULL, NULL},
+    {ORDO_BPMN_INTERMEDIATE_CATCH_EVENT, true, ORDO_GRAPH_CATCH_EVENT, NULL, NULL},
+    {ORDO_BPMN_INTERMEDIATE_THROW_EVENT, true, ORDO_GRAPH_THROW_EVENT, NULL, NULL},
+    {ORDO_BPMN_BOUNDARY_EVENT, true, ORDO_GRAPH_BOUNDARY_EVENT, NULL, NULL},
+    {ORDO_BPMN_TASK, true, ORDO_GRAPH_TASK, NULL, NULL},
+    {ORDO_BPMN_MANUAL_TASK, true, ORDO_GRAPH_TASK, NULL, NULL},
+    {ORDO_BPMN_SERVICE_TASK, true, ORDO_GRAPH_JOB_TASK, NULL, NULL},
+    {ORDO_BPMN_SEND_TASK, true, ORDO_GRAPH_JOB_TASK, NULL, NULL},
+    {ORDO_BPMN_USER_TASK, true, ORDO_GRAPH_USER_TASK, NULL, NULL},
+    {ORDO_BPMN_RECEIVE_TASK, true, ORDO_GRAPH_RECEIVE_TASK, NULL, NULL},
+    {ORDO_BPMN_EXCLUSIVE_GATEWAY, true, ORDO_GRAPH_EXCLUSIVE_GATEWAY, NULL, NULL},
+    {ORDO_BPMN_PARALLEL_GATEWAY, true, ORDO_GRAPH_PARALLEL_GATEWAY, NULL, NULL},
+    {ORDO_BPMN_INCLUSIVE_GATEWAY, true, ORDO_GRAPH_INCLUSIVE_GATEWAY, NULL, NULL},
+    {ORDO_BPMN_EVENT_BASED_GATEWAY, true, ORDO_GRAPH_EVENT_GATEWAY, NULL, NULL},
+    {ORDO_BPMN_SUB_PROCESS, true, ORDO_GRAPH_SUB_PROCESS, NULL, NULL},
+    {ORDO_BPMN_CALL_ACTIVITY, true, ORDO_GRAPH_CALL_ACTIVITY, NULL, NULL},
     {ORDO_BPMN_SCRIPT_TASK, false, ORDO_GRAPH_TASK,
-     "script tasks are not supported; use a service task bound to a connector action"},
+     "script tasks are not supported; use a service task bound to a connector action", "script"},
     {ORDO_BPMN_BUSINESS_RULE_TASK, false, ORDO_GRAPH_TASK,
-     "business rule tasks are not supported; use a service task bound to a connector action"},
+     "business rule tasks are not supported; use a service task bound to a connector action", NULL},
     {ORDO_BPMN_COMPLEX_GATEWAY, false, ORDO_GRAPH_TASK,
-     "complex gateways are not supported; use exclusive, inclusive or parallel gateways"},
+     "complex gateways are not supported; use exclusive, inclusive or parallel gateways", NULL},
     {ORDO_BPMN_TRANSACTION, false, ORDO_GRAPH_TASK,
-     "transactions are not supported; use an embedded sub-process with error boundary events"},
+     "transactions are not supported; use an embedded sub-process with error boundary events",
+     NULL},
     {ORDO_BPMN_AD_HOC_SUB_PROCESS, false, ORDO_GRAPH_TASK,
-     "ad-hoc sub-processes are not supported; use an embedded sub-process"},
+     "ad-hoc sub-processes are not supported; use an embedded sub-process", NULL},
     {ORDO_BPMN_IMPLICIT_THROW_EVENT, false, ORDO_GRAPH_TASK,
-     "implicit throw events belong to choreographies, which do not execute"},
-    {ORDO_BPMN_CALL_CHOREOGRAPHY, false, ORDO_GRAPH_TASK, "choreographies do not execute"},
-    {ORDO_BPMN_CHOREOGRAPHY_TASK, false, ORDO_GRAPH_TASK, "choreographies do not execute"},
-    {ORDO_BPMN_SUB_CHOREOGRAPHY, false, ORDO_GRAPH_TASK, "choreographies do not execute"},
+     "implicit throw events belong to choreographies, which do not execute", NULL},
+    {ORDO_BPMN_CALL_CHOREOGRAPHY, false, ORDO_GRAPH_TASK, "choreographies do not execute", NULL},
+    {ORDO_BPMN_CHOREOGRAPHY_TASK, false, ORDO_GRAPH_TASK, "choreographies do not execute", NULL},
+    {ORDO_BPMN_SUB_CHOREOGRAPHY, false, ORDO_GRAPH_TASK, "choreographies do not execute", NULL},
 };
 
 /* Elements and flows found by the walk, before the arrays are sized. */
@@ -158,29 +167,51 @@ struct walk {
 
 /* ---- findings and small helpers ---------------------------------------- */
 
+/* A finding (or note) on 'el', its strings in the caller's arena. */
+static struct ordo_graph_finding make_finding(struct ordo_graph_ctx *c,
+                                              const struct ordo_bpmn_node *el, const char *rule,
+                                              const char *fmt, va_list ap)
+{
+    struct ordo_graph_finding f = {.rule = rule, .line = el->line};
+    char reason[512];
+
+    ordo_utf8_vformat(reason, sizeof(reason), fmt, ap);
+    f.element = ordo_arena_strdup(c->out, el->id);
+    if (el->id) {
+        f.message = ordo_arena_printf(c->out, "%s \"%s\": %s", el->tag, el->id, reason);
+    } else {
+        f.message =
+            ordo_arena_printf(c->out, "%s on line %u: %s", el->tag, (unsigned)el->line, reason);
+    }
+    return f;
+}
+
 void ordo_graph_report(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *rule,
                        const char *fmt, ...)
 {
-    struct ordo_graph_finding *f;
-    char reason[512];
     va_list ap;
 
-    va_start(ap, fmt);
-    ordo_utf8_vformat(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
     c->findings =
         ordo_arena_grow(c->out, c->findings, c->nfindings, &c->cap_findings, sizeof(*c->findings));
-    f = &c->findings[c->nfindings++];
-    f->element = ordo_arena_strdup(c->out, el->id);
-    f->line = el->line;
-    f->rule = rule;
-    if (el->id) {
-        f->message = ordo_arena_printf(c->out, "%s \"%s\": %s", el->tag, el->id, reason);
-    } else {
-        f->message =
-            ordo_arena_printf(c->out, "%s on line %u: %s", el->tag, (unsigned)el->line, reason);
-    }
+    va_start(ap, fmt);
+    c->findings[c->nfindings++] = make_finding(c, el, rule, fmt, ap);
+    va_end(ap);
     c->refused[el->order] = true;
+}
+
+void ordo_graph_note(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *rule,
+                     const char *fmt, ...)
+{
+    struct ordo_graph_finding f;
+    va_list ap;
+
+    if (!c->on_note) {
+        return;
+    }
+    va_start(ap, fmt);
+    f = make_finding(c, el, rule, fmt, ap);
+    va_end(ap);
+    c->on_note(c->note_ctx, &f);
 }
 
 const char *ordo_graph_str(struct ordo_graph_ctx *c, const char *s)
@@ -386,7 +417,7 @@ static void refuse_element(struct ordo_graph_ctx *c, const struct ordo_bpmn_node
                           "connector action");
         return;
     }
-    ordo_graph_report(c, el, "unsupported-element", "%s", row->refusal);
+    ordo_graph_report(c, el, row->rule ? row->rule : "unsupported-element", "%s", row->refusal);
 }
 
 static void walk_container(struct ordo_graph_ctx *c, struct walk *w,
@@ -760,6 +791,8 @@ enum ordo_code ordo_graph_compile(const struct ordo_bpmn_model *model,
     box->arena = garena;
     c.model = model;
     c.feel_limits = opts ? opts->feel_limits : NULL;
+    c.on_note = opts ? opts->on_note : NULL;
+    c.note_ctx = opts ? opts->note_ctx : NULL;
     c.arena = garena;
     c.out = arena;
     c.scratch = ordo_arena_new();

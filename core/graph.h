@@ -156,9 +156,10 @@ struct ordo_graph_node {
     const char *error_code; /* error events: errorRef's errorCode; NULL catches any error */
     struct ordo_graph_expr error_message; /* error end: zeebe errorMessage, optional */
     uint32_t attached_to;                 /* boundary: the host activity node */
-    bool interrupting;  /* boundary cancelActivity, event sub-process start isInterrupting */
-    bool propagate_all; /* call activity: copy all child variables back (Zeebe default) */
-    bool executable;    /* process: isExecutable is not "false" */
+    bool interrupting;       /* boundary cancelActivity, event sub-process start isInterrupting */
+    bool propagate_all;      /* call activity: copy all child variables back (Zeebe default) */
+    bool executable;         /* process: isExecutable is not "false" */
+    uint32_t retention_days; /* process: camunda:historyTimeToLive; 0: keep forever */
 
     /* Activities. */
     const uint32_t *boundaries; /* boundary events attached here, document order */
@@ -231,6 +232,27 @@ struct ordo_graph {
     size_t reach_words; /* uint64_t words of each 'reach' bitset */
 };
 
+/* A Camunda construct that compile read in Ordo's own terms instead of as
+ * written: it runs, but not quite as Camunda would run it. Told to
+ * ordo_graph_options.on_note, for `ordo bpmn check --for ordo`
+ * (server/cli_bpmn.c) and docs/migrating-from-camunda-7.md. Rule ids:
+ *   juel                a JUEL expression, translated to FEEL
+ *   external-task       camunda:type="external": camunda:topic is the job type
+ *   form-data           camunda:formData, read as a user task's form
+ *                       (§11); elsewhere (a start event) ignored
+ *   async               camunda:asyncBefore, asyncAfter, exclusive,
+ *                       jobPriority, taskPriority: ignored (every wait
+ *                       state is a transaction boundary already)
+ *   form-key            camunda:formKey: ignored (the form is formData's)
+ *   initiator           camunda:initiator: ignored (no variable is set)
+ *   retry-time-cycle    camunda:failedJobRetryTimeCycle: ignored (retries
+ *                       back off as CONTRACTS §10 says)
+ *   history-time-to-live  camunda:historyTimeToLive: the retention of
+ *                       finished instances (docs/audit.md)
+ * The note and its strings live in the caller's arena, like findings;
+ * notes change nothing about what compiles. */
+typedef void ordo_graph_note_fn(void *ctx, const struct ordo_graph_finding *note);
+
 struct ordo_graph_options {
     /* Compile only this process; NULL: every process of the file,
      * executable or not (a non-executable pool can still be run with
@@ -238,6 +260,8 @@ struct ordo_graph_options {
      * is no process of the file is ORDO_E_NOTFOUND. */
     const char *process;
     const struct ordo_feel_limits *feel_limits; /* NULL: defaults */
+    ordo_graph_note_fn *on_note;                /* NULL: notes are not made */
+    void *note_ctx;
 };
 
 /* Compile 'model'. On ORDO_OK '*out' is a new graph. On

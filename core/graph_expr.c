@@ -52,13 +52,16 @@ static const char *feel_string_literal(struct ordo_arena *arena, const char *s)
     return out;
 }
 
+/* 'juel': the text is JUEL Ordo cannot translate, so the way out (for a
+ * Camunda 7 model moving over) is to write it in FEEL. */
 static void report_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *what,
-                        const char *text, const struct ordo_err *e)
+                        const char *text, const struct ordo_err *e, bool juel)
 {
     char quoted[96];
 
-    ordo_graph_report(c, el, "expression", "%s \"%s\" does not compile: %s", what,
-                      ordo_utf8_quote(quoted, sizeof(quoted), text, strlen(text), 64), e->msg);
+    ordo_graph_report(c, el, "expression", "%s \"%s\" does not compile: %s%s", what,
+                      ordo_utf8_quote(quoted, sizeof(quoted), text, strlen(text), 64), e->msg,
+                      juel ? "; write it in FEEL instead, starting with \"=\" (docs/feel.md)" : "");
 }
 
 bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *what,
@@ -67,6 +70,7 @@ bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, 
     const char *t = ordo_graph_trim(c, text);
     const char *src = t;
     struct ordo_err e = {0};
+    bool juel = false;
 
     if (!t || !*t) {
         return true;
@@ -75,16 +79,23 @@ bool ordo_graph_expr(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, 
         src = t + 1;
     } else if (strstr(t, "${") || strstr(t, "#{")) {
         if (ordo_feel_from_juel(c->arena, t, &src, &e) != ORDO_OK) {
-            report_expr(c, el, what, t, &e);
+            report_expr(c, el, what, t, &e, true);
             return false;
         }
+        juel = true;
     } else if (plain == ORDO_GRAPH_PLAIN_STRING) {
         src = feel_string_literal(c->arena, t);
     }
     if (ordo_feel_compile(c->arena, src, strlen(src), c->feel_limits, &out->feel, &e) != ORDO_OK) {
         out->feel = NULL;
-        report_expr(c, el, what, t, &e);
+        report_expr(c, el, what, t, &e, false);
         return false;
+    }
+    if (juel) {
+        char quoted[96];
+
+        ordo_graph_note(c, el, "juel", "%s \"%s\" is JUEL; it runs as the FEEL expression \"%s\"",
+                        what, ordo_utf8_quote(quoted, sizeof(quoted), t, strlen(t), 64), src);
     }
     out->text = t;
     return true;

@@ -35,9 +35,13 @@
  * camunda:delegateExpression and camunda:expression attributes (also in
  * the Activiti and Flowable namespaces, which Camunda 7 models inherit),
  * execution and task listeners with class, delegateExpression or
- * expression, camunda:script, camunda:connector, camunda:decisionRef and
- * zeebe:calledDecision. camunda:asyncBefore/asyncAfter and other
- * attributes are ignored.
+ * expression ("listener"), camunda:script, camunda:connector
+ * ("connector"), camunda:decisionRef and zeebe:calledDecision.
+ * camunda:asyncBefore/asyncAfter, exclusive, job and task priorities and
+ * camunda:failedJobRetryTimeCycle are ignored with a note (graph.h); other
+ * attributes are ignored silently.
+ * Processes: camunda:historyTimeToLive, the retention in days of finished
+ * instances (refused when it is not a number of days).
  */
 #include <string.h>
 
@@ -45,6 +49,7 @@
 
 #include "base/schema.h"
 #include "base/text.h"
+#include "core/audit.h"
 #include "core/graph_internal.h"
 
 #define NS_ACTIVITI "http://activiti.org/bpmn"
@@ -106,6 +111,10 @@ static void read_job_type(struct ordo_graph_ctx *c, uint32_t i, const struct ord
                           topic);
     } else {
         n->job_type = topic;
+        ordo_graph_note(c, el, "external-task",
+                        "camunda:type=\"external\": camunda:topic \"%s\" is the job type "
+                        "(as for a Camunda 7 external task)",
+                        topic);
     }
 }
 
@@ -407,6 +416,9 @@ static void read_user_task(struct ordo_graph_ctx *c, uint32_t i)
     (void)ordo_graph_value(c, el, "the due date", dialect_attr(el, ts, "dueDate", "dueDate"),
                            &n->due_date);
     n->form = read_form(c, el);
+    if (!n->form && !ordo_bpmn_attr_get(el, ORDO_BPMN_NS_ORDO, "form")) {
+        n->form = ordo_graph_form_data(c, el);
+    }
     read_notify(c, i);
 }
 
@@ -536,6 +548,44 @@ static void read_loop(struct ordo_graph_ctx *c, uint32_t i)
     c->nodes[i].loop = loop;
 }
 
+/* camunda:historyTimeToLive of an executable process (Camunda 7's
+ * history time to live, per definition) as whole days: "30" or the ISO
+ * period "P30D"; absent, finished instances are kept. Anything else is
+ * refused, so that a value Ordo would read differently from Camunda (an
+ * expression, "P1M", "PT12H") never silently keeps or drops history. Only
+ * executable processes are deployed, so only theirs matter. */
+static void read_retention(struct ordo_graph_ctx *c, uint32_t i)
+{
+    struct ordo_graph_node *n = &c->nodes[i];
+    const struct ordo_bpmn_node *el = c->node_el[i];
+    const char *v = ordo_bpmn_attr_get(el, ORDO_BPMN_NS_CAMUNDA, "historyTimeToLive");
+    const char *digits;
+    size_t len;
+    uint32_t days = 0;
+
+    if (!v || !n->executable) {
+        return;
+    }
+    digits = v[0] == 'P' ? v + 1 : v;
+    len = strspn(digits, "0123456789");
+    for (size_t k = 0; k < len && k < 8; k++) {
+        days = days * 10 + (uint32_t)(digits[k] - '0');
+    }
+    if (len == 0 || len > 7 || strcmp(digits + len, v[0] == 'P' ? "D" : "") != 0 || days < 1 ||
+        days > ORDO_AUDIT_RETENTION_MAX) {
+        ordo_graph_report(c, el, "history-time-to-live",
+                          "camunda:historyTimeToLive \"%s\" is not a number of days from 1 to %d "
+                          "(\"30\" or \"P30D\")",
+                          v, ORDO_AUDIT_RETENTION_MAX);
+        return;
+    }
+    n->retention_days = days;
+    ordo_graph_note(c, el, "history-time-to-live",
+                    "camunda:historyTimeToLive: finished instances and their audit rows are kept "
+                    "%u day%s (docs/audit.md)",
+                    (unsigned)days, days == 1 ? "" : "s");
+}
+
 void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i)
 {
     const struct ordo_graph_node *n = &c->nodes[i];
@@ -543,6 +593,8 @@ void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i)
     ordo_graph_read_webhook(c, i);
     switch (n->kind) {
     case ORDO_GRAPH_PROCESS:
+        read_retention(c, i);
+        return;
     case ORDO_GRAPH_EXCLUSIVE_GATEWAY:
     case ORDO_GRAPH_PARALLEL_GATEWAY:
     case ORDO_GRAPH_INCLUSIVE_GATEWAY:
@@ -596,6 +648,40 @@ static const struct ordo_bpmn_node *owner_of(const struct ordo_bpmn_node *n)
     return n;
 }
 
+/* Camunda 7 attributes that Ordo reads past: what each meant there, and
+ * why running without it is the same or what changes. */
+static const struct {
+    const char *name, *rule, *why;
+} ignored_attrs[] = {
+    {"asyncBefore", "async",
+     "is ignored: every wait state is a transaction boundary and connector calls run as jobs "
+     "outside the transaction already"},
+    {"asyncAfter", "async",
+     "is ignored: every wait state is a transaction boundary and connector calls run as jobs "
+     "outside the transaction already"},
+    {"exclusive", "async", "is ignored: the steps of one instance never run concurrently"},
+    {"jobPriority", "async", "is ignored: jobs run in the order they fall due"},
+    {"taskPriority", "async",
+     "is ignored: external-task jobs are fetched in the order they fall due"},
+    {"formKey", "form-key",
+     "is ignored: Ordo shows and validates the task's camunda:formData or ordo:form fields, "
+     "not an embedded, generated or Camunda Form"},
+    {"initiator", "initiator", "is ignored: no variable holds the user who started the instance"},
+};
+
+static void note_ignored(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *n,
+                         const struct ordo_bpmn_attr *a)
+{
+    for (size_t k = 0; k < sizeof(ignored_attrs) / sizeof(ignored_attrs[0]); k++) {
+        if (strcmp(a->name, ignored_attrs[k].name) == 0) {
+            ordo_graph_note(c, n, ignored_attrs[k].rule, "%s:%s=\"%s\" %s",
+                            a->prefix ? a->prefix : "camunda", a->name, a->value,
+                            ignored_attrs[k].why);
+            return;
+        }
+    }
+}
+
 static void check_bpmn_attrs(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *n)
 {
     for (uint32_t k = 0; k < n->nattrs; k++) {
@@ -614,6 +700,8 @@ static void check_bpmn_attrs(struct ordo_graph_ctx *c, const struct ordo_bpmn_no
         } else if (strcmp(a->name, "decisionRef") == 0) {
             ordo_graph_report(c, n, "dmn", "%s:decisionRef \"%s\": DMN decisions are not supported",
                               a->prefix ? a->prefix : "camunda", quoted);
+        } else {
+            note_ignored(c, n, a);
         }
     }
 }
@@ -626,8 +714,10 @@ static void check_listener(struct ordo_graph_ctx *c, const struct ordo_bpmn_node
 
         if (!a->ns && is_java_attr(a->name)) {
             ordo_graph_report(
-                c, owner_of(n), "java-delegate",
-                "%s with %s \"%s\": listeners that run Java are not supported", n->tag, a->name,
+                c, owner_of(n), "listener",
+                "%s with %s \"%s\": listeners that run Java are not supported; model the work "
+                "as a service task bound to a connector action",
+                n->tag, a->name,
                 ordo_utf8_quote(quoted, sizeof(quoted), a->value, strlen(a->value), 64));
         }
     }
@@ -644,10 +734,22 @@ static void check_extension(struct ordo_graph_ctx *c, const struct ordo_bpmn_nod
                               "a connector action, or a FEEL expression",
                               n->prefix ? n->prefix : "camunda");
         } else if (strcmp(n->tag, "connector") == 0) {
-            ordo_graph_report(c, owner_of(n), "java-delegate",
+            ordo_graph_report(c, owner_of(n), "connector",
                               "%s:connector (Camunda Connect) is not supported; bind the task to a "
-                              "connector action with ordo:action",
+                              "connector action with ordo:action (http.request for plain HTTP)",
                               n->prefix ? n->prefix : "camunda");
+        } else if (strcmp(n->tag, "failedJobRetryTimeCycle") == 0) {
+            ordo_graph_note(c, owner_of(n), "retry-time-cycle",
+                            "%s:failedJobRetryTimeCycle is ignored: a failed job is retried 3 "
+                            "times, backing off from 10 s (zeebe:taskDefinition retries sets "
+                            "the count)",
+                            n->prefix ? n->prefix : "camunda");
+        } else if (strcmp(n->tag, "formData") == 0 && owner_of(n)->kind != ORDO_BPMN_USER_TASK) {
+            /* Only a user task's formData is read (graph_form.c). */
+            ordo_graph_note(c, owner_of(n), "form-data",
+                            "%s:formData is ignored here: only user tasks have forms; pass the "
+                            "values as start variables",
+                            n->prefix ? n->prefix : "camunda");
         }
     } else if (ordo_streq(n->ns, ORDO_BPMN_NS_ZEEBE) && strcmp(n->tag, "calledDecision") == 0) {
         ordo_graph_report(c, owner_of(n), "dmn",

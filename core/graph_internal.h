@@ -41,6 +41,8 @@ struct ordo_graph_ctx {
 
     struct ordo_graph_finding *findings;
     size_t nfindings, cap_findings;
+    ordo_graph_note_fn *on_note; /* from the options; NULL: no notes */
+    void *note_ctx;
 };
 
 /* How text that is neither "=..." nor JUEL reads (CONTRACTS.md §2). */
@@ -54,6 +56,12 @@ enum ordo_graph_plain {
  * 'el' as refused. */
 void ordo_graph_report(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *rule,
                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Tell c->on_note (when set) that 'el' runs as mapped, not as written
+ * (core/graph.h lists the rules); the message is built as for a finding.
+ * Refuses nothing. */
+void ordo_graph_note(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *rule,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Was 'el' or one of its ancestors refused? Then what refers to it says
  * nothing more. */
@@ -114,6 +122,11 @@ void ordo_graph_check_event_gateway(struct ordo_graph_ctx *c, uint32_t i);
 /* graph_ext.c: the extensions node 'i' needs (jobs, mappings, user tasks,
  * loops, call activities). */
 void ordo_graph_read_extensions(struct ordo_graph_ctx *c, uint32_t i);
+
+/* graph_form.c: camunda:formData of user task 'el' as the JSON text of an
+ * ordo:form (CONTRACTS §11), or NULL when it has none; reports rule
+ * "extension" (and returns NULL) for a field Ordo cannot validate. */
+const char *ordo_graph_form_data(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el);
 
 /* ordo:webhook of node 'i' (core/graph_webhook.c). */
 void ordo_graph_read_webhook(struct ordo_graph_ctx *c, uint32_t i);

@@ -22,55 +22,21 @@ struct deploy_ctx {
     size_t nout;
 };
 
-/* camunda:historyTimeToLive of process 'proc' (Camunda 7's history time
- * to live, per definition) as whole days: "30" or the ISO period "P30D".
- * Absent: '*out' NULL, finished instances are kept. Anything else is
- * refused, so that a value Ordo would read differently from Camunda (an
- * expression, "P1M", "PT12H") never silently keeps or drops history. */
-static enum ordo_code read_retention(const struct ordo_bpmn_model *model, const char *resource,
-                                     const struct ordo_graph_node *proc, struct ordo_arena *arena,
-                                     const char **out, struct ordo_err *err)
+/* retention_days of each executable process, as text for the INSERT:
+ * camunda:historyTimeToLive, read (and refused when it is not a number of
+ * days) by the compiler (core/graph_ext.c), so that `ordo run` and
+ * `ordo bpmn check` refuse exactly what deploy refuses. NULL: finished
+ * instances are kept. */
+static void read_retentions(struct deploy_ctx *c, struct ordo_arena *arena)
 {
-    const struct ordo_bpmn_node *n = ordo_bpmn_model_find(model, proc->id);
-    const char *v = n ? ordo_bpmn_attr_get(n, ORDO_BPMN_NS_CAMUNDA, "historyTimeToLive") : NULL;
-    const char *digits;
-    size_t len;
-    long long days = 0;
-
-    *out = NULL;
-    if (!v) {
-        return ORDO_OK;
-    }
-    digits = v[0] == 'P' ? v + 1 : v;
-    len = strspn(digits, "0123456789");
-    for (size_t i = 0; i < len && i < 8; i++) {
-        days = days * 10 + (digits[i] - '0');
-    }
-    if (len == 0 || len > 7 || strcmp(digits + len, v[0] == 'P' ? "D" : "") != 0 || days < 1 ||
-        days > ORDO_AUDIT_RETENTION_MAX) {
-        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
-                            "%s: process \"%s\": camunda:historyTimeToLive \"%s\" is not a number "
-                            "of days from 1 to %d (\"30\" or \"P30D\")",
-                            resource, proc->id, v, ORDO_AUDIT_RETENTION_MAX);
-    }
-    *out = ordo_arena_printf(arena, "%lld", days);
-    return ORDO_OK;
-}
-
-static enum ordo_code read_retentions(const struct ordo_bpmn_model *model, struct deploy_ctx *c,
-                                      struct ordo_arena *arena, struct ordo_err *err)
-{
-    enum ordo_code rc = ORDO_OK;
-
     c->retention = ordo_arena_calloc(arena, c->graph->nprocesses + 1, sizeof *c->retention);
-    for (uint32_t i = 0; i < c->graph->nprocesses && rc == ORDO_OK; i++) {
+    for (uint32_t i = 0; i < c->graph->nprocesses; i++) {
         const struct ordo_graph_node *proc = &c->graph->nodes[c->graph->processes[i]];
 
-        if (proc->executable) { /* only these are deployed */
-            rc = read_retention(model, c->resource, proc, arena, &c->retention[i], err);
+        if (proc->executable && proc->retention_days > 0) {
+            c->retention[i] = ordo_arena_printf(arena, "%u", (unsigned)proc->retention_days);
         }
     }
-    return rc;
 }
 
 /* The start timer of 'node' first due after 'now_ms', armed now. */
@@ -443,7 +409,7 @@ enum ordo_code ordo_store_deploy(struct ordo_store *st, const struct ordo_deploy
         c.xml = ordo_arena_strndup(st->arena, xml, len);
         c.hash = hash;
         c.graph = graph;
-        rc = read_retentions(model, &c, st->arena, err);
+        read_retentions(&c, st->arena);
         c.findings = lint_findings(model, req, graph, st->arena);
     }
     if (rc == ORDO_OK) {

@@ -88,6 +88,26 @@ static const struct command commands[] = {
      "Exit status: 0 written, 1 the output could not be written, 2 FILE could not be\n"
      "read or parsed (or bad usage); nothing is written then.\n" CONFIG_HELP,
      ordo_cli_bpmn_fmt},
+    {"bpmn check", "ordo bpmn check --for ordo FILE... [--json]",
+     "report what of a Camunda 7 or 8 model runs in Ordo, mapped or refused",
+     "Reads each FILE (a Camunda 7 or Camunda 8 model as Camunda Modeler writes it, or\n"
+     "any BPMN file; \"-\" for standard input) and reports per element what runs in\n"
+     "Ordo as it is, what runs mapped (a JUEL condition translated to FEEL,\n"
+     "camunda:asyncBefore ignored, camunda:topic as the job type, a job type no\n"
+     "installed connector runs waiting for an external worker, ...) and what is\n"
+     "refused (Java delegates, scripts, DMN, listeners, Camunda Connect, ...). The\n"
+     "refusals are exactly those of `ordo run` and deploy. One line per file with\n"
+     "the counts, then one per finding: FILE:LINE: mapped|refused: MESSAGE [RULE],\n"
+     "with rule ids ordo/mapped-* and ordo/unsupported-*.\n"
+     "\n"
+     "  --for ordo   the target: what runs in Ordo (the only one; required)\n"
+     "  --json       print one JSON document with every file, the status of each\n"
+     "               element (runs, mapped, refused) and the findings\n"
+     "\n"
+     "Exit status: 0 everything runs (mapped elements included), 1 something is\n"
+     "refused, 2 a file could not be read or parsed (or bad usage). The rules are\n"
+     "listed in docs/migrating-from-camunda-7.md.\n" CONFIG_HELP,
+     ordo_cli_bpmn_check},
     {"run",
      "ordo run FILE [--process ID] [--now RFC3339] [--vars JSON] [--answer ELEMENT=JSON]...\n"
      "                [--job TYPE=JSON]... [--job-error TYPE=CODE[:MSG]]... [--job-fail "

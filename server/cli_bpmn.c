@@ -1,6 +1,8 @@
 /*
- * server/cli_bpmn.c - `ordo bpmn lint` and `ordo bpmn fmt`.
+ * server/cli_bpmn.c - `ordo bpmn lint`, `ordo bpmn fmt` and
+ * `ordo bpmn check --for ordo`.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -11,6 +13,7 @@
 #include "bpmn/lint.h"
 #include "bpmn/parse.h"
 #include "bpmn/write.h"
+#include "core/graph.h"
 #include "server/cli_internal.h"
 
 static struct ordo_bpmn_parse_opts parse_opts(const struct ordo_config *cfg)
@@ -80,9 +83,9 @@ static json_t *checked(json_t *j)
     return j;
 }
 
-static const char *utf8(struct lint_cmd *c, const char *s)
+static const char *utf8(struct ordo_cli *cli, const char *s)
 {
-    return s ? ordo_utf8_repair(c->cli->arena, s) : NULL;
+    return s ? ordo_utf8_repair(cli->arena, s) : NULL;
 }
 
 static void append(json_t *array, json_t *item)
@@ -95,8 +98,9 @@ static void append(json_t *array, json_t *item)
 static json_t *finding_json(struct lint_cmd *c, const struct ordo_lint_finding *f)
 {
     return checked(json_pack("{s:s, s:s?, s:s, s:s, s:I}", "rule", f->rule, "element",
-                             utf8(c, f->element), "severity", ordo_lint_severity_name(f->severity),
-                             "message", utf8(c, f->message), "line", (json_int_t)f->line));
+                             utf8(c->cli, f->element), "severity",
+                             ordo_lint_severity_name(f->severity), "message",
+                             utf8(c->cli, f->message), "line", (json_int_t)f->line));
 }
 
 static void print_findings(struct lint_cmd *c, const char *path, const struct ordo_lint_report *r)
@@ -118,7 +122,7 @@ static void print_findings(struct lint_cmd *c, const char *path, const struct or
         (void)fprintf(c->cli->out, " [%s]\n", f->rule);
     }
     if (list) {
-        append(c->files, json_pack("{s:s, s:I, s:I, s:o}", "file", utf8(c, path), "errors",
+        append(c->files, json_pack("{s:s, s:I, s:I, s:o}", "file", utf8(c->cli, path), "errors",
                                    (json_int_t)r->errors, "warnings", (json_int_t)r->warnings,
                                    "findings", list));
     }
@@ -137,8 +141,8 @@ static void lint_one(struct lint_cmd *c, const char *path, const struct ordo_con
         c->unreadable++;
         if (c->json) {
             append(c->files,
-                   json_pack("{s:s, s:{s:s, s:s}}", "file", utf8(c, path), "error", "code",
-                             ordo_code_name(err.code), "message", utf8(c, err.msg)));
+                   json_pack("{s:s, s:{s:s, s:s}}", "file", utf8(c->cli, path), "error", "code",
+                             ordo_code_name(err.code), "message", utf8(c->cli, err.msg)));
         } else {
             ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err.msg);
         }
@@ -281,4 +285,323 @@ int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv)
     ordo_buf_cleanup(&xml);
     ordo_bpmn_model_free(model);
     return rc;
+}
+
+/* ---- check --for ordo ----
+ *
+ * What a Camunda 7 or 8 model needs to run in Ordo, per element. The
+ * refusals are the compiler's own findings (core/graph.h), from the same
+ * ordo_graph_compile() call that `ordo run` and deploy make, so check and
+ * run cannot disagree; its notes say what runs mapped (JUEL translated to
+ * FEEL, camunda:asyncBefore ignored, ...). Only the installed connectors
+ * are this command's own knowledge: a job type none of them runs waits
+ * for an external worker (CONTRACTS §1). Rule ids: "ordo/unsupported-" or
+ * "ordo/mapped-" and the compiler's rule (docs/migrating-from-camunda-7.md).
+ */
+
+enum check_status { CHECK_RUNS, CHECK_MAPPED, CHECK_REFUSED };
+
+static const char *const check_status_names[] = {"runs", "mapped", "refused"};
+
+struct check_finding {
+    enum check_status status; /* CHECK_MAPPED or CHECK_REFUSED */
+    const char *rule;         /* "ordo/unsupported-java-delegate" */
+    const char *element;      /* NULL when the element has no id */
+    const char *message;
+    uint32_t line;
+    size_t seq; /* the order found, to sort by line stably */
+};
+
+struct check_cmd {
+    struct ordo_cli *cli;
+    const char *target; /* --for */
+    bool json;
+    const char **installed; /* the action ids of the installed connectors */
+    size_t ninstalled;
+    struct check_finding *found; /* of the file being checked */
+    size_t nfound, cap_found;
+    size_t refused, unreadable; /* files */
+    json_t *files;              /* --json: one object per file */
+};
+
+enum { CHECK_OPT_FOR, CHECK_OPT_JSON };
+
+static const struct ordo_cli_opt check_opts[] = {
+    [CHECK_OPT_FOR] = {"--for", NULL, true},
+    [CHECK_OPT_JSON] = {"--json", NULL, false},
+};
+
+static int check_opt_cb(void *ctx, size_t which, const char *value)
+{
+    struct check_cmd *c = ctx;
+
+    if (which == CHECK_OPT_JSON) {
+        c->json = true;
+    } else if (strcmp(value, "ordo") != 0) {
+        return ordo_cli_fail(c->cli, ORDO_CLI_USAGE,
+                             "--for %s: only \"ordo\" is a target (what runs in Ordo); to write "
+                             "a model for Camunda use `ordo bpmn export --target`",
+                             value);
+    } else {
+        c->target = value;
+    }
+    return ORDO_CLI_OK;
+}
+
+static void add_found(struct check_cmd *c, enum check_status status, const char *rule,
+                      const struct ordo_graph_finding *f)
+{
+    struct check_finding *x;
+
+    c->found = ordo_arena_grow(c->cli->arena, c->found, c->nfound, &c->cap_found, sizeof(*x));
+    x = &c->found[c->nfound];
+    x->status = status;
+    x->rule = rule;
+    x->element = f->element;
+    x->message = f->message;
+    x->line = f->line;
+    x->seq = c->nfound++;
+}
+
+/* The compiler's rule as a lint rule id: "unsupported-element" stays as
+ * it is, "java-delegate" becomes "ordo/unsupported-java-delegate". */
+static void add_refusal(struct check_cmd *c, const struct ordo_graph_finding *f)
+{
+    const char *prefix = strncmp(f->rule, "unsupported-", 12) == 0 ? "ordo/" : "ordo/unsupported-";
+
+    add_found(c, CHECK_REFUSED, ordo_arena_printf(c->cli->arena, "%s%s", prefix, f->rule), f);
+}
+
+static void note_cb(void *ctx, const struct ordo_graph_finding *note)
+{
+    struct check_cmd *c = ctx;
+
+    add_found(c, CHECK_MAPPED, ordo_arena_printf(c->cli->arena, "ordo/mapped-%s", note->rule),
+              note);
+}
+
+static bool installed(const struct check_cmd *c, const char *type)
+{
+    for (size_t i = 0; i < c->ninstalled; i++) {
+        if (strcmp(c->installed[i], type) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Job types no installed connector runs: their jobs wait for a worker. */
+static void check_job_types(struct check_cmd *c, const struct ordo_graph *graph)
+{
+    for (uint32_t i = 0; i < graph->nnodes; i++) {
+        const struct ordo_graph_node *n = &graph->nodes[i];
+        struct ordo_graph_finding f = {.element = n->id, .line = n->line};
+
+        if (!n->job_type || installed(c, n->job_type)) {
+            continue;
+        }
+        f.message = ordo_arena_printf(
+            c->cli->arena,
+            "%s \"%s\": no installed connector runs job type \"%s\": its jobs wait for an external "
+            "worker (Camunda 7 external-task client on /engine-rest, Camunda 8 job worker on /v2), "
+            "or bind the task to a connector action with ordo:action",
+            n->type + strlen("bpmn:"), n->id, n->job_type);
+        add_found(c, CHECK_MAPPED, "ordo/mapped-external-worker", &f);
+    }
+}
+
+static int by_line_cb(const void *a, const void *b)
+{
+    const struct check_finding *x = a;
+    const struct check_finding *y = b;
+
+    if (x->line != y->line) {
+        return x->line < y->line ? -1 : 1;
+    }
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The worst status of the findings on element 'id'. */
+static enum check_status status_of(const struct check_cmd *c, const char *id)
+{
+    enum check_status s = CHECK_RUNS;
+
+    for (size_t i = 0; i < c->nfound; i++) {
+        if (c->found[i].element && strcmp(c->found[i].element, id) == 0 && c->found[i].status > s) {
+            s = c->found[i].status;
+        }
+    }
+    return s;
+}
+
+/* Every process, flow node and sequence flow with an id, with its status;
+ * 'counts' by status. */
+static json_t *check_elements(struct check_cmd *c, const struct ordo_bpmn_model *model,
+                              size_t counts[3])
+{
+    const struct ordo_bpmn_node *root = ordo_bpmn_model_root(model);
+    json_t *list = checked(json_array());
+
+    for (const struct ordo_bpmn_node *n = root; n; n = ordo_bpmn_next(root, n)) {
+        enum check_status s;
+
+        if (!ordo_bpmn_is_element(n) || n->in_extension || !n->id ||
+            !(ordo_bpmn_is(n, ORDO_BPMN_C_FLOW_NODE) || n->kind == ORDO_BPMN_SEQUENCE_FLOW ||
+              n->kind == ORDO_BPMN_PROCESS)) {
+            continue;
+        }
+        s = status_of(c, n->id);
+        counts[s]++;
+        append(list, json_pack("{s:s, s:s, s:s}", "id", utf8(c->cli, n->id), "type",
+                               utf8(c->cli, n->tag), "status", check_status_names[s]));
+    }
+    return list;
+}
+
+static void print_check(struct check_cmd *c, const char *path, const struct ordo_bpmn_model *model)
+{
+    size_t counts[3] = {0};
+    json_t *elements = check_elements(c, model, counts);
+    enum check_status file = CHECK_RUNS;
+    json_t *list = checked(json_array());
+
+    if (c->nfound > 1) { /* qsort(NULL, 0, ...) is undefined */
+        qsort(c->found, c->nfound, sizeof(*c->found), by_line_cb);
+    }
+    for (size_t i = 0; i < c->nfound; i++) {
+        const struct check_finding *f = &c->found[i];
+
+        file = f->status > file ? f->status : file;
+        append(list, json_pack("{s:s, s:s?, s:s, s:s, s:I}", "rule", f->rule, "element",
+                               utf8(c->cli, f->element), "status", check_status_names[f->status],
+                               "message", utf8(c->cli, f->message), "line", (json_int_t)f->line));
+    }
+    c->refused += file == CHECK_REFUSED;
+    if (c->json) {
+        append(c->files,
+               json_pack("{s:s, s:s, s:{s:I, s:I, s:I}, s:o, s:o}", "file", utf8(c->cli, path),
+                         "status", check_status_names[file], "counts", "runs",
+                         (json_int_t)counts[CHECK_RUNS], "mapped", (json_int_t)counts[CHECK_MAPPED],
+                         "refused", (json_int_t)counts[CHECK_REFUSED], "elements", elements,
+                         "findings", list));
+        return;
+    }
+    json_decref(elements);
+    json_decref(list);
+    (void)fprintf(c->cli->out, "%s: %s: %zu element%s run as is, %zu mapped, %zu refused\n", path,
+                  check_status_names[file], counts[CHECK_RUNS], counts[CHECK_RUNS] == 1 ? "" : "s",
+                  counts[CHECK_MAPPED], counts[CHECK_REFUSED]);
+    for (size_t i = 0; i < c->nfound; i++) {
+        const struct check_finding *f = &c->found[i];
+
+        (void)fprintf(c->cli->out, "%s:%u: %s: %s [%s]\n", path, (unsigned)f->line,
+                      check_status_names[f->status], f->message, f->rule);
+    }
+}
+
+static void check_unreadable(struct check_cmd *c, const char *path, const struct ordo_err *err)
+{
+    c->unreadable++;
+    if (c->json) {
+        append(c->files,
+               json_pack("{s:s, s:{s:s, s:s}}", "file", utf8(c->cli, path), "error", "code",
+                         ordo_code_name(err->code), "message", utf8(c->cli, err->msg)));
+    } else {
+        (void)ordo_cli_fail(c->cli, ORDO_CLI_USAGE, "%s", err->msg);
+    }
+}
+
+static void check_one(struct check_cmd *c, const char *path, const struct ordo_config *cfg)
+{
+    struct ordo_bpmn_parse_opts popts = parse_opts(cfg);
+    struct ordo_graph_options gopts = {.on_note = note_cb, .note_ctx = c};
+    struct ordo_bpmn_model *model = NULL;
+    struct ordo_graph *graph = NULL;
+    const struct ordo_graph_finding *findings = NULL;
+    size_t nfindings = 0;
+    struct ordo_err err = {0};
+    enum ordo_code rc;
+
+    c->nfound = 0;
+    if (ordo_bpmn_parse_file(path, &popts, &model, &err) != ORDO_OK) {
+        check_unreadable(c, path, &err);
+        return;
+    }
+    /* The very compile `ordo run` makes (cli_run.c), plus the notes. */
+    rc = ordo_graph_compile(model, &gopts, c->cli->arena, &graph, &findings, &nfindings, &err);
+    if (rc != ORDO_OK && nfindings == 0) {
+        check_unreadable(c, path, &err); /* not a BPMN document at all */
+    } else {
+        for (size_t i = 0; i < nfindings; i++) {
+            add_refusal(c, &findings[i]);
+        }
+        if (graph) {
+            check_job_types(c, graph);
+        }
+        print_check(c, path, model);
+    }
+    ordo_graph_free(graph);
+    ordo_bpmn_model_free(model);
+}
+
+/* The action ids of the installed connectors, copied before the
+ * registry closes. Without readable connectors every job type is reported
+ * as waiting for a worker, after the reason is printed. */
+static void load_installed(struct check_cmd *c, const struct ordo_config *cfg)
+{
+    struct ordo_plugin_host_options hopts = {0};
+    struct ordo_cli_plugins p;
+    const char *const *ids;
+
+    if (ordo_cli_plugins_open(c->cli, cfg, &hopts, &p) != ORDO_CLI_OK) {
+        (void)fprintf(c->cli->err, "ordo bpmn check: warning: no connectors are known, so every "
+                                   "job type is reported as waiting for an external worker\n");
+        return;
+    }
+    ids = ordo_registry_action_ids(p.reg, &c->ninstalled);
+    c->installed = ordo_arena_calloc(c->cli->arena, c->ninstalled + 1, sizeof(*c->installed));
+    for (size_t i = 0; i < c->ninstalled; i++) {
+        c->installed[i] = ordo_arena_strdup(c->cli->arena, ids[i]);
+    }
+    ordo_cli_plugins_close(&p);
+}
+
+int ordo_cli_bpmn_check(struct ordo_cli *cli, int argc, char **argv)
+{
+    struct check_cmd c = {.cli = cli};
+    struct ordo_config cfg;
+    struct ordo_cli_args args;
+    int rc;
+
+    rc = ordo_cli_parse(cli, argc, argv, check_opts, sizeof(check_opts) / sizeof(check_opts[0]),
+                        check_opt_cb, &c, &args);
+    if (rc != ORDO_CLI_OK) {
+        return rc;
+    }
+    if (!ordo_cli_config(cli, &args, &cfg)) {
+        return ORDO_CLI_USAGE;
+    }
+    if (!c.target || args.npos == 0) {
+        return ordo_cli_fail(cli, ORDO_CLI_USAGE,
+                             "%s; usage: ordo bpmn check --for ordo FILE... [--json]",
+                             c.target ? "no FILE given" : "--for ordo is missing");
+    }
+    load_installed(&c, &cfg);
+    c.files = c.json ? checked(json_array()) : NULL;
+    for (int i = 0; i < args.npos; i++) {
+        check_one(&c, args.pos[i], &cfg);
+    }
+    if (c.json) {
+        json_t *doc =
+            checked(json_pack("{s:s, s:o, s:I, s:I}", "for", c.target, "files", c.files, "refused",
+                              (json_int_t)c.refused, "unreadable", (json_int_t)c.unreadable));
+
+        (void)json_dumpf(doc, cli->out, JSON_INDENT(2));
+        (void)fputc('\n', cli->out);
+        json_decref(doc);
+    }
+    if (c.unreadable) {
+        return ORDO_CLI_USAGE;
+    }
+    return c.refused ? ORDO_CLI_FAILED : ORDO_CLI_OK;
 }

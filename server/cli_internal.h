@@ -103,6 +103,8 @@ int ordo_cli_connector_templates(struct ordo_cli *cli, int argc, char **argv);
 
 int ordo_cli_bpmn_lint(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_bpmn_fmt(struct ordo_cli *cli, int argc, char **argv);
+/* `ordo bpmn check --for ordo` (server/cli_bpmn.c). */
+int ordo_cli_bpmn_check(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_run(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_generate(struct ordo_cli *cli, int argc, char **argv); /* cli_generate.c */
 /* `ordo config check` and `ordo config print` (server/cli_config.c). */

@@ -971,8 +971,6 @@ START_TEST(unsupported_elements_are_refused_by_name)
     static const struct {
         const char *element, *message;
     } cases[] = {
-        {"<bpmn:scriptTask id='X'/>", "scriptTask \"X\": script tasks are not supported; use a "
-                                      "service task bound to a connector action"},
         {"<bpmn:businessRuleTask id='X'/>", "businessRuleTask \"X\": business rule tasks are not "
                                             "supported; use a service task bound to a connector "
                                             "action"},
@@ -993,6 +991,10 @@ START_TEST(unsupported_elements_are_refused_by_name)
         refused_saying(xml, "unsupported-element", "X", cases[i].message);
         ck_assert_uint_eq(nfindings, 1); /* nothing more about it, its contents or its flows */
     }
+    refused_saying(LINE_OF("X", "<bpmn:scriptTask id='X'/>\n", "X"), "script", "X",
+                   "scriptTask \"X\": script tasks are not supported; use a service task bound "
+                   "to a connector action");
+    ck_assert_uint_eq(nfindings, 1);
     refused_saying(LINE_OF("X", "<bpmn:businessRuleTask id='X' camunda:decisionRef='d'/>\n", "X"),
                    "dmn", "X",
                    "businessRuleTask \"X\": DMN decisions are not supported; use a service task "
@@ -1076,9 +1078,10 @@ START_TEST(java_delegates_scripts_and_dmn_are_refused)
             "java-delegate", "X");
     refused_saying(LINE_OF("X", "<bpmn:task id='X'>" EXT("<camunda:executionListener "
                    "class='com.acme.L' event='start'/>") "</bpmn:task>\n", "X"),
-                   "java-delegate", "X",
+                   "listener", "X",
                    "task \"X\": executionListener with class \"com.acme.L\": listeners that run "
-                   "Java are not supported");
+                   "Java are not supported; model the work as a service task bound to a "
+                   "connector action");
     refused(LINE_OF("X", "<bpmn:userTask id='X'>" EXT("<camunda:taskListener event='create'>"
             "<camunda:script scriptFormat='groovy'>x()</camunda:script></camunda:taskListener>")
             "</bpmn:userTask>\n", "X"), "script", "X");
@@ -1091,7 +1094,10 @@ START_TEST(java_delegates_scripts_and_dmn_are_refused)
     refused(LINE_OF("X", "<bpmn:task id='X'/>"
             "<bpmn:sequenceFlow id='F' sourceRef='X' targetRef='E'>"
             EXT("<camunda:executionListener delegateExpression='${l}' event='take'/>")
-            "</bpmn:sequenceFlow>\n", "X"), "java-delegate", "F");
+            "</bpmn:sequenceFlow>\n", "X"), "listener", "F");
+    refused(LINE_OF("X", "<bpmn:serviceTask id='X'>" EXT("<camunda:connector>"
+            "<camunda:connectorId>http-connector</camunda:connectorId></camunda:connector>")
+            "</bpmn:serviceTask>\n", "X"), "connector", "X");
     /* clang-format on */
 }
 END_TEST
@@ -1133,7 +1139,7 @@ START_TEST(flows_must_resolve_and_stay_in_their_scope)
     refused(LINE_OF("G", "<bpmn:exclusiveGateway id='G' default='F_s'/>", "G"),
             "invalid-flow", "G");
     /* A flow from a refused element says nothing more. */
-    refused(LINE_OF("X", "<bpmn:scriptTask id='X'/>", "X"), "unsupported-element", "X");
+    refused(LINE_OF("X", "<bpmn:scriptTask id='X'/>", "X"), "script", "X");
     ck_assert_uint_eq(nfindings, 1);
     /* clang-format on */
 }
@@ -1264,7 +1270,7 @@ START_TEST(every_finding_is_collected_in_line_order)
             "</bpmn:intermediateThrowEvent>\n"
             "<bpmn:serviceTask id='C' camunda:class='x.Y'/>\n"
             CFLOW("F", "S", "C", "=1 +")
-            END_PROCESS TAIL, "unsupported-element", "A");
+            END_PROCESS TAIL, "script", "A");
     /* clang-format on */
     ck_assert_uint_eq(nfindings, 4);
     ck_assert_str_eq(findings[0].element, "A");
@@ -1278,10 +1284,112 @@ START_TEST(every_finding_is_collected_in_line_order)
 }
 END_TEST
 
+/* ---- notes: what runs mapped (ordo bpmn check) ------------------------------ */
+
+static char notes_seen[1024];
+
+/* Appends "rule element;" for each note. */
+static void note_cb(void *ctx, const struct ordo_graph_finding *note)
+{
+    size_t len = strlen(notes_seen);
+
+    (void)ctx;
+    (void)snprintf(notes_seen + len, sizeof(notes_seen) - len, "%s %s;", note->rule,
+                   note->element ? note->element : "-");
+}
+
+static void compiles_noting(const char *xml, const char *want)
+{
+    struct ordo_graph_options opts = {.on_note = note_cb};
+
+    notes_seen[0] = '\0';
+    ck_assert_msg(compile_with(xml, &opts) == ORDO_OK, "refused: %s", err.msg);
+    ck_assert_str_eq(notes_seen, want);
+}
+
+START_TEST(camunda_constructs_read_in_ordo_terms_are_noted)
+{
+    /* clang-format off */
+    compiles_noting(LINE_OF("X", "<bpmn:serviceTask id='X' camunda:type='external' "
+                    "camunda:topic='pay' camunda:asyncBefore='true' camunda:exclusive='false'>"
+                    EXT("<camunda:failedJobRetryTimeCycle>R5/PT5M</camunda:failedJobRetryTimeCycle>")
+                    "</bpmn:serviceTask>\n", "X"),
+                    "external-task X;async X;async X;retry-time-cycle X;");
+    ck_assert_str_eq(node("X")->job_type, "pay");
+    compiles_noting(HEAD PROCESS "<bpmn:startEvent id='S'/>" "<bpmn:exclusiveGateway id='G'/>"
+                    FLOW("F0", "S", "G") CFLOW("F1", "G", "E", "${a > 1}")
+                    CFLOW("F2", "G", "E", "=a &lt;= 1") "<bpmn:endEvent id='E'/>" END_PROCESS TAIL,
+                    "juel F1;");
+    /* Ordo's own and Camunda 8's constructs run as written: no notes, and
+     * without on_note none are made. */
+    compiles_noting(LINE_OF("X", "<bpmn:serviceTask id='X'>"
+                    EXT("<zeebe:taskDefinition type='pay'/>") "</bpmn:serviceTask>\n", "X"), "");
+    compiles(LINE_OF("X", "<bpmn:serviceTask id='X' camunda:asyncBefore='true'/>\n", "X"));
+    /* clang-format on */
+}
+END_TEST
+
+START_TEST(camunda_form_data_is_the_tasks_form)
+{
+    /* clang-format off */
+    compiles_noting(LINE_OF("X", "<bpmn:userTask id='X'>" EXT("<camunda:formData>"
+                    "<camunda:formField id='ok' label='OK?' type='boolean' defaultValue='true'>"
+                    "<camunda:validation><camunda:constraint name='required'/>"
+                    "<camunda:constraint name='readonly'/></camunda:validation>"
+                    "</camunda:formField>"
+                    "<camunda:formField id='n' type='long' defaultValue='${x}'/>"
+                    "<camunda:formField id='when' type='date'/>"
+                    "<camunda:formField id='c' type='enum'><camunda:value id='r' name='Red'/>"
+                    "<camunda:value id='g' name='Green'/></camunda:formField>"
+                    "</camunda:formData>") "</bpmn:userTask>\n", "X"), "form-data X;");
+    ck_assert_str_eq(node("X")->form,
+                     "{\"properties\":{\"c\":{\"enum\":[\"r\",\"g\"],\"type\":\"string\"},"
+                     "\"n\":{\"type\":\"integer\"},\"ok\":{\"default\":true,\"title\":\"OK?\","
+                     "\"type\":\"boolean\"},\"when\":{\"format\":\"date-time\",\"type\":\"string\"}},"
+                     "\"required\":[\"ok\"],\"type\":\"object\"}");
+    /* ordo:form wins over camunda:formData. */
+    compiles(LINE_OF("X", "<bpmn:userTask id='X' ordo:form='{\"properties\":{}}'>"
+             EXT("<camunda:formData><camunda:formField id='a' type='string'/></camunda:formData>")
+             "</bpmn:userTask>\n", "X"));
+    ck_assert_str_eq(node("X")->form, "{\"properties\":{}}");
+    refused_saying(LINE_OF("X", "<bpmn:userTask id='X'>" EXT("<camunda:formData>"
+                   "<camunda:formField id='f' type='com.acme.Money'/></camunda:formData>")
+                   "</bpmn:userTask>\n", "X"), "extension", "X",
+                   "userTask \"X\": camunda:formField \"f\" has type \"com.acme.Money\", which "
+                   "Ordo's forms cannot validate (string, long, boolean, date, enum); use one of "
+                   "those");
+    refused(LINE_OF("X", "<bpmn:userTask id='X'>" EXT("<camunda:formData>"
+            "<camunda:formField id='f' type='long' defaultValue='many'/></camunda:formData>")
+            "</bpmn:userTask>\n", "X"), "extension", "X");
+    /* clang-format on */
+}
+END_TEST
+
+START_TEST(history_time_to_live_is_the_retention_in_days)
+{
+    compiles_noting(HEAD
+                    "<bpmn:process id='P' isExecutable='true' "
+                    "camunda:historyTimeToLive='P30D'><bpmn:startEvent id='S'/>" END_PROCESS TAIL,
+                    "history-time-to-live P;");
+    ck_assert_uint_eq(node("P")->retention_days, 30);
+    refused_saying(HEAD
+                   "<bpmn:process id='P' isExecutable='true' "
+                   "camunda:historyTimeToLive='P1M'><bpmn:startEvent id='S'/>" END_PROCESS TAIL,
+                   "history-time-to-live", "P",
+                   "process \"P\": camunda:historyTimeToLive \"P1M\" is not a number of days "
+                   "from 1 to 1000000 (\"30\" or \"P30D\")");
+    /* A process that is not executable is never deployed: its value does
+     * not matter. */
+    compiles(HEAD "<bpmn:process id='P' isExecutable='false' camunda:historyTimeToLive='x'>"
+                  "<bpmn:startEvent id='S'/>" END_PROCESS TAIL);
+    ck_assert_uint_eq(node("P")->retention_days, 0);
+}
+END_TEST
+
 START_TEST(free_is_null_safe_and_findings_outlive_the_model)
 {
     ordo_graph_free(NULL);
-    refused(LINE_OF("X", "<bpmn:scriptTask id='X'/>", "X"), "unsupported-element", "X");
+    refused(LINE_OF("X", "<bpmn:scriptTask id='X'/>", "X"), "script", "X");
     ordo_bpmn_model_free(model);
     model = NULL;
     ck_assert_str_eq(findings[0].element, "X");
@@ -1338,6 +1446,9 @@ static Suite *make_suite(void)
     tcase_add_test(tc, timers_must_parse);
     tcase_add_test(tc, every_finding_is_collected_in_line_order);
     tcase_add_test(tc, free_is_null_safe_and_findings_outlive_the_model);
+    tcase_add_test(tc, camunda_constructs_read_in_ordo_terms_are_noted);
+    tcase_add_test(tc, camunda_form_data_is_the_tasks_form);
+    tcase_add_test(tc, history_time_to_live_is_the_retention_in_days);
     suite_add_tcase(s, tc);
     return s;
 }
