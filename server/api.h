@@ -167,24 +167,39 @@ ordo_route_fn ordo_c7_instance_list, ordo_c7_instance_get, ordo_c7_instance_vari
 ordo_route_fn ordo_c7_fetch_and_lock, ordo_c7_extask_complete, ordo_c7_extask_failure,
     ordo_c7_extask_bpmn_error, ordo_c7_extask_extend_lock, ordo_c7_extask_unlock;
 
-/* From server/api_task.c, shared with the Camunda 8 dialect (the same
- * declarations are in its section; keep one when both are merged). */
+/* The task functions of server/api_task.c the dialect uses (ordo_api_task_search, _finish,
+ * _assign) are declared in the Camunda 8 section below. */
+
+/* ---- Camunda 8 REST dialect (server/c8_*.c) ---- */
+
+/* Parse and compile one BPMN file without storing it, as a deploy of
+ * several files checks each before deploying any (server/api_deploy.c): a
+ * model refused for its content has been answered (422 with its findings)
+ * when this returns ORDO_E_UNPROCESSABLE. */
+enum ordo_code ordo_api_check_file(struct ordo_http_req *req, const char *name, const char *xml,
+                                   size_t len, struct ordo_err *err);
+
+/* The user tasks of 'q' the caller may see, as GET /api/tasks lists them
+ * (server/api_task.c): approvers see the tasks they may act on, operators
+ * and viewers all of them (and only their own with 'mine'). */
 struct ordo_task_query;
-/* The user tasks of 'q' the caller may see, as GET /api/tasks lists them:
- * approvers see the tasks they may act on, operators and viewers all of
- * them (and only their own with 'mine'). */
 enum ordo_code ordo_api_task_search(struct ordo_http_req *req, struct ordo_task_query *q, bool mine,
                                     json_t **out, struct ordo_err *err);
+
 /* Complete task 'key' with 'variables' (an object or NULL) as
  * POST /api/tasks/{key}/complete does: the CONTRACTS §7 rule (403), the
  * task's ordo:form (422 with the fields, already answered), then once. */
 enum ordo_code ordo_api_task_finish(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
                                     const json_t *variables, struct ordo_err *err);
+
 /* Assign task 'key' to 'login' (CONTRACTS §7 rule for the caller); a task
  * held by someone else is ORDO_E_CONFLICT unless 'force'. */
 enum ordo_code ordo_api_task_assign(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
                                     const char *login, bool force, struct ordo_err *err);
 
-/* ---- Camunda 8 REST dialect (server/c8_*.c) ---- */
+ordo_route_fn ordo_c8_topology, ordo_c8_deploy, ordo_c8_instance_create, ordo_c8_instance_cancel,
+    ordo_c8_job_activate, ordo_c8_job_complete, ordo_c8_job_fail, ordo_c8_job_error,
+    ordo_c8_message_publish, ordo_c8_message_correlate, ordo_c8_task_search, ordo_c8_task_complete,
+    ordo_c8_task_assign;
 
 #endif

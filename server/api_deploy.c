@@ -215,3 +215,11 @@ enum ordo_code ordo_api_deploy(struct ordo_http_req *req, struct ordo_err *err)
     ordo_http_reply_json(req, 201, json_pack("{s:o}", "deployments", deployed));
     return ORDO_OK;
 }
+
+enum ordo_code ordo_api_check_file(struct ordo_http_req *req, const char *name, const char *xml,
+                                   size_t len, struct ordo_err *err)
+{
+    const struct file f = {name, xml, len};
+
+    return check_file(req, &f, err);
+}

@@ -257,6 +257,32 @@ const struct ordo_route ordo_api_routes[] = {
 
 
     /* ---- Camunda 8 REST dialect: /v2 (server/c8_*.c, issue 9) ---- */
+    {"GET",  "/v2/topology", ORDO_ROUTE_SYNC, ANY, NONE, ordo_c8_topology,
+     "Camunda 8: the cluster as one broker (the connection check of Modeler and SDKs)"},
+    {"POST", "/v2/deployments", ORDO_ROUTE_SYNC, DES, 32 * MIB, ordo_c8_deploy,
+     "Camunda 8: deploy BPMN files (multipart resources)"},
+    {"POST", "/v2/process-instances", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c8_instance_create,
+     "Camunda 8: start an instance by process id and version or by definition key"},
+    {"POST", "/v2/process-instances/{key}/cancellation", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c8_instance_cancel, "Camunda 8: cancel an instance"},
+    {"POST", "/v2/jobs/activation", ORDO_ROUTE_DEFERRED, OPS, SMALL, ordo_c8_job_activate,
+     "Camunda 8: lock jobs of a type for a worker (long poll with requestTimeout)"},
+    {"POST", "/v2/jobs/{key}/completion", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c8_job_complete,
+     "Camunda 8: complete a job with variables"},
+    {"POST", "/v2/jobs/{key}/failure", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c8_job_fail,
+     "Camunda 8: fail a job with the retries left (0: an incident)"},
+    {"POST", "/v2/jobs/{key}/error", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c8_job_error,
+     "Camunda 8: throw a BPMN error from a job"},
+    {"POST", "/v2/messages/publication", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c8_message_publish,
+     "Camunda 8: publish a message (buffered for its timeToLive)"},
+    {"POST", "/v2/messages/correlation", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c8_message_correlate,
+     "Camunda 8: deliver a message now or fail"},
+    {"POST", "/v2/user-tasks/search", ORDO_ROUTE_SYNC, READ_TASKS, SMALL, ordo_c8_task_search,
+     "Camunda 8: search user tasks"},
+    {"POST", "/v2/user-tasks/{key}/completion", ORDO_ROUTE_SYNC, APR, SMALL,
+     ordo_c8_task_complete, "Camunda 8: complete a user task"},
+    {"POST", "/v2/user-tasks/{key}/assignment", ORDO_ROUTE_SYNC, APR, SMALL, ordo_c8_task_assign,
+     "Camunda 8: assign a user task"},
 };
 /* clang-format on */
 

@@ -7,7 +7,10 @@
  * {name}) that names nothing is 404 and one that cannot be a name 422; a
  * refused query parameter is 400 or 422; a change the resource's state
  * does not allow is 409. Every refusal has the native error body with the
- * status of its code and a request id, and changes no row.
+ * status of its code and a request id, and changes no row. Under /v2 (the
+ * Camunda 8 dialect) a refusal is a ProblemDetail instead (application/
+ * problem+json, the code as its title), and a body the route cannot use
+ * is 400 where the native API says 422, as Camunda answers.
  *
  * The matrix walks ordo_api_routes itself and looks each route up in the
  * table below, which says how to exercise it: a route missing from the
@@ -52,7 +55,7 @@ static void teardown(void)
 #define F_KEY   4u  /* {key}: one that does not exist, or is not a number, is 404 */
 #define F_NAME  8u  /* names in the path ({connector}, {name}): named_rows[] says more */
 #define F_RAW   16u /* takes raw bytes its handler checks (signed hooks): only the body limit */
-#define F_MULTI 32u /* takes multipart/form-data only (the Camunda 7 deploy) */
+#define F_MULTI 32u /* takes multipart/form-data only (the Camunda 7 and 8 deploys) */
 
 /* A request of an F_NAME route and its refusal: 'path', with 'body' (NULL:
  * the row's 'valid' body, if the route takes one), answers 'status' with a
@@ -216,6 +219,20 @@ static const struct spec specs[] = {
     {"POST", "/engine-rest/external-task/{id}/extendLock", F_KEY | F_JSON, 0,
      "{\"workerId\":\"w\",\"newDuration\":1000}", NULL},
     {"POST", "/engine-rest/external-task/{id}/unlock", F_KEY | F_JSON, 0, "{}", NULL},
+    /* The Camunda 8 dialect (server/c8_*.c). */
+    {"GET", "/v2/topology", F_GATES, 0, NULL, NULL},
+    {"POST", "/v2/deployments", F_MULTI, 0, NULL, NULL},
+    {"POST", "/v2/process-instances", F_JSON, 0, NULL, NULL},
+    {"POST", "/v2/process-instances/{key}/cancellation", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/v2/jobs/activation", F_JSON, 0, NULL, NULL},
+    {"POST", "/v2/jobs/{key}/completion", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/v2/jobs/{key}/failure", F_KEY | F_JSON, 0, "{\"retries\":1}", NULL},
+    {"POST", "/v2/jobs/{key}/error", F_KEY | F_JSON, 0, "{\"errorCode\":\"E\"}", NULL},
+    {"POST", "/v2/messages/publication", F_JSON, 0, NULL, NULL},
+    {"POST", "/v2/messages/correlation", F_JSON, 0, NULL, NULL},
+    {"POST", "/v2/user-tasks/search", F_JSON, 0, NULL, NULL},
+    {"POST", "/v2/user-tasks/{key}/completion", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/v2/user-tasks/{key}/assignment", F_KEY | F_JSON, 0, "{\"assignee\":\"admin\"}", NULL},
 };
 
 static const struct named named_rows[] = {
@@ -349,6 +366,35 @@ static void check_refusal(const struct httptest_resp *r, long status, const char
     free(id);
 }
 
+/* 'r' is a Camunda 8 refusal with 'status': application/problem+json with
+ * the code as its title, the status, a detail and the path as instance. */
+static void check_problem(const struct httptest_resp *r, long status, const char *what)
+{
+    const char *code = json_string_value(json_object_get(r->json, "title"));
+    const char *detail = json_string_value(json_object_get(r->json, "detail"));
+    char *type = httptest_header(r, "Content-Type");
+    char *id = httptest_header(r, "X-Request-Id");
+
+    ck_assert_msg(r->status == status, "%s: %ld, not %ld (%s)", what, r->status, status, r->body);
+    ck_assert_msg(type && strncmp(type, "application/problem+json", 24) == 0,
+                  "%s: not problem+json but %s", what, type ? type : "no Content-Type");
+    ck_assert_msg(code && code_status(code) == status, "%s: title %s is not a %ld", what,
+                  code ? code : "(none)", status);
+    ck_assert_msg(json_integer_value(json_object_get(r->json, "status")) == status,
+                  "%s: status member is not %ld: %s", what, status, r->body);
+    ck_assert_msg(detail && *detail, "%s: no detail: %s", what, r->body);
+    ck_assert_msg(json_is_string(json_object_get(r->json, "instance")), "%s: no instance: %s", what,
+                  r->body);
+    ck_assert_msg(id && *id, "%s: no X-Request-Id", what);
+    free(type);
+    free(id);
+}
+
+static bool is_c8(const char *path)
+{
+    return ordo_route_dialect(path) == ORDO_DIALECT_CAMUNDA8;
+}
+
 /* The same for a Camunda 7 path (CONTRACTS §4): {"type","message","code"}. */
 static void check_c7_refusal(const struct httptest_resp *r, long status, const char *what)
 {
@@ -368,7 +414,13 @@ static void check_c7_refusal(const struct httptest_resp *r, long status, const c
 
 static bool is_c7(const char *path)
 {
-    return strncmp(path, "/engine-rest/", strlen("/engine-rest/")) == 0;
+    return ordo_route_dialect(path) == ORDO_DIALECT_CAMUNDA7;
+}
+
+/* A body that parses but that the route cannot use: 422, or 400 under /v2. */
+static long unusable(const char *path)
+{
+    return is_c8(path) ? 400 : 422;
 }
 
 /* One request with the admin key and 'type' + 'body' (may be NULL), which
@@ -382,14 +434,19 @@ static void refused(const struct ordo_route *route, const char *path, const char
     (void)snprintf(what, sizeof what, "%s %s (%s, %zu bytes)", route->method, path,
                    type ? type : "no body", len);
     httptest_request(&srv, route->method, path, ADMIN_KEY, type, body, len, NULL, &r);
-    if (is_c7(path)) {
+    if (is_c8(path)) {
+        check_problem(&r, status, what);
+    } else if (is_c7(path)) {
         check_c7_refusal(&r, status, what);
     } else {
         check_refusal(&r, status, what);
     }
     if (names) {
-        const char *message = json_string_value(
-            json_object_get(is_c7(path) ? r.json : json_object_get(r.json, "error"), "message"));
+        const char *message =
+            is_c8(path) ? json_string_value(json_object_get(r.json, "detail"))
+            : is_c7(path)
+                ? json_string_value(json_object_get(r.json, "message"))
+                : json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
 
         ck_assert_msg(strstr(message, names) != NULL, "%s: the message does not name %s: %s", what,
                       names, message);
@@ -423,10 +480,23 @@ static int check_oversize(const struct ordo_route *route, const struct spec *sp,
 static int check_json_body(const struct ordo_route *route, const char *path)
 {
     refused_json(route, path, "{", 400, NULL);
-    refused_json(route, path, "{\"zzz\":1}", 422, "zzz");
-    refused_json(route, path, "[1]", 422, NULL);
+    refused_json(route, path, "{\"zzz\":1}", unusable(path), "zzz");
+    refused_json(route, path, "[1]", unusable(path), NULL);
     refused(route, path, "text/plain", "{}", 2, 415, NULL);
     return 4;
+}
+
+/* The Camunda 7 and 8 deploys take multipart only: anything else is 415, a
+ * multipart body without its closing delimiter 400. */
+static int check_multipart_body(const struct ordo_route *route, const char *path)
+{
+    static const char cut[] = "--b\r\nContent-Disposition: form-data; name=\"resources\"; "
+                              "filename=\"a.bpmn\"\r\n\r\n<definitions/>";
+
+    refused(route, path, "multipart/form-data; boundary=b", cut, strlen(cut), 400, NULL);
+    refused(route, path, "application/xml", "<definitions/>", strlen("<definitions/>"), 415, NULL);
+    refused_json(route, path, "{}", 415, NULL);
+    return 3;
 }
 
 /* Deploy takes XML or multipart: malformed XML is 400, anything else 415. */
@@ -438,18 +508,6 @@ static int check_xml_body(const struct ordo_route *route, const char *path)
     refused_json(route, path, "[1]", 415, NULL);
     refused(route, path, "text/plain", "<definitions/>", strlen("<definitions/>"), 415, NULL);
     return 5;
-}
-
-/* The Camunda 7 deploy takes multipart only: anything else 415, a broken multipart 400. */
-static int check_multipart_body(const struct ordo_route *route, const char *path)
-{
-    static const char broken[] = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nno end";
-
-    refused(route, path, "application/xml", "<definitions/>", strlen("<definitions/>"), 415, NULL);
-    refused_json(route, path, "{}", 415, NULL);
-    refused(route, path, "multipart/form-data; boundary=b", broken, strlen(broken), 400, NULL);
-    refused(route, path, "multipart/form-data", "x", 1, 400, NULL);
-    return 4;
 }
 
 /* A key that does not exist, and keys that cannot exist, with a body that

@@ -173,4 +173,10 @@ set_tests_properties(test_http_c7 PROPERTIES TIMEOUT 600)
 ordo_add_compat_test(compat_modeler_c7 modeler-c7.js server)
 ordo_add_compat_test(compat_external_task_worker external-task-worker.js server)
 # ---- Camunda 8 REST dialect (issue 9) ----
+# The /v2 routes over real HTTP: problem+json, keys as strings, job long polls, retries, errors,
+# messages and user tasks.
+ordo_add_pg_test(test_http_c8 SOURCES integration/test_http_c8.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http_c8 PROPERTIES TIMEOUT 600)
+# Must-show 4 of issue 9: the unmodified @camunda8/sdk in REST mode deploys, starts and works jobs.
+ordo_add_compat_test(compat_c8_sdk sdk-rest.js camunda8)
 # ---- Camunda export (issue 9) ----
