@@ -158,6 +158,19 @@ ordo_route_fn ordo_api_draft_create, ordo_api_draft_list, ordo_api_draft_get, or
 
 /* ---- Camunda 7 REST dialect (server/c7_*.c) ---- */
 
+ordo_route_fn ordo_c7_version, ordo_c7_engine, ordo_c7_deployment_list, ordo_c7_deployment_create,
+    ordo_c7_definition_list, ordo_c7_definition_get, ordo_c7_definition_get_by_key,
+    ordo_c7_definition_xml, ordo_c7_definition_xml_by_key, ordo_c7_definition_start,
+    ordo_c7_definition_start_by_key;
+ordo_route_fn ordo_c7_instance_list, ordo_c7_instance_get, ordo_c7_instance_variables,
+    ordo_c7_task_list, ordo_c7_task_count, ordo_c7_task_get, ordo_c7_task_claim,
+    ordo_c7_task_unclaim, ordo_c7_task_complete, ordo_c7_message;
+ordo_route_fn ordo_c7_fetch_and_lock, ordo_c7_extask_complete, ordo_c7_extask_failure,
+    ordo_c7_extask_bpmn_error, ordo_c7_extask_extend_lock, ordo_c7_extask_unlock;
+
+/* The task functions of server/api_task.c the dialect uses (ordo_api_task_search, _finish,
+ * _assign) are declared in the Camunda 8 section below. */
+
 /* ---- Camunda 8 REST dialect (server/c8_*.c) ---- */
 
 /* Parse and compile one BPMN file without storing it, as a deploy of

@@ -24,6 +24,7 @@
 #define READ_DEFS  (DES | OPS | VIEW)
 #define READ_INSTS (OPS | VIEW)
 #define READ_TASKS (APR | OPS | VIEW)
+#define C7_ANY     (DES | OPS | APR | VIEW) /* the Camunda 7 dialect's own facts */
 
 #define SMALL (64 * KIB) /* JSON bodies */
 #define NONE  0
@@ -196,6 +197,66 @@ const struct ordo_route ordo_api_routes[] = {
      "deploy a usable draft"},
 
     /* ---- Camunda 7 REST dialect: /engine-rest (server/c7_*.c, issue 9) ---- */
+    /* Also under /engine-rest/engine/default (server/route.c). Designers deploy and read
+     * definitions, operators start and move instances and run external tasks, approvers work
+     * user tasks: the native API's roles for the same acts. */
+    {"GET",  "/engine-rest/version", ORDO_ROUTE_SYNC, C7_ANY, NONE, ordo_c7_version,
+     "Camunda 7: the REST API version this dialect follows"},
+    {"GET",  "/engine-rest/engine", ORDO_ROUTE_SYNC, C7_ANY, NONE, ordo_c7_engine,
+     "Camunda 7: the engines (one, default)"},
+    {"GET",  "/engine-rest/deployment", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_c7_deployment_list, "Camunda 7: list deployments (one per definition)"},
+    {"POST", "/engine-rest/deployment/create", ORDO_ROUTE_SYNC, DES, 32 * MIB,
+     ordo_c7_deployment_create, "Camunda 7: deploy BPMN files (multipart, as Camunda Modeler)"},
+    {"GET",  "/engine-rest/process-definition", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_c7_definition_list, "Camunda 7: list process definitions"},
+    {"GET",  "/engine-rest/process-definition/key/{key}", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_c7_definition_get_by_key, "Camunda 7: the newest definition of a process id"},
+    {"GET",  "/engine-rest/process-definition/key/{key}/xml", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_c7_definition_xml_by_key, "Camunda 7: the BPMN XML of a process id's newest definition"},
+    {"POST", "/engine-rest/process-definition/key/{key}/start", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c7_definition_start_by_key, "Camunda 7: start the newest definition of a process id"},
+    {"GET",  "/engine-rest/process-definition/{id}", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_c7_definition_get, "Camunda 7: one process definition"},
+    {"GET",  "/engine-rest/process-definition/{id}/xml", ORDO_ROUTE_SYNC, READ_DEFS, NONE,
+     ordo_c7_definition_xml, "Camunda 7: the BPMN XML of a process definition"},
+    {"POST", "/engine-rest/process-definition/{id}/start", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c7_definition_start, "Camunda 7: start a process definition"},
+    {"GET",  "/engine-rest/process-instance", ORDO_ROUTE_SYNC, READ_INSTS, NONE,
+     ordo_c7_instance_list, "Camunda 7: list running process instances"},
+    {"GET",  "/engine-rest/process-instance/{id}", ORDO_ROUTE_SYNC, READ_INSTS, NONE,
+     ordo_c7_instance_get, "Camunda 7: one process instance"},
+    {"DELETE", "/engine-rest/process-instance/{id}", ORDO_ROUTE_SYNC, OPS, NONE,
+     ordo_api_instance_cancel, "Camunda 7: cancel a process instance"},
+    {"GET",  "/engine-rest/process-instance/{id}/variables", ORDO_ROUTE_SYNC, READ_INSTS, NONE,
+     ordo_c7_instance_variables, "Camunda 7: a process instance's variables, typed"},
+    {"GET",  "/engine-rest/task", ORDO_ROUTE_SYNC, READ_TASKS, NONE, ordo_c7_task_list,
+     "Camunda 7: list open user tasks"},
+    {"GET",  "/engine-rest/task/count", ORDO_ROUTE_SYNC, READ_TASKS, NONE, ordo_c7_task_count,
+     "Camunda 7: count open user tasks"},
+    {"GET",  "/engine-rest/task/{id}", ORDO_ROUTE_SYNC, READ_TASKS, NONE, ordo_c7_task_get,
+     "Camunda 7: one user task"},
+    {"POST", "/engine-rest/task/{id}/claim", ORDO_ROUTE_SYNC, APR, SMALL, ordo_c7_task_claim,
+     "Camunda 7: claim a user task"},
+    {"POST", "/engine-rest/task/{id}/unclaim", ORDO_ROUTE_SYNC, APR, SMALL,
+     ordo_c7_task_unclaim, "Camunda 7: give a user task back"},
+    {"POST", "/engine-rest/task/{id}/complete", ORDO_ROUTE_SYNC, APR, SMALL,
+     ordo_c7_task_complete, "Camunda 7: complete a user task with typed variables"},
+    {"POST", "/engine-rest/message", ORDO_ROUTE_SYNC, OPS, SMALL, ordo_c7_message,
+     "Camunda 7: correlate a message now"},
+    {"POST", "/engine-rest/external-task/fetchAndLock", ORDO_ROUTE_DEFERRED, OPS, SMALL,
+     ordo_c7_fetch_and_lock, "Camunda 7: lock external tasks of topics (long poll)"},
+    {"POST", "/engine-rest/external-task/{id}/complete", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c7_extask_complete, "Camunda 7: complete a locked external task"},
+    {"POST", "/engine-rest/external-task/{id}/failure", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c7_extask_failure, "Camunda 7: report an external task's failure and retries left"},
+    {"POST", "/engine-rest/external-task/{id}/bpmnError", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c7_extask_bpmn_error, "Camunda 7: throw a BPMN error from an external task"},
+    {"POST", "/engine-rest/external-task/{id}/extendLock", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c7_extask_extend_lock, "Camunda 7: extend the lock of an external task"},
+    {"POST", "/engine-rest/external-task/{id}/unlock", ORDO_ROUTE_SYNC, OPS, SMALL,
+     ordo_c7_extask_unlock, "Camunda 7: release the lock of an external task"},
+
 
     /* ---- Camunda 8 REST dialect: /v2 (server/c8_*.c, issue 9) ---- */
     {"GET",  "/v2/topology", ORDO_ROUTE_SYNC, ANY, NONE, ordo_c8_topology,

@@ -84,6 +84,7 @@ static enum ordo_code load(struct ordo_http_req *req, struct ordo_store *st, int
                 ordo_task_permits(*task, w->login, w->email, w->groups, w->ngroups));
     if (!*may_act && !sees_all) {
         json_decref(*task);
+        *task = NULL; /* callers release '*task' whatever the answer */
         return ordo_err_set(err, ORDO_E_NOTFOUND, "no task %lld", (long long)key);
     }
     return ORDO_OK;
@@ -115,6 +116,7 @@ static enum ordo_code must_act(struct ordo_http_req *req, struct ordo_store *st,
 
     if (rc == ORDO_OK && !may_act) {
         json_decref(*task);
+        *task = NULL;
         return ordo_err_set(err, ORDO_E_FORBIDDEN,
                             "you are not an approver of this task (assignee, candidate user or "
                             "candidate group)");

@@ -77,6 +77,27 @@ static bool match_pattern(const char *pattern, const char *path, struct match_st
     return *pattern == '\0' && *path == '\0';
 }
 
+/* Camunda 7 clients name the engine: /engine-rest/engine/default/X is
+ * /engine-rest/X. The rest of such a path ("/X"), or NULL. */
+#define C7_BASE  "/engine-rest"
+#define C7_ALIAS "/engine-rest/engine/default"
+
+static const char *engine_alias(const char *path)
+{
+    return has_prefix(path, C7_ALIAS) && path[strlen(C7_ALIAS)] == '/' ? path + strlen(C7_ALIAS)
+                                                                       : NULL;
+}
+
+static bool match_route(const char *pattern, const char *path, const char *alias_rest,
+                        struct match_state *m)
+{
+    if (!alias_rest) {
+        return match_pattern(pattern, path, m);
+    }
+    return has_prefix(pattern, C7_BASE "/") &&
+           match_pattern(pattern + strlen(C7_BASE), alias_rest, m);
+}
+
 enum ordo_route_match ordo_route_find(const struct ordo_route *routes, size_t nroutes,
                                       const char *method, const char *path,
                                       char *buf, /* NOLINT: written through 'm' */
@@ -84,10 +105,11 @@ enum ordo_route_match ordo_route_find(const struct ordo_route *routes, size_t nr
                                       const char *params[ORDO_ROUTE_MAX_PARAMS], size_t *nparams)
 {
     struct match_state m = {buf, 0, bufsize, params, 0};
+    const char *alias_rest = engine_alias(path);
     bool path_known = false;
 
     for (size_t i = 0; i < nroutes; i++) {
-        if (!match_pattern(routes[i].pattern, path, &m)) {
+        if (!match_route(routes[i].pattern, path, alias_rest, &m)) {
             continue;
         }
         if (strcmp(routes[i].method, method) == 0) {

@@ -6,6 +6,9 @@
  * "{name}", matching one non-empty segment: "/api/instances/{key}/cancel".
  * A pattern whose last segment is a star matches that prefix and
  * anything below it ("/ui/" followed by the star).
+ * A path under /engine-rest/engine/default/ matches as the same path under
+ * /engine-rest/ (Camunda 7 clients that name the engine), so the table
+ * lists the Camunda 7 routes once.
  * The table is static (server/api_routes.c); docs/openapi.yaml lists the
  * same routes with the same roles, and a test diffs the two.
  */

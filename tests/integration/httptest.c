@@ -377,9 +377,16 @@ const char *httptest_error_code(const struct httptest_resp *r)
 {
     const char *code =
         json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+    const char *c7_type = json_string_value(json_object_get(r->json, "type"));
 
     if (!code) { /* a Camunda 8 ProblemDetail (/v2) carries the code as its title */
         code = json_string_value(json_object_get(r->json, "title"));
+    }
+    /* A Camunda 7 body (/engine-rest) names an exception; two of them are one code each. */
+    if (!code && c7_type && strcmp(c7_type, "AuthenticationException") == 0) {
+        code = "ORDO_E_UNAUTHENTICATED";
+    } else if (!code && c7_type && strcmp(c7_type, "AuthorizationException") == 0) {
+        code = "ORDO_E_FORBIDDEN";
     }
     return code ? code : "";
 }

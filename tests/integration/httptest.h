@@ -81,7 +81,8 @@ char *httptest_user_key(const struct httptest *t, const char *admin_key, const c
                         const char *roles);
 
 /* The error code of a native error body ("ORDO_E_NOTFOUND"), or of a /v2
- * ProblemDetail (its title), or "". */
+ * ProblemDetail (its title), or of a /engine-rest body whose type is
+ * AuthenticationException or AuthorizationException, or "". */
 const char *httptest_error_code(const struct httptest_resp *r);
 
 /* A count of rows: SELECT count(*) ... */

@@ -35,7 +35,11 @@ static struct httptest srv;
 
 static void setup(void)
 {
-    httptest_start(&srv, "http_errors", NULL);
+    /* The matrix makes hundreds of requests a second with one key: not the rate limit's test
+     * (test_http_roles has that). */
+    static const char *const env[] = {"ORDO_RATE_LIMIT=1000000", "ORDO_RATE_BURST=1000000", NULL};
+
+    httptest_start(&srv, "http_errors", env);
 }
 
 static void teardown(void)
@@ -51,7 +55,7 @@ static void teardown(void)
 #define F_KEY   4u  /* {key}: one that does not exist, or is not a number, is 404 */
 #define F_NAME  8u  /* names in the path ({connector}, {name}): named_rows[] says more */
 #define F_RAW   16u /* takes raw bytes its handler checks (signed hooks): only the body limit */
-#define F_MULTI 32u /* takes multipart/form-data only (the Camunda 8 deploy) */
+#define F_MULTI 32u /* takes multipart/form-data only (the Camunda 7 and 8 deploys) */
 
 /* A request of an F_NAME route and its refusal: 'path', with 'body' (NULL:
  * the row's 'valid' body, if the route takes one), answers 'status' with a
@@ -184,6 +188,39 @@ static const struct spec specs[] = {
     {"GET", "/api/drafts/{key}/events", F_KEY, 0, NULL, NULL},
     {"POST", "/api/drafts/{key}/revise", F_KEY | F_JSON, 0, draft_edit, NULL},
     {"POST", "/api/drafts/{key}/deploy", F_KEY, 0, NULL, NULL},
+    /* ---- Camunda 7 REST dialect (/engine-rest): refusals in its own body ---- */
+    {"GET", "/engine-rest/version", F_GATES, 0, NULL, NULL},
+    {"GET", "/engine-rest/engine", F_GATES, 0, NULL, NULL},
+    {"GET", "/engine-rest/deployment", F_GATES, 400, NULL, "?maxResults=-1"},
+    {"POST", "/engine-rest/deployment/create", F_MULTI, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-definition", F_GATES, 400, NULL, "?latestVersion=maybe"},
+    {"GET", "/engine-rest/process-definition/key/{key}", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-definition/key/{key}/xml", F_KEY, 0, NULL, NULL},
+    {"POST", "/engine-rest/process-definition/key/{key}/start", F_KEY | F_JSON, 0, "{}", NULL},
+    {"GET", "/engine-rest/process-definition/{id}", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-definition/{id}/xml", F_KEY, 0, NULL, NULL},
+    {"POST", "/engine-rest/process-definition/{id}/start", F_KEY | F_JSON, 0, "{}", NULL},
+    {"GET", "/engine-rest/process-instance", F_GATES, 400, NULL, "?firstResult=x"},
+    {"GET", "/engine-rest/process-instance/{id}", F_KEY, 0, NULL, NULL},
+    {"DELETE", "/engine-rest/process-instance/{id}", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/process-instance/{id}/variables", F_KEY, 0, NULL, NULL},
+    {"GET", "/engine-rest/task", F_GATES, 400, NULL, "?maxResults=x"},
+    {"GET", "/engine-rest/task/count", F_GATES, 400, NULL, "?tenantIdIn=acme"},
+    {"GET", "/engine-rest/task/{id}", F_KEY, 0, NULL, NULL},
+    {"POST", "/engine-rest/task/{id}/claim", F_KEY | F_JSON, 0, "{\"userId\":\"admin\"}", NULL},
+    {"POST", "/engine-rest/task/{id}/unclaim", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/engine-rest/task/{id}/complete", F_KEY | F_JSON, 0, "{}", NULL},
+    {"POST", "/engine-rest/message", F_JSON, 0, NULL, NULL},
+    {"POST", "/engine-rest/external-task/fetchAndLock", F_JSON, 0, NULL, NULL},
+    {"POST", "/engine-rest/external-task/{id}/complete", F_KEY | F_JSON, 0, "{\"workerId\":\"w\"}",
+     NULL},
+    {"POST", "/engine-rest/external-task/{id}/failure", F_KEY | F_JSON, 0,
+     "{\"workerId\":\"w\",\"retries\":0}", NULL},
+    {"POST", "/engine-rest/external-task/{id}/bpmnError", F_KEY | F_JSON, 0,
+     "{\"workerId\":\"w\",\"errorCode\":\"E\"}", NULL},
+    {"POST", "/engine-rest/external-task/{id}/extendLock", F_KEY | F_JSON, 0,
+     "{\"workerId\":\"w\",\"newDuration\":1000}", NULL},
+    {"POST", "/engine-rest/external-task/{id}/unlock", F_KEY | F_JSON, 0, "{}", NULL},
     /* The Camunda 8 dialect (server/c8_*.c). */
     {"GET", "/v2/topology", F_GATES, 0, NULL, NULL},
     {"POST", "/v2/deployments", F_MULTI, 0, NULL, NULL},
@@ -360,6 +397,28 @@ static bool is_c8(const char *path)
     return ordo_route_dialect(path) == ORDO_DIALECT_CAMUNDA8;
 }
 
+/* The same for a Camunda 7 path (CONTRACTS §4): {"type","message","code"}. */
+static void check_c7_refusal(const struct httptest_resp *r, long status, const char *what)
+{
+    const char *type = json_string_value(json_object_get(r->json, "type"));
+    const char *message = json_string_value(json_object_get(r->json, "message"));
+    char *id = httptest_header(r, "X-Request-Id");
+
+    ck_assert_msg(r->status == status, "%s: %ld, not %ld (%s)", what, r->status, status, r->body);
+    ck_assert_msg(json_object_size(r->json) == 3 &&
+                      json_is_integer(json_object_get(r->json, "code")),
+                  "%s: not a Camunda 7 error body: %s", what, r->body);
+    ck_assert_msg(type && *type && message && *message, "%s: no type or message: %s", what,
+                  r->body);
+    ck_assert_msg(id && *id, "%s: no X-Request-Id", what);
+    free(id);
+}
+
+static bool is_c7(const char *path)
+{
+    return ordo_route_dialect(path) == ORDO_DIALECT_CAMUNDA7;
+}
+
 /* A body that parses but that the route cannot use: 422, or 400 under /v2. */
 static long unusable(const char *path)
 {
@@ -379,13 +438,16 @@ static void refused(const struct ordo_route *route, const char *path, const char
     httptest_request(&srv, route->method, path, ADMIN_KEY, type, body, len, NULL, &r);
     if (is_c8(path)) {
         check_problem(&r, status, what);
+    } else if (is_c7(path)) {
+        check_c7_refusal(&r, status, what);
     } else {
         check_refusal(&r, status, what);
     }
     if (names) {
         const char *message =
-            is_c8(path)
-                ? json_string_value(json_object_get(r.json, "detail"))
+            is_c8(path) ? json_string_value(json_object_get(r.json, "detail"))
+            : is_c7(path)
+                ? json_string_value(json_object_get(r.json, "message"))
                 : json_string_value(json_object_get(json_object_get(r.json, "error"), "message"));
 
         ck_assert_msg(strstr(message, names) != NULL, "%s: the message does not name %s: %s", what,
@@ -426,7 +488,7 @@ static int check_json_body(const struct ordo_route *route, const char *path)
     return 4;
 }
 
-/* The Camunda 8 deploy takes multipart only: anything else is 415, a
+/* The Camunda 7 and 8 deploys take multipart only: anything else is 415, a
  * multipart body without its closing delimiter 400. */
 static int check_multipart_body(const struct ordo_route *route, const char *path)
 {

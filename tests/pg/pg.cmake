@@ -165,6 +165,13 @@ endfunction()
 # A smoke script: the server answers the Camunda 7 and 8 connection checks of Camunda Modeler.
 ordo_add_compat_test(compat_smoke smoke.js server)
 # ---- Camunda 7 REST dialect (issue 9) ----
+# /engine-rest over real HTTP: every route, typed variables, errors, auth, tenants, external tasks.
+ordo_add_pg_test(test_http_c7 SOURCES integration/test_http_c7.c LIBS ordo_httptest LABELS server)
+set_tests_properties(test_http_c7 PROPERTIES TIMEOUT 600)
+# Issue 9 must-shows 2 and 3: Camunda Modeler's calls replayed exactly, and a worker written
+# with the unmodified camunda-external-task-client-js.
+ordo_add_compat_test(compat_modeler_c7 modeler-c7.js server)
+ordo_add_compat_test(compat_external_task_worker external-task-worker.js server)
 # ---- Camunda 8 REST dialect (issue 9) ----
 # The /v2 routes over real HTTP: problem+json, keys as strings, job long polls, retries, errors,
 # messages and user tasks.

@@ -24,6 +24,7 @@ static const struct ordo_route routes[] = {
     {"POST", "/api/instances/{key}/cancel", ORDO_ROUTE_SYNC, 1, 0, ok_handler, ""},
     {"POST", "/api/instances/bulk-cancel", ORDO_ROUTE_SYNC, 1, 0, ok_handler, ""},
     {"GET", "/ui/*", ORDO_ROUTE_SYNC, 0, 0, ok_handler, ""},
+    {"GET", "/engine-rest/task/{id}", ORDO_ROUTE_SYNC, 1, 0, ok_handler, ""},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -88,6 +89,28 @@ START_TEST(dialects_follow_the_path_prefix)
     ck_assert_int_eq(ordo_route_dialect("/v2/topology"), ORDO_DIALECT_CAMUNDA8);
     ck_assert_int_eq(ordo_route_dialect("/v22"), ORDO_DIALECT_NATIVE);
     ck_assert_int_eq(ordo_route_dialect("/api/me"), ORDO_DIALECT_NATIVE);
+}
+END_TEST
+
+START_TEST(the_camunda_7_engine_path_is_an_alias)
+{
+    const struct ordo_route *r = NULL;
+    const char *params[ORDO_ROUTE_MAX_PARAMS];
+    size_t n = 0;
+
+    ck_assert_int_eq(find("GET", "/engine-rest/engine/default/task/7", &r, params, &n),
+                     ORDO_ROUTE_FOUND);
+    ck_assert_str_eq(r->pattern, "/engine-rest/task/{id}");
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(params[0], "7");
+    ck_assert_int_eq(find("GET", "/engine-rest/task/7", &r, params, &n), ORDO_ROUTE_FOUND);
+    /* Only that engine, only under /engine-rest, and only the dialect's routes. */
+    ck_assert_int_eq(find("GET", "/engine-rest/engine/other/task/7", &r, params, &n),
+                     ORDO_ROUTE_NO_PATH);
+    ck_assert_int_eq(find("GET", "/engine-rest/engine/default/livez", &r, params, &n),
+                     ORDO_ROUTE_NO_PATH);
+    ck_assert_int_eq(find("GET", "/engine-rest/engine/defaultx/task/7", &r, params, &n),
+                     ORDO_ROUTE_NO_PATH);
 }
 END_TEST
 
@@ -174,6 +197,7 @@ int main(void)
     tcase_add_test(tc, literal_segments_and_methods_must_match);
     tcase_add_test(tc, a_star_segment_matches_everything_below);
     tcase_add_test(tc, dialects_follow_the_path_prefix);
+    tcase_add_test(tc, the_camunda_7_engine_path_is_an_alias);
     tcase_add_test(tc, multipart_parts_with_and_without_files);
     tcase_add_test(tc, malformed_multipart_is_refused);
     tcase_add_test(tc, a_bucket_refills_at_its_rate);
