@@ -16,6 +16,7 @@
 #include "core/identity.h"
 #include "core/query.h"
 #include "core/store.h"
+#include "plugins/registry.h"
 #include "server/ratelimit.h"
 
 /* Failed logins: 10 at once per address and per login, then one a minute. */
@@ -235,6 +236,20 @@ enum ordo_code ordo_api_keys(struct ordo_http_req *req, int64_t **keys, size_t *
         (*keys)[i] = k;
     }
     *n = json_array_size(list);
+    return ORDO_OK;
+}
+
+enum ordo_code ordo_api_external_type(struct ordo_http_req *req, const char *type,
+                                      struct ordo_err *err)
+{
+    const struct ordo_api *api = ordo_http_app(req);
+
+    if (api->registry && type && ordo_registry_action(api->registry, type)) {
+        return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                            "job type \"%s\" is an installed connector action: Ordo runs those "
+                            "jobs itself, so no external worker gets them",
+                            type);
+    }
     return ORDO_OK;
 }
 

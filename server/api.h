@@ -92,6 +92,13 @@ const char *ordo_api_actor(struct ordo_http_req *req);
 enum ordo_code ordo_api_idempotency_key(struct ordo_http_req *req, const char **out,
                                         struct ordo_err *err);
 
+/* An external worker's job type (a Camunda 7 topic, a Camunda 8 job
+ * type): ORDO_E_UNPROCESSABLE when an installed action runs it, since the
+ * executor takes those jobs and a worker would wait for ever (CONTRACTS §1
+ * routing). */
+enum ordo_code ordo_api_external_type(struct ordo_http_req *req, const char *type,
+                                      struct ordo_err *err);
+
 /* ---- small helpers the handlers share -------------------------------------------------------- */
 
 /* An int64 key as JSON (a decimal string, CONTRACTS §1). */

@@ -228,6 +228,9 @@ static enum ordo_code lock_jobs(struct ordo_http_req *req, const struct fetch *f
     }
     for (size_t i = 0; i < f->ntopics; i++) {
         topics[i] = f->topics[i].t;
+        if (ordo_api_external_type(req, topics[i].type, err) != ORDO_OK) {
+            return ORDO_E_UNPROCESSABLE;
+        }
     }
     rc = ordo_api_borrow(api, &st, err);
     if (rc == ORDO_OK) {

@@ -180,8 +180,11 @@ static enum ordo_code lock_now(struct ordo_http_req *req, const struct activatio
 {
     struct ordo_api *api = ordo_http_app(req);
     struct ordo_store *st = NULL;
-    enum ordo_code rc = ordo_api_borrow(api, &st, err);
+    enum ordo_code rc = ordo_api_external_type(req, a->topic.type, err);
 
+    if (rc == ORDO_OK) {
+        rc = ordo_api_borrow(api, &st, err);
+    }
     if (rc == ORDO_OK) {
         rc = ordo_extjob_lock(st, a->worker, &a->topic, 1, a->max, ordo_http_arena(req), jobs, n,
                               err);

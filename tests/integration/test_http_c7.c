@@ -569,6 +569,14 @@ START_TEST(errors_credentials_and_tenants)
     ck_assert_int_eq(c7("GET", BASE "/deployment?maxResults=-1", ADMIN, NULL, NULL), 400);
     ck_assert_int_eq(
         c7("POST", BASE "/external-task/fetchAndLock", ADMIN, "{\"maxTasks\":1}", NULL), 422);
+    /* An installed action's jobs are the executor's (CONTRACTS §1). */
+    ck_assert_int_eq(c7("POST", BASE "/external-task/fetchAndLock", ADMIN,
+                        "{\"workerId\":\"w\",\"maxTasks\":1,\"topics\":[{\"topicName\":"
+                        "\"noop.complete\",\"lockDuration\":1000}]}",
+                        &out),
+                     422);
+    ck_assert_ptr_nonnull(strstr(str(out, "message"), "installed connector action"));
+    json_decref(out);
 
     /* Tenants: none or "default"; anything else 400, and nothing changes. */
     defs = httptest_count(&srv, "SELECT count(*) FROM definition");

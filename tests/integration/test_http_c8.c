@@ -309,6 +309,9 @@ START_TEST(refusals_are_problem_details_and_change_nothing)
 
     problem("POST", "/v2/jobs/activation", ADMIN, "{\"type\":\"c8-reserve\"}", 400, "timeout");
     problem("POST", "/v2/jobs/activation", ADMIN,
+            "{\"type\":\"noop.complete\",\"timeout\":1000,\"maxJobsToActivate\":1}", 422,
+            "installed connector action");
+    problem("POST", "/v2/jobs/activation", ADMIN,
             "{\"type\":\"c8-reserve\",\"timeout\":1000,\"maxJobsToActivate\":1,"
             "\"tenantIds\":[\"acme\"]}",
             400, "Ordo has one tenant");
