@@ -6,31 +6,8 @@
 # binary ($ORDOTEST_BIN) with the connectors of the build tree installed.
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-# expect CODE DESCRIPTION -- COMMAND...: run, keep stdout/stderr, check the exit code.
-expect() {
-    local want=$1 what=$2
-    shift 3
-    checks=$((checks + 1))
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    [[ $got == "$want" ]] || fail "$what: exit $got, expected $want; stderr: $(head -c 300 "$tmp/err"); stdout: $(head -c 600 "$tmp/out")"
-}
-has() { # has FILE TEXT DESCRIPTION
-    checks=$((checks + 1))
-    grep -qF -- "$2" "$tmp/$1" || fail "$3: no \"$2\" in $1: $(head -c 600 "$tmp/$1")"
-}
-lacks() {
-    checks=$((checks + 1))
-    ! grep -qF -- "$2" "$tmp/$1" || fail "$3: unexpected \"$2\" in $1"
-}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # finding STATUS RULE ELEMENT: check's text output has that finding on that element.
 finding() {
     checks=$((checks + 1))
@@ -298,6 +275,4 @@ expect 2 "other target" -- "$ordo" bpmn check --for camunda8 "$tmp/c8-runs.bpmn"
 has err "ordo bpmn export --target" "other target points at export"
 expect 2 "no file" -- "$ordo" bpmn check --for ordo
 
-echo "check: $checks checks"
-echo "$((checks - failures)) passed, $failures failed"
-((failures == 0))
+finish test_check

@@ -15,14 +15,9 @@ if [[ ! -d $corpus ]]; then
     echo "NOTICE: BPMN corpus not found at $corpus: 0 corpus files checked, skipped"
     exit 77
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 files=0 refused=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+files=0 refused=0
 
 # "RULE LINE MESSAGE" of run's refusal lines, with run's [rule] spelled as check
 # spells it (java-delegate -> ordo/unsupported-java-delegate, unsupported-element

@@ -4,31 +4,8 @@
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
 src=${ORDOTEST_SOURCE_DIR:?run through ctest}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-# expect CODE DESCRIPTION -- COMMAND...: run, keep stdout/stderr, check the exit code.
-expect() {
-    local want=$1 what=$2
-    shift 3
-    checks=$((checks + 1))
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    [[ $got == "$want" ]] || fail "$what: exit $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-}
-has() { # has FILE TEXT DESCRIPTION
-    checks=$((checks + 1))
-    grep -qF -- "$2" "$tmp/$1" || fail "$3: no \"$2\" in $1: $(head -c 300 "$tmp/$1")"
-}
-lacks() {
-    checks=$((checks + 1))
-    ! grep -qF -- "$2" "$tmp/$1" || fail "$3: unexpected \"$2\" in $1"
-}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 example=$src/examples/onboarding.bpmn
 cat >"$tmp/bad.bpmn" <<'XML'
@@ -214,5 +191,4 @@ expect 2 "run: no file" -- "$ordo" run
 expect 0 "help run" -- "$ordo" help run
 has out "Exit status: 0 completed, 1 an incident" "help run documents the exit codes"
 
-echo "$checks checks, $failures failures"
-((failures == 0))
+finish test_cli

@@ -5,30 +5,8 @@
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
 src=${ORDOTEST_SOURCE_DIR:?run through ctest}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-expect() { # expect CODE DESCRIPTION -- COMMAND...
-    local want=$1 what=$2
-    shift 3
-    checks=$((checks + 1))
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    local got=$?
-    [[ $got == "$want" ]] || fail "$what: exit $got, expected $want; stderr: $(head -c 300 "$tmp/err")"
-}
-has() { # has FILE TEXT DESCRIPTION
-    checks=$((checks + 1))
-    grep -qF -- "$2" "$1" || fail "$3: no \"$2\" in $1: $(head -c 300 "$1")"
-}
-lacks() {
-    checks=$((checks + 1))
-    ! grep -qF -- "$2" "$1" || fail "$3: unexpected \"$2\" in $1"
-}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 quick=$src/examples/quickstart.bpmn
 onboarding=$src/examples/onboarding.bpmn
@@ -79,5 +57,4 @@ expect 2 "missing file" -- "$ordo" bpmn export --target camunda7 "$tmp/missing.b
 expect 0 "help" -- "$ordo" help bpmn export
 has "$tmp/out" "usage: ordo bpmn export --target camunda8|camunda7 FILE" "help"
 
-echo "$((checks - failures)) passed, $failures failed"
-((failures == 0))
+finish test_export

@@ -12,14 +12,8 @@
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
 src=${ORDOTEST_SOURCE_DIR:?run through ctest}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The comparable part of a trace: one "event element type op [job type]" line per record, then
 # the final line (status and variables).
@@ -131,5 +125,4 @@ for t in "$src"/tests/fixtures/requirements/*.txt; do
 done
 ((models >= 10)) || fail "only $models models: expected the examples and the drafts"
 
-echo "$((checks - failures)) passed, $failures failed ($models models, both targets, two passes)"
-((failures == 0))
+finish test_export_reimport "$models models, both targets, two passes"
