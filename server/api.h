@@ -201,7 +201,8 @@ enum ordo_code ordo_api_task_finish(struct ordo_http_req *req, struct ordo_store
                                     const json_t *variables, struct ordo_err *err);
 
 /* Assign task 'key' to 'login' (CONTRACTS §7 rule for the caller); a task
- * held by someone else is ORDO_E_CONFLICT unless 'force'. */
+ * held by someone else is ORDO_E_CONFLICT unless 'force' and the caller is
+ * an admin. */
 enum ordo_code ordo_api_task_assign(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
                                     const char *login, bool force, struct ordo_err *err);
 

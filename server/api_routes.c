@@ -25,6 +25,7 @@
 #define READ_INSTS (OPS | VIEW)
 #define READ_TASKS (APR | OPS | VIEW)
 #define C7_ANY     (DES | OPS | APR | VIEW) /* the Camunda 7 dialect's own facts */
+#define C8_ANY     C7_ANY                   /* and the Camunda 8 dialect's: not a metrics key */
 
 #define SMALL (64 * KIB) /* JSON bodies */
 #define NONE  0
@@ -259,7 +260,7 @@ const struct ordo_route ordo_api_routes[] = {
 
 
     /* ---- Camunda 8 REST dialect: /v2 (server/c8_*.c, issue 9) ---- */
-    {"GET",  "/v2/topology", ORDO_ROUTE_SYNC, ANY, NONE, ordo_c8_topology,
+    {"GET",  "/v2/topology", ORDO_ROUTE_SYNC, C8_ANY, NONE, ordo_c8_topology,
      "Camunda 8: the cluster as one broker (the connection check of Modeler and SDKs)"},
     {"POST", "/v2/deployments", ORDO_ROUTE_SYNC, DES, 32 * MIB, ordo_c8_deploy,
      "Camunda 8: deploy BPMN files (multipart resources)"},

@@ -243,6 +243,9 @@ enum ordo_code ordo_api_task_assign(struct ordo_http_req *req, struct ordo_store
         rc = ordo_err_set(err, ORDO_E_FORBIDDEN,
                           "approvers assign tasks to themselves only; admins assign to anyone");
     }
+    /* Only an admin takes a task from the one who holds it; an approver
+     * gets CONFLICT, as with a claim (CONTRACTS §7). */
+    force = force && ordo_principal_has(who, ORDO_ROLE_ADMIN);
     return rc == ORDO_OK ? ordo_query_claim_task(st, key, login, force, ordo_api_actor(req), err)
                          : rc;
 }

@@ -8,8 +8,8 @@
  *       and change notifications, server/waker.h); absent or < 0 answers
  *       at once, as Zeebe does for a negative value.
  *   POST /v2/jobs/{jobKey}/completion, /failure, /error   the outcomes,
- *       204. Camunda 8 names no worker in them, so any external holder's
- *       job (or an unlocked one) is accepted.
+ *       204. Camunda 8 names no worker in them, so any external worker's
+ *       lock is accepted; a job nobody activated is 409 (core/extjob.h).
  *
  * Ordo has no element instance keys on jobs: elementInstanceKey is the job
  * key (docs/camunda8-rest.md).

@@ -76,8 +76,13 @@ static enum ordo_code parse_filter(struct ordo_http_req *req, const json_t *filt
     if (rc == ORDO_OK) {
         rc = filter_text(filter, "candidateGroup", &q->candidate_group, err);
     }
-    if (rc == ORDO_OK) {
-        rc = filter_text(filter, "processInstanceKey", &q->instance_key, err);
+    if (rc == ORDO_OK && (v = json_object_get(filter, "processInstanceKey")) != NULL &&
+        !json_is_null(v)) {
+        int64_t k = 0; /* a key as text or as a JSON integer, as in bodies */
+
+        rc = ordo_c8_key(v, "filter.processInstanceKey", &k, err);
+        q->instance_key =
+            rc == ORDO_OK ? ordo_arena_printf(ordo_http_arena(req), "%lld", (long long)k) : NULL;
     }
     if (rc == ORDO_OK) {
         rc = filter_text(filter, "state", &state, err);
