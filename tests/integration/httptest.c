@@ -346,6 +346,24 @@ void httptest_json(const struct httptest *t, const char *method, const char *pat
                      json ? strlen(json) : 0, NULL, out);
 }
 
+long httptest_call(const struct httptest *t, const char *method, const char *path, const char *key,
+                   const char *json, json_t **out)
+{
+    struct httptest_resp r;
+    long status;
+
+    httptest_json(t, method, path, key, json, &r);
+    status = r.status;
+    if (out && !r.json && r.len) {
+        (void)fprintf(stderr, "%s %s: not JSON: %.300s\n", method, path, r.body);
+    }
+    if (out) {
+        *out = json_incref(r.json);
+    }
+    httptest_resp_free(&r);
+    return status;
+}
+
 char *httptest_header(const struct httptest_resp *r, const char *name)
 {
     size_t n = strlen(name);

@@ -68,6 +68,13 @@ void httptest_request(const struct httptest *t, const char *method, const char *
 void httptest_json(const struct httptest *t, const char *method, const char *path, const char *key,
                    const char *json, struct httptest_resp *out);
 
+/* One request with a JSON body (or none when 'json' is NULL): the status,
+ * and the answer parsed into '*out' (NULL when it is no JSON; the caller
+ * releases it) unless 'out' is NULL. An answer that should be JSON and is
+ * not is printed, for the failure that follows. */
+long httptest_call(const struct httptest *t, const char *method, const char *path, const char *key,
+                   const char *json, json_t **out);
+
 /* The value of a response header (case-insensitive name), malloc'ed, or NULL. */
 char *httptest_header(const struct httptest_resp *r, const char *name);
 

@@ -42,26 +42,6 @@ static void deploy(const char *fixture)
     free(xml);
 }
 
-/* POST with the admin key; returns the status, the body parsed in '*out'
- * (may be NULL). */
-static long call(const char *method, const char *path, const char *key, const char *json,
-                 json_t **out)
-{
-    struct httptest_resp r;
-    long status;
-
-    httptest_json(&srv, method, path, key, json, &r);
-    status = r.status;
-    if (out && !r.json && r.len) {
-        (void)fprintf(stderr, "not JSON: %s\n", r.body);
-    }
-    if (out) {
-        *out = json_incref(r.json);
-    }
-    httptest_resp_free(&r);
-    return status;
-}
-
 static char *start(const char *process, const char *vars)
 {
     char body[512];
@@ -69,7 +49,7 @@ static char *start(const char *process, const char *vars)
     char *key;
 
     (void)snprintf(body, sizeof body, "{\"processId\":\"%s\",\"variables\":%s}", process, vars);
-    ck_assert_int_eq(call("POST", "/api/instances", ADMIN, body, &out), 201);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/instances", ADMIN, body, &out), 201);
     key = strdup(json_string_value(json_object_get(out, "key")));
     json_decref(out);
     return key;
@@ -82,8 +62,8 @@ static void join(const char *login, const char *group)
     json_t *out = NULL;
 
     (void)snprintf(body, sizeof body, "{\"name\":\"%s\"}", group);
-    (void)call("POST", "/api/groups", ADMIN, body, NULL); /* 409 when it exists */
-    ck_assert_int_eq(call("GET", "/api/groups", ADMIN, NULL, &out), 200);
+    (void)httptest_call(&srv, "POST", "/api/groups", ADMIN, body, NULL); /* 409 when it exists */
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/groups", ADMIN, NULL, &out), 200);
     for (size_t i = 0; i < json_array_size(json_object_get(out, "items")); i++) {
         json_t *g = json_array_get(json_object_get(out, "items"), i);
 
@@ -91,7 +71,7 @@ static void join(const char *login, const char *group)
             (void)snprintf(path, sizeof path, "/api/groups/%s/members",
                            json_string_value(json_object_get(g, "key")));
             (void)snprintf(body, sizeof body, "{\"user\":\"%s\"}", login);
-            ck_assert_int_eq(call("POST", path, ADMIN, body, NULL), 204);
+            ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN, body, NULL), 204);
         }
     }
     json_decref(out);
@@ -108,13 +88,13 @@ static char *user_key(const char *login, const char *roles, const char *group)
     (void)snprintf(body, sizeof body,
                    "{\"login\":\"%s\",\"email\":\"%s@example.com\",\"roles\":%s}", login, login,
                    roles);
-    ck_assert_int_eq(call("POST", "/api/users", ADMIN, body, NULL), 201);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/users", ADMIN, body, NULL), 201);
     if (group) {
         join(login, group);
     }
     (void)snprintf(body, sizeof body, "{\"user\":\"%s\",\"name\":\"test\",\"scopes\":%s}", login,
                    roles);
-    ck_assert_int_eq(call("POST", "/api/keys", ADMIN, body, &out), 201);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/keys", ADMIN, body, &out), 201);
     token = strdup(json_string_value(json_object_get(out, "token")));
     json_decref(out);
     return token;
@@ -128,7 +108,7 @@ static char *task_of(const char *inst, const char *element)
     char *key = NULL;
 
     (void)snprintf(path, sizeof path, "/api/tasks?instanceKey=%s", inst);
-    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN, NULL, &out), 200);
     for (size_t i = 0; i < json_array_size(json_object_get(out, "items")); i++) {
         json_t *t = json_array_get(json_object_get(out, "items"), i);
 
@@ -231,25 +211,31 @@ START_TEST(approvers_see_and_complete_only_their_tasks)
     dave = user_key("dave", "[\"approver\"]", NULL);
     review = task_of(inst, "review"); /* candidate users Alice@Example.com, bob */
     sign = task_of(inst, "sign");     /* assignee carol */
-    ck_assert_int_eq(call("GET", "/api/tasks", bob, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/tasks", bob, NULL, &out), 200);
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 2); /* review and anyone */
     json_decref(out);
     (void)snprintf(path, sizeof path, "/api/tasks/%s", sign);
-    ck_assert_int_eq(call("GET", path, bob, NULL, NULL), 404); /* not his: not shown */
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, bob, NULL, NULL),
+                     404); /* not his: not shown */
     (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", sign);
-    ck_assert_int_eq(call("POST", path, bob, "{}", NULL), 404);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, bob, "{}", NULL), 404);
     (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", review);
-    ck_assert_int_eq(call("POST", path, dave, "{\"variables\":{\"approved\":true}}", NULL), 404);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, dave, "{\"variables\":{\"approved\":true}}", NULL), 404);
     /* the form: approved is required and a boolean; a refusal changes nothing */
-    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":\"yes\"}}", &out), 422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, bob, "{\"variables\":{\"approved\":\"yes\"}}", &out),
+        422);
     ck_assert(json_array_size(json_object_get(json_object_get(out, "error"), "details")) >= 1);
     json_decref(out);
-    ck_assert_int_eq(call("POST", path, bob, "{}", NULL), 422);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, bob, "{}", NULL), 422);
     ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM user_task WHERE state = "
                                           "'completed'"),
                      0);
-    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 204);
-    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 409);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 204);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 409);
     ck_assert_int_eq(httptest_count(&srv,
                                     "SELECT count(*) FROM user_task WHERE state = 'completed' AND "
                                     "completed_by = 'user:bob'"),
@@ -273,17 +259,17 @@ START_TEST(claiming_assigns_and_blocks_others)
     erin = user_key("erin", "[\"approver\"]", NULL);
     frank = user_key("frank", "[\"approver\"]", NULL);
     (void)snprintf(path, sizeof path, "/api/tasks/%s/claim", anyone);
-    ck_assert_int_eq(call("POST", path, erin, NULL, NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, erin, NULL, NULL), 204);
     (void)snprintf(path, sizeof path, "/api/tasks/%s", anyone);
-    ck_assert_int_eq(call("GET", path, erin, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, erin, NULL, &out), 200);
     ck_assert_str_eq(json_string_value(json_object_get(out, "assignee")), "erin");
     json_decref(out);
     (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", anyone);
-    ck_assert_int_eq(call("POST", path, frank, "{}", NULL), 404); /* erin's now */
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, frank, "{}", NULL), 404); /* erin's now */
     (void)snprintf(path, sizeof path, "/api/tasks/%s/unclaim", anyone);
-    ck_assert_int_eq(call("POST", path, erin, NULL, NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, erin, NULL, NULL), 204);
     (void)snprintf(path, sizeof path, "/api/tasks/%s/complete", anyone);
-    ck_assert_int_eq(call("POST", path, frank, "{}", NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, frank, "{}", NULL), 204);
     free(inst);
     free(anyone);
     free(erin);
@@ -299,23 +285,26 @@ START_TEST(an_instance_view_lists_and_cancels)
     deploy("approval.bpmn");
     inst = start("approval", "{\"amount\":12}");
     (void)snprintf(path, sizeof path, "/api/instances/%s", inst);
-    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN, NULL, &out), 200);
     ck_assert_int_eq(
         json_integer_value(json_object_get(json_object_get(out, "variables"), "amount")), 12);
     ck_assert_int_eq(json_array_size(json_object_get(out, "activeElements")), 3);
     ck_assert(json_array_size(json_object_get(out, "history")) >= 1);
     json_decref(out);
-    ck_assert_int_eq(call("GET", "/api/instances?processId=approval&limit=1", ADMIN, NULL, &out),
-                     200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/instances?processId=approval&limit=1", ADMIN, NULL, &out),
+        200);
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 1);
     json_decref(out);
-    ck_assert_int_eq(call("GET", "/api/instances?limit=0", ADMIN, NULL, NULL), 422);
-    ck_assert_int_eq(call("GET", "/api/instances?after=xyz", ADMIN, NULL, NULL), 400);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/instances?limit=0", ADMIN, NULL, NULL), 422);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/instances?after=xyz", ADMIN, NULL, NULL),
+                     400);
     (void)snprintf(path, sizeof path, "/api/instances/%s/variables", inst);
-    ck_assert_int_eq(call("POST", path, ADMIN, "{\"variables\":{\"amount\":13}}", NULL), 204);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, ADMIN, "{\"variables\":{\"amount\":13}}", NULL), 204);
     (void)snprintf(path, sizeof path, "/api/instances/%s/cancel", inst);
-    ck_assert_int_eq(call("POST", path, ADMIN, NULL, NULL), 204);
-    ck_assert_int_eq(call("POST", path, ADMIN, NULL, NULL), 409);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN, NULL, NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN, NULL, NULL), 409);
     ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM instance WHERE status = "
                                           "'canceled'"),
                      1);
@@ -331,13 +320,14 @@ START_TEST(the_audit_is_searchable_and_verifies)
     deploy("approval.bpmn");
     inst = start("approval", "{}");
     (void)snprintf(path, sizeof path, "/api/audit?instanceKey=%s", inst);
-    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN, NULL, &out), 200);
     ck_assert(json_array_size(json_object_get(out, "items")) >= 1);
     json_decref(out);
-    ck_assert_int_eq(call("GET", "/api/audit/verify", ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/audit/verify", ADMIN, NULL, &out), 200);
     ck_assert(json_is_true(json_object_get(out, "ok")));
     json_decref(out);
-    ck_assert_int_eq(call("GET", "/api/audit/verify?publicKey=zz", ADMIN, NULL, NULL), 422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/audit/verify?publicKey=zz", ADMIN, NULL, NULL), 422);
     free(inst);
 }
 END_TEST
@@ -382,20 +372,24 @@ START_TEST(messages_publish_and_correlate)
 {
     json_t *out = NULL;
 
-    ck_assert_int_eq(call("POST", "/api/messages", ADMIN,
-                          "{\"name\":\"nobody-waits\",\"ttl\":60000,\"messageId\":\"m1\"}", &out),
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/messages", ADMIN,
+                                   "{\"name\":\"nobody-waits\",\"ttl\":60000,\"messageId\":\"m1\"}",
+                                   &out),
                      201);
     ck_assert_int_eq(json_integer_value(json_object_get(out, "delivered")), 0);
     json_decref(out);
-    ck_assert_int_eq(call("POST", "/api/messages", ADMIN,
-                          "{\"name\":\"nobody-waits\",\"ttl\":60000,\"messageId\":\"m1\"}", &out),
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/messages", ADMIN,
+                                   "{\"name\":\"nobody-waits\",\"ttl\":60000,\"messageId\":\"m1\"}",
+                                   &out),
                      200);
     ck_assert(json_is_true(json_object_get(out, "duplicate")));
     json_decref(out);
-    ck_assert_int_eq(call("POST", "/api/messages/correlate", ADMIN, "{\"name\":\"nobody\"}", NULL),
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/messages/correlate", ADMIN,
+                                   "{\"name\":\"nobody\"}", NULL),
                      404);
-    ck_assert_int_eq(call("POST", "/api/messages", ADMIN, "{\"name\":\"x\",\"ttl\":-1}", NULL),
-                     422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", "/api/messages", ADMIN, "{\"name\":\"x\",\"ttl\":-1}", NULL),
+        422);
 }
 END_TEST
 
@@ -409,22 +403,23 @@ START_TEST(simulate_runs_in_memory_and_touches_nothing)
     long audit;
 
     deploy("approval.bpmn");
-    ck_assert_int_eq(call("GET", "/api/definitions", ADMIN, NULL, &defs), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/definitions", ADMIN, NULL, &defs), 200);
     audit = httptest_count(&srv, "SELECT count(*) FROM audit");
     (void)snprintf(buf, sizeof buf, body,
                    json_string_value(
                        json_object_get(json_array_get(json_object_get(defs, "items"), 0), "key")));
     json_decref(defs);
-    ck_assert_int_eq(call("POST", "/api/simulate", ADMIN, buf, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/simulate", ADMIN, buf, &out), 200);
     ck_assert_str_eq(json_string_value(json_object_get(out, "status")), "completed");
     ck_assert(json_is_true(json_object_get(json_object_get(out, "variables"), "approved")));
     ck_assert(json_array_size(json_object_get(out, "records")) > 5);
     json_decref(out);
-    ck_assert_int_eq(
-        call("POST", "/api/simulate", ADMIN, "{\"bpmn\":\"<definitions\",\"stimuli\":[]}", NULL),
-        400);
-    ck_assert_int_eq(call("POST", "/api/simulate", ADMIN,
-                          "{\"definitionKey\":\"1\",\"stimuli\":[{\"advance\":\"soon\"}]}", NULL),
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/simulate", ADMIN,
+                                   "{\"bpmn\":\"<definitions\",\"stimuli\":[]}", NULL),
+                     400);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/simulate", ADMIN,
+                                   "{\"definitionKey\":\"1\",\"stimuli\":[{\"advance\":\"soon\"}]}",
+                                   NULL),
                      422);
     ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM instance"), 0);
     ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM audit"), audit);
@@ -480,14 +475,17 @@ START_TEST(a_long_poll_answers_when_the_instance_ends)
         char p[128];
 
         (void)snprintf(p, sizeof p, "/api/tasks/%s/complete", *t);
-        ck_assert_int_eq(call("POST", p, ADMIN, "{\"variables\":{\"approved\":true}}", NULL), 204);
+        ck_assert_int_eq(
+            httptest_call(&srv, "POST", p, ADMIN, "{\"variables\":{\"approved\":true}}", NULL),
+            204);
     }
     ck_assert_int_eq(pthread_join(b.thread, NULL), 0);
     ck_assert_int_eq(b.r.status, 200);
     ck_assert_str_eq(json_string_value(json_object_get(b.r.json, "state")), "completed");
     ck_assert_int_lt(b.ms, 30000); /* woken, not timed out */
     httptest_resp_free(&b.r);
-    ck_assert_int_eq(call("GET", "/api/instances/1/wait?timeout=500", ADMIN, NULL, NULL), 422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/instances/1/wait?timeout=500", ADMIN, NULL, NULL), 422);
     free(inst);
     free(review);
     free(sign);
@@ -559,7 +557,8 @@ START_TEST(events_stream_the_audit_as_it_happens)
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.s.data, "event: audit\ndata: {"));
     ck_assert_ptr_nonnull(strstr(r.s.data, "\"action\":\"definition.deployed\""));
-    ck_assert_int_eq(call("GET", "/api/events?cursor=nonsense", ADMIN, NULL, NULL), 400);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/events?cursor=nonsense", ADMIN, NULL, NULL),
+                     400);
 }
 END_TEST
 
@@ -600,12 +599,14 @@ START_TEST(deploy_reports_what_will_wait_and_stores_it)
     rules = finding_rules("approval.bpmn"); /* candidate group "finance" does not exist */
     ck_assert_msg(strstr(rules, "ordo/unknown-group") != NULL, "%s", rules);
     free(rules);
-    ck_assert_int_eq(call("POST", "/api/groups", ADMIN, "{\"name\":\"finance\"}", NULL), 201);
-    ck_assert_int_eq(call("GET", "/api/definitions?processId=external", ADMIN, NULL, &defs), 200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", "/api/groups", ADMIN, "{\"name\":\"finance\"}", NULL), 201);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/definitions?processId=external", ADMIN, NULL, &defs), 200);
     (void)snprintf(path, sizeof path, "/api/definitions/%s/findings",
                    json_string_value(
                        json_object_get(json_array_get(json_object_get(defs, "items"), 0), "key")));
-    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &findings), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN, NULL, &findings), 200);
     ck_assert_int_ge(json_array_size(json_object_get(findings, "items")), 1);
     json_decref(defs);
     json_decref(findings);
@@ -620,7 +621,7 @@ START_TEST(a_process_with_only_a_message_start_starts_through_the_api)
     deploy("order-placed.bpmn");
     inst = start("order_placed", "{\"order\":7}");
     (void)snprintf(path, sizeof path, "/api/instances/%s", inst);
-    ck_assert_int_eq(call("GET", path, ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN, NULL, &out), 200);
     ck_assert_int_eq(
         json_integer_value(json_object_get(json_object_get(out, "variables"), "order")), 7);
     json_decref(out);

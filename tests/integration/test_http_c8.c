@@ -40,22 +40,6 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A JSON call; returns the status and the parsed body in '*out' (may be NULL). */
-static long call(const char *method, const char *path, const char *key, const char *json,
-                 json_t **out)
-{
-    struct httptest_resp r;
-    long status;
-
-    httptest_json(&srv, method, path, key, json, &r);
-    status = r.status;
-    if (out) {
-        *out = json_incref(r.json);
-    }
-    httptest_resp_free(&r);
-    return status;
-}
-
 /* A call that must fail with 'status' as a ProblemDetail naming 'words'. */
 static void problem(const char *method, const char *path, const char *key, const char *json,
                     long status, const char *words)
@@ -139,7 +123,7 @@ static char *start(const char *process, const char *vars)
                    "{\"processDefinitionId\":\"%s\",\"processDefinitionVersion\":-1,"
                    "\"variables\":%s}",
                    process, vars);
-    ck_assert_int_eq(call("POST", "/v2/process-instances", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/process-instances", ADMIN, body, &out), 200);
     key = key_of(out, "processInstanceKey");
     json_decref(out);
     return key;
@@ -156,7 +140,7 @@ static json_t *activate(const char *type, int max, const char *more)
                    "{\"type\":\"%s\",\"worker\":\"w1\",\"timeout\":60000,"
                    "\"maxJobsToActivate\":%d%s}",
                    type, max, more);
-    ck_assert_int_eq(call("POST", "/v2/jobs/activation", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/jobs/activation", ADMIN, body, &out), 200);
     jobs = json_incref(json_object_get(out, "jobs"));
     json_decref(out);
     ck_assert(json_is_array(jobs));
@@ -189,7 +173,7 @@ static long job_call(const json_t *job, const char *verb, const char *json)
 
     (void)snprintf(path, sizeof path, "/v2/jobs/%s/%s",
                    json_string_value(json_object_get(job, "jobKey")), verb);
-    return call("POST", path, ADMIN, json, NULL);
+    return httptest_call(&srv, "POST", path, ADMIN, json, NULL);
 }
 
 /* The native view of an instance, and its state. */
@@ -198,7 +182,7 @@ static const char *state_of(const char *inst, json_t **view)
     char path[96];
 
     (void)snprintf(path, sizeof path, "/api/instances/%s", inst);
-    ck_assert_int_eq(call("GET", path, ADMIN, NULL, view), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN, NULL, view), 200);
     return json_string_value(json_object_get(*view, "state"));
 }
 
@@ -220,7 +204,7 @@ START_TEST(topology_deploy_and_start_answer_as_camunda_8)
     json_t *out = NULL, *dep, *broker;
     char *def, *inst, *by_key, body[256], path[128];
 
-    ck_assert_int_eq(call("GET", "/v2/topology", ADMIN, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/v2/topology", ADMIN, NULL, &out), 200);
     ck_assert_int_eq(json_integer_value(json_object_get(out, "clusterSize")), 1);
     broker = json_array_get(json_object_get(out, "brokers"), 0);
     ck_assert_str_eq(json_string_value(json_object_get(
@@ -247,17 +231,18 @@ START_TEST(topology_deploy_and_start_answer_as_camunda_8)
     httptest_resp_free(&r);
 
     /* By id (newest version) and by key: the same definition. */
-    ck_assert_int_eq(call("POST", "/v2/process-instances", ADMIN,
-                          "{\"processDefinitionId\":\"c8_order\",\"variables\":{\"amount\":5},"
-                          "\"tenantId\":\"<default>\"}",
-                          &out),
-                     200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", "/v2/process-instances", ADMIN,
+                      "{\"processDefinitionId\":\"c8_order\",\"variables\":{\"amount\":5},"
+                      "\"tenantId\":\"<default>\"}",
+                      &out),
+        200);
     inst = key_of(out, "processInstanceKey");
     ck_assert_str_eq(json_string_value(json_object_get(out, "processDefinitionKey")), def);
     ck_assert_int_eq(json_integer_value(json_object_get(out, "processDefinitionVersion")), 1);
     json_decref(out);
     (void)snprintf(body, sizeof body, "{\"processDefinitionKey\":\"%s\"}", def);
-    ck_assert_int_eq(call("POST", "/v2/process-instances", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/process-instances", ADMIN, body, &out), 200);
     by_key = key_of(out, "processInstanceKey");
     ck_assert_str_eq(json_string_value(json_object_get(out, "processDefinitionId")), "c8_order");
     json_decref(out);
@@ -265,7 +250,7 @@ START_TEST(topology_deploy_and_start_answer_as_camunda_8)
 
     /* Cancellation, then the instance is over. */
     (void)snprintf(path, sizeof path, "/v2/process-instances/%s/cancellation", by_key);
-    ck_assert_int_eq(call("POST", path, ADMIN, "{}", NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN, "{}", NULL), 204);
     ck_assert_str_eq(state_of(by_key, &out), "canceled");
     json_decref(out);
     ck_assert_str_eq(state_of(inst, &out), "active");
@@ -360,7 +345,7 @@ static void *bg_main(void *arg)
     struct bg *b = arg;
     int64_t t0 = now_ms();
 
-    b->status = call("POST", "/v2/jobs/activation", ADMIN, b->body, &b->out);
+    b->status = httptest_call(&srv, "POST", "/v2/jobs/activation", ADMIN, b->body, &b->out);
     b->ms = now_ms() - t0;
     return NULL;
 }
@@ -513,11 +498,12 @@ START_TEST(publication_is_buffered_and_correlation_is_not)
     free(inst);
 
     /* Published first, the message waits for the instance that comes. */
-    ck_assert_int_eq(call("POST", "/v2/messages/publication", ADMIN,
-                          "{\"name\":\"go\",\"correlationKey\":\"o-2\",\"timeToLive\":60000,"
-                          "\"messageId\":\"m-2\",\"variables\":{\"paid\":2}}",
-                          &out),
-                     200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", "/v2/messages/publication", ADMIN,
+                      "{\"name\":\"go\",\"correlationKey\":\"o-2\",\"timeToLive\":60000,"
+                      "\"messageId\":\"m-2\",\"variables\":{\"paid\":2}}",
+                      &out),
+        200);
     ck_assert_str_eq(json_string_value(json_object_get(out, "tenantId")), "<default>");
     free(key_of(out, "messageKey"));
     json_decref(out);
@@ -534,10 +520,11 @@ START_TEST(publication_is_buffered_and_correlation_is_not)
 
     /* Correlation reaches the one waiting now. */
     inst = start("wait_message", "{\"orderId\":\"o-3\"}");
-    ck_assert_int_eq(call("POST", "/v2/messages/correlation", ADMIN,
-                          "{\"name\":\"go\",\"correlationKey\":\"o-3\",\"variables\":{\"paid\":3}}",
-                          NULL),
-                     200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", "/v2/messages/correlation", ADMIN,
+                      "{\"name\":\"go\",\"correlationKey\":\"o-3\",\"variables\":{\"paid\":3}}",
+                      NULL),
+        200);
     ck_assert_str_eq(state_of(inst, &view), "completed");
     json_decref(view);
     free(inst);
@@ -567,7 +554,7 @@ static void page_through(const char *inst)
 
     (void)snprintf(body, sizeof body,
                    "{\"filter\":{\"processInstanceKey\":\"%s\"},\"page\":{\"limit\":2}}", inst);
-    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
     page = json_object_get(out, "page");
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 2);
     ck_assert(json_is_true(json_object_get(page, "hasMoreTotalItems")));
@@ -577,7 +564,7 @@ static void page_through(const char *inst)
                    "\"after\":\"%s\"}}",
                    inst, json_string_value(json_object_get(page, "endCursor")));
     json_decref(out);
-    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 1);
     ck_assert(json_is_false(json_object_get(json_object_get(out, "page"), "hasMoreTotalItems")));
     json_decref(out);
@@ -589,7 +576,7 @@ static void search_keys(const char *body, char *out, size_t size)
     json_t *res = NULL, *t;
     size_t i, n = 0;
 
-    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, body, &res), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN, body, &res), 200);
     out[0] = '\0';
     json_array_foreach(json_object_get(res, "items"), i, t)
     {
@@ -648,15 +635,18 @@ static void held_tasks_are_not_taken_by_another_candidate(const char *bob)
 
     (void)snprintf(body, sizeof body,
                    "{\"filter\":{\"processInstanceKey\":\"%s\",\"state\":\"CREATED\"}}", inst);
-    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
     review = task_key(json_object_get(out, "items"), "review");
     ck_assert_ptr_nonnull(review);
     (void)snprintf(path, sizeof path, "/v2/user-tasks/%s/assignment", review);
-    ck_assert_int_eq(call("POST", path, bob, "{\"assignee\":\"bob\"}", NULL), 204);
-    ck_assert_int_eq(call("POST", path, alice, "{\"assignee\":\"alice\"}", NULL), 409);
-    ck_assert_int_eq(
-        call("POST", path, alice, "{\"assignee\":\"alice\",\"allowOverride\":true}", NULL), 409);
-    ck_assert_int_eq(call("POST", path, ADMIN, "{\"assignee\":\"alice\"}", NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, bob, "{\"assignee\":\"bob\"}", NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, alice, "{\"assignee\":\"alice\"}", NULL),
+                     409);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, alice,
+                                   "{\"assignee\":\"alice\",\"allowOverride\":true}", NULL),
+                     409);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN, "{\"assignee\":\"alice\"}", NULL),
+                     204);
     ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM user_task WHERE element_id = "
                                           "'review' AND assignee = 'alice' AND state = 'created'"),
                      1);
@@ -677,7 +667,7 @@ START_TEST(user_tasks_are_searched_and_completed_under_the_task_rule)
     (void)snprintf(body, sizeof body,
                    "{\"filter\":{\"processInstanceKey\":\"%s\",\"state\":\"CREATED\"}}", inst);
     /* The admin sees every task; bob only those he may act on. */
-    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
     items = json_object_get(out, "items");
     ck_assert_int_eq(json_array_size(items), 3);
     ck_assert_int_eq(
@@ -689,7 +679,8 @@ START_TEST(user_tasks_are_searched_and_completed_under_the_task_rule)
 
         (void)snprintf(numeric, sizeof numeric,
                        "{\"filter\":{\"processInstanceKey\":%s,\"state\":\"CREATED\"}}", inst);
-        ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, numeric, &same), 200);
+        ck_assert_int_eq(
+            httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN, numeric, &same), 200);
         ck_assert_int_eq(json_array_size(json_object_get(same, "items")), 3);
         json_decref(same);
     }
@@ -700,7 +691,7 @@ START_TEST(user_tasks_are_searched_and_completed_under_the_task_rule)
     page_through(inst);
     sort_both_ways(inst);
 
-    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", bob, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", bob, body, &out), 200);
     items = json_object_get(out, "items");
     ck_assert_int_eq(json_array_size(items), 2);
     ck_assert_ptr_null(task_key(items, "sign"));
@@ -712,22 +703,25 @@ START_TEST(user_tasks_are_searched_and_completed_under_the_task_rule)
                      "CREATED");
 
     /* carol's task: bob may not complete it (404: he cannot see it either). */
-    ck_assert_int_eq(call("POST", path, bob, "{}", NULL), 404);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, bob, "{}", NULL), 404);
     /* The form wants "approved": 422 with the field, nothing changes. */
     (void)snprintf(path, sizeof path, "/v2/user-tasks/%s/completion", review);
-    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{}}", NULL), 422);
-    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 204);
-    ck_assert_int_eq(call("POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL) / 100, 4);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, bob, "{\"variables\":{}}", NULL), 422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL), 204);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, bob, "{\"variables\":{\"approved\":true}}", NULL) / 100,
+        4);
     /* Assignment: to oneself, then the task is bob's. */
     (void)snprintf(path, sizeof path, "/v2/user-tasks/%s/assignment", anyone);
-    ck_assert_int_eq(call("POST", path, bob, "{\"assignee\":\"carol\"}", NULL), 403);
-    ck_assert_int_eq(call("POST", path, bob, "{\"assignee\":\"bob\"}", NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, bob, "{\"assignee\":\"carol\"}", NULL), 403);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, bob, "{\"assignee\":\"bob\"}", NULL), 204);
     held_tasks_are_not_taken_by_another_candidate(bob);
     json_decref(out);
 
-    ck_assert_int_eq(
-        call("POST", "/v2/user-tasks/search", ADMIN, "{\"filter\":{\"assignee\":\"bob\"}}", &out),
-        200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN,
+                                   "{\"filter\":{\"assignee\":\"bob\"}}", &out),
+                     200);
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 1);
     ck_assert_str_eq(json_string_value(json_object_get(
                          json_array_get(json_object_get(out, "items"), 0), "elementId")),
@@ -737,7 +731,7 @@ START_TEST(user_tasks_are_searched_and_completed_under_the_task_rule)
                    "{\"filter\":{\"processInstanceKey\":\"%s\",\"state\":\"COMPLETED\"},"
                    "\"page\":{\"limit\":1}}",
                    inst);
-    ck_assert_int_eq(call("POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/v2/user-tasks/search", ADMIN, body, &out), 200);
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 1);
     ck_assert_str_eq(json_string_value(json_object_get(
                          json_array_get(json_object_get(out, "items"), 0), "state")),

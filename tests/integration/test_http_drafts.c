@@ -71,28 +71,12 @@ static void sleep_ms(long ms)
     (void)nanosleep(&ts, NULL);
 }
 
-/* One JSON request; the status, and the answer when 'out' is not NULL. */
-static long call(const char *method, const char *path, const char *key, const char *json,
-                 json_t **out)
-{
-    struct httptest_resp r;
-    long status;
-
-    httptest_json(&srv, method, path, key, json, &r);
-    status = r.status;
-    if (out) {
-        *out = json_incref(r.json);
-    }
-    httptest_resp_free(&r);
-    return status;
-}
-
 /* The same with a JSON body built by json_pack (taken over). */
 static long call_obj(const char *method, const char *path, const char *key, json_t *body,
                      json_t **out)
 {
     char *text = json_dumps(body, JSON_COMPACT);
-    long status = call(method, path, key, text, out);
+    long status = httptest_call(&srv, method, path, key, text, out);
 
     free(text);
     json_decref(body);
@@ -172,7 +156,7 @@ static json_t *get_draft(const char *key, const char *draft, const char *query)
     json_t *out = NULL;
 
     (void)snprintf(path, sizeof path, "/api/drafts/%s%s", draft, query ? query : "");
-    ck_assert_int_eq(call("GET", path, key, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, key, NULL, &out), 200);
     return out;
 }
 
@@ -272,7 +256,7 @@ START_TEST(an_offline_draft_streams_its_progress_deploys_with_an_audit_row_and_s
     ck_assert(has_string(json_object_get(json_object_get(r.json, "uses"), "actions"),
                          "jira.create_issue"));
     (void)snprintf(path, sizeof path, "/api/definitions/%s", def_key);
-    ck_assert_int_eq(call("GET", path, ADMIN_KEY, NULL, &def), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN_KEY, NULL, &def), 200);
     ck_assert_str_eq(str(def, "processId"), process_id);
     check_deploy_audit(draft);
 
@@ -288,7 +272,7 @@ START_TEST(an_offline_draft_streams_its_progress_deploys_with_an_audit_row_and_s
         ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE action = 'draft.deploy'"), 1);
     }
     (void)snprintf(body, sizeof body, "{\"processId\":\"%s\"}", process_id);
-    ck_assert_int_eq(call("POST", "/api/instances", ADMIN_KEY, body, NULL), 201);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/instances", ADMIN_KEY, body, NULL), 201);
     ck_assert_int_eq(count("SELECT count(*) FROM instance"), 1);
     json_decref(def);
     httptest_resp_free(&r);
@@ -317,9 +301,10 @@ START_TEST(a_draft_that_fails_is_kept_with_what_went_wrong_and_cannot_be_deploye
                       json_is_object(json_object_get(d, "error")),
                   "a failed draft says why: %s", json_dumps(d, 0));
     (void)snprintf(path, sizeof path, "/api/drafts/%s/deploy", draft);
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, NULL, NULL), 422);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN_KEY, NULL, NULL), 422);
     ck_assert_int_eq(count("SELECT count(*) FROM definition"), 0);
-    ck_assert_int_eq(call("GET", "/api/drafts?status=failed", ADMIN_KEY, NULL, &list), 200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/drafts?status=failed", ADMIN_KEY, NULL, &list), 200);
     ck_assert_int_eq(json_array_size(json_object_get(list, "items")), 1);
     ck_assert_str_eq(str(json_array_get(json_object_get(list, "items"), 0), "key"), draft);
     json_decref(list);
@@ -377,8 +362,9 @@ START_TEST(an_edit_the_ir_cannot_hold_is_kept_and_turns_revising_in_words_off)
     json_decref(d);
 
     (void)snprintf(path, sizeof path, "/api/drafts/%s/revise", draft);
-    ck_assert_int_eq(
-        call("POST", path, ADMIN_KEY, "{\"instruction\":\"add a Slack message\"}", &out), 422);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN_KEY,
+                                   "{\"instruction\":\"add a Slack message\"}", &out),
+                     422);
     ck_assert_ptr_nonnull(strstr(
         json_string_value(json_object_get(json_object_get(out, "error"), "message")), "Sub_1"));
     json_decref(out);
@@ -433,7 +419,7 @@ static long status_of(const char *method, const char *suffix, const char *draft,
     char path[128];
 
     (void)snprintf(path, sizeof path, "/api/drafts/%s%s", draft, suffix);
-    return call(method, path, key, json, NULL);
+    return httptest_call(&srv, method, path, key, json, NULL);
 }
 
 START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
@@ -456,16 +442,17 @@ START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
     ck_assert_int_eq(status_of("POST", "/deploy", draft, bob, NULL), 404);
     (void)snprintf(path, sizeof path, "/api/drafts/%s/revise", draft);
     ck_assert_int_eq(call_obj("POST", path, bob, json_pack("{s:s}", "xml", unliftable), NULL), 404);
-    ck_assert_int_eq(call("GET", "/api/drafts", bob, NULL, &list), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/drafts", bob, NULL, &list), 200);
     ck_assert_int_eq(json_array_size(json_object_get(list, "items")), 0);
     json_decref(list);
 
     ck_assert_int_eq(status_of("GET", "", draft, viewer, NULL), 200);
-    ck_assert_int_eq(call("GET", "/api/drafts", viewer, NULL, &list), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/drafts", viewer, NULL, &list), 200);
     ck_assert_int_eq(json_array_size(json_object_get(list, "items")), 1);
     json_decref(list);
     ck_assert_int_eq(status_of("POST", "/deploy", draft, viewer, NULL), 403);
-    ck_assert_int_eq(call("POST", "/api/drafts", viewer, "{\"text\":\"x\"}", NULL), 403);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/drafts", viewer, "{\"text\":\"x\"}", NULL),
+                     403);
     /* Viewing widens reading, never writing: a designer who is also a
      * viewer reads alice's draft but cannot revise or deploy it. */
     ck_assert_int_eq(status_of("GET", "", draft, both, NULL), 200);
@@ -473,7 +460,7 @@ START_TEST(designers_see_their_own_drafts_viewers_read_all_others_nothing)
     ck_assert_int_eq(call_obj("POST", path, both, json_pack("{s:s}", "xml", unliftable), NULL),
                      404);
     ck_assert_int_eq(status_of("GET", "", draft, operator, NULL), 403);
-    ck_assert_int_eq(call("GET", "/api/drafts", operator, NULL, NULL), 403);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/drafts", operator, NULL, NULL), 403);
 
     ck_assert_int_eq(status_of("POST", "/deploy", draft, alice, NULL), 201);
     ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE action = 'draft.deploy' AND actor = "
@@ -541,7 +528,7 @@ START_TEST(undeployed_drafts_are_purged_after_the_retention)
     kept = create_draft(ADMIN_KEY, ONBOARDING, false);
     free(events(ADMIN_KEY, kept));
     (void)snprintf(path, sizeof path, "/api/drafts/%s/deploy", kept);
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, NULL, NULL), 201);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN_KEY, NULL, NULL), 201);
     gone = create_draft(ADMIN_KEY, WEATHER, false);
     free(events(ADMIN_KEY, gone));
     for (int i = 0; i < 300 && (n = count("SELECT count(*) FROM draft")) != 1; i++) {
@@ -549,7 +536,7 @@ START_TEST(undeployed_drafts_are_purged_after_the_retention)
     }
     ck_assert_int_eq(n, 1);
     (void)snprintf(path, sizeof path, "/api/drafts/%s", kept);
-    ck_assert_int_eq(call("GET", path, ADMIN_KEY, NULL, NULL), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN_KEY, NULL, NULL), 200);
     ck_assert_int_eq(count("SELECT count(*) FROM draft_event WHERE draft_key NOT IN (SELECT key "
                            "FROM draft)"),
                      0);
@@ -572,41 +559,51 @@ START_TEST(bad_input_is_refused_and_changes_nothing)
     json_t *out = NULL;
 
     httptest_start(&srv, "http_drafts", NULL);
-    ck_assert_int_eq(call("POST", "/api/drafts", ADMIN_KEY, "{\"text\":\"\"}", NULL), 400);
-    ck_assert_int_eq(call("POST", "/api/drafts", ADMIN_KEY, "{\"text\":\"  \\n \"}", NULL), 400);
-    ck_assert_int_eq(call("POST", "/api/drafts", ADMIN_KEY, "{}", NULL), 400);
-    ck_assert_int_eq(call("POST", "/api/drafts", ADMIN_KEY, "{\"text\":5}", NULL), 422);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/drafts", ADMIN_KEY, "{\"text\":\"\"}", NULL),
+                     400);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", "/api/drafts", ADMIN_KEY, "{\"text\":\"  \\n \"}", NULL), 400);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/drafts", ADMIN_KEY, "{}", NULL), 400);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/drafts", ADMIN_KEY, "{\"text\":5}", NULL),
+                     422);
     memset(big, 'a', 39999);
     big[39999] = '\0';
     ck_assert_int_eq(
         call_obj("POST", "/api/drafts", ADMIN_KEY, json_pack("{s:s}", "text", big), NULL), 413);
-    ck_assert_int_eq(call("POST", "/api/drafts", ADMIN_KEY,
-                          "{\"text\":\"post in Slack\",\"systems\":[\"workday\"]}", &out),
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/drafts", ADMIN_KEY,
+                                   "{\"text\":\"post in Slack\",\"systems\":[\"workday\"]}", &out),
                      422);
     ck_assert_ptr_nonnull(strstr(error_message(out), "workday"));
     json_decref(out);
-    ck_assert_int_eq(
-        call("POST", "/api/drafts", ADMIN_KEY, "{\"text\":\"x\",\"allowHttp\":\"yes\"}", NULL),
-        422);
+    ck_assert_int_eq(httptest_call(&srv, "POST", "/api/drafts", ADMIN_KEY,
+                                   "{\"text\":\"x\",\"allowHttp\":\"yes\"}", NULL),
+                     422);
     ck_assert_int_eq(count("SELECT count(*) FROM draft"), 0);
 
-    ck_assert_int_eq(call("GET", "/api/drafts/999999999", ADMIN_KEY, NULL, NULL), 404);
-    ck_assert_int_eq(call("GET", "/api/drafts/999999999/events", ADMIN_KEY, NULL, NULL), 404);
-    ck_assert_int_eq(call("GET", "/api/drafts?status=done", ADMIN_KEY, NULL, NULL), 422);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/drafts/999999999", ADMIN_KEY, NULL, NULL),
+                     404);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/drafts/999999999/events", ADMIN_KEY, NULL, NULL), 404);
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/drafts?status=done", ADMIN_KEY, NULL, NULL),
+                     422);
 
     draft = create_draft(ADMIN_KEY, ONBOARDING, true);
     free(events(ADMIN_KEY, draft));
     (void)snprintf(path, sizeof path, "/api/drafts/%s/events?cursor=x", draft);
-    ck_assert_int_eq(call("GET", path, ADMIN_KEY, NULL, NULL), 400);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN_KEY, NULL, NULL), 400);
     (void)snprintf(path, sizeof path, "/api/drafts/%s?transcript=maybe", draft);
-    ck_assert_int_eq(call("GET", path, ADMIN_KEY, NULL, NULL), 422);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN_KEY, NULL, NULL), 422);
     (void)snprintf(path, sizeof path, "/api/drafts/%s/revise", draft);
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, "{\"xml\":\"<definitions\"}", NULL), 400);
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, "{\"xml\":\"x\",\"instruction\":\"y\"}", NULL),
-                     422);
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, "{}", NULL), 422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, ADMIN_KEY, "{\"xml\":\"<definitions\"}", NULL), 400);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, ADMIN_KEY, "{\"xml\":\"x\",\"instruction\":\"y\"}", NULL),
+        422);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN_KEY, "{}", NULL), 422);
     /* No LLM: revising in words is refused, saying why. */
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, "{\"instruction\":\"add a step\"}", &out), 422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", path, ADMIN_KEY, "{\"instruction\":\"add a step\"}", &out),
+        422);
     ck_assert_ptr_nonnull(strstr(error_message(out), "llm_provider"));
     json_decref(out);
     ck_assert_int_eq(count("SELECT max(revision) FROM draft"), 1);
@@ -767,7 +764,7 @@ START_TEST(an_llm_revision_is_made_and_one_that_stays_invalid_is_kept_with_its_v
     ck_assert_int_eq(json_array_size(json_object_get(d, "history")), 3);
     json_decref(d);
     (void)snprintf(path, sizeof path, "/api/drafts/%s/deploy", draft);
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, NULL, NULL), 422);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN_KEY, NULL, NULL), 422);
     ordo_fakellm_reset(&fake);
     free(draft);
     httptest_stop(&srv);

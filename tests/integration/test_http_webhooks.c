@@ -32,21 +32,6 @@
 
 static struct httptest srv;
 
-static long call(const char *method, const char *path, const char *key, const char *json,
-                 json_t **out)
-{
-    struct httptest_resp r;
-    long status;
-
-    httptest_json(&srv, method, path, key, json, &r);
-    status = r.status;
-    if (out) {
-        *out = json_incref(r.json);
-    }
-    httptest_resp_free(&r);
-    return status;
-}
-
 static void deploy_file(const char *path_or_fixture, bool fixture)
 {
     struct httptest_resp r;
@@ -143,7 +128,7 @@ static void set_secret(const char *name, const char *secret)
 
     (void)snprintf(path, sizeof path, "/api/webhooks/endpoints/%s", name);
     (void)snprintf(body, sizeof body, "{\"secret\":\"%s\"}", secret);
-    ck_assert_int_eq(call("PUT", path, ADMIN_KEY, body, NULL), 200);
+    ck_assert_int_eq(httptest_call(&srv, "PUT", path, ADMIN_KEY, body, NULL), 200);
 }
 
 static void check_started_instance(void)
@@ -158,7 +143,7 @@ static void check_started_instance(void)
     (void)snprintf(path, sizeof path, "/api/instances/%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     PQfinish(db);
-    ck_assert_int_eq(call("GET", path, ADMIN_KEY, NULL, &inst), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN_KEY, NULL, &inst), 200);
     ck_assert_str_eq(json_string_value(json_object_get(json_object_get(inst, "variables"), "repo")),
                      "ordo");
     ck_assert_int_eq(
@@ -174,7 +159,8 @@ START_TEST(a_signed_delivery_starts_one_instance_and_refusals_store_nothing)
 
     httptest_start(&srv, "http_webhooks", env);
     deploy_file("hook-start.bpmn", true);
-    ck_assert_int_eq(call("GET", "/api/webhooks/endpoints/gh-push", ADMIN_KEY, NULL, &out), 200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/webhooks/endpoints/gh-push", ADMIN_KEY, NULL, &out), 200);
     ck_assert(json_is_false(json_object_get(out, "secret_set")));
     ck_assert_str_eq(json_string_value(json_object_get(out, "source")), "bpmn");
     json_decref(out);
@@ -182,7 +168,8 @@ START_TEST(a_signed_delivery_starts_one_instance_and_refusals_store_nothing)
     /* No secret yet: fail closed. */
     ck_assert_int_eq(post_github("gh-push", SECRET, "d-1", PUSH_BODY, NULL), 401);
     set_secret("gh-push", SECRET);
-    ck_assert_int_eq(call("GET", "/api/webhooks/endpoints/gh-push", ADMIN_KEY, NULL, &out), 200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/webhooks/endpoints/gh-push", ADMIN_KEY, NULL, &out), 200);
     ck_assert(json_is_true(json_object_get(out, "secret_set")));
     text = json_dumps(out, 0);
     ck_assert_ptr_null(strstr(text, SECRET)); /* never shown */
@@ -225,7 +212,7 @@ START_TEST(a_signed_delivery_starts_one_instance_and_refusals_store_nothing)
     (void)snprintf(path, sizeof path, "/api/definitions/%s/suspend", PQgetvalue(res, 0, 0));
     PQclear(res);
     PQfinish(db);
-    ck_assert_int_eq(call("POST", path, ADMIN_KEY, NULL, NULL), 204);
+    ck_assert_int_eq(httptest_call(&srv, "POST", path, ADMIN_KEY, NULL, NULL), 204);
     ck_assert_int_eq(post_github("gh-push", SECRET, "d-2", PUSH_BODY, NULL), 404);
     ck_assert_int_eq(count("SELECT count(*) FROM webhook_delivery WHERE delivery_id = 'd-2'"), 0);
     httptest_stop(&srv);
@@ -291,10 +278,10 @@ START_TEST(a_message_endpoint_correlates_and_the_body_limit_holds)
     httptest_start(&srv, "http_webhooks_msg", env);
     deploy_file("hook-message.bpmn", true);
     set_secret("payments", SECRET);
-    ck_assert_int_eq(call("POST", "/api/instances", ADMIN_KEY,
-                          "{\"processId\":\"hook_message\",\"variables\":{\"orderId\":\"o-1\"}}",
-                          &out),
-                     201);
+    ck_assert_int_eq(
+        httptest_call(&srv, "POST", "/api/instances", ADMIN_KEY,
+                      "{\"processId\":\"hook_message\",\"variables\":{\"orderId\":\"o-1\"}}", &out),
+        201);
     json_decref(out);
     ck_assert_int_eq(post_hmac("{\"order\":\"o-1\",\"amount\":5}", "p-1"), 200);
     ck_assert_int_eq(wait_count("SELECT count(*) FROM user_task WHERE element_id = 'ship'", 1), 1);
@@ -347,25 +334,32 @@ START_TEST(endpoints_api_crud_roles_and_standard_webhooks)
                    "{\"scheme\":\"standard\",\"action\":\"start\",\"processId\":\"hook_start\","
                    "\"secret\":\"%s\"}",
                    whsec);
-    ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/std-hook", operator, body, NULL), 403);
-    ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/std-hook", ADMIN_KEY, body, NULL), 201);
-    ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/Bad%20Name", ADMIN_KEY, body, NULL), 422);
-    /* Approvals trust the click's Slack user: only Slack's signature may vouch for it. */
-    ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/approvals", ADMIN_KEY,
-                          "{\"scheme\":\"github\",\"action\":\"slack_approval\",\"secret\":\"s\"}",
-                          NULL),
-                     422);
-    ck_assert_int_eq(call("PUT", "/api/webhooks/endpoints/u", ADMIN_KEY,
-                          "{\"scheme\":\"unsigned\",\"action\":\"start\",\"processId\":\"x\"}",
-                          NULL),
-                     422); /* without the admin flag */
     ck_assert_int_eq(
-        call("PUT", "/api/webhooks/endpoints/gh-push", ADMIN_KEY, "{\"scheme\":\"jira\"}", NULL),
-        409); /* a BPMN endpoint's scheme is the model's */
-    ck_assert_int_eq(call("GET", "/api/webhooks/endpoints", viewer, NULL, &out), 200);
+        httptest_call(&srv, "PUT", "/api/webhooks/endpoints/std-hook", operator, body, NULL), 403);
+    ck_assert_int_eq(
+        httptest_call(&srv, "PUT", "/api/webhooks/endpoints/std-hook", ADMIN_KEY, body, NULL), 201);
+    ck_assert_int_eq(
+        httptest_call(&srv, "PUT", "/api/webhooks/endpoints/Bad%20Name", ADMIN_KEY, body, NULL),
+        422);
+    /* Approvals trust the click's Slack user: only Slack's signature may vouch for it. */
+    ck_assert_int_eq(
+        httptest_call(&srv, "PUT", "/api/webhooks/endpoints/approvals", ADMIN_KEY,
+                      "{\"scheme\":\"github\",\"action\":\"slack_approval\",\"secret\":\"s\"}",
+                      NULL),
+        422);
+    ck_assert_int_eq(
+        httptest_call(&srv, "PUT", "/api/webhooks/endpoints/u", ADMIN_KEY,
+                      "{\"scheme\":\"unsigned\",\"action\":\"start\",\"processId\":\"x\"}", NULL),
+        422); /* without the admin flag */
+    ck_assert_int_eq(httptest_call(&srv, "PUT", "/api/webhooks/endpoints/gh-push", ADMIN_KEY,
+                                   "{\"scheme\":\"jira\"}", NULL),
+                     409); /* a BPMN endpoint's scheme is the model's */
+    ck_assert_int_eq(httptest_call(&srv, "GET", "/api/webhooks/endpoints", viewer, NULL, &out),
+                     200);
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 2);
     json_decref(out);
-    ck_assert_int_eq(call("GET", "/api/webhooks/endpoints?limit=1", viewer, NULL, &out), 200);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/webhooks/endpoints?limit=1", viewer, NULL, &out), 200);
     ck_assert_str_eq(json_string_value(json_object_get(out, "next")), "gh-push");
     json_decref(out);
 
@@ -392,18 +386,25 @@ START_TEST(endpoints_api_crud_roles_and_standard_webhooks)
     httptest_resp_free(&r);
     ck_assert_int_eq(wait_count("SELECT count(*) FROM webhook_delivery WHERE state = 'done'", 1),
                      1);
-    ck_assert_int_eq(
-        call("GET", "/api/webhooks/endpoints/std-hook/deliveries", operator, NULL, &out), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET",
+                                   "/api/webhooks/endpoints/std-hook/deliveries", operator, NULL,
+                                   &out),
+                     200);
     ck_assert_int_eq(json_array_size(json_object_get(out, "items")), 1);
     ck_assert_ptr_nonnull(json_string_value(
         json_object_get(json_array_get(json_object_get(out, "items"), 0), "instance_key")));
     json_decref(out);
 
-    ck_assert_int_eq(call("DELETE", "/api/webhooks/endpoints/gh-push", ADMIN_KEY, NULL, NULL), 409);
-    ck_assert_int_eq(call("DELETE", "/api/webhooks/endpoints/std-hook", viewer, NULL, NULL), 403);
-    ck_assert_int_eq(call("DELETE", "/api/webhooks/endpoints/std-hook", ADMIN_KEY, NULL, NULL),
-                     204);
-    ck_assert_int_eq(call("GET", "/api/webhooks/endpoints/std-hook", ADMIN_KEY, NULL, NULL), 404);
+    ck_assert_int_eq(
+        httptest_call(&srv, "DELETE", "/api/webhooks/endpoints/gh-push", ADMIN_KEY, NULL, NULL),
+        409);
+    ck_assert_int_eq(
+        httptest_call(&srv, "DELETE", "/api/webhooks/endpoints/std-hook", viewer, NULL, NULL), 403);
+    ck_assert_int_eq(
+        httptest_call(&srv, "DELETE", "/api/webhooks/endpoints/std-hook", ADMIN_KEY, NULL, NULL),
+        204);
+    ck_assert_int_eq(
+        httptest_call(&srv, "GET", "/api/webhooks/endpoints/std-hook", ADMIN_KEY, NULL, NULL), 404);
     ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE action LIKE 'webhook.endpoint.%'"), 2);
     ck_assert_int_eq(count("SELECT count(*) FROM audit WHERE payload LIKE '%whsec_%'"), 0);
     free(viewer);
@@ -457,7 +458,7 @@ START_TEST(the_bamboohr_sandbox_sender_starts_onboarding)
     (void)snprintf(path, sizeof path, "/api/instances/%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     PQfinish(db);
-    ck_assert_int_eq(call("GET", path, ADMIN_KEY, NULL, &inst), 200);
+    ck_assert_int_eq(httptest_call(&srv, "GET", path, ADMIN_KEY, NULL, &inst), 200);
     ck_assert_str_eq(
         json_string_value(json_object_get(json_object_get(inst, "variables"), "employee_id")),
         "102");
