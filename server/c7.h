@@ -88,6 +88,18 @@ struct ordo_c7_walk {
 enum ordo_code ordo_c7_walk(struct ordo_store *st, const struct ordo_c7_walk *w, json_t **items,
                             int64_t *count, struct ordo_err *err);
 
+/* The largest count a query parameter may give (firstResult, maxResults). */
+#define ORDO_C7_MAX_COUNT 1000000000LL
+
+/* A list route: only the query parameters in 'filters' (NULL-terminated)
+ * besides firstResult, maxResults and tenantIdIn (else ORDO_E_INVAL: a
+ * filter Ordo does not apply must not widen the answer), paging, the
+ * tenant check, the walk, each item mapped by 'dto', answered as a JSON
+ * array. */
+enum ordo_code ordo_c7_list(struct ordo_http_req *req, const char *const *filters,
+                            struct ordo_c7_walk *w, json_t *(*dto)(const json_t *),
+                            struct ordo_err *err);
+
 /* firstResult and maxResults of the request into 'w' (maxResults absent:
  * no limit; maxResults=0 answers nothing, as Camunda Modeler's connection
  * check asks). */

@@ -52,29 +52,40 @@ static enum ordo_code fetch_definitions(struct ordo_store *st, void *query, cons
     return ordo_query_list_definitions(st, q, page, err);
 }
 
+#define MAX_LIKE 255 /* bytes of a nameLike pattern */
+
 struct def_filter {
     const char *name, *name_like; /* deployments: of the resource */
     const char *id;               /* a definition key */
     int64_t version;              /* 0: any */
 };
 
-/* "%x%" as SQL LIKE, case-sensitive: '%' any run, '_' one character. */
+/* "%x%" as SQL LIKE, case-sensitive: '%' any run, '_' one character. In
+ * time proportional to the lengths' product, however many '%' there are
+ * (a backtracking match takes exponential time on "%%%...%x"): on a
+ * mismatch only the last '%' is tried again, one character further. */
 static bool like(const char *s, const char *p)
 {
-    if (*p == '\0') {
-        return *s == '\0';
-    }
-    if (*p == '%') {
-        for (;; s++) {
-            if (like(s, p + 1)) {
-                return true;
-            }
-            if (*s == '\0') {
-                return false;
-            }
+    const char *star = NULL, *resume = NULL;
+
+    while (*s) {
+        if (*p == '%') {
+            star = ++p;
+            resume = s;
+        } else if (*p && (*p == '_' || *p == *s)) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star;
+            s = ++resume;
+        } else {
+            return false;
         }
     }
-    return *s && (*p == '_' || *p == *s) && like(s + 1, p + 1);
+    while (*p == '%') {
+        p++;
+    }
+    return *p == '\0';
 }
 
 static bool keep_definition(const json_t *item, void *ctx)
@@ -97,37 +108,14 @@ static json_t *deployment_dto(const json_t *def)
                      ordo_c7_time(json_object_get(def, "deployedAt")), "tenantId");
 }
 
-/* ordo_c7_walk() over definitions, each item mapped by 'dto'. */
+/* ordo_c7_list() over definitions, each item mapped by 'dto'. */
 static enum ordo_code list_definitions(struct ordo_http_req *req, struct ordo_definition_query *q,
-                                       struct def_filter *f, json_t *(*dto)(const json_t *),
-                                       struct ordo_err *err)
+                                       struct def_filter *f, const char *const *filters,
+                                       json_t *(*dto)(const json_t *), struct ordo_err *err)
 {
     struct ordo_c7_walk w = {fetch_definitions, q, keep_definition, f, 0, -1};
-    struct ordo_store *st;
-    json_t *items = NULL, *out, *item;
-    size_t i;
-    enum ordo_code rc = ordo_c7_paging(req, &w, err);
 
-    if (rc == ORDO_OK) {
-        rc = ordo_c7_tenant(ordo_http_query(req, "tenantIdIn"), "tenantIdIn", err);
-    }
-    if (rc == ORDO_OK) {
-        rc = ordo_api_store(req, &st, err);
-    }
-    if (rc == ORDO_OK) {
-        rc = ordo_c7_walk(st, &w, &items, NULL, err);
-    }
-    if (rc != ORDO_OK) {
-        return rc;
-    }
-    out = json_array();
-    json_array_foreach(items, i, item)
-    {
-        json_array_append_new(out, dto(item));
-    }
-    json_decref(items);
-    ordo_http_reply_json(req, 200, out);
-    return ORDO_OK;
+    return ordo_c7_list(req, filters, &w, dto, err);
 }
 
 enum ordo_code ordo_c7_deployment_list(struct ordo_http_req *req, struct ordo_err *err)
@@ -138,8 +126,12 @@ enum ordo_code ordo_c7_deployment_list(struct ordo_http_req *req, struct ordo_er
         .name_like = ordo_http_query(req, "nameLike"),
         .id = ordo_http_query(req, "id"),
     };
+    static const char *const filters[] = {"name", "nameLike", "id", NULL};
 
-    return list_definitions(req, &q, &f, deployment_dto, err);
+    if (f.name_like && strlen(f.name_like) > MAX_LIKE) {
+        return ordo_err_set(err, ORDO_E_INVAL, "nameLike is at most %d bytes", MAX_LIKE);
+    }
+    return list_definitions(req, &q, &f, filters, deployment_dto, err);
 }
 
 enum ordo_code ordo_c7_definition_list(struct ordo_http_req *req, struct ordo_err *err)
@@ -157,7 +149,10 @@ enum ordo_code ordo_c7_definition_list(struct ordo_http_req *req, struct ordo_er
     if (ordo_c7_query_count(req, "version", 0, &f.version, err) != ORDO_OK) {
         return err->code;
     }
-    return list_definitions(req, &q, &f, ordo_c7_definition_dto, err);
+    static const char *const filters[] = {"key", "latestVersion", "processDefinitionId", "version",
+                                          NULL};
+
+    return list_definitions(req, &q, &f, filters, ordo_c7_definition_dto, err);
 }
 
 /* ---- one definition ----------------------------------------------------------------------------

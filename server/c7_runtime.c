@@ -38,32 +38,11 @@ enum ordo_code ordo_c7_instance_list(struct ordo_http_req *req, struct ordo_err 
         .business_key = ordo_http_query(req, "businessKey"),
         .state = "active",
     };
+    static const char *const filters[] = {"processDefinitionKey", "processDefinitionId",
+                                          "businessKey", NULL};
     struct ordo_c7_walk w = {fetch_instances, &q, NULL, NULL, 0, -1};
-    struct ordo_store *st;
-    json_t *items = NULL, *out, *item;
-    size_t i;
-    enum ordo_code rc = ordo_c7_paging(req, &w, err);
 
-    if (rc == ORDO_OK) {
-        rc = ordo_c7_tenant(ordo_http_query(req, "tenantIdIn"), "tenantIdIn", err);
-    }
-    if (rc == ORDO_OK) {
-        rc = ordo_api_store(req, &st, err);
-    }
-    if (rc == ORDO_OK) {
-        rc = ordo_c7_walk(st, &w, &items, NULL, err);
-    }
-    if (rc != ORDO_OK) {
-        return rc;
-    }
-    out = json_array();
-    json_array_foreach(items, i, item)
-    {
-        json_array_append_new(out, ordo_c7_instance_dto(item));
-    }
-    json_decref(items);
-    ordo_http_reply_json(req, 200, out);
-    return ORDO_OK;
+    return ordo_c7_list(req, filters, &w, ordo_c7_instance_dto, err);
 }
 
 static enum ordo_code instance_get(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
@@ -153,55 +132,57 @@ static bool keep_task(const json_t *item, void *ctx)
     return !want || (el && strcmp(el, want) == 0);
 }
 
-static enum ordo_code walk_tasks(struct ordo_http_req *req, json_t **items, int64_t *count,
-                                 struct ordo_err *err)
-{
-    struct task_walk t = {
-        .req = req,
-        .q =
-            {
-                .instance_key = ordo_http_query(req, "processInstanceId"),
-                .assignee = ordo_http_query(req, "assignee"),
-                .candidate_group = ordo_http_query(req, "candidateGroup"),
-            },
-    };
-    struct ordo_c7_walk w = {
-        fetch_tasks, &t, keep_task, (void *)ordo_http_query(req, "taskDefinitionKey"), 0, -1};
-    struct ordo_store *st;
-    enum ordo_code rc = count ? ORDO_OK : ordo_c7_paging(req, &w, err);
+/* The query parameters GET /task and /task/count apply. */
+static const char *const task_filters[] = {"processInstanceId", "assignee", "candidateGroup",
+                                           "taskDefinitionKey", NULL};
 
+static void task_walk_of(struct ordo_http_req *req, struct task_walk *t, struct ordo_c7_walk *w)
+{
+    memset(t, 0, sizeof *t);
+    t->req = req;
+    t->q.instance_key = ordo_http_query(req, "processInstanceId");
+    t->q.assignee = ordo_http_query(req, "assignee");
+    t->q.candidate_group = ordo_http_query(req, "candidateGroup");
+    *w = (struct ordo_c7_walk){
+        fetch_tasks, t, keep_task, (void *)ordo_http_query(req, "taskDefinitionKey"), 0, -1};
+}
+
+enum ordo_code ordo_c7_task_list(struct ordo_http_req *req, struct ordo_err *err)
+{
+    struct task_walk t;
+    struct ordo_c7_walk w;
+
+    task_walk_of(req, &t, &w);
+    return ordo_c7_list(req, task_filters, &w, task_dto, err);
+}
+
+enum ordo_code ordo_c7_task_count(struct ordo_http_req *req, struct ordo_err *err)
+{
+    const char *known[8];
+    struct task_walk t;
+    struct ordo_c7_walk w;
+    struct ordo_store *st = NULL;
+    int64_t count = 0;
+    size_t n = 0;
+    enum ordo_code rc;
+
+    while (task_filters[n]) {
+        known[n] = task_filters[n];
+        n++;
+    }
+    known[n++] = "tenantIdIn";
+    known[n] = NULL;
+    task_walk_of(req, &t, &w);
+    rc = ordo_http_query_known(req, known, err);
     if (rc == ORDO_OK) {
         rc = ordo_c7_tenant(ordo_http_query(req, "tenantIdIn"), "tenantIdIn", err);
     }
     if (rc == ORDO_OK) {
         rc = ordo_api_store(req, &st, err);
     }
-    return rc == ORDO_OK ? ordo_c7_walk(st, &w, items, count, err) : rc;
-}
-
-enum ordo_code ordo_c7_task_list(struct ordo_http_req *req, struct ordo_err *err)
-{
-    json_t *items = NULL, *out, *item;
-    size_t i;
-    enum ordo_code rc = walk_tasks(req, &items, NULL, err);
-
-    if (rc != ORDO_OK) {
-        return rc;
+    if (rc == ORDO_OK) {
+        rc = ordo_c7_walk(st, &w, NULL, &count, err);
     }
-    out = json_array();
-    json_array_foreach(items, i, item)
-    {
-        json_array_append_new(out, task_dto(item));
-    }
-    json_decref(items);
-    ordo_http_reply_json(req, 200, out);
-    return ORDO_OK;
-}
-
-enum ordo_code ordo_c7_task_count(struct ordo_http_req *req, struct ordo_err *err)
-{
-    int64_t count = 0;
-    enum ordo_code rc = walk_tasks(req, NULL, &count, err);
 
     if (rc == ORDO_OK) {
         ordo_http_reply_json(req, 200, json_pack("{s:I}", "count", (json_int_t)count));
@@ -274,6 +255,14 @@ static enum ordo_code task_complete(struct ordo_http_req *req, struct ordo_store
 
     if (rc == ORDO_OK) {
         rc = ordo_json_opt_bool(body, "withVariablesInReturn", &with_vars, err);
+    }
+    /* The instance's variables are for those who may read instances; an
+     * approver sees a task, not the process's data. */
+    if (rc == ORDO_OK && with_vars && !ordo_principal_has(ordo_http_who(req), ORDO_ROLE_OPERATOR) &&
+        !ordo_principal_has(ordo_http_who(req), ORDO_ROLE_VIEWER)) {
+        rc = ordo_err_set(err, ORDO_E_FORBIDDEN,
+                          "withVariablesInReturn needs the operator or viewer role (the "
+                          "instance's variables); complete without it");
     }
     if (rc == ORDO_OK) {
         rc = ordo_c7_vars_plain(json_object_get(body, "variables"), "variables", &vars, err);

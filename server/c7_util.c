@@ -5,6 +5,7 @@
 
 #include "base/calendar.h"
 #include "base/json.h"
+#include "server/api.h"
 #include "server/c7.h"
 
 #define PAGE "500" /* ORDO_QUERY_MAX_LIMIT: the fewest round trips per walk */
@@ -83,8 +84,11 @@ enum ordo_code ordo_c7_query_count(struct ordo_http_req *req, const char *name, 
         return ORDO_OK;
     }
     n = strtoll(s, &end, 10);
-    if (end == s || *end || n < 0 || s[0] == '-' || s[0] == '+' || s[0] == ' ') {
-        return ordo_err_set(err, ORDO_E_INVAL, "%s must be a non-negative integer", name);
+    /* Capped, so that firstResult + maxResults cannot overflow. */
+    if (end == s || *end || n < 0 || n > ORDO_C7_MAX_COUNT || s[0] == '-' || s[0] == '+' ||
+        s[0] == ' ') {
+        return ordo_err_set(err, ORDO_E_INVAL, "%s must be an integer from 0 to %lld", name,
+                            (long long)ORDO_C7_MAX_COUNT);
     }
     *out = n;
     return ORDO_OK;
@@ -101,6 +105,50 @@ enum ordo_code ordo_c7_paging(struct ordo_http_req *req, struct ordo_c7_walk *w,
     enum ordo_code rc = ordo_c7_query_count(req, "firstResult", 0, &w->first, err);
 
     return rc == ORDO_OK ? ordo_c7_query_count(req, "maxResults", -1, &w->max, err) : rc;
+}
+
+enum ordo_code ordo_c7_list(struct ordo_http_req *req, const char *const *filters,
+                            struct ordo_c7_walk *w, json_t *(*dto)(const json_t *),
+                            struct ordo_err *err)
+{
+    const char *known[24];
+    size_t n = 0;
+    struct ordo_store *st = NULL;
+    json_t *items = NULL, *out, *item;
+    size_t i;
+    enum ordo_code rc;
+
+    for (; filters[n] && n < sizeof known / sizeof known[0] - 4; n++) {
+        known[n] = filters[n];
+    }
+    known[n++] = "firstResult";
+    known[n++] = "maxResults";
+    known[n++] = "tenantIdIn";
+    known[n] = NULL;
+    rc = ordo_http_query_known(req, known, err);
+    if (rc == ORDO_OK) {
+        rc = ordo_c7_paging(req, w, err);
+    }
+    if (rc == ORDO_OK) {
+        rc = ordo_c7_tenant(ordo_http_query(req, "tenantIdIn"), "tenantIdIn", err);
+    }
+    if (rc == ORDO_OK) {
+        rc = ordo_api_store(req, &st, err);
+    }
+    if (rc == ORDO_OK) {
+        rc = ordo_c7_walk(st, w, &items, NULL, err);
+    }
+    if (rc != ORDO_OK) {
+        return rc;
+    }
+    out = json_array();
+    json_array_foreach(items, i, item)
+    {
+        json_array_append_new(out, dto(item));
+    }
+    json_decref(items);
+    ordo_http_reply_json(req, 200, out);
+    return ORDO_OK;
 }
 
 /* Keep the page's accepted items within the window; false when the walk

@@ -160,6 +160,41 @@ const char *ordo_http_query(const struct ordo_http_req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_scan {
+    const char *const *known;
+    const char *unknown; /* the first name not known */
+};
+
+static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  const char *value)
+{
+    struct query_scan *q = cls;
+
+    (void)kind, (void)value;
+    for (size_t i = 0; q->known[i]; i++) {
+        if (strcmp(q->known[i], key) == 0) {
+            return MHD_YES;
+        }
+    }
+    q->unknown = key;
+    return MHD_NO;
+}
+
+enum ordo_code ordo_http_query_known(const struct ordo_http_req *req, const char *const *known,
+                                     struct ordo_err *err)
+{
+    struct query_scan q = {known, NULL};
+
+    (void)MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, scan_query, &q);
+    if (q.unknown) {
+        return ordo_err_set(err, ORDO_E_INVAL,
+                            "query parameter \"%.80s\" is not supported here; Ordo would not "
+                            "apply it",
+                            q.unknown);
+    }
+    return ORDO_OK;
+}
+
 const char *ordo_http_header(const struct ordo_http_req *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);

@@ -115,7 +115,11 @@ const char *ordo_http_param(const struct ordo_http_req *req, size_t i);
 enum ordo_code ordo_http_param_key(const struct ordo_http_req *req, size_t i, int64_t *key,
                                    struct ordo_err *err);
 
-const char *ordo_http_query(const struct ordo_http_req *req, const char *name);  /* or NULL */
+const char *ordo_http_query(const struct ordo_http_req *req, const char *name); /* or NULL */
+/* ORDO_E_INVAL naming the first query parameter not in 'known' (NULL-terminated): a filter the
+ * route does not apply must not pass unnoticed, or a list would answer more than was asked. */
+enum ordo_code ordo_http_query_known(const struct ordo_http_req *req, const char *const *known,
+                                     struct ordo_err *err);
 const char *ordo_http_header(const struct ordo_http_req *req, const char *name); /* or NULL */
 
 /* The raw body (NUL-terminated for convenience; may contain NULs). */

@@ -479,7 +479,21 @@ START_TEST(tasks_messages_and_instances)
     ck_assert_int_eq(json_array_size(out), 0);
     json_decref(out);
     (void)snprintf(path, sizeof path, BASE "/task/%s/complete", task);
+    /* The instance's variables are not for an approver: 403, and the task
+     * stays open; an admin (every role) gets them. */
     ck_assert_int_eq(c7("POST", path, approver,
+                        "{\"variables\":{\"approved\":{\"value\":true,\"type\":\"Boolean\"}},"
+                        "\"withVariablesInReturn\":true}",
+                        NULL),
+                     403);
+    {
+        char open_sql[128];
+
+        (void)snprintf(open_sql, sizeof open_sql,
+                       "SELECT count(*) FROM user_task WHERE key = %s AND state = 'created'", task);
+        ck_assert_int_eq(httptest_count(&srv, open_sql), 1);
+    }
+    ck_assert_int_eq(c7("POST", path, ADMIN,
                         "{\"variables\":{\"approved\":{\"value\":true,\"type\":\"Boolean\"}},"
                         "\"withVariablesInReturn\":true}",
                         &out),
@@ -566,6 +580,30 @@ START_TEST(errors_credentials_and_tenants)
     ck_assert_ptr_nonnull(strstr(str(out, "message"), "nope"));
     json_decref(out);
     ck_assert_int_eq(c7("GET", BASE "/no-such-thing", ADMIN, NULL, NULL), 404);
+    /* A filter Ordo does not apply is refused, never ignored: a list then
+     * delete must not reach more than was asked. */
+    ck_assert_int_eq(
+        c7("GET", BASE "/process-instance?variables=orderId_eq_o-9", ADMIN, NULL, &out), 400);
+    ck_assert_ptr_nonnull(strstr(str(out, "message"), "\"variables\""));
+    json_decref(out);
+    ck_assert_int_eq(c7("GET", BASE "/task?candidateUser=bob", ADMIN, NULL, NULL), 400);
+    ck_assert_int_eq(c7("GET", BASE "/task/count?unassigned=true", ADMIN, NULL, NULL), 400);
+    ck_assert_int_eq(c7("GET", BASE "/deployment?sortBy=name", ADMIN, NULL, NULL), 400);
+    ck_assert_int_eq(
+        c7("GET", BASE "/process-definition?firstResult=99999999999", ADMIN, NULL, NULL), 400);
+    /* Many '%' in nameLike: matched in linear time (a backtracking match
+     * would not end on a deployed name), and a long pattern is refused. */
+    deploy_c7("c7-order.bpmn", NULL, 200, NULL);
+    ck_assert_int_eq(c7("GET",
+                        BASE "/deployment?nameLike=%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25"
+                             "%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25%25x",
+                        ADMIN, NULL, &out),
+                     200);
+    ck_assert_uint_eq(json_array_size(out), 0);
+    json_decref(out);
+    ck_assert_int_eq(c7("GET", BASE "/deployment?nameLike=%25order%25", ADMIN, NULL, &out), 200);
+    ck_assert_uint_eq(json_array_size(out), 1);
+    json_decref(out);
     ck_assert_int_eq(c7("GET", BASE "/deployment?maxResults=-1", ADMIN, NULL, NULL), 400);
     ck_assert_int_eq(
         c7("POST", BASE "/external-task/fetchAndLock", ADMIN, "{\"maxTasks\":1}", NULL), 422);
