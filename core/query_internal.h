@@ -101,7 +101,7 @@ extern const size_t ordo_qry_job_nfields;
 #define QRY_TASK_COLUMNS                                                                         \
     "t.key, t.instance_key, i.process_id, t.element_id, t.name, t.assignee, t.candidate_users, " \
     "t.candidate_groups, t.state, " QRY_MS("t.due_at") ", " QRY_MS("t.created_at") ", " QRY_MS(  \
-        "t.ended_at") ", t.completed_by"
+        "t.ended_at") ", t.completed_by, i.definition_key"
 #define QRY_INCIDENT_COLUMNS                                                                    \
     "x.key, x.instance_key, i.process_id, x.element_id, x.reason, x.job_key, x.state, " QRY_MS( \
         "x.created_at") ", " QRY_MS("x.resolved_at")

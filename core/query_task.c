@@ -31,6 +31,7 @@ const struct qry_field ordo_qry_task_fields[] = {
     {"createdAt", QRY_TIME},
     {"endedAt", QRY_TIME},
     {"completedBy", QRY_TEXT},
+    {"definitionKey", QRY_KEY},
 };
 const size_t ordo_qry_task_nfields = QRY_NFIELDS(ordo_qry_task_fields);
 
@@ -141,7 +142,7 @@ static enum ordo_code one_tx(struct ordo_store *st, void *ctx, struct ordo_err *
     json_decref(c->out);
     c->out = NULL;
     rc = ordo_st_query(st, "could not read the user task",
-                       "SELECT " QRY_TASK_COLUMNS ", i.definition_key FROM user_task t JOIN "
+                       "SELECT " QRY_TASK_COLUMNS " FROM user_task t JOIN "
                        "instance i ON i.key = t.instance_key WHERE t.key = $1",
                        1, p, &res, err);
     if (rc == ORDO_OK && PQntuples(res) == 0) {
@@ -151,9 +152,7 @@ static enum ordo_code one_tx(struct ordo_store *st, void *ctx, struct ordo_err *
         return rc;
     }
     c->out = ordo_qry_row(res, 0, ordo_qry_task_fields, ordo_qry_task_nfields);
-    json_object_set_new(c->out, "definitionKey",
-                        json_string(PQgetvalue(res, 0, (int)ordo_qry_task_nfields)));
-    return add_form(st, c->out, ordo_pg_int(res, 0, (int)ordo_qry_task_nfields),
+    return add_form(st, c->out, ordo_pg_int(res, 0, (int)ordo_qry_task_nfields - 1),
                     PQgetvalue(res, 0, 3), err);
 }
 

@@ -355,14 +355,16 @@ static enum ordo_code failure(struct ordo_http_req *req, struct ordo_store *st, 
     json_int_t retries = 0, timeout = 0;
     enum ordo_code rc = read_outcome(req, fields, &o, err);
 
+    /* Absent (or null) retries are 0, as Camunda's DTO reads them: the
+     * failure raises the incident. */
     if (rc == ORDO_OK) {
-        rc = ordo_json_get_int(o.body, "retries", &retries, err);
+        rc = ordo_json_opt_int(o.body, "retries", &retries, err);
     }
     if (rc == ORDO_OK) {
         rc = ordo_json_opt_int(o.body, "retryTimeout", &timeout, err);
     }
-    if (rc == ORDO_OK && (retries < 0 || retries > INT32_MAX)) {
-        rc = ordo_err_set(err, ORDO_E_INVAL, "retries must be 0 or more");
+    if (rc == ORDO_OK && (retries < 0 || retries > ORDO_EXTJOB_MAX_RETRIES)) {
+        rc = ordo_err_set(err, ORDO_E_INVAL, "retries must be 0 to %d", ORDO_EXTJOB_MAX_RETRIES);
     }
     if (rc == ORDO_OK && (timeout < 0 || timeout > ORDO_EXTJOB_MAX_LOCK_MS)) {
         rc = ordo_err_set(err, ORDO_E_INVAL, "retryTimeout must be 0..%lld milliseconds",

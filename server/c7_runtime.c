@@ -305,12 +305,32 @@ enum ordo_code ordo_c7_task_complete(struct ordo_http_req *req, struct ordo_err 
 static enum ordo_code correlation_key(struct ordo_http_req *req, const json_t *body,
                                       const char **out, struct ordo_err *err)
 {
+    static const char *const ways[] = {"correlationKeys", "businessKey", "processInstanceId"};
     const json_t *keys = json_object_get(body, "correlationKeys");
     json_t *plain = NULL;
     const char *bk = json_string_value(json_object_get(body, "businessKey"));
     const char *pi = json_string_value(json_object_get(body, "processInstanceId"));
+    int given = 0;
     enum ordo_code rc;
 
+    /* One way only, and of the right type: a key dropped or mistyped would
+     * reach instances the caller did not name. */
+    for (size_t i = 0; i < sizeof ways / sizeof ways[0]; i++) {
+        const json_t *v = json_object_get(body, ways[i]);
+
+        if (!v || json_is_null(v)) {
+            continue;
+        }
+        given++;
+        if (i > 0 && !json_is_string(v)) {
+            return ordo_err_set(err, ORDO_E_INVAL, "%s must be a string", ways[i]);
+        }
+    }
+    if (given > 1) {
+        return ordo_err_set(err, ORDO_E_INVAL,
+                            "give one of correlationKeys, businessKey or processInstanceId: Ordo "
+                            "correlates a message by one key");
+    }
     *out = bk ? bk : pi ? pi : "";
     if (!keys || json_is_null(keys)) {
         return ORDO_OK;
