@@ -163,6 +163,29 @@ static void model_free_cb(void *m)
     ordo_bpmn_model_free(m);
 }
 
+/* The BPMN alone carries no report: what it leaves out is said in headers
+ * (CONTRACTS §11, nothing dropped silently): Ordo-Export-Lost (findings
+ * that could not be translated), Ordo-Export-Findings (all of them) and,
+ * when forms were made, Ordo-Export-Forms-Left-Out (their ids; the JSON
+ * answer carries them). */
+static void report_in_headers(struct ordo_http_req *req, struct ordo_export_result *r)
+{
+    struct ordo_arena *arena = ordo_http_arena(req);
+    struct ordo_buf ids = ORDO_BUF_INIT;
+
+    ordo_export_note_forms_left_out(r, "ask with Accept: application/json");
+    ordo_http_reply_header(req, "Ordo-Export-Lost", ordo_arena_printf(arena, "%zu", r->lost));
+    ordo_http_reply_header(req, "Ordo-Export-Findings",
+                           ordo_arena_printf(arena, "%zu", r->nfindings));
+    for (size_t i = 0; i < r->nforms; i++) {
+        ordo_buf_printf(&ids, "%s%s", i ? ", " : "", r->forms[i].id);
+    }
+    if (r->nforms > 0) {
+        ordo_http_reply_header(req, "Ordo-Export-Forms-Left-Out", ordo_buf_cstr(&ids));
+    }
+    ordo_buf_cleanup(&ids);
+}
+
 /* The stored XML exported for the target in the query. The BPMN alone
  * (application/xml), or with Accept: application/json the BPMN, the
  * Camunda Forms and the report (CONTRACTS §11). */
@@ -202,6 +225,7 @@ static enum ordo_code get_export(struct ordo_http_req *req, struct ordo_store *s
     if (rc == ORDO_OK && wants_json(req)) {
         ordo_http_reply_json(req, 200, ordo_export_json(r, target, ordo_buf_cstr(out)));
     } else if (rc == ORDO_OK) {
+        report_in_headers(req, r);
         ordo_http_reply_bytes(req, 200, "application/xml", out->data, out->len);
     }
     return rc;

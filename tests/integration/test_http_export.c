@@ -66,6 +66,16 @@ START_TEST(camunda8_is_xml_by_default_and_json_with_forms_on_request)
     ck_assert_ptr_nonnull(strstr(r.body, "modeler:executionPlatform=\"Camunda Cloud\""));
     ck_assert_ptr_nonnull(strstr(r.body, "<zeebe:formDefinition formId=\"Form_review\"/>"));
     ck_assert_ptr_null(strstr(r.body, "ordo:form"));
+    /* What the XML alone leaves out is said in headers. */
+    type = httptest_header(&r, "Ordo-Export-Forms-Left-Out");
+    ck_assert_str_eq(type, "Form_review");
+    free(type);
+    type = httptest_header(&r, "Ordo-Export-Lost");
+    ck_assert_ptr_nonnull(type);
+    free(type);
+    type = httptest_header(&r, "Ordo-Export-Findings");
+    ck_assert_int_gt(atoi(type), 0);
+    free(type);
     httptest_resp_free(&r);
 
     get_export("?target=camunda8", ADMIN_KEY, "Accept: application/json", &r);
