@@ -117,7 +117,24 @@ static void camunda_assignment(struct ordo_export_state *x, struct ordo_bpmn_nod
             continue;
         }
         ad = ordo_export_ext_need(x, el, ZB, "zeebe", "assignmentDefinition");
-        t = strstr(v, "${") ? as_feel(x, el, names[i], v) : v;
+        t = v;
+        if (strstr(v, "${") || strstr(v, "#{")) {
+            const char *s = v;
+
+            while (ordo_is_space((unsigned char)*s)) {
+                s++;
+            }
+            /* Only a value that is one JUEL expression has a FEEL form;
+             * "sales,${dept}" mixes a list and an expression. */
+            if ((s[0] == '$' || s[0] == '#') && s[1] == '{') {
+                t = as_feel(x, el, names[i], v);
+            } else {
+                ordo_export_report(x, ORDO_EXPORT_LOST, el, names[i],
+                                   "kept as written: \"%s\" mixes text and a JUEL expression; "
+                                   "write it as one FEEL expression",
+                                   v);
+            }
+        }
         ordo_export_attr_set(x, ad, NULL, NULL, names[i], t ? t : v);
         (void)ordo_export_attr_drop(el, ORDO_BPMN_NS_CAMUNDA, names[i]);
     }

@@ -654,7 +654,9 @@ static int write_forms(struct ordo_cli *cli, const struct export_cmd *c,
     struct ordo_err err = {0};
 
     if (!c->forms_dir) {
-        ordo_export_note_forms_left_out(r, "give --forms-dir DIR to write it");
+        if (!c->json) { /* the --json document carries the forms */
+            ordo_export_note_forms_left_out(r, "give --forms-dir DIR to write it");
+        }
         return ORDO_CLI_OK;
     }
     for (size_t i = 0; i < r->nforms; i++) {

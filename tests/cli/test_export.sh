@@ -44,6 +44,7 @@ has "$tmp/out" '"target": "camunda8"' "json target"
 has "$tmp/out" '"Form_Task_approve_laptop": {' "json forms"
 has "$tmp/out" '"level": "lost"' "json report"
 has "$tmp/out" '"lost": 2' "json lost count"
+lacks "$tmp/out" "was left out" "json carries the forms: none noted as left out"
 
 # Bad input: exit 2, nothing written.
 printf '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process' >"$tmp/bad.bpmn"

@@ -216,17 +216,21 @@ struct exported {
     struct ordo_buf xml;
 };
 
-static void export_model(enum ordo_export_target target, struct exported *e)
+static void export_xml(const char *xml, enum ordo_export_target target, struct exported *e)
 {
     struct ordo_err err = {0};
 
     ordo_buf_init(&e->xml);
-    ck_assert_msg(ordo_bpmn_parse(model_xml, strlen(model_xml), NULL, &e->in, &err) == ORDO_OK,
-                  "%s", err.msg);
+    ck_assert_msg(ordo_bpmn_parse(xml, strlen(xml), NULL, &e->in, &err) == ORDO_OK, "%s", err.msg);
     ck_assert_msg(ordo_bpmn_export(e->in, target, &e->r, &err) == ORDO_OK, "%s", err.msg);
     ordo_bpmn_model_free(e->in); /* the result must not need its input */
     e->in = NULL;
     ck_assert(ordo_bpmn_write(e->r->model, &e->xml, &err) == ORDO_OK);
+}
+
+static void export_model(enum ordo_export_target target, struct exported *e)
+{
+    export_xml(model_xml, target, e);
 }
 
 static void exported_free(struct exported *e)
@@ -424,6 +428,31 @@ START_TEST(cron_takes_each_targets_form_or_is_reported)
 }
 END_TEST
 
+START_TEST(an_assignment_mixing_text_and_juel_is_reported_lost)
+{
+    static const char *const xml =
+        "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+        "xmlns:camunda=\"http://camunda.org/schema/1.0/bpmn\" id=\"D\" targetNamespace=\"t\">"
+        "<bpmn:process id=\"P\" isExecutable=\"true\">"
+        "<bpmn:userTask id=\"U\" camunda:candidateGroups=\"sales,${dept}\" "
+        "camunda:assignee=\"${owner}\"/></bpmn:process></bpmn:definitions>";
+    struct exported e;
+    const struct ordo_export_finding *f;
+
+    export_xml(xml, ORDO_EXPORT_CAMUNDA8, &e);
+    f = finding(&e, "U", "candidateGroups");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->level, ORDO_EXPORT_LOST);
+    ck_assert(has(&e, "candidateGroups=\"sales,${dept}\""));
+    /* One whole expression still translates. */
+    f = finding(&e, "U", "assignee");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->level, ORDO_EXPORT_MAPPED);
+    ck_assert(has(&e, "assignee=\"=owner\""));
+    exported_free(&e);
+}
+END_TEST
+
 START_TEST(targets_parse_by_name)
 {
     struct ordo_err err = {0};
@@ -454,6 +483,7 @@ static Suite *make_suite(void)
     tcase_add_test(te, camunda8_maps_ordo_extensions_to_zeebe);
     tcase_add_test(te, camunda7_writes_external_tasks_mappings_forms_and_juel);
     tcase_add_test(te, forms_left_out_are_noted_and_the_report_is_json);
+    tcase_add_test(te, an_assignment_mixing_text_and_juel_is_reported_lost);
     tcase_add_test(te, targets_parse_by_name);
     tcase_add_loop_test(te, cron_takes_each_targets_form_or_is_reported, 0, (int)COUNT(crons));
     suite_add_tcase(s, te);
