@@ -9,17 +9,19 @@
  *   Camunda 7  Quartz: six fields with "?" in the day-of-month or the
  *              day-of-week field, whichever the expression leaves open.
  * Weekday numbers differ (crontab and Spring count 0-7 from Sunday, Quartz
- * 1-7 from Sunday), so numbers in the weekday field are written as names
- * (SUN-SAT), which every dialect reads alike. A weekday step ("*\/2") has no
- * common meaning and is reported, as is an expression that restricts both
- * the day of month and the weekday where the target would combine them
- * differently (crontab: either; Spring: both; Quartz: not allowed).
- * ISO 8601 dates, durations and repeating intervals are the same in both
- * targets and pass unchanged; so do the @daily-style macros for Camunda 8,
- * which Quartz lacks (they are expanded for Camunda 7).
+ * 1-7 from Sunday). Camunda 7 gets names (SUN-SAT), which Quartz reads
+ * in either direction. Camunda 8 gets crontab numbers: Spring reads SUN as
+ * 7 and only ascending ranges, so a range starting at Sunday is written
+ * 0-5 and one that wraps past Saturday (FRI-MON) as two (5-6,0-1). A
+ * weekday step ("*\/2") has no common meaning and is reported, as is an expression that restricts
+ * both the day of month and the weekday where the target would combine them differently (crontab:
+ * either; Spring: both; Quartz: not allowed). ISO 8601 dates, durations and repeating intervals are
+ * the same in both targets and pass unchanged; so do the @daily-style macros for Camunda 8, which
+ * Quartz lacks (they are expanded for Camunda 7).
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/text.h"
@@ -116,6 +118,74 @@ static bool weekday_names(struct ordo_arena *arena, struct cron *c, const char *
     return true;
 }
 
+/* The weekday at 's' (a number of the expression's dialect or a name) as
+ * 0-6 from Sunday; -1 when none is there. */
+static int weekday_at(const char **s, bool quartz)
+{
+    int v = -1;
+
+    if (ordo_is_digit((unsigned char)**s)) {
+        v = 0;
+        while (ordo_is_digit((unsigned char)**s)) {
+            v = v * 10 + (*(*s)++ - '0');
+        }
+        v = quartz ? v - 1 : v == 7 ? 0 : v;
+        return v >= 0 && v <= 6 ? v : -1;
+    }
+    for (int d = 0; d < 7; d++) {
+        if (strncasecmp(*s, day_names[d], 3) == 0) {
+            *s += 3;
+            return d;
+        }
+    }
+    return -1;
+}
+
+/* Camunda 8 (Spring): the weekday field in crontab numbers, ascending
+ * ranges only; false for a step or a value out of range. */
+static bool weekday_numbers(struct ordo_arena *arena, struct cron *c, const char **why)
+{
+    struct ordo_buf out = ORDO_BUF_INIT;
+    const char *s = c->f[5];
+
+    if (strchr(s, '/')) {
+        *why = "a weekday step has no common meaning across cron dialects";
+        return false;
+    }
+    while (*s) {
+        int a, b;
+
+        if (*s == '*' || *s == '?' || *s == ',' || *s == 'L' || *s == '#') {
+            ordo_buf_putc(&out, *s++); /* "L" and "#n" mean the same in Spring */
+            continue;
+        }
+        a = weekday_at(&s, c->quartz);
+        b = a;
+        if (a >= 0 && *s == '-') {
+            s++;
+            b = weekday_at(&s, c->quartz);
+        }
+        if (a < 0 || b < 0) {
+            ordo_buf_cleanup(&out);
+            *why = "a weekday is out of range";
+            return false;
+        }
+        if (b == 0 && a > 0) {
+            b = 7; /* "MON-SUN": Spring counts Sunday as 7 too */
+        }
+        if (a == b) {
+            ordo_buf_printf(&out, "%d", a);
+        } else if (a < b) {
+            ordo_buf_printf(&out, "%d-%d", a, b);
+        } else { /* wraps past Saturday */
+            ordo_buf_printf(&out, "%d-6,0-%d", a, b);
+        }
+    }
+    c->f[5] = ordo_arena_strdup(arena, ordo_buf_cstr(&out));
+    ordo_buf_cleanup(&out);
+    return true;
+}
+
 static bool open_field(const char *f)
 {
     return strcmp(f, "*") == 0 || strcmp(f, "?") == 0;
@@ -171,7 +241,7 @@ const char *ordo_export_timer(struct ordo_export_state *x, const char *text, con
         *why = "Quartz cannot restrict both the day of month and the weekday";
         return NULL;
     }
-    if (!weekday_names(x->arena, &c, why)) {
+    if (!(c8 ? weekday_numbers(x->arena, &c, why) : weekday_names(x->arena, &c, why))) {
         return NULL;
     }
     if (c8) {

@@ -286,7 +286,7 @@ START_TEST(camunda8_maps_ordo_extensions_to_zeebe)
     ck_assert(has(&e, "<zeebe:formDefinition formId=\"Form_U\"/>"));
     ck_assert(has(&e, "<zeebe:assignmentDefinition assignee=\"=manager\""));
     ck_assert(has(&e, ">=approved and size = \"L\"</bpmn:conditionExpression>"));
-    ck_assert(has(&e, ">0 0 9 * * MON-FRI</bpmn:timeCycle>"));
+    ck_assert(has(&e, ">0 0 9 * * 1-5</bpmn:timeCycle>"));
     assert_keeps_di_and_reads_back(&e);
 
     ck_assert_uint_eq(e.r->nforms, 1);
@@ -377,15 +377,18 @@ END_TEST
 static const struct {
     const char *cron, *c8, *c7; /* NULL: reported as lost, kept as written */
 } crons[] = {
-    {"0 9 * * 1-5", "0 0 9 * * MON-FRI", "0 0 9 ? * MON-FRI"},
+    {"0 9 * * 1-5", "0 0 9 * * 1-5", "0 0 9 ? * MON-FRI"},
+    {"0 9 * * 0-5", "0 0 9 * * 0-5", "0 0 9 ? * SUN-FRI"},
+    {"0 9 * * FRI-MON", "0 0 9 * * 5-6,0-1", "0 0 9 ? * FRI-MON"},
+    {"0 0 9 * * MON-SUN", "0 0 9 * * 1-7", "0 0 9 ? * MON-SUN"},
     {"*/15 * * * *", "0 */15 * * * *", "0 */15 * * * ?"},
     {"0 0 1 * *", "0 0 0 1 * *", "0 0 0 1 * ?"},
-    {"0 0 9 * * 0,6", "0 0 9 * * SUN,SAT", "0 0 9 ? * SUN,SAT"},
-    {"0 0 9 ? * 2-6", "0 0 9 * * MON-FRI", "0 0 9 ? * MON-FRI"},
-    {"0 0 9 ? * MON *", "0 0 9 * * MON", "0 0 9 ? * MON *"},
+    {"0 0 9 * * 0,6", "0 0 9 * * 0,6", "0 0 9 ? * SUN,SAT"},
+    {"0 0 9 ? * 2-6", "0 0 9 * * 1-5", "0 0 9 ? * MON-FRI"},
+    {"0 0 9 ? * MON *", "0 0 9 * * 1", "0 0 9 ? * MON *"},
     {"0 0 9 ? * MON 2030", NULL, "0 0 9 ? * MON 2030"},
     {"0 9 1 * 1", NULL, NULL},
-    {"0 0 9 1 * MON", "0 0 9 1 * MON", NULL},
+    {"0 0 9 1 * MON", "0 0 9 1 * 1", NULL},
     {"0 9 * * */2", NULL, NULL},
     {"@daily", "@daily", "0 0 0 * * ?"},
     {"R/PT1H", "R/PT1H", "R/PT1H"},
