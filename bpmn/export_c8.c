@@ -183,6 +183,17 @@ static void timer_text(struct ordo_export_state *x, struct ordo_bpmn_node *n)
     if (!n->text || n->text[0] == '=') {
         return;
     }
+    t = n->text;
+    while (ordo_is_space((unsigned char)*t)) {
+        t++;
+    }
+    if ((t[0] == '$' || t[0] == '#') && t[1] == '{') { /* JUEL: FEEL for Zeebe, or lost */
+        t = as_feel(x, owner(n), "timer", n->text);
+        if (t) {
+            ordo_export_set_text(x, n, t);
+        }
+        return;
+    }
     t = ordo_export_timer(x, n->text, &why);
     if (!t) {
         ordo_export_report(x, ORDO_EXPORT_LOST, owner(n), "timer", "\"%s\" kept as written: %s",

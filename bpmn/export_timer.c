@@ -42,6 +42,9 @@ static bool is_cron(const char *t)
     if (t[0] == 'R' || t[0] == 'P' || t[0] == '=' || !t[0]) {
         return false;
     }
+    if ((t[0] == '$' || t[0] == '#') && t[1] == '{') {
+        return false; /* a JUEL expression: the caller translates or keeps it */
+    }
     /* A date: "2026-..." */
     return !(strlen(t) > 4 && strspn(t, "0123456789") == 4 && t[4] == '-');
 }

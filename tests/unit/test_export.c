@@ -393,6 +393,7 @@ static const struct {
     {"@daily", "@daily", "0 0 0 * * ?"},
     {"R/PT1H", "R/PT1H", "R/PT1H"},
     {"PT15M", "PT15M", "PT15M"},
+    {"${cycle}", "=cycle", "${cycle}"},
 };
 /* clang-format on */
 
