@@ -150,6 +150,7 @@ static void io_mapping(struct ordo_export_state *x, struct ordo_bpmn_node *el)
 {
     struct ordo_bpmn_node *io = ordo_export_ext_get(el, ZB, "ioMapping");
     struct ordo_bpmn_node *cio;
+    bool outputs = false;
 
     if (!io) {
         return;
@@ -171,12 +172,22 @@ static void io_mapping(struct ordo_export_state *x, struct ordo_bpmn_node *el)
                                target);
             continue;
         }
+        outputs = outputs || !input;
         p = ordo_export_element(x, cio, CA, "camunda",
                                 input ? "inputParameter" : "outputParameter");
         ordo_export_attr_set(x, p, NULL, NULL, "name", target);
         if (source && *source) {
             ordo_export_set_text(x, p, as_juel(x, el, "zeebe:ioMapping", source, false));
         }
+    }
+    if (outputs) {
+        /* Zeebe and Ordo keep only the mapped outputs of a result; Camunda 7
+         * sets a worker's variables on the execution, so others may reach
+         * the process too. */
+        ordo_export_report(x, ORDO_EXPORT_NOTE, el, "zeebe:ioMapping",
+                           "outputs as camunda:outputParameter; Camunda 7 may also set the other "
+                           "variables the worker completes with in the process, where Ordo keeps "
+                           "only the mapped outputs");
     }
     ordo_export_unlink(io);
 }
