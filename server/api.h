@@ -121,6 +121,22 @@ enum ordo_code ordo_api_variables(const json_t *body, const json_t **vars, struc
 enum ordo_code ordo_api_keys(struct ordo_http_req *req, int64_t **keys, size_t *n,
                              struct ordo_err *err);
 
+/* The files of one deployment request, at most ORDO_API_MAX_FILES. */
+#define ORDO_API_MAX_FILES 32
+struct ordo_api_file {
+    const char *name;
+    const char *xml;
+    size_t len;
+};
+
+/* Deploy 'files' (every deployment route: native, Camunda 7 and 8): with
+ * more than one, each is parsed and compiled first, so a file that cannot
+ * run refuses the request before any is stored (answered as
+ * ordo_api_deploy_file says); then each is deployed, appending to
+ * 'deployed'. */
+enum ordo_code ordo_api_deploy_files(struct ordo_http_req *req, const struct ordo_api_file *files,
+                                     size_t n, json_t *deployed, struct ordo_err *err);
+
 /* Deploy one BPMN file as POST /api/deployments does (server/api_deploy.c),
  * appending what was deployed to the array 'out'; a model refused for its
  * content has been answered (422 with its findings) when this returns
@@ -179,13 +195,6 @@ ordo_route_fn ordo_c7_fetch_and_lock, ordo_c7_extask_complete, ordo_c7_extask_fa
  * _assign) are declared in the Camunda 8 section below. */
 
 /* ---- Camunda 8 REST dialect (server/c8_*.c) ---- */
-
-/* Parse and compile one BPMN file without storing it, as a deploy of
- * several files checks each before deploying any (server/api_deploy.c): a
- * model refused for its content has been answered (422 with its findings)
- * when this returns ORDO_E_UNPROCESSABLE. */
-enum ordo_code ordo_api_check_file(struct ordo_http_req *req, const char *name, const char *xml,
-                                   size_t len, struct ordo_err *err);
 
 /* The user tasks of 'q' the caller may see, as GET /api/tasks lists them
  * (server/api_task.c): approvers see the tasks they may act on, operators

@@ -22,14 +22,6 @@
 #include "server/api.h"
 #include "server/multipart.h"
 
-#define MAX_FILES 32
-
-struct file {
-    const char *name;
-    const char *xml;
-    size_t len;
-};
-
 static json_t *findings_json(const struct ordo_graph_finding *f, size_t n, const char *resource)
 {
     json_t *list = json_array();
@@ -44,7 +36,7 @@ static json_t *findings_json(const struct ordo_graph_finding *f, size_t n, const
 
 /* Parse and compile without storing: the first file that would be refused
  * answers the request. */
-static enum ordo_code check_file(struct ordo_http_req *req, const struct file *f,
+static enum ordo_code check_file(struct ordo_http_req *req, const struct ordo_api_file *f,
                                  struct ordo_err *err)
 {
     struct ordo_bpmn_parse_opts popts = {.name = f->name};
@@ -82,8 +74,8 @@ static bool is_xml_type(const char *type)
     return false;
 }
 
-static enum ordo_code collect(struct ordo_http_req *req, struct file *files, size_t *nfiles,
-                              struct ordo_err *err)
+static enum ordo_code collect(struct ordo_http_req *req, struct ordo_api_file *files,
+                              size_t *nfiles, struct ordo_err *err)
 {
     const char *type = ordo_http_header(req, "Content-Type");
     const struct ordo_multipart_part *parts;
@@ -94,7 +86,7 @@ static enum ordo_code collect(struct ordo_http_req *req, struct file *files, siz
 
     *nfiles = 0;
     if (is_xml_type(type)) {
-        files[0] = (struct file){name && *name ? name : "upload.bpmn", body, len};
+        files[0] = (struct ordo_api_file){name && *name ? name : "upload.bpmn", body, len};
         *nfiles = 1;
         return ORDO_OK;
     }
@@ -107,10 +99,11 @@ static enum ordo_code collect(struct ordo_http_req *req, struct file *files, siz
         if (!parts[i].filename) {
             continue; /* deployment-name and other fields Camunda Modeler adds */
         }
-        if (*nfiles == MAX_FILES) {
-            return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "at most %d files at once", MAX_FILES);
+        if (*nfiles == ORDO_API_MAX_FILES) {
+            return ordo_err_set(err, ORDO_E_UNPROCESSABLE, "at most %d files at once",
+                                ORDO_API_MAX_FILES);
         }
-        files[(*nfiles)++] = (struct file){
+        files[(*nfiles)++] = (struct ordo_api_file){
             *parts[i].filename ? parts[i].filename : "upload.bpmn",
             ordo_arena_strndup(ordo_http_arena(req), parts[i].data, parts[i].len), parts[i].len};
     }
@@ -186,27 +179,34 @@ enum ordo_code ordo_api_deploy_file(struct ordo_http_req *req, struct ordo_store
     return rc;
 }
 
-enum ordo_code ordo_api_deploy(struct ordo_http_req *req, struct ordo_err *err)
+enum ordo_code ordo_api_deploy_files(struct ordo_http_req *req, const struct ordo_api_file *files,
+                                     size_t n, json_t *deployed, struct ordo_err *err)
 {
-    struct file files[MAX_FILES];
-    size_t nfiles = 0;
-    struct ordo_store *st;
-    json_t *deployed;
-    enum ordo_code rc = collect(req, files, &nfiles, err);
+    struct ordo_store *st = NULL;
+    enum ordo_code rc = ORDO_OK;
 
-    for (size_t i = 0; rc == ORDO_OK && nfiles > 1 && i < nfiles; i++) {
+    for (size_t i = 0; rc == ORDO_OK && n > 1 && i < n; i++) {
         rc = check_file(req, &files[i], err);
     }
     if (rc == ORDO_OK) {
         rc = ordo_api_store(req, &st, err);
     }
-    if (rc != ORDO_OK) {
-        return rc;
-    }
-    deployed = json_array();
-    for (size_t i = 0; rc == ORDO_OK && i < nfiles; i++) {
+    for (size_t i = 0; rc == ORDO_OK && i < n; i++) {
         rc =
             ordo_api_deploy_file(req, st, files[i].name, files[i].xml, files[i].len, deployed, err);
+    }
+    return rc;
+}
+
+enum ordo_code ordo_api_deploy(struct ordo_http_req *req, struct ordo_err *err)
+{
+    struct ordo_api_file files[ORDO_API_MAX_FILES];
+    size_t nfiles = 0;
+    json_t *deployed = json_array();
+    enum ordo_code rc = collect(req, files, &nfiles, err);
+
+    if (rc == ORDO_OK) {
+        rc = ordo_api_deploy_files(req, files, nfiles, deployed, err);
     }
     if (rc != ORDO_OK) {
         json_decref(deployed);
@@ -214,12 +214,4 @@ enum ordo_code ordo_api_deploy(struct ordo_http_req *req, struct ordo_err *err)
     }
     ordo_http_reply_json(req, 201, json_pack("{s:o}", "deployments", deployed));
     return ORDO_OK;
-}
-
-enum ordo_code ordo_api_check_file(struct ordo_http_req *req, const char *name, const char *xml,
-                                   size_t len, struct ordo_err *err)
-{
-    const struct file f = {name, xml, len};
-
-    return check_file(req, &f, err);
 }

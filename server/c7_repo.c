@@ -379,11 +379,12 @@ static enum ordo_code check_fields(const struct ordo_multipart_part *parts, size
 
 /* Deploy every file part, one after the other; 'deployed' gets the items
  * ordo_api_deploy_file appends. */
-static enum ordo_code deploy_parts(struct ordo_http_req *req, struct ordo_store *st,
-                                   struct form *form, json_t *deployed, struct ordo_err *err)
+static enum ordo_code deploy_parts(struct ordo_http_req *req, struct form *form, json_t *deployed,
+                                   struct ordo_err *err)
 {
     const char *type = ordo_http_header(req, "Content-Type");
     const struct ordo_multipart_part *parts = NULL;
+    struct ordo_api_file files[ORDO_API_MAX_FILES];
     size_t nparts = 0, nfiles = 0, len;
     const char *body = ordo_http_body(req, &len);
     enum ordo_code rc;
@@ -396,20 +397,21 @@ static enum ordo_code deploy_parts(struct ordo_http_req *req, struct ordo_store 
         rc = check_fields(parts, nparts, ordo_http_arena(req), form, err);
     }
     for (size_t i = 0; rc == ORDO_OK && i < nparts; i++) {
-        if (parts[i].filename) {
-            const char *file = *parts[i].filename ? parts[i].filename : parts[i].name;
-
-            rc = ordo_api_deploy_file(
-                req, st, file,
-                ordo_arena_strndup(ordo_http_arena(req), parts[i].data, parts[i].len), parts[i].len,
-                deployed, err);
-            nfiles++;
+        if (!parts[i].filename) {
+            continue;
         }
+        if (nfiles == ORDO_API_MAX_FILES) {
+            return ordo_err_set(err, ORDO_E_INVAL, "at most %d files at once", ORDO_API_MAX_FILES);
+        }
+        files[nfiles++] = (struct ordo_api_file){
+            *parts[i].filename ? parts[i].filename : parts[i].name,
+            ordo_arena_strndup(ordo_http_arena(req), parts[i].data, parts[i].len), parts[i].len};
     }
     if (rc == ORDO_OK && nfiles == 0) {
         rc = ordo_err_set(err, ORDO_E_INVAL, "the deployment holds no file");
     }
-    return rc;
+    /* Every file checked before any is stored (several files: all or none). */
+    return rc == ORDO_OK ? ordo_api_deploy_files(req, files, nfiles, deployed, err) : rc;
 }
 
 /* {definition key: ProcessDefinitionDto} of what was deployed; '*first'
@@ -450,10 +452,10 @@ enum ordo_code ordo_c7_deployment_create(struct ordo_http_req *req, struct ordo_
     json_t *defs = NULL, *first = NULL;
     struct form form = {NULL, NULL};
     struct ordo_store *st = NULL;
-    enum ordo_code rc = ordo_api_store(req, &st, err);
+    enum ordo_code rc = deploy_parts(req, &form, deployed, err);
 
     if (rc == ORDO_OK) {
-        rc = deploy_parts(req, st, &form, deployed, err);
+        rc = ordo_api_store(req, &st, err);
     }
     if (rc == ORDO_OK) {
         rc = deployed_map(st, deployed, &defs, &first, err);

@@ -14,14 +14,6 @@
 #include "server/c8.h"
 #include "server/multipart.h"
 
-#define MAX_FILES 32
-
-struct resource {
-    const char *name;
-    const char *xml;
-    size_t len;
-};
-
 static bool field_is(const struct ordo_multipart_part *p, const char *name)
 {
     return p->name && strcmp(p->name, name) == 0;
@@ -39,8 +31,8 @@ static enum ordo_code tenant_part(struct ordo_http_req *req, const struct ordo_m
     return rc;
 }
 
-static enum ordo_code collect(struct ordo_http_req *req, struct resource *files, size_t *nfiles,
-                              struct ordo_err *err)
+static enum ordo_code collect(struct ordo_http_req *req, struct ordo_api_file *files,
+                              size_t *nfiles, struct ordo_err *err)
 {
     const char *type = ordo_http_header(req, "Content-Type");
     const struct ordo_multipart_part *parts = NULL;
@@ -63,10 +55,11 @@ static enum ordo_code collect(struct ordo_http_req *req, struct resource *files,
             rc = ordo_err_set(err, ORDO_E_INVAL,
                               "unknown part \"%.60s\" (expected resources, tenantId)",
                               p->name ? p->name : "");
-        } else if (*nfiles == MAX_FILES) {
-            rc = ordo_err_set(err, ORDO_E_INVAL, "at most %d resources at once", MAX_FILES);
+        } else if (*nfiles == ORDO_API_MAX_FILES) {
+            rc =
+                ordo_err_set(err, ORDO_E_INVAL, "at most %d resources at once", ORDO_API_MAX_FILES);
         } else {
-            files[(*nfiles)++] = (struct resource){
+            files[(*nfiles)++] = (struct ordo_api_file){
                 p->filename && *p->filename ? p->filename : "upload.bpmn",
                 ordo_arena_strndup(ordo_http_arena(req), p->data, p->len), p->len};
         }
@@ -90,25 +83,13 @@ static json_t *deployment_json(const json_t *item)
 
 enum ordo_code ordo_c8_deploy(struct ordo_http_req *req, struct ordo_err *err)
 {
-    struct resource files[MAX_FILES];
+    struct ordo_api_file files[ORDO_API_MAX_FILES];
     size_t nfiles = 0, i;
-    struct ordo_store *st;
-    json_t *deployed, *out, *item;
+    json_t *deployed = json_array(), *out, *item;
     enum ordo_code rc = collect(req, files, &nfiles, err);
 
-    for (i = 0; rc == ORDO_OK && nfiles > 1 && i < nfiles; i++) {
-        rc = ordo_api_check_file(req, files[i].name, files[i].xml, files[i].len, err);
-    }
     if (rc == ORDO_OK) {
-        rc = ordo_api_store(req, &st, err);
-    }
-    if (rc != ORDO_OK) {
-        return rc;
-    }
-    deployed = json_array();
-    for (i = 0; rc == ORDO_OK && i < nfiles; i++) {
-        rc =
-            ordo_api_deploy_file(req, st, files[i].name, files[i].xml, files[i].len, deployed, err);
+        rc = ordo_api_deploy_files(req, files, nfiles, deployed, err);
     }
     if (rc == ORDO_OK && json_array_size(deployed) == 0) {
         rc = ordo_err_set(err, ORDO_E_INVAL, "the resources hold no executable process");

@@ -635,6 +635,41 @@ START_TEST(errors_credentials_and_tenants)
     ck_assert_ptr_nonnull(strstr(str(out, "message"), "installed connector action"));
     json_decref(out);
 
+    {
+        /* Two files, the second one a model Ordo cannot run: refused before
+         * either is stored. */
+        static const char *const headers[] = {"Accept: application/json", NULL};
+        static const char bad[] =
+            "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\" "
+            "targetNamespace=\"t\"><process id=\"scripted\" isExecutable=\"true\">"
+            "<scriptTask id=\"s\" scriptFormat=\"groovy\"><script>x</script></scriptTask>"
+            "</process></definitions>";
+        struct httptest_resp r;
+        size_t len, n;
+        char *xml = httptest_fixture("c7-order.bpmn", &len);
+        size_t cap = len + sizeof bad + 1024;
+        char *body = malloc(cap);
+        long before = httptest_count(&srv, "SELECT count(*) FROM definition");
+
+        n = (size_t)snprintf(body, cap,
+                             "--XyZ\r\nContent-Disposition: form-data; name=\"a.bpmn\"; "
+                             "filename=\"a.bpmn\"\r\nContent-Type: text/xml\r\n\r\n");
+        memcpy(body + n, xml, len);
+        n += len;
+        n += (size_t)snprintf(body + n, cap - n,
+                              "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"b.bpmn\"; "
+                              "filename=\"b.bpmn\"\r\nContent-Type: text/xml\r\n\r\n%s"
+                              "\r\n--XyZ--\r\n",
+                              bad);
+        httptest_request(&srv, "POST", BASE "/deployment/create", ADMIN,
+                         "multipart/form-data; boundary=XyZ", body, n, headers, &r);
+        ck_assert_msg(r.status == 422, "%ld %s", r.status, r.body);
+        httptest_resp_free(&r);
+        ck_assert_int_eq(httptest_count(&srv, "SELECT count(*) FROM definition"), before);
+        free(body);
+        free(xml);
+    }
+
     /* Tenants: none or "default"; anything else 400, and nothing changes. */
     defs = httptest_count(&srv, "SELECT count(*) FROM definition");
     deploy_c7("c7-order.bpmn", "acme", 400, &out);
