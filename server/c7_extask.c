@@ -244,24 +244,30 @@ static enum ordo_code lock_jobs(struct ordo_http_req *req, const struct fetch *f
 enum ordo_code ordo_c7_fetch_and_lock(struct ordo_http_req *req, struct ordo_err *err)
 {
     struct ordo_extjob *jobs = NULL;
-    struct fetch f;
+    struct fetch *f = ordo_http_ctx(req);
     json_t *out;
     size_t n = 0;
-    enum ordo_code rc = read_fetch(req, &f, err);
+    enum ordo_code rc = ORDO_OK;
 
-    if (rc == ORDO_OK) {
-        rc = lock_jobs(req, &f, &jobs, &n, err);
+    if (!f) { /* the first run: parse once, keep it for the runs after a wake */
+        f = ordo_arena_alloc(ordo_http_arena(req), sizeof *f);
+        rc = read_fetch(req, f, err);
+        if (rc != ORDO_OK) {
+            return rc;
+        }
+        ordo_http_set_ctx(req, f);
     }
+    rc = lock_jobs(req, f, &jobs, &n, err);
     if (rc != ORDO_OK) {
         return rc;
     }
-    if (n == 0 && f.async_ms > 0 && f.max_tasks > 0 && !ordo_http_timed_out(req)) {
-        ordo_http_defer(req, f.async_ms);
+    if (n == 0 && f->async_ms > 0 && f->max_tasks > 0 && !ordo_http_timed_out(req)) {
+        ordo_http_defer(req, f->async_ms);
         return ORDO_OK;
     }
     out = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_array_append_new(out, task_json(&f, &jobs[i]));
+        json_array_append_new(out, task_json(f, &jobs[i]));
     }
     ordo_http_reply_json(req, 200, out);
     return ORDO_OK;
