@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "base/json.h"
+#include "base/text.h"
 #include "core/query.h"
 #include "core/store.h"
 #include "ordo_version.h"
@@ -361,10 +362,10 @@ static enum ordo_code check_fields(const struct ordo_multipart_part *parts, size
             }
             ok = true;
         } else if (!ok && strcmp(field, "deployment-name") == 0) {
-            form->name = text;
+            form->name = ordo_utf8_repair(arena, text); /* echoed in the JSON answer */
             ok = true;
         } else if (!ok && strcmp(field, "deployment-source") == 0) {
-            form->source = text;
+            form->source = ordo_utf8_repair(arena, text);
             ok = true;
         }
         for (size_t k = 0; known[k] && !ok; k++) {
