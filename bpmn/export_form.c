@@ -175,6 +175,11 @@ static const char *c7_type(struct ordo_export_state *x, struct ordo_bpmn_node *e
     const char *format = str_of(p, "format");
 
     if (json_is_array(json_object_get(p, "enum"))) {
+        if (type && strcmp(type, "string") != 0) {
+            ordo_export_report(x, ORDO_EXPORT_NOTE, el, "ordo:form",
+                               "the %s choices of \"%s\" are text in a Camunda 7 enum field", type,
+                               name);
+        }
         return "enum";
     }
     if (ordo_streq(type, "boolean")) {
@@ -191,7 +196,17 @@ static const char *c7_type(struct ordo_export_state *x, struct ordo_bpmn_node *e
         return "string";
     }
     if (ordo_streq(format, "date") || ordo_streq(format, "date-time")) {
+        ordo_export_report(x, ORDO_EXPORT_NOTE, el, "ordo:form",
+                           "the %s field \"%s\" is a Camunda 7 date field, which Tasklist reads "
+                           "as dd/MM/yyyy%s",
+                           format, name,
+                           ordo_streq(format, "date-time") ? ": the time of day is not asked" : "");
         return "date";
+    }
+    if (format) {
+        ordo_export_report(x, ORDO_EXPORT_LOST, el, "ordo:form",
+                           "the format \"%s\" of \"%s\" is not checked by Camunda 7 forms", format,
+                           name);
     }
     return "string";
 }
@@ -221,6 +236,10 @@ static void form_field(struct ordo_export_state *x, struct ordo_bpmn_node *el,
     ordo_export_attr_set(x, f, NULL, NULL, "id", name);
     ordo_export_attr_set(x, f, NULL, NULL, "label", str_of(p, "title") ? str_of(p, "title") : name);
     ordo_export_attr_set(x, f, NULL, NULL, "type", type);
+    if (str_of(p, "description")) {
+        ordo_export_report(x, ORDO_EXPORT_LOST, el, "ordo:form",
+                           "the description of \"%s\" has no place in camunda:formField", name);
+    }
     if (json_object_get(p, "default")) {
         ordo_export_attr_set(x, f, NULL, NULL, "defaultValue",
                              text_of(x, json_object_get(p, "default")));

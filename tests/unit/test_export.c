@@ -467,6 +467,32 @@ START_TEST(an_assignment_mixing_text_and_juel_is_reported_lost)
 }
 END_TEST
 
+START_TEST(camunda7_forms_report_what_form_data_cannot_hold)
+{
+    static const char *const xml =
+        "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+        "xmlns:ordo=\"urn:ordo:schema:bpmn:1.0\" id=\"D\" targetNamespace=\"t\">"
+        "<bpmn:process id=\"P\" isExecutable=\"true\"><bpmn:userTask id=\"U\" ordo:form='"
+        "{\"type\":\"object\",\"properties\":{\"mail\":{\"type\":\"string\",\"format\":"
+        "\"email\",\"description\":\"Where to write\"},\"when\":{\"type\":\"string\","
+        "\"format\":\"date-time\"}}}'/></bpmn:process></bpmn:definitions>";
+    struct exported e;
+    size_t lost = 0, notes = 0;
+
+    export_xml(xml, ORDO_EXPORT_CAMUNDA7, &e);
+    for (size_t i = 0; i < e.r->nfindings; i++) {
+        const struct ordo_export_finding *f = &e.r->findings[i];
+
+        lost += f->level == ORDO_EXPORT_LOST && strstr(f->message, "\"mail\"") != NULL;
+        notes += f->level == ORDO_EXPORT_NOTE && strstr(f->message, "time of day") != NULL;
+    }
+    ck_assert_uint_eq(lost, 2); /* the email format and the description */
+    ck_assert_uint_eq(notes, 1);
+    ck_assert(has(&e, "<camunda:formField id=\"when\" label=\"when\" type=\"date\"/>"));
+    exported_free(&e);
+}
+END_TEST
+
 START_TEST(targets_parse_by_name)
 {
     struct ordo_err err = {0};
@@ -498,6 +524,7 @@ static Suite *make_suite(void)
     tcase_add_test(te, camunda7_writes_external_tasks_mappings_forms_and_juel);
     tcase_add_test(te, forms_left_out_are_noted_and_the_report_is_json);
     tcase_add_test(te, an_assignment_mixing_text_and_juel_is_reported_lost);
+    tcase_add_test(te, camunda7_forms_report_what_form_data_cannot_hold);
     tcase_add_test(te, targets_parse_by_name);
     tcase_add_loop_test(te, cron_takes_each_targets_form_or_is_reported, 0, (int)COUNT(crons));
     suite_add_tcase(s, te);
