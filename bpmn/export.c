@@ -260,7 +260,7 @@ struct ordo_bpmn_node *ordo_export_message_of(struct ordo_export_state *x,
     return NULL;
 }
 
-struct ordo_bpmn_node **ordo_export_elements(struct ordo_export_state *x, size_t *count)
+static struct ordo_bpmn_node **elements(struct ordo_export_state *x, size_t *count)
 {
     struct ordo_bpmn_node **v = NULL;
     size_t n = 0;
@@ -276,6 +276,16 @@ struct ordo_bpmn_node **ordo_export_elements(struct ordo_export_state *x, size_t
     }
     *count = n;
     return v;
+}
+
+void ordo_export_each(struct ordo_export_state *x, ordo_export_element_fn *fn)
+{
+    size_t n;
+    struct ordo_bpmn_node **all = elements(x, &n);
+
+    for (size_t i = 0; i < n; i++) {
+        fn(x, all[i]);
+    }
 }
 
 /* ---- ordo: attributes with no equivalent ---- */

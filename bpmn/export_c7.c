@@ -428,10 +428,5 @@ static void element(struct ordo_export_state *x, struct ordo_bpmn_node *el)
 
 void ordo_export_c7(struct ordo_export_state *x)
 {
-    size_t n;
-    struct ordo_bpmn_node **all = ordo_export_elements(x, &n);
-
-    for (size_t i = 0; i < n; i++) {
-        element(x, all[i]);
-    }
+    ordo_export_each(x, element);
 }

@@ -78,9 +78,11 @@ bool ordo_export_is_message_catch(const struct ordo_bpmn_node *el);
 struct ordo_bpmn_node *ordo_export_message_of(struct ordo_export_state *x,
                                               const struct ordo_bpmn_node *el);
 
-/* The elements of the copy in document order (BPMN namespace, not inside
- * extensions), taken before any edit so that edits cannot upset the walk. */
-struct ordo_bpmn_node **ordo_export_elements(struct ordo_export_state *x, size_t *count);
+/* Call 'fn' on every element of the copy in document order (BPMN
+ * namespace, not inside extensions), listed before any edit so that edits
+ * cannot upset the walk. */
+typedef void ordo_export_element_fn(struct ordo_export_state *x, struct ordo_bpmn_node *el);
+void ordo_export_each(struct ordo_export_state *x, ordo_export_element_fn *fn);
 
 /* Drop every ordo: attribute of 'el' (mapping the ones the target has an
  * equivalent for is the caller's business before this), reporting each. */
