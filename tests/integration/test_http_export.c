@@ -74,7 +74,7 @@ START_TEST(camunda8_is_xml_by_default_and_json_with_forms_on_request)
     ck_assert_ptr_nonnull(type);
     free(type);
     type = httptest_header(&r, "Ordo-Export-Findings");
-    ck_assert_int_gt(atoi(type), 0);
+    ck_assert_int_gt(strtol(type, NULL, 10), 0);
     free(type);
     httptest_resp_free(&r);
 
