@@ -266,8 +266,15 @@ static void call_activity(struct ordo_export_state *x, struct ordo_bpmn_node *el
     const char *id = ce ? ordo_bpmn_attr_get(ce, NULL, "processId") : NULL;
     bool all_out =
         !ce || !ordo_streq(ordo_bpmn_attr_get(ce, NULL, "propagateAllChildVariables"), "false");
+    bool all_in =
+        !ce || !ordo_streq(ordo_bpmn_attr_get(ce, NULL, "propagateAllParentVariables"), "false");
     struct ordo_bpmn_node *ext;
 
+    if (id && skip_space(id)[0] == '=') { /* a FEEL process id: JUEL, or kept and reported */
+        const char *juel = as_juel(x, el, "calledElement", id, false);
+
+        id = juel ? juel : id;
+    }
     if (id) {
         ordo_export_attr_set(x, el, NULL, NULL, "calledElement", id);
         ordo_export_unlink(ce);
@@ -277,8 +284,15 @@ static void call_activity(struct ordo_export_state *x, struct ordo_bpmn_node *el
     }
     /* Zeebe copies every variable into the child, and back unless told not to. */
     ext = ordo_export_extensions(x, el, true);
-    ordo_export_attr_set(x, ordo_export_element(x, ext, CA, "camunda", "in"), NULL, NULL,
-                         "variables", "all");
+    if (all_in) {
+        ordo_export_attr_set(x, ordo_export_element(x, ext, CA, "camunda", "in"), NULL, NULL,
+                             "variables", "all");
+    } else {
+        ordo_export_report(x, ORDO_EXPORT_LOST, el, "zeebe:calledElement",
+                           "propagateAllParentVariables=\"false\": Zeebe passes only the "
+                           "mapped inputs into the child; Camunda 7 passes what camunda:in "
+                           "names, so add camunda:in for each input");
+    }
     if (all_out) {
         ordo_export_attr_set(x, ordo_export_element(x, ext, CA, "camunda", "out"), NULL, NULL,
                              "variables", "all");

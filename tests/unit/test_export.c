@@ -493,6 +493,29 @@ START_TEST(camunda7_forms_report_what_form_data_cannot_hold)
 }
 END_TEST
 
+START_TEST(camunda7_call_activities_keep_what_zeebe_passes)
+{
+    static const char *const xml =
+        "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+        "xmlns:zeebe=\"http://camunda.org/schema/zeebe/1.0\" id=\"D\" targetNamespace=\"t\">"
+        "<bpmn:process id=\"P\" isExecutable=\"true\"><bpmn:callActivity id=\"C\">"
+        "<bpmn:extensionElements><zeebe:calledElement processId=\"=target\" "
+        "propagateAllParentVariables=\"false\"/></bpmn:extensionElements></bpmn:callActivity>"
+        "</bpmn:process></bpmn:definitions>";
+    struct exported e;
+    const struct ordo_export_finding *f;
+
+    export_xml(xml, ORDO_EXPORT_CAMUNDA7, &e);
+    ck_assert(has(&e, "calledElement=\"${target}\""));
+    f = finding(&e, "C", "zeebe:calledElement");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(f->level, ORDO_EXPORT_LOST);
+    ck_assert(!has(&e, "<camunda:in variables=\"all\"/>"));
+    ck_assert(has(&e, "<camunda:out variables=\"all\"/>"));
+    exported_free(&e);
+}
+END_TEST
+
 START_TEST(targets_parse_by_name)
 {
     struct ordo_err err = {0};
@@ -525,6 +548,7 @@ static Suite *make_suite(void)
     tcase_add_test(te, forms_left_out_are_noted_and_the_report_is_json);
     tcase_add_test(te, an_assignment_mixing_text_and_juel_is_reported_lost);
     tcase_add_test(te, camunda7_forms_report_what_form_data_cannot_hold);
+    tcase_add_test(te, camunda7_call_activities_keep_what_zeebe_passes);
     tcase_add_test(te, targets_parse_by_name);
     tcase_add_loop_test(te, cron_takes_each_targets_form_or_is_reported, 0, (int)COUNT(crons));
     suite_add_tcase(s, te);
