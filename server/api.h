@@ -196,6 +196,12 @@ ordo_route_fn ordo_c7_fetch_and_lock, ordo_c7_extask_complete, ordo_c7_extask_fa
 
 /* ---- Camunda 8 REST dialect (server/c8_*.c) ---- */
 
+/* Task 'key' if the caller may see it (else ORDO_E_NOTFOUND, so that
+ * tasks of others do not show through; '*task' is then NULL), and whether
+ * they may act on it (CONTRACTS §7). The caller releases '*task'. */
+enum ordo_code ordo_api_task_load(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                  json_t **task, bool *may_act, struct ordo_err *err);
+
 /* The user tasks of 'q' the caller may see, as GET /api/tasks lists them
  * (server/api_task.c): approvers see the tasks they may act on, operators
  * and viewers all of them (and only their own with 'mine'). */

@@ -66,10 +66,8 @@ enum ordo_code ordo_api_task_list(struct ordo_http_req *req, struct ordo_err *er
     return ordo_api_reply(req, rc, out);
 }
 
-/* The task, if the caller may see it (else 404, so that tasks of others do
- * not show through), and whether they may act on it. */
-static enum ordo_code load(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
-                           json_t **task, bool *may_act, struct ordo_err *err)
+enum ordo_code ordo_api_task_load(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
+                                  json_t **task, bool *may_act, struct ordo_err *err)
 {
     const struct ordo_principal *w = ordo_http_who(req);
     enum ordo_code rc = ordo_query_get_task(st, key, task, err);
@@ -95,7 +93,7 @@ static enum ordo_code get_one(struct ordo_http_req *req, struct ordo_store *st, 
 {
     json_t *task = NULL;
     bool may_act = false;
-    enum ordo_code rc = load(req, st, key, &task, &may_act, err);
+    enum ordo_code rc = ordo_api_task_load(req, st, key, &task, &may_act, err);
 
     if (rc == ORDO_OK) {
         json_object_set_new(task, "mayComplete", json_boolean(may_act));
@@ -112,7 +110,7 @@ static enum ordo_code must_act(struct ordo_http_req *req, struct ordo_store *st,
                                json_t **task, struct ordo_err *err)
 {
     bool may_act = false;
-    enum ordo_code rc = load(req, st, key, task, &may_act, err);
+    enum ordo_code rc = ordo_api_task_load(req, st, key, task, &may_act, err);
 
     if (rc == ORDO_OK && !may_act) {
         json_decref(*task);

@@ -193,16 +193,11 @@ enum ordo_code ordo_c7_task_count(struct ordo_http_req *req, struct ordo_err *er
 static enum ordo_code task_get(struct ordo_http_req *req, struct ordo_store *st, int64_t key,
                                struct ordo_err *err)
 {
-    const struct ordo_principal *w = ordo_http_who(req);
     json_t *task = NULL;
-    enum ordo_code rc = ordo_query_get_task(st, key, &task, err);
-
+    bool may_act = false;
     /* Seen as GET /api/tasks/{key} sees it: approvers only their own tasks. */
-    if (rc == ORDO_OK && !ordo_principal_has(w, ORDO_ROLE_OPERATOR) &&
-        !ordo_principal_has(w, ORDO_ROLE_VIEWER) &&
-        !ordo_task_permits(task, w->login, w->email, w->groups, w->ngroups)) {
-        rc = ordo_err_set(err, ORDO_E_NOTFOUND, "no task %lld", (long long)key);
-    }
+    enum ordo_code rc = ordo_api_task_load(req, st, key, &task, &may_act, err);
+
     if (rc == ORDO_OK) {
         ordo_http_reply_json(req, 200, task_dto(task));
     }
