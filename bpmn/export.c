@@ -39,6 +39,31 @@ void ordo_export_report(struct ordo_export_state *x, enum ordo_export_level leve
     x->lost += level == ORDO_EXPORT_LOST;
 }
 
+const struct ordo_bpmn_node *ordo_export_owner(const struct ordo_bpmn_node *n)
+{
+    while (n && !n->id) {
+        n = n->parent;
+    }
+    return n;
+}
+
+/* ---- reading an expression's text ---- */
+
+const char *ordo_export_skip_space(const char *t)
+{
+    while (ordo_is_space((unsigned char)*t)) {
+        t++;
+    }
+    return t;
+}
+
+bool ordo_export_is_juel(const char *text)
+{
+    const char *t = ordo_export_skip_space(text);
+
+    return (t[0] == '$' || t[0] == '#') && t[1] == '{';
+}
+
 /* ---- editing the copy ---- */
 
 const char *ordo_export_str(struct ordo_export_state *x, const char *s)

@@ -19,22 +19,6 @@
 #define ZB ORDO_BPMN_NS_ZEEBE
 #define CA ORDO_BPMN_NS_CAMUNDA
 
-static const struct ordo_bpmn_node *owner(const struct ordo_bpmn_node *n)
-{
-    while (n && !n->id) {
-        n = n->parent;
-    }
-    return n;
-}
-
-static const char *skip_space(const char *t)
-{
-    while (ordo_is_space((unsigned char)*t)) {
-        t++;
-    }
-    return t;
-}
-
 /* An expression in Camunda 7's form. 'plain_is_feel': text with neither
  * "=" nor "${" is FEEL (a condition) rather than a string constant (a
  * mapping source, an assignee). The text as written when the FEEL cannot
@@ -43,10 +27,10 @@ static const char *as_juel(struct ordo_export_state *x, const struct ordo_bpmn_n
                            const char *what, const char *text, bool plain_is_feel)
 {
     struct ordo_err err = {0};
-    const char *t = skip_space(text);
+    const char *t = ordo_export_skip_space(text);
     const char *juel;
 
-    if ((t[0] == '$' || t[0] == '#') && t[1] == '{') {
+    if (ordo_export_is_juel(t)) {
         return text;
     }
     if (t[0] != '=' && !plain_is_feel) {
@@ -245,14 +229,15 @@ static void multi_instance(struct ordo_export_state *x, struct ordo_bpmn_node *m
         return;
     }
     if (collection) {
-        ordo_export_attr_set(x, mi, CA, "camunda", "collection",
-                             as_juel(x, owner(mi), "inputCollection", collection, false));
+        ordo_export_attr_set(
+            x, mi, CA, "camunda", "collection",
+            as_juel(x, ordo_export_owner(mi), "inputCollection", collection, false));
     }
     if (element) {
         ordo_export_attr_set(x, mi, CA, "camunda", "elementVariable", element);
     }
     if (output) {
-        ordo_export_report(x, ORDO_EXPORT_LOST, owner(mi), "outputCollection",
+        ordo_export_report(x, ORDO_EXPORT_LOST, ordo_export_owner(mi), "outputCollection",
                            "the output collection \"%s\" left out: Camunda 7 multi-instance "
                            "collects no output",
                            output);
@@ -270,7 +255,8 @@ static void call_activity(struct ordo_export_state *x, struct ordo_bpmn_node *el
         !ce || !ordo_streq(ordo_bpmn_attr_get(ce, NULL, "propagateAllParentVariables"), "false");
     struct ordo_bpmn_node *ext;
 
-    if (id && skip_space(id)[0] == '=') { /* a FEEL process id: JUEL, or kept and reported */
+    /* A FEEL process id: JUEL, or kept and reported. */
+    if (id && ordo_export_skip_space(id)[0] == '=') {
         const char *juel = as_juel(x, el, "calledElement", id, false);
 
         id = juel ? juel : id;
@@ -309,7 +295,7 @@ static void condition(struct ordo_export_state *x, struct ordo_bpmn_node *n)
     if (!n->text || !*n->text) {
         return;
     }
-    t = as_juel(x, owner(n), "condition", n->text, true);
+    t = as_juel(x, ordo_export_owner(n), "condition", n->text, true);
     if (t != n->text) {
         ordo_export_set_text(x, n, t);
     }
@@ -323,14 +309,14 @@ static void timer_text(struct ordo_export_state *x, struct ordo_bpmn_node *n)
     if (!n->text) {
         return;
     }
-    if (skip_space(n->text)[0] == '=') {
-        t = as_juel(x, owner(n), "timer", n->text, false);
+    if (ordo_export_skip_space(n->text)[0] == '=') {
+        t = as_juel(x, ordo_export_owner(n), "timer", n->text, false);
     } else if (!(t = ordo_export_timer(x, n->text, &why))) {
-        ordo_export_report(x, ORDO_EXPORT_LOST, owner(n), "timer", "\"%s\" kept as written: %s",
-                           n->text, why);
+        ordo_export_report(x, ORDO_EXPORT_LOST, ordo_export_owner(n), "timer",
+                           "\"%s\" kept as written: %s", n->text, why);
         return;
     } else if (strcmp(t, n->text) != 0) {
-        ordo_export_report(x, ORDO_EXPORT_MAPPED, owner(n), "timer",
+        ordo_export_report(x, ORDO_EXPORT_MAPPED, ordo_export_owner(n), "timer",
                            "cron \"%s\" in Quartz form \"%s\"", n->text, t);
     }
     if (t != n->text) {

@@ -18,15 +18,6 @@
 
 #define ZB ORDO_BPMN_NS_ZEEBE
 
-/* The nearest element with an id: what a finding names. */
-static const struct ordo_bpmn_node *owner(const struct ordo_bpmn_node *n)
-{
-    while (n && !n->id) {
-        n = n->parent;
-    }
-    return n;
-}
-
 /* An expression in Camunda 8's form: "=FEEL". JUEL is translated; text
  * without either is FEEL as Ordo reads it (CONTRACTS §2). NULL when JUEL
  * cannot be translated (reported). */
@@ -34,16 +25,13 @@ static const char *as_feel(struct ordo_export_state *x, const struct ordo_bpmn_n
                            const char *what, const char *text)
 {
     struct ordo_err err = {0};
-    const char *t = text;
+    const char *t = ordo_export_skip_space(text);
     const char *feel;
 
-    while (ordo_is_space((unsigned char)*t)) {
-        t++;
-    }
     if (t[0] == '=') {
         return text;
     }
-    if ((t[0] == '$' || t[0] == '#') && t[1] == '{') {
+    if (ordo_export_is_juel(t)) {
         if (ordo_feel_from_juel(x->arena, t, &feel, &err) != ORDO_OK) {
             ordo_export_report(x, ORDO_EXPORT_LOST, el, what, "kept as written: %s", err.msg);
             return NULL;
@@ -119,14 +107,10 @@ static void camunda_assignment(struct ordo_export_state *x, struct ordo_bpmn_nod
         ad = ordo_export_ext_need(x, el, ZB, "zeebe", "assignmentDefinition");
         t = v;
         if (strstr(v, "${") || strstr(v, "#{")) {
-            const char *s = v;
-
-            while (ordo_is_space((unsigned char)*s)) {
-                s++;
-            }
             /* Only a value that is one JUEL expression has a FEEL form;
-             * "sales,${dept}" mixes a list and an expression. */
-            if ((s[0] == '$' || s[0] == '#') && s[1] == '{') {
+             * "sales,${dept}" mixes a list and an expression (and
+             * "${dept},sales" is refused by the JUEL reader). */
+            if (ordo_export_is_juel(v)) {
                 t = as_feel(x, el, names[i], v);
             } else {
                 ordo_export_report(x, ORDO_EXPORT_LOST, el, names[i],
@@ -169,7 +153,7 @@ static void expression_text(struct ordo_export_state *x, struct ordo_bpmn_node *
     if (!n->text || !*n->text) {
         return;
     }
-    t = as_feel(x, owner(n), what, n->text);
+    t = as_feel(x, ordo_export_owner(n), what, n->text);
     if (t && t != n->text) {
         ordo_export_set_text(x, n, t);
     }
@@ -180,15 +164,11 @@ static void timer_text(struct ordo_export_state *x, struct ordo_bpmn_node *n)
     const char *why = NULL;
     const char *t;
 
-    if (!n->text || n->text[0] == '=') {
+    if (!n->text || ordo_export_skip_space(n->text)[0] == '=') {
         return;
     }
-    t = n->text;
-    while (ordo_is_space((unsigned char)*t)) {
-        t++;
-    }
-    if ((t[0] == '$' || t[0] == '#') && t[1] == '{') { /* JUEL: FEEL for Zeebe, or lost */
-        t = as_feel(x, owner(n), "timer", n->text);
+    if (ordo_export_is_juel(n->text)) { /* JUEL: FEEL for Zeebe, or lost */
+        t = as_feel(x, ordo_export_owner(n), "timer", n->text);
         if (t) {
             ordo_export_set_text(x, n, t);
         }
@@ -196,10 +176,10 @@ static void timer_text(struct ordo_export_state *x, struct ordo_bpmn_node *n)
     }
     t = ordo_export_timer(x, n->text, &why);
     if (!t) {
-        ordo_export_report(x, ORDO_EXPORT_LOST, owner(n), "timer", "\"%s\" kept as written: %s",
-                           n->text, why);
+        ordo_export_report(x, ORDO_EXPORT_LOST, ordo_export_owner(n), "timer",
+                           "\"%s\" kept as written: %s", n->text, why);
     } else if (strcmp(t, n->text) != 0) {
-        ordo_export_report(x, ORDO_EXPORT_MAPPED, owner(n), "timer",
+        ordo_export_report(x, ORDO_EXPORT_MAPPED, ordo_export_owner(n), "timer",
                            "cron \"%s\" in Camunda 8's form \"%s\"", n->text, t);
         ordo_export_set_text(x, n, t);
     }

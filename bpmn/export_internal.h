@@ -35,6 +35,16 @@ void ordo_export_report(struct ordo_export_state *x, enum ordo_export_level leve
                         const struct ordo_bpmn_node *el, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The nearest node with an id ('n' itself or an ancestor): the element a
+ * finding about 'n' (a condition's text, an extension) names. */
+const struct ordo_bpmn_node *ordo_export_owner(const struct ordo_bpmn_node *n);
+
+/* 't' past its leading white space. */
+const char *ordo_export_skip_space(const char *t);
+/* Is 'text' (after white space) JUEL, "${" or "#{"? Whether it is one
+ * expression and nothing else is for the JUEL reader to say. */
+bool ordo_export_is_juel(const char *text);
+
 /* A copy of 's' in the model's arena. */
 const char *ordo_export_str(struct ordo_export_state *x, const char *s);
 

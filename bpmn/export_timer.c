@@ -42,7 +42,7 @@ static bool is_cron(const char *t)
     if (t[0] == 'R' || t[0] == 'P' || t[0] == '=' || !t[0]) {
         return false;
     }
-    if ((t[0] == '$' || t[0] == '#') && t[1] == '{') {
+    if (ordo_export_is_juel(t)) {
         return false; /* a JUEL expression: the caller translates or keeps it */
     }
     /* A date: "2026-..." */
@@ -197,13 +197,10 @@ static bool open_field(const char *f)
 const char *ordo_export_timer(struct ordo_export_state *x, const char *text, const char **why)
 {
     bool c8 = x->target == ORDO_EXPORT_CAMUNDA8;
-    const char *t = text;
+    const char *t = ordo_export_skip_space(text);
     struct cron c;
     bool both;
 
-    while (ordo_is_space((unsigned char)*t)) {
-        t++;
-    }
     if (!is_cron(t)) {
         return text;
     }
