@@ -19,28 +19,37 @@
 #define ZB ORDO_BPMN_NS_ZEEBE
 #define CA ORDO_BPMN_NS_CAMUNDA
 
-/* An expression in Camunda 7's form. 'plain_is_feel': text with neither
- * "=" nor "${" is FEEL (a condition) rather than a string constant (a
- * mapping source, an assignee). The text as written when the FEEL cannot
- * be written in JUEL (reported). */
+/* An expression in Camunda 7's form. 'condition': a condition, whose text
+ * with neither "=" nor "${" is FEEL, rather than a value (a mapping source,
+ * an assignee), where such text is a string constant. The text as written
+ * when the FEEL cannot be written in JUEL (reported). Where the JUEL
+ * means something else for null (JUEL reads null as false), a note says
+ * so: refusing would lose every not(), and for values that are set the
+ * two agree. */
 static const char *as_juel(struct ordo_export_state *x, const struct ordo_bpmn_node *el,
-                           const char *what, const char *text, bool plain_is_feel)
+                           const char *what, const char *text, bool condition)
 {
     struct ordo_err err = {0};
     const char *t = ordo_export_skip_space(text);
     const char *juel;
+    const char *null_note = NULL;
 
     if (ordo_export_is_juel(t)) {
         return text;
     }
-    if (t[0] != '=' && !plain_is_feel) {
+    if (t[0] != '=' && !condition) {
         return text;
     }
-    if (ordo_feel_to_juel(x->arena, t[0] == '=' ? t + 1 : t, &juel, &err) != ORDO_OK) {
+    if (ordo_feel_to_juel(x->arena, t[0] == '=' ? t + 1 : t, condition, &juel, &null_note, &err) !=
+        ORDO_OK) {
         ordo_export_report(x, ORDO_EXPORT_LOST, el, what, "%s kept as written: %s", t, err.msg);
         return text;
     }
     ordo_export_report(x, ORDO_EXPORT_MAPPED, el, what, "FEEL %s written as JUEL %s", t, juel);
+    if (null_note) {
+        ordo_export_report(x, ORDO_EXPORT_NOTE, el, what,
+                           "JUEL %s differs from FEEL %s for null: %s", juel, t, null_note);
+    }
     return juel;
 }
 

@@ -108,8 +108,12 @@ enum ordo_code ordo_feel_from_juel(struct ordo_arena *arena, const char *juel,
  * literals, names and paths that are Java identifiers, a[n] with a constant
  * n, comparisons, and, or, not() and negation. Anything else (arithmetic,
  * functions, ranges, if, for, ...) is ORDO_E_UNPROCESSABLE with a message
- * naming it; FEEL that does not compile too. */
-enum ordo_code ordo_feel_to_juel(struct ordo_arena *arena, const char *feel, const char **juel_out,
+ * naming it; FEEL that does not compile too. Unless 'null_note_out' is
+ * NULL, '*null_note_out' says why the JUEL means something else than the
+ * FEEL when a value is null, or is NULL when it does not; 'condition': the
+ * expression is a condition (only true matters) rather than a value. */
+enum ordo_code ordo_feel_to_juel(struct ordo_arena *arena, const char *feel, bool condition,
+                                 const char **juel_out, const char **null_note_out,
                                  struct ordo_err *err);
 
 #endif

@@ -20,12 +20,24 @@
  * "for"; "in"; "between"; temporal literals) is ORDO_E_UNPROCESSABLE with a
  * message naming the construct, and the caller reports it.
  *
- * Where the two languages differ even inside the subset: FEEL's and/or are
- * three-valued (null and true is null), JUEL coerces null to false; FEEL
- * compares values of different kinds as null, JUEL coerces ("1" == 1 is
- * true). A condition that holds in one holds in the other for values of
- * the kinds it compares, which is what a process tests. bpmn/juel.c reads
- * every translation back to the FEEL it came from (up to parentheses).
+ * Where the two languages differ even inside the subset: FEEL compares
+ * values of different kinds as null, JUEL coerces ("1" == 1 is true); and
+ * null. FEEL propagates null (null and true, not(null), null < 1 are null;
+ * only = and != compare it), where JUEL reads null as false (!, &&, ||)
+ * or 0 (-), and null < 1 is false but null <= null true. Taken as a
+ * condition (true or not), "a and b", "a or b", "a < 1" and "a = null"
+ * come out the same in both; what does not is reported, since the caller
+ * cannot see it in the text (null_note() below): not() and negation of a
+ * value that may be null, a comparison of such a condition, <= and >=
+ * between two values that may be null, a condition that is one value (a
+ * null fails the condition in Camunda 7, "condition expression returns
+ * null", where FEEL does not take the flow), and outside conditions (a
+ * mapping's value) any operator that gives false for null where FEEL
+ * gives null. A variable that is not set at all fails any JUEL expression
+ * in Camunda 7 ("Cannot resolve identifier"); FEEL reads it as null: that
+ * is said once in docs/camunda-export.md, not per expression.
+ * bpmn/juel.c reads every translation back to the FEEL it came from (up
+ * to parentheses).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -228,7 +240,80 @@ static enum ordo_code put_node(struct writer *w, const struct ordo_feel_node *n)
     }
 }
 
-enum ordo_code ordo_feel_to_juel(struct ordo_arena *arena, const char *feel, const char **juel_out,
+/* ---- null ---- */
+
+/* Can 'n' be null in FEEL when a variable it reads is null or not set?
+ * Only = and != always give a boolean. */
+static bool may_be_null(const struct ordo_feel_node *n)
+{
+    switch (n->kind) {
+    case ORDO_FK_CONST:
+        return n->value.type == ORDO_FV_NULL;
+    case ORDO_FK_CMP:
+        return n->op != ORDO_FOP_EQ && n->op != ORDO_FOP_NE;
+    case ORDO_FK_AND:
+    case ORDO_FK_OR:
+        return may_be_null(n->a) || may_be_null(n->b);
+    case ORDO_FK_CALL: /* not(x), the only call written */
+        return may_be_null(n->kids[0]);
+    case ORDO_FK_NEG:
+        return may_be_null(n->a);
+    default: /* names, paths, list indexes */
+        return true;
+    }
+}
+
+/* Is 'n' a condition, whose null JUEL reads as false? */
+static bool is_logic(const struct ordo_feel_node *n)
+{
+    return is_operation(n) && n->kind != ORDO_FK_NEG;
+}
+
+/* Where the JUEL written for 'n' means something else than the FEEL when a
+ * value is null (the header comment's list), or NULL. 'value': 'n' is
+ * used as a value (a mapping), not only tested for true. */
+static const char *null_differs(const struct ordo_feel_node *n, bool value)
+{
+    const struct ordo_feel_node *a = n->kind == ORDO_FK_CALL ? n->kids[0] : n->a;
+    const struct ordo_feel_node *b = n->kind == ORDO_FK_CALL ? NULL : n->b;
+    const char *why;
+
+    if (n->kind == ORDO_FK_CALL && may_be_null(a)) {
+        return "not() of null is null in FEEL, true in JUEL (which reads null as false)";
+    }
+    if (n->kind == ORDO_FK_NEG && may_be_null(a)) {
+        return "negating null gives null in FEEL, 0 in JUEL (which reads null as 0)";
+    }
+    if (n->kind == ORDO_FK_CMP &&
+        ((is_logic(a) && may_be_null(a)) || (is_logic(b) && may_be_null(b)))) {
+        return "a comparison of a condition that is null compares null in FEEL, false in JUEL "
+               "(which reads null as false)";
+    }
+    if (n->kind == ORDO_FK_CMP && (n->op == ORDO_FOP_LE || n->op == ORDO_FOP_GE) &&
+        may_be_null(a) && may_be_null(b)) {
+        return "<= and >= of two nulls are null in FEEL, true in JUEL";
+    }
+    if (value && is_logic(n) && may_be_null(n)) {
+        return "with a null operand this is null in FEEL, false in JUEL (which reads null as "
+               "false)";
+    }
+    why = a ? null_differs(a, value) : NULL;
+    return (why || !b) ? why : null_differs(b, value);
+}
+
+static const char *null_note(const struct ordo_feel_node *root, bool condition)
+{
+    if (condition && !is_logic(root) && may_be_null(root)) {
+        return "a null value fails the condition in Camunda 7 (\"condition expression returns "
+               "null\"), where FEEL does not take the flow";
+    }
+    return null_differs(root, !condition);
+}
+
+/* ---- the entry ---- */
+
+enum ordo_code ordo_feel_to_juel(struct ordo_arena *arena, const char *feel, bool condition,
+                                 const char **juel_out, const char **null_note_out,
                                  struct ordo_err *err)
 {
     struct ordo_arena *scratch = ordo_arena_new();
@@ -245,6 +330,9 @@ enum ordo_code ordo_feel_to_juel(struct ordo_arena *arena, const char *feel, con
     }
     if (rc == ORDO_OK) {
         *juel_out = ordo_arena_strdup(arena, ordo_buf_cstr(&w.out));
+        if (null_note_out) {
+            *null_note_out = null_note(expr->root, condition);
+        }
     }
     ordo_buf_cleanup(&w.out);
     ordo_arena_free(scratch);

@@ -4,8 +4,12 @@
  *
  * 'to_juel' pins the JUEL of every supported construct; 'round_trips'
  * reads each back with bpmn/juel.c and checks that the FEEL it gives
- * evaluates like the original on the same variables; 'refusals' names
- * the construct in the message. The export tests parse one small model
+ * evaluates like the original on the same variables, null and missing
+ * ones included; 'null_rows' give what JUEL makes of a null (by the EL
+ * 3.0 spec, section 1.8-1.10: null is false to !, && and ||, 0 to -, and
+ * null <= null is true) and check that every expression whose JUEL does
+ * something else than its FEEL gets the note; 'refusals' names the
+ * construct in the message. The export tests parse one small model
  * that uses every mapped extension, export it to each target, write it,
  * and check the text, the report, the forms and the DI.
  */
@@ -73,6 +77,48 @@ static const struct {
     {"a or b and c", "{\"a\": false, \"b\": true, \"c\": true}"},
     {"items[2].n = 3", "{\"items\": [{\"n\": 1}, {\"n\": 3}]}"},
     {"o.p.q != \"it's\"", "{\"o\": {\"p\": {\"q\": \"it's\"}}}"},
+    /* null and missing values: FEEL's null survives the way there and back */
+    {"amount > 1000", "{\"amount\": null}"},
+    {"amount > 1000", "{}"},
+    {"a != null", "{}"},
+    {"a = null", "{\"a\": null}"},
+    {"a = \"x\" and not(b)", "{\"a\": \"x\", \"b\": null}"},
+    {"a = \"x\" and not(b)", "{\"a\": \"x\"}"},
+    {"a or b and c", "{\"a\": null, \"b\": true, \"c\": null}"},
+    {"items[2].n = 3", "{\"items\": [{\"n\": 1}]}"},
+    {"items[2].n = 3", "{\"items\": null}"},
+    {"o.p.q != \"it's\"", "{\"o\": null}"},
+    {"-x > 1", "{}"},
+    {"(a > 1) = false", "{\"a\": null}"},
+};
+
+/* What Camunda 7 makes of the JUEL for a null: 'juel' is the JUEL's value
+ * (JSON), NULL when Camunda 7 fails the condition ("condition expression
+ * returns null"). 'condition': only true matters (a sequence flow), else
+ * the value itself (a mapping). 'note': part of the null note the export
+ * must give, NULL for none. */
+static const struct {
+    const char *feel;
+    bool condition;
+    const char *vars, *juel, *note;
+} null_rows[] = {
+    {"not(b)", true, "{\"b\": null}", "true", "not() of null"},
+    {"a and not(b)", true, "{\"a\": true, \"b\": null}", "true", "not() of null"},
+    {"not(a = 1)", true, "{\"a\": null}", "true", NULL},
+    {"-x > -1", true, "{\"x\": null}", "true", "negating null"},
+    {"(a > 1) = false", true, "{\"a\": null}", "true", "comparison of a condition"},
+    {"a <= b", true, "{\"a\": null, \"b\": null}", "true", "two nulls"},
+    {"a <= 5", true, "{\"a\": null}", "false", NULL},
+    {"approved", true, "{\"approved\": null}", NULL, "fails the condition"},
+    {"items[1]", true, "{\"items\": []}", NULL, "fails the condition"},
+    {"a and b", true, "{\"a\": null, \"b\": true}", "false", NULL},
+    {"a or b", true, "{\"a\": null, \"b\": false}", "false", NULL},
+    {"a = null", true, "{\"a\": null}", "true", NULL},
+    {"a != \"x\"", true, "{\"a\": null}", "true", NULL},
+    {"a > 1", false, "{\"a\": null}", "false", "null in FEEL, false in JUEL"},
+    {"a and b", false, "{\"a\": null, \"b\": true}", "false", "null in FEEL, false in JUEL"},
+    {"a = 1", false, "{\"a\": null}", "false", NULL},
+    {"order.total", false, "{\"order\": null}", "null", NULL},
 };
 
 static const struct {
@@ -94,8 +140,8 @@ START_TEST(writes_the_subset_as_juel)
     struct ordo_err err = {0};
     const char *juel = NULL;
 
-    ck_assert_msg(ordo_feel_to_juel(arena, to_juel[_i].feel, &juel, &err) == ORDO_OK, "%s: %s",
-                  to_juel[_i].feel, err.msg);
+    ck_assert_msg(ordo_feel_to_juel(arena, to_juel[_i].feel, true, &juel, NULL, &err) == ORDO_OK,
+                  "%s: %s", to_juel[_i].feel, err.msg);
     ck_assert_str_eq(juel, to_juel[_i].juel);
 }
 END_TEST
@@ -127,7 +173,7 @@ START_TEST(juel_reads_back_to_feel_that_gives_the_same_value)
     json_t *want, *got;
 
     ck_assert_ptr_nonnull(vars);
-    ck_assert(ordo_feel_to_juel(arena, round_trips[_i].feel, &juel, &err) == ORDO_OK);
+    ck_assert(ordo_feel_to_juel(arena, round_trips[_i].feel, true, &juel, NULL, &err) == ORDO_OK);
     ck_assert_msg(ordo_feel_from_juel(arena, juel, &back, &err) == ORDO_OK, "%s: %s", juel,
                   err.msg);
     want = eval(round_trips[_i].feel, vars);
@@ -140,12 +186,50 @@ START_TEST(juel_reads_back_to_feel_that_gives_the_same_value)
 }
 END_TEST
 
+START_TEST(what_juel_does_otherwise_with_null_is_noted)
+{
+    struct ordo_err err = {0};
+    const char *juel = NULL;
+    const char *note = NULL;
+    json_t *vars = json_loads(null_rows[_i].vars, 0, NULL);
+    json_t *feel;
+    bool differs;
+
+    ck_assert_ptr_nonnull(vars);
+    ck_assert(ordo_feel_to_juel(arena, null_rows[_i].feel, null_rows[_i].condition, &juel, &note,
+                                &err) == ORDO_OK);
+    feel = eval(null_rows[_i].feel, vars);
+    if (!null_rows[_i].juel) {
+        differs = true; /* Camunda 7 fails where FEEL does not take the flow */
+    } else if (null_rows[_i].condition) {
+        differs = json_is_true(feel) != (strcmp(null_rows[_i].juel, "true") == 0);
+    } else {
+        json_t *want = json_loads(null_rows[_i].juel, JSON_DECODE_ANY, NULL);
+
+        ck_assert_ptr_nonnull(want);
+        differs = !json_equal(feel, want);
+        json_decref(want);
+    }
+    /* The row's JUEL value is right about FEEL's: a difference needs a note. */
+    ck_assert_msg(!differs || null_rows[_i].note, "%s: FEEL and JUEL differ, no note expected",
+                  null_rows[_i].feel);
+    if (null_rows[_i].note) {
+        ck_assert_msg(note && strstr(note, null_rows[_i].note), "%s (%s): note \"%s\" lacks \"%s\"",
+                      null_rows[_i].feel, juel, note ? note : "(none)", null_rows[_i].note);
+    } else {
+        ck_assert_msg(!note, "%s (%s): unexpected note \"%s\"", null_rows[_i].feel, juel, note);
+    }
+    json_decref(feel);
+    json_decref(vars);
+}
+END_TEST
+
 START_TEST(refuses_what_juel_cannot_say_naming_it)
 {
     struct ordo_err err = {0};
     const char *juel = NULL;
 
-    ck_assert_int_eq(ordo_feel_to_juel(arena, refusals[_i].feel, &juel, &err),
+    ck_assert_int_eq(ordo_feel_to_juel(arena, refusals[_i].feel, true, &juel, NULL, &err),
                      ORDO_E_UNPROCESSABLE);
     ck_assert_ptr_null(juel);
     ck_assert_msg(strstr(err.msg, refusals[_i].message), "%s: \"%s\" lacks \"%s\"",
@@ -516,6 +600,39 @@ START_TEST(camunda7_call_activities_keep_what_zeebe_passes)
 }
 END_TEST
 
+START_TEST(camunda7_notes_a_condition_that_reads_null_otherwise)
+{
+    static const char *const xml =
+        "<bpmn:definitions xmlns:bpmn=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" id=\"D\" "
+        "targetNamespace=\"t\"><bpmn:process id=\"P\" isExecutable=\"true\">"
+        "<bpmn:exclusiveGateway id=\"G\"/><bpmn:endEvent id=\"E\"/>"
+        "<bpmn:sequenceFlow id=\"F_not\" sourceRef=\"G\" targetRef=\"E\">"
+        "<bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">not(rejected)"
+        "</bpmn:conditionExpression></bpmn:sequenceFlow>"
+        "<bpmn:sequenceFlow id=\"F_cmp\" sourceRef=\"G\" targetRef=\"E\">"
+        "<bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">amount &gt; 1000"
+        "</bpmn:conditionExpression></bpmn:sequenceFlow></bpmn:process></bpmn:definitions>";
+    struct exported e;
+    size_t notes = 0;
+
+    export_xml(xml, ORDO_EXPORT_CAMUNDA7, &e);
+    ck_assert(has(&e, ">${!rejected}</bpmn:conditionExpression>"));
+    for (size_t i = 0; i < e.r->nfindings; i++) {
+        const struct ordo_export_finding *f = &e.r->findings[i];
+
+        if (f->level == ORDO_EXPORT_NOTE && strstr(f->message, "for null")) {
+            ck_assert_str_eq(f->element, "F_not");
+            ck_assert_ptr_nonnull(strstr(f->message, "not() of null"));
+            notes++;
+        }
+    }
+    ck_assert_uint_eq(notes, 1);
+    ck_assert_uint_eq(e.r->lost, 0); /* a note: the export is complete */
+    exported_free(&e);
+}
+END_TEST
+
 START_TEST(targets_parse_by_name)
 {
     struct ordo_err err = {0};
@@ -540,6 +657,7 @@ static Suite *make_suite(void)
     tcase_add_loop_test(tj, writes_the_subset_as_juel, 0, (int)COUNT(to_juel));
     tcase_add_loop_test(tj, juel_reads_back_to_feel_that_gives_the_same_value, 0,
                         (int)COUNT(round_trips));
+    tcase_add_loop_test(tj, what_juel_does_otherwise_with_null_is_noted, 0, (int)COUNT(null_rows));
     tcase_add_loop_test(tj, refuses_what_juel_cannot_say_naming_it, 0, (int)COUNT(refusals));
     suite_add_tcase(s, tj);
     tcase_add_checked_fixture(te, setup, teardown);
@@ -549,6 +667,7 @@ static Suite *make_suite(void)
     tcase_add_test(te, an_assignment_mixing_text_and_juel_is_reported_lost);
     tcase_add_test(te, camunda7_forms_report_what_form_data_cannot_hold);
     tcase_add_test(te, camunda7_call_activities_keep_what_zeebe_passes);
+    tcase_add_test(te, camunda7_notes_a_condition_that_reads_null_otherwise);
     tcase_add_test(te, targets_parse_by_name);
     tcase_add_loop_test(te, cron_takes_each_targets_form_or_is_reported, 0, (int)COUNT(crons));
     suite_add_tcase(s, te);
