@@ -559,9 +559,10 @@ START_TEST(camunda7_forms_report_what_form_data_cannot_hold)
         "<bpmn:process id=\"P\" isExecutable=\"true\"><bpmn:userTask id=\"U\" ordo:form='"
         "{\"type\":\"object\",\"properties\":{\"mail\":{\"type\":\"string\",\"format\":"
         "\"email\",\"description\":\"Where to write\"},\"when\":{\"type\":\"string\","
-        "\"format\":\"date-time\"}}}'/></bpmn:process></bpmn:definitions>";
+        "\"format\":\"date-time\"},\"size\":{\"type\":\"integer\",\"enum\":[1,2]}}}'/>"
+        "</bpmn:process></bpmn:definitions>";
     struct exported e;
-    size_t lost = 0, notes = 0;
+    size_t lost = 0, notes = 0, typed = 0;
 
     export_xml(xml, ORDO_EXPORT_CAMUNDA7, &e);
     for (size_t i = 0; i < e.r->nfindings; i++) {
@@ -569,9 +570,12 @@ START_TEST(camunda7_forms_report_what_form_data_cannot_hold)
 
         lost += f->level == ORDO_EXPORT_LOST && strstr(f->message, "\"mail\"") != NULL;
         notes += f->level == ORDO_EXPORT_NOTE && strstr(f->message, "time of day") != NULL;
+        typed += f->level == ORDO_EXPORT_NOTE && strstr(f->message, "integer choices of \"size\"");
     }
     ck_assert_uint_eq(lost, 2); /* the email format and the description */
     ck_assert_uint_eq(notes, 1);
+    ck_assert_uint_eq(typed, 1); /* a Camunda 7 enum's values are text */
+    ck_assert(has(&e, "<camunda:formField id=\"size\" label=\"size\" type=\"enum\">"));
     ck_assert(has(&e, "<camunda:formField id=\"when\" label=\"when\" type=\"date\"/>"));
     exported_free(&e);
 }
