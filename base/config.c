@@ -127,6 +127,9 @@ static const struct config_key config_keys[] = {
             "Ed25519 key that signs audit log checkpoints"),
     STR_KEY(plugin_dir, "DIR", "../lib/ordo/connectors", 0,
             "directory of connector plugins; a relative path is relative to the executable"),
+    STR_KEY(ui_dir, "DIR", "../share/ordo/ui", 0,
+            "directory of the built web UI served under /ui/ (scripts/build-ui.sh); a relative "
+            "path is relative to the executable"),
     STR_KEY(llm_provider, "NAME", "", 0,
             "LLM provider that drafts processes; empty: the offline drafter"),
     STR_KEY(llm_url, "URL", "", KEY_URL, "base URL of the LLM API; empty: the provider's default"),

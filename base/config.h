@@ -53,7 +53,7 @@
 struct ordo_arena;
 struct ordo_buf;
 
-#define ORDO_CONFIG_KEY_COUNT 46
+#define ORDO_CONFIG_KEY_COUNT 47
 
 /* Members are named exactly like their keys. Integers are int64_t whatever
  * their range; enum keys hold their canonical word ("info"), which points into
@@ -69,6 +69,7 @@ struct ordo_config {
     const char *master_key_old;    /* secret: previous master keys, comma-separated */
     const char *audit_signing_key; /* secret */
     const char *plugin_dir;
+    const char *ui_dir;
     const char *llm_provider;
     const char *llm_url;
     const char *llm_model;

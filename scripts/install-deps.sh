@@ -24,6 +24,7 @@ BUILD_PACKAGES=(
     clang-format clang-tidy
     wrk # the HTTP benchmarks (bench/run-http.sh) and their smoke test
     openssl # the throwaway certificate of tests/integration/test_http_door.c
+    chromium # the browser tests of the web UI (tests/ui, driven by playwright-core)
 )
 
 RUNTIME_PACKAGES=(

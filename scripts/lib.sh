@@ -107,3 +107,20 @@ c_files() {
             -print0 | sort -z)
     done
 }
+
+# `npm ci` in DIR when its package-lock.json or package.json is newer than our stamp in
+# DIR/node_modules, so a second run costs nothing.
+npm_ci() {
+    local dir=$1 stamp=$1/node_modules/.ordo-npm-ci-stamp
+    if [[ ! -f $dir/package-lock.json ]]; then
+        [[ -f $dir/package.json ]] &&
+            warn "$dir has package.json but no package-lock.json: run 'npm install' there and commit the lock file"
+        return 0
+    fi
+    if [[ -f $stamp && $stamp -nt $dir/package-lock.json && $stamp -nt $dir/package.json ]]; then
+        say "$dir/node_modules is up to date"
+        return 0
+    fi
+    (cd "$dir" && run npm ci --no-audit --no-fund --loglevel=error)
+    touch "$stamp"
+}

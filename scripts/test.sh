@@ -15,10 +15,11 @@
 #
 # Stages, each printing its duration, and a total at the end:
 #   deps   install the missing Debian packages (scripts/install-deps.sh; root, or sudo)
-#   node   Node.js >= 20 and npm: `npm ci` in tests/oracle, tests/compat (and bench/peers) when the lock file
+#   node   Node.js >= 20 and npm: `npm ci` in tests/oracle, tests/compat, tests/ui (and bench/peers) when the lock file
 #          changed; with an older or no Node it prints a NOTICE and exports ORDO_SKIP_NODE=1,
 #          and the oracle and browser tests skip visibly
-#   build  cmake --preset asan -DORDO_WERROR=ON, then cmake --build --preset asan (incremental)
+#   build  cmake --preset asan -DORDO_WERROR=ON, then cmake --build --preset asan (incremental), then
+#          scripts/build-ui.sh into build/asan/share/ordo/ui (with Node.js)
 #   lint   checksrc.sh, check-deps.sh, format-check.sh, tidy-changed.sh (needs the build's
 #          compile_commands.json, hence after build)
 #   test   ctest --preset asan with ASan/UBSan reports failing the test; its output is also kept
@@ -145,21 +146,6 @@ stage_end
 
 # ---- node ---------------------------------------------------------------------------------------
 # npm ci in DIR when its package-lock.json is newer than our stamp in node_modules.
-npm_ci() {
-    local dir=$1 stamp=$1/node_modules/.ordo-npm-ci-stamp
-    if [[ ! -f $dir/package-lock.json ]]; then
-        [[ -f $dir/package.json ]] &&
-            warn "$dir has package.json but no package-lock.json: run 'npm install' there and commit the lock file"
-        return 0
-    fi
-    if [[ -f $stamp && $stamp -nt $dir/package-lock.json && $stamp -nt $dir/package.json ]]; then
-        say "$dir/node_modules is up to date"
-        return 0
-    fi
-    (cd "$dir" && run npm ci --no-audit --no-fund --loglevel=error)
-    touch "$stamp"
-}
-
 stage_begin node "Node.js >= $ORDO_NODE_MIN and npm packages for the oracle and browser tests"
 export npm_config_update_notifier=false
 if [[ ${ORDO_SKIP_NODE:-0} == 1 ]]; then
@@ -168,6 +154,7 @@ elif node_ok; then
     say "node $(node --version), npm $(npm --version)"
     npm_ci tests/oracle
     npm_ci tests/compat
+    npm_ci tests/ui
     npm_ci bench/peers
 else
     notice "$NODE_PROBLEM: the oracle and browser tests are SKIPPED (ORDO_SKIP_NODE=1). Install Node.js $ORDO_NODE_MIN or newer to run them."
@@ -184,6 +171,9 @@ fi
 # Re-running the configure step is cheap (~0.1 s) when nothing changed, and picks up preset edits.
 run "${configure[@]}"
 run cmake --build --preset asan -j "$ORDO_JOBS"
+if [[ ${ORDO_SKIP_NODE:-0} != 1 ]]; then
+    run bash scripts/build-ui.sh build/asan/share/ordo/ui
+fi
 stage_end
 
 # ---- lint ---------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ struct ordo_api {
     const struct ordo_registry *registry; /* the installed connectors */
     struct ordo_plugin_host *plugins;     /* runs credential tests */
     const struct ordo_vault *vault;       /* seals credentials */
+    const char *ui_dir;                   /* the built web UI; NULL: none */
     bool audit_key_public; /* audit verify: pinned key, or whatever the seals carry */
     /* the pool */
     pthread_mutex_t lock;
@@ -147,6 +148,7 @@ enum ordo_code ordo_api_deploy_file(struct ordo_http_req *req, struct ordo_store
 
 /* Handlers, by file. */
 ordo_route_fn ordo_api_livez, ordo_api_readyz, ordo_api_metrics;
+ordo_route_fn ordo_api_ui_root, ordo_api_ui_file; /* api_ui.c: the web UI's files */
 ordo_route_fn ordo_api_login, ordo_api_logout, ordo_api_me;
 ordo_route_fn ordo_api_deploy, ordo_api_definition_list, ordo_api_definition_get,
     ordo_api_definition_xml, ordo_api_definition_findings, ordo_api_definition_versions,

@@ -36,6 +36,8 @@ const struct ordo_route ordo_api_routes[] = {
     {"GET",  "/readyz", ORDO_ROUTE_SYNC, OPEN, NONE, ordo_api_readyz,
      "the database is reachable and migrated"},
     {"GET",  "/metrics", ORDO_ROUTE_SYNC, METR, NONE, ordo_api_metrics, "Prometheus metrics"},
+    {"GET",  "/", ORDO_ROUTE_SYNC, OPEN, NONE, ordo_api_ui_root, "redirect to the web UI"},
+    {"GET",  "/ui/*", ORDO_ROUTE_SYNC, OPEN, NONE, ordo_api_ui_file, "the web UI's files"},
     {"POST", "/api/auth/login", ORDO_ROUTE_SYNC, OPEN, 4 * KIB, ordo_api_login,
      "log in with a password; sets the session cookie"},
     {"POST", "/api/auth/logout", ORDO_ROUTE_SYNC, ANY, NONE, ordo_api_logout, "end the session"},

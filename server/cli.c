@@ -531,7 +531,7 @@ const char *ordo_cli_beside_exe(struct ordo_cli *cli, const char *path)
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 
-    if (n <= 0) {
+    if (path[0] == '/' || !path[0] || n <= 0) {
         return path;
     }
     exe[n] = '\0';

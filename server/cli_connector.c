@@ -16,23 +16,13 @@
 #include "plugins/descriptor.h"
 #include "server/cli_internal.h"
 
-/* plugin_dir, relative to the directory of the running executable unless
- * absolute (CONTRACTS §5): the build tree and an installed tree alike. */
-static const char *plugin_dir(struct ordo_cli *cli, const struct ordo_config *cfg)
-{
-    if (cfg->plugin_dir[0] == '/' || !cfg->plugin_dir[0]) {
-        return cfg->plugin_dir;
-    }
-    return ordo_cli_beside_exe(cli, cfg->plugin_dir);
-}
-
 int ordo_cli_plugins_open(struct ordo_cli *cli, const struct ordo_config *cfg,
                           const struct ordo_plugin_host_options *opts, struct ordo_cli_plugins *out)
 {
     struct ordo_err err = {0};
 
     memset(out, 0, sizeof *out);
-    out->dir = plugin_dir(cli, cfg);
+    out->dir = ordo_cli_beside_exe(cli, cfg->plugin_dir); /* CONTRACTS §5 */
     if (ordo_plugin_host_new(opts, &out->host, &err) != ORDO_OK ||
         ordo_registry_open(out->dir, ordo_plugin_host_table(out->host), &out->reg, &err) !=
             ORDO_OK) {

@@ -58,8 +58,9 @@ bool ordo_cli_config(struct ordo_cli *cli, const struct ordo_cli_args *args,
                      struct ordo_config *cfg);
 
 /* 'path' relative to the directory of the running executable (the
- * build tree and an installed tree alike); 'path' itself when that
- * directory cannot be found. In cli->arena. */
+ * build tree and an installed tree alike); 'path' itself when it is
+ * absolute or empty, or when that directory cannot be found. In
+ * cli->arena. */
 const char *ordo_cli_beside_exe(struct ordo_cli *cli, const char *path);
 
 /* Print "ordo COMMAND: message" on stderr and return 'code'. */

@@ -108,6 +108,7 @@ static int serve_http(struct ordo_cli *cli, const struct ordo_config *cfg,
     api.registry = eng->plugins.reg;
     api.plugins = eng->plugins.host;
     api.vault = eng->vault;
+    api.ui_dir = cfg->ui_dir[0] ? ordo_cli_beside_exe(cli, cfg->ui_dir) : NULL;
     rc = http_options(cli, cfg, &api, &o);
     if (rc == ORDO_CLI_OK && ordo_http_start(&o, &api.http, &err) != ORDO_OK) {
         rc = ordo_cli_fail(cli, ORDO_CLI_FAILED, "%s", err.msg);

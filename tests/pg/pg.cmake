@@ -184,3 +184,14 @@ ordo_add_compat_test(compat_c8_sdk sdk-rest.js camunda8)
 ordo_add_pg_test(test_http_export SOURCES integration/test_http_export.c
   LIBS ordo_httptest LABELS "server;bpmn")
 set_tests_properties(test_http_export PROPERTIES TIMEOUT 600)
+# ---- The admin web UI (issue 10) ----
+# Browser tests (tests/ui: playwright-core driving Debian's chromium, axe-core) against a real
+# `ordo serve --demo` serving the UI built by scripts/build-ui.sh into share/ordo/ui of the build
+# tree; screenshots go to test-artifacts/ui/NAME in the build folder. Run by test_compat.
+function(ordo_add_ui_test name script)
+  add_test(NAME ${name} COMMAND test_compat)
+  set_tests_properties(${name} PROPERTIES LABELS "integration;ui;${ARGN}" TIMEOUT 600
+    FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77
+    ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/ui/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name};ORDOTEST_SERVE_DEMO=1;ORDOTEST_UI_DIR=${ORDO_BIN_DIR}/../share/ordo/ui;ORDOTEST_ARTIFACTS=${CMAKE_BINARY_DIR}/test-artifacts/ui/${name}")
+endfunction()
+ordo_add_ui_test(ui_smoke smoke.js)

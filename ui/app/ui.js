@@ -1,0 +1,148 @@
+// ui/app/ui.js - small pieces every screen uses: headings, notices, toasts, busy buttons,
+// confirmations and cursor-paged lists (CONTRACTS §6: {items, next}).
+import { h, replace } from './dom.js';
+import * as api from './api.js';
+
+// The screen's heading; focus moves to it on navigation so screen readers announce the screen.
+export function heading(text, ...extra) {
+  return h('div', { class: 'screen-head' }, h('h1', { tabindex: '-1' }, text), extra);
+}
+
+// A notice inside the page: kind 'error' | 'ok' | 'info'. Errors are announced (role=alert).
+export function notice(kind, ...text) {
+  return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+// The text of an error for people: the API's message with its code.
+export function errorText(e) {
+  if (e instanceof api.ApiError) return `${e.message} (${e.status} ${e.code})`;
+  return String((e && e.message) || e);
+}
+
+export function errorNotice(e) {
+  return notice('error', errorText(e));
+}
+
+// A short message in the corner that goes away by itself.
+export function toast(text, kind = 'ok') {
+  const box = document.getElementById('toasts');
+  const item = h('div', { class: `toast ${kind}` }, text);
+  box.append(item);
+  setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
+}
+
+// Run 'work' while 'button' shows it is busy; a failure becomes an error toast (and is returned
+// as false), success returns the work's result.
+export async function busy(button, work) {
+  const label = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try {
+    return await work();
+  } catch (e) {
+    toast(errorText(e), 'error');
+    return false;
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = label;
+  }
+}
+
+export function button(label, onclick, opts = {}) {
+  const b = h('button', { type: 'button', class: opts.class || '', title: opts.title, 'aria-label': opts.ariaLabel }, label);
+  b.addEventListener('click', () => busy(b, () => onclick(b)));
+  return b;
+}
+
+// A modal question; resolves true when confirmed. Escape and the cancel button say no.
+export function confirm(question, confirmLabel = 'OK') {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'confirm', 'aria-label': question },
+      h('p', {}, question));
+    const done = (answer) => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    const yes = h('button', { type: 'button', class: 'primary', onclick: () => done(true) }, confirmLabel);
+    const no = h('button', { type: 'button', onclick: () => done(false) }, 'Cancel');
+    dialog.append(h('div', { class: 'actions' }, no, yes));
+    dialog.addEventListener('cancel', (ev) => {
+      ev.preventDefault();
+      done(false);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    yes.focus();
+  });
+}
+
+// A list read page by page: render(items) -> Node for each page, appended to 'into'; a "Load
+// more" button while the server says there is a next page. load(after) -> {items, next}.
+// Returns {reload()} to start again from the first page (after a filter changed).
+export function pagedList(into, load, render) {
+  let next = null;
+  const more = h('button', { type: 'button', class: 'more' }, 'Load more');
+  const pages = h('div', { class: 'pages' });
+  const status = h('div', {});
+  async function page(after) {
+    try {
+      const answer = await load(after);
+      pages.append(render(answer.items || [], !after));
+      next = answer.next || null;
+      more.hidden = !next;
+      replace(status);
+    } catch (e) {
+      replace(status, errorNotice(e));
+      more.hidden = true;
+    }
+  }
+  more.addEventListener('click', () => busy(more, () => page(next)));
+  replace(into, pages, status, more);
+  more.hidden = true;
+  const reload = () => {
+    replace(pages);
+    return page(null);
+  };
+  reload();
+  return { reload };
+}
+
+// A form row of filters; onchange(values) whenever one changes (text inputs after typing stops).
+// fields: [{name, label, type: 'text'|'select'|'datetime-local', options: [[value, label]]}]
+export function filters(fields, onchange) {
+  const values = {};
+  let timer = null;
+  const fire = () => onchange({ ...values });
+  const controls = fields.map((f) => {
+    let control;
+    if (f.type === 'select') {
+      control = h('select', { name: f.name }, f.options.map(([v, l]) => h('option', { value: v }, l)));
+    } else {
+      control = h('input', { name: f.name, type: f.type || 'text', placeholder: f.placeholder || '' });
+    }
+    if (f.value !== undefined) control.value = f.value;
+    values[f.name] = control.value;
+    control.addEventListener(f.type === 'select' ? 'change' : 'input', () => {
+      values[f.name] = control.value;
+      clearTimeout(timer);
+      timer = setTimeout(fire, f.type === 'select' ? 0 : 300);
+    });
+    const id = `filter-${f.name}`;
+    control.id = id;
+    return h('div', { class: 'field' }, h('label', { for: id }, f.label), control);
+  });
+  return h('form', { class: 'filters', role: 'search', onsubmit: (ev) => ev.preventDefault() }, controls);
+}
+
+// A <dl> of label/value pairs; values may be nodes.
+export function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '-')]));
+}
+
+// Periodic refresh while a screen is shown: returns a stop function for the screen's cleanup.
+export function every(ms, fn) {
+  const id = setInterval(fn, ms);
+  return () => clearInterval(id);
+}
