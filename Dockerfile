@@ -14,14 +14,20 @@ COPY scripts/lib.sh scripts/install-deps.sh scripts/
 RUN bash scripts/install-deps.sh && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN cmake --preset release && cmake --build --preset release -j"$(nproc)"
-# Optional: the test command. The image has no Node.js, so the oracle tests skip with a notice;
+# The web UI: Debian's npm fetches bpmn-js from the npm registry; build-ui.sh copies it beside ui/.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/* \
+    && bash scripts/build-ui.sh build/release/share/ordo/ui
+# Optional: the test command. The image's Node.js is Debian's 18, so the oracle and browser tests
+# skip with a notice;
 # there is no .git either, so clang-tidy (changed files only) skips too.
 ARG ORDO_RUN_TESTS=0
 RUN if [ "$ORDO_RUN_TESTS" = 1 ]; then bash scripts/test.sh --no-deps; fi
-# The build tree is laid out like an installed tree (bin/, lib/ordo/connectors/).
-RUN mkdir -p /opt/ordo/lib \
+# The build tree is laid out like an installed tree (bin/, lib/ordo/connectors/, share/ordo/ui/).
+RUN mkdir -p /opt/ordo/lib /opt/ordo/share \
     && cp -a build/release/bin /opt/ordo/ \
-    && cp -a build/release/lib/ordo /opt/ordo/lib/
+    && cp -a build/release/lib/ordo /opt/ordo/lib/ \
+    && cp -a build/release/share/ordo /opt/ordo/share/
 
 # ---- runtime: only the shared libraries and PostgreSQL (the embedded database) -----------------
 FROM debian:bookworm

@@ -5,6 +5,9 @@ include(GNUInstallDirs)
 set(ORDO_BIN_DIR ${PROJECT_BINARY_DIR}/bin)
 set(ORDO_PLUGIN_BUILD_DIR ${PROJECT_BINARY_DIR}/lib/ordo/connectors)
 set(ORDO_PLUGIN_INSTALL_DIR lib/ordo/connectors)
+# The web UI (ui_dir = ../share/ordo/ui): scripts/build-ui.sh fills it, since it needs npm.
+set(ORDO_UI_BUILD_DIR ${PROJECT_BINARY_DIR}/share/ordo/ui)
+set(ORDO_UI_INSTALL_DIR share/ordo)
 file(MAKE_DIRECTORY ${ORDO_BIN_DIR} ${ORDO_PLUGIN_BUILD_DIR})
 
 # ordo_add_library(NAME SOURCES... [LIBS ...]): one static library per folder.

@@ -6,8 +6,8 @@
 #
 # The UI is plain ES modules and CSS, so building is copying: ui/index.html, ui/app/ and ui/css/,
 # plus bpmn-js's own distribution (its modeler and navigated-viewer bundles, styles, font and licence) from npm (`npm ci` in ui/ when its lock file changed) into
-# DEST/vendor/bpmn-js/. Nothing comes from a CDN at run time. Needs Node.js >= 20 and npm; without
-# them it fails and says so. DEST is replaced as a whole, so a file removed from ui/ goes too.
+# DEST/vendor/bpmn-js/. Nothing comes from a CDN at run time. Needs npm (Debian 12's own npm
+# does; the browser tests need Node.js >= 20); without it, it fails and says so. DEST is replaced as a whole, so a file removed from ui/ goes too.
 # Called by scripts/run.sh, scripts/test.sh and the Dockerfile.
 set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -21,7 +21,7 @@ case ${1:-} in
 '') die "usage: $0 DEST (try --help)" ;;
 esac
 dest=$1
-node_ok || die "$NODE_PROBLEM: the web UI cannot be built"
+command -v npm >/dev/null 2>&1 || die "npm is not installed: the web UI cannot be built (apt-get install npm)"
 
 export npm_config_update_notifier=false
 npm_ci "$ORDO_ROOT/ui"

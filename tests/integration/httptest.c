@@ -298,6 +298,7 @@ void httptest_request(const struct httptest *t, const char *method, const char *
     (void)snprintf(line, sizeof line, "%s%s", t->url, path);
     curl_easy_setopt(c, CURLOPT_URL, line);
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L); /* "/ui/../x" reaches the server as written */
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_cb);

@@ -36,7 +36,7 @@ const tool = process.env.ORDOTEST_ROUTES_DUMP;
 if (!tool || !fs.existsSync(tool)) skip('routes_dump is not built (ORDOTEST_ROUTES_DUMP)');
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-const STATUSES = new Set(['200', '201', '202', '204', '400', '401', '403', '404', '405', '409', '413',
+const STATUSES = new Set(['200', '201', '202', '204', '302', '400', '401', '403', '404', '405', '409', '413',
   '415', '422', '429', '500', '503']);
 
 function routesOf(toolPath) {
@@ -99,7 +99,7 @@ function checkRoute(doc, route, op) {
   if (!route.open) want(['401', '403', '429'], 'protected');
   if (route.max_body > 0) want(['400', '413', '415'], 'takes a body');
   if (route.pattern.includes('{key}')) want(['404'], 'has a {key}');
-  if (!responses.some((c) => c.startsWith('2'))) problems.push('lists no success');
+  if (!responses.some((c) => c.startsWith('2') || c === '302')) problems.push('lists no success');
   for (const c of responses) {
     if (!STATUSES.has(c)) problems.push(`lists ${c}, which Ordo does not answer`);
   }
