@@ -20,12 +20,12 @@
 #include "base/file.h"
 #include "server/api.h"
 
-#define MAX_FILE (16u * 1024 * 1024) /* bpmn-js's modeler is about 0.6 MiB */
+#define MAX_FILE ((size_t)16 * 1024 * 1024) /* bpmn-js's modeler is about 0.6 MiB */
 #define MAX_NAME 256
 
-#define CSP                                                                                       \
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "                   \
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "       \
+#define CSP                                                                                 \
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "             \
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; " \
     "frame-ancestors 'none'; base-uri 'none'"
 
 static const struct {
@@ -47,8 +47,8 @@ static const struct {
 
 static bool name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 /* The content type of a servable relative name, or NULL. */

@@ -128,10 +128,18 @@ END_TEST
 START_TEST(names_that_leave_the_folder_or_hide_are_404)
 {
     static const char *const refused[] = {
-        "/ui/../outside.js",      "/ui/%2e%2e/outside.js", "/ui/app/../../outside.js",
-        "/ui/.hidden.js",         "/ui/notes.txt",         "/ui/app//main.js",
-        "/ui/app/",               "/ui/app",               "/ui/missing.js",
-        "/ui//etc/passwd.js",     "/ui/app\\main.js",    "/ui/app/main.js/",
+        "/ui/../outside.js",
+        "/ui/%2e%2e/outside.js",
+        "/ui/app/../../outside.js",
+        "/ui/.hidden.js",
+        "/ui/notes.txt",
+        "/ui/app//main.js",
+        "/ui/app/",
+        "/ui/app",
+        "/ui/missing.js",
+        "/ui//etc/passwd.js",
+        "/ui/app\\main.js",
+        "/ui/app/main.js/",
     };
     struct httptest srv;
     char env_ui[128];
