@@ -343,6 +343,41 @@ void ordo_export_drop_ordo(struct ordo_export_state *x, struct ordo_bpmn_node *e
     }
 }
 
+struct ordo_bpmn_node *ordo_export_drop_dialect(struct ordo_export_state *x,
+                                                struct ordo_bpmn_node *el, const char *ns,
+                                                const char *prefix, const char *why,
+                                                bool (*harmless)(const char *name))
+{
+    struct ordo_bpmn_node *ext = ordo_export_extensions(x, el, false);
+
+    for (uint32_t i = 0; i < el->nattrs;) {
+        const struct ordo_bpmn_attr *a = &el->attrs[i];
+        bool note;
+
+        if (!ordo_streq(a->ns, ns)) {
+            i++;
+            continue;
+        }
+        note = harmless && harmless(a->name);
+        ordo_export_report(x, note ? ORDO_EXPORT_NOTE : ORDO_EXPORT_LOST, el,
+                           ordo_arena_printf(x->arena, "%s:%s", prefix, a->name),
+                           "left out: %s%s", why, note ? " (Ordo ignores it too)" : "");
+        (void)ordo_export_attr_drop(el, a->ns, a->name);
+    }
+    for (struct ordo_bpmn_node *c = ext ? ext->first : NULL; c;) {
+        struct ordo_bpmn_node *next = c->next;
+
+        if (ordo_bpmn_is_element(c) && ordo_streq(c->ns, ns)) {
+            ordo_export_report(x, ORDO_EXPORT_LOST, el,
+                               ordo_arena_printf(x->arena, "%s:%s", prefix, c->tag),
+                               "left out: %s", why);
+            ordo_export_unlink(c);
+        }
+        c = next;
+    }
+    return ext;
+}
+
 /* ---- the copy ---- */
 
 static const struct ordo_bpmn_attr *copy_attrs(struct ordo_export_state *x,

@@ -365,31 +365,9 @@ static void process(struct ordo_export_state *x, struct ordo_bpmn_node *p)
 /* Whatever zeebe: is left: Camunda 7 has no equivalent. */
 static void drop_zeebe(struct ordo_export_state *x, struct ordo_bpmn_node *el)
 {
-    struct ordo_bpmn_node *ext = ordo_export_extensions(x, el, false);
+    struct ordo_bpmn_node *ext =
+        ordo_export_drop_dialect(x, el, ZB, "zeebe", "Camunda 7 has no equivalent", NULL);
 
-    for (uint32_t i = 0; i < el->nattrs;) {
-        const struct ordo_bpmn_attr *a = &el->attrs[i];
-
-        if (!ordo_streq(a->ns, ZB)) {
-            i++;
-            continue;
-        }
-        ordo_export_report(x, ORDO_EXPORT_LOST, el,
-                           ordo_arena_printf(x->arena, "zeebe:%s", a->name),
-                           "left out: Camunda 7 has no equivalent");
-        (void)ordo_export_attr_drop(el, a->ns, a->name);
-    }
-    for (struct ordo_bpmn_node *c = ext ? ext->first : NULL; c;) {
-        struct ordo_bpmn_node *next = c->next;
-
-        if (ordo_bpmn_is_element(c) && ordo_streq(c->ns, ZB)) {
-            ordo_export_report(x, ORDO_EXPORT_LOST, el,
-                               ordo_arena_printf(x->arena, "zeebe:%s", c->tag),
-                               "left out: Camunda 7 has no equivalent");
-            ordo_export_unlink(c);
-        }
-        c = next;
-    }
     if (ext && !ext->first) {
         ordo_export_unlink(ext); /* an empty extensionElements is noise */
     }

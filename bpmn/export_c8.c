@@ -224,34 +224,8 @@ static bool harmless(const char *name)
 /* Whatever camunda: is left on an element of a Camunda 7 model. */
 static void drop_camunda(struct ordo_export_state *x, struct ordo_bpmn_node *el)
 {
-    struct ordo_bpmn_node *ext = ordo_export_extensions(x, el, false);
-
-    for (uint32_t i = 0; i < el->nattrs;) {
-        const struct ordo_bpmn_attr *a = &el->attrs[i];
-        bool note;
-
-        if (!ordo_streq(a->ns, ORDO_BPMN_NS_CAMUNDA)) {
-            i++;
-            continue;
-        }
-        note = harmless(a->name);
-        ordo_export_report(x, note ? ORDO_EXPORT_NOTE : ORDO_EXPORT_LOST, el,
-                           ordo_arena_printf(x->arena, "camunda:%s", a->name),
-                           "left out: a Camunda 7 extension that Camunda 8 does not have%s",
-                           note ? " (Ordo ignores it too)" : "");
-        (void)ordo_export_attr_drop(el, a->ns, a->name);
-    }
-    for (struct ordo_bpmn_node *c = ext ? ext->first : NULL; c;) {
-        struct ordo_bpmn_node *next = c->next;
-
-        if (ordo_bpmn_is_element(c) && ordo_streq(c->ns, ORDO_BPMN_NS_CAMUNDA)) {
-            ordo_export_report(x, ORDO_EXPORT_LOST, el,
-                               ordo_arena_printf(x->arena, "camunda:%s", c->tag),
-                               "left out: a Camunda 7 extension that Camunda 8 does not have");
-            ordo_export_unlink(c);
-        }
-        c = next;
-    }
+    (void)ordo_export_drop_dialect(x, el, ORDO_BPMN_NS_CAMUNDA, "camunda",
+                                   "a Camunda 7 extension that Camunda 8 does not have", harmless);
 }
 
 static void element(struct ordo_export_state *x, struct ordo_bpmn_node *el)

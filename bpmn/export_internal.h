@@ -97,6 +97,15 @@ void ordo_export_each(struct ordo_export_state *x, ordo_export_element_fn *fn);
 /* Drop every ordo: attribute of 'el' (mapping the ones the target has an
  * equivalent for is the caller's business before this), reporting each. */
 void ordo_export_drop_ordo(struct ordo_export_state *x, struct ordo_bpmn_node *el);
+/* Drop the other dialect's extensions from 'el': every attribute in namespace
+ * 'ns' and every 'ns' element in its extensionElements, each reported as lost
+ * ("prefix:name", "left out: <why>"), or as a note when 'harmless' (may be
+ * NULL) says Ordo ignores that attribute too. Returns the extensionElements
+ * (NULL when there are none), which may now be empty. */
+struct ordo_bpmn_node *ordo_export_drop_dialect(struct ordo_export_state *x,
+                                                struct ordo_bpmn_node *el, const char *ns,
+                                                const char *prefix, const char *why,
+                                                bool (*harmless)(const char *name));
 
 void ordo_export_c8(struct ordo_export_state *x);
 void ordo_export_c7(struct ordo_export_state *x);
