@@ -360,8 +360,8 @@ struct ordo_bpmn_node *ordo_export_drop_dialect(struct ordo_export_state *x,
         }
         note = harmless && harmless(a->name);
         ordo_export_report(x, note ? ORDO_EXPORT_NOTE : ORDO_EXPORT_LOST, el,
-                           ordo_arena_printf(x->arena, "%s:%s", prefix, a->name),
-                           "left out: %s%s", why, note ? " (Ordo ignores it too)" : "");
+                           ordo_arena_printf(x->arena, "%s:%s", prefix, a->name), "left out: %s%s",
+                           why, note ? " (Ordo ignores it too)" : "");
         (void)ordo_export_attr_drop(el, a->ns, a->name);
     }
     for (struct ordo_bpmn_node *c = ext ? ext->first : NULL; c;) {
@@ -369,8 +369,8 @@ struct ordo_bpmn_node *ordo_export_drop_dialect(struct ordo_export_state *x,
 
         if (ordo_bpmn_is_element(c) && ordo_streq(c->ns, ns)) {
             ordo_export_report(x, ORDO_EXPORT_LOST, el,
-                               ordo_arena_printf(x->arena, "%s:%s", prefix, c->tag),
-                               "left out: %s", why);
+                               ordo_arena_printf(x->arena, "%s:%s", prefix, c->tag), "left out: %s",
+                               why);
             ordo_export_unlink(c);
         }
         c = next;
