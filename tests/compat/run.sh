@@ -8,15 +8,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 script=$1
 shift
-skip() {
-    echo "NOTICE: compatibility test ${ORDOTEST_COMPAT_NAME:-$script} skipped: $*"
-    exit 77
-}
-[[ ${ORDO_SKIP_NODE:-0} == 1 ]] && skip "ORDO_SKIP_NODE=1 (Node.js 20 or newer is needed)"
-command -v node >/dev/null || skip "node is not installed (Node.js 20 or newer is needed)"
-major=$(node -p 'process.versions.node.split(".")[0]')
-((major >= 20)) || skip "Node.js $(node --version) is older than 20"
-[[ -d $here/node_modules/camunda-external-task-client-js && -d $here/node_modules/@camunda8/sdk ]] ||
-    skip "npm packages missing: run 'npm ci' in tests/compat (scripts/test.sh does)"
+# shellcheck source=../node-check.sh source-path=SCRIPTDIR
+. "$here/../node-check.sh"
+node_check "compatibility test" "${ORDOTEST_COMPAT_NAME:-$script}" "$here" \
+    camunda-external-task-client-js @camunda8/sdk
 [[ $script == --probe ]] && exit 0
 exec node "$here/$script" "$@"

@@ -7,16 +7,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 script=$1
 shift
+# shellcheck source=../node-check.sh source-path=SCRIPTDIR
+. "$here/../node-check.sh"
+node_check "browser test" "${ORDOTEST_COMPAT_NAME:-$script}" "$here" playwright-core axe-core
 skip() {
-    echo "NOTICE: browser test ${ORDOTEST_COMPAT_NAME:-$script} skipped: $*"
-    exit 77
+    node_skip "browser test" "${ORDOTEST_COMPAT_NAME:-$script}" "$1"
 }
-[[ ${ORDO_SKIP_NODE:-0} == 1 ]] && skip "ORDO_SKIP_NODE=1 (Node.js 20 or newer is needed)"
-command -v node >/dev/null || skip "node is not installed (Node.js 20 or newer is needed)"
-major=$(node -p 'process.versions.node.split(".")[0]')
-((major >= 20)) || skip "Node.js $(node --version) is older than 20"
-[[ -d $here/node_modules/playwright-core && -d $here/node_modules/axe-core ]] ||
-    skip "npm packages missing: run 'npm ci' in tests/ui (scripts/test.sh does)"
 chromium=${ORDOTEST_CHROMIUM:-/usr/bin/chromium}
 [[ -x $chromium ]] || skip "$chromium is missing: apt-get install chromium (scripts/install-deps.sh does)"
 [[ -z ${ORDOTEST_UI_DIR:-} || -f ${ORDOTEST_UI_DIR}/index.html ]] ||
