@@ -19,6 +19,7 @@ const { spawnSync } = require('child_process');
 const { BpmnModdle } = require('bpmn-moddle');
 const { Linter } = require('bpmnlint');
 const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
+const { usableDrafts, walk } = require('./drafts.js');
 
 const ordo = process.env.ORDOTEST_BIN;
 const root = path.join(__dirname, '..', '..');
@@ -62,34 +63,10 @@ function inputs() {
     // Executable: `ordo run` accepts it (exit 2 is a model that cannot run).
     if (run(['run', file]).status !== 2) list.push({ name: `tests/integration/bpmn/${f}`, file });
   }
-  const texts = path.join(root, 'tests', 'fixtures', 'requirements');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-export-drafts-'));
-  for (const t of fs.readdirSync(texts).filter((f) => f.endsWith('.txt')).sort()) {
-    const r = run(['generate', '-f', path.join(texts, t), '--allow-http', '--json']);
-    const res = JSON.parse(r.stdout);
-    if (!res.usable) continue;
-    const file = path.join(out, t.replace(/\.txt$/, '.bpmn'));
-    fs.writeFileSync(file, res.xml);
-    list.push({ name: `generated/${t.replace(/\.txt$/, '.bpmn')}`, file });
+  for (const d of usableDrafts(ordo)) {
+    list.push({ name: `generated/${d.text.replace(/\.txt$/, '.bpmn')}`, file: d.bpmn });
   }
   return list;
-}
-
-function walk(rootEl) {
-  const all = [];
-  const seen = new Set();
-  (function visit(el) {
-    if (!el || typeof el !== 'object' || seen.has(el) || !el.$type) return;
-    seen.add(el);
-    all.push(el);
-    for (const key of Object.keys(el)) {
-      if (key.startsWith('$') || key === 'di') continue;
-      const v = el[key];
-      if (Array.isArray(v)) v.forEach((x) => x && x.$parent === el && visit(x));
-      else if (v && typeof v === 'object' && v.$parent === el) visit(v);
-    }
-  })(rootEl);
-  return all;
 }
 
 // The Camunda 7 checks of issue 9, as findings like bpmnlint's.

@@ -18,6 +18,7 @@ const { spawnSync } = require('child_process');
 const { BpmnModdle } = require('bpmn-moddle');
 const { Linter } = require('bpmnlint');
 const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
+const { usableDrafts, walk } = require('./drafts.js');
 
 const tool = process.env.ORDOTEST_IR_EMIT;
 const ordo = process.env.ORDOTEST_BIN;
@@ -40,37 +41,7 @@ function emitAll() {
 // The usable drafts of the requirement texts, as emitAll's records.
 function draftAll() {
   if (!ordo || !fs.existsSync(ordo)) return [];
-  const texts = path.join(__dirname, '..', 'fixtures', 'requirements');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ordo-drafts-'));
-  const recs = [];
-  for (const t of fs.readdirSync(texts).filter((f) => f.endsWith('.txt')).sort()) {
-    const r = spawnSync(ordo, ['generate', '-f', path.join(texts, t), '--allow-http', '--json'],
-                        { encoding: 'utf8', maxBuffer: 64 << 20 });
-    const res = JSON.parse(r.stdout);
-    if (!res.usable) continue;
-    const bpmn = path.join(out, t.replace(/\.txt$/, '.bpmn'));
-    fs.writeFileSync(bpmn, res.xml);
-    recs.push({ bpmn, report: res.layout });
-  }
-  return recs;
-}
-
-// Every element of the tree, once.
-function walk(root) {
-  const all = [];
-  const seen = new Set();
-  (function visit(el) {
-    if (!el || typeof el !== 'object' || seen.has(el) || !el.$type) return;
-    seen.add(el);
-    all.push(el);
-    for (const key of Object.keys(el)) {
-      if (key.startsWith('$') || key === 'di') continue;
-      const v = el[key];
-      if (Array.isArray(v)) v.forEach((x) => x && x.$parent === el && visit(x));
-      else if (v && typeof v === 'object' && v.$parent === el) visit(v);
-    }
-  })(root);
-  return all;
+  return usableDrafts(ordo).map((d) => ({ bpmn: d.bpmn, report: d.result.layout }));
 }
 
 const isInt = (n) => Number.isInteger(n);
