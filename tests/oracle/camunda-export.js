@@ -13,7 +13,6 @@
 // reason in camunda-export-divergences.json, which must match what happens exactly.
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { BpmnModdle } = require('bpmn-moddle');
