@@ -11,10 +11,12 @@
 const STORE = 'ordo.auth';
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  // details: the error body's list of problems (a 422's fields), or [].
+  constructor(status, code, message, details = []) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 
@@ -52,11 +54,13 @@ export function url(path, query) {
 async function failure(resp) {
   let code = `HTTP_${resp.status}`;
   let message = resp.statusText || `HTTP ${resp.status}`;
+  let details = [];
   try {
     const body = await resp.json();
     if (body && body.error) {
       code = body.error.code || code;
       message = body.error.message || message;
+      details = Array.isArray(body.error.details) ? body.error.details : [];
     }
   } catch (_) {
     // not JSON: keep the status line
@@ -65,7 +69,7 @@ async function failure(resp) {
     remember(null);
     onSignedOut();
   }
-  return new ApiError(resp.status, code, message);
+  return new ApiError(resp.status, code, message, details);
 }
 
 // One request. body: an object (sent as JSON) or a string (sent as 'type'). Returns the parsed
@@ -92,7 +96,8 @@ export async function request(method, path, body, opts = {}) {
 }
 
 export const get = (path, query, opts) => request('GET', url(path, query), undefined, opts);
-export const post = (path, body, opts) => request('POST', path, body === undefined ? {} : body, opts);
+// Without a body, none is sent: routes that take none answer 413 to one.
+export const post = (path, body, opts) => request('POST', path, body, opts);
 export const put = (path, body, opts) => request('PUT', path, body, opts);
 export const patch = (path, body, opts) => request('PATCH', path, body, opts);
 export const del = (path, opts) => request('DELETE', path, undefined, opts);

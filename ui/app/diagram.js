@@ -28,7 +28,8 @@ export const MARKERS = ['ordo-done', 'ordo-active', 'ordo-failed', 'ordo-path', 
 export async function showDiagram(container, xml, label = 'Process diagram') {
   const Viewer = await loadBundle('bpmn-navigated-viewer');
   container.classList.add('diagram');
-  container.setAttribute('role', 'img');
+  // A figure, not an image: bpmn-js puts a link (the bpmn.io watermark) inside it.
+  container.setAttribute('role', 'figure');
   container.setAttribute('aria-label', label);
   const viewer = new Viewer({ container });
   await viewer.importXML(xml);
