@@ -320,6 +320,26 @@ static void server_findings(json_t *list, const struct ordo_deploy_req *req,
     }
 }
 
+/* A service or send task without a job type compiles, and `ordo run`
+ * completes its job with {}, but on a server no worker could ever take that
+ * job: such a definition is refused here (docs/engine.md). */
+static enum ordo_code refuse_unbound(const struct ordo_graph *graph, const char *resource,
+                                     struct ordo_err *err)
+{
+    for (uint32_t i = 0; i < graph->nnodes; i++) {
+        const struct ordo_graph_node *n = &graph->nodes[i];
+
+        if (n->kind == ORDO_GRAPH_JOB_TASK && !n->job_type && graph->nodes[n->process].executable) {
+            return ordo_err_set(err, ORDO_E_UNPROCESSABLE,
+                                "%s:%u: task \"%s\" has no job type, so nothing could run it: "
+                                "give it an ordo:action, a zeebe:taskDefinition type or a Camunda "
+                                "7 external-task topic",
+                                resource, n->line, n->id);
+        }
+    }
+    return ORDO_OK;
+}
+
 /* The modelling findings of the ordo lint profile and of this server,
  * kept with the definition: deploy reports them and never refuses for
  * them (CONTRACTS §3). */
@@ -403,6 +423,9 @@ enum ordo_code ordo_store_deploy(struct ordo_store *st, const struct ordo_deploy
     rc = ordo_bpmn_parse(xml, len, &popts, &model, err);
     if (rc == ORDO_OK) {
         rc = ordo_graph_compile(model, NULL, arena, &graph, findings, nfindings, err);
+    }
+    if (rc == ORDO_OK) {
+        rc = refuse_unbound(graph, resource, err);
     }
     if (rc == ORDO_OK) {
         ordo_sha256_hex(xml, len, hash);

@@ -135,8 +135,18 @@ START_TEST(deploy_refusals_change_nothing)
         "<userTask id=\"u\" ordo:form='{\"type\":\"object\",\"properties\":{\"a\":"
         "{\"type\":\"array\"}}}'/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"u\"/>"
         "</process></definitions>";
+    static const char unbound[] =
+        "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\" "
+        "targetNamespace=\"t\"><process id=\"p\" isExecutable=\"true\"><startEvent id=\"s\"/>"
+        "<serviceTask id=\"nobody\"/><sequenceFlow id=\"f\" sourceRef=\"s\" targetRef=\"nobody\"/>"
+        "</process></definitions>";
     struct httptest_resp r;
 
+    httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", unbound,
+                     strlen(unbound), NULL, &r);
+    ck_assert_msg(r.status == 422, "%ld %s", r.status, r.body); /* no worker could take its job */
+    ck_assert_ptr_nonnull(strstr(r.body, "\\\"nobody\\\" has no job type"));
+    httptest_resp_free(&r);
     httptest_request(&srv, "POST", "/api/deployments", ADMIN, "application/xml", "<definitions", 12,
                      NULL, &r);
     ck_assert_int_eq(r.status, 400);

@@ -42,7 +42,7 @@ export async function showDiagram(container, xml, label = 'Process diagram') {
 export async function editDiagram(container, xml) {
   const Modeler = await loadBundle('bpmn-modeler');
   container.classList.add('diagram', 'editing');
-  const modeler = new Modeler({ container, keyboard: { bindTo: document } });
+  const modeler = new Modeler({ container });
   await modeler.importXML(xml);
   modeler.get('canvas').zoom('fit-viewport', 'auto');
   const out = wrap(modeler);
