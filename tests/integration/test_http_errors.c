@@ -107,6 +107,8 @@ static const struct spec specs[] = {
     {"GET", "/livez", F_GATES, 0, NULL, NULL},
     {"GET", "/readyz", F_GATES, 0, NULL, NULL},
     {"GET", "/metrics", F_GATES, 0, NULL, NULL},
+    {"GET", "/", F_GATES, 0, NULL, NULL},
+    {"GET", "/ui/*", F_GATES, 0, NULL, NULL}, /* test_http_ui has the names it refuses */
     {"POST", "/api/auth/login", F_JSON, 0, NULL, NULL},
     {"POST", "/api/auth/logout", F_GATES, 0, NULL, NULL},
     {"GET", "/api/me", F_GATES, 0, NULL, NULL},
