@@ -195,3 +195,6 @@ function(ordo_add_ui_test name script)
     ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/ui/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name};ORDOTEST_SERVE_DEMO=1;ORDOTEST_UI_DIR=${ORDO_BIN_DIR}/../share/ordo/ui;ORDOTEST_ARTIFACTS=${CMAKE_BINARY_DIR}/test-artifacts/ui/${name}")
 endfunction()
 ordo_add_ui_test(ui_smoke smoke.js)
+# The Instances, Incidents and Tasks screens: list, filter, detail with diagram markers, cancel,
+# incident retry with changed variables, group-only task lists, claim, form, approve and reject.
+ordo_add_ui_test(ui_run run-screens.js)
