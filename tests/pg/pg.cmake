@@ -197,3 +197,6 @@ endfunction()
 ordo_add_ui_test(ui_smoke smoke.js)
 # The UI's files over HTTP: content types, the CSP, names that try to leave ui_dir (server/api_ui.c).
 ordo_add_pg_test(test_http_ui SOURCES integration/test_http_ui.c LIBS ordo_httptest LABELS server)
+# The Instances, Incidents and Tasks screens: list, filter, detail with diagram markers, cancel,
+# incident retry with changed variables, group-only task lists, claim, form, approve and reject.
+ordo_add_ui_test(ui_run run-screens.js)
