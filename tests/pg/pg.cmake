@@ -195,3 +195,6 @@ function(ordo_add_ui_test name script)
     ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/ui/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name};ORDOTEST_SERVE_DEMO=1;ORDOTEST_UI_DIR=${ORDO_BIN_DIR}/../share/ordo/ui;ORDOTEST_ARTIFACTS=${CMAKE_BINARY_DIR}/test-artifacts/ui/${name}")
 endfunction()
 ordo_add_ui_test(ui_smoke smoke.js)
+# The Generate and Processes screens (issue 10): draft, simulate, deploy, start, export,
+# suspend/resume, and a viewer refused deploy and start.
+ordo_add_ui_test(ui_define define.js)
