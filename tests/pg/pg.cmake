@@ -200,3 +200,6 @@ ordo_add_pg_test(test_http_ui SOURCES integration/test_http_ui.c LIBS ordo_httpt
 # The Instances, Incidents and Tasks screens: list, filter, detail with diagram markers, cancel,
 # incident retry with changed variables, group-only task lists, claim, form, approve and reject.
 ordo_add_ui_test(ui_run run-screens.js)
+# The Generate and Processes screens (issue 10): draft, simulate, deploy, start, export,
+# suspend/resume, and a viewer refused deploy and start.
+ordo_add_ui_test(ui_define define.js)
