@@ -195,3 +195,7 @@ function(ordo_add_ui_test name script)
     ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/ui/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name};ORDOTEST_SERVE_DEMO=1;ORDOTEST_UI_DIR=${ORDO_BIN_DIR}/../share/ordo/ui;ORDOTEST_ARTIFACTS=${CMAKE_BINARY_DIR}/test-artifacts/ui/${name}")
 endfunction()
 ordo_add_ui_test(ui_smoke smoke.js)
+# The Audit, Connectors, Webhooks and Access screens: audit search and chain verification,
+# credentials set/tested/deleted without the secret showing, webhook endpoints and subscriptions
+# with their deliveries, users, groups, roles and API keys, and an operator's narrower view.
+ordo_add_ui_test(ui_admin admin.js)
