@@ -215,6 +215,28 @@ async function webhooksScreen(page) {
   await axe(page, 'webhook endpoint deliveries');
   await lib.screenshot(page, 'webhook-endpoint-deliveries');
 
+  // A signed endpoint refuses everything until its secret is set; the secret never comes back.
+  const signed = `ui-s-${stamp}`;
+  const hookSecret = `hook-secret-${stamp}-do-not-show`;
+  await page.getByLabel('Name (the path /hooks/NAME)').fill(signed);
+  await page.getByLabel('Signature scheme').selectOption('hmac');
+  await page.getByLabel('Process id (action start)').fill('quickstart');
+  await page.getByRole('button', { name: 'Save endpoint' }).click();
+  const sRow = page.locator('table.grid tbody tr', { has: page.locator('code', { hasText: `/hooks/${signed}` }) });
+  await sRow.getByText('no secret: refuses all').waitFor();
+  await sRow.getByRole('button', { name: `Set the secret of ${signed}` }).click();
+  await page.getByLabel('New secret').fill(hookSecret);
+  await page.getByRole('button', { name: 'Set secret' }).click();
+  await sRow.getByText('secret set').waitFor();
+  lib.check(!(await page.content()).includes(hookSecret), 'the endpoint secret is in the page');
+  const ep = await lib.apiOk('GET', `/api/webhooks/endpoints/${signed}`);
+  lib.check(ep.secret_set === true && ep.enabled === true && !JSON.stringify(ep).includes(hookSecret), `endpoint: ${JSON.stringify(ep)}`);
+  const unsignedTry = await fetch(`${lib.URL_BASE}/hooks/${signed}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  lib.check(unsignedTry.status === 401, `an unsigned POST to a signed endpoint: ${unsignedTry.status}`);
+  await sRow.getByRole('button', { name: `Delete ${signed}` }).click();
+  await page.locator('dialog.confirm').getByRole('button', { name: 'Delete' }).click();
+  await sRow.waitFor({ state: 'detached' });
+
   // An outbound subscription to a port nobody listens on: its events stay pending with errors.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: lib.URL_BASE });
   const url = `http://127.0.0.1:9/ui-${stamp}`;
