@@ -203,3 +203,7 @@ ordo_add_ui_test(ui_run run-screens.js)
 # The Generate and Processes screens (issue 10): draft, simulate, deploy, start, export,
 # suspend/resume, and a viewer refused deploy and start.
 ordo_add_ui_test(ui_define define.js)
+# The Audit, Connectors, Webhooks and Access screens: audit search and chain verification,
+# credentials set/tested/deleted without the secret showing, webhook endpoints and subscriptions
+# with their deliveries, users, groups, roles and API keys, and an operator's narrower view.
+ordo_add_ui_test(ui_admin admin.js)
