@@ -207,3 +207,6 @@ ordo_add_ui_test(ui_define define.js)
 # credentials set/tested/deleted without the secret showing, webhook endpoints and subscriptions
 # with their deliveries, users, groups, roles and API keys, and an operator's narrower view.
 ordo_add_ui_test(ui_admin admin.js)
+# Issue 10's must-show 1, end to end: generate the onboarding process, simulate, deploy, start;
+# the manager approves with the keyboard; the completed path; the audit chain verifies.
+ordo_add_ui_test(ui_onboarding onboarding.js)

@@ -61,11 +61,9 @@ lib.main(async () => {
     // 5. Start an instance from the Processes screen.
     await admin.locator('#nav a', { hasText: 'Processes' }).click();
     await admin.getByRole('link', { name: /New employee onboarding/ }).first().click();
-    await admin.getByRole('button', { name: 'Start instance' }).first().click();
-    const vars = admin.getByLabel(/employee_id|Variables/).first();
-    if (await vars.evaluate((el) => el.tagName === 'TEXTAREA')) await vars.fill('{"employee_id": "102"}');
-    else await vars.fill('102');
-    await admin.getByRole('button', { name: /^Start( instance)?$/ }).last().click();
+    await admin.getByLabel('Variables (JSON)').fill('{"employee_id": "102"}');
+    await admin.getByRole('button', { name: 'Start instance' }).click();
+    await admin.getByRole('link', { name: /^Open instance \d+$/ }).click();
     await admin.waitForURL(/#\/instances\/\d+/, { timeout: 20000 });
     const instanceKey = /#\/instances\/(\d+)/.exec(admin.url())[1];
     await admin.locator('.instance-state').waitFor();
@@ -82,18 +80,19 @@ lib.main(async () => {
     await tabTo(maria, taskLink, 'the task link');
     await maria.keyboard.press('Enter');
     await maria.waitForURL(/#\/tasks\/\d+/);
-    const claim = maria.getByRole('button', { name: 'Claim' });
+    const claim = maria.getByRole('button', { name: 'Claim', exact: true });
     if (await claim.count()) {
       await tabTo(maria, claim, 'Claim');
       await maria.keyboard.press('Enter');
     }
-    const approve = maria.getByRole('button', { name: 'Approve' });
+    const approve = maria.getByRole('button', { name: 'Approve', exact: true });
     await approve.waitFor();
     findings.push(...await lib.axe(maria, 'tasks: the laptop task'));
     await lib.screenshot(maria, 'maria-task');
     await tabTo(maria, approve, 'Approve');
     await maria.keyboard.press('Enter');
-    await maria.getByText(/completed|approved/i).first().waitFor({ timeout: 20000 });
+    await maria.locator('.toast', { hasText: 'Approve laptop' }).waitFor({ timeout: 20000 });
+    await maria.waitForURL(/#\/tasks$/);
     await lib.screenshot(maria, 'maria-approved');
 
     // 7. The instance ends; its view shows the completed path.
