@@ -156,11 +156,16 @@ set_tests_properties(test_http_drafts PROPERTIES TIMEOUT 600)
 # ordo_add_compat_test(NAME SCRIPT LABELS) runs tests/compat/SCRIPT through test_compat.
 ordo_add_pg_test(test_compat SOURCES integration/test_compat.c LIBS ordo_httptest LABELS compat)
 set_tests_properties(test_compat PROPERTIES DISABLED TRUE) # runs only as the tests below
-function(ordo_add_compat_test name script)
+# ordo_add_node_server_test(NAME FOLDER SCRIPT LABELS ENV): tests/FOLDER/SCRIPT run by
+# tests/FOLDER/run.sh against a server that test_compat starts, with ENV (a ;-list) added.
+function(ordo_add_node_server_test name folder script labels env)
   add_test(NAME ${name} COMMAND test_compat)
-  set_tests_properties(${name} PROPERTIES LABELS "integration;compat;${ARGN}" TIMEOUT 360
+  set_tests_properties(${name} PROPERTIES LABELS "integration;${labels}" TIMEOUT 600
     FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77
-    ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/compat/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name}")
+    ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/${folder}/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name};${env}")
+endfunction()
+function(ordo_add_compat_test name script)
+  ordo_add_node_server_test(${name} compat ${script} "compat;${ARGN}" "ORDOTEST_SERVE_DEMO=0")
 endfunction()
 # A smoke script: the server answers the Camunda 7 and 8 connection checks of Camunda Modeler.
 ordo_add_compat_test(compat_smoke smoke.js server)
@@ -189,10 +194,8 @@ set_tests_properties(test_http_export PROPERTIES TIMEOUT 600)
 # `ordo serve --demo` serving the UI built by scripts/build-ui.sh into share/ordo/ui of the build
 # tree; screenshots go to test-artifacts/ui/NAME in the build folder. Run by test_compat.
 function(ordo_add_ui_test name script)
-  add_test(NAME ${name} COMMAND test_compat)
-  set_tests_properties(${name} PROPERTIES LABELS "integration;ui;${ARGN}" TIMEOUT 600
-    FIXTURES_REQUIRED pg SKIP_RETURN_CODE 77
-    ENVIRONMENT "${ORDO_CK_FORK};ORDOTEST_PG_ENV=${ORDO_PG_STATE};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_BPMN_DIR=${PROJECT_SOURCE_DIR}/tests/integration/bpmn;ORDOTEST_COMPAT_RUNNER=${PROJECT_SOURCE_DIR}/tests/ui/run.sh;ORDOTEST_COMPAT_SCRIPT=${script};ORDOTEST_COMPAT_NAME=${name};ORDOTEST_SERVE_DEMO=1;ORDOTEST_UI_DIR=${ORDO_BIN_DIR}/../share/ordo/ui;ORDOTEST_ARTIFACTS=${CMAKE_BINARY_DIR}/test-artifacts/ui/${name}")
+  ordo_add_node_server_test(${name} ui ${script} "ui;${ARGN}"
+    "ORDOTEST_SERVE_DEMO=1;ORDOTEST_UI_DIR=${ORDO_UI_BUILD_DIR};ORDOTEST_ARTIFACTS=${CMAKE_BINARY_DIR}/test-artifacts/ui/${name}")
 endfunction()
 ordo_add_ui_test(ui_smoke smoke.js)
 # The UI's files over HTTP: content types, the CSP, names that try to leave ui_dir (server/api_ui.c).

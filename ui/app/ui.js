@@ -1,6 +1,6 @@
 // ui/app/ui.js - small pieces every screen uses: headings, notices, toasts, busy buttons,
 // confirmations and cursor-paged lists (CONTRACTS §6: {items, next}).
-import { h, replace } from './dom.js';
+import { h, replace, uid } from './dom.js';
 import * as api from './api.js';
 
 // The screen's heading; focus moves to it on navigation so screen readers announce the screen.
@@ -145,4 +145,46 @@ export function facts(pairs) {
 export function every(ms, fn) {
   const id = setInterval(fn, ms);
   return () => clearInterval(id);
+}
+
+// A form whose submit runs 'work(form)' with the button busy and shows a failure inside it.
+export function submitForm(attrs, children, work) {
+  const status = h('div', {});
+  const form = h('form', attrs, children, status);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const submit = form.querySelector('button[type=submit]');
+    submit.disabled = true;
+    replace(status);
+    try {
+      await work(form);
+    } catch (e) {
+      replace(status, errorNotice(e));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+// A value the server shows only once (an API key's token, a webhook subscription's secret), in
+// a box that says so, with a Copy button.
+export function shownOnce(title, value) {
+  const id = uid('once');
+  const status = h('span', { class: 'copy-status', role: 'status', 'aria-live': 'polite' });
+  const copy = h('button', { type: 'button', 'aria-describedby': id }, 'Copy');
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      replace(status, 'Copied.');
+    } catch (e) {
+      replace(status, `Could not copy (${e.message}): select the text and copy it by hand.`);
+    }
+  });
+  return h('section', { class: 'shown-once', 'aria-label': title },
+    h('h3', {}, title),
+    h('p', {}, h('strong', {}, 'Shown only this once. '), 'Copy it now and keep it somewhere safe: Ordo stores only a hash or a sealed copy and cannot show it again.'),
+    h('div', { class: 'once-value' },
+      h('code', { id, class: 'secret-value', tabindex: '0' }, value),
+      copy, status));
 }

@@ -1,9 +1,9 @@
 // ui/app/screens/access.js - the Access screen (issue 10, admin only): users, groups, the roles
 // granted to either, and API keys (CONTRACTS §7, docs/identities.md). '#/access/users' (the
 // default), '#/access/groups' and '#/access/keys' are its three parts.
-import { h, append, replace, field, table, when, uid } from '../dom.js';
+import { h, append, replace, field, table, when } from '../dom.js';
 import * as api from '../api.js';
-import { heading, errorNotice, button, confirm, toast, pagedList, facts } from '../ui.js';
+import { heading, errorNotice, button, confirm, toast, pagedList, facts, submitForm, shownOnce } from '../ui.js';
 
 // dom.js append() skips null and false children (Element.append would print "null").
 const add = (el, ...children) => append(el, children);
@@ -11,27 +11,6 @@ const add = (el, ...children) => append(el, children);
 export const ROLES = ['admin', 'designer', 'operator', 'approver', 'viewer', 'metrics'];
 const enc = encodeURIComponent;
 
-// A value the server shows only once (an API key's token, a webhook subscription's secret), in
-// a box that says so, with a Copy button. webhooks.js uses it too.
-export function shownOnce(title, value) {
-  const id = uid('once');
-  const status = h('span', { class: 'copy-status', role: 'status', 'aria-live': 'polite' });
-  const copy = h('button', { type: 'button', 'aria-describedby': id }, 'Copy');
-  copy.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      replace(status, 'Copied.');
-    } catch (e) {
-      replace(status, `Could not copy (${e.message}): select the text and copy it by hand.`);
-    }
-  });
-  return h('section', { class: 'shown-once', 'aria-label': title },
-    h('h3', {}, title),
-    h('p', {}, h('strong', {}, 'Shown only this once. '), 'Copy it now and keep it somewhere safe: Ordo stores only a hash or a sealed copy and cannot show it again.'),
-    h('div', { class: 'once-value' },
-      h('code', { id, class: 'secret-value', tabindex: '0' }, value),
-      copy, status));
-}
 
 function roleBadges(roles) {
   return roles && roles.length ? roles.map((r) => [h('span', { class: 'badge' }, r), ' ']) : '-';
@@ -55,25 +34,6 @@ async function saveRoles(base, held, wanted) {
   return grant.length + revoke.length;
 }
 
-// A form whose submit runs 'work(form)' with the button busy and shows a failure inside it.
-function submitForm(attrs, children, work) {
-  const status = h('div', {});
-  const form = h('form', attrs, children, status);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const submit = form.querySelector('button[type=submit]');
-    submit.disabled = true;
-    replace(status);
-    try {
-      await work(form);
-    } catch (e) {
-      replace(status, errorNotice(e));
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  return form;
-}
 
 // A panel opened below a long list would be off screen: bring it into view, focus its heading.
 function focusPanel(panel) {

@@ -8,8 +8,7 @@
 import { h, append, replace, field, table, when, jsonBlock, link } from '../dom.js';
 import * as api from '../api.js';
 import { can } from '../roles.js';
-import { errorNotice, button, confirm, toast, pagedList, heading } from '../ui.js';
-import { shownOnce } from './access.js';
+import { button, confirm, toast, pagedList, heading, submitForm, shownOnce } from '../ui.js';
 
 // dom.js append() skips null and false children (Element.append would print "null").
 const add = (el, ...children) => append(el, children);
@@ -35,25 +34,6 @@ function select(name, options, value) {
   return h('select', { name }, options.map((o) => h('option', { value: o, selected: o === value }, o)));
 }
 
-// A form whose submit runs 'work()' with its button disabled; a failure is shown inside it.
-function submitForm(attrs, children, work) {
-  const status = h('div', {});
-  const form = h('form', attrs, children, status);
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const submit = form.querySelector('button[type=submit]');
-    submit.disabled = true;
-    replace(status);
-    try {
-      await work(form);
-    } catch (e) {
-      replace(status, errorNotice(e));
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  return form;
-}
 
 // ---- inbound endpoints ----
 
