@@ -85,6 +85,8 @@ static enum ordo_code get_xml(struct ordo_http_req *req, struct ordo_store *st, 
 
     if (rc == ORDO_OK) {
         ordo_http_reply_bytes(req, 200, "application/xml", xml, len);
+        /* a file to save, never a page to show (http.c adds a sandboxing CSP as well) */
+        ordo_http_reply_header(req, "Content-Disposition", "attachment");
     }
     return rc;
 }
@@ -227,6 +229,7 @@ static enum ordo_code get_export(struct ordo_http_req *req, struct ordo_store *s
     } else if (rc == ORDO_OK) {
         report_in_headers(req, r);
         ordo_http_reply_bytes(req, 200, "application/xml", out->data, out->len);
+        ordo_http_reply_header(req, "Content-Disposition", "attachment");
     }
     return rc;
 }

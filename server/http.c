@@ -524,6 +524,22 @@ static void reply_err(struct ordo_http_req *req, const struct ordo_err *err)
     ordo_http_reply_error(req, code, ordo_err_message(err), NULL);
 }
 
+/* Whether a handler set response header 'name' itself. */
+static bool has_reply_header(const struct ordo_http_req *req, const char *name)
+{
+    for (size_t i = 0; i < req->nheaders; i++) {
+        if (strcasecmp(req->headers[i].name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Answers other than the web UI's files (api_ui.c sets its own policy) are
+ * data, never a page: a browser that opens one (a deployed BPMN file with an
+ * XHTML script in it, say) runs nothing and loads nothing on this origin. */
+#define DATA_CSP "default-src 'none'; frame-ancestors 'none'; sandbox"
+
 static enum MHD_Result queue(struct ordo_http_req *req)
 {
     struct MHD_Response *r;
@@ -547,6 +563,9 @@ static enum MHD_Result queue(struct ordo_http_req *req)
     (void)MHD_add_response_header(r, "X-Request-Id", req->request_id);
     (void)MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     (void)MHD_add_response_header(r, "Cache-Control", "no-store");
+    if (!has_reply_header(req, "Content-Security-Policy")) {
+        (void)MHD_add_response_header(r, "Content-Security-Policy", DATA_CSP);
+    }
     for (size_t i = 0; i < req->nheaders; i++) {
         (void)MHD_add_response_header(r, req->headers[i].name, req->headers[i].value);
     }

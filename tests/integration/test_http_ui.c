@@ -4,7 +4,8 @@
  * here: served without credentials with their content types and the
  * Content-Security-Policy; names that could leave the folder, hidden
  * files and unknown types are 404 like missing files; / redirects to /ui/;
- * an empty ui_dir or one without index.html says what is wrong.
+ * an empty ui_dir or one without index.html says what is wrong; answers of
+ * the API carry a sandboxing CSP, so a deployed file is never a page.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,6 +126,44 @@ START_TEST(files_are_served_with_their_type_and_the_csp)
 }
 END_TEST
 
+/* An answer of the API is data: opened in a browser (a deployed BPMN file
+ * with an XHTML script in it), it may run nothing on this origin. */
+START_TEST(api_answers_are_sandboxed_data_not_pages)
+{
+    static const char script_bpmn[] =
+        "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" "
+        "xmlns:x=\"http://www.w3.org/1999/xhtml\" id=\"d\" targetNamespace=\"t\">"
+        "<process id=\"p\" isExecutable=\"true\"><documentation><x:script>alert(1)</x:script>"
+        "</documentation><startEvent id=\"s\"/></process></definitions>";
+    struct httptest srv;
+    struct httptest_resp r;
+    char path[96];
+    const char *key;
+
+    httptest_start(&srv, "ui", NULL);
+    ck_assert_int_eq(get(&srv, "/livez", &r), 200);
+    assert_header(&r, "Content-Security-Policy",
+                  "default-src 'none'; frame-ancestors 'none'; sandbox");
+    httptest_resp_free(&r);
+
+    httptest_request(&srv, "POST", "/api/deployments", HTTPTEST_ADMIN_KEY, "application/xml",
+                     script_bpmn, strlen(script_bpmn), NULL, &r);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    key = json_string_value(
+        json_object_get(json_array_get(json_object_get(r.json, "deployments"), 0), "key"));
+    ck_assert_ptr_nonnull(key);
+    (void)snprintf(path, sizeof path, "/api/definitions/%s/xml", key);
+    httptest_resp_free(&r);
+    httptest_request(&srv, "GET", path, HTTPTEST_ADMIN_KEY, NULL, NULL, 0, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "alert(1)"));       /* the file as deployed... */
+    assert_header(&r, "Content-Security-Policy", "sandbox"); /* ...inert */
+    assert_header(&r, "Content-Disposition", "attachment");
+    httptest_resp_free(&r);
+    httptest_stop(&srv);
+}
+END_TEST
+
 START_TEST(names_that_leave_the_folder_or_hide_are_404)
 {
     static const char *const refused[] = {
@@ -202,6 +241,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, files_are_served_with_their_type_and_the_csp);
     tcase_add_test(tc, names_that_leave_the_folder_or_hide_are_404);
+    tcase_add_test(tc, api_answers_are_sandboxed_data_not_pages);
     tcase_add_test(tc, an_empty_ui_dir_turns_the_ui_off_and_a_missing_build_is_named);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

@@ -15,7 +15,16 @@ lib.main(async () => {
     lib.check(index.status === 200 && /script-src 'self'(;|$)/.test(csp) && !/unsafe-eval/.test(csp),
       `GET /ui/: ${index.status}, CSP "${csp}"`);
 
+    // A wrong key is refused on the sign-in form itself, which stays up.
     const page = await ui.newPage('admin');
+    await lib.open(page);
+    await page.getByText('Sign in with an API key').click();
+    await page.getByRole('textbox', { name: 'API key' }).fill('ordo_not-a-key-of-this-server');
+    await page.getByRole('button', { name: 'Sign in with key' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Wrong login, password or key.' }).waitFor();
+    lib.check(await page.locator('#nav a').count() === 0, 'a wrong key signed in');
+    ui.forgive(/status of 401/); // the browser logs the refused request it was asked to make
+
     await lib.loginKey(page, lib.ADMIN_KEY);
     const findings = [];
     const names = await page.locator('#nav a').allTextContents();

@@ -22,6 +22,7 @@ export class ApiError extends Error {
 
 let auth = JSON.parse(sessionStorage.getItem(STORE) || 'null'); // {csrf} | {key}
 let onSignedOut = () => {};
+let signingIn = false; // a refused sign-in is the sign-in form's error, not a signed-out session
 
 // Called with no arguments whenever the server says the credentials are gone (401).
 export function whenSignedOut(fn) {
@@ -65,7 +66,7 @@ async function failure(resp) {
   } catch (_) {
     // not JSON: keep the status line
   }
-  if (resp.status === 401 && auth) {
+  if (resp.status === 401 && auth && !signingIn) {
     remember(null);
     onSignedOut();
   }
@@ -161,11 +162,14 @@ export async function loginWithPassword(login, password) {
 
 export async function loginWithKey(key) {
   remember({ key });
+  signingIn = true;
   try {
     return await get('/api/me');
   } catch (e) {
     remember(null);
     throw e;
+  } finally {
+    signingIn = false;
   }
 }
 

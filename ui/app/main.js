@@ -1,8 +1,10 @@
 // ui/app/main.js - start-up, sign-in and the hash router.
 //
 // Routes are '#/<screen>/<param>...' (app/screens.js). A screen module exports
-//   render(main, params, ctx) -> optional cleanup function (or a promise of one)
-// where 'main' is the emptied <main>, 'params' the route's further segments (decoded) and ctx
+//   render(root, params, ctx) -> optional cleanup function (or a promise of one)
+// where 'root' is a fresh element in <main> for this render only (a render still awaiting
+// something when the user moves on writes into a detached node, not the next screen),
+// 'params' the route's further segments (decoded) and ctx
 // {user, navigate(hash)}. The cleanup runs before the next screen renders: stop timers, abort
 // streams (ctx.signal is aborted then too), destroy diagrams.
 import { h, replace } from './dom.js';
@@ -56,6 +58,7 @@ function signedOut() {
 }
 
 function stopScreen() {
+  renderSeq += 1; // whatever render is still running is stale now
   if (controller) controller.abort();
   controller = null;
   if (typeof cleanup === 'function') {
@@ -70,7 +73,12 @@ function stopScreen() {
 
 async function route() {
   if (!user) return;
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  let parts;
+  try {
+    parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  } catch (_) {
+    parts = []; // a malformed address: go home
+  }
   const screen = screens.find((s) => s.path === parts[0]);
   if (!screen) {
     const first = home();
@@ -85,30 +93,27 @@ async function route() {
     else a.removeAttribute('aria-current');
   }
   document.title = `${screen.title} - Ordo`;
-  replace(main);
+  const root = h('div', { class: 'screen' });
+  replace(main, root);
   if (!screen.allowed()) {
-    replace(main, heading(screen.title), notice('error', 'Your roles do not allow this screen.'));
+    replace(root, heading(screen.title), notice('error', 'Your roles do not allow this screen.'));
     return;
   }
   controller = new AbortController();
   try {
     const module = await import(screen.module);
     if (seq !== renderSeq) return;
-    const result = await module.render(main, parts.slice(1), { user, navigate, signal: controller.signal });
+    const result = await module.render(root, parts.slice(1), { user, navigate, signal: controller.signal });
     if (seq !== renderSeq) {
       if (typeof result === 'function') result();
       return;
     }
     cleanup = result;
   } catch (e) {
-    if (seq === renderSeq) append(errorNotice(e));
+    if (seq === renderSeq) root.append(errorNotice(e));
   }
-  const title = main.querySelector('h1');
+  const title = root.querySelector('h1');
   if (title && seq === renderSeq) title.focus();
-}
-
-function append(node) {
-  main.append(node);
 }
 
 api.whenSignedOut(signedOut);

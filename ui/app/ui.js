@@ -83,17 +83,21 @@ export function confirm(question, confirmLabel = 'OK') {
 // Returns {reload()} to start again from the first page (after a filter changed).
 export function pagedList(into, load, render) {
   let next = null;
+  let generation = 0; // answers of an earlier reload (older filters) are dropped
   const more = h('button', { type: 'button', class: 'more' }, 'Load more');
   const pages = h('div', { class: 'pages' });
   const status = h('div', {});
   async function page(after) {
+    const mine = generation;
     try {
       const answer = await load(after);
+      if (mine !== generation) return;
       pages.append(render(answer.items || [], !after));
       next = answer.next || null;
       more.hidden = !next;
       replace(status);
     } catch (e) {
+      if (mine !== generation) return;
       replace(status, errorNotice(e));
       more.hidden = true;
     }
@@ -102,6 +106,7 @@ export function pagedList(into, load, render) {
   replace(into, pages, status, more);
   more.hidden = true;
   const reload = () => {
+    generation += 1;
     replace(pages);
     return page(null);
   };
