@@ -315,7 +315,10 @@ struct batch_stmt {
     const char **params;
     int nparams;
     bool optional;
-    const char *name; /* its prepared statement, set when the batch is sent */
+    /* Its prepared statement's name, set when the batch is sent: a copy,
+     * because preparing a later statement of the batch may grow (move) the
+     * connection's cache of names. "": sent unnamed. */
+    char name[sizeof(((struct prepared *)0)->name)];
 };
 
 struct ordo_pg_batch {
@@ -343,6 +346,7 @@ void ordo_pg_batch_add(struct ordo_pg_batch *batch, const char *what, const char
     s->what = what;
     s->sql = sql;
     s->nparams = nparams;
+    s->name[0] = '\0';
     s->params = ordo_arena_calloc(batch->arena, nparams ? (size_t)nparams : 1, sizeof(char *));
     for (int i = 0; i < nparams; i++) {
         s->params[i] = params[i] ? ordo_arena_strdup(batch->arena, params[i]) : NULL;
@@ -417,13 +421,14 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
      * unnamed. */
     for (size_t i = 0; i < batch->n && batch->stmts; i++) {
         struct batch_stmt *s = &batch->v[i];
+        const char *name =
+            s->nparams ? prepared_name(db, batch->stmts, s->what, s->sql, s->nparams, err) : "";
 
-        s->name =
-            s->nparams ? prepared_name(db, batch->stmts, s->what, s->sql, s->nparams, err) : NULL;
-        if (s->nparams && !s->name) {
+        if (!name) {
             batch->n = 0;
             return err ? err->code : ORDO_E_INTERNAL;
         }
+        (void)snprintf(s->name, sizeof s->name, "%s", name);
     }
     if (!PQenterPipelineMode(db)) {
         batch->n = 0;
@@ -432,7 +437,7 @@ enum ordo_code ordo_pg_batch_run(PGconn *db, struct ordo_pg_batch *batch, struct
     for (; sent < batch->n; sent++) {
         const struct batch_stmt *s = &batch->v[sent];
 
-        if (!(s->name
+        if (!(s->name[0]
                   ? PQsendQueryPrepared(db, s->name, s->nparams, s->params, NULL, NULL, 0)
                   : PQsendQueryParams(db, s->sql, s->nparams, NULL, s->params, NULL, NULL, 0))) {
             rc = fail(err, ORDO_E_AGAIN, s->what, db, NULL);

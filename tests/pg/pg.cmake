@@ -36,6 +36,8 @@ function(ordo_add_pg_test name)
 endfunction()
 
 ordo_add_pg_test(test_pgtest SOURCES integration/test_pgtest.c LABELS pg)
+# base/pg.c batches whose prepared statements grow the connection's cache mid-batch.
+ordo_add_pg_test(test_pg_batch SOURCES integration/test_pg_batch.c LIBS ordo_base LABELS "pg;base")
 ordo_add_pg_test(test_store SOURCES integration/test_store.c integration/storetest.c LIBS ordo_core LABELS core)
 ordo_add_pg_test(test_nodes SOURCES integration/test_nodes.c integration/storetest.c LIBS ordo_core LABELS core)
 # The aborting test plugin (tests/plugins/plugins.cmake) for the crash-loop test.
