@@ -159,6 +159,7 @@ lib.main(async () => {
     await admin.locator('table.grid a', { hasText: `Instance ${extB}` }).waitFor();
     await admin.getByLabel('Business key').fill(bkA);
     await admin.locator('table.grid a', { hasText: `Instance ${extB}` }).waitFor({ state: 'detached' });
+    await lib.settle(admin); // the filtered page has arrived
     const rows = await admin.locator('.instance-list table.grid tbody tr').count();
     lib.check(rows === 1, `the business key filter leaves ${rows} rows`);
     await admin.getByLabel('State').selectOption('completed');

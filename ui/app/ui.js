@@ -32,20 +32,20 @@ export function toast(text, kind = 'ok') {
 }
 
 // Run 'work' while 'button' shows it is busy; a failure becomes an error toast (and is returned
-// as false), success returns the work's result.
+// as false), success returns the work's result. The button stays enabled but refuses clicks
+// while busy (aria-disabled): disabling it would drop the keyboard focus to the page.
 export async function busy(button, work) {
-  const label = button.textContent;
-  button.disabled = true;
+  if (button.getAttribute('aria-busy') === 'true') return false;
   button.setAttribute('aria-busy', 'true');
+  button.setAttribute('aria-disabled', 'true');
   try {
     return await work();
   } catch (e) {
     toast(errorText(e), 'error');
     return false;
   } finally {
-    button.disabled = false;
     button.removeAttribute('aria-busy');
-    button.textContent = label;
+    button.removeAttribute('aria-disabled');
   }
 }
 
@@ -74,7 +74,7 @@ export function confirm(question, confirmLabel = 'OK') {
     });
     document.body.append(dialog);
     dialog.showModal();
-    yes.focus();
+    no.focus(); // Enter pressed twice must not do the destructive thing
   });
 }
 
@@ -159,14 +159,17 @@ export function submitForm(attrs, children, work) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const submit = form.querySelector('button[type=submit]');
-    submit.disabled = true;
+    if (submit.getAttribute('aria-busy') === 'true') return;
+    submit.setAttribute('aria-busy', 'true'); // not disabled: that would drop the focus
+    submit.setAttribute('aria-disabled', 'true');
     replace(status);
     try {
       await work(form);
     } catch (e) {
       replace(status, errorNotice(e));
     } finally {
-      submit.disabled = false;
+      submit.removeAttribute('aria-busy');
+      submit.removeAttribute('aria-disabled');
     }
   });
   return form;

@@ -139,6 +139,8 @@ export async function renderInstance(main, key, ctx) {
   }
 
   function draw() {
+    // The action buttons are made anew: the one that had the focus gets it back by its name.
+    const had = actions.contains(document.activeElement) ? document.activeElement.textContent : null;
     shown = signature(inst);
     replace(badge, stateBadge(inst.state, 'instance-state'), inst.suspended ? [' ', h('span', { class: 'badge warn' }, 'suspended')] : null);
     replace(factsBox, facts([
@@ -166,7 +168,6 @@ export async function renderInstance(main, key, ctx) {
         await api.request('POST', `${path}/cancel`);
         toast(`Instance ${key} canceled`);
         await refresh();
-        main.querySelector('h1').focus();
       }, { class: 'danger' }) : null);
     if (diagram) diagram.mark(markers(elementStates(inst), diagram.viewer.get('elementRegistry')));
     const openIncidents = (inst.incidents || []).filter((i) => i.state === 'open');
@@ -186,6 +187,9 @@ export async function renderInstance(main, key, ctx) {
         historyTable(inst.history || [])));
     pagedList(jobsBox, (after) => api.get(`${path}/jobs`, { after }, { signal: ctx.signal }),
       (items) => jobTable(items, types));
+    const again = had && [...actions.querySelectorAll('button')].find((b) => b.textContent === had);
+    if (again) again.focus();
+    else if (had) main.querySelector('h1').focus(); // its button went (Cancel ended the instance)
   }
 
   draw();
@@ -193,26 +197,22 @@ export async function renderInstance(main, key, ctx) {
     const xml = await api.get(`/api/definitions/${encodeURIComponent(inst.definitionKey)}/xml`, null, { signal: ctx.signal });
     if (!diagramBox.isConnected) return null;
     diagram = await showDiagram(diagramBox, xml, `Diagram of ${inst.processId} with the state of instance ${key}`);
-    // role=img may not hold the bpmn.io link that bpmn-js puts in the container (axe:
-    // nested-interactive); a figure may.
-    diagramBox.setAttribute('role', 'figure');
     diagram.mark(markers(elementStates(inst), diagram.viewer.get('elementRegistry')));
     diagramBox.dataset.marked = 'true';
   } catch (e) {
     if (diagramBox.isConnected) diagramBox.replaceWith(errorNotice(e));
   }
 
-  // While it runs, look every few seconds and redraw only when something changed and nobody is
-  // typing in the retry card.
+  // While it runs, look every few seconds and redraw only when something changed, nobody is
+  // typing in the retry card and the focus is not in the sections a redraw would replace (a
+  // keyboard user reading the history keeps their place; the redraw waits until they leave).
   const stop = every(4000, async () => {
-    if (inst.state !== 'active' || retrySlot.childElementCount) return;
+    if (inst.state !== 'active' || retrySlot.childElementCount || sections.contains(document.activeElement)) return;
     try {
       const fresh = await api.get(path, null, { signal: ctx.signal });
-      if (signature(fresh) !== shown && !retrySlot.childElementCount) {
+      if (signature(fresh) !== shown && !retrySlot.childElementCount && !sections.contains(document.activeElement)) {
         inst = fresh;
-        const focused = document.activeElement && sections.contains(document.activeElement);
         draw();
-        if (focused) main.querySelector('h1').focus();
       }
     } catch (_) {
       // a failed look is retried at the next tick; Refresh shows the error

@@ -188,7 +188,7 @@ function renderEndpoints(section) {
         admin && ep.scheme !== 'unsigned' && button('Set secret', () => {
           replace(detail, secretForm(ep, reload));
           detail.querySelector('input').focus();
-        }, { ariaLabel: `Set the secret of ${ep.name}` }),
+        }, { ariaLabel: `Set secret of ${ep.name}` }),
         admin && button(ep.enabled ? 'Disable' : 'Enable', async () => {
           await api.put(`/api/webhooks/endpoints/${enc(ep.name)}`, endpointBody(ep, { enabled: !ep.enabled }));
           toast(`Endpoint ${ep.name} ${ep.enabled ? 'disabled' : 'enabled'}.`);
