@@ -215,3 +215,10 @@ ordo_add_ui_test(ui_admin admin.js)
 # Issue 10's must-show 1, end to end: generate the onboarding process, simulate, deploy, start;
 # the manager approves with the keyboard; the completed path; the audit chain verifies.
 ordo_add_ui_test(ui_onboarding onboarding.js)
+# ---- Backups and restore (issue 11, scripts/backup.sh and scripts/restore.sh) ----
+# Data put in by `ordo serve`, backed up, restored into an empty database: same rows, the audit
+# chain verifies, no key in the dump, and the refusals change nothing.
+add_test(NAME test_cli_backup COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_backup.sh)
+set_tests_properties(test_cli_backup PROPERTIES FIXTURES_REQUIRED pg LABELS "cli;integration;pg"
+  TIMEOUT 300 SKIP_RETURN_CODE 77
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_PG_ENV=${ORDO_PG_STATE}")

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# scripts/backup.sh and scripts/restore.sh end to end (issue 11) on the ctest cluster
+# (tests/pg/cluster.sh, ORDOTEST_PG_ENV): real data put in by `ordo serve` (the quick start
+# deployed, two instances started, a credential stored, the audit sealed), backed up with
+# backup.sh --database-url, restored into a fresh empty database with restore.sh. Checks: the same
+# rows in definition, instance, audit and audit_seal; `ordo audit verify` passes on the copy with
+# the server's signing key pinned; neither the master key, the signing key nor the credential's
+# secret is readable in the dump; backup.sh refuses an existing file without --force; restore.sh
+# refuses (changing nothing) a database holding Ordo's tables without --force, and a file that is
+# not a pg_dump archive. Skipped (77) when the cluster's template is not migrated.
+set -uo pipefail
+ordo=${ORDOTEST_BIN:?run through ctest}
+src=${ORDOTEST_SOURCE_DIR:?run through ctest}
+state=${ORDOTEST_PG_ENV:?run through ctest (needs the pg fixture)}
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=/dev/null
+. "$state"
+if [[ ${ORDOTEST_PG_MIGRATED:-0} != 1 ]]; then
+    echo "test_backup: the template database is not migrated; skipped"
+    exit 77
+fi
+
+backup=$src/scripts/backup.sh
+restore=$src/scripts/restore.sh
+db_src=backup_src_$$
+db_dst=backup_dst_$$
+db_empty=backup_empty_$$
+admin_key=backup-admin-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+master_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+signing_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+secret=SECRET-backup-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+serve_pid=
+
+spsql() { # spsql DB ARGS...: psql as the superuser
+    local db=$1
+    shift
+    psql -X -qAt -h "$ORDOTEST_PG_HOST" -p "$ORDOTEST_PG_PORT" -U postgres -d "$db" "$@"
+}
+url() { echo "host=$ORDOTEST_PG_HOST port=$ORDOTEST_PG_PORT dbname=$1 user=${2:-ordo_app}"; }
+
+cleanup() {
+    if [[ -n $serve_pid ]]; then
+        kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
+    fi
+    spsql postgres -c "DROP DATABASE IF EXISTS $db_src WITH (FORCE)" \
+        -c "DROP DATABASE IF EXISTS $db_dst WITH (FORCE)" \
+        -c "DROP DATABASE IF EXISTS $db_empty WITH (FORCE)" >/dev/null 2>&1
+}
+cleanup_hooks+=(cleanup)
+
+# counts DB: the rows that must survive, one line.
+counts() {
+    spsql "$1" -F ' ' -c "SELECT (SELECT count(*) FROM definition), (SELECT count(*) FROM instance),
+        (SELECT count(*) FROM audit), (SELECT count(*) FROM audit_seal),
+        (SELECT count(*) FROM credential), (SELECT coalesce(max(seq), 0) FROM audit)"
+}
+
+api() { # api METHOD PATH [BODY]: the admin's request; the answer's body on stdout
+    curl -fsS -X "$1" -H "Authorization: Bearer $admin_key" -H "Content-Type: application/json" \
+        ${3:+--data-binary "$3"} "$base$2"
+}
+
+spsql postgres -c "CREATE DATABASE $db_src TEMPLATE ordo_template OWNER ordo_owner" \
+    -c "CREATE DATABASE $db_dst OWNER ordo_owner" \
+    -c "CREATE DATABASE $db_empty OWNER ordo_owner" >/dev/null || {
+    echo "test_backup: could not create the databases"
+    exit 1
+}
+
+# ---- real data, written by the server ----------------------------------------------------------
+mkdir "$tmp/data"
+env ORDO_DATABASE_URL="$(url "$db_src")" ORDO_MIGRATE_DATABASE_URL="$(url "$db_src" ordo_owner)" \
+    ORDO_ADMIN_KEY="$admin_key" ORDO_MASTER_KEY="$master_key" ORDO_AUDIT_SIGNING_KEY="$signing_key" \
+    ORDO_PORT=0 ORDO_DATA_DIR="$tmp/data" "$ordo" serve >"$tmp/serve.out" 2>"$tmp/serve.err" &
+serve_pid=$!
+base=
+for ((i = 0; i < 1200; i++)); do # 60 s: the sanitizer build starts slowly
+    base=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$tmp/serve.out" 2>/dev/null | head -n 1)
+    [[ -n $base ]] && break
+    kill -0 "$serve_pid" 2>/dev/null || break
+    sleep 0.05
+done
+if [[ -z $base ]]; then
+    fail "ordo serve did not start: $(tail -n 5 "$tmp/serve.err")"
+    finish test_backup
+    exit
+fi
+curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $admin_key" \
+    -H "Content-Type: application/xml" --data-binary "@$src/examples/quickstart.bpmn" \
+    "$base/api/deployments" || fail "deploy quickstart"
+for item in laptop desk; do
+    api POST /api/instances "{\"processId\":\"quickstart\",\"variables\":{\"item\":\"$item\"}}" \
+        >/dev/null || fail "start instance ($item)"
+done
+api PUT /api/credentials/jira/backup \
+    "{\"config\":{\"base_url\":\"https://jira.example\",\"email\":\"ops@example.com\"},\"secret\":{\"api_token\":\"$secret\"}}" \
+    >/dev/null || fail "store a credential"
+# Wait until every audit row is sealed, so the copy's verify checks signatures, not only hashes.
+for ((i = 0; i < 300; i++)); do
+    [[ $(spsql "$db_src" -c "SELECT (SELECT count(*) FROM audit) = (SELECT coalesce(sum(nrows), 0) FROM audit_seal)
+        AND EXISTS (SELECT 1 FROM audit_seal)") == t ]] && break
+    sleep 0.1
+done
+kill -TERM "$serve_pid"
+wait "$serve_pid" || fail "ordo serve did not stop cleanly: $(tail -n 5 "$tmp/serve.err")"
+serve_pid=
+signer=$(sed -n 's/.*"msg":"audit sealer started".*"signer":"\([0-9a-f]*\)".*/\1/p' "$tmp/serve.err" | head -n 1)
+[[ -n $signer ]] || fail "the server's log names no signer"
+before=$(counts "$db_src")
+read -r n_def n_inst n_audit n_seal n_cred _ <<<"$before"
+((n_def >= 1 && n_inst == 2 && n_audit > 0 && n_seal > 0 && n_cred == 1)) ||
+    fail "the source database lacks the data the test put in: $before"
+
+# ---- backup ---------------------------------------------------------------------------------------
+dump=$tmp/dumps/ordo.dump
+mkdir "$tmp/dumps"
+expect 0 "backup" -- bash "$backup" --database-url "$(url "$db_src" ordo_owner)" -o "$dump"
+has out "wrote $dump" "backup: the size line"
+has out "NOT in this backup: the master key" "backup: the master-key reminder"
+[[ $(stat -c %a "$dump" 2>/dev/null) == 600 ]] || fail "backup: the dump is not mode 0600"
+[[ -z $(find "$tmp/dumps" -name '.ordo.dump.*') ]] || fail "backup: a temporary file was left"
+sum=$(md5sum <"$dump")
+
+expect 1 "backup onto an existing file" -- bash "$backup" --database-url "$(url "$db_src" ordo_owner)" -o "$dump"
+has err "exists" "backup: the existing file is named"
+[[ $(md5sum <"$dump") == "$sum" ]] || fail "backup without --force changed the existing file"
+expect 0 "backup --force" -- bash "$backup" --database-url "$(url "$db_src" ordo_owner)" -o "$dump" --force
+expect 2 "backup with both sources" -- bash "$backup" --data-dir "$tmp/data" --database-url x -o "$tmp/x.dump"
+expect 1 "backup of a data dir without a database" -- bash "$backup" --data-dir "$tmp/data" -o "$tmp/x.dump"
+has err "holds no embedded database" "backup: no embedded database"
+[[ ! -e $tmp/x.dump ]] || fail "a failed backup left a file"
+
+# No key and no secret in the dump: its plain SQL form holds every row.
+"$ORDOTEST_PG_BIN/pg_restore" -f "$tmp/dump.sql" "$dump" || fail "pg_restore -f of the dump"
+has "$tmp/dump.sql" "COPY public.audit " "the SQL form holds the audit rows"
+lacks "$tmp/dump.sql" "$master_key" "the master key is not in the dump"
+lacks "$tmp/dump.sql" "$signing_key" "the audit signing key is not in the dump"
+lacks "$tmp/dump.sql" "$secret" "the credential's secret is not in the dump in clear"
+
+# ---- restore into an empty database --------------------------------------------------------------
+expect 0 "restore into an empty database" -- bash "$restore" --ordo "$ordo" \
+    --database-url "$(url "$db_dst")" --migrate-database-url "$(url "$db_dst" ordo_owner)" "$dump"
+has out "ordo migrate" "restore: migrates"
+after=$(counts "$db_dst")
+[[ $after == "$before" ]] || fail "restored rows differ: source '$before', copy '$after'"
+expect 0 "audit verify on the copy" -- "$ordo" audit verify --public-key "$signer" \
+    --database-url "$(url "$db_dst")"
+# The application role got its privileges back from the migration: it may add audit rows, not
+# delete them.
+spsql "$db_dst" -c "SET ROLE ordo_app" -c "SELECT count(*) FROM instance" >/dev/null ||
+    fail "the application role cannot read the restored instances"
+
+# ---- refusals ---------------------------------------------------------------------------------------
+expect 1 "restore into a database holding Ordo's tables" -- bash "$restore" --ordo "$ordo" \
+    --database-url "$(url "$db_src" ordo_owner)" "$dump"
+has err "not empty" "restore: the refusal says why"
+has err "--force" "restore: the refusal names --force"
+[[ $(counts "$db_src") == "$before" ]] || fail "a refused restore changed the target"
+
+printf 'this is not a backup\n' >"$tmp/junk.dump"
+expect 1 "restore of a file that is not an archive" -- bash "$restore" --ordo "$ordo" \
+    --database-url "$(url "$db_empty" ordo_owner)" "$tmp/junk.dump"
+has err "is not a pg_dump custom-format archive" "restore: names the problem"
+[[ $(spsql "$db_empty" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == 0 ]] ||
+    fail "a refused archive changed the target"
+expect 1 "restore of a missing file" -- bash "$restore" --ordo "$ordo" \
+    --database-url "$(url "$db_empty" ordo_owner)" "$tmp/missing.dump"
+expect 2 "restore without --database-url" -- bash "$restore" --ordo "$ordo" "$dump"
+
+# --force replaces: the source, restored over itself after a change, is as it was at the backup.
+spsql "$db_src" -c "DELETE FROM credential" >/dev/null
+expect 0 "restore --force over Ordo's tables" -- bash "$restore" --ordo "$ordo" --force \
+    --database-url "$(url "$db_src")" --migrate-database-url "$(url "$db_src" ordo_owner)" "$dump"
+[[ $(counts "$db_src") == "$before" ]] || fail "restore --force: rows differ from the backup"
+
+finish test_backup
