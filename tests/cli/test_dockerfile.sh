@@ -198,7 +198,7 @@ mkdir "$tmp/user"
 sed -n '/^[^#]/q; s/^#   //p' "$compose" >"$tmp/secrets.sh"
 has "$tmp/secrets.sh" "openssl rand" "the header documents the secret commands"
 expect 0 "the documented secret commands" -- bash -c "cd '$tmp/user' && bash '$tmp/secrets.sh'"
-for f in db_password database_url master_key admin_key; do
+for f in db_password database_url master_key audit_signing_key admin_key; do
     checks=$((checks + 1))
     mode=$(stat -c %a "$tmp/user/secrets/$f" 2>/dev/null)
     [[ $mode == 600 ]] || fail "secrets/$f: mode '$mode', expected 600"
@@ -207,6 +207,9 @@ has "$tmp/user/.env" "ORDO_UID=$(id -u)" ".env names the uid"
 # A master key Ordo accepts: 64 hex digits; an admin key of 24 characters or more.
 checks=$((checks + 1))
 grep -qxE '[0-9a-f]{64}' "$tmp/user/secrets/master_key" || fail "master_key is not 64 hex digits"
+checks=$((checks + 1))
+grep -qxE '[0-9a-f]{64}' "$tmp/user/secrets/audit_signing_key" ||
+    fail "audit_signing_key is not 64 hex digits"
 checks=$((checks + 1))
 grep -qxE '.{24,}' "$tmp/user/secrets/admin_key" || fail "admin_key is shorter than 24 characters"
 checks=$((checks + 1))
@@ -237,7 +240,7 @@ want(ordo.get("depends_on", {}).get("db", {}).get("condition") == "service_healt
      "ordo waits for a healthy db")
 oenv = ordo.get("environment", {})
 for key, secret in (("ORDO_DATABASE_URL", "database_url"), ("ORDO_MASTER_KEY", "master_key"),
-                    ("ORDO_ADMIN_KEY", "admin_key")):
+                    ("ORDO_ADMIN_KEY", "admin_key"), ("ORDO_AUDIT_SIGNING_KEY", "audit_signing_key")):
     want(oenv.get(key + "_FILE") == "/run/secrets/" + secret, f"{key}_FILE")
     want(key not in oenv, f"a literal {key}")
     want(secret in ordo.get("secrets", []), f"ordo lacks the secret {secret}")
@@ -254,7 +257,8 @@ else
     # Without python3-yaml: the shape by its lines.
     for line in '^  db:$' '^  ordo:$' 'image: postgres:15' 'condition: service_healthy' \
         'ORDO_MASTER_KEY_FILE: /run/secrets/master_key' 'ORDO_ADMIN_KEY_FILE: /run/secrets/admin_key' \
-        'ORDO_DATABASE_URL_FILE: /run/secrets/database_url' 'POSTGRES_PASSWORD_FILE:'; do
+        'ORDO_DATABASE_URL_FILE: /run/secrets/database_url' 'POSTGRES_PASSWORD_FILE:' \
+        'ORDO_AUDIT_SIGNING_KEY_FILE: /run/secrets/audit_signing_key'; do
         checks=$((checks + 1))
         grep -qE -- "$line" "$compose" || fail "docker-compose.yml has no line matching $line"
     done
@@ -267,6 +271,7 @@ if [[ -n $ordo ]]; then
         ORDO_DATABASE_URL_FILE="$tmp/user/secrets/database_url" \
         ORDO_MASTER_KEY_FILE="$tmp/user/secrets/master_key" \
         ORDO_ADMIN_KEY_FILE="$tmp/user/secrets/admin_key" ORDO_DATA_DIR="$tmp/data" \
+        ORDO_AUDIT_SIGNING_KEY_FILE="$tmp/user/secrets/audit_signing_key" \
         ORDO_LISTEN_ADDR=0.0.0.0 "$ordo" config check
     lacks err "unknown" "no unknown ORDO_* variable"
 fi

@@ -215,3 +215,9 @@ ordo_add_ui_test(ui_admin admin.js)
 # Issue 10's must-show 1, end to end: generate the onboarding process, simulate, deploy, start;
 # the manager approves with the keyboard; the completed path; the audit chain verifies.
 ordo_add_ui_test(ui_onboarding onboarding.js)
+# ---- the cmake --install layout (issue 11, i11-docker) ----
+# Installs this build tree into a scratch prefix and runs the installed server on the cluster as
+# docker-compose.yml configures it, with the Dockerfile's HEALTHCHECK command.
+add_test(NAME test_install COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_install.sh)
+set_tests_properties(test_install PROPERTIES FIXTURES_REQUIRED pg LABELS "cli;docker;integration"
+  TIMEOUT 180 ENVIRONMENT "ORDOTEST_BUILD_DIR=${PROJECT_BINARY_DIR};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
