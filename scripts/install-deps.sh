@@ -31,6 +31,7 @@ RUNTIME_PACKAGES=(
     ca-certificates
     libxml2 libjansson4 libsodium23 libcurl4 libmicrohttpd12 libpq5
     postgresql # the embedded database (CONTRACTS.md §9) runs its initdb and postgres
+    curl # the Docker image's HEALTHCHECK asks /readyz with it
 )
 
 usage() {

@@ -10,7 +10,8 @@
 #   2. check for Node.js >= 20 (the web UI and the oracle tests need it; an older one only
 #      prints a notice: the server runs without it)
 #   3. build the release preset: cmake --preset release && cmake --build --preset release, and
-#      the web UI into build/release/share/ordo/ui (scripts/build-ui.sh; needs npm)
+#      the web UI into build/release/share/ordo/ui (scripts/build-release.sh, which calls
+#      scripts/build-ui.sh; the UI needs npm)
 #   4. exec build/release/bin/ordo serve: the REST API on http://127.0.0.1:8080 (ORDO_PORT,
 #      ORDO_LISTEN_ADDR), the executor and the audit sealer, on the embedded PostgreSQL in the
 #      data directory (ORDO_DATA_DIR; default ./ordo-data, or /var/lib/ordo as root, since
@@ -61,16 +62,9 @@ else
 fi
 
 say "== 3. Build (release preset)"
-run cmake --preset release >/dev/null
-run cmake --build --preset release -j "$(ordo_jobs)"
+# The same script builds the Docker image.
+bash scripts/build-release.sh
 ordo=$ORDO_ROOT/build/release/bin/ordo
-[[ -x $ordo ]] || die "the build did not produce $ordo"
-run "$ordo" version
-if command -v npm >/dev/null 2>&1; then
-    run bash scripts/build-ui.sh "$ORDO_ROOT/build/release/share/ordo/ui"
-else
-    notice "npm is not installed: the web UI is not built, and /ui/ says so. The API and CLI work."
-fi
 
 say "== 4. ordo serve"
 if ((EUID == 0)); then

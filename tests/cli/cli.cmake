@@ -22,3 +22,9 @@ set_tests_properties(test_cli_export_reimport PROPERTIES LABELS "cli;bpmn" TIMEO
 add_test(NAME test_cli_export COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_export.sh)
 set_tests_properties(test_cli_export PROPERTIES LABELS "cli;bpmn" TIMEOUT 300
   ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+# ---- Docker image and compose file (issue 11, i11-docker) ----
+# The Dockerfile's stages, user, health check and RUN steps (scripts CI runs, or housekeeping),
+# and docker-compose.yml with the secret commands its header documents; no Docker engine needed.
+add_test(NAME test_dockerfile COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_dockerfile.sh)
+set_tests_properties(test_dockerfile PROPERTIES LABELS "cli;docker" TIMEOUT 120
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR}")

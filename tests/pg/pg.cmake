@@ -222,3 +222,9 @@ add_test(NAME test_cli_backup COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_backu
 set_tests_properties(test_cli_backup PROPERTIES FIXTURES_REQUIRED pg LABELS "cli;integration;pg"
   TIMEOUT 300 SKIP_RETURN_CODE 77
   ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
+# ---- the cmake --install layout (issue 11, i11-docker) ----
+# Installs this build tree into a scratch prefix and runs the installed server on the cluster as
+# docker-compose.yml configures it, with the Dockerfile's HEALTHCHECK command.
+add_test(NAME test_install COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_install.sh)
+set_tests_properties(test_install PROPERTIES FIXTURES_REQUIRED pg LABELS "cli;docker;integration"
+  TIMEOUT 180 ENVIRONMENT "ORDOTEST_BUILD_DIR=${PROJECT_BINARY_DIR};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
