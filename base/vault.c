@@ -405,3 +405,31 @@ enum ordo_code ordo_vault_open_box(const struct ordo_vault *vault, const char *k
     }
     return ORDO_OK;
 }
+
+enum ordo_code ordo_vault_reseal(const struct ordo_vault *vault, const char *key_id, uint8_t *box,
+                                 size_t len, const void *ad, size_t adlen, const char *what,
+                                 char new_key_id[ORDO_VAULT_KEY_ID_SIZE], struct ordo_err *err)
+{
+    size_t n;
+    uint8_t *plain;
+    enum ordo_code rc;
+
+    if (len < ORDO_VAULT_NONCE_SIZE + ORDO_VAULT_TAG_SIZE) {
+        return ordo_err_set(err, ORDO_E_INTERNAL, "could not decrypt %s: damaged data",
+                            what ? what : "credential");
+    }
+    n = len - ORDO_VAULT_NONCE_SIZE - ORDO_VAULT_TAG_SIZE;
+    plain = sodium_malloc(n + 1); /* guarded and wiped on free: it holds the secret */
+    if (!plain) {
+        ordo_oom(n + 1);
+    }
+    rc = ordo_vault_open_box(vault, key_id, box, box + ORDO_VAULT_NONCE_SIZE,
+                             len - ORDO_VAULT_NONCE_SIZE, ad, adlen, what, plain, err);
+    if (rc == ORDO_OK) {
+        /* The same length in and out: the new nonce and ciphertext replace the old in place. */
+        rc = ordo_vault_seal(vault, plain, n, ad, adlen, box, box + ORDO_VAULT_NONCE_SIZE,
+                             new_key_id, err);
+    }
+    sodium_free(plain);
+    return rc;
+}

@@ -139,4 +139,13 @@ enum ordo_code ordo_vault_open_box(const struct ordo_vault *vault, const char *k
                                    const uint8_t *cipher, size_t clen, const void *ad, size_t adlen,
                                    const char *what, uint8_t *plain, struct ordo_err *err);
 
+/* Open 'box' (the nonce, then the ciphertext, as stored: 'len' bytes) sealed
+ * with key 'key_id' and 'ad', and seal its plaintext again, in place, with
+ * the current key, whose id goes to 'new_key_id': what rotating the master
+ * key does to each stored secret. Errors as ordo_vault_open_box(), with the
+ * box unchanged. */
+enum ordo_code ordo_vault_reseal(const struct ordo_vault *vault, const char *key_id, uint8_t *box,
+                                 size_t len, const void *ad, size_t adlen, const char *what,
+                                 char new_key_id[ORDO_VAULT_KEY_ID_SIZE], struct ordo_err *err);
+
 #endif

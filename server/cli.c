@@ -518,6 +518,22 @@ static const struct command commands[] = {
      "audit_signing_key with an external database, or a database newer than this\n"
      "build.\n" CONFIG_HELP,
      ordo_cli_audit_purge},
+    {"secrets rotate", "ordo secrets rotate [--json]",
+     "seal every stored secret again with the current master_key",
+     "After master_key changed (the previous key moved to master_key_old), seals\n"
+     "every connector credential and every webhook endpoint and subscription secret\n"
+     "still sealed with an earlier key again with master_key, and writes one audit\n"
+     "row for each kind. Credentials and webhook secrets are each rotated in one\n"
+     "transaction; a secret that does not open (its key is not in master_key_old)\n"
+     "stops that transaction and changes nothing of it. Running it again finishes\n"
+     "what is left. Afterwards the old keys may leave master_key_old\n"
+     "(docs/operations.md).\n"
+     "\n"
+     "  --json   print the counts as one JSON document\n"
+     "\n"
+     "Exit status: 0 rotated (or nothing to rotate), 1 the database could not be\n"
+     "reached or a secret did not open, 2 bad usage or no master key.\n" CONFIG_HELP,
+     ordo_cli_secrets_rotate},
     {"version", "ordo version", "print the version and the commit it was built from",
      "Prints \"ordo VERSION (commit COMMIT)\". Also: ordo --version.\n", run_version},
     {"help", "ordo help [COMMAND...]", "show the commands, or the help of one command",

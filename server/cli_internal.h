@@ -147,6 +147,12 @@ int ordo_cli_db_open(struct ordo_cli *cli, const struct ordo_config *cfg, bool q
                      struct ordo_cli_db *db);
 void ordo_cli_db_close(struct ordo_cli_db *db); /* stops the embedded cluster if started */
 
+/* The vault of stored secrets: master_key (the embedded database's key
+ * file when it is empty) and master_key_old (CONTRACTS §13). */
+struct ordo_vault;
+int ordo_cli_vault_open(struct ordo_cli *cli, const struct ordo_config *cfg,
+                        const struct ordo_cli_db *db, struct ordo_vault **out);
+
 /* The engine of a server-side command: the executor and the audit's
  * sealer on the database, with a node name (host:pid). */
 struct ordo_executor;
@@ -182,6 +188,7 @@ int ordo_cli_serve(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_worker(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_audit_verify(struct ordo_cli *cli, int argc, char **argv);
 int ordo_cli_audit_purge(struct ordo_cli *cli, int argc, char **argv);
+int ordo_cli_secrets_rotate(struct ordo_cli *cli, int argc, char **argv); /* cli_secrets.c */
 
 /* `ordo worker`: load the audit signing key (audit_signing_key, else the
  * embedded database's data_dir/audit-signing.key, generated when missing)

@@ -164,9 +164,8 @@ static const char *node_name(struct ordo_cli *cli)
     return ordo_arena_printf(cli->arena, "%s:%ld", host, (long)getpid());
 }
 
-/* The master key of stored credentials (CONTRACTS §13). */
-static int open_vault(struct ordo_cli *cli, const struct ordo_config *cfg,
-                      const struct ordo_cli_db *db, struct ordo_vault **out)
+int ordo_cli_vault_open(struct ordo_cli *cli, const struct ordo_config *cfg,
+                        const struct ordo_cli_db *db, struct ordo_vault **out)
 {
     struct ordo_err err = {0};
 
@@ -199,7 +198,7 @@ static int open_connectors(struct ordo_cli *cli, const struct ordo_config *cfg,
                            const struct ordo_cli_db *db, struct ordo_cli_engine *eng)
 {
     struct ordo_plugin_host_options hopts = {.conninfo = db->conninfo, .http = &eng->http};
-    int rc = open_vault(cli, cfg, db, &eng->vault);
+    int rc = ordo_cli_vault_open(cli, cfg, db, &eng->vault);
 
     if (rc == ORDO_CLI_OK) {
         rc = http_policy(cli, cfg, &eng->http);

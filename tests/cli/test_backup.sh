@@ -11,38 +11,23 @@
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
 src=${ORDOTEST_SOURCE_DIR:?run through ctest}
-state=${ORDOTEST_PG_ENV:?run through ctest (needs the pg fixture)}
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=/dev/null
-. "$state"
-if [[ ${ORDOTEST_PG_MIGRATED:-0} != 1 ]]; then
-    echo "test_backup: the template database is not migrated; skipped"
-    exit 77
-fi
+# shellcheck source=pglib.sh source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/pglib.sh"
 
 backup=$src/scripts/backup.sh
 restore=$src/scripts/restore.sh
 db_src=backup_src_$$
 db_dst=backup_dst_$$
 db_empty=backup_empty_$$
-admin_key=backup-admin-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-master_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
-signing_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
-secret=SECRET-backup-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-serve_pid=
-
-spsql() { # spsql DB ARGS...: psql as the superuser
-    local db=$1
-    shift
-    psql -X -qAt -h "$ORDOTEST_PG_HOST" -p "$ORDOTEST_PG_PORT" -U postgres -d "$db" "$@"
-}
-url() { echo "host=$ORDOTEST_PG_HOST port=$ORDOTEST_PG_PORT dbname=$1 user=${2:-ordo_app}"; }
+admin_key=backup-admin-key-$(random_hex 8)
+master_key=$(random_hex 32)
+signing_key=$(random_hex 32)
+secret=SECRET-backup-$(random_hex 8)
+url() { pg_url "$@"; }
 
 cleanup() {
-    if [[ -n $serve_pid ]]; then
-        kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-    fi
     spsql postgres -c "DROP DATABASE IF EXISTS $db_src WITH (FORCE)" \
         -c "DROP DATABASE IF EXISTS $db_dst WITH (FORCE)" \
         -c "DROP DATABASE IF EXISTS $db_empty WITH (FORCE)" >/dev/null 2>&1
@@ -70,22 +55,12 @@ spsql postgres -c "CREATE DATABASE $db_src TEMPLATE ordo_template OWNER ordo_own
 
 # ---- real data, written by the server ----------------------------------------------------------
 mkdir "$tmp/data"
-env ORDO_DATABASE_URL="$(url "$db_src")" ORDO_MIGRATE_DATABASE_URL="$(url "$db_src" ordo_owner)" \
+serve_start serve ORDO_DATABASE_URL="$(url "$db_src")" ORDO_MIGRATE_DATABASE_URL="$(url "$db_src" ordo_owner)" \
     ORDO_ADMIN_KEY="$admin_key" ORDO_MASTER_KEY="$master_key" ORDO_AUDIT_SIGNING_KEY="$signing_key" \
-    ORDO_PORT=0 ORDO_DATA_DIR="$tmp/data" "$ordo" serve >"$tmp/serve.out" 2>"$tmp/serve.err" &
-serve_pid=$!
-base=
-for ((i = 0; i < 1200; i++)); do # 60 s: the sanitizer build starts slowly
-    base=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$tmp/serve.out" 2>/dev/null | head -n 1)
-    [[ -n $base ]] && break
-    kill -0 "$serve_pid" 2>/dev/null || break
-    sleep 0.05
-done
-if [[ -z $base ]]; then
-    fail "ordo serve did not start: $(tail -n 5 "$tmp/serve.err")"
+    ORDO_DATA_DIR="$tmp/data" || {
     finish test_backup
     exit
-fi
+}
 curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $admin_key" \
     -H "Content-Type: application/xml" --data-binary "@$src/examples/quickstart.bpmn" \
     "$base/api/deployments" || fail "deploy quickstart"
@@ -102,9 +77,7 @@ for ((i = 0; i < 300; i++)); do
         AND EXISTS (SELECT 1 FROM audit_seal)") == t ]] && break
     sleep 0.1
 done
-kill -TERM "$serve_pid"
-wait "$serve_pid" || fail "ordo serve did not stop cleanly: $(tail -n 5 "$tmp/serve.err")"
-serve_pid=
+serve_stop serve
 signer=$(sed -n 's/.*"msg":"audit sealer started".*"signer":"\([0-9a-f]*\)".*/\1/p' "$tmp/serve.err" | head -n 1)
 [[ -n $signer ]] || fail "the server's log names no signer"
 before=$(counts "$db_src")

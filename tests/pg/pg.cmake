@@ -228,3 +228,9 @@ set_tests_properties(test_cli_backup PROPERTIES FIXTURES_REQUIRED pg LABELS "cli
 add_test(NAME test_install COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_install.sh)
 set_tests_properties(test_install PROPERTIES FIXTURES_REQUIRED pg LABELS "cli;docker;integration"
   TIMEOUT 180 ENVIRONMENT "ORDOTEST_BUILD_DIR=${PROJECT_BINARY_DIR};ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
+# `ordo secrets rotate` (issue 11): credentials and webhook secrets sealed again with a new master
+# key; refused without the old one; the server with the new key alone opens them.
+add_test(NAME test_cli_secrets_rotate COMMAND ${PROJECT_SOURCE_DIR}/tests/cli/test_secrets_rotate.sh)
+set_tests_properties(test_cli_secrets_rotate PROPERTIES FIXTURES_REQUIRED pg LABELS "cli;integration;pg"
+  TIMEOUT 300 SKIP_RETURN_CODE 77
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_SOURCE_DIR=${PROJECT_SOURCE_DIR};ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
