@@ -8,7 +8,7 @@ set(ORDO_TEST_BIN_DIR ${PROJECT_BINARY_DIR}/tests)
 # children exit without freeing the runner, which LeakSanitizer would report
 # in every child and hide our own leaks in the noise. In-process, the one
 # leak check at exit covers exactly our code.
-if(ORDO_SANITIZE)
+if(ORDO_SANITIZE OR ORDO_TSAN)
   set(ORDO_CK_FORK "CK_FORK=no")
 else()
   set(ORDO_CK_FORK "CK_FORK=yes")

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # scripts/test.sh - the test command: everything CI checks, in one go, from a fresh Debian 12 clone.
 #
-# Usage: scripts/test.sh [--quick] [--no-lint] [--no-deps] [--no-quickstart] [-j N] [-R REGEX]
+# Usage: scripts/test.sh [--quick] [--no-lint] [--no-deps] [--no-quickstart] [--no-tsan] [-j N] [-R REGEX]
 #                        [-E REGEX] [-L LABEL]
 #                        [-- CTEST-ARGS]
-#   --quick      skip clang-tidy (the slowest lint)
+#   --quick      skip clang-tidy (the slowest lint) and the tsan stage
 #   --no-lint    skip the lint stage (while iterating on a test; CI always lints)
 #   --no-deps    do not check or install Debian packages (also ORDO_SKIP_DEPS=1)
 #   --no-quickstart  skip the quickstart stage (while iterating; CI always runs it); a run that
 #                picks tests with -R, -E, -L or -- skips it too
+#   --no-tsan    skip the ThreadSanitizer stage (while iterating; CI always runs it)
 #   -j N         parallel jobs for the build, ctest and the linters (default: nproc; ORDO_JOBS)
 #   -R, -E, -L   passed to ctest: run only tests matching / not matching REGEX, or with LABEL
 #   -- ARGS      everything after -- goes to ctest as is
@@ -24,6 +25,8 @@
 #          compile_commands.json, hence after build)
 #   test   ctest --preset asan with ASan/UBSan reports failing the test; its output is also kept
 #          in build/asan/ctest-output.log
+#   tsan   scripts/tsan.sh: the tsan preset (build/tsan) and the threaded tests under
+#          ThreadSanitizer (skipped with --quick, --no-tsan, or tests picked with -R/-E/-L/--)
 #   quickstart  scripts/quickstart-ci.sh: the README's run command in the background (release
 #          build, `ordo serve` on the embedded PostgreSQL), driven with the CLI as a new user
 #          would, then stopped with SIGTERM (skipped with --no-quickstart)
@@ -45,6 +48,7 @@ quick=0
 lint=1
 deps=1
 quickstart=1
+tsan=1
 [[ ${ORDO_SKIP_DEPS:-0} == 1 ]] && deps=0
 ctest_args=()
 while (($#)); do
@@ -53,6 +57,7 @@ while (($#)); do
     --no-lint) lint=0 ;;
     --no-deps) deps=0 ;;
     --no-quickstart) quickstart=0 ;;
+    --no-tsan) tsan=0 ;;
     -j)
         ORDO_JOBS=${2:?-j needs a number}
         shift
@@ -209,6 +214,19 @@ ctest_ran=1
 run ctest --preset asan -j "$ORDO_JOBS" --output-on-failure --no-tests=error \
     ${ctest_args[@]+"${ctest_args[@]}"} 2>&1 | tee "$ctest_log"
 stage_end
+
+# ---- tsan ---------------------------------------------------------------------------------------
+stage_begin tsan "the threaded tests under ThreadSanitizer (scripts/tsan.sh, build/tsan)"
+if ((tsan && !quick && ${#ctest_args[@]} == 0)); then
+    if bash scripts/tsan.sh -j "$ORDO_JOBS"; then
+        stage_end
+    else
+        stage_end failed
+    fi
+else
+    say "skipped (--quick, --no-tsan, or tests picked with -R/-E/-L/--)"
+    stage_end
+fi
 
 # ---- quickstart ---------------------------------------------------------------------------------
 stage_begin quickstart "the README's run command, driven with the CLI (scripts/quickstart-ci.sh)"
