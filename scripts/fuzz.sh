@@ -143,6 +143,7 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 logs=$build/logs
 mkdir -p "$logs"
 rows=()
+found=() # "target/file" of every finding, for the record
 failed=0
 for t in "${targets[@]}"; do
     seeds=$ORDO_ROOT/tests/fuzz/corpus/$t
@@ -166,8 +167,10 @@ for t in "${targets[@]}"; do
     merged=$corpus_dir/.merge-$t
     rm -rf "$merged"
     mkdir -p "$merged"
+    # A crash while merging is the same input as the finding: its copy goes aside (merge-*).
     if "$build/tests/fuzz/fuzz_$t" -merge=1 -max_len="$(max_len "$t")" \
-        -timeout="$(timeout_s "$t")" "$merged" "$work" >"$logs/$t.merge.log" 2>&1; then
+        -timeout="$(timeout_s "$t")" -artifact_prefix="$art/merge-" "$merged" "$work" \
+        >"$logs/$t.merge.log" 2>&1; then
         rm -rf "$work"
         mv "$merged" "$work"
     else
@@ -178,6 +181,7 @@ for t in "${targets[@]}"; do
     findings=0
     while IFS= read -r -d '' f; do
         cp "$f" "$seeds/"
+        found+=("$t/$(basename "$f")")
         warn "fuzz_$t found $(basename "$f"): copied to tests/fuzz/corpus/$t/ (log: $log)"
         findings=$((findings + 1))
     done < <(find "$art" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
@@ -185,6 +189,7 @@ for t in "${targets[@]}"; do
     if ((rc != 0 && findings == 0)); then
         warn "fuzz_$t exited with $rc and left no finding: see $log"
         findings=error
+        found+=("$t: the fuzzer failed without a finding (exit $rc)")
     fi
     [[ $findings == 0 ]] || failed=1
     rows+=("| $t | $elapsed | ${execs:-?} | ${rate:-?} | $size | $findings |")
@@ -192,6 +197,11 @@ done
 
 table=("| target | seconds | execs | exec/s | corpus | findings |"
     "|---|---|---|---|---|---|" "${rows[@]}")
+if ((${#found[@]})); then
+    table+=("" "Findings (copied into tests/fuzz/corpus/): ${found[*]}")
+else
+    table+=("" "Findings: none.")
+fi
 say ""
 printf '%s\n' "${table[@]}"
 if ((record)); then
