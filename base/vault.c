@@ -311,7 +311,7 @@ static enum ordo_code stage_old_key(const struct ordo_vault *v, struct vault_key
 enum ordo_code ordo_vault_add_old(struct ordo_vault *vault, const char *keys_text,
                                   struct ordo_err *err)
 {
-    struct vault_key staged[ORDO_VAULT_MAX_OLD];
+    struct vault_key staged[ORDO_VAULT_MAX_OLD] = {0};
     size_t nstaged = 0, item = 0;
     const char *p = keys_text ? keys_text : "";
     enum ordo_code rc = ORDO_OK;

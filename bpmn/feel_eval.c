@@ -441,7 +441,8 @@ static void iterate_range(struct ordo_feel_ev *ev, struct iteration *it, size_t 
         ordo_feel_fail(ev, "a list or context of more than %zu items (max_items)", ev->max_items);
         return;
     }
-    ev->scope = &s;
+    /* The scope lives on this frame and is popped (saved) before it returns. */
+    ev->scope = &s; /* cppcheck-suppress autoVariables */
     for (int64_t i = from;; i += from <= to ? 1 : -1) {
         s.value = ordo_feel_int(i);
         iterate(ev, it, k + 1);

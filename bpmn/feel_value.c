@@ -247,7 +247,7 @@ struct ordo_feel_value ordo_feel_ctx_get(const struct ordo_feel_value *v, const 
                                          size_t len, bool *found)
 {
     const struct ordo_feel_ctx *c = v->u.ctx.ctx;
-    bool dummy;
+    bool dummy = false;
 
     found = found ? found : &dummy;
     if (v->u.ctx.json) {

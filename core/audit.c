@@ -448,7 +448,7 @@ static void add_seal(struct seal_run *r, const PGresult *rows, int from, int n)
     uint8_t *hashes = ordo_arena_alloc_raw(r->a, (size_t)n * ORDO_AUDIT_HASH_SIZE);
     uint8_t msg[ORDO_AUDIT_SEAL_MSG_SIZE];
     struct ordo_audit_seal s = {.seq = r->last_seal + 1, .nrows = n, .row_hashes = hashes};
-    struct ordo_audit_row row;
+    struct ordo_audit_row row = {0};
     const char *p[11];
 
     memcpy(s.prev_head, r->head, sizeof s.prev_head);

@@ -500,7 +500,7 @@ static long small_number(const char *w)
             return (long)k;
         }
     }
-    while (ordo_is_digit((unsigned char)w[i]) && i < 6) {
+    while (i < 6 && ordo_is_digit((unsigned char)w[i])) {
         v = v * 10 + (w[i] - '0');
         i++;
     }
@@ -561,7 +561,7 @@ size_t ordo_drafter_duration_at(struct dr_ctx *ctx, const struct dr_span *s, siz
         size_t d = 0;
 
         n = 0;
-        while (ordo_is_digit((unsigned char)w[d]) && d < 6) {
+        while (d < 6 && ordo_is_digit((unsigned char)w[d])) {
             n = n * 10 + (w[d++] - '0');
         }
         u = d > 0 ? unit_of(w + d) : NULL;
@@ -651,7 +651,7 @@ static size_t time_at(const struct dr_span *s, size_t i, struct sched *sc)
         sc->minute = 0;
         return 1;
     }
-    while (ordo_is_digit((unsigned char)w[k]) && k < 2) {
+    while (k < 2 && ordo_is_digit((unsigned char)w[k])) {
         h = h * 10 + (w[k++] - '0');
     }
     if (k == 0) {
@@ -833,7 +833,7 @@ const char *ordo_drafter_channel(const struct dr_span *s)
         if (w[0] != '#') {
             continue;
         }
-        while (channel_char(w[k]) && k < 80) {
+        while (k < 80 && channel_char(w[k])) {
             k++;
         }
         if (k > 1 && w[k] == '\0') {

@@ -904,7 +904,7 @@ static void route_edge(struct lay *s, uint32_t e)
     struct ordo_layout_edge *d = &s->l->edges[e];
     const enum route_kind *plan = forward;
     size_t nplan = sizeof forward / sizeof forward[0];
-    struct route r;
+    struct route r = {0};
 
     if (s->back[e]) {
         plan = back;

@@ -21,7 +21,7 @@ BUILD_PACKAGES=(
     libxml2-dev libxml2-utils libjansson-dev libsodium-dev libcurl4-openssl-dev
     libmicrohttpd-dev libpq-dev postgresql
     check libsubunit-dev
-    clang-format clang-tidy
+    clang-format clang-tidy cppcheck
     wrk # the HTTP benchmarks (bench/run-http.sh) and their smoke test
     openssl # the throwaway certificate of tests/integration/test_http_door.c
     chromium # the browser tests of the web UI (tests/ui, driven by playwright-core)

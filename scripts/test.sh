@@ -21,7 +21,7 @@
 #          and the oracle and browser tests skip visibly
 #   build  cmake --preset asan -DORDO_WERROR=ON, then cmake --build --preset asan (incremental), then
 #          scripts/build-ui.sh into build/asan/share/ordo/ui (with Node.js)
-#   lint   checksrc.sh, check-deps.sh, format-check.sh, tidy-changed.sh (needs the build's
+#   lint   checksrc.sh, check-deps.sh, format-check.sh, tidy-changed.sh, cppcheck.sh (need the build's
 #          compile_commands.json, hence after build)
 #   test   ctest --preset asan with ASan/UBSan reports failing the test; its output is also kept
 #          in build/asan/ctest-output.log
@@ -182,14 +182,14 @@ fi
 stage_end
 
 # ---- lint ---------------------------------------------------------------------------------------
-stage_begin lint "banned functions, dependency arrows, formatting, clang-tidy on changed files"
-linters=(checksrc.sh check-deps.sh format-check.sh tidy-changed.sh)
+stage_begin lint "banned functions, dependency arrows, formatting, clang-tidy on changed files, cppcheck"
+linters=(checksrc.sh check-deps.sh format-check.sh tidy-changed.sh cppcheck.sh)
 if ((quick)); then
     linters=(checksrc.sh check-deps.sh format-check.sh)
 fi
 failed=()
 if ((lint)); then
-    ((quick)) && say "--quick: clang-tidy skipped"
+    ((quick)) && say "--quick: clang-tidy and cppcheck skipped"
     for l in "${linters[@]}"; do
         say "-- scripts/$l"
         ORDO_JOBS=$ORDO_JOBS bash scripts/"$l" || failed+=("$l")

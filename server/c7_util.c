@@ -118,7 +118,7 @@ enum ordo_code ordo_c7_list(struct ordo_http_req *req, const char *const *filter
     size_t i;
     enum ordo_code rc;
 
-    for (; filters[n] && n < sizeof known / sizeof known[0] - 4; n++) {
+    for (; n < sizeof known / sizeof known[0] - 4 && filters[n]; n++) {
         known[n] = filters[n];
     }
     known[n++] = "firstResult";

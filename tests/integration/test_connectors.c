@@ -1499,7 +1499,8 @@ START_TEST(jira_create_issue_on_a_retry_answers_the_issue_of_the_earlier_attempt
     ck_assert_uint_eq(json_array_size(mine), 2); /* the lost create, then the look-up */
     assert_call(mine, 0, "POST", "/jira/rest/api/3/issue");
     body = body_of(assert_call(mine, 1, "POST", "/jira/rest/api/3/search/jql"));
-    labels = (free(labels), xprintf("\"labels = \\\"ordo-%s\\\"\"", job_key));
+    free(labels);
+    labels = xprintf("\"labels = \\\"ordo-%s\\\"\"", job_key);
     ASSERT_JSON(body, "jql", labels);
     json_decref(body);
     state = service("GET", "/_sandbox/state", NULL, NULL, 200);

@@ -166,7 +166,7 @@ static void *race_main(void *arg)
 /* Eight clients send the same key at once: one instance, one key for all. */
 static void race(int round)
 {
-    struct racer racers[8];
+    struct racer racers[8] = {0};
     const char *first = NULL;
 
     for (size_t i = 0; i < 8; i++) {
