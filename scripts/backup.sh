@@ -89,6 +89,9 @@ while (($#)); do
 done
 [[ -n $data_dir && -n $url ]] && usage_error "--data-dir and --database-url exclude each other"
 if [[ -z $data_dir && -z $url ]]; then
+    if [[ -n ${ORDO_MIGRATE_DATABASE_URL_FILE:-}${ORDO_DATABASE_URL_FILE:-} ]]; then
+        die "the database is configured with ORDO_*DATABASE_URL_FILE: give it with --database-url (or ORDO_DATABASE_URL), so the backup cannot fall back to ./ordo-data"
+    fi
     url=${ORDO_MIGRATE_DATABASE_URL:-${ORDO_DATABASE_URL:-}}
     [[ -z $url ]] && data_dir=${ORDO_DATA_DIR:-./ordo-data}
 fi
@@ -119,7 +122,7 @@ if [[ -n $data_dir ]]; then
     fi
     [[ -S $sock_dir/.s.PGSQL.5432 ]] ||
         die "the embedded database in $sock_dir is not running: start Ordo (ordo serve), or see docs/backup.md for a backup while it is stopped"
-    url="host=$sock_dir port=5432 user=$owner dbname=ordo"
+    url="host='${sock_dir//\'/\\\'}' port=5432 user=$owner dbname=ordo" # quoted: a folder may hold spaces
 fi
 
 # Everything the dump says about who may read it: it holds the application's data (API key

@@ -185,7 +185,7 @@ for t in "${targets[@]}"; do
         warn "fuzz_$t found $(basename "$f"): copied to tests/fuzz/corpus/$t/ (log: $log)"
         findings=$((findings + 1))
     done < <(find "$art" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
-        -o -name 'oom-*' \) -print0)
+        -o -name 'oom-*' -o -name 'merge-*' \) -print0)
     if ((rc != 0 && findings == 0)); then
         warn "fuzz_$t exited with $rc and left no finding: see $log"
         findings=error

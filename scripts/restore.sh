@@ -145,11 +145,11 @@ if ! "$pgbin/pg_restore" --no-owner --no-acl --single-transaction --exit-on-erro
 fi
 
 # ---- 4. transaction ids ------------------------------------------------------------------------------
-# The sealer seals rows after the newest seal in (tx, seq) order, and only rows whose tx is below
+# The sealer seals rows after the newest seal (which purged rows may no longer show) in (tx, seq) order, and only rows whose tx is below
 # every running transaction (docs/audit.md). In a cluster whose counter is behind the backup's,
 # new rows would get ids inside the sealed part of the chain: never sealed, and verify fails.
 read -r next newest < <(tpsql -F ' ' -c "SELECT pg_snapshot_xmax(pg_current_snapshot())::text,
-    coalesce((SELECT tx::text FROM audit ORDER BY tx DESC LIMIT 1), '0')")
+    greatest((SELECT max(tx) FROM audit), (SELECT max(last_tx) FROM audit_seal), '0'::xid8)::text")
 gap=$(awk -v a="$newest" -v b="$next" 'BEGIN { d = a - b + 1; printf "%.0f\n", (d > 0 ? d : 0) }')
 if [[ $gap != 0 ]]; then
     if ((gap > XID_GAP_MAX)); then
@@ -165,9 +165,10 @@ if [[ $gap != 0 ]]; then
 fi
 
 # ---- 5. migrate ---------------------------------------------------------------------------------------
-# Both URLs as flags: they override any ORDO_*DATABASE_URL in the environment, which could name
-# another database.
+# Both URLs through the environment (a password in them stays out of the process list), replacing
+# any ORDO_*DATABASE_URL and their _FILE forms, which could name another database.
 say "ordo migrate ..."
-"$ordo" migrate --database-url "$url" --migrate-database-url "$owner_url" ||
+env -u ORDO_DATABASE_URL_FILE -u ORDO_MIGRATE_DATABASE_URL_FILE ORDO_DATABASE_URL="$url" \
+    ORDO_MIGRATE_DATABASE_URL="$owner_url" "$ordo" migrate ||
     die "ordo migrate failed (see above); the data is restored, the schema may be older than $ordo expects"
 say "restored $file in $(fmt_secs $(($(now_us) - t0))) s. Start Ordo with the master key it had when the backup was made (docs/backup.md)."

@@ -6,7 +6,8 @@
 #   - with it, every secret is sealed with B (key ids in the rows), one audit row per kind;
 #   - a second run finds nothing left;
 #   - `ordo serve` with B alone opens them: a webhook signed with the endpoint's secret is taken,
-#     one signed with another key is refused, and the credential's test reaches its service.
+#     one signed with another key is refused, the credential's test reaches its service, and a
+#     delivery to the subscription is signed and attempted.
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -107,8 +108,23 @@ status=$(hook "$hook_secret")
 [[ $status == 2* ]] || fail "a delivery signed with the rotated secret answered $status"
 status=$(hook "not-$hook_secret")
 [[ $status == 401 ]] || fail "a delivery signed with another secret answered $status"
-answer=$(api POST /api/credentials/jira/rot/test 2>&1)
-[[ $answer != *decrypt* ]] || fail "the credential did not open with key B: $answer"
+# The credential's test opens it, then calls the (absent) service: any answer but a decrypt error.
+answer=$(curl -sS -X POST -H "Authorization: Bearer $admin_key" "$base/api/credentials/jira/rot/test")
+[[ -n $answer && $answer != *decrypt* ]] || fail "the credential did not open with key B: $answer"
+# The subscription's secret signs a delivery: an instance that ends makes one, and its attempt
+# fails at the (absent) receiver, after signing, not at opening the secret.
+curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $admin_key" -H "Content-Type: application/xml" \
+    --data-binary "@${ORDOTEST_SOURCE_DIR:?}/tests/integration/bpmn/straight.bpmn" "$base/api/deployments" ||
+    fail "deploy straight.bpmn"
+api POST /api/instances '{"processId":"straight"}' >/dev/null || fail "start an instance"
+attempt=
+for ((i = 0; i < 300; i++)); do
+    attempt=$(spsql "$db" -c "SELECT coalesce(error, 'status ' || status) FROM webhook_attempt LIMIT 1")
+    [[ -n $attempt ]] && break
+    sleep 0.1
+done
+[[ -n $attempt && $attempt != *decrypt* ]] ||
+    fail "the subscription's delivery did not get past its secret with key B: '$attempt'"
 serve_stop serve-b
 lacks serve-b.err "decrypt" "the server with key B alone decrypted everything"
 
