@@ -91,7 +91,7 @@ for point in before_commit after_commit after_call; do
     chaos_wait_ready || die "no recovery after crash point $spec"
 done
 
-chaos_drain 120
+chaos_drain 60
 chaos_checks
 check "crash points reached" 3 "$reached"
 chaos_result "server SIGKILL + crash points" "$rounds random kills (seed $seed) + 3 crash points ($reached reached)"

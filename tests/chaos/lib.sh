@@ -189,9 +189,11 @@ chaos_load_start() {
 }
 
 # chaos_drain TIMEOUT: stop starting instances, then wait until every instance has ended and
-# every outbound event has left the outbox (at most TIMEOUT seconds); stops the completer.
+# every outbound event has left the outbox; gives up after TIMEOUT seconds without progress (a
+# long run leaves a backlog of webhook events that two sender threads take minutes to send, so a
+# fixed limit would fail it for slowness, not for a lost event); stops the completer.
 chaos_drain() {
-    local timeout=$1 t0 left
+    local timeout=$1 t0 left last=-1
     touch "$work/stop"
     wait "$starter_pid" 2>/dev/null || true
     t0=$(now_us)
@@ -199,8 +201,11 @@ chaos_drain() {
         left=$(dbsql "SELECT (SELECT count(*) FROM instance WHERE status = 'active')
             + (SELECT count(*) FROM outbox WHERE state <> 'delivered')")
         [[ $left == 0 ]] && break
-        if (($(now_us) - t0 > timeout * 1000000)); then
-            warn "after ${timeout}s still $left active instances and undelivered events"
+        if ((last < 0 || left < last)); then
+            last=$left
+            t0=$(now_us)
+        elif (($(now_us) - t0 > timeout * 1000000)); then
+            warn "no progress for ${timeout}s: still $left active instances and undelivered events"
             break
         fi
         sleep 0.5
