@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/chaos/kill.sh [--rounds N] [--seed S] - issue 11's chaos (a): `ordo serve` killed with
+# tests/chaos/kill.sh [--rounds N] [--seed S] [--worker] - issue 11's chaos (a): `ordo serve` killed with
 # SIGKILL at random moments and at every named crash point, under load.
 #
 # On a fresh database (of the cluster ORDOTEST_PG_ENV names, else of a cluster of its own) it
@@ -17,7 +17,10 @@
 #   RESULT|server SIGKILL + crash points|<rounds>|<what was checked>|pass or fail
 # and exits 0 only on pass (77 when the machine cannot run it: no python3 or jq).
 #
-# Options: --rounds N  random kills (default 10); --seed S  the random moments (default: time).
+# Options: --rounds N  random kills (default 10); --seed S  the random moments (default: time);
+# --worker  run an `ordo worker` beside the server (a second node) and let each random kill hit
+# the server or the worker (seeded), so a killed node's leased jobs and deliveries go to the
+# other; the worker is started again at once like the server.
 # Environment: ORDOTEST_BIN, ORDOTEST_PG_ENV (tests/chaos/lib.sh), CHAOS_KEEP=1 keeps the
 # scratch folder (server log, receiver log) for a look after a failure.
 set -euo pipefail
@@ -27,11 +30,13 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 rounds=10
+with_worker=0
 seed=$(date +%s)
 while (($#)); do
     case $1 in
     --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
     --seed) seed=${2:?--seed needs a number}; shift 2 ;;
+    --worker) with_worker=1; shift ;;
     -h | --help) print_usage "$0"; exit 0 ;;
     *) print_usage "$0" >&2; exit 2 ;;
     esac
@@ -51,7 +56,9 @@ chaos_receiver_start
 chaos_server_start
 chaos_wait_ready || die "the first server did not become ready"
 chaos_setup
+((with_worker)) && chaos_worker_start
 chaos_load_start
+worker_kills=0
 
 kill_and_restart() {
     kill -KILL "$server_pid" 2>/dev/null || true
@@ -62,6 +69,14 @@ kill_and_restart() {
 for ((r = 1; r <= rounds; r++)); do
     ms=$((300 + RANDOM % 2700))
     sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+    if ((with_worker && RANDOM % 2)); then
+        kill -KILL "$worker_pid" 2>/dev/null || true
+        wait "$worker_pid" 2>/dev/null || true
+        chaos_worker_start
+        worker_kills=$((worker_kills + 1))
+        say "kill.sh: round $r: worker killed after ${ms} ms and started again" >&2
+        continue
+    fi
     kill_and_restart
     chaos_wait_ready || die "no recovery after the kill of round $r"
     say "kill.sh: round $r: killed after ${ms} ms; ready again" >&2
@@ -94,4 +109,23 @@ done
 chaos_drain 60
 chaos_checks
 check "crash points reached" 3 "$reached"
-chaos_result "server SIGKILL + crash points" "$rounds random kills (seed $seed) + 3 crash points ($reached reached)"
+if ((with_worker)); then
+    checks=$((checks + 1))
+    if ! kill -0 "$worker_pid" 2>/dev/null; then
+        failures=$((failures + 1))
+        echo "FAIL: the worker ended by itself (worker.log)" >&2
+    fi
+    # The worker did share the work: job attempts name their node, HOST:PID/THREAD.
+    pids=$(tr '\n' ',' <"$work/worker.pids")
+    nodes=$(dbsql "SELECT count(*) FROM audit WHERE action = 'job.attempt'
+        AND split_part(split_part(actor, '/', 1), ':', 2) = ANY (string_to_array('${pids%,}', ','))")
+    checks=$((checks + 1))
+    if ((nodes < 1)); then
+        failures=$((failures + 1))
+        echo "FAIL: no job attempt by a worker in the audit" >&2
+    fi
+    chaos_result "server and worker SIGKILL + crash points" \
+        "$rounds random kills, $worker_kills of them of the worker (seed $seed; $nodes job attempts by workers) + 3 crash points of the server ($reached reached)"
+else
+    chaos_result "server SIGKILL + crash points" "$rounds random kills (seed $seed) + 3 crash points ($reached reached)"
+fi

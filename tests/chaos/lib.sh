@@ -53,7 +53,7 @@ chaos_init() {
 chaos_cleanup() {
     local p
     touch "$work/stop" 2>/dev/null || true
-    for p in "${chaos_bg_pids[@]}" $server_pid; do
+    for p in "${chaos_bg_pids[@]}" $server_pid ${worker_pid:-}; do
         kill -KILL "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
     done
@@ -106,6 +106,20 @@ chaos_server_start() {
         "$@" "$ordo_bin" serve >>"$work/serve.log" 2>&1 &
     server_pid=$!
     url=http://127.0.0.1:$port
+}
+
+# chaos_worker_start: an `ordo worker` on the same database with the server's settings (a second
+# node: jobs and webhook deliveries are shared, and a killed node's leases come back to the
+# other); sets worker_pid. Its output is appended to $work/worker.log.
+chaos_worker_start() {
+    printf '=== start %s\n' "$(date +%T)" >>"$work/worker.log"
+    env ORDO_AUDIT_SIGNING_KEY="$chaos_signing_key" ORDO_MASTER_KEY="$chaos_master_key" \
+        ORDO_HTTP_ALLOW=127.0.0.1/32 ORDO_HTTP_SCHEME=any ORDO_LEASE_MS=2000 \
+        ORDO_WEBHOOK_TIMEOUT=2s ORDO_WEBHOOK_RETRY_SCHEDULE=1s,1s,2s,2s,5s,5s,10s,10s,30s \
+        ORDO_LOG_LEVEL=warn "$ordo_bin" worker --database-url "$(pg_url "$db")" \
+        >>"$work/worker.log" 2>&1 &
+    worker_pid=$!
+    echo "$worker_pid" >>"$work/worker.pids"
 }
 
 # chaos_wait_ready: wait until /readyz answers 200 (at most 60 s), measured from ready_from (the
