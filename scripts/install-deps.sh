@@ -25,6 +25,8 @@ BUILD_PACKAGES=(
     wrk # the HTTP benchmarks (bench/run-http.sh) and their smoke test
     openssl # the throwaway certificate of tests/integration/test_http_door.c
     chromium # the browser tests of the web UI (tests/ui, driven by playwright-core)
+    python3 jq # the chaos scripts' local receiver and their checks (tests/chaos)
+    python3-yaml # test_dockerfile parses docker-compose.yml
 )
 
 RUNTIME_PACKAGES=(
