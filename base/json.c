@@ -329,3 +329,17 @@ void ordo_json_append_string(struct ordo_buf *out, const char *s)
     ordo_json_append_escaped(out, s, SIZE_MAX);
     ordo_buf_putc(out, '"');
 }
+
+void ordo_json_set_add(json_t *set, const char *s)
+{
+    size_t i;
+    json_t *v;
+
+    json_array_foreach(set, i, v)
+    {
+        if (json_is_string(v) && strcmp(json_string_value(v), s) == 0) {
+            return;
+        }
+    }
+    (void)json_array_append_new(set, json_string(s));
+}

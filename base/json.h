@@ -103,4 +103,8 @@ void ordo_json_append_escaped(struct ordo_buf *out, const char *s, size_t max_by
 /* Append 's' as a whole JSON string, quotes included, never cut. */
 void ordo_json_append_string(struct ordo_buf *out, const char *s);
 
+/* Append the string 's' to the JSON array 'set' unless it holds it already
+ * (a small set: a linear search). */
+void ordo_json_set_add(json_t *set, const char *s);
+
 #endif

@@ -639,21 +639,6 @@ static enum ordo_code rotate_row(PGconn *db, struct ordo_arena *a, const struct 
     return rc;
 }
 
-/* Append 'id' to the array 'ids' unless it is there. */
-static void add_unique(json_t *ids, const char *id)
-{
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(ids, i, v)
-    {
-        if (strcmp(json_string_value(v), id) == 0) {
-            return;
-        }
-    }
-    (void)json_array_append_new(ids, json_string(id));
-}
-
 static enum ordo_code rotate_in_tx(PGconn *db, struct ordo_arena *a, const struct ordo_vault *vault,
                                    const char *actor, int64_t *count, struct ordo_err *err)
 {
@@ -672,7 +657,7 @@ static enum ordo_code rotate_in_tx(PGconn *db, struct ordo_arena *a, const struc
     n = PQntuples(res);
     from = ordo_json_defer(a, json_array());
     for (int i = 0; i < n && rc == ORDO_OK; i++) {
-        add_unique(from, ordo_pg_text(res, i, 3));
+        ordo_json_set_add(from, ordo_pg_text(res, i, 3));
         rc = rotate_row(db, a, vault, res, i, err);
     }
     *count = n;

@@ -27,27 +27,6 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage_error() {
-    printf '%s: error: %s (try --help)\n' "$ordo_prog" "$1" >&2
-    exit 2
-}
-
-# The highest installed PostgreSQL's bin folder: a newer pg_dump can dump an older server.
-pg_bin() {
-    local bin
-    bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null |
-        sort -V | tail -n 1)
-    [[ -n $bin && -x $bin/pg_dump ]] ||
-        die "no pg_dump under /usr/lib/postgresql/*/bin (install postgresql-client, or run scripts/install-deps.sh)"
-    printf '%s\n' "$bin"
-}
-
-# A connection string fit for printing: the password of a URI or of password=... hidden.
-redact() {
-    sed -E -e 's#^([a-z]+://[^:/@]*):[^@]*@#\1:[redacted]@#' \
-        -e "s#(password=)('[^']*'|[^ &]*)#\\1[redacted]#g" <<<"$1"
-}
-
 # 1234567 -> "1.2 MiB"
 human_size() {
     awk -v n="$1" 'BEGIN { split("bytes KiB MiB GiB TiB", u, " "); i = 1
@@ -104,7 +83,7 @@ fi
 out_dir=$(dirname -- "$out")
 [[ -d $out_dir && -w $out_dir ]] || die "cannot write into $out_dir (missing or not writable)"
 
-pgbin=$(pg_bin)
+pgbin=$(pg_bin pg_dump)
 as_owner=()
 if [[ -n $data_dir ]]; then
     [[ -d $data_dir ]] || die "data directory $data_dir does not exist"

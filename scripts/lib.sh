@@ -124,3 +124,28 @@ npm_ci() {
     (cd "$dir" && run npm ci --no-audit --no-fund --loglevel=error)
     touch "$stamp"
 }
+
+# Bad usage: the message, a hint, exit 2 (CONTRACTS §4).
+usage_error() {
+    printf '%s: error: %s (try --help)\n' "$ordo_prog" "$1" >&2
+    exit 2
+}
+
+# pg_bin TOOL...: the highest installed PostgreSQL's bin folder that has every TOOL (a newer
+# pg_dump dumps an older server; pg_restore must be at least pg_dump's version).
+pg_bin() {
+    local bin tool
+    bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null |
+        sort -V | tail -n 1)
+    for tool in "$@"; do
+        [[ -n $bin && -x $bin/$tool ]] ||
+            die "no $tool under /usr/lib/postgresql/*/bin (install postgresql-client, or run scripts/install-deps.sh)"
+    done
+    printf '%s\n' "$bin"
+}
+
+# A connection string fit for printing: the password of a URI or of password=... hidden.
+redact() {
+    sed -E -e 's#^([a-z]+://[^:/@]*):[^@]*@#\1:[redacted]@#' \
+        -e "s#(password *= *)('[^']*'|[^ &]*)#\\1[redacted]#g" <<<"$1"
+}

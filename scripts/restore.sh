@@ -37,26 +37,6 @@ set -euo pipefail
 # ten minutes at most); a larger one needs pg_resetwal (see the message).
 XID_GAP_MAX=50000000
 
-usage_error() {
-    printf '%s: error: %s (try --help)\n' "$ordo_prog" "$1" >&2
-    exit 2
-}
-
-# The highest installed PostgreSQL's bin folder: pg_restore must be at least pg_dump's version.
-pg_bin() {
-    local bin
-    bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null |
-        sort -V | tail -n 1)
-    [[ -n $bin && -x $bin/pg_restore && -x $bin/psql ]] ||
-        die "no pg_restore under /usr/lib/postgresql/*/bin (install postgresql-client, or run scripts/install-deps.sh)"
-    printf '%s\n' "$bin"
-}
-
-redact() {
-    sed -E -e 's#^([a-z]+://[^:/@]*):[^@]*@#\1:[redacted]@#' \
-        -e "s#(password=)('[^']*'|[^ &]*)#\\1[redacted]#g" <<<"$1"
-}
-
 # psql on the target as the restoring role; extra arguments follow (-c SQL, -v NAME=VALUE).
 tpsql() {
     "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$owner_url" "$@"
@@ -105,7 +85,7 @@ if [[ -z $ordo ]]; then
     fi
 fi
 [[ -x $ordo ]] || die "no ordo binary at $ordo (build it, put it on PATH, or name it with --ordo)"
-pgbin=$(pg_bin)
+pgbin=$(pg_bin pg_restore psql)
 t0=$(now_us)
 
 # ---- 1. the archive ------------------------------------------------------------------------------

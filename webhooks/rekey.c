@@ -37,21 +37,6 @@ static const struct sealed_table tables[] = {
      "webhook_subscription:"},
 };
 
-/* Append 'id' to the array 'ids' unless it is there. */
-static void add_unique(json_t *ids, const char *id)
-{
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(ids, i, v)
-    {
-        if (strcmp(json_string_value(v), id) == 0) {
-            return;
-        }
-    }
-    (void)json_array_append_new(ids, json_string(id));
-}
-
 static enum ordo_code rekey_row(PGconn *db, struct ordo_arena *a, const struct ordo_vault *vault,
                                 const struct sealed_table *t, const PGresult *res, int row,
                                 struct ordo_err *err)
@@ -91,7 +76,7 @@ static enum ordo_code rekey_in_tx(PGconn *db, struct ordo_arena *a, const struct
         rc = ordo_pg_exec(db, a, "could not read the webhook secrets to rotate", tables[t].select,
                           1, params, &res, err);
         for (int i = 0; rc == ORDO_OK && i < PQntuples(res); i++) {
-            add_unique(from, PQgetisnull(res, i, 2) ? "(none)" : PQgetvalue(res, i, 2));
+            ordo_json_set_add(from, PQgetisnull(res, i, 2) ? "(none)" : PQgetvalue(res, i, 2));
             rc = rekey_row(db, a, vault, &tables[t], res, i, err);
             *count += rc == ORDO_OK;
         }
