@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* A smaller cap than the server's, so the size check is reachable too. */
-    struct ordo_bpmn_parse_opts opts = {.max_bytes = 256 * 1024, .name = "fuzz.bpmn"};
+    struct ordo_bpmn_parse_opts opts = {.max_bytes = (size_t)256 * 1024, .name = "fuzz.bpmn"};
     struct ordo_bpmn_model *model = NULL;
     struct ordo_err err = {0};
 

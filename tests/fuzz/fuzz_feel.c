@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                                    .max_depth = 32,
                                                    .max_steps = 20000,
                                                    .max_items = 1000,
-                                                   .max_string = 64 * 1024};
+                                                   .max_string = (size_t)64 * 1024};
     struct ordo_feel_env env = {.lookup = lookup,
                                 .now_ms = 1773570600000LL, /* feel-cases' now */
                                 .timezone = "UTC",

@@ -23,7 +23,7 @@ static void load_catalogue(void)
 
     catalogue = json_load_file(ORDO_FUZZ_CATALOGUE, 0, &jerr);
     if (!catalogue) {
-        fprintf(stderr, "could not read %s: %s\n", ORDO_FUZZ_CATALOGUE, jerr.text);
+        (void)fprintf(stderr, "could not read %s: %s\n", ORDO_FUZZ_CATALOGUE, jerr.text);
         abort();
     }
 }

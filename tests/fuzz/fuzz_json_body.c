@@ -60,11 +60,11 @@ static void round_trip(struct ordo_arena *arena, const json_t *json)
     struct ordo_err err = {0};
 
     if (ordo_json_parse(text, strlen(text), NULL, &back, &err) != ORDO_OK) {
-        fprintf(stderr, "dumped JSON does not parse back: %s\n", err.msg);
+        (void)fprintf(stderr, "dumped JSON does not parse back: %s\n", err.msg);
         abort();
     }
     if (!json_equal(json, back)) {
-        fprintf(stderr, "dumped JSON parses back to another value\n");
+        (void)fprintf(stderr, "dumped JSON parses back to another value\n");
         abort();
     }
     json_decref(back);
@@ -73,7 +73,7 @@ static void round_trip(struct ordo_arena *arena, const json_t *json)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* A route's body cap is configurable; 64 KiB keeps runs fast. */
-    struct ordo_json_limits lim = {.max_bytes = 64 * 1024, .max_depth = 0};
+    struct ordo_json_limits lim = {.max_bytes = (size_t)64 * 1024, .max_depth = 0};
     struct ordo_arena *arena = ordo_arena_new();
     const struct ordo_multipart_part *parts = NULL;
     size_t nparts = 0;

@@ -117,8 +117,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     };
     ordo_hook_verify(&in, &out);
     if (getenv("ORDOTEST_FUZZ_VERBOSE")) {
-        fprintf(stderr, "scheme %s: verdict %d, delivery id \"%s\"\n",
-                ordo_hook_scheme_name(scheme), (int)out.verdict, out.delivery_id);
+        (void)fprintf(stderr, "scheme %s: verdict %d, delivery id \"%s\"\n",
+                      ordo_hook_scheme_name(scheme), (int)out.verdict, out.delivery_id);
     }
     json_decref(out.body);
     json_decref(ordo_hook_parse_body(scheme, header(h, "Content-Type"), in.body, in.len));

@@ -33,7 +33,7 @@ static uint8_t *read_all(const char *path, size_t *len)
     size_t n = 0;
 
     if (!f) {
-        fprintf(stderr, "replay: could not open \"%s\": %s\n", path, strerror(errno));
+        (void)fprintf(stderr, "replay: could not open \"%s\": %s\n", path, strerror(errno));
         return NULL;
     }
     for (;;) {
@@ -42,8 +42,8 @@ static uint8_t *read_all(const char *path, size_t *len)
             uint8_t *more = realloc(buf, cap);
             if (!more) {
                 free(buf);
-                fclose(f);
-                fprintf(stderr, "replay: out of memory reading \"%s\"\n", path);
+                (void)fclose(f);
+                (void)fprintf(stderr, "replay: out of memory reading \"%s\"\n", path);
                 return NULL;
             }
             buf = more;
@@ -55,12 +55,12 @@ static uint8_t *read_all(const char *path, size_t *len)
         }
     }
     if (ferror(f)) {
-        fprintf(stderr, "replay: could not read \"%s\"\n", path);
+        (void)fprintf(stderr, "replay: could not read \"%s\"\n", path);
         free(buf);
-        fclose(f);
+        (void)fclose(f);
         return NULL;
     }
-    fclose(f);
+    (void)fclose(f);
     *len = n;
     return buf;
 }
@@ -74,7 +74,7 @@ static int run_file(const char *path)
         return -1;
     }
     /* Printed before the run: after a crash, the last line names the input. */
-    fprintf(stderr, "replay: %s (%zu bytes)\n", path, len);
+    (void)fprintf(stderr, "replay: %s (%zu bytes)\n", path, len);
     /* A private copy of exactly 'len' bytes, as libFuzzer gives: ASan then
      * catches a read one past the end. */
     uint8_t *copy = malloc(len ? len : 1);
@@ -102,7 +102,7 @@ static int run_dir(const char *dir)
     int count = 0;
 
     if (!d) {
-        fprintf(stderr, "replay: could not open folder \"%s\": %s\n", dir, strerror(errno));
+        (void)fprintf(stderr, "replay: could not open folder \"%s\": %s\n", dir, strerror(errno));
         return -1;
     }
     while ((e = readdir(d)) != NULL) {
@@ -148,14 +148,14 @@ int main(int argc, char **argv)
     int total = 0;
 
     if (argc < 2) {
-        fprintf(stderr, "usage: %s DIR|FILE...\n", argv[0]);
+        (void)fprintf(stderr, "usage: %s DIR|FILE...\n", argv[0]);
         return 2;
     }
     for (int i = 1; i < argc; i++) {
         struct stat st;
         int r;
         if (stat(argv[i], &st) != 0) {
-            fprintf(stderr, "replay: \"%s\": %s\n", argv[i], strerror(errno));
+            (void)fprintf(stderr, "replay: \"%s\": %s\n", argv[i], strerror(errno));
             return 1;
         }
         r = S_ISDIR(st.st_mode) ? run_dir(argv[i]) : run_file(argv[i]);
@@ -165,9 +165,9 @@ int main(int argc, char **argv)
         total += r;
     }
     if (total == 0) {
-        fprintf(stderr, "replay: no input found in the arguments\n");
+        (void)fprintf(stderr, "replay: no input found in the arguments\n");
         return 1;
     }
-    fprintf(stderr, "replay: %d inputs, no crash\n", total);
+    (void)fprintf(stderr, "replay: %d inputs, no crash\n", total);
     return 0;
 }
