@@ -71,6 +71,13 @@ function wrap(viewer) {
       }
     },
     clear,
+    // The sequence flows taken between 'left' (elements that finished) and 'entered' (elements
+    // that started), both Sets of ids: runs record elements, not the flows between them.
+    takenFlows(left, entered) {
+      return registry.filter((el) => el.type === 'bpmn:SequenceFlow').map((flow) => flow.businessObject)
+        .filter((bo) => bo.sourceRef && bo.targetRef && left.has(bo.sourceRef.id) && entered.has(bo.targetRef.id))
+        .map((bo) => bo.id);
+    },
     // Centre the view on one element (a lint finding's element, say).
     focus(id) {
       const el = registry.get(id);

@@ -89,11 +89,7 @@ export function simulatePart(draft, screen, marks, applyMarks) {
     for (const id of seen.entered) path[id] = 'ordo-path';
     // A flow is on the path when the element before it finished and the one after it started.
     if (screen.diagram) {
-      const registry = screen.diagram.viewer.get('elementRegistry');
-      for (const flow of registry.filter((e) => e.type === 'bpmn:SequenceFlow')) {
-        const bo = flow.businessObject;
-        if (bo.sourceRef && bo.targetRef && seen.left.has(bo.sourceRef.id) && seen.entered.includes(bo.targetRef.id)) path[flow.id] = 'ordo-path';
-      }
+      for (const id of screen.diagram.takenFlows(seen.left, new Set(seen.entered))) path[id] = 'ordo-path';
     }
     for (const id of seen.open) path[id] = 'ordo-active';
     for (const i of seen.incidents) path[i.element] = 'ordo-failed';

@@ -33,15 +33,10 @@ export function elementStates(inst) {
 
 // Marker classes for the diagram: a sequence flow counts as taken when its source completed and
 // its target was entered, since flows leave no effect of their own.
-function markers(states, registry) {
+function markers(states, diagram) {
   const out = {};
   for (const id of states.done) out[id] = 'ordo-done';
-  for (const flow of registry.filter((el) => el.type === 'bpmn:SequenceFlow')) {
-    const bo = flow.businessObject;
-    if (bo.sourceRef && bo.targetRef && states.done.has(bo.sourceRef.id) && states.entered.has(bo.targetRef.id)) {
-      out[flow.id] = 'ordo-done';
-    }
-  }
+  for (const id of diagram.takenFlows(states.done, states.entered)) out[id] = 'ordo-done';
   for (const id of states.active) out[id] = 'ordo-active';
   for (const id of states.failed) out[id] = 'ordo-failed';
   return out;
@@ -169,7 +164,7 @@ export async function renderInstance(main, key, ctx) {
         toast(`Instance ${key} canceled`);
         await refresh();
       }, { class: 'danger' }) : null);
-    if (diagram) diagram.mark(markers(elementStates(inst), diagram.viewer.get('elementRegistry')));
+    if (diagram) diagram.mark(markers(elementStates(inst), diagram));
     const openIncidents = (inst.incidents || []).filter((i) => i.state === 'open');
     const jobsBox = h('div', {});
     replace(sections,
@@ -197,7 +192,7 @@ export async function renderInstance(main, key, ctx) {
     const xml = await api.get(`/api/definitions/${encodeURIComponent(inst.definitionKey)}/xml`, null, { signal: ctx.signal });
     if (!diagramBox.isConnected) return null;
     diagram = await showDiagram(diagramBox, xml, `Diagram of ${inst.processId} with the state of instance ${key}`);
-    diagram.mark(markers(elementStates(inst), diagram.viewer.get('elementRegistry')));
+    diagram.mark(markers(elementStates(inst), diagram));
     diagramBox.dataset.marked = 'true';
   } catch (e) {
     if (diagramBox.isConnected) diagramBox.replaceWith(errorNotice(e));
