@@ -12,8 +12,11 @@
 #                       complete, mode 0600
 #   --force             replace FILE when it exists (otherwise that is an error)
 #   -h, --help          this text
-# Without --data-dir and --database-url: ORDO_MIGRATE_DATABASE_URL, else ORDO_DATABASE_URL, else
-# the data directory ORDO_DATA_DIR, else ./ordo-data (a config file is not read).
+# Without --data-dir and --database-url: ORDO_MIGRATE_DATABASE_URL, else ORDO_DATABASE_URL (each
+# also as the file that its _FILE form names), else the data directory ORDO_DATA_DIR, else
+# ./ordo-data (a config file is not read). A password in the connection string reaches pg_dump
+# through PGPASSWORD, never its command line; ORDO_PG_BIN names PostgreSQL's bin folder when it
+# is not under /usr/lib/postgresql.
 #
 # The dump is consistent (pg_dump reads one snapshot) and Ordo keeps running meanwhile. It holds
 # every table, the stored connector credentials encrypted, but NOT the master key that decrypts
@@ -68,11 +71,9 @@ while (($#)); do
 done
 [[ -n $data_dir && -n $url ]] && usage_error "--data-dir and --database-url exclude each other"
 if [[ -z $data_dir && -z $url ]]; then
-    if [[ -n ${ORDO_MIGRATE_DATABASE_URL_FILE:-}${ORDO_DATABASE_URL_FILE:-} ]]; then
-        die "the database is configured with ORDO_*DATABASE_URL_FILE: give it with --database-url (or ORDO_DATABASE_URL), so the backup cannot fall back to ./ordo-data"
-    fi
-    url=${ORDO_MIGRATE_DATABASE_URL:-${ORDO_DATABASE_URL:-}}
-    [[ -z $url ]] && data_dir=${ORDO_DATA_DIR:-./ordo-data}
+    url=$(env_setting ORDO_MIGRATE_DATABASE_URL)
+    [[ -n $url ]] || url=$(env_setting ORDO_DATABASE_URL)
+    [[ -n $url ]] || data_dir=${ORDO_DATA_DIR:-./ordo-data}
 fi
 [[ -n $out ]] || out=ordo-$(date -u +%Y%m%d-%H%M%S).dump
 [[ $out != -* ]] || usage_error "-o: '$out' looks like an option, not a file name"
@@ -103,6 +104,8 @@ if [[ -n $data_dir ]]; then
         die "the embedded database in $sock_dir is not running: start Ordo (ordo serve), or see docs/backup.md for a backup while it is stopped"
     url="host='${sock_dir//\'/\\\'}' port=5432 user=$owner dbname=ordo" # quoted: a folder may hold spaces
 fi
+pg_conn_split "$url"
+[[ -z $pg_pass ]] || export PGPASSWORD=$pg_pass
 
 # Everything the dump says about who may read it: it holds the application's data (API key
 # hashes, encrypted credentials, process variables).
@@ -114,7 +117,7 @@ t0=$(now_us)
 say "backing up $(redact "$url") to $out with $("$pgbin/pg_dump" --version) ..."
 # pg_dump writes to stdout, redirected here by this shell: the cluster's owner (as root) need not
 # be able to write into the output folder. It runs from /, which that user may enter.
-if ! (cd / && ${as_owner[@]+"${as_owner[@]}"} "$pgbin/pg_dump" -Fc -d "$url") >"$tmp"; then
+if ! (cd / && ${as_owner[@]+"${as_owner[@]}"} "$pgbin/pg_dump" -Fc -d "$pg_conn") >"$tmp"; then
     die "pg_dump failed (see its message above); nothing was written"
 fi
 "$pgbin/pg_restore" --list "$tmp" >/dev/null 2>&1 || die "pg_dump wrote no readable archive"

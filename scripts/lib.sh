@@ -132,16 +132,100 @@ usage_error() {
 }
 
 # pg_bin TOOL...: the highest installed PostgreSQL's bin folder that has every TOOL (a newer
-# pg_dump dumps an older server; pg_restore must be at least pg_dump's version).
+# pg_dump dumps an older server; pg_restore must be at least pg_dump's version), or ORDO_PG_BIN
+# when set (a PostgreSQL installed elsewhere).
 pg_bin() {
-    local bin tool
-    bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null |
-        sort -V | tail -n 1)
+    local bin tool where='/usr/lib/postgresql/*/bin'
+    if [[ -n ${ORDO_PG_BIN:-} ]]; then
+        bin=$ORDO_PG_BIN
+        where="ORDO_PG_BIN ($bin)"
+    else
+        bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null |
+            sort -V | tail -n 1)
+    fi
     for tool in "$@"; do
         [[ -n $bin && -x $bin/$tool ]] ||
-            die "no $tool under /usr/lib/postgresql/*/bin (install postgresql-client, or run scripts/install-deps.sh)"
+            die "no $tool under $where (install postgresql-client, or run scripts/install-deps.sh)"
     done
     printf '%s\n' "$bin"
+}
+
+# env_setting NAME: the value of the environment variable NAME, else the content of the file
+# that NAME_FILE names without one trailing newline, as Ordo reads them
+# (docs/configuration.md); empty when neither is set. Both set is an error, as in Ordo.
+env_setting() {
+    local name=$1 file_var=${1}_FILE value
+    if [[ -n ${!name:-} && -n ${!file_var:-} ]]; then
+        die "$name and $file_var are both set: keep one"
+    fi
+    if [[ -n ${!file_var:-} ]]; then
+        [[ -f ${!file_var} && -r ${!file_var} ]] || die "$file_var: cannot read ${!file_var}"
+        value=$(<"${!file_var}") # $( ) drops every trailing newline; a value never ends in one
+        printf '%s\n' "$value"
+    else
+        printf '%s\n' "${!name:-}"
+    fi
+}
+
+# "a%40b" -> "a@b": a URI's percent-encoding undone (a backslash stays a backslash).
+pct_decode() {
+    local v=${1//\\/\\\\}
+    printf '%b' "${v//%/\\x}"
+}
+
+# pg_conn_split CONNINFO: the libpq connection string (URI or key=value) without its password
+# in pg_conn, and the password, unquoted or decoded, in pg_pass (empty when it has none). The
+# scripts then hand the tools pg_conn on their command line, which every user of the machine
+# can read in ps, and the password through PGPASSWORD, which only the same user and root can.
+# shellcheck disable=SC2034 # pg_conn and pg_pass are this function's results
+pg_conn_split() {
+    local s=$1 head authority userinfo tail query rest kept part parts
+    pg_pass=
+    if [[ $s =~ ^(postgres(ql)?://)(.*)$ ]]; then
+        head=${BASH_REMATCH[1]}
+        rest=${BASH_REMATCH[3]}
+        # user:password@ before the host: the userinfo ends at the authority's last @.
+        authority=${rest%%[/?#]*}
+        tail=${rest:${#authority}}
+        userinfo=
+        if [[ $authority == *@* ]]; then
+            userinfo=${authority%@*}
+            if [[ $userinfo == *:* ]]; then
+                pg_pass=$(pct_decode "${userinfo#*:}")
+                userinfo=${userinfo%%:*}
+            fi
+            userinfo+=@
+        fi
+        tail=${authority##*@}$tail
+        # ?...&password=...&...: the parameter dropped, the others kept.
+        if [[ $tail == *\?* ]]; then
+            query=${tail#*\?}
+            tail=${tail%%\?*}
+            kept=
+            IFS='&' read -r -a parts <<<"$query"
+            for part in "${parts[@]}"; do
+                if [[ $part == password=* ]]; then
+                    pg_pass=$(pct_decode "${part#password=}")
+                else
+                    kept+=${kept:+&}$part
+                fi
+            done
+            [[ -z $kept ]] || tail+="?$kept"
+        fi
+        pg_conn=$head$userinfo$tail
+        return 0
+    fi
+    # key=value: password = 'quoted \' value' or password=plain.
+    local re="(^|[[:space:]])password[[:space:]]*=[[:space:]]*('(([^'\\\\]|\\\\.)*)'|([^[:space:]']+))"
+    pg_conn=$s
+    if [[ $s =~ $re ]]; then
+        if [[ -n ${BASH_REMATCH[5]} ]]; then
+            pg_pass=${BASH_REMATCH[5]}
+        else
+            pg_pass=$(sed -E 's/\\(.)/\1/g' <<<"${BASH_REMATCH[3]}")
+        fi
+        pg_conn=${s/"${BASH_REMATCH[0]}"/${BASH_REMATCH[1]}}
+    fi
 }
 
 # A connection string fit for printing: the password of a URI or of password=... hidden.

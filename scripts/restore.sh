@@ -2,14 +2,17 @@
 # scripts/restore.sh - restore a backup of scripts/backup.sh into an empty database, then bring
 # it to the current schema with `ordo migrate`.
 #
-# Usage: scripts/restore.sh --database-url URL [--migrate-database-url URL] [--force]
+# Usage: scripts/restore.sh [--database-url URL] [--migrate-database-url URL] [--force]
 #                           [--ordo BIN] FILE
 #   --database-url URL   the database to restore into (libpq URI or key=value string); Ordo's
-#                        database_url. It must exist (CREATE DATABASE ... OWNER ...)
+#                        database_url. It must exist (CREATE DATABASE ... OWNER ...). Default:
+#                        ORDO_DATABASE_URL, or the file ORDO_DATABASE_URL_FILE names
 #   --migrate-database-url URL  the same database as the role that owns the schema
 #                        (migrate_database_url), when it differs from database_url: the restore
 #                        and the migration then run as that role, and `ordo migrate` grants the
-#                        application role of --database-url its privileges
+#                        application role of --database-url its privileges. Default:
+#                        the --database-url; without either flag, ORDO_MIGRATE_DATABASE_URL
+#                        (or its _FILE), else the database URL
 #   --force              restore into a database that already holds Ordo's tables: every object
 #                        of the backup is dropped and created anew (pg_restore --clean
 #                        --if-exists). Without it, such a database is refused and left as it is
@@ -24,7 +27,9 @@
 # the target cluster's transaction counter is behind the backup's newest audit row (a restore into
 # another cluster), it is advanced past it: the audit chain is ordered by transaction id, and new
 # rows must come after the sealed ones; (5) `ordo migrate`, as the backup may be older than ordo.
-# Stop Ordo's servers on the target database before restoring. The master key is not in the
+# A password in the connection strings reaches psql and pg_restore through PGPASSWORD and
+# `ordo migrate` through its environment, never a command line. Stop Ordo's servers on the
+# target database before restoring. The master key is not in the
 # backup: give the restored server the one it had (docs/backup.md).
 #
 # Exit status: 0 restored and migrated; 1 refused or failed (before step 3 nothing is changed, a
@@ -39,7 +44,7 @@ XID_GAP_MAX=50000000
 
 # psql on the target as the restoring role; extra arguments follow (-c SQL, -v NAME=VALUE).
 tpsql() {
-    "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$owner_url" "$@"
+    "$pgbin/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$pg_conn" "$@"
 }
 
 url=
@@ -74,9 +79,17 @@ while (($#)); do
     esac
     shift
 done
-[[ -n $url ]] || usage_error "--database-url is required (the database to restore into)"
+# The environment only when no flag names a database: a flag and an ORDO_* variable left in the
+# shell must never mix into a restore that migrates one database and fills another.
+if [[ -z $url && -z $owner_url ]]; then
+    url=$(env_setting ORDO_DATABASE_URL)
+    owner_url=$(env_setting ORDO_MIGRATE_DATABASE_URL)
+fi
+[[ -n $url ]] || usage_error "--database-url (or ORDO_DATABASE_URL) is required: the database to restore into"
 [[ -n $file ]] || usage_error "name the backup file to restore"
 [[ -n $owner_url ]] || owner_url=$url
+pg_conn_split "$owner_url"
+[[ -z $pg_pass ]] || export PGPASSWORD=$pg_pass
 if [[ -z $ordo ]]; then
     if command -v ordo >/dev/null 2>&1; then
         ordo=$(command -v ordo)
@@ -120,7 +133,7 @@ fi
 # ---- 3. pg_restore ----------------------------------------------------------------------------------
 say "pg_restore (one transaction) ..."
 if ! "$pgbin/pg_restore" --no-owner --no-acl --single-transaction --exit-on-error \
-    ${clean[@]+"${clean[@]}"} -d "$owner_url" "$file"; then
+    ${clean[@]+"${clean[@]}"} -d "$pg_conn" "$file"; then
     die "pg_restore failed (see its message above); the transaction was rolled back, nothing was changed"
 fi
 
@@ -148,7 +161,7 @@ fi
 # Both URLs through the environment (a password in them stays out of the process list), replacing
 # any ORDO_*DATABASE_URL and their _FILE forms, which could name another database.
 say "ordo migrate ..."
-env -u ORDO_DATABASE_URL_FILE -u ORDO_MIGRATE_DATABASE_URL_FILE ORDO_DATABASE_URL="$url" \
-    ORDO_MIGRATE_DATABASE_URL="$owner_url" "$ordo" migrate ||
+unset ORDO_DATABASE_URL_FILE ORDO_MIGRATE_DATABASE_URL_FILE
+ORDO_DATABASE_URL=$url ORDO_MIGRATE_DATABASE_URL=$owner_url "$ordo" migrate ||
     die "ordo migrate failed (see above); the data is restored, the schema may be older than $ordo expects"
 say "restored $file in $(fmt_secs $(($(now_us) - t0))) s. Start Ordo with the master key it had when the backup was made (docs/backup.md)."

@@ -147,4 +147,40 @@ expect 0 "restore --force over Ordo's tables" -- bash "$restore" --ordo "$ordo" 
     --database-url "$(url "$db_src")" --migrate-database-url "$(url "$db_src" ordo_owner)" "$dump"
 [[ $(counts "$db_src") == "$before" ]] || fail "restore --force: rows differ from the backup"
 
+# ---- passwords stay off command lines ------------------------------------------------------------
+# Wrappers in ORDO_PG_BIN record each tool's arguments (what ps shows every user) and the
+# PGPASSWORD it got, then run the real tool. The cluster trusts local connections, so the
+# password is carried, not checked.
+real_bin=$(bash -c '. "$1/scripts/lib.sh" && pg_bin pg_dump pg_restore psql' _ "$src")
+mkdir -p "$tmp/pgwrap"
+for tool in pg_dump pg_restore psql; do
+    cat >"$tmp/pgwrap/$tool" <<EOF
+#!/bin/sh
+printf '%s\n' "\$0 \$*" >>'$tmp/argv.log'
+printf '%s\n' "\${PGPASSWORD-}" >>'$tmp/pgpassword.log'
+exec '$real_bin/$tool' "\$@"
+EOF
+    chmod +x "$tmp/pgwrap/$tool"
+done
+tag=$(random_hex 4)
+pw_kv="k'v w\\x-$tag" # a quote, a space and a backslash: quoted in key=value
+pw_kv_quoted=${pw_kv//\\/\\\\}
+pw_kv_quoted=${pw_kv_quoted//\'/\\\'}
+expect 0 "backup with a password in a key=value string" -- env ORDO_PG_BIN="$tmp/pgwrap" \
+    bash "$backup" --database-url "$(url "$db_src" ordo_owner) password='$pw_kv_quoted'" \
+    -o "$tmp/pw.dump"
+has pgpassword.log "$pw_kv" "backup: pg_dump gets the password, unquoted, in PGPASSWORD"
+pw_uri="p@ss:w/rd-$tag" # percent-encoded in the URI
+host_enc=$(jq -rn --arg h "$ORDOTEST_PG_HOST" '$h | @uri')
+printf 'postgresql://ordo_owner:p%%40ss%%3Aw%%2Frd-%s@/%s?host=%s&port=%s\n' "$tag" "$db_empty" \
+    "$host_enc" "$ORDOTEST_PG_PORT" >"$tmp/url"
+expect 0 "restore with a password in a URI, given in ORDO_DATABASE_URL_FILE" -- \
+    env ORDO_PG_BIN="$tmp/pgwrap" ORDO_DATABASE_URL_FILE="$tmp/url" \
+    bash "$restore" --ordo "$ordo" "$tmp/pw.dump"
+has pgpassword.log "$pw_uri" "restore: psql and pg_restore get the decoded password in PGPASSWORD"
+has argv.log "pg_dump" "the wrappers ran pg_dump"
+has argv.log "pg_restore" "the wrappers ran pg_restore"
+lacks argv.log "$tag" "no tool had a password on its command line"
+[[ $(counts "$db_empty") == "$before" ]] || fail "the restore through ORDO_DATABASE_URL_FILE: rows differ"
+
 finish test_backup
