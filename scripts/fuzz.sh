@@ -23,7 +23,9 @@
 #
 # Prints a table (target, seconds, execs, exec/s, corpus size, findings) and appends it, with
 # the date and the commit, to docs/fuzzing-results.md; a run shorter than 30 minutes is marked
-# "short run". Exits 1 when a target found something or failed to run.
+# "short run". Ends with the line scripts/reliability.sh records:
+#   RESULT|Fuzzing (scripts/fuzz.sh)|<targets × seconds: inputs>|<what was checked>|pass or fail
+# Exits 1 when a target found something or failed to run.
 set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -145,6 +147,7 @@ mkdir -p "$logs"
 rows=()
 found=() # "target/file" of every finding, for the record
 failed=0
+total_execs=0
 for t in "${targets[@]}"; do
     seeds=$ORDO_ROOT/tests/fuzz/corpus/$t
     work=$corpus_dir/$t
@@ -192,6 +195,7 @@ for t in "${targets[@]}"; do
         found+=("$t: the fuzzer failed without a finding (exit $rc)")
     fi
     [[ $findings == 0 ]] || failed=1
+    total_execs=$((total_execs + ${execs:-0}))
     rows+=("| $t | $elapsed | ${execs:-?} | ${rate:-?} | $size | $findings |")
 done
 
@@ -212,5 +216,12 @@ if ((record)); then
         printf '%s\n' "${table[@]}"
     } >>"$ORDO_ROOT/docs/fuzzing-results.md"
     say "appended to docs/fuzzing-results.md"
+fi
+what="crashes, leaks, timeouts, out-of-memory and undefined behaviour under ASan + UBSan; findings go into the replay corpus (ctest -L fuzz)"
+run_desc="${#targets[@]} targets ($(tr ' ' ',' <<<"${targets[*]}")) × $seconds s: $total_execs inputs"
+if ((failed)); then
+    echo "RESULT|Fuzzing (scripts/fuzz.sh)|$run_desc|$what|fail (${found[*]})"
+else
+    echo "RESULT|Fuzzing (scripts/fuzz.sh)|$run_desc|$what; no finding|pass"
 fi
 exit "$failed"
