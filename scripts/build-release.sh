@@ -20,20 +20,15 @@ set -euo pipefail
 require_ui=0
 prefix=
 while (($#)); do
+    if common_opt "$@"; then
+        shift "$common_shift"
+        continue
+    fi
     case $1 in
     --require-ui) require_ui=1 ;;
     --install)
         prefix=${2:?--install needs a prefix}
         shift
-        ;;
-    -j)
-        ORDO_JOBS=${2:?-j needs a number}
-        shift
-        ;;
-    -j*) ORDO_JOBS=${1#-j} ;;
-    -h | --help)
-        print_usage "$0"
-        exit 0
         ;;
     *) die "unknown option '$1' (try --help)" ;;
     esac

@@ -39,10 +39,13 @@ all_targets=(bpmn feel json_body webhook schema ir)
 seconds=${DURATION:-1800}
 targets=()
 corpus_dir=$ORDO_ROOT/build/fuzz/corpus
-jobs=${ORDO_JOBS:-1}
 record=1
 deps=1
 while (($#)); do
+    if common_opt "$@"; then
+        shift "$common_shift"
+        continue
+    fi
     case $1 in
     --seconds)
         seconds=${2:?--seconds needs a number}
@@ -56,17 +59,8 @@ while (($#)); do
         corpus_dir=${2:?--corpus-dir needs a folder}
         shift
         ;;
-    -j)
-        jobs=${2:?-j needs a number}
-        shift
-        ;;
-    -j*) jobs=${1#-j} ;;
     --no-record) record=0 ;;
     --no-deps) deps=0 ;;
-    -h | --help)
-        usage
-        exit 0
-        ;;
     *)
         usage >&2
         die "unknown argument '$1'"
@@ -75,7 +69,7 @@ while (($#)); do
     shift
 done
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a positive whole number, not '$seconds'"
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "-j must be a positive whole number, not '$jobs'"
+jobs=${ORDO_JOBS:-1}
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
     [[ " ${all_targets[*]} " == *" $t "* ]] || die "unknown target '$t' (known: ${all_targets[*]})"

@@ -125,6 +125,31 @@ npm_ci() {
     touch "$stamp"
 }
 
+# common_opt ARGS...: the options the build and test scripts share, at the head of ARGS: -j N or
+# -jN (parallel jobs, into ORDO_JOBS) and -h/--help (the script's usage, exit 0). Sets
+# common_shift to how many arguments it used; returns 1 when $1 is none of them. In a loop:
+#   if common_opt "$@"; then shift "$common_shift"; continue; fi
+# shellcheck disable=SC2034 # common_shift is the caller's
+common_opt() {
+    case $1 in
+    -j)
+        (($# >= 2)) || usage_error "-j needs a number"
+        ORDO_JOBS=$2
+        common_shift=2
+        ;;
+    -j*)
+        ORDO_JOBS=${1#-j}
+        common_shift=1
+        ;;
+    -h | --help)
+        print_usage "$0"
+        exit 0
+        ;;
+    *) return 1 ;;
+    esac
+    [[ $ORDO_JOBS =~ ^[1-9][0-9]*$ ]] || usage_error "-j takes a positive whole number, not '$ORDO_JOBS'"
+}
+
 # Bad usage: the message, a hint, exit 2 (CONTRACTS §4).
 usage_error() {
     printf '%s: error: %s (try --help)\n' "$ordo_prog" "$1" >&2

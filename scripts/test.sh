@@ -40,10 +40,6 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ORDO_ROOT"
 
-usage() {
-    print_usage "$0"
-}
-
 quick=0
 lint=1
 deps=1
@@ -52,17 +48,16 @@ tsan=1
 [[ ${ORDO_SKIP_DEPS:-0} == 1 ]] && deps=0
 ctest_args=()
 while (($#)); do
+    if common_opt "$@"; then
+        shift "$common_shift"
+        continue
+    fi
     case $1 in
     --quick) quick=1 ;;
     --no-lint) lint=0 ;;
     --no-deps) deps=0 ;;
     --no-quickstart) quickstart=0 ;;
     --no-tsan) tsan=0 ;;
-    -j)
-        ORDO_JOBS=${2:?-j needs a number}
-        shift
-        ;;
-    -j*) ORDO_JOBS=${1#-j} ;;
     -R | -E | -L)
         ctest_args+=("$1" "${2:?$1 needs an argument}")
         shift
@@ -71,10 +66,6 @@ while (($#)); do
         shift
         ctest_args+=("$@")
         break
-        ;;
-    -h | --help)
-        usage
-        exit 0
         ;;
     *) die "unknown option '$1' (try --help)" ;;
     esac

@@ -17,20 +17,15 @@ set -euo pipefail
 TESTS='^(test_runtime|test_store|test_audit|test_nodes|test_http|test_extjob|test_http_drafts|test_wh_outbound)$'
 ctest_args=()
 while (($#)); do
+    if common_opt "$@"; then
+        shift "$common_shift"
+        continue
+    fi
     case $1 in
-    -j)
-        ORDO_JOBS=${2:?-j needs a number}
-        shift
-        ;;
-    -j*) ORDO_JOBS=${1#-j} ;;
     --)
         shift
         ctest_args+=("$@")
         break
-        ;;
-    -h | --help)
-        print_usage "$0"
-        exit 0
         ;;
     *) die "unknown option '$1' (try --help)" ;;
     esac
