@@ -170,7 +170,7 @@ pg_bin() {
     fi
     for tool in "$@"; do
         [[ -n $bin && -x $bin/$tool ]] ||
-            die "no $tool under $where (install postgresql-client, or run scripts/install-deps.sh)"
+            die "no $tool under $where (install postgresql, or run scripts/install-deps.sh)"
     done
     printf '%s\n' "$bin"
 }

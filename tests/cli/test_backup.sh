@@ -7,7 +7,11 @@
 # the server's signing key pinned; neither the master key, the signing key nor the credential's
 # secret is readable in the dump; backup.sh refuses an existing file without --force; restore.sh
 # refuses (changing nothing) a database holding Ordo's tables without --force, and a file that is
-# not a pg_dump archive. Skipped (77) when the cluster's template is not migrated.
+# not a pg_dump archive. A restore into a second cluster of the test's own, whose transaction
+# counter is behind the backup's, advances it, and the audit rows a server writes there are sealed
+# and verify. No tool gets a password on its command line (wrappers in ORDO_PG_BIN record what
+# they got), and restore.sh takes the database from ORDO_DATABASE_URL_FILE. Skipped (77) when the
+# cluster's template is not migrated.
 set -uo pipefail
 ordo=${ORDOTEST_BIN:?run through ctest}
 src=${ORDOTEST_SOURCE_DIR:?run through ctest}
@@ -52,6 +56,11 @@ spsql postgres -c "CREATE DATABASE $db_src TEMPLATE ordo_template OWNER ordo_own
     echo "test_backup: could not create the databases"
     exit 1
 }
+
+# The source cluster's transaction counter well ahead of a new cluster's (below, the restore into
+# another cluster must move that one's past the backup's audit rows).
+spsql postgres -c "DO \$\$ BEGIN FOR i IN 1..20000 LOOP PERFORM pg_current_xact_id(); COMMIT; END LOOP; END \$\$" ||
+    fail "could not advance the source cluster's transaction ids"
 
 # ---- real data, written by the server ----------------------------------------------------------
 mkdir "$tmp/data"
@@ -146,6 +155,48 @@ spsql "$db_src" -c "DELETE FROM credential" >/dev/null
 expect 0 "restore --force over Ordo's tables" -- bash "$restore" --ordo "$ordo" --force \
     --database-url "$(url "$db_src")" --migrate-database-url "$(url "$db_src" ordo_owner)" "$dump"
 [[ $(counts "$db_src") == "$before" ]] || fail "restore --force: rows differ from the backup"
+
+# ---- restore into another cluster, whose transaction counter is behind the backup's --------------
+# The audit chain is sealed in transaction-id order: unless restore.sh moves the new cluster's
+# counter past the backup's newest audit row, the rows a server writes there are never sealed and
+# `ordo audit verify` fails.
+pg2_state=$tmp/pg2.state
+stop_pg2() { bash "$src/tests/pg/cluster.sh" stop "$pg2_state" >/dev/null 2>&1; }
+cleanup_hooks+=(stop_pg2)
+if bash "$src/tests/pg/cluster.sh" start "$pg2_state" "$ordo" >"$tmp/pg2.log" 2>&1; then
+    pg2_url() { # pg2_url USER: the restored database on the second cluster
+        # shellcheck source=/dev/null
+        (. "$pg2_state" && echo "host=$ORDOTEST_PG_HOST port=$ORDOTEST_PG_PORT dbname=restored user=$1")
+    }
+    pg2_psql() {
+        psql -X -qAt -d "$(pg2_url postgres)" "$@"
+    }
+    psql -X -qAt -d "$(pg2_url postgres | sed 's/dbname=restored/dbname=postgres/')" \
+        -c "CREATE DATABASE restored OWNER ordo_owner" >/dev/null || fail "second cluster: create the database"
+    [[ $(pg2_psql -c "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint < $(spsql "$db_src" -c "SELECT max(tx)::text FROM audit")") == t ]] ||
+        fail "the second cluster's transaction counter is not behind the backup's (the test proves nothing)"
+    expect 0 "restore into another cluster" -- bash "$restore" --ordo "$ordo" \
+        --database-url "$(pg2_url ordo_app)" --migrate-database-url "$(pg2_url ordo_owner)" "$dump"
+    has out "advancing the cluster's transaction ids" "restore: the counter is advanced"
+    serve_start serve2 ORDO_DATABASE_URL="$(pg2_url ordo_app)" ORDO_MIGRATE_DATABASE_URL="$(pg2_url ordo_owner)" \
+        ORDO_ADMIN_KEY="$admin_key" ORDO_MASTER_KEY="$master_key" ORDO_AUDIT_SIGNING_KEY="$signing_key" \
+        ORDO_DATA_DIR="$tmp/data"
+    api POST /api/instances '{"processId":"quickstart","variables":{"item":"chair"}}' >/dev/null ||
+        fail "start an instance on the restored copy"
+    sealed=f
+    for ((i = 0; i < 300; i++)); do
+        sealed=$(pg2_psql -c "SELECT (SELECT count(*) FROM audit) = (SELECT coalesce(sum(nrows), 0) FROM audit_seal)
+            AND (SELECT count(*) FROM audit) > ${n_audit:-0}")
+        [[ $sealed == t ]] && break
+        sleep 0.1
+    done
+    [[ $sealed == t ]] || fail "the audit rows written after the restore were not all sealed within 30 s"
+    serve_stop serve2
+    expect 0 "audit verify on the other cluster, with new rows" -- "$ordo" audit verify \
+        --public-key "$signer" --database-url "$(pg2_url ordo_app)"
+else
+    fail "could not start a second cluster: $(tail -n 5 "$tmp/pg2.log")"
+fi
 
 # ---- passwords stay off command lines ------------------------------------------------------------
 # Wrappers in ORDO_PG_BIN record each tool's arguments (what ps shows every user) and the

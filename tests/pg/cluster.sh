@@ -43,15 +43,6 @@ as_owner() {
     fi
 }
 
-pg_bin() {
-    local bin
-    bin=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -type d -name bin 2>/dev/null |
-        sort -V | tail -n 1)
-    [[ -n $bin && -x $bin/initdb ]] ||
-        die "no PostgreSQL server under /usr/lib/postgresql/*/bin (scripts/install-deps.sh installs postgresql)"
-    printf '%s\n' "$bin"
-}
-
 write_state() {
     local tmp=$statefile.tmp
     {
@@ -142,7 +133,7 @@ cmd_start() {
     t0=$(now_us)
     [[ -x $ordo_bin ]] || die "$ordo_bin is not built (cmake --build builds it with 'all')"
     cmd_stop # a cluster left by an interrupted run
-    pgbin=$(pg_bin)
+    pgbin=$(pg_bin initdb pg_ctl psql)
     as_root=0
     if ((EUID == 0)); then
         as_root=1
