@@ -168,9 +168,9 @@ struct walk {
 /* ---- findings and small helpers ---------------------------------------- */
 
 /* A finding (or note) on 'el', its strings in the caller's arena. */
-static struct ordo_graph_finding make_finding(struct ordo_graph_ctx *c,
-                                              const struct ordo_bpmn_node *el, const char *rule,
-                                              const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static struct ordo_graph_finding
+make_finding(struct ordo_graph_ctx *c, const struct ordo_bpmn_node *el, const char *rule,
+             const char *fmt, va_list ap)
 {
     struct ordo_graph_finding f = {.rule = rule, .line = el->line};
     char reason[512];

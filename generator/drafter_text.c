@@ -315,7 +315,8 @@ void ordo_drafter_unplace(struct dr_clause *c, const char *reason)
     }
 }
 
-static void add_note(json_t *list, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void add_note(json_t *list, const char *fmt,
+                                                           va_list ap)
 {
     char buf[512];
     size_t n = json_array_size(list);
