@@ -242,5 +242,5 @@ if [[ $server_pid != "$first_pid" ]] || ! kill -0 "$server_pid" 2>/dev/null; the
     failures=$((failures + 1))
     echo "FAIL: the server process did not survive" >&2
 fi
-what="PostgreSQL: $rounds x all $hogged free slots (max_connections=$pg_max, Ordo held $ordo_conns) taken for $seconds s (seed $seed), ordo_app refused in $refused; $probe_summary; first acknowledged start at most $(fmt_secs "$max_write_us") s after; HTTP: $flood connections (idle, unfinished header) against http_max_connections=$http_max, http_timeout=${http_timeout}s: $held held, a new request unanswered while full, $early closed by the server within http_timeout + 5 s and the rest (queued beyond the limit) after at most ${longest} s, readyz 200 after $(fmt_secs "$http_ready_us") s"
-chaos_result "$fault" "$what"
+seen="PostgreSQL: all $hogged free slots taken (Ordo had held $ordo_conns), ordo_app refused in $refused of $rounds; $probe_summary; first acknowledged start at most $(fmt_secs "$max_write_us") s after; HTTP: $held held, a new request unanswered while full, $early closed by the server within http_timeout + 5 s and the rest (queued beyond the limit) after at most ${longest} s, readyz 200 after $(fmt_secs "$http_ready_us") s"
+chaos_result_with "$fault" "$rounds x every free PostgreSQL slot taken for $seconds s (max_connections=$pg_max; seed $seed), then $flood HTTP connections against http_max_connections=$http_max (http_timeout ${http_timeout} s)" "$seen"

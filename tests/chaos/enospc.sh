@@ -250,5 +250,5 @@ if ((max_write_us > 30000000)); then
     failures=$((failures + 1))
     echo "FAIL: a start was acknowledged only $(fmt_secs "$max_write_us") s (> 30 s) after the space came back" >&2
 fi
-what="$mode${size:+ of $size MiB}, full for $hold s each (seed $seed); PostgreSQL: $enospc_lines ENOSPC log lines, $panics PANICs, started again by the script $pg_starts times; $probe_summary; first acknowledged start at most $(fmt_secs "$max_write_us") s after the space came back; CLI -o and backup.sh on a full disk: status 1, no file left"
-chaos_result "$fault" "$rounds rounds ($what)"
+seen="PostgreSQL: $enospc_lines 'No space left on device' log lines, $panics PANICs, started again by the script $pg_starts times; $probe_summary; first acknowledged start at most $(fmt_secs "$max_write_us") s after the space came back; ordo bpmn fmt -o and backup.sh -o on a full disk: status 1, a clear message, no file left"
+chaos_result_with "$fault" "$rounds rounds, full for $hold s each ($mode${size:+ of $size MiB}; seed $seed)" "$seen"

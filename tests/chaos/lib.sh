@@ -400,3 +400,12 @@ chaos_probe_checks() {
     check "probe requests without an answer within 10 s" 0 "$non"
     probe_summary="$total probe starts answered: $okn 2xx, $errn 5xx with a §4 body ($(awk '$3 == "error" { print $2 }' "$log" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }'); $ra with Retry-After), $badn other, $non unanswered"
 }
+
+# chaos_result_with FAULT RUN SEEN: chaos_result's line with SEEN (what the script checked and
+# saw besides the end checks) added to its fourth field; the same exit status.
+chaos_result_with() {
+    local line rc=0
+    line=$(chaos_result "$1" "$2") || rc=$?
+    printf '%s; %s|%s\n' "${line%|*}" "$3" "${line##*|}"
+    return "$rc"
+}
