@@ -201,8 +201,13 @@ blocked=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/livez" || tr
 ready_from=$flood_from
 chaos_wait_ready || die "ordo serve did not serve again after the HTTP flood"
 http_ready_us=$(($(now_us) - flood_from))
-wait "$flood_pid" || true
 kill -0 "$server_pid" 2>/dev/null || die "ordo serve died under the HTTP flood"
+
+# ---- the end checks ----
+touch "$work/stop"
+wait "$prober_pid" 2>/dev/null || true
+chaos_drain 60 # meanwhile the flood's queued connections are dropped in their turn
+wait "$flood_pid" || true
 held=$(awk '$3 == "open" || $3 >= 1' "$work/flood.out" | wc -l)
 never=$(awk '$3 == "open"' "$work/flood.out" | wc -l)
 # Those beyond the limit wait in the listen queue until the first ones are dropped, then go
@@ -210,11 +215,6 @@ never=$(awk '$3 == "open"' "$work/flood.out" | wc -l)
 early=$(awk -v t="$http_timeout" '$3 != "open" && $3 >= 1 && $3 <= t + 5' "$work/flood.out" | wc -l)
 late=$(awk -v t="$http_timeout" '$3 != "open" && $3 > 2 * t + 5' "$work/flood.out" | wc -l)
 longest=$(awk '$3 != "open" && $3 > m { m = $3 } END { print m + 0 }' "$work/flood.out")
-
-# ---- the end checks ----
-touch "$work/stop"
-wait "$prober_pid" 2>/dev/null || true
-chaos_drain 60
 chaos_checks
 chaos_probe_checks "$work/probe.pg.log"
 check "rounds in which PostgreSQL refused ordo_app a connection" "$rounds" "$refused"
