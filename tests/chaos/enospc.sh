@@ -8,7 +8,9 @@
 # the load of kill.sh (tests/chaos/lib.sh) and a prober that records every answer to its
 # instance starts, each round waits a random 1-3 s (seeded), fills the file system with a filler
 # file until writes fail with ENOSPC, keeps it full for SECS seconds (topping the filler up as
-# PostgreSQL frees WAL), then deletes the filler. Checked:
+# PostgreSQL frees WAL), then deletes the filler. Odd rounds fail the growth of tables and
+# indexes (an ERROR in the transaction); even rounds also switch WAL to segments that must be
+# created on the full disk (wal_recycle=off), which PostgreSQL answers with a PANIC. Checked:
 #   - while full, Ordo answers 2xx or a 5xx with a CONTRACTS §4 body, never anything else, and
 #     every request gets an answer within 10 s (no hang); the server process never dies;
 #   - PostgreSQL did hit ENOSPC (its log says "No space left on device"): the fault was real;
@@ -90,7 +92,8 @@ trap enospc_cleanup EXIT
 
 # The cluster restarted with a production database's durability (an acknowledged commit must
 # survive the PANIC a failed WAL write causes) and little WAL kept, so the disk can be small.
-pg_opts="-k $pg_dir -c listen_addresses='' -p $pg_port -c max_connections=200 -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c min_wal_size=32MB -c max_wal_size=48MB"
+# wal_recycle=off: a new WAL segment is a new file, which a full disk refuses (see wal_switch).
+pg_opts="-k $pg_dir -c listen_addresses='' -p $pg_port -c max_connections=200 -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c min_wal_size=32MB -c max_wal_size=48MB -c wal_recycle=off"
 preload=()
 # pg_start: pg_ctl start as the cluster's owner, with the shim in its environment (shim mode).
 pg_start() {
@@ -144,6 +147,19 @@ disk_topup() {
     [[ $mode == tmpfs ]] || return 0
     dd if=/dev/zero of="$disk/filler" bs=64k oflag=append conv=notrunc status=none 2>/dev/null || true
 }
+# wal_switch: in even rounds, move WAL on to segments that must be created on the full disk (a
+# logical message between the switches, so that each switch has something to end): the next
+# WAL write fails, which PostgreSQL answers with a PANIC and a crash recovery. Odd rounds only
+# fail the data files' growth (ERROR in the transaction). The shim fails every write anyway.
+# On Ordo's database: a first session of another database since the start fails on a full disk
+# ("could not write init file", its relation cache file).
+wal_switch() {
+    local i
+    for i in 1 2 3; do
+        cpsql -d "$db" -c "SELECT pg_logical_emit_message(false, 'chaos', 'x')" \
+            -c "SELECT pg_switch_wal()" >/dev/null 2>&1 || return 0
+    done
+}
 disk_free() {
     rm -f "$disk/filler" "$flag"
 }
@@ -167,6 +183,7 @@ for ((r = 1; r <= rounds; r++)); do
     sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
     full_from=$(now_us)
     disk_fill
+    ((r % 2 == 0)) && [[ $mode == tmpfs ]] && wal_switch
     while (($(now_us) - full_from < hold * 1000000)); do
         disk_topup
         sleep 0.2
