@@ -305,3 +305,107 @@ chaos_result() {
         return 1
     fi
 }
+
+# ---- i11-enospc: what enospc.sh and connlimit.sh share ----
+
+# chaos_pg_ctl ARGS...: pg_ctl on the cluster, as its owner (user postgres when the cluster was
+# started by root), from / (that user may not enter the working directory).
+chaos_pg_ctl() {
+    if ((ORDOTEST_PG_ROOT)); then
+        (cd / && runuser -u postgres -- "$ORDOTEST_PG_BIN/pg_ctl" "$@")
+    else
+        (cd / && "$ORDOTEST_PG_BIN/pg_ctl" "$@")
+    fi
+}
+
+# probe_class STATUS BODYFILE: what one answer of the prober was: "ok" (2xx), "error" (5xx with
+# a CONTRACTS §4 body: {"error":{"code":"ORDO_E_...","message":"..."}}), "noanswer" (no answer
+# within curl's --max-time: a hang or a refused connection) or "bad" (anything else).
+probe_class() {
+    case $1 in
+    2??) echo ok ;;
+    000) echo noanswer ;;
+    5??)
+        if jq -e '(.error.code | type == "string" and startswith("ORDO_E_"))
+            and (.error.message | type == "string")' "$2" >/dev/null 2>&1; then
+            echo error
+        else
+            echo bad
+        fi
+        ;;
+    *) echo bad ;;
+    esac
+}
+
+# The prober: like the starter, but from instance 1000001 on, one start every 0.2 s, and every
+# answer recorded in $work/probe.log as "MICROSECONDS STATUS CLASS RETRY-AFTER" (probe_class),
+# so a script can tell what a client saw during a fault and when writes were acknowledged again.
+# Acknowledged starts go to $work/acked like the starter's. Stops like the starter; the caller
+# waits for prober_pid before chaos_drain.
+prober() {
+    local n=1000000 code body t cls ra
+    while [[ ! -e $work/stop ]]; do
+        n=$((n + 1))
+        body="{\"processId\":\"chaos\",\"businessKey\":\"chaos-$n\",\"variables\":{\"callUrl\":\"$recv_url/call\"}}"
+        while :; do
+            t=$(now_us)
+            code=$(curl -s -o "$work/probe.body" -D "$work/probe.head" -w '%{http_code}' \
+                --max-time 10 -X POST -H "Authorization: Bearer $chaos_key" \
+                -H 'Content-Type: application/json' -H "Idempotency-Key: chaos-$n" \
+                --data-binary "$body" "$url/api/instances" || true)
+            cls=$(probe_class "$code" "$work/probe.body")
+            ra=$(tr -d '\r' <"$work/probe.head" 2>/dev/null | awk -F': ' 'tolower($1) == "retry-after" { print $2 }')
+            echo "$t $code $cls ${ra:--}" >>"$work/probe.log"
+            [[ $cls == bad ]] && cp "$work/probe.body" "$work/probe.bad.$n" 2>/dev/null
+            [[ $code == 200 || $code == 201 ]] && break
+            sleep 0.2
+        done
+        echo "$n" >>"$work/acked"
+        sleep 0.2
+    done
+}
+
+chaos_prober_start() {
+    : >"$work/probe.log"
+    prober &
+    chaos_bg_pids+=($!)
+    prober_pid=$!
+}
+
+# probe_ok_after US: the time (microseconds) of the first acknowledged probe start at or after
+# US; waits for it at most 60 s; empty when none came.
+probe_ok_after() {
+    local from=$1 t
+    while :; do
+        t=$(awk -v f="$from" '$1 >= f && $3 == "ok" { print $1; exit }' "$work/probe.log")
+        [[ -n $t ]] && break
+        (($(now_us) - from > 60000000)) && break
+        sleep 0.1
+    done
+    echo "$t"
+}
+
+# chaos_probe_checks [LOG]: the prober's answers (LOG: a copy of a part of $work/probe.log, by
+# default all of it): none "bad" (a non-2xx without a §4 body, or a 4xx) and none "noanswer"
+# (a hang); sets probe_summary ("N probe starts answered: A 2xx, E 5xx ...").
+chaos_probe_checks() {
+    local log=${1:-$work/probe.log} total okn errn badn non ra
+    total=$(wc -l <"$log")
+    okn=$(awk '$3 == "ok"' "$log" | wc -l)
+    errn=$(awk '$3 == "error"' "$log" | wc -l)
+    badn=$(awk '$3 == "bad"' "$log" | wc -l)
+    non=$(awk '$3 == "noanswer"' "$log" | wc -l)
+    ra=$(awk '$3 == "error" && $4 != "-"' "$log" | wc -l)
+    check "probe answers neither 2xx nor a 5xx with a CONTRACTS §4 body" 0 "$badn"
+    check "probe requests without an answer within 10 s" 0 "$non"
+    probe_summary="$total probe starts answered: $okn 2xx, $errn 5xx with a §4 body ($(awk '$3 == "error" { print $2 }' "$log" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }'); $ra with Retry-After), $badn other, $non unanswered"
+}
+
+# chaos_result_with FAULT RUN SEEN: chaos_result's line with SEEN (what the script checked and
+# saw besides the end checks) added to its fourth field; the same exit status.
+chaos_result_with() {
+    local line rc=0
+    line=$(chaos_result "$1" "$2") || rc=$?
+    printf '%s; %s|%s\n' "${line%|*}" "$3" "${line##*|}"
+    return "$rc"
+}
