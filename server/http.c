@@ -496,6 +496,8 @@ static json_t *error_body(struct ordo_http_req *req, enum ordo_code code, const 
     return body;
 }
 
+static bool has_reply_header(const struct ordo_http_req *req, const char *name);
+
 void ordo_http_reply_error(struct ordo_http_req *req, enum ordo_code code, const char *message,
                            json_t *details)
 {
@@ -514,6 +516,11 @@ void ordo_http_reply_error(struct ordo_http_req *req, enum ordo_code code, const
     }
     if (code == ORDO_E_UNAUTHENTICATED) {
         ordo_http_reply_header(req, "WWW-Authenticate", "Bearer realm=\"ordo\"");
+    }
+    if (code == ORDO_E_AGAIN && !has_reply_header(req, "Retry-After")) {
+        /* 503: the database is away or the server is stopping, for a moment; a client that
+         * honours Retry-After (RFC 9110 §10.2.3) comes back instead of hammering. */
+        ordo_http_reply_header(req, "Retry-After", "1");
     }
 }
 

@@ -398,6 +398,7 @@ chaos_probe_checks() {
     ra=$(awk '$3 == "error" && $4 != "-"' "$log" | wc -l)
     check "probe answers neither 2xx nor a 5xx with a CONTRACTS §4 body" 0 "$badn"
     check "probe requests without an answer within 10 s" 0 "$non"
+    check "503 answers without Retry-After" 0 "$(awk '$3 == "error" && $2 == 503 && $4 == "-"' "$log" | wc -l)"
     probe_summary="$total probe starts answered: $okn 2xx, $errn 5xx with a §4 body ($(awk '$3 == "error" { print $2 }' "$log" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }'); $ra with Retry-After), $badn other, $non unanswered"
 }
 
