@@ -246,3 +246,12 @@ set_tests_properties(chaos_kill PROPERTIES FIXTURES_REQUIRED pg LABELS "chaos;in
 add_test(NAME chaos_pg_restart COMMAND ${PROJECT_SOURCE_DIR}/tests/chaos/pg-restart.sh --restarts 3)
 set_tests_properties(chaos_pg_restart PROPERTIES LABELS "chaos;integration;pg"
   TIMEOUT 180 SKIP_RETURN_CODE 77 ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")
+# ---- Chaos (issue 11, i11-proxy: tests/chaos/proxy.sh) ----
+# One short round of the TCP fault proxy between the jira and slack connectors and ordo-sandbox:
+# 20 s of seeded latency, resets, truncated answers and 5xx/429 storms, every fault at least
+# once, then 2 s without; lib.sh's end checks plus each instance's issue and message in the
+# sandbox, no incident, recovery within 30 s. The full campaign: tests/chaos/README.md.
+add_test(NAME chaos_proxy COMMAND ${PROJECT_SOURCE_DIR}/tests/chaos/proxy.sh --seconds 20 --quiet 2)
+set_tests_properties(chaos_proxy PROPERTIES FIXTURES_REQUIRED pg LABELS "chaos;integration;pg"
+  TIMEOUT 180 SKIP_RETURN_CODE 77
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
