@@ -170,21 +170,13 @@ done
 storms=$(jq -r 'select(.ev == "req" and .fault == "storm") | .status' "$work/proxy.log" | sort | uniq -c |
     awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
 
-# Each instance's side effects in the sandbox. The instances' ticket_key and slack_ts (the jobs'
-# outputs) come from the API, the issues and messages from the sandbox's state.
+# Each instance's side effects in the sandbox: its ticket_key and slack_ts (the jobs' outputs)
+# from the variables of its end in the audit, the issues and messages from the sandbox's state.
 curl -fsS "$sandbox_url/_sandbox/state" >"$work/sandbox-state.json" || die "GET /_sandbox/state failed"
-: >"$work/effects"
-after=
-while :; do
-    page=$(api GET "/api/instances?processId=chaos&limit=500${after:+&after=$after}") ||
-        die "listing the instances failed"
-    for key in $(jq -r '.items[].key' <<<"$page"); do
-        api GET "/api/instances/$key" |
-            jq -r '[.key, .variables.ticket_key // "-", .variables.slack_ts // "-"] | @tsv' >>"$work/effects"
-    done
-    after=$(jq -r '.next // empty' <<<"$page")
-    [[ -n $after ]] || break
-done
+dbsql "SELECT DISTINCT ON (a.instance_key) a.instance_key, coalesce(e->'variables'->>'ticket_key', '-'),
+        coalesce(e->'variables'->>'slack_ts', '-')
+    FROM audit a, json_array_elements(a.payload::json->'effects') e WHERE e->>'event' = 'end'
+    ORDER BY a.instance_key" | tr '|' '\t' >"$work/effects"
 jq -r '.jira.issues[] | select(.summary == "chaos through the fault proxy")
     | [.key, ((.labels // []) | map(select(startswith("ordo-"))) | join(","))] | @tsv' \
     "$work/sandbox-state.json" >"$work/issues"
