@@ -79,6 +79,12 @@ CHAOS_START_GAP=${CHAOS_START_GAP:-0.25}
 say "proxy.sh: seed $seed, $seconds s of faults, then $quiet s without" >&2
 
 chaos_init proxy
+# A scratch folder of its own name: a long run outlives many a clean-up of /tmp/ordo-chaos-* by
+# other scripts, and one lost its folder (the load's record) mid-run. chaos_cleanup removes $work.
+proxy_work=/tmp/ordo-proxy.${work##*.}
+mv "$work" "$proxy_work"
+[[ $state != "$work"/* ]] || state=$proxy_work/${state#"$work"/}
+work=$proxy_work
 
 # wait_file FILE WHAT: wait up to 10 s for a file a background process writes when it is ready.
 wait_file() {
