@@ -258,3 +258,12 @@ set_tests_properties(chaos_enospc PROPERTIES LABELS "chaos;integration;pg"
 add_test(NAME chaos_connlimit COMMAND ${PROJECT_SOURCE_DIR}/tests/chaos/connlimit.sh --rounds 1 --seconds 3 --http-timeout 5)
 set_tests_properties(chaos_connlimit PROPERTIES LABELS "chaos;integration;pg"
   TIMEOUT 180 SKIP_RETURN_CODE 77 ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo")
+# ---- Chaos (issue 11, i11-proxy: tests/chaos/proxy.sh) ----
+# One short round of the TCP fault proxy between the jira and slack connectors and ordo-sandbox:
+# 20 s of seeded latency, resets, truncated answers and 5xx/429 storms, every fault at least
+# once, then 2 s without; lib.sh's end checks plus each instance's issue and message in the
+# sandbox, no incident, recovery within 30 s. The full campaign: tests/chaos/README.md.
+add_test(NAME chaos_proxy COMMAND ${PROJECT_SOURCE_DIR}/tests/chaos/proxy.sh --seconds 20 --quiet 2)
+set_tests_properties(chaos_proxy PROPERTIES FIXTURES_REQUIRED pg LABELS "chaos;integration;pg"
+  TIMEOUT 180 SKIP_RETURN_CODE 77
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
