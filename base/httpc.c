@@ -849,11 +849,16 @@ static enum ordo_code build_headers(struct call *call, struct curl_slist **out)
 /* SET(option, value) inside a function with 'CURL *h' and 'bool ok'. */
 #define SET(opt, val) (ok = ok && curl_easy_setopt(h, (opt), (val)) == CURLE_OK)
 
-static bool set_method(CURL *h, const struct ordo_httpc_request *req, const char *m)
+static bool set_method(CURL *h, const struct ordo_httpc_request *req, const char *m, bool resend_ok)
 {
     bool ok = true;
     bool empty_body = strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
 
+    /* A new connection has nothing for libcurl to retry on: if it dies, the caller hears of it
+     * (struct ordo_httpc_policy, resend_ok). curl_easy_reset() clears this for the next call. */
+    if (!resend_ok && (strcmp(m, "POST") == 0 || strcmp(m, "PATCH") == 0)) {
+        SET(CURLOPT_FRESH_CONNECT, 1L);
+    }
     if (strcmp(m, "GET") == 0) {
         return SET(CURLOPT_HTTPGET, 1L);
     }
@@ -910,7 +915,7 @@ static bool set_options(struct call *call, struct curl_slist *headers)
     SET(CURLOPT_FOLLOWLOCATION, redirects > 0 ? 1L : 0L);
     SET(CURLOPT_MAXREDIRS, redirects > 0 ? (long)redirects : 0L);
     SET(CURLOPT_HTTPHEADER, headers);
-    return ok && set_method(h, call->req, call->method);
+    return ok && set_method(h, call->req, call->method, p->resend_ok);
 }
 
 #undef SET

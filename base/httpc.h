@@ -111,6 +111,11 @@ struct ordo_httpc_policy {
      * rest unkept, instead of failing with ORDO_E_TOOBIG: for callers that
      * need the status and a snippet only (outbound webhooks). */
     bool truncate_body;
+    /* The receiver takes a request sent twice (outbound webhooks: deliveries carry an id).
+     * Otherwise POST and PATCH go on a new connection each: libcurl sends a request again by
+     * itself when a reused connection dies before any answer, and for a write the caller never
+     * learns of the first send (a second Jira issue, a second Slack message). */
+    bool resend_ok;
     int64_t connect_timeout_ms; /* 0: 5000 */
     int64_t timeout_ms;         /* whole request; 0: 30000; never infinite */
 };

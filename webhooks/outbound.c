@@ -551,6 +551,7 @@ static enum ordo_code start_worker(struct ordo_wh_sender *s, struct worker *w, s
     }
     pol.max_body = (size_t)64 * 1024; /* only the status and a snippet matter */
     pol.truncate_body = true;         /* a long answer to a delivery is still an answer */
+    pol.resend_ok = true;             /* a receiver drops a webhook-id it has seen */
     rc = ordo_httpc_new(&pol, &w->http, err);
     if (rc != ORDO_OK) {
         return rc;

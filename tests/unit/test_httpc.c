@@ -184,6 +184,10 @@ static enum MHD_Result answer(struct MHD_Connection *conn, const char *url, cons
     if (strcmp(url, "/slow") == 0) {
         return send_slow(conn);
     }
+    if (strcmp(url, "/drop-even") == 0) {
+        /* Every second request to arrive: the connection closed, no byte of an answer. */
+        return atomic_load(&requests) % 2 == 0 ? MHD_NO : send_text(conn, 200, "kept", NULL);
+    }
     return send_text(conn, 404, "no such page", NULL);
 }
 
@@ -405,6 +409,31 @@ START_TEST(post_sends_headers_and_body)
     ck_assert_str_eq(resp.body,
                      "first PUT body=[{\"a\":1}] echo=- ua=Ordo/" ORDO_TEST_VERSION " type=-");
     ck_assert_int_eq(atomic_load(&requests), 2);
+}
+END_TEST
+
+/* libcurl sends a request again by itself when a reused connection dies before any answer.
+ * A POST goes on a connection of its own, so its server sees it once and the caller gets the
+ * error; with resend_ok (outbound webhooks) libcurl's resend stays, which also shows the server
+ * below does make libcurl resend. */
+START_TEST(a_post_is_never_sent_twice_by_the_client_itself)
+{
+    struct ordo_httpc_policy p = {.allow = allow_first, .nallow = 1};
+    struct ordo_httpc_request req = {
+        .method = "POST", .url = url1("/drop-even"), .body = "x", .body_len = 1};
+
+    make_client(allow_first, 1);
+    ck_assert_msg(ordo_httpc_do(client, &req, &resp, &err) == ORDO_OK, "%s", err.msg);
+    ck_assert_int_eq(ordo_httpc_do(client, &req, &resp, &err), ORDO_E_AGAIN); /* dropped */
+    ck_assert_int_eq(atomic_load(&requests), 2);
+
+    ordo_httpc_free(client);
+    p.resend_ok = true;
+    ck_assert_int_eq(ordo_httpc_new(&p, &client, &err), ORDO_OK);
+    ck_assert_msg(ordo_httpc_do(client, &req, &resp, &err) == ORDO_OK, "%s", err.msg); /* 3 */
+    /* 4 is dropped on the kept-alive connection and sent again as 5, which is answered. */
+    ck_assert_msg(ordo_httpc_do(client, &req, &resp, &err) == ORDO_OK, "%s", err.msg);
+    ck_assert_int_eq(atomic_load(&requests), 5);
 }
 END_TEST
 
@@ -856,6 +885,7 @@ static Suite *make_suite(void)
     tcase_add_checked_fixture(http, setup, teardown);
     tcase_add_test(http, allow_listed_get_returns_status_body_and_headers);
     tcase_add_test(http, post_sends_headers_and_body);
+    tcase_add_test(http, a_post_is_never_sent_twice_by_the_client_itself);
     tcase_add_test(http, not_found_is_a_response_not_an_error);
     tcase_add_test(http, bad_requests_are_refused_before_sending);
     tcase_add_test(http, body_over_the_cap_is_toobig);
