@@ -26,7 +26,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ORDO_ROOT"
 
-all_checks=(suite tsan cppcheck backup rotation install kill kill-worker pg-restart fuzz)
+all_checks=(suite tsan cppcheck backup rotation install kill kill-worker pg-restart proxy enospc
+    enospc-shim connlimit soak fuzz)
 doc=docs/reliability.md
 begin_mark='<!-- results: rows written by scripts/reliability.sh -->'
 end_mark='<!-- end of results -->'
@@ -87,6 +88,26 @@ check_def() {
     pg-restart)
         cmd_full=(tests/chaos/pg-restart.sh --restarts 80 --seed 12)
         cmd_quick=(tests/chaos/pg-restart.sh --restarts 3)
+        ;;
+    proxy)
+        cmd_full=(tests/chaos/proxy.sh --seconds 300 --seed 11)
+        cmd_quick=(tests/chaos/proxy.sh --seconds 20 --quiet 2)
+        ;;
+    enospc)
+        cmd_full=(tests/chaos/enospc.sh --rounds 10 --hold 6 --seed 31)
+        cmd_quick=(tests/chaos/enospc.sh --rounds 2)
+        ;;
+    enospc-shim)
+        cmd_full=(tests/chaos/enospc.sh --shim --rounds 10 --seed 21)
+        cmd_quick=(tests/chaos/enospc.sh --shim --rounds 2)
+        ;;
+    connlimit)
+        cmd_full=(tests/chaos/connlimit.sh --rounds 4 --seconds 30 --seed 12 --http-timeout 8)
+        cmd_quick=(tests/chaos/connlimit.sh --rounds 1 --seconds 3 --http-timeout 5)
+        ;;
+    soak)
+        cmd_full=(bench/soak.sh --minutes 10)
+        cmd_quick=(bench/soak.sh --minutes 1)
         ;;
     fuzz)
         # fuzz.sh keeps its own record (docs/fuzzing-results.md) unless --no-record.

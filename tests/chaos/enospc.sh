@@ -268,4 +268,5 @@ if ((max_write_us > 30000000)); then
     echo "FAIL: a start was acknowledged only $(fmt_secs "$max_write_us") s (> 30 s) after the space came back" >&2
 fi
 seen="PostgreSQL: $enospc_lines 'No space left on device' log lines, $panics PANICs, started again by the script $pg_starts times; $probe_summary; first acknowledged start at most $(fmt_secs "$max_write_us") s after the space came back; ordo bpmn fmt -o and backup.sh -o on a full disk: status 1, a clear message, no file left"
-chaos_result_with "$fault" "$rounds rounds, full for $hold s each ($mode${size:+ of $size MiB}; seed $seed)" "$seen"
+# The mode in the fault's name: the tmpfs and the shim runs are rows of their own.
+chaos_result_with "$fault, $mode" "$rounds rounds, full for $hold s each ($mode${size:+ of $size MiB}; seed $seed)" "$seen"
