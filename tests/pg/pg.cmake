@@ -266,6 +266,7 @@ set_tests_properties(chaos_connlimit PROPERTIES LABELS "chaos;integration;pg"
 add_test(NAME chaos_proxy COMMAND ${PROJECT_SOURCE_DIR}/tests/chaos/proxy.sh --seconds 20 --quiet 2)
 set_tests_properties(chaos_proxy PROPERTIES FIXTURES_REQUIRED pg LABELS "chaos;integration;pg"
   TIMEOUT 180 SKIP_RETURN_CODE 77
+  ENVIRONMENT "ORDOTEST_BIN=${ORDO_BIN_DIR}/ordo;ORDOTEST_PG_ENV=${ORDO_PG_STATE}")
 # ---- Soak (issue 11, i11-soak: bench/soak.sh) ----
 # The soak's CI form: 30 s of the onboarding process at 2 new hires/s (BambooHR webhooks through
 # ordo-sandbox, its four connectors, the user task approved over the API, outbound webhooks to a
