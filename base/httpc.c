@@ -855,8 +855,10 @@ static bool set_method(CURL *h, const struct ordo_httpc_request *req, const char
     bool empty_body = strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
 
     /* A new connection has nothing for libcurl to retry on: if it dies, the caller hears of it
-     * (struct ordo_httpc_policy, resend_ok). curl_easy_reset() clears this for the next call. */
-    if (!resend_ok && (strcmp(m, "POST") == 0 || strcmp(m, "PATCH") == 0)) {
+     * (struct ordo_httpc_policy, resend_ok). Only the methods HTTP calls idempotent may go
+     * twice; curl_easy_reset() clears this for the next call. */
+    if (!resend_ok && strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 &&
+        strcmp(m, "OPTIONS") != 0 && strcmp(m, "PUT") != 0 && strcmp(m, "DELETE") != 0) {
         SET(CURLOPT_FRESH_CONNECT, 1L);
     }
     if (strcmp(m, "GET") == 0) {

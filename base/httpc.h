@@ -112,7 +112,8 @@ struct ordo_httpc_policy {
      * need the status and a snippet only (outbound webhooks). */
     bool truncate_body;
     /* The receiver takes a request sent twice (outbound webhooks: deliveries carry an id).
-     * Otherwise POST and PATCH go on a new connection each: libcurl sends a request again by
+     * Otherwise every method but GET, HEAD, OPTIONS, PUT and DELETE (POST, PATCH, custom ones)
+     * goes on a new connection each: libcurl sends a request again by
      * itself when a reused connection dies before any answer, and for a write the caller never
      * learns of the first send (a second Jira issue, a second Slack message). */
     bool resend_ok;

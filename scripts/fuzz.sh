@@ -130,11 +130,7 @@ for t in "${targets[@]}"; do
 done
 run cmake --build "$build" --target "${exes[@]}" -j "$jobs"
 
-commit=unknown
-if in_git_tree; then
-    commit=$(git rev-parse --short HEAD)
-    [[ -z $(git status --porcelain --untracked-files=no) ]] || commit="$commit (uncommitted changes)"
-fi
+commit=$(commit_label)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 logs=$build/logs
 mkdir -p "$logs"

@@ -150,6 +150,20 @@ common_opt() {
     [[ $ORDO_JOBS =~ ^[1-9][0-9]*$ ]] || usage_error "-j takes a positive whole number, not '$ORDO_JOBS'"
 }
 
+# The commit a recorded result ran on: the short hash, "(uncommitted changes)" added when a
+# tracked file outside docs/ differs (the records in docs/ are what such runs write).
+commit_label() {
+    local commit
+    in_git_tree || {
+        echo unknown
+        return 0
+    }
+    commit=$(git -C "$ORDO_ROOT" rev-parse --short HEAD)
+    [[ -z $(git -C "$ORDO_ROOT" status --porcelain --untracked-files=no -- . ':!docs') ]] ||
+        commit="$commit (uncommitted changes)"
+    echo "$commit"
+}
+
 # Bad usage: the message, a hint, exit 2 (CONTRACTS §4).
 usage_error() {
     printf '%s: error: %s (try --help)\n' "$ordo_prog" "$1" >&2
@@ -202,30 +216,30 @@ pct_decode() {
 # in pg_conn, and the password, unquoted or decoded, in pg_pass (empty when it has none). The
 # scripts then hand the tools pg_conn on their command line, which every user of the machine
 # can read in ps, and the password through PGPASSWORD, which only the same user and root can.
+# It reads the string as libpq does: a URI's user:password ends at its first @ (before any /),
+# a query may carry password=...; key=value pairs are unquoted (a backslash escapes the next
+# character) or quoted '...' (with \' and \\), and the last password wins.
 # shellcheck disable=SC2034 # pg_conn and pg_pass are this function's results
 pg_conn_split() {
-    local s=$1 head authority userinfo tail query rest kept part parts
+    local s=$1 head rest before userinfo query kept part parts i c n key value start
     pg_pass=
     if [[ $s =~ ^(postgres(ql)?://)(.*)$ ]]; then
         head=${BASH_REMATCH[1]}
         rest=${BASH_REMATCH[3]}
-        # user:password@ before the host: the userinfo ends at the authority's last @.
-        authority=${rest%%[/?#]*}
-        tail=${rest:${#authority}}
-        userinfo=
-        if [[ $authority == *@* ]]; then
-            userinfo=${authority%@*}
+        before=${rest%%/*}
+        if [[ $before == *@* ]]; then
+            userinfo=${before%%@*}
+            rest=${rest#*@}
             if [[ $userinfo == *:* ]]; then
                 pg_pass=$(pct_decode "${userinfo#*:}")
                 userinfo=${userinfo%%:*}
             fi
-            userinfo+=@
+            head+=$userinfo@
         fi
-        tail=${authority##*@}$tail
         # ?...&password=...&...: the parameter dropped, the others kept.
-        if [[ $tail == *\?* ]]; then
-            query=${tail#*\?}
-            tail=${tail%%\?*}
+        if [[ $rest == *\?* ]]; then
+            query=${rest#*\?}
+            rest=${rest%%\?*}
             kept=
             IFS='&' read -r -a parts <<<"$query"
             for part in "${parts[@]}"; do
@@ -235,26 +249,63 @@ pg_conn_split() {
                     kept+=${kept:+&}$part
                 fi
             done
-            [[ -z $kept ]] || tail+="?$kept"
+            [[ -z $kept ]] || rest+="?$kept"
         fi
-        pg_conn=$head$userinfo$tail
+        pg_conn=$head$rest
         return 0
     fi
-    # key=value: password = 'quoted \' value' or password=plain.
-    local re="(^|[[:space:]])password[[:space:]]*=[[:space:]]*('(([^'\\\\]|\\\\.)*)'|([^[:space:]']+))"
-    pg_conn=$s
-    if [[ $s =~ $re ]]; then
-        if [[ -n ${BASH_REMATCH[5]} ]]; then
-            pg_pass=${BASH_REMATCH[5]}
-        else
-            pg_pass=$(sed -E 's/\\(.)/\1/g' <<<"${BASH_REMATCH[3]}")
+    # key=value: each pair copied as it was written, except password pairs.
+    pg_conn=
+    n=${#s}
+    i=0
+    while ((i < n)); do
+        c=${s:i:1}
+        if [[ $c == [[:space:]] ]]; then
+            pg_conn+=$c
+            i=$((i + 1))
+            continue
         fi
-        pg_conn=${s/"${BASH_REMATCH[0]}"/${BASH_REMATCH[1]}}
-    fi
+        start=$i
+        key=
+        while ((i < n)) && [[ ${s:i:1} != [=[:space:]] ]]; do
+            key+=${s:i:1}
+            i=$((i + 1))
+        done
+        while ((i < n)) && [[ ${s:i:1} == [[:space:]] ]]; do i=$((i + 1)); done
+        if ((i >= n)) || [[ ${s:i:1} != = ]]; then
+            pg_conn+=${s:start} # not key=value: libpq refuses it, and so will the tool
+            return 0
+        fi
+        i=$((i + 1))
+        while ((i < n)) && [[ ${s:i:1} == [[:space:]] ]]; do i=$((i + 1)); done
+        value=
+        if [[ ${s:i:1} == "'" ]]; then
+            i=$((i + 1))
+            while ((i < n)) && [[ ${s:i:1} != "'" ]]; do
+                [[ ${s:i:1} == "\\" ]] && i=$((i + 1))
+                value+=${s:i:1}
+                i=$((i + 1))
+            done
+            i=$((i + 1))
+        else
+            while ((i < n)) && [[ ${s:i:1} != [[:space:]] ]]; do
+                [[ ${s:i:1} == "\\" ]] && i=$((i + 1))
+                value+=${s:i:1}
+                i=$((i + 1))
+            done
+        fi
+        if [[ $key == password ]]; then
+            pg_pass=$value
+        else
+            pg_conn+=${s:start:i-start}
+        fi
+    done
 }
 
-# A connection string fit for printing: the password of a URI or of password=... hidden.
+# A connection string fit for printing: without its password (pg_conn_split), saying so.
 redact() {
-    sed -E -e 's#^([a-z]+://[^:/@]*):[^@]*@#\1:[redacted]@#' \
-        -e "s#(password *= *)('[^']*'|[^ &]*)#\\1[redacted]#g" <<<"$1"
+    local pg_conn pg_pass
+    pg_conn_split "$1"
+    printf '%s%s\n' "$pg_conn" "${pg_pass:+ (password not shown)}"
 }
+

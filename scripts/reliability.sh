@@ -94,8 +94,8 @@ check_def() {
         cmd_quick=(tests/chaos/proxy.sh --seconds 20 --quiet 2)
         ;;
     enospc)
-        cmd_full=(tests/chaos/enospc.sh --rounds 10 --hold 6 --seed 31)
-        cmd_quick=(tests/chaos/enospc.sh --rounds 2)
+        cmd_full=(tests/chaos/enospc.sh --tmpfs --rounds 10 --hold 6 --seed 31)
+        cmd_quick=(tests/chaos/enospc.sh --tmpfs --rounds 2)
         ;;
     enospc-shim)
         cmd_full=(tests/chaos/enospc.sh --shim --rounds 10 --seed 21)
@@ -162,11 +162,7 @@ fi
 
 [[ -x $bin ]] || die "no ordo binary at $bin: build it (cmake --preset asan && cmake --build --preset asan) or name one with --bin"
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
-commit=unknown
-if in_git_tree; then
-    commit=$(git rev-parse --short HEAD)
-    [[ -z $(git status --porcelain --untracked-files=no) ]] || commit="$commit (uncommitted changes)"
-fi
+commit=$(commit_label)
 day=$(date -u +%F)
 logs=$ORDO_ROOT/build/reliability
 mkdir -p "$logs"
@@ -191,7 +187,10 @@ for name in "${picked[@]}"; do
     rc=0
     ORDOTEST_BIN=$bin ORDOTEST_SOURCE_DIR=$ORDO_ROOT "${cmd[@]}" >"$log" 2>&1 || rc=$?
     secs=$(fmt_secs $(($(now_us) - t0)))
-    line=$(grep '^RESULT|' "$log" | tail -n 1 || true)
+    # Only a check without a fault of its own prints the line: a test run (the suite) may show
+    # other scripts' RESULT lines in its output.
+    line=
+    [[ -n $fault ]] || line=$(grep '^RESULT|' "$log" | tail -n 1 || true)
     if [[ -n $line ]]; then
         IFS='|' read -r _ fault run checked result <<<"$line"
         # A script that says pass but exits otherwise did not pass.
@@ -229,7 +228,7 @@ if ((record)); then
             FNR == NR { fresh[key($0)] = $0; order[++n] = key($0); next }
             $0 == begin { inside = 1; print; next }
             inside && $0 == end {
-                for (i = 1; i <= n; i++) if (!(order[i] in done)) print fresh[order[i]]
+                for (i = 1; i <= n; i++) if (!(order[i] in done)) { print fresh[order[i]]; done[order[i]] = 1 }
                 inside = 0; print; next
             }
             inside && /^\| / && (key($0) in fresh) { print fresh[key($0)]; done[key($0)] = 1; next }

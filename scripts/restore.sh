@@ -89,7 +89,13 @@ fi
 [[ -n $file ]] || usage_error "name the backup file to restore"
 [[ -n $owner_url ]] || owner_url=$url
 pg_conn_split "$owner_url"
-[[ -z $pg_pass ]] || export PGPASSWORD=$pg_pass
+if [[ -n $pg_pass ]]; then
+    # For psql and pg_restore only: `ordo migrate` reads both URLs' own passwords, and must not
+    # try the owner's for the application role. A PGPASSWORD of the caller's is given back to it.
+    caller_pgpassword=${PGPASSWORD-}
+    caller_had_pgpassword=${PGPASSWORD+1}
+    export PGPASSWORD=$pg_pass
+fi
 if [[ -z $ordo ]]; then
     if command -v ordo >/dev/null 2>&1; then
         ordo=$(command -v ordo)
@@ -162,6 +168,13 @@ fi
 # any ORDO_*DATABASE_URL and their _FILE forms, which could name another database.
 say "ordo migrate ..."
 unset ORDO_DATABASE_URL_FILE ORDO_MIGRATE_DATABASE_URL_FILE
+if [[ -n $pg_pass ]]; then
+    if [[ -n ${caller_had_pgpassword:-} ]]; then
+        PGPASSWORD=$caller_pgpassword
+    else
+        unset PGPASSWORD
+    fi
+fi
 ORDO_DATABASE_URL=$url ORDO_MIGRATE_DATABASE_URL=$owner_url "$ordo" migrate ||
     die "ordo migrate failed (see above); the data is restored, the schema may be older than $ordo expects"
 say "restored $file in $(fmt_secs $(($(now_us) - t0))) s. Start Ordo with the master key it had when the backup was made (docs/backup.md)."

@@ -32,7 +32,9 @@
 #
 # Options: --rounds N  (default 3); --seed S  the random moments (default: time); --hold SECS
 # how long the disk stays full (default 4); --shim  use the LD_PRELOAD shim even where mounting
-# works.
+# works; --tmpfs  the size-capped tmpfs only: where mounting is refused, skipped (exit 77) with
+# the reason instead of falling back to the shim (scripts/reliability.sh runs each mode as a row
+# of its own).
 # Environment: ORDOTEST_BIN (tests/chaos/lib.sh); CHAOS_KEEP=1 keeps the scratch folder.
 set -euo pipefail
 # shellcheck source=../../scripts/lib.sh source-path=SCRIPTDIR
@@ -43,6 +45,7 @@ set -euo pipefail
 rounds=3
 hold=4
 use_shim=0
+tmpfs_only=0
 seed=$(date +%s)
 while (($#)); do
     case $1 in
@@ -50,6 +53,7 @@ while (($#)); do
     --seed) seed=${2:?--seed needs a number}; shift 2 ;;
     --hold) hold=${2:?--hold needs a number of seconds}; shift 2 ;;
     --shim) use_shim=1; shift ;;
+    --tmpfs) tmpfs_only=1; shift ;;
     -h | --help) print_usage "$0"; exit 0 ;;
     *) print_usage "$0" >&2; exit 2 ;;
     esac
@@ -120,6 +124,7 @@ if ((!use_shim)); then
     else
         why="mounting a tmpfs failed: ${why:-no reason given}"
         rmdir "$disk"
+        ((tmpfs_only)) && fault="$fault, tmpfs" && skip "$why"
     fi
 else
     why="--shim"

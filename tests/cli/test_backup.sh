@@ -213,6 +213,12 @@ exec '$real_bin/$tool' "\$@"
 EOF
     chmod +x "$tmp/pgwrap/$tool"
 done
+cat >"$tmp/pgwrap/ordo" <<EOF
+#!/bin/sh
+printf '%s\n' "\${PGPASSWORD-}" >>'$tmp/ordo-pgpassword.log'
+exec '$ordo' "\$@"
+EOF
+chmod +x "$tmp/pgwrap/ordo"
 tag=$(random_hex 4)
 pw_kv="k'v w\\x-$tag" # a quote, a space and a backslash: quoted in key=value
 pw_kv_quoted=${pw_kv//\\/\\\\}
@@ -221,14 +227,20 @@ expect 0 "backup with a password in a key=value string" -- env ORDO_PG_BIN="$tmp
     bash "$backup" --database-url "$(url "$db_src" ordo_owner) password='$pw_kv_quoted'" \
     -o "$tmp/pw.dump"
 has pgpassword.log "$pw_kv" "backup: pg_dump gets the password, unquoted, in PGPASSWORD"
+lacks out "$tag" "backup: its output shows no part of the password"
+lacks err "$tag" "backup: its messages show no part of the password"
 pw_uri="p@ss:w/rd-$tag" # percent-encoded in the URI
 host_enc=$(jq -rn --arg h "$ORDOTEST_PG_HOST" '$h | @uri')
 printf 'postgresql://ordo_owner:p%%40ss%%3Aw%%2Frd-%s@/%s?host=%s&port=%s\n' "$tag" "$db_empty" \
     "$host_enc" "$ORDOTEST_PG_PORT" >"$tmp/url"
 expect 0 "restore with a password in a URI, given in ORDO_DATABASE_URL_FILE" -- \
     env ORDO_PG_BIN="$tmp/pgwrap" ORDO_DATABASE_URL_FILE="$tmp/url" \
-    bash "$restore" --ordo "$ordo" "$tmp/pw.dump"
+    bash "$restore" --ordo "$tmp/pgwrap/ordo" "$tmp/pw.dump"
 has pgpassword.log "$pw_uri" "restore: psql and pg_restore get the decoded password in PGPASSWORD"
+lacks out "$tag" "restore: its output shows no part of the password"
+[[ -s $tmp/ordo-pgpassword.log ]] || fail "restore: ordo migrate did not run through the wrapper"
+lacks ordo-pgpassword.log "$tag" "restore: ordo migrate does not get the owner's password in PGPASSWORD"
+lacks err "$tag" "restore: its messages show no part of the password"
 has argv.log "pg_dump" "the wrappers ran pg_dump"
 has argv.log "pg_restore" "the wrappers ran pg_restore"
 lacks argv.log "$tag" "no tool had a password on its command line"
