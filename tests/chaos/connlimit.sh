@@ -53,16 +53,7 @@ done
 [[ $seconds =~ ^[0-9]+$ && $rounds =~ ^[0-9]+$ && $seed =~ ^[0-9]+$ && $http_timeout =~ ^[1-9][0-9]*$ ]] ||
     die "--seconds, --rounds, --seed and --http-timeout take numbers"
 fault="PostgreSQL and HTTP connection limits"
-for tool in python3 jq curl psql; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "RESULT|$fault|-|-|skipped: $tool is not installed"
-        exit 77
-    fi
-done
-if ! compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null; then
-    echo "RESULT|$fault|-|-|skipped: no PostgreSQL server (pg_ctl) on this machine"
-    exit 77
-fi
+chaos_require "$fault"
 RANDOM=$seed
 say "connlimit.sh: seed $seed, $rounds rounds of PostgreSQL's slots taken for $seconds s, then an HTTP flood" >&2
 

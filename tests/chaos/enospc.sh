@@ -62,14 +62,9 @@ done
     die "--rounds, --seed and --hold take numbers"
 fault="PostgreSQL disk full (ENOSPC)"
 skip() {
-    echo "RESULT|$fault|-|-|skipped: $1"
-    exit 77
+    chaos_skip "$fault" "$1"
 }
-for tool in python3 jq curl psql; do
-    command -v "$tool" >/dev/null || skip "$tool is not installed"
-done
-compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null ||
-    skip "no PostgreSQL server (pg_ctl) on this machine"
+chaos_require "$fault"
 RANDOM=$seed
 say "enospc.sh: seed $seed, $rounds rounds of a full disk for $hold s" >&2
 

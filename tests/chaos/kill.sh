@@ -42,12 +42,7 @@ while (($#)); do
     esac
 done
 [[ $rounds =~ ^[0-9]+$ && $seed =~ ^[0-9]+$ ]] || die "--rounds and --seed take numbers"
-for tool in python3 jq curl psql; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "RESULT|server SIGKILL + crash points|-|-|skipped: $tool is not installed"
-        exit 77
-    fi
-done
+chaos_require "server SIGKILL + crash points"
 RANDOM=$seed
 say "kill.sh: seed $seed, $rounds random kills and 3 crash points" >&2
 

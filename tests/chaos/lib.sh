@@ -410,3 +410,20 @@ chaos_result_with() {
     printf '%s; %s|%s\n' "${line%|*}" "$3" "${line##*|}"
     return "$rc"
 }
+
+# chaos_skip FAULT WHY: the RESULT line of a fault this machine cannot inject, and exit 77.
+chaos_skip() {
+    echo "RESULT|$1|-|-|skipped: $2"
+    exit 77
+}
+
+# chaos_require FAULT: what every chaos script needs (python3, jq, curl, psql and a PostgreSQL
+# server for a cluster of its own), else skipped with the reason.
+chaos_require() {
+    local tool
+    for tool in python3 jq curl psql; do
+        command -v "$tool" >/dev/null || chaos_skip "$1" "$tool is not installed"
+    done
+    compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null ||
+        chaos_skip "$1" "no PostgreSQL server (pg_ctl) on this machine"
+}

@@ -37,16 +37,7 @@ while (($#)); do
 done
 [[ $restarts =~ ^[0-9]+$ && $seed =~ ^[0-9]+$ ]] || die "--restarts and --seed take numbers"
 fault="PostgreSQL restart (fast, immediate)"
-for tool in python3 jq curl psql; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "RESULT|$fault|-|-|skipped: $tool is not installed"
-        exit 77
-    fi
-done
-if ! compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null; then
-    echo "RESULT|$fault|-|-|skipped: no PostgreSQL server (pg_ctl) on this machine"
-    exit 77
-fi
+chaos_require "$fault"
 RANDOM=$seed
 say "pg-restart.sh: seed $seed, $restarts restarts" >&2
 

@@ -60,17 +60,9 @@ done
 [[ $seconds =~ ^[0-9]+$ && $seed =~ ^[0-9]+$ && $quiet =~ ^[0-9]+$ && $retries =~ ^[1-9][0-9]*$ ]] ||
     die "--seconds, --seed, --quiet and --retries take numbers (--retries at least 1)"
 fault="SaaS fault proxy (latency, resets, truncation, 5xx/429 storms)"
-for tool in python3 jq curl psql; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "RESULT|$fault|-|-|skipped: $tool is not installed"
-        exit 77
-    fi
-done
+chaos_require "$fault"
 sandbox_bin=${ORDOTEST_SANDBOX:-$(dirname "$ordo_bin")/ordo-sandbox}
-if [[ ! -x $sandbox_bin ]]; then
-    echo "RESULT|$fault|-|-|skipped: no ordo-sandbox at $sandbox_bin (set ORDOTEST_SANDBOX)"
-    exit 77
-fi
+[[ -x $sandbox_bin ]] || chaos_skip "$fault" "no ordo-sandbox at $sandbox_bin (set ORDOTEST_SANDBOX)"
 # Fewer starts than kill.sh's: each instance makes three connector calls through a proxy that
 # delays some by seconds, and a backlog would measure the executor, not the recovery.
 # shellcheck disable=SC2034 # read by lib.sh's starter
