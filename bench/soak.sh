@@ -211,13 +211,7 @@ check "completed instances" "$sent" "$(dbsql "SELECT count(*) FROM instance WHER
 check "incidents" 0 "$(dbsql "SELECT count(*) FROM incident")"
 check "jobs left" 0 "$(dbsql "SELECT count(*) FROM job")"
 check "task completions not answered 2xx" 0 "$(awk -F, '$1 == "complete" && ($5 < 200 || $5 > 299)' "$work/requests.csv" | wc -l)"
-check "undelivered outbound events" 0 "$(dbsql "SELECT count(*) FROM outbox WHERE state <> 'delivered'")"
-awk '$1 == "hook" { print $2 }' "$work/received.log" | sort -u >"$work/ids.received"
-check "outbox events the receiver never saw" 0 "$(dbsql "SELECT msg_id FROM outbox
-    WHERE subscription_key IS NOT NULL" | sort -u | comm -23 - "$work/ids.received" | wc -l)"
-check "instance.started/task.created/task.completed/instance.completed received" "$((4 * sent))" \
-    "$(awk '$1 == "hook" && $3 ~ /^(instance\.started|task\.created|task\.completed|instance\.completed)$/ { print $3, $4 }' \
-        "$work/received.log" | sort -u | wc -l)"
+chaos_check_events "$sent"
 checks=$((checks + 1))
 if ! kill -0 "$server_pid" 2>/dev/null; then
     failures=$((failures + 1))

@@ -65,13 +65,7 @@ chaos_init connlimit
 chaos_pg_ctl -D "$pg_dir/data" -w -t 60 -m fast -l "$pg_dir/log" \
     -o "-k $pg_dir -c listen_addresses='' -p $pg_port -c max_connections=$pg_max -c fsync=on -c synchronous_commit=on -c full_page_writes=on" \
     restart >/dev/null || die "could not restart the cluster with max_connections=$pg_max"
-chaos_receiver_start
-chaos_server_start ORDO_HTTP_MAX_CONNECTIONS="$http_max" ORDO_HTTP_TIMEOUT="$http_timeout"
-chaos_wait_ready || die "the server did not become ready"
-max_ready_us=0 ready_count=0 # only the recoveries count
-first_pid=$server_pid
-chaos_setup
-chaos_load_start
+chaos_start_loaded ORDO_HTTP_MAX_CONNECTIONS="$http_max" ORDO_HTTP_TIMEOUT="$http_timeout"
 chaos_prober_start
 sleep 1
 ordo_conns=$(cpsql -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE usename = 'ordo_app'")

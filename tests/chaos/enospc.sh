@@ -167,14 +167,8 @@ pg_running() {
     chaos_pg_ctl -D "$pg_dir/data" status >/dev/null 2>&1
 }
 
-chaos_receiver_start
 # shellcheck disable=SC2119 # no extra settings: the plain server
-chaos_server_start
-chaos_wait_ready || die "the server did not become ready"
-max_ready_us=0 ready_count=0 # only the recoveries count
-first_pid=$server_pid
-chaos_setup
-chaos_load_start
+chaos_start_loaded
 chaos_prober_start
 
 max_write_us=0 pg_starts=0 no_write=0

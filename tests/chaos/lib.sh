@@ -265,15 +265,7 @@ chaos_checks() {
     check "completed user tasks" "$n" "$(dbsql "SELECT count(*) FROM user_task WHERE state = 'completed'")"
     check "incidents" 0 "$(dbsql "SELECT count(*) FROM incident")"
     check "jobs left" 0 "$(dbsql "SELECT count(*) FROM job")"
-    # No webhook event lost: every outbox event delivered and seen by the receiver (duplicates
-    # allowed), and the four events of every instance among them.
-    check "undelivered outbound events" 0 "$(dbsql "SELECT count(*) FROM outbox WHERE state <> 'delivered'")"
-    awk '$1 == "hook" { print $2 }' "$work/received.log" | sort -u >"$work/ids.received"
-    check "outbox events the receiver never saw" 0 "$(dbsql "SELECT msg_id FROM outbox
-        WHERE subscription_key IS NOT NULL" | sort -u | comm -23 - "$work/ids.received" | wc -l)"
-    check "instance.started/task.created/task.completed/instance.completed received" "$((4 * n))" \
-        "$(awk '$1 == "hook" && $3 ~ /^(instance\.started|task\.created|task\.completed|instance\.completed)$/ { print $3, $4 }' \
-            "$work/received.log" | sort -u | wc -l)"
+    chaos_check_events "$n"
     check "connector calls (distinct jobs) reaching the receiver" "$n" \
         "$(awk '$1 == "call" { print $2 }' "$work/received.log" | sort -u | wc -l)"
     # The audit chain the killed servers sealed verifies.
@@ -426,4 +418,30 @@ chaos_require() {
     done
     compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null ||
         chaos_skip "$1" "no PostgreSQL server (pg_ctl) on this machine"
+}
+
+# chaos_check_events N: no webhook event lost. Every outbox event delivered and seen by the
+# receiver (duplicates allowed), and the four events of each of N instances among them; leaves
+# the ids seen in $work/ids.received.
+chaos_check_events() {
+    check "undelivered outbound events" 0 "$(dbsql "SELECT count(*) FROM outbox WHERE state <> 'delivered'")"
+    awk '$1 == "hook" { print $2 }' "$work/received.log" | sort -u >"$work/ids.received"
+    check "outbox events the receiver never saw" 0 "$(dbsql "SELECT msg_id FROM outbox
+        WHERE subscription_key IS NOT NULL" | sort -u | comm -23 - "$work/ids.received" | wc -l)"
+    check "instance.started/task.created/task.completed/instance.completed received" "$((4 * $1))" \
+        "$(awk '$1 == "hook" && $3 ~ /^(instance\.started|task\.created|task\.completed|instance\.completed)$/ { print $3, $4 }' \
+            "$work/received.log" | sort -u | wc -l)"
+}
+
+# chaos_start_loaded [VAR=VALUE...]: the receiver, the server (with those settings), ready, the
+# process deployed and the load running; the readiness figures count only the recoveries from
+# here on, and first_pid is this server's.
+chaos_start_loaded() {
+    chaos_receiver_start
+    chaos_server_start "$@"
+    chaos_wait_ready || die "the server did not become ready"
+    max_ready_us=0 ready_count=0
+    first_pid=$server_pid
+    chaos_setup
+    chaos_load_start
 }

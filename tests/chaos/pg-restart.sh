@@ -64,14 +64,8 @@ durable=$(cpsql -d postgres -c "SELECT string_agg(name || '=' || setting, ' ' OR
     WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")
 [[ $durable == 'fsync=on full_page_writes=on synchronous_commit=on' ]] ||
     die "the cluster is not durable: $durable"
-chaos_receiver_start
 # shellcheck disable=SC2119 # no extra settings: the plain server
-chaos_server_start
-chaos_wait_ready || die "the server did not become ready"
-max_ready_us=0 ready_count=0 # only the recoveries count
-first_pid=$server_pid
-chaos_setup
-chaos_load_start
+chaos_start_loaded
 
 for ((r = 1; r <= restarts; r++)); do
     ms=$((1000 + RANDOM % 3000))
