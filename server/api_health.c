@@ -46,7 +46,6 @@ enum ordo_code ordo_api_readyz(struct ordo_http_req *req, struct ordo_err *err)
         ordo_http_reply_json(req, 503,
                              json_pack("{s:s, s:s}", "status", "unavailable", "reason",
                                        "the database is not reachable or not migrated"));
-        ordo_http_reply_header(req, "Retry-After", "1"); /* as every 503 (ordo_http_reply_error) */
         return ORDO_OK;
     }
     ordo_http_reply_json(req, 200, json_pack("{s:s, s:i}", "status", "ok", "schema", version));

@@ -496,8 +496,6 @@ static json_t *error_body(struct ordo_http_req *req, enum ordo_code code, const 
     return body;
 }
 
-static bool has_reply_header(const struct ordo_http_req *req, const char *name);
-
 void ordo_http_reply_error(struct ordo_http_req *req, enum ordo_code code, const char *message,
                            json_t *details)
 {
@@ -516,11 +514,6 @@ void ordo_http_reply_error(struct ordo_http_req *req, enum ordo_code code, const
     }
     if (code == ORDO_E_UNAUTHENTICATED) {
         ordo_http_reply_header(req, "WWW-Authenticate", "Bearer realm=\"ordo\"");
-    }
-    if (code == ORDO_E_AGAIN && !has_reply_header(req, "Retry-After")) {
-        /* 503: the database is away or the server is stopping, for a moment; a client that
-         * honours Retry-After (RFC 9110 §10.2.3) comes back instead of hammering. */
-        ordo_http_reply_header(req, "Retry-After", "1");
     }
 }
 
@@ -572,6 +565,11 @@ static enum MHD_Result queue(struct ordo_http_req *req)
     (void)MHD_add_response_header(r, "Cache-Control", "no-store");
     if (!has_reply_header(req, "Content-Security-Policy")) {
         (void)MHD_add_response_header(r, "Content-Security-Policy", DATA_CSP);
+    }
+    if (req->status == 503 && !has_reply_header(req, "Retry-After")) {
+        /* The database is away, the server is stopping or not ready, for a moment; a client
+         * that honours Retry-After (RFC 9110 §10.2.3) comes back instead of hammering. */
+        (void)MHD_add_response_header(r, "Retry-After", "1");
     }
     for (size_t i = 0; i < req->nheaders; i++) {
         (void)MHD_add_response_header(r, req->headers[i].name, req->headers[i].value);
